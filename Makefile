@@ -1,0 +1,34 @@
+# The two commands of the README. Works on a fresh machine with Python 3.11, pip and apt.
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+
+.PHONY: run test check bench clean
+
+run: $(VENV)/.installed
+	$(BIN)/paseban init --sample
+	$(BIN)/paseban serve --port $(PORT)
+
+test: $(VENV)/.installed-dev
+	scripts/test
+
+check: $(VENV)/.installed-dev
+	$(BIN)/ruff check paseban tests scripts bench
+	$(BIN)/ruff format --check paseban tests scripts bench
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/run.py
+
+$(VENV)/.installed: pyproject.toml
+	PYTHON=$(PYTHON) scripts/venv $(VENV)
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml
+	PYTHON=$(PYTHON) scripts/venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

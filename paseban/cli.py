@@ -1,0 +1,376 @@
+"""The `paseban` command: a thin layer over services."""
+
+from __future__ import annotations
+
+import functools
+import json
+import secrets
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import resources
+from typing import Any, TypeVar
+
+import click
+from click_default_group import DefaultGroup
+
+from paseban import __version__, logs
+from paseban.context import Context
+from paseban.errors import PasebanError
+from paseban.reference import UnknownWilayah
+from paseban.settings import PLACEHOLDER_SECRETS, Settings, SettingsError
+from paseban.storage import db, migrate
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Fail(click.ClickException):
+    """One line on stderr, exit code 1."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"galat: {self.format_message()}", err=True)
+
+
+def friendly(func: F) -> F:
+    """Turn known errors into one clear line and a non-zero exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (PasebanError, db.DatabaseUnavailable, SettingsError, UnknownWilayah) as exc:
+            raise Fail(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings_from_env() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        raise Fail(str(exc)) from None
+
+
+@contextmanager
+def open_context(*, migrated: bool = True, jobs: str = "eager") -> Iterator[Context]:
+    settings = settings_from_env()
+    logs.configure(settings.log_level, settings.log_format)
+    ctx = Context.create(settings, jobs_backend=jobs)
+    try:
+        db.check(ctx.engine)
+        if migrated and not migrate.is_current(ctx.engine):
+            raise Fail(
+                "basis data belum disiapkan atau versinya lama; jalankan `paseban init` dulu"
+            )
+        yield ctx
+    except db.DatabaseUnavailable as exc:
+        raise Fail(str(exc)) from None
+    finally:
+        ctx.close()
+
+
+@click.group(cls=DefaultGroup, default="serve", default_if_no_args=True)
+@click.version_option(__version__, prog_name="paseban")
+def cli() -> None:
+    """Paseban: jejaring akun medsos kelurahan/kecamatan dan meja aduan warga."""
+
+
+# --- setup ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--wilayah",
+    "code",
+    default="32.71",
+    show_default=True,
+    help="Kode Kemendagri kota/kabupaten (32.71 = Kota Bogor).",
+)
+@click.option("--sample", is_flag=True, help="Muat juga data contoh (akun, pengguna, pesan warga).")
+@friendly
+def init(code: str, sample: bool) -> None:
+    """Siapkan basis data: migrasi, data rujukan wilayah/OPD/topik, dan (opsional) data contoh."""
+    from paseban.services import reference
+
+    with open_context(migrated=False) as ctx:
+        migrate.upgrade(ctx.engine)
+        counts = reference.load(ctx, code)
+        city = reference.city_code(ctx)
+        added = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+        click.echo(f"wilayah {city} siap ({added or 'tidak ada yang baru'})")
+        if sample:
+            load_sample(ctx)
+
+
+def load_sample(ctx: Context) -> None:
+    from paseban.services import accounts, ingest, reference
+
+    if reference.city_code(ctx) != "32.71":
+        raise Fail("data contoh hanya tersedia untuk Kota Bogor (32.71)")
+    folder = resources.files("paseban.data").joinpath("sample")
+    with resources.as_file(folder) as path:
+        report = accounts.import_csv(ctx, path / "accounts.csv", sample=True)
+        click.echo(f"akun contoh: {report.summary().split(': ', 1)[1]}")
+        users = accounts.import_users(ctx, path / "users.csv", sample=True)
+        click.echo(f"pengguna contoh: {users.summary().split(': ', 1)[1]}")
+        messages = ingest.ingest_file(ctx, path / "messages.jsonl", sample=True)
+        click.echo(f"pesan contoh: {messages.summary().split(': ', 1)[1]}")
+
+
+@cli.group()
+def db_group() -> None:
+    """Migrasi basis data."""
+
+
+cli.add_command(db_group, name="db")
+
+
+@db_group.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@friendly
+def db_upgrade(revision: str) -> None:
+    """Jalankan migrasi sampai versi terbaru."""
+    with open_context(migrated=False) as ctx:
+        migrate.upgrade(ctx.engine, revision)
+        click.echo(f"basis data pada versi {migrate.current(ctx.engine)}")
+
+
+@db_group.command("current")
+@friendly
+def db_current() -> None:
+    """Tampilkan versi skema basis data."""
+    with open_context(migrated=False) as ctx:
+        now, head = migrate.current(ctx.engine), migrate.head(ctx.engine)
+        click.echo(f"versi {now or '(kosong)'}; terbaru {head}")
+
+
+# --- accounts and users --------------------------------------------------------------------------
+
+
+@cli.group()
+def accounts() -> None:
+    """Daftar akun resmi."""
+
+
+@accounts.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--skip-bad", is_flag=True, help="Simpan baris yang baik, laporkan yang buruk.")
+@friendly
+def accounts_import(file: str, skip_bad: bool) -> None:
+    """Impor akun dari CSV: platform, handle, platform_account_id, owner_kind, owner_code, name."""
+    from paseban.services import accounts as service
+
+    with open_context() as ctx:
+        report = service.import_csv(ctx, file, skip_bad=skip_bad)
+    for problem in report.skipped:
+        click.echo(f"dilewati: {problem}", err=True)
+    click.echo(report.summary())
+
+
+@accounts.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@friendly
+def accounts_list(as_json: bool) -> None:
+    """Tampilkan akun resmi."""
+    from paseban.services import accounts as service
+
+    with open_context() as ctx:
+        rows = service.list_accounts(ctx)
+    if as_json:
+        click.echo(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        click.echo(f"{r['platform']:<10} {r['handle']:<32} {r['owner_kind']:<10} {r['owner_code']}")
+    click.echo(f"{len(rows)} akun")
+
+
+@cli.group()
+def users() -> None:
+    """Pengguna, peran, dan cakupan."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option(
+    "--role",
+    required=True,
+    help="diskominfo, kecamatan_admin, kelurahan_admin, opd_officer, viewer",
+)
+@click.option("--scope", default=None, help="Kode wilayah atau OPD sesuai peran.")
+@click.option("--name", "full_name", default="")
+@click.option("--password-stdin", is_flag=True, help="Baca kata sandi dari stdin.")
+@friendly
+def users_add(
+    username: str, role: str, scope: str | None, full_name: str, password_stdin: bool
+) -> None:
+    """Tambah pengguna."""
+    from paseban.services import accounts as service
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    with open_context() as ctx:
+        try:
+            service.add_user(
+                ctx, username, role=role, scope=scope, full_name=full_name, password=password
+            )
+        except ValueError as exc:
+            raise Fail(str(exc)) from None
+    click.echo(f"pengguna {username.lower()} ditambahkan")
+
+
+@users.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--skip-bad", is_flag=True)
+@friendly
+def users_import(file: str, skip_bad: bool) -> None:
+    """Impor pengguna dari CSV: username, full_name, role, scope."""
+    from paseban.services import accounts as service
+
+    with open_context() as ctx:
+        report = service.import_users(ctx, file, skip_bad=skip_bad)
+    for problem in report.skipped:
+        click.echo(f"dilewati: {problem}", err=True)
+    click.echo(report.summary())
+
+
+@users.command("list")
+@friendly
+def users_list() -> None:
+    """Tampilkan pengguna."""
+    from paseban.services import accounts as service
+
+    with open_context() as ctx:
+        for r in service.list_users(ctx):
+            click.echo(f"{r['username']:<24} {r['role']:<16} {r['scope_code'] or '-'}")
+
+
+# --- messages and cases --------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--skip-bad", is_flag=True, help="Simpan baris yang baik, laporkan yang buruk.")
+@friendly
+def ingest(file: str, skip_bad: bool) -> None:
+    """Masukkan pesan warga dari berkas JSONL (- untuk stdin); pesan yang sama disimpan sekali."""
+    from paseban.services import ingest as service
+
+    with open_context() as ctx:
+        report = service.ingest_file(ctx, file, skip_bad=skip_bad)
+    for problem in report.skipped:
+        click.echo(f"dilewati: {problem}", err=True)
+    click.echo(report.summary())
+
+
+@cli.group()
+def cases() -> None:
+    """Kasus aduan."""
+
+
+@cases.command("list")
+@click.option("--status", default=None)
+@click.option("--opd", default=None)
+@click.option("--limit", default=50, show_default=True)
+@friendly
+def cases_list(status: str | None, opd: str | None, limit: int) -> None:
+    """Tampilkan kasus terbaru."""
+    from paseban.services import cases as service
+
+    with open_context() as ctx:
+        rows, total = service.list_cases(ctx, status=status, opd=opd, limit=limit)
+    for r in rows:
+        click.echo(
+            f"{r['ticket']:<15} {r['status']:<12} {r['opd'] or '-':<18} {r['topic'] or '-':<14} "
+            f"{r['report_count']:>3}x  {r['title'][:60]}"
+        )
+    click.echo(f"{len(rows)} dari {total} kasus")
+
+
+@cli.group()
+def jobs() -> None:
+    """Pekerjaan latar belakang."""
+
+
+@jobs.command("list")
+@click.option("--limit", default=20, show_default=True)
+@friendly
+def jobs_list(limit: int) -> None:
+    """Riwayat pekerjaan yang sudah berjalan."""
+    from paseban.services import jobs as service
+
+    with open_context() as ctx:
+        for r in service.recent_runs(ctx, limit):
+            click.echo(
+                f"{r['id']:>6} {r['name']:<20} {r['status']:<8} "
+                f"{r['started_at']:%Y-%m-%d %H:%M:%S} "
+                f"{json.dumps(r['counts'] or {})}"
+            )
+
+
+@jobs.command("run")
+@click.argument("name")
+@friendly
+def jobs_run(name: str) -> None:
+    """Jalankan satu pekerjaan sekarang (mis. analyze_pending)."""
+    from paseban.services import jobs as service
+
+    with open_context() as ctx:
+        if name not in service.registry(ctx):
+            raise Fail(
+                f"pekerjaan {name!r} tidak dikenal "
+                f"(pilihan: {', '.join(sorted(service.registry(ctx)))})"
+            )
+        status = service.run_job(ctx, name, {})
+    if status != "ok":
+        raise Fail(f"pekerjaan {name} gagal; lihat `paseban jobs list`")
+    click.echo(f"{name}: {status}")
+
+
+@cli.command()
+def plugins() -> None:
+    """Plugin yang terpasang dan hook yang mereka isi."""
+    from paseban.plugins import build_plugin_manager
+
+    pm = build_plugin_manager()
+    for name, plugin in pm.list_name_plugin():
+        hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
+        click.echo(f"{name}: {', '.join(hooks)}")
+
+
+# --- serving -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default=None, help="Alamat (bawaan PASEBAN_HOST atau 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (bawaan PASEBAN_PORT atau 8000).")
+@friendly
+def serve(host: str | None, port: int | None) -> None:
+    """Jalankan dasbor, API, dan pekerjaan latar belakang."""
+    import dataclasses
+
+    import uvicorn
+
+    from paseban.web.app import create_app
+
+    settings = settings_from_env()
+    settings = dataclasses.replace(settings, host=host or settings.host, port=port or settings.port)
+    settings.validate()
+    if settings.secret_key in PLACEHOLDER_SECRETS:
+        if settings.host not in ("127.0.0.1", "localhost", "::1"):
+            raise Fail(
+                "PASEBAN_SECRET_KEY wajib diisi (acak, rahasia) bila melayani selain 127.0.0.1"
+            )
+        settings = dataclasses.replace(settings, secret_key=secrets.token_hex(32))
+    logs.configure(settings.log_level, settings.log_format)
+    ctx = Context.create(settings)
+    try:
+        db.check(ctx.engine)
+    except db.DatabaseUnavailable as exc:
+        raise Fail(str(exc)) from None
+    if not migrate.is_current(ctx.engine):
+        raise Fail("basis data belum disiapkan atau versinya lama; jalankan `paseban init` dulu")
+    click.echo(
+        f"Paseban melayani di http://{settings.host}:{settings.port}/ (Ctrl+C untuk berhenti)"
+    )
+    uvicorn.run(
+        create_app(ctx), host=settings.host, port=settings.port, log_config=None, access_log=False
+    )

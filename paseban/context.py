@@ -1,0 +1,78 @@
+"""Context: settings, database engine, clock, plugin manager and job queue, built once."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+import pluggy
+import sqlalchemy as sa
+
+from paseban.clock import Clock, SystemClock
+from paseban.settings import Settings
+from paseban.storage import db
+
+if TYPE_CHECKING:
+    from paseban.nlp.analyzer import Analyzer
+    from paseban.services.jobs import JobQueue
+
+
+@dataclass
+class Context:
+    settings: Settings
+    engine: sa.Engine
+    clock: Clock
+    pm: pluggy.PluginManager
+    jobs: JobQueue
+    _analyzer: Analyzer | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def create(
+        cls,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        load_entrypoints: bool = True,
+        jobs_backend: str | None = None,
+    ) -> Context:
+        from paseban.plugins import build_plugin_manager
+        from paseban.services.jobs import make_queue
+
+        engine = db.create_engine(settings.database_url)
+        ctx = cls(
+            settings=settings,
+            engine=engine,
+            clock=clock or SystemClock(),
+            pm=build_plugin_manager(load_entrypoints=load_entrypoints),
+            jobs=None,  # type: ignore[arg-type]  # set just below: the queue needs the context
+        )
+        ctx.jobs = make_queue(ctx, jobs_backend or settings.jobs_backend)
+        return ctx
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.timezone)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def analyzer(self) -> Analyzer:
+        """The analyzer for the reference data in this database, built once and cached."""
+        with self._lock:
+            if self._analyzer is None:
+                from paseban.services.reference import build_analyzer
+
+                self._analyzer = build_analyzer(self)
+            return self._analyzer
+
+    def reset_analyzer(self) -> None:
+        with self._lock:
+            self._analyzer = None
+
+    def close(self) -> None:
+        self.jobs.shutdown()
+        self.engine.dispose()

@@ -1,0 +1,105 @@
+"""Official accounts and the people who work them: roles and scopes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from paseban.domain.wilayah import is_within
+
+
+class Platform(StrEnum):
+    INSTAGRAM = "instagram"
+    FACEBOOK = "facebook"
+    WHATSAPP = "whatsapp"
+    X = "x"
+    YOUTUBE = "youtube"
+    TIKTOK = "tiktok"
+    FILE = "file"  # imported platform export
+    MANUAL = "manual"  # complaint heard offline ("warga lapor langsung")
+
+
+class OwnerKind(StrEnum):
+    KELURAHAN = "kelurahan"
+    KECAMATAN = "kecamatan"
+    CITY = "city"
+    OPD = "opd"
+
+
+class Role(StrEnum):
+    DISKOMINFO = "diskominfo"
+    KECAMATAN_ADMIN = "kecamatan_admin"
+    KELURAHAN_ADMIN = "kelurahan_admin"
+    OPD_OFFICER = "opd_officer"
+    VIEWER = "viewer"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.DISKOMINFO: "Operator Diskominfo",
+    Role.KECAMATAN_ADMIN: "Admin kecamatan",
+    Role.KELURAHAN_ADMIN: "Admin kelurahan",
+    Role.OPD_OFFICER: "Petugas OPD",
+    Role.VIEWER: "Pemantau (baca saja)",
+}
+
+# which kind of scope each role needs: a wilayah level, an OPD, or nothing (the whole city)
+ROLE_SCOPE: dict[Role, str | None] = {
+    Role.DISKOMINFO: None,
+    Role.KECAMATAN_ADMIN: "kecamatan",
+    Role.KELURAHAN_ADMIN: "kelurahan",
+    Role.OPD_OFFICER: "opd",
+    Role.VIEWER: None,
+}
+
+HANDLE_PATTERN = re.compile(r"^[\w.@+\-]{1,100}$")
+
+
+@dataclass(frozen=True)
+class Account:
+    platform: Platform
+    handle: str
+    owner_kind: OwnerKind
+    owner_code: str  # wilayah code for kelurahan/kecamatan/city, OPD code for opd
+    platform_account_id: str | None = None
+    name: str = ""
+    id: int | None = None
+
+    @property
+    def wilayah_code(self) -> str | None:
+        return None if self.owner_kind is OwnerKind.OPD else self.owner_code
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: everything, a wilayah (and what lies inside it), or one OPD."""
+
+    wilayah: str | None = None
+    opd: str | None = None
+
+    @property
+    def is_city(self) -> bool:
+        return self.wilayah is None and self.opd is None
+
+    def covers_wilayah(self, code: str | None) -> bool:
+        if self.is_city:
+            return True
+        if self.wilayah is None or code is None:
+            return False
+        return is_within(code, self.wilayah)
+
+    def covers_case(self, *, kelurahan: str | None, kecamatan: str | None, opd: str | None) -> bool:
+        if self.is_city:
+            return True
+        if self.opd is not None:
+            return opd == self.opd
+        return self.covers_wilayah(kelurahan or kecamatan)
+
+
+def scope_for(role: Role, scope_code: str | None) -> Scope:
+    needs = ROLE_SCOPE[role]
+    if needs is None:
+        return Scope()
+    if not scope_code:
+        raise ValueError(f"peran {role.value} membutuhkan cakupan ({needs})")
+    return Scope(opd=scope_code) if needs == "opd" else Scope(wilayah=scope_code)

@@ -1,0 +1,29 @@
+"""Every extension point: one typed function and one docstring each (docs/plugins.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pluggy import HookimplMarker, HookspecMarker
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+    from paseban.services.jobs import JobSpec
+
+hookspec = HookspecMarker("paseban")
+hookimpl = HookimplMarker("paseban")
+
+
+@hookspec
+def register_jobs() -> list[JobSpec]:
+    """Return the background jobs this plugin provides (name, function, schedule)."""
+
+
+@hookspec
+def case_event(ctx: Context, case_id: int, event: dict[str, Any]) -> None:
+    """Called after a case change is committed: reply to the citizen, notify, count."""
+
+
+@hookspec
+def message_analyzed(ctx: Context, message_id: int, analysis: dict[str, Any]) -> None:
+    """Called after a citizen message has been analysed and stored."""

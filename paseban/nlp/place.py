@@ -1,0 +1,204 @@
+"""Where a message is about: kelurahan and kecamatan (official names, aliases, misspellings),
+street, RT/RW and landmark; the receiving account's wilayah as a marked fallback."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz, process
+
+from paseban.domain.wilayah import Level, Wilayah
+from paseban.nlp.pipeline import Place
+
+# names that are also everyday words: only matched right after a place word ("kel. genteng")
+COMMON_WORDS = frozenset(
+    {
+        "genteng",
+        "gudang",
+        "empang",
+        "curug",
+        "babakan",
+        "pakuan",
+        "kencana",
+        "menteng",
+        "loji",
+        "cibadak",
+        "sempur",
+        "tajur",
+        "kayu manis",
+        "tanah baru",
+        "gunung batu",
+        "semplak",
+        "cipaku",
+    }
+)
+PLACE_WORDS = frozenset({"kelurahan", "kecamatan", "desa", "kel", "kec", "kelurhan", "kelurhn"})
+CONTEXT_WORDS = PLACE_WORDS | {"di", "daerah", "wilayah", "warga", "sekitar", "dekat", "ke", "dari"}
+
+_RT = re.compile(r"\brt\.?\s*[:/]?\s*0*(\d{1,3})\b", re.I)
+_RW = re.compile(r"\brw\.?\s*[:/]?\s*0*(\d{1,3})\b", re.I)
+_RTRW = re.compile(
+    r"\brt\.?\s*(?:/\s*rw\.?)?\s*[:.]?\s*0*(\d{1,3})\s*/\s*(?:rw\.?\s*)?0*(\d{1,3})\b", re.I
+)
+_NOT_A_STREET = (
+    "di|dkt|dekat|deket|yang|yg|ke|ini|itu|rusak|bolong|depan|arah|sudah|udah|udh|menuju|dari|"
+    "utama|nya|gang|kampung|kami|kita|sini|situ|disini|tersebut|berlubang|nya|yg|aja|juga|jg"
+)
+_STREET = re.compile(
+    r"\b(?i:jl|jln|jalan)\.?\s+(?!(?i:" + _NOT_A_STREET + r")\b)"
+    r"((?:raya\s+)?[A-Za-z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|\d+|bin\s+[A-Za-z]+|no\.?\s*\d+))*)"
+)
+_STREET_STOP = re.compile(
+    r"\s+(?:yang|yg|di|dekat|deket|sudah|udah|udh|rusak|bolong|berlubang|macet|banjir|depan|"
+    r"arah|kel|kec|rt|rw|no)\b.*$",
+    re.I,
+)
+
+
+def _form(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]+", " ", text.lower())).strip()
+
+
+@dataclass(frozen=True)
+class Entry:
+    code: str
+    name: str
+    level: Level
+    kecamatan: str | None
+    landmark: str | None = None
+
+
+class Gazetteer:
+    """An index of surface forms -> places, built from reference data."""
+
+    def __init__(
+        self, wilayah: Iterable[Wilayah], landmarks: Iterable[tuple[str, list[str], str]] = ()
+    ):
+        self.by_code: dict[str, Wilayah] = {}
+        self.forms: dict[str, list[Entry]] = {}
+        self.fuzzy_forms: list[str] = []
+        for w in wilayah:
+            if w.level not in (Level.KECAMATAN, Level.KELURAHAN):
+                continue
+            self.by_code[w.code] = w
+            kec = w.parent_code if w.level is Level.KELURAHAN else w.code
+            entry = Entry(w.code, w.name, w.level, kec)
+            for surface in {w.name, *w.aliases}:
+                form = _form(surface)
+                for variant in {form, form.replace(" ", "")}:
+                    self._add(variant, entry)
+        for name, aliases, code in landmarks:
+            w = self.by_code.get(code)
+            if w is None:
+                continue
+            entry = Entry(code, w.name, Level.KELURAHAN, w.parent_code, landmark=name)
+            for surface in {name, *aliases}:
+                self._add(_form(surface), entry)
+        self.fuzzy_forms = sorted(f for f in self.forms if len(f) >= 6)
+        self.max_tokens = max((f.count(" ") + 1 for f in self.forms), default=1)
+
+    def _add(self, form: str, entry: Entry) -> None:
+        bucket = self.forms.setdefault(form, [])
+        if entry not in bucket:
+            bucket.append(entry)
+
+    def _candidates(self, tokens: list[str]) -> list[tuple[Entry, float, str, int]]:
+        found: list[tuple[Entry, float, str, int]] = []
+        n = len(tokens)
+        i = 0
+        while i < n:
+            matched = False
+            prev = tokens[i - 1] if i else ""
+            for size in range(min(self.max_tokens, n - i), 0, -1):
+                gram = " ".join(tokens[i : i + size])
+                entries = self.forms.get(gram)
+                if not entries:
+                    continue
+                if gram in COMMON_WORDS and prev not in CONTEXT_WORDS:
+                    continue
+                conf = 0.95 if prev in PLACE_WORDS else 0.9
+                for entry in entries:
+                    found.append((entry, conf, f"nama: '{gram}'", i))
+                i += size
+                matched = True
+                break
+            if not matched and prev in PLACE_WORDS:
+                for size in (2, 1, 3):
+                    gram = " ".join(tokens[i : i + size])
+                    if len(gram) < 5:
+                        continue
+                    hit = process.extractOne(
+                        gram, self.fuzzy_forms, scorer=fuzz.ratio, score_cutoff=84
+                    )
+                    if hit is not None:
+                        for entry in self.forms[hit[0]]:
+                            found.append((entry, 0.75, f"mirip '{hit[0]}': '{gram}'", i))
+                        i += size
+                        matched = True
+                        break
+            if not matched:
+                i += 1
+        return found
+
+    def locate(self, normalized: str, original: str = "", *, fallback: str | None = None) -> Place:
+        tokens = normalized.split()
+        candidates = self._candidates(tokens)
+        place = Place()
+        kelurahan = [c for c in candidates if c[0].level is Level.KELURAHAN]
+        kecamatan = [c for c in candidates if c[0].level is Level.KECAMATAN]
+        if kelurahan:
+            # a kelurahan inside a named kecamatan wins; otherwise the first named
+            named_kec = {c[0].code for c in kecamatan}
+            best = next((c for c in kelurahan if c[0].kecamatan in named_kec), kelurahan[0])
+            entry, conf, reason, pos = best
+            # "kecamatan tanah sareal" names the kecamatan, not the kelurahan of the same name
+            if pos and tokens[pos - 1] in ("kecamatan", "kec") and entry.kecamatan:
+                kec = self.by_code.get(entry.kecamatan)
+                if kec and _form(kec.name) == _form(entry.name):
+                    place = Place(kecamatan=kec.code, source="text", confidence=conf, reason=reason)
+                    return self._details(place, original or normalized)
+            place = Place(
+                kelurahan=entry.code,
+                kecamatan=entry.kecamatan,
+                landmark=entry.landmark,
+                source="text",
+                confidence=conf,
+                reason=reason,
+            )
+        elif kecamatan:
+            entry, conf, reason, _ = kecamatan[0]
+            place = Place(kecamatan=entry.code, source="text", confidence=conf, reason=reason)
+        place = self._details(place, original or normalized)
+        if place.kelurahan is None and place.kecamatan is None and fallback:
+            w = self.by_code.get(fallback)
+            if w is not None:
+                kel = w.code if w.level is Level.KELURAHAN else None
+                kec = w.parent_code if w.level is Level.KELURAHAN else w.code
+                place = replace(
+                    place,
+                    kelurahan=kel,
+                    kecamatan=kec,
+                    source="fallback",
+                    confidence=0.5,
+                    reason=f"wilayah akun penerima ({w.name})",
+                )
+        return place
+
+    @staticmethod
+    def _details(place: Place, text: str) -> Place:
+        rt = rw = None
+        if m := _RTRW.search(text):
+            rt, rw = m.group(1).zfill(2), m.group(2).zfill(2)
+        else:
+            if m := _RT.search(text):
+                rt = m.group(1).zfill(2)
+            if m := _RW.search(text):
+                rw = m.group(1).zfill(2)
+        street = None
+        if m := _STREET.search(text):
+            name = _STREET_STOP.sub("", m.group(1)).strip(" .,")
+            if name:
+                street = "Jl. " + " ".join(w[:1].upper() + w[1:] for w in name.split())
+        return replace(place, rt=rt, rw=rw, street=street)

@@ -1,0 +1,21 @@
+"""The plugin manager. Built-in features register through the same hooks a third party uses."""
+
+from __future__ import annotations
+
+import importlib
+
+import pluggy
+
+from paseban import hookspecs
+
+DEFAULT_PLUGINS = ("paseban.services.analysis",)
+
+
+def build_plugin_manager(*, load_entrypoints: bool = True) -> pluggy.PluginManager:
+    pm = pluggy.PluginManager("paseban")
+    pm.add_hookspecs(hookspecs)
+    for name in DEFAULT_PLUGINS:
+        pm.register(importlib.import_module(name), name)
+    if load_entrypoints:
+        pm.load_setuptools_entrypoints("paseban")
+    return pm

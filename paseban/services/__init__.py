@@ -1,0 +1,1 @@
+"""The only code that changes state. The API, dashboard, CLI and jobs all call these."""

@@ -1,0 +1,115 @@
+"""The analysis job: analyse stored messages, then open or join a case for each complaint.
+A built-in plugin: it registers its jobs through the same hook a third party would use."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from paseban.domain.accounts import OwnerKind
+from paseban.hookspecs import hookimpl
+from paseban.nlp.pipeline import needs_review
+from paseban.services import cases
+from paseban.services.jobs import JobSpec
+from paseban.storage import tables as t
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+
+log = logging.getLogger("paseban.analysis")
+BATCH = 500
+
+
+def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
+    analyzer = ctx.analyzer()
+    counts = {"analyzed": 0, "complaints": 0, "cases_opened": 0, "cases_joined": 0, "review": 0}
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        with ctx.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(
+                    t.messages.c.id,
+                    t.messages.c.text,
+                    t.messages.c.platform,
+                    t.messages.c.is_sample,
+                    t.accounts.c.owner_kind,
+                    t.accounts.c.owner_code,
+                )
+                .join(t.accounts, t.accounts.c.id == t.messages.c.account_id)
+                .where(t.messages.c.id.in_(chunk), t.messages.c.analyzed_at.is_(None))
+                .order_by(t.messages.c.id)
+            ).all()
+            for row in rows:
+                wilayah = None if row.owner_kind == OwnerKind.OPD.value else row.owner_code
+                analysis = analyzer.analyze(row.text, account_wilayah=wilayah)
+                review = needs_review(analysis, ctx.settings.review_threshold)
+                values = {
+                    "analyzed_at": ctx.now(),
+                    "analysis_version": analysis.version,
+                    "masked_text": analysis.masked,
+                    "intent": analysis.intent.label,
+                    "topic": analysis.topic.label,
+                    "urgency": analysis.urgency.label,
+                    "kelurahan": analysis.place.kelurahan,
+                    "kecamatan": analysis.place.kecamatan,
+                    "place_source": analysis.place.source,
+                    "place_detail": {
+                        "street": analysis.place.street,
+                        "rt": analysis.place.rt,
+                        "rw": analysis.place.rw,
+                        "landmark": analysis.place.landmark,
+                    },
+                    "confidence": analysis.confidences(),
+                    "reasons": analysis.reasons(),
+                    "needs_review": review,
+                }
+                counts["analyzed"] += 1
+                counts["review"] += int(review)
+                if analysis.is_complaint:
+                    counts["complaints"] += 1
+                    placement = cases.open_or_join(
+                        conn,
+                        ctx,
+                        message_id=row.id,
+                        platform=row.platform,
+                        analysis=analysis,
+                        sample=row.is_sample,
+                    )
+                    values["case_id"] = placement.case_id
+                    counts["cases_joined" if placement.joined else "cases_opened"] += 1
+                conn.execute(
+                    sa.update(t.messages).where(t.messages.c.id == row.id).values(**values)
+                )
+    return counts
+
+
+def analyze_pending(ctx: Context) -> dict[str, int]:
+    """Catch messages whose analysis never ran (a crash between storing and analysing)."""
+    with ctx.engine.connect() as conn:
+        ids = list(
+            conn.execute(
+                sa.select(t.messages.c.id)
+                .where(t.messages.c.analyzed_at.is_(None))
+                .order_by(t.messages.c.id)
+                .limit(5000)
+            ).scalars()
+        )
+    if not ids:
+        return {"analyzed": 0}
+    return analyze_messages(ctx, ids)
+
+
+@hookimpl
+def register_jobs() -> list[JobSpec]:
+    return [
+        JobSpec("analyze_messages", analyze_messages, description="analisis pesan baru"),
+        JobSpec(
+            "analyze_pending",
+            analyze_pending,
+            every=timedelta(minutes=5),
+            description="analisis pesan yang tertinggal",
+        ),
+    ]

@@ -1,0 +1,155 @@
+"""Bringing citizen messages in: store once (keyed by platform and external id), then analyse."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from paseban.connectors.files import read_jsonl
+from paseban.domain.messages import Message
+from paseban.errors import BadFile, LineError
+from paseban.services.accounts import find_account
+from paseban.storage import tables as t
+from paseban.storage.upsert import insert
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+
+log = logging.getLogger("paseban.ingest")
+
+
+@dataclass
+class IngestReport:
+    source: str
+    stored: int = 0
+    duplicates: int = 0
+    skipped: list[LineError] = field(default_factory=list)
+    message_ids: list[int] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{self.stored} pesan baru", f"{self.duplicates} sudah ada"]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} baris dilewati")
+        return f"{self.source}: " + ", ".join(parts)
+
+
+def store_messages(
+    conn: sa.Connection,
+    items: Iterable[tuple[Message, dict[str, Any], str]],
+    *,
+    channel: str,
+    at: Any,
+    sample: bool = False,
+) -> tuple[list[int], int]:
+    """Store (message, account row, raw body) items; return new message ids and the number of
+    duplicates. The unique key (platform, external_id) makes a second delivery a no-op."""
+    new_ids: list[int] = []
+    duplicates = 0
+    for message, account, raw in items:
+        exists = conn.execute(
+            sa.select(t.messages.c.id).where(
+                t.messages.c.platform == message.platform,
+                t.messages.c.external_id == message.external_id,
+            )
+        ).first()
+        if exists:
+            duplicates += 1
+            continue
+        raw_id = conn.execute(
+            sa.insert(t.raw_events)
+            .values(channel=channel, received_at=at, body=raw, status="stored")
+            .returning(t.raw_events.c.id)
+        ).scalar_one()
+        stmt = (
+            insert(conn, t.messages)
+            .values(
+                platform=message.platform,
+                external_id=message.external_id,
+                account_id=account["id"],
+                raw_event_id=raw_id,
+                kind=message.kind.value,
+                author=message.author,
+                author_id=message.author_id,
+                parent_external_id=message.parent_external_id,
+                text=message.text,
+                posted_at=message.posted_at,
+                received_at=at,
+                lat=message.lat,
+                lon=message.lon,
+                needs_review=False,
+                is_sample=sample,
+            )
+            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+            .returning(t.messages.c.id)
+        )
+        new_id = conn.execute(stmt).scalar()
+        if new_id is None:  # a concurrent delivery won the race
+            duplicates += 1
+            conn.execute(
+                sa.update(t.raw_events)
+                .where(t.raw_events.c.id == raw_id)
+                .values(status="duplicate")
+            )
+            continue
+        new_ids.append(int(new_id))
+    return new_ids, duplicates
+
+
+def ingest_file(
+    ctx: Context, path: Path | str, *, skip_bad: bool = False, sample: bool = False
+) -> IngestReport:
+    """Import a JSONL file of messages. A bad line stops the import with nothing stored, unless
+    skip_bad: then the good lines are stored and the bad ones reported."""
+    source = "stdin" if str(path) == "-" else str(path)
+    report = IngestReport(source)
+    good: list[tuple[Message, dict[str, Any], str]] = []
+    errors: list[LineError] = []
+    with ctx.engine.connect() as conn:
+        accounts: dict[tuple[str, str], dict[str, Any] | None] = {}
+        seen: dict[tuple[str, str], int] = {}
+        for number, raw, item in read_jsonl(path, source=source):
+            if isinstance(item, LineError):
+                errors.append(item)
+                continue
+            key = (item.platform, item.account)
+            if key not in accounts:
+                accounts[key] = find_account(conn, item.platform, item.account)
+            account = accounts[key]
+            if account is None:
+                errors.append(
+                    LineError(
+                        source, number, f"akun {item.account!r} di {item.platform} tidak terdaftar"
+                    )
+                )
+                continue
+            ident = (item.platform, item.external_id)
+            if ident in seen:
+                report.duplicates += 1  # the same message twice in one file
+                continue
+            seen[ident] = number
+            good.append((item, account, raw))
+    if errors and not skip_bad:
+        raise BadFile(errors)
+    report.skipped = errors
+    with ctx.engine.begin() as conn:
+        ids, duplicates = store_messages(conn, good, channel="file", at=ctx.now(), sample=sample)
+    report.stored = len(ids)
+    report.duplicates += duplicates
+    report.message_ids = ids
+    log.info(
+        "ingest",
+        extra={
+            "source_kind": "file",
+            "stored": len(ids),
+            "duplicates": report.duplicates,
+            "skipped": len(errors),
+        },
+    )
+    if ids:
+        ctx.jobs.enqueue("analyze_messages", ids=ids)
+    return report

@@ -1,0 +1,157 @@
+"""Shared fixtures. Storage and HTTP tests run on SQLite and, when PASEBAN_TEST_DATABASE_URL is
+set (always in CI), on a real PostgreSQL server too."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from paseban.clock import FixedClock
+from paseban.context import Context
+from paseban.services import reference
+from paseban.settings import Settings
+from paseban.storage import migrate
+
+T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB
+PG_URL = os.environ.get("PASEBAN_TEST_DATABASE_URL", "")
+IN_CI = os.environ.get("CI") == "true"
+_counter = itertools.count()
+
+
+def _worker(request: pytest.FixtureRequest) -> str:
+    return str(getattr(request.config, "workerinput", {}).get("workerid", "main"))
+
+
+def make_ctx(url: str, *, clock: FixedClock | None = None, jobs: str = "eager") -> Context:
+    return Context.create(
+        Settings(database_url=url, secret_key="test-secret", log_format="console"),
+        clock=clock or FixedClock(T0),
+        load_entrypoints=False,
+        jobs_backend=jobs,
+    )
+
+
+# --- SQLite --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated database with Kota Bogor's reference data, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "paseban.db"
+    ctx = make_ctx(f"sqlite:///{path}")
+    migrate.upgrade(ctx.engine)
+    reference.load(ctx, "32.71")
+    ctx.close()
+    return path
+
+
+def _sqlite_url(template: Path, tmp_path: Path) -> str:
+    target = tmp_path / "paseban.db"
+    shutil.copy(template, target)
+    return f"sqlite:///{target}"
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+
+def _pg_admin() -> sa.Engine:
+    return sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+
+
+def _with_db(url: str, name: str) -> str:
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_template(request: pytest.FixtureRequest) -> str:
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail(
+                "CI=true but PASEBAN_TEST_DATABASE_URL is not set: PostgreSQL tests cannot run"
+            )
+        pytest.skip(
+            "PostgreSQL not configured (set PASEBAN_TEST_DATABASE_URL or PASEBAN_TEST_POSTGRES=1)"
+        )
+    name = f"paseban_tmpl_{_worker(request)}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = _with_db(PG_URL, name)
+    ctx = make_ctx(url)
+    migrate.upgrade(ctx.engine)
+    reference.load(ctx, "32.71")
+    ctx.close()
+    admin.dispose()
+    return name
+
+
+def _pg_fresh(request: pytest.FixtureRequest, template: str | None) -> Iterator[str]:
+    name = f"paseban_{_worker(request)}_{next(_counter)}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if template:
+            conn.execute(
+                sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+            )
+        else:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _with_db(PG_URL, name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# --- the fixtures tests use ----------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with migrations applied and Kota Bogor's reference data loaded."""
+    if request.param == "sqlite":
+        yield _sqlite_url(request.getfixturevalue("sqlite_template"), tmp_path)
+    else:
+        yield from _pg_fresh(request, request.getfixturevalue("pg_template"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: no tables yet."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+    else:
+        if not PG_URL:
+            if IN_CI:
+                pytest.fail("CI=true but PASEBAN_TEST_DATABASE_URL is not set")
+            pytest.skip("PostgreSQL not configured")
+        yield from _pg_fresh(request, None)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def ctx(db_url: str, clock: FixedClock) -> Iterator[Context]:
+    context = make_ctx(db_url, clock=clock)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def sqlite_ctx(sqlite_template: Path, tmp_path: Path, clock: FixedClock) -> Iterator[Context]:
+    context = make_ctx(_sqlite_url(sqlite_template, tmp_path), clock=clock)
+    yield context
+    context.close()

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from paseban.cli import cli
+from tests.factories import ACCOUNTS_CSV, message, write_jsonl
+
+
+@pytest.fixture
+def run(empty_db_url: str):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        env = {"PASEBAN_DATABASE_URL": empty_db_url, "PASEBAN_LOG_LEVEL": "WARNING"}
+        return runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def test_init_with_sample_twice_duplicates_nothing(run) -> None:  # type: ignore[no-untyped-def]
+    first = run("init", "--sample")
+    assert first.exit_code == 0, first.output
+    assert "84 baru" in first.output and "50 pesan baru" in first.output
+    second = run("init", "--sample")
+    assert second.exit_code == 0
+    assert "tidak ada yang baru" in second.output and "0 pesan baru, 50 sudah ada" in second.output
+    listed = run("cases", "list", "--limit", "500")
+    assert "BGR-" in listed.output
+
+
+def test_init_another_city(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("init", "--wilayah", "32.73")
+    assert result.exit_code == 0 and "32.73" in result.output
+    refused = run("init", "--wilayah", "32.73", "--sample")
+    assert refused.exit_code == 1 and "hanya tersedia untuk Kota Bogor" in refused.output
+
+
+def test_unknown_wilayah_is_one_line(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("init", "--wilayah", "99.99")
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0 and "99.99" in result.output
+
+
+def test_commands_refuse_an_uninitialised_database(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("cases", "list")
+    assert result.exit_code == 1 and "paseban init" in result.output
+
+
+def test_accounts_users_and_ingest(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("init").exit_code == 0
+    (tmp_path / "a.csv").write_text(ACCOUNTS_CSV, encoding="utf-8")
+    imported = run("accounts", "import", str(tmp_path / "a.csv"))
+    assert imported.exit_code == 0 and "5 baru" in imported.output
+    assert "5 akun" in run("accounts", "list").output
+    added = run(
+        "users",
+        "add",
+        "op1",
+        "--role",
+        "diskominfo",
+        "--password-stdin",
+        input="kata-sandi-panjang\n",
+    )
+    assert added.exit_code == 0, added.output
+    bad_user = run("users", "add", "op2", "--role", "kelurahan_admin", "--scope", "32.71.01")
+    assert bad_user.exit_code == 1 and "bukan kode kelurahan" in bad_user.output
+    path = write_jsonl(
+        tmp_path / "m.jsonl", [message(1, "jalan rusak parah di batutulis"), "{oops"]
+    )
+    failed = run("ingest", str(path))
+    assert failed.exit_code == 1 and f"{path}:2" in failed.output
+    partial = run("ingest", str(path), "--skip-bad")
+    assert (
+        partial.exit_code == 0
+        and "1 pesan baru" in partial.output
+        and "1 baris dilewati" in partial.output
+    )
+    stdin = run("ingest", "-", input=path.read_text(encoding="utf-8").splitlines()[0] + "\n")
+    assert "0 pesan baru, 1 sudah ada" in stdin.output
+    assert "analyze_messages" in run("jobs", "list").output
+    assert run("jobs", "run", "analyze_pending").exit_code == 0
+    assert run("jobs", "run", "nope").exit_code == 1
+
+
+def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
+    assert "(kosong)" in run("db", "current").output
+    assert run("db", "upgrade").exit_code == 0
+    assert "versi 0001" in run("db", "current").output
+
+
+def test_plugins_are_listed() -> None:
+    result = CliRunner().invoke(cli, ["plugins"])
+    assert "paseban.services.analysis: register_jobs" in result.output
+
+
+def test_serve_refuses_a_public_interface_without_a_secret(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("serve", "--host", "0.0.0.0")
+    assert result.exit_code == 1 and "PASEBAN_SECRET_KEY" in result.output
