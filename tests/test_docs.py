@@ -47,3 +47,15 @@ def test_settings_from_env() -> None:
         Settings.from_env({"PASEBAN_PORT": "delapan"})
     with pytest.raises(SettingsError, match="LOG_FORMAT"):
         Settings.from_env({"PASEBAN_LOG_FORMAT": "xml"})
+
+
+def test_cli_reference_is_current() -> None:
+    import importlib.util
+
+    path = Path(__file__).parent.parent / "scripts" / "cli_docs.py"
+    spec = importlib.util.spec_from_file_location("cli_docs", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    current = (DOCS / "cli.md").read_text(encoding="utf-8")
+    assert current == module.render(), "run: .venv/bin/python scripts/cli_docs.py"

@@ -35,6 +35,7 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
                     t.messages.c.text,
                     t.messages.c.platform,
                     t.messages.c.is_sample,
+                    t.messages.c.posted_at,
                     t.accounts.c.owner_kind,
                     t.accounts.c.owner_code,
                 )
@@ -76,6 +77,7 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
                         message_id=row.id,
                         platform=row.platform,
                         analysis=analysis,
+                        reported_at=row.posted_at,
                         sample=row.is_sample,
                     )
                     values["case_id"] = placement.case_id

@@ -67,16 +67,19 @@ def open_or_join(
     message_id: int,
     platform: str,
     analysis: Analysis,
+    reported_at: datetime | None = None,
     sample: bool = False,
 ) -> Placement:
-    """Join an open case about the same topic in the same place within the window, or open one."""
+    """Join an open case about the same topic in the same place within the window, or open one.
+    A new case opens at the time the citizen reported (never in the future)."""
     now = ctx.now()
+    reported = min(reported_at, now) if reported_at else now
     place = analysis.place
     if place.kelurahan or place.kecamatan:
         where = [
             t.cases.c.status.in_([s.value for s in OPEN]),
             t.cases.c.topic == analysis.topic.label,
-            t.cases.c.opened_at >= now - JOIN_WINDOW,
+            t.cases.c.opened_at >= reported - JOIN_WINDOW,
         ]
         if place.kelurahan:
             where.append(t.cases.c.kelurahan == place.kelurahan)
@@ -110,7 +113,7 @@ def open_or_join(
             return Placement(existing.id, existing.ticket, True)
     rule = route(routing_facts(analysis, platform), ref.active_rules(conn))
     prefix = ref.get_parameter(conn, "ticket_prefix", "PSB")
-    ticket = next_ticket(conn, prefix, now.astimezone(ctx.tz))
+    ticket = next_ticket(conn, prefix, reported.astimezone(ctx.tz))
     title = " ".join(analysis.masked.split())[:TITLE_CHARS]
     case_id = conn.execute(
         sa.insert(t.cases)
@@ -125,7 +128,7 @@ def open_or_join(
             route_rule=rule.name if rule else None,
             title=title,
             report_count=1,
-            opened_at=now,
+            opened_at=reported,
             updated_at=now,
             version=1,
             is_sample=sample,

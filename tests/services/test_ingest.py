@@ -42,6 +42,7 @@ def test_a_message_travels_to_a_routed_case(accounts_ready: Context, tmp_path: P
     assert case["ticket"] == "BGR-2611-0001"
     assert (case["topic"], case["opd"], case["route_rule"]) == ("jalan", "DPUPR", "default:jalan")
     assert case["kelurahan"] == "32.71.01.1001" and case["status"] == "received"
+    assert case["opened_at"].isoformat() == "2026-11-27T01:00:00+00:00"  # when the citizen wrote
     with ctx.engine.connect() as conn:
         msgs = conn.execute(sa.select(t.messages).order_by(t.messages.c.id)).mappings().all()
         events = conn.execute(sa.select(t.case_events)).mappings().all()
