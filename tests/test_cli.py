@@ -88,7 +88,7 @@ def test_accounts_users_and_ingest(run, tmp_path: Path) -> None:  # type: ignore
 def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
     assert "(kosong)" in run("db", "current").output
     assert run("db", "upgrade").exit_code == 0
-    assert "versi 0001" in run("db", "current").output
+    assert "versi 0002" in run("db", "current").output
 
 
 def test_plugins_are_listed() -> None:

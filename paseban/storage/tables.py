@@ -227,6 +227,19 @@ case_events = sa.Table(
     sa.Column("data", sa.JSON, nullable=True),
 )
 
+analysis_corrections = sa.Table(
+    "analysis_corrections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("message_id", sa.Integer, sa.ForeignKey("messages.id"), nullable=False, index=True),
+    sa.Column("field", sa.String(20), nullable=False),  # intent, topic, urgency, kelurahan
+    sa.Column("old_value", sa.String(40), nullable=True),
+    sa.Column("new_value", sa.String(40), nullable=True),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("model_version", sa.String(40), nullable=True),  # the analysis that was corrected
+)
+
 ticket_counters = sa.Table(
     "ticket_counters",
     metadata,

@@ -1,0 +1,117 @@
+"""The human review queue: low-confidence analyses, and corrections that the next training run
+uses (`paseban model train` reads them with `corrections_for_training`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from paseban.errors import InvalidInput, NotFound
+from paseban.storage import tables as t
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+
+FIELDS = ("intent", "topic", "urgency", "kelurahan")
+
+
+def _valid_values(conn: sa.Connection, field: str) -> set[str]:
+    table = {"intent": t.intents, "topic": t.topics, "urgency": t.urgencies}.get(field)
+    if table is not None:
+        return set(conn.execute(sa.select(table.c.code)).scalars())
+    return set(conn.execute(sa.select(t.wilayah.c.code).where(t.wilayah.c.level == 4)).scalars())
+
+
+def queue(ctx: Context, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    """Messages whose analysis needs a human, oldest first."""
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                t.messages.c.id,
+                t.messages.c.platform,
+                t.messages.c.masked_text,
+                t.messages.c.posted_at,
+                t.messages.c.intent,
+                t.messages.c.topic,
+                t.messages.c.urgency,
+                t.messages.c.kelurahan,
+                t.messages.c.kecamatan,
+                t.messages.c.confidence,
+                t.messages.c.reasons,
+                t.messages.c.account_id,
+            )
+            .where(t.messages.c.needs_review.is_(True))
+            .order_by(t.messages.c.received_at, t.messages.c.id)
+            .limit(limit)
+            .offset(offset)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+
+def correct(
+    ctx: Context, message_id: int, corrections: dict[str, str | None], *, actor: str
+) -> int:
+    """Store a human's corrections of a message's analysis and apply them to the message.
+    `corrections` maps a field (intent, topic, urgency, kelurahan) to its right value or None.
+    Returns the number of fields that changed; the message leaves the review queue."""
+    unknown = set(corrections) - set(FIELDS)
+    if unknown:
+        raise InvalidInput(f"kolom tidak dapat dikoreksi: {', '.join(sorted(unknown))}")
+    with ctx.engine.begin() as conn:
+        row = (
+            conn.execute(sa.select(t.messages).where(t.messages.c.id == message_id))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise NotFound(f"pesan {message_id} tidak ada")
+        changed = 0
+        values: dict[str, Any] = {"needs_review": False}
+        for field, value in corrections.items():
+            if value is not None and value not in _valid_values(conn, field):
+                raise InvalidInput(f"nilai {value!r} tidak dikenal untuk {field}")
+            if row[field] == value:
+                continue
+            conn.execute(
+                sa.insert(t.analysis_corrections).values(
+                    message_id=message_id,
+                    field=field,
+                    old_value=row[field],
+                    new_value=value,
+                    actor=actor,
+                    at=ctx.now(),
+                    model_version=row["analysis_version"],
+                )
+            )
+            values[field] = value
+            changed += 1
+            if field == "kelurahan":
+                parent = None
+                if value is not None:
+                    parent = conn.execute(
+                        sa.select(t.wilayah.c.parent_code).where(t.wilayah.c.code == value)
+                    ).scalar()
+                values["kecamatan"] = parent
+                values["place_source"] = "human"
+        conn.execute(sa.update(t.messages).where(t.messages.c.id == message_id).values(**values))
+    return changed
+
+
+def corrections_for_training(ctx: Context) -> list[dict[str, Any]]:
+    """Each corrected message once, with its text and its labels after all corrections."""
+    with ctx.engine.connect() as conn:
+        ids = sa.select(t.analysis_corrections.c.message_id).distinct().scalar_subquery()
+        rows = conn.execute(
+            sa.select(
+                t.messages.c.id,
+                t.messages.c.text,
+                t.messages.c.intent,
+                t.messages.c.topic,
+                t.messages.c.urgency,
+                t.messages.c.kelurahan,
+                t.messages.c.kecamatan,
+                t.messages.c.platform,
+            ).where(t.messages.c.id.in_(ids))
+        ).mappings()
+        return [dict(r) for r in rows]
