@@ -941,7 +941,6 @@ CHATTER = [
     "wkwkwk",
     "baca dulu",
     "mampir",
-    "lanjut min",
     "noted",
     "siap min",
     "oke min",
