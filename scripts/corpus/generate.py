@@ -37,6 +37,7 @@ from refdata import (  # noqa: E402
     TOPICS,
     URGENCIES,
     kecamatan_of,
+    near_key,
 )
 
 SEED = 20261127
@@ -333,10 +334,13 @@ class Generator:
         self.records: list[dict[str, object]] = []
         # never repeat a hand-written text
         self.seen: set[str] = set()
+        self.seen_keys: dict[str, str] = {}  # near_key -> group
         for path in sorted(CORPUS.glob("hand_*.jsonl")):
             for line in path.read_text(encoding="utf-8").splitlines():
                 if line.strip():
-                    self.seen.add(json.loads(line)["text"])
+                    rec = json.loads(line)
+                    self.seen.add(rec["text"])
+                    self.seen_keys.setdefault(near_key(rec["text"]), rec["group"])
 
     # -- helpers -----------------------------------------------------------------------------
     def c(self, seq):
@@ -358,9 +362,11 @@ class Generator:
 
     def add(self, text: str, intent: str, topic: str | None, urgency: str, place: Place, group: str) -> bool:
         text = text.strip()
-        if not text or text in self.seen:
-            return False
+        key = near_key(text)
+        if not text or text in self.seen or self.seen_keys.get(key, group) != group:
+            return False  # an exact or near duplicate of a message in another group
         self.seen.add(text)
+        self.seen_keys[key] = group
         rec = {
             "id": f"g-{len(self.records) + 1:05d}",
             "text": text,
@@ -410,68 +416,78 @@ class Generator:
         N = self.noise
         pl = self.places
 
-        def place_for(phrase: str) -> Place:
-            return pl.for_topic(topic)
+        def place_for(at: str) -> Place:
+            """A place for the clause: a spot ("di ...") or where the writer lives."""
+            return pl.for_topic(topic if at.startswith(" di") else None)
+
+        def pick(pool: list[tuple[str, str]]) -> tuple[str, str, str]:
+            """A problem phrase, its urgency, and how to attach a place to it."""
+            prob, urg = self.c(pool)
+            if prob.startswith("~"):
+                at = self.c([f", saya warga {PLACEHOLDER},", f" (warga {PLACEHOLDER})", f", kami warga {PLACEHOLDER},"])
+                return prob[1:], urg, at
+            return prob, urg, f" di {PLACEHOLDER}"
 
         def a_basic():
-            prob, urg = self.c(P)
-            p = place_for(prob)
-            t = f"{self.c(D.OPENERS)} {prob} di {PLACEHOLDER} {self.c(D.DURATIONS)} {self.emo('angry')}"
+            prob, urg, at = pick(P)
+            p = place_for(at)
+            t = f"{self.c(D.OPENERS)} {prob}{at} {self.c(D.DURATIONS)} {self.emo('angry')}"
             return N.apply(t, p["text"]), urg, p
 
         def a_slow():
-            prob, urg = self.c(P)
-            p = place_for(prob)
-            t = f"{prob} di {PLACEHOLDER}, {self.c(D.SLOW)} {self.emo('angry')}"
+            prob, urg, at = pick(P)
+            p = place_for(at)
+            t = f"{prob}{at} {self.c(D.SLOW)} {self.emo('angry')}"
             return N.apply(t, p["text"]), urg, p
 
         def a_polite():
-            prob, urg = self.c(P_all)
-            p = place_for(prob)
-            t = f"{self.c(D.OPENERS)}, {prob} di {PLACEHOLDER}. {self.c(D.CLOSERS)} {self.emo('sad')}"
+            prob, urg, at = pick(P_all)
+            p = place_for(at)
+            t = f"{self.c(D.OPENERS)}, {prob}{at}. {self.c(D.CLOSERS)} {self.emo('sad')}"
             return N.apply(t, p["text"]), urg, p
 
         def a_tag():
-            prob, urg = self.c(P)
-            p = place_for(prob)
+            prob, urg, at = pick(P)
+            p = place_for(at)
             t = f"{PLACEHOLDER}: {prob} {self.c(D.DURATIONS)} {self.emo('sad')}"
             return N.apply(t, p["text"]), urg, p
 
         def a_noplace():
-            prob, urg = self.c(P)
+            prob, urg, _ = pick(P)
             t = f"{self.c(D.OPENERS)} {prob} {self.c(D.DURATIONS)}, {self.c(D.SLOW)} {self.emo('angry')}"
             return N.apply(t, ""), urg, NO_PLACE
 
         def a_caps():
-            prob, urg = self.c(P)
-            p = place_for(prob)
-            t = f"{prob} di {p['text']}!!! {self.c(D.SLOW)}".upper()
+            prob, urg, at = pick(P)
+            p = place_for(at)
+            t = f"{prob}{at.replace(PLACEHOLDER, p['text'])}!!! {self.c(D.SLOW)}".upper()
             return re.sub(r"\s+", " ", t).strip(), urg, p
 
         def a_warga():
-            prob, urg = self.c(P)
+            prob, urg, _ = pick(P)
             p = pl.kel_only() if self.rng.random() < 0.7 else pl.make("kel_rtrw")
             t = f"warga {PLACEHOLDER} ngeluh {prob} {self.c(D.DURATIONS)}. {self.c(D.CLOSERS)}"
             return N.apply(t, p["text"]), urg, p
 
         def a_sunda():
-            prob, urg = self.c(P)
-            p = place_for(prob)
-            t = (f"{self.c(['punten', 'punten pak', 'sampurasun', 'punten kang'])}, di {PLACEHOLDER} aya {prob}, "
+            prob, urg, at = pick(P)
+            p = place_for(at)
+            where = f"di {PLACEHOLDER} aya {prob}" if at.startswith(" di") else f"abdi warga {PLACEHOLDER}, {prob}"
+            t = (f"{self.c(['punten', 'punten pak', 'sampurasun', 'punten kang'])}, {where}, "
                  f"{self.c(['tos lami', 'tos saminggu', 'ti kamari', 'tos sabulan'])} "
                  f"{self.c(['teu acan aya nu ngurus', 'mohon dibantosan', 'hatur nuhun', 'kumaha ieu pak'])}")
             return N.apply(t, p["text"]), urg, p
 
         def a_english():
-            prob, urg = self.c(P)
-            p = place_for(prob)
-            t = (f"{prob} di {PLACEHOLDER}, "
+            prob, urg, at = pick(P)
+            p = place_for(at)
+            t = (f"{prob}{at} "
                  f"{self.c(['seriously when will this be fixed?', 'please fix asap', 'this is so bad', 'it has been weeks', 'no response at all'])} "
                  f"{self.emo('angry')}")
             return N.apply(t, p["text"]), urg, p
 
         def a_pii():
-            prob, urg = self.c(P_all)
+            prob, urg, _ = pick(P_all)
             p = pl.make("kel_rtrw")
             nik = "3271" + "".join(str(self.rng.randint(0, 9)) for _ in range(12))
             name = self.c(["Dedi", "Yanti", "Agus", "Rina", "Hendra", "Euis", "Joko", "Siti", "Ujang", "Lina"])
@@ -914,6 +930,13 @@ def check() -> int:
             if not isinstance(rec["group"], str) or not rec["group"]:
                 problems.append(f"{where}: empty group")
             records.append(rec)
+
+    first_group: dict[str, tuple[str, str]] = {}
+    for rec in records:
+        key = near_key(str(rec["text"]))
+        seen_at = first_group.setdefault(key, (str(rec["group"]), str(rec["id"])))
+        if seen_at[0] != rec["group"]:
+            problems.append(f"{rec['id']}: near-duplicate of {seen_at[1]} but in another group")
 
     def show(title: str, counter: Counter, order=None) -> None:
         print(f"\n{title}")

@@ -218,3 +218,13 @@ PROVINCIAL_ROADS = ("Jl. Juanda", "Jl. Sudirman", "Jl. Pemuda", "Jl. Empang", "J
 
 def kecamatan_of(kelurahan_code: str) -> str:
     return kelurahan_code.rsplit(".", 1)[0]
+
+
+def near_key(text: str) -> str:
+    """Key under which two texts count as near-duplicates: case, spacing, punctuation and
+    repeated characters ignored ("Hadiiir!!" == "hadir")."""
+    import re
+    import string
+
+    t = "".join(ch for ch in text.lower() if not ch.isspace() and ch not in string.punctuation)
+    return re.sub(r"(.)\1+", r"\1", t)
