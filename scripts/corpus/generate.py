@@ -323,6 +323,7 @@ class Noise:
             text = self.case(text)
         text = re.sub(r"\s+", " ", text).strip()
         text = re.sub(r"\s+([,.!?])", r"\1", text)
+        text = re.sub(r",+([.!?:])", r"\1", text)
         return text.strip(" ,")
 
 
@@ -460,7 +461,7 @@ class Generator:
         def a_caps():
             prob, urg, at = pick(P)
             p = place_for(at)
-            t = f"{prob}{at.replace(PLACEHOLDER, p['text'])}!!! {self.c(D.SLOW)}".upper()
+            t = f"{prob}{at.replace(PLACEHOLDER, p['text']).rstrip(',')}!!! {self.c(D.SLOW)}".upper()
             return re.sub(r"\s+", " ", t).strip(), urg, p
 
         def a_warga():
