@@ -575,7 +575,8 @@ QUESTIONS: dict[str, list[str]] = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# aspirasi: proposals (passive: "... dipasang lampu jalan")
+# aspirasi: proposals (passive: "... dipasang lampu jalan"); "~" marks a proposal that is not
+# about one spot, so it is not written as "di <place> ..."
 # ---------------------------------------------------------------------------------------------
 PROPOSALS: dict[str, list[str]] = {
     "jalan": [
@@ -625,14 +626,14 @@ PROPOSALS: dict[str, list[str]] = {
         "disediain damkar motor buat gang sempit",
     ],
     "air_bersih": [
-        "jaringan pipa pdam diperluas",
+        "~jaringan pipa pdam diperluas",
         "disediain tangki air bersih waktu kemarau",
-        "info gangguan air diumumin h-1",
+        "~info gangguan air diumumin h-1",
     ],
     "adminduk": [
         "diadain layanan ktp keliling",
-        "disdukcapil buka hari sabtu",
-        "perekaman ktp jemput bola ke sekolah",
+        "~disdukcapil buka hari sabtu",
+        "~perekaman ktp jemput bola ke sekolah",
     ],
     "kesehatan": [
         "diadain fogging rutin",
@@ -647,21 +648,21 @@ PROPOSALS: dict[str, list[str]] = {
     "sosial": [
         "dibangun rumah singgah buat odgj",
         "diadain program bedah rumah",
-        "bansos diumumin terbuka per rw",
+        "~bansos diumumin terbuka per rw",
     ],
     "perizinan": [
-        "izin usaha mikro bisa diurus di kelurahan",
-        "ada pendampingan nib buat umkm",
-        "layanan perizinan dibuka online penuh",
+        "~izin usaha mikro bisa diurus di kelurahan",
+        "~ada pendampingan nib buat umkm",
+        "~layanan perizinan dibuka online penuh",
     ],
     "pasar": [
         "pasar direnovasi biar bersih",
-        "retribusi pasar pake non tunai",
+        "~retribusi pasar pake non tunai",
         "disediain parkir khusus pasar",
     ],
     "listrik": [
-        "jadwal pemadaman pln diumumin di ig kelurahan",
-        "kabel pln ditanam di bawah tanah",
+        "~jadwal pemadaman pln diumumin di ig kelurahan",
+        "~kabel pln ditanam di bawah tanah",
     ],
     "keamanan": [
         "dipasang cctv di perempatan rawan",
@@ -671,7 +672,7 @@ PROPOSALS: dict[str, list[str]] = {
     "pelayanan": [
         "ada layanan surat online",
         "kantor kelurahan buka sampe sore",
-        "disediain ruang laktasi di kantor pelayanan",
+        "~disediain ruang laktasi di kantor pelayanan",
     ],
     "lainnya": [
         "dibikin lapangan olahraga buat pemuda",

@@ -644,32 +644,43 @@ class Generator:
         A = D.PROPOSALS[topic]
         N, pl = self.noise, self.places
 
+        def prop() -> tuple[str, bool]:
+            a = self.c(A)
+            return a.lstrip("~"), not a.startswith("~")
+
+        def located(local: str, general: str) -> tuple[str, str, Place]:
+            a, is_local = prop()
+            p = pl.for_topic(None) if is_local else pl.kel_only()
+            t = (local if is_local else general).replace("{a}", a)
+            return N.apply(t, p["text"]), "normal", p
+
         def s_usul():
-            p = pl.for_topic(None)
-            return N.apply(f"usul min, gimana kalau di {PLACEHOLDER} {self.c(A)}?", p["text"]), "normal", p
+            return located(f"usul min, gimana kalau di {PLACEHOLDER} {{a}}?",
+                           f"usul min dari warga {PLACEHOLDER}, gimana kalau {{a}}?")
 
         def s_mohon():
-            p = pl.for_topic(None)
-            return N.apply(f"mohon di {PLACEHOLDER} {self.c(A)} {self.c(['🙏', '', 'min', 'pak'])}", p["text"]), "normal", p
+            end = self.c(["🙏", "", "min", "pak"])
+            return located(f"mohon di {PLACEHOLDER} {{a}} {end}", f"mohon {{a}} {end}, kami warga {PLACEHOLDER} butuh bgt")
 
         def s_semoga():
-            p = pl.for_topic(None)
-            return N.apply(f"semoga di {PLACEHOLDER} {self.c(A)}, biar warga seneng {self.emo('happy')}", p["text"]), "normal", p
+            emo = self.emo("happy")
+            return located(f"semoga di {PLACEHOLDER} {{a}}, biar warga seneng {emo}",
+                           f"semoga {{a}}, warga {PLACEHOLDER} pasti seneng {emo}")
 
         def s_saran():
-            return N.apply(f"saran aja min, sebaiknya {self.c(A)}", ""), "normal", NO_PLACE
+            return N.apply(f"saran aja min, sebaiknya {prop()[0]}", ""), "normal", NO_PLACE
 
         def s_formal():
             p = pl.formal_kel_rtrw()
-            t = f"Kami warga {PLACEHOLDER} mengusulkan agar {self.c(A)}. Terima kasih atas perhatiannya."
+            t = f"Kami warga {PLACEHOLDER} mengusulkan agar {prop()[0]}. Terima kasih atas perhatiannya."
             return N.apply(t, p["text"], formal=True), "normal", p
 
         def s_pengen():
             p = pl.kel_only()
-            return N.apply(f"{self.c(['pak lurah', 'pak camat', 'min'])}, warga {PLACEHOLDER} pengen {self.c(A)}", p["text"]), "normal", p
+            return N.apply(f"{self.c(['pak lurah', 'pak camat', 'min'])}, warga {PLACEHOLDER} pengen {prop()[0]}", p["text"]), "normal", p
 
         def s_gimana():
-            return N.apply(f"gimana kalo {self.c(A)}? biar bogor makin maju {self.emo('happy')}", ""), "normal", NO_PLACE
+            return N.apply(f"gimana kalo {prop()[0]}? biar bogor makin maju {self.emo('happy')}", ""), "normal", NO_PLACE
 
         self.emit(PER_TOPIC["aspirasi"], "aspirasi", topic, [s_usul, s_mohon, s_semoga, s_saran, s_formal, s_pengen, s_gimana], topic)
 
