@@ -834,7 +834,15 @@ REPEATABLE = [
 # apresiasi
 # ---------------------------------------------------------------------------------------------
 THANKED = [
-    "pak lurah", "bu lurah", "pak camat", "bu camat", "min", "mimin", "pak wali", "pemkot bogor", "kang admin",
+    "pak lurah",
+    "bu lurah",
+    "pak camat",
+    "bu camat",
+    "min",
+    "mimin",
+    "pak wali",
+    "pemkot bogor",
+    "kang admin",
 ]
 # (who did it, what was done)
 DONE_BY: list[tuple[list[str], str]] = [

@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import gen_data as D  # noqa: E402
-from refdata import (  # noqa: E402
+import gen_data as D
+from refdata import (
     AMBIGUOUS_NAMES,
     EXTRA_SPELLINGS,
     INTENTS,
@@ -60,36 +60,104 @@ MIN_TINGGI = 300
 
 # topics whose problems sit on a street or near a landmark
 STREET_TOPICS = (
-    "jalan", "drainase", "pju", "pohon_taman", "lalu_lintas", "ketertiban", "sampah", "kebakaran",
-    "keamanan", "lingkungan", "banjir_longsor",
+    "jalan",
+    "drainase",
+    "pju",
+    "pohon_taman",
+    "lalu_lintas",
+    "ketertiban",
+    "sampah",
+    "kebakaran",
+    "keamanan",
+    "lingkungan",
+    "banjir_longsor",
 )
 
 # streets: label -> kelurahan code when the street is named after its kelurahan
 STREETS: list[tuple[str, str | None]] = [
-    ("Jl. Pajajaran", None), ("Jl. Raya Pajajaran", None), ("Jl. Sholeh Iskandar", None),
-    ("Jl. Raya Dramaga", None), ("Jl. Abdullah bin Nuh", None), ("Jl. Juanda", None),
-    ("Jl. Ir. H. Juanda", None), ("Jl. Sudirman", None), ("Jl. Pemuda", None), ("Jl. Raya Pemuda", None),
-    ("Jl. Empang", "32.71.01.1003"), ("Jl. Batutulis", "32.71.01.1001"), ("Jl. Raya Tajur", "32.71.02.1006"),
-    ("Jl. Raya Semplak", "32.71.04.1007"), ("Jl. Raya Kedung Halang", "32.71.05.1003"),
-    ("Jl. Raya Cipaku", "32.71.01.1016"), ("Jl. Raya Sindang Barang", "32.71.04.1002"),
-    ("Jl. Kebon Pedes", "32.71.06.1002"), ("Jl. Raya Cikaret", "32.71.01.1008"),
-    ("Jl. Mulyaharja", "32.71.01.1007"), ("Jl. Rancamaya", "32.71.01.1010"),
-    ("Jl. Raya Katulampa", "32.71.02.1003"), ("Jl. Gunung Batu", "32.71.04.1015"),
-    ("Jl. Pasir Kuda", "32.71.04.1013"), ("Jl. Raya Tanah Baru", "32.71.05.1007"),
-    ("Jl. Bantarjati", "32.71.05.1001"), ("Jl. Paledang", "32.71.03.1002"), ("Jl. Sempur", "32.71.03.1006"),
-    ("Jl. Sukasari", "32.71.02.1001"), ("Jl. Pamoyanan", "32.71.01.1005"), ("Jl. Bondongan", "32.71.01.1002"),
+    ("Jl. Pajajaran", None),
+    ("Jl. Raya Pajajaran", None),
+    ("Jl. Sholeh Iskandar", None),
+    ("Jl. Raya Dramaga", None),
+    ("Jl. Abdullah bin Nuh", None),
+    ("Jl. Juanda", None),
+    ("Jl. Ir. H. Juanda", None),
+    ("Jl. Sudirman", None),
+    ("Jl. Pemuda", None),
+    ("Jl. Raya Pemuda", None),
+    ("Jl. Empang", "32.71.01.1003"),
+    ("Jl. Batutulis", "32.71.01.1001"),
+    ("Jl. Raya Tajur", "32.71.02.1006"),
+    ("Jl. Raya Semplak", "32.71.04.1007"),
+    ("Jl. Raya Kedung Halang", "32.71.05.1003"),
+    ("Jl. Raya Cipaku", "32.71.01.1016"),
+    ("Jl. Raya Sindang Barang", "32.71.04.1002"),
+    ("Jl. Kebon Pedes", "32.71.06.1002"),
+    ("Jl. Raya Cikaret", "32.71.01.1008"),
+    ("Jl. Mulyaharja", "32.71.01.1007"),
+    ("Jl. Rancamaya", "32.71.01.1010"),
+    ("Jl. Raya Katulampa", "32.71.02.1003"),
+    ("Jl. Gunung Batu", "32.71.04.1015"),
+    ("Jl. Pasir Kuda", "32.71.04.1013"),
+    ("Jl. Raya Tanah Baru", "32.71.05.1007"),
+    ("Jl. Bantarjati", "32.71.05.1001"),
+    ("Jl. Paledang", "32.71.03.1002"),
+    ("Jl. Sempur", "32.71.03.1006"),
+    ("Jl. Sukasari", "32.71.02.1001"),
+    ("Jl. Pamoyanan", "32.71.01.1005"),
+    ("Jl. Bondongan", "32.71.01.1002"),
     ("Jl. Lawang Gintung", "32.71.01.1004"),
-    ("Jl. Suryakencana", None), ("Jl. Otista", None), ("Jl. Siliwangi", None), ("Jl. Kapten Muslihat", None),
-    ("Jl. Dewi Sartika", None), ("Jl. Mayor Oking", None), ("Jl. Merdeka", None), ("Jl. Veteran", None),
-    ("Jl. Ahmad Yani", None), ("Jl. Pandu Raya", None), ("Jl. Bangbarung", None), ("Jl. Jalak Harupat", None),
-    ("Jl. Salak", None), ("Jl. Pangrango", None), ("Jl. Dadali", None), ("Jl. Malabar", None),
-    ("Jl. Lodaya", None), ("Jl. Dr. Semeru", None), ("Jl. Pahlawan", None), ("Jl. Pangeran Sogiri", None),
-    ("Jl. KS Tubun", None), ("Jl. Tentara Pelajar", None), ("Jl. Perintis Kemerdekaan", None),
-    ("Jl. Nyi Raja Permas", None), ("Jl. MA Salmun", None), ("Jl. Binamarga", None), ("Jl. Raya Cilendek", None),
+    ("Jl. Suryakencana", None),
+    ("Jl. Otista", None),
+    ("Jl. Siliwangi", None),
+    ("Jl. Kapten Muslihat", None),
+    ("Jl. Dewi Sartika", None),
+    ("Jl. Mayor Oking", None),
+    ("Jl. Merdeka", None),
+    ("Jl. Veteran", None),
+    ("Jl. Ahmad Yani", None),
+    ("Jl. Pandu Raya", None),
+    ("Jl. Bangbarung", None),
+    ("Jl. Jalak Harupat", None),
+    ("Jl. Salak", None),
+    ("Jl. Pangrango", None),
+    ("Jl. Dadali", None),
+    ("Jl. Malabar", None),
+    ("Jl. Lodaya", None),
+    ("Jl. Dr. Semeru", None),
+    ("Jl. Pahlawan", None),
+    ("Jl. Pangeran Sogiri", None),
+    ("Jl. KS Tubun", None),
+    ("Jl. Tentara Pelajar", None),
+    ("Jl. Perintis Kemerdekaan", None),
+    ("Jl. Nyi Raja Permas", None),
+    ("Jl. MA Salmun", None),
+    ("Jl. Binamarga", None),
+    ("Jl. Raya Cilendek", None),
 ]
 STREET_KEC = {"Jl. Raya Cilendek": "32.71.04"}
-GANGS = ["Mawar", "Melati", "Kenanga", "Masjid", "Haji Sanusi", "Swadaya", "Bhakti", "Kelor", "Dahlia", "Sadar",
-         "Anggrek", "Kemuning", "Flamboyan", "Nangka", "Rambutan", "Haji Umar", "Mushola", "Damai", "Sawo", "Duku"]
+GANGS = [
+    "Mawar",
+    "Melati",
+    "Kenanga",
+    "Masjid",
+    "Haji Sanusi",
+    "Swadaya",
+    "Bhakti",
+    "Kelor",
+    "Dahlia",
+    "Sadar",
+    "Anggrek",
+    "Kemuning",
+    "Flamboyan",
+    "Nangka",
+    "Rambutan",
+    "Haji Umar",
+    "Mushola",
+    "Damai",
+    "Sawo",
+    "Duku",
+]
 # landmark label -> text forms (the kelurahan comes from refdata.LANDMARKS)
 LANDMARK_FORMS: dict[str, list[str]] = {
     "Pasar Bogor": ["psr bogor", "pasar bogor", "Pasar Bogor"],
@@ -117,7 +185,16 @@ LANDMARK_FORMS: dict[str, list[str]] = {
 }
 STREET_LANDMARKS = [k for k in LANDMARK_FORMS if not k.startswith("Pasar ")]
 PASAR_LANDMARKS = [k for k in LANDMARK_FORMS if k.startswith("Pasar ")]
-KEC_FORMS = ["kec. {n}", "kecamatan {n}", "kec {n}", "wilayah {n}", "daerah {n}", "{n}", "Kec. {N}", "Kecamatan {N}"]
+KEC_FORMS = [
+    "kec. {n}",
+    "kecamatan {n}",
+    "kec {n}",
+    "wilayah {n}",
+    "daerah {n}",
+    "{n}",
+    "Kec. {N}",
+    "Kecamatan {N}",
+]
 
 
 class Place(dict):
@@ -193,10 +270,22 @@ class Places:
         code = self.kel.next()
         rt, rw = self.rng.randint(1, 15), self.rng.randint(1, 20)
         name = KELURAHAN[code][0]
-        text = self.rng.choice([f"RT {rt:02d} RW {rw:02d} Kelurahan {name}", f"RT {rt:03d}/RW {rw:03d} Kel. {name}",
-                                f"RT {rt:02d}/{rw:02d} Kelurahan {name}"])
-        return Place(text=text, kelurahan=code, kecamatan=kecamatan_of(code), street=None,
-                     rt=f"{rt:02d}", rw=f"{rw:02d}", landmark=None)
+        text = self.rng.choice(
+            [
+                f"RT {rt:02d} RW {rw:02d} Kelurahan {name}",
+                f"RT {rt:03d}/RW {rw:03d} Kel. {name}",
+                f"RT {rt:02d}/{rw:02d} Kelurahan {name}",
+            ]
+        )
+        return Place(
+            text=text,
+            kelurahan=code,
+            kecamatan=kecamatan_of(code),
+            street=None,
+            rt=f"{rt:02d}",
+            rw=f"{rw:02d}",
+            landmark=None,
+        )
 
     def street_text(self, label: str) -> str:
         if label.startswith("Gg. "):
@@ -210,7 +299,9 @@ class Places:
         return prefix + name
 
     def make(self, kind: str) -> Place:
-        p = Place(text="", kelurahan=None, kecamatan=None, street=None, rt=None, rw=None, landmark=None)
+        p = Place(
+            text="", kelurahan=None, kecamatan=None, street=None, rt=None, rw=None, landmark=None
+        )
         if kind in ("kel", "kel_rtrw", "gang_kel"):
             code = self.kel.next()
             p["kelurahan"], p["kecamatan"] = code, kecamatan_of(code)
@@ -219,7 +310,9 @@ class Places:
                 p["text"] = kel_text
             elif kind == "kel_rtrw":
                 rtrw, p["rt"], p["rw"] = self.rtrw()
-                p["text"] = f"{rtrw} {kel_text}" if self.rng.random() < 0.6 else f"{kel_text} {rtrw}"
+                p["text"] = (
+                    f"{rtrw} {kel_text}" if self.rng.random() < 0.6 else f"{kel_text} {rtrw}"
+                )
             else:
                 label = "Gg. " + self.rng.choice(GANGS)
                 p["street"] = label
@@ -230,7 +323,11 @@ class Places:
         elif kind == "kec":
             code = self.kec.next()
             name = KECAMATAN[code]
-            forms = KEC_FORMS if code != "32.71.06" else [f for f in KEC_FORMS if f.lower().startswith("kec")]
+            forms = (
+                KEC_FORMS
+                if code != "32.71.06"
+                else [f for f in KEC_FORMS if f.lower().startswith("kec")]
+            )
             if code == "32.71.04" and self.rng.random() < 0.25:
                 p["text"] = self.rng.choice(["daerah cilendek", "cilendek", "sekitar cilendek"])
             else:
@@ -256,8 +353,17 @@ class Places:
 
     def for_topic(self, topic: str | None) -> Place:
         if topic in STREET_TOPICS:
-            kind = weighted(self.rng, [("kel", 40), ("kel_rtrw", 15), ("gang_kel", 8), ("street", 17),
-                                       ("kec", 10), ("landmark", 10)])
+            kind = weighted(
+                self.rng,
+                [
+                    ("kel", 40),
+                    ("kel_rtrw", 15),
+                    ("gang_kel", 8),
+                    ("street", 17),
+                    ("kec", 10),
+                    ("landmark", 10),
+                ],
+            )
         elif topic == "pasar":
             kind = weighted(self.rng, [("pasar", 60), ("kel", 25), ("kec", 15)])
         else:
@@ -269,12 +375,20 @@ class Places:
 
     def bare_kel(self) -> Place:
         code = self.kel.next()
-        p = Place(text=self.spelling(code, bare=True), kelurahan=code, kecamatan=kecamatan_of(code),
-                  street=None, rt=None, rw=None, landmark=None)
-        return p
+        return Place(
+            text=self.spelling(code, bare=True),
+            kelurahan=code,
+            kecamatan=kecamatan_of(code),
+            street=None,
+            rt=None,
+            rw=None,
+            landmark=None,
+        )
 
 
-NO_PLACE = Place(text="", kelurahan=None, kecamatan=None, street=None, rt=None, rw=None, landmark=None)
+NO_PLACE = Place(
+    text="", kelurahan=None, kecamatan=None, street=None, rt=None, rw=None, landmark=None
+)
 PLACEHOLDER = "\u0000"
 
 
@@ -361,7 +475,9 @@ class Generator:
             self.c("abcdefghkmnpqrstuvwxyz23456789") for _ in range(7)
         )
 
-    def add(self, text: str, intent: str, topic: str | None, urgency: str, place: Place, group: str) -> bool:
+    def add(
+        self, text: str, intent: str, topic: str | None, urgency: str, place: Place, group: str
+    ) -> bool:
         text = text.strip()
         key = near_key(text)
         if not text or text in self.seen or self.seen_keys.get(key, group) != group:
@@ -412,7 +528,12 @@ class Generator:
         Q = D.COMPLAINT_QUESTIONS[topic]
         F = D.FORMAL[topic]
         S = D.SARCASM[topic]
-        q_urg = "tinggi" if topic in ("banjir_longsor", "sampah", "air_bersih", "listrik", "keamanan", "kebakaran") else "normal"
+        q_urg = (
+            "tinggi"
+            if topic
+            in ("banjir_longsor", "sampah", "air_bersih", "listrik", "keamanan", "kebakaran")
+            else "normal"
+        )
         s_urg = "tinggi" if topic in ("sampah", "air_bersih", "listrik") else "normal"
         N = self.noise
         pl = self.places
@@ -425,7 +546,13 @@ class Generator:
             """A problem phrase, its urgency, and how to attach a place to it."""
             prob, urg = self.c(pool)
             if prob.startswith("~"):
-                at = self.c([f", saya warga {PLACEHOLDER},", f" (warga {PLACEHOLDER})", f", kami warga {PLACEHOLDER},"])
+                at = self.c(
+                    [
+                        f", saya warga {PLACEHOLDER},",
+                        f" (warga {PLACEHOLDER})",
+                        f", kami warga {PLACEHOLDER},",
+                    ]
+                )
                 return prob[1:], urg, at
             return prob, urg, f" di {PLACEHOLDER}"
 
@@ -473,28 +600,44 @@ class Generator:
         def a_sunda():
             prob, urg, at = pick(P)
             p = place_for(at)
-            where = f"di {PLACEHOLDER} aya {prob}" if at.startswith(" di") else f"abdi warga {PLACEHOLDER}, {prob}"
-            t = (f"{self.c(['punten', 'punten pak', 'sampurasun', 'punten kang'])}, {where}, "
-                 f"{self.c(['tos lami', 'tos saminggu', 'ti kamari', 'tos sabulan'])} "
-                 f"{self.c(['teu acan aya nu ngurus', 'mohon dibantosan', 'hatur nuhun', 'kumaha ieu pak'])}")
+            where = (
+                f"di {PLACEHOLDER} aya {prob}"
+                if at.startswith(" di")
+                else f"abdi warga {PLACEHOLDER}, {prob}"
+            )
+            t = (
+                f"{self.c(['punten', 'punten pak', 'sampurasun', 'punten kang'])}, {where}, "
+                f"{self.c(['tos lami', 'tos saminggu', 'ti kamari', 'tos sabulan'])} "
+                f"{self.c(['teu acan aya nu ngurus', 'mohon dibantosan', 'hatur nuhun', 'kumaha ieu pak'])}"
+            )
             return N.apply(t, p["text"]), urg, p
 
         def a_english():
             prob, urg, at = pick(P)
             p = place_for(at)
-            t = (f"{prob}{at} "
-                 f"{self.c(['seriously when will this be fixed?', 'please fix asap', 'this is so bad', 'it has been weeks', 'no response at all'])} "
-                 f"{self.emo('angry')}")
+            t = (
+                f"{prob}{at} "
+                f"{self.c(['seriously when will this be fixed?', 'please fix asap', 'this is so bad', 'it has been weeks', 'no response at all'])} "
+                f"{self.emo('angry')}"
+            )
             return N.apply(t, p["text"]), urg, p
 
         def a_pii():
             prob, urg, _ = pick(P_all)
             p = pl.make("kel_rtrw")
             nik = "3271" + "".join(str(self.rng.randint(0, 9)) for _ in range(12))
-            name = self.c(["Dedi", "Yanti", "Agus", "Rina", "Hendra", "Euis", "Joko", "Siti", "Ujang", "Lina"])
-            contact = self.c([f"no hp {self.phone()}", f"wa {self.phone()}", f"NIK {nik}",
-                              f"email {name.lower()}{self.rng.randint(70, 99)}@gmail.com",
-                              f"NIK {nik}, hp {self.phone()}"])
+            name = self.c(
+                ["Dedi", "Yanti", "Agus", "Rina", "Hendra", "Euis", "Joko", "Siti", "Ujang", "Lina"]
+            )
+            contact = self.c(
+                [
+                    f"no hp {self.phone()}",
+                    f"wa {self.phone()}",
+                    f"NIK {nik}",
+                    f"email {name.lower()}{self.rng.randint(70, 99)}@gmail.com",
+                    f"NIK {nik}, hp {self.phone()}",
+                ]
+            )
             t = f"Saya {name}, {contact}, warga {PLACEHOLDER}, mau melaporkan {prob}. Mohon ditindaklanjuti."
             if urg == "darurat":
                 t = f"Saya {name}, {contact}, warga {PLACEHOLDER}. Tolong, ada {prob} sekarang! Mohon segera dibantu."
@@ -519,8 +662,10 @@ class Generator:
         def f_letter():
             frag, urg = self.c(F)
             p = pl.formal_kel_rtrw()
-            t = (f"Dengan hormat, kami warga {PLACEHOLDER} ingin menyampaikan bahwa {frag}. "
-                 f"Mohon kiranya dapat segera ditindaklanjuti. Terima kasih.")
+            t = (
+                f"Dengan hormat, kami warga {PLACEHOLDER} ingin menyampaikan bahwa {frag}. "
+                f"Mohon kiranya dapat segera ditindaklanjuti. Terima kasih."
+            )
             return N.apply(t, p["text"], formal=True), urg, p
 
         def f_yth():
@@ -529,8 +674,10 @@ class Generator:
             name = KELURAHAN[p["kelurahan"]][0]
             p = Place(p, text=name)
             who = self.c(["Bapak Lurah", "Ibu Lurah", "Bapak/Ibu Lurah"])
-            t = (f"Yth. {who} {PLACEHOLDER}, bersama ini kami melaporkan bahwa {frag}. "
-                 f"Atas perhatian dan tindak lanjutnya kami ucapkan terima kasih.")
+            t = (
+                f"Yth. {who} {PLACEHOLDER}, bersama ini kami melaporkan bahwa {frag}. "
+                f"Atas perhatian dan tindak lanjutnya kami ucapkan terima kasih."
+            )
             return N.apply(t, p["text"], formal=True), urg, p
 
         def f_salam():
@@ -544,7 +691,11 @@ class Generator:
                 return None
             line = self.c(S)
             p = place_for(line) if self.rng.random() < 0.7 else NO_PLACE
-            t = f"{line} {self.emo('sarcasm')} {PLACEHOLDER}" if p is not NO_PLACE else f"{line} {self.emo('sarcasm')}"
+            t = (
+                f"{line} {self.emo('sarcasm')} {PLACEHOLDER}"
+                if p is not NO_PLACE
+                else f"{line} {self.emo('sarcasm')}"
+            )
             return N.apply(t, p["text"]), s_urg, p
 
         def e_help():
@@ -584,17 +735,55 @@ class Generator:
                 return None
             prob, urg = self.c(P_urgent)
             p = place_for(prob)
-            t = self.c([f"{PLACEHOLDER} {prob}!! {self.emo('fear')}", f"{prob} di {PLACEHOLDER} 🚨🚨",
-                        f"@{self.c(['pemkotbogor', 'bpbdkotabogor', 'damkarkotabogor'])} {prob} di {PLACEHOLDER}, {self.c(D.NOW)}"])
+            t = self.c(
+                [
+                    f"{PLACEHOLDER} {prob}!! {self.emo('fear')}",
+                    f"{prob} di {PLACEHOLDER} 🚨🚨",
+                    f"@{self.c(['pemkotbogor', 'bpbdkotabogor', 'damkarkotabogor'])} {prob} di {PLACEHOLDER}, {self.c(D.NOW)}",
+                ]
+            )
             return N.apply(t, p["text"]), urg, p
 
-        fams = [a_basic, a_slow, a_polite, a_tag, a_noplace, a_caps, a_warga, a_sunda, a_english, a_pii,
-                q_when, q_ask, f_letter, f_yth, f_salam, s_sarcasm, e_help, e_report]
+        fams = [
+            a_basic,
+            a_slow,
+            a_polite,
+            a_tag,
+            a_noplace,
+            a_caps,
+            a_warga,
+            a_sunda,
+            a_english,
+            a_pii,
+            q_when,
+            q_ask,
+            f_letter,
+            f_yth,
+            f_salam,
+            s_sarcasm,
+            e_help,
+            e_report,
+        ]
         if topic in ("banjir_longsor", "kebakaran"):
-            fams = [e_help, e_report, a_polite, e_caps, e_sunda, f_letter, e_short, a_basic, f_salam,
-                    a_pii, q_when, f_yth, a_slow, a_english, e_short]
+            fams = [
+                e_help,
+                e_report,
+                a_polite,
+                e_caps,
+                e_sunda,
+                f_letter,
+                e_short,
+                a_basic,
+                f_salam,
+                a_pii,
+                q_when,
+                f_yth,
+                a_slow,
+                a_english,
+                e_short,
+            ]
         elif P_urgent:
-            fams = fams + [e_caps, e_short]
+            fams = [*fams, e_caps, e_short]
         self.emit(PER_TOPIC["aduan"], "aduan", topic, fams, topic)
 
     # -- pertanyaan ----------------------------------------------------------------------------
@@ -613,7 +802,11 @@ class Generator:
 
         def t_tanya():
             qq, p = fill(self.c(Q))
-            return N.apply(f"{self.c(['min', 'kak', 'admin', 'pak'])} mau tanya, {qq}?", p["text"]), "normal", p
+            return (
+                N.apply(f"{self.c(['min', 'kak', 'admin', 'pak'])} mau tanya, {qq}?", p["text"]),
+                "normal",
+                p,
+            )
 
         def t_yakak():
             qq, p = fill(self.c(Q))
@@ -631,13 +824,30 @@ class Generator:
 
         def t_short():
             qq, p = fill(self.c(Q))
-            return N.apply(f"{qq}?? {self.c(['makasih', 'thx', 'nuhun', ''])}", p["text"]), "normal", p
+            return (
+                N.apply(f"{qq}?? {self.c(['makasih', 'thx', 'nuhun', ''])}", p["text"]),
+                "normal",
+                p,
+            )
 
         def t_anyone():
             qq, p = fill(self.c(Q))
-            return N.apply(f"ada yg tau ga {qq}? {self.c(['@' + u for u in D.USERNAMES] + [''])}", p["text"]), "normal", p
+            return (
+                N.apply(
+                    f"ada yg tau ga {qq}? {self.c(['@' + u for u in D.USERNAMES] + [''])}",
+                    p["text"],
+                ),
+                "normal",
+                p,
+            )
 
-        self.emit(PER_TOPIC["pertanyaan"], "pertanyaan", topic, [t_tanya, t_yakak, t_sunda, t_formal, t_short, t_anyone], topic)
+        self.emit(
+            PER_TOPIC["pertanyaan"],
+            "pertanyaan",
+            topic,
+            [t_tanya, t_yakak, t_sunda, t_formal, t_short, t_anyone],
+            topic,
+        )
 
     # -- aspirasi ------------------------------------------------------------------------------
     def aspirasi(self, topic: str) -> None:
@@ -655,17 +865,24 @@ class Generator:
             return N.apply(t, p["text"]), "normal", p
 
         def s_usul():
-            return located(f"usul min, gimana kalau di {PLACEHOLDER} {{a}}?",
-                           f"usul min dari warga {PLACEHOLDER}, gimana kalau {{a}}?")
+            return located(
+                f"usul min, gimana kalau di {PLACEHOLDER} {{a}}?",
+                f"usul min dari warga {PLACEHOLDER}, gimana kalau {{a}}?",
+            )
 
         def s_mohon():
             end = self.c(["🙏", "", "min", "pak"])
-            return located(f"mohon di {PLACEHOLDER} {{a}} {end}", f"mohon {{a}} {end}, kami warga {PLACEHOLDER} butuh bgt")
+            return located(
+                f"mohon di {PLACEHOLDER} {{a}} {end}",
+                f"mohon {{a}} {end}, kami warga {PLACEHOLDER} butuh bgt",
+            )
 
         def s_semoga():
             emo = self.emo("happy")
-            return located(f"semoga di {PLACEHOLDER} {{a}}, biar warga seneng {emo}",
-                           f"semoga {{a}}, warga {PLACEHOLDER} pasti seneng {emo}")
+            return located(
+                f"semoga di {PLACEHOLDER} {{a}}, biar warga seneng {emo}",
+                f"semoga {{a}}, warga {PLACEHOLDER} pasti seneng {emo}",
+            )
 
         def s_saran():
             return N.apply(f"saran aja min, sebaiknya {prop()[0]}", ""), "normal", NO_PLACE
@@ -677,22 +894,47 @@ class Generator:
 
         def s_pengen():
             p = pl.kel_only()
-            return N.apply(f"{self.c(['pak lurah', 'pak camat', 'min'])}, warga {PLACEHOLDER} pengen {prop()[0]}", p["text"]), "normal", p
+            return (
+                N.apply(
+                    f"{self.c(['pak lurah', 'pak camat', 'min'])}, warga {PLACEHOLDER} pengen {prop()[0]}",
+                    p["text"],
+                ),
+                "normal",
+                p,
+            )
 
         def s_gimana():
-            return N.apply(f"gimana kalo {prop()[0]}? biar bogor makin maju {self.emo('happy')}", ""), "normal", NO_PLACE
+            return (
+                N.apply(f"gimana kalo {prop()[0]}? biar bogor makin maju {self.emo('happy')}", ""),
+                "normal",
+                NO_PLACE,
+            )
 
-        self.emit(PER_TOPIC["aspirasi"], "aspirasi", topic, [s_usul, s_mohon, s_semoga, s_saran, s_formal, s_pengen, s_gimana], topic)
+        self.emit(
+            PER_TOPIC["aspirasi"],
+            "aspirasi",
+            topic,
+            [s_usul, s_mohon, s_semoga, s_saran, s_formal, s_pengen, s_gimana],
+            topic,
+        )
 
     # -- apresiasi -----------------------------------------------------------------------------
     def apresiasi(self) -> None:
         N, pl = self.noise, self.places
 
         def p_praise():
-            return N.apply(f"{self.c(D.PRAISE)} {self.c(D.THANKED)} {self.emo('happy')}", ""), "normal", NO_PLACE
+            return (
+                N.apply(f"{self.c(D.PRAISE)} {self.c(D.THANKED)} {self.emo('happy')}", ""),
+                "normal",
+                NO_PLACE,
+            )
 
         def done(physical: bool = False) -> tuple[str, str]:
-            pool = [x for x in D.DONE_BY if not physical or not x[1].startswith(("laporan", "ktp", "fogging", "langsung"))]
+            pool = [
+                x
+                for x in D.DONE_BY
+                if not physical or not x[1].startswith(("laporan", "ktp", "fogging", "langsung"))
+            ]
             whos, what = self.c(pool)
             return self.c(whos), what
 
@@ -718,7 +960,11 @@ class Generator:
 
         def p_alhamdulillah():
             who, what = done()
-            return N.apply(f"alhamdulillah {what}, makasih {who} {self.emo('happy')}", ""), "normal", NO_PLACE
+            return (
+                N.apply(f"alhamdulillah {what}, makasih {who} {self.emo('happy')}", ""),
+                "normal",
+                NO_PLACE,
+            )
 
         def p_proud():
             p = pl.bare_kel()
@@ -726,13 +972,28 @@ class Generator:
             return N.apply(t, p["text"]), "normal", p
 
         def p_formal():
-            who = self.c(["Dinas PUPR Kota Bogor", "DLH Kota Bogor", "Damkar Kota Bogor", "BPBD Kota Bogor",
-                          "Bapak Lurah dan jajaran", "Ibu Camat beserta staf", "Perumda Tirta Pakuan", "Satpol PP Kota Bogor"])
+            who = self.c(
+                [
+                    "Dinas PUPR Kota Bogor",
+                    "DLH Kota Bogor",
+                    "Damkar Kota Bogor",
+                    "BPBD Kota Bogor",
+                    "Bapak Lurah dan jajaran",
+                    "Ibu Camat beserta staf",
+                    "Perumda Tirta Pakuan",
+                    "Satpol PP Kota Bogor",
+                ]
+            )
             t = f"Terima kasih kepada {who} atas respons yang cepat. Semoga pelayanan seperti ini terus dipertahankan."
             return t, "normal", NO_PLACE
 
-        self.emit(PER_INTENT["apresiasi"], "apresiasi", None,
-                  [p_praise, p_thanks, p_place, p_nuhun, p_gercep, p_alhamdulillah, p_proud, p_formal], "all")
+        self.emit(
+            PER_INTENT["apresiasi"],
+            "apresiasi",
+            None,
+            [p_praise, p_thanks, p_place, p_nuhun, p_gercep, p_alhamdulillah, p_proud, p_formal],
+            "all",
+        )
 
     # -- informasi -----------------------------------------------------------------------------
     def informasi(self) -> None:
@@ -743,12 +1004,24 @@ class Generator:
 
         def i_from():
             p = pl.kel_only() if self.rng.random() < 0.75 else pl.make("kec")
-            return N.apply(f"{self.c(D.CHATTER)} dari {PLACEHOLDER} {self.emo('neutral')}", p["text"]), "normal", p
+            return (
+                N.apply(f"{self.c(D.CHATTER)} dari {PLACEHOLDER} {self.emo('neutral')}", p["text"]),
+                "normal",
+                p,
+            )
 
         def i_tag():
             u1, u2 = self.c(D.USERNAMES), self.c(D.USERNAMES)
-            t = self.c([f"@{u1} liat nih", f"@{u1} @{u2} ini deket rumah kalian", f"@{u1} tuh ada info",
-                        f"@{u1} tah ieu", f"@{u1} ajak2 yg lain", f"@{u1} wkwk ini kamu bukan"])
+            t = self.c(
+                [
+                    f"@{u1} liat nih",
+                    f"@{u1} @{u2} ini deket rumah kalian",
+                    f"@{u1} tuh ada info",
+                    f"@{u1} tah ieu",
+                    f"@{u1} ajak2 yg lain",
+                    f"@{u1} wkwk ini kamu bukan",
+                ]
+            )
             return N.apply(t, ""), "normal", NO_PLACE
 
         def i_news():
@@ -763,16 +1036,31 @@ class Generator:
 
         def i_warga():
             p = pl.kel_only()
-            return N.apply(f"warga {PLACEHOLDER} hadir {self.emo('neutral')}", p["text"]), "normal", p
+            return (
+                N.apply(f"warga {PLACEHOLDER} hadir {self.emo('neutral')}", p["text"]),
+                "normal",
+                p,
+            )
 
         def i_home():
             p = pl.kel_only()
-            t = self.c([f"ini deket rumah saya di {PLACEHOLDER} hehe", f"dulu saya tinggal di {PLACEHOLDER}",
-                        f"kangen {PLACEHOLDER} 🥺", f"otw ke {PLACEHOLDER}"])
+            t = self.c(
+                [
+                    f"ini deket rumah saya di {PLACEHOLDER} hehe",
+                    f"dulu saya tinggal di {PLACEHOLDER}",
+                    f"kangen {PLACEHOLDER} 🥺",
+                    f"otw ke {PLACEHOLDER}",
+                ]
+            )
             return N.apply(t, p["text"]), "normal", p
 
-        self.emit(PER_INTENT["informasi"], "informasi", None,
-                  [i_chat, i_from, i_tag, i_news, i_rt, i_occasion, i_warga, i_home], "all")
+        self.emit(
+            PER_INTENT["informasi"],
+            "informasi",
+            None,
+            [i_chat, i_from, i_tag, i_news, i_rt, i_occasion, i_warga, i_home],
+            "all",
+        )
 
     # -- spam ----------------------------------------------------------------------------------
     def obfuscate(self, text: str) -> str:
@@ -793,17 +1081,29 @@ class Generator:
             claim = self.c(D.GAMBLING_CLAIMS)
             if self.rng.random() < 0.5:
                 claim = self.obfuscate(claim)
-            return f"{claim} di {self.c(D.GAMBLING_SITES)} {self.cta()} {self.c(['🔥', '💰', '🎰', '🤑', ''])}".strip(), "normal", NO_PLACE
+            return (
+                f"{claim} di {self.c(D.GAMBLING_SITES)} {self.cta()} {self.c(['🔥', '💰', '🎰', '🤑', ''])}".strip(),
+                "normal",
+                NO_PLACE,
+            )
 
         def g_caps():
-            return f"{self.c(D.GAMBLING_SITES).upper()} {self.c(D.GAMBLING_CLAIMS).upper()} 🔥🔥 {self.cta().upper()}", "normal", NO_PLACE
+            return (
+                f"{self.c(D.GAMBLING_SITES).upper()} {self.c(D.GAMBLING_CLAIMS).upper()} 🔥🔥 {self.cta().upper()}",
+                "normal",
+                NO_PLACE,
+            )
 
         def g_testimoni():
             t = f"{self.c(['alhamdulillah', 'gila', 'mantap', 'hoki bgt'])} wd {self.rng.randint(2, 50)}jt barusan main di {self.c(D.GAMBLING_SITES)}, {self.cta()}"
             return self.obfuscate(t) if self.rng.random() < 0.3 else t, "normal", NO_PLACE
 
         def l_loan():
-            return f"{self.c(D.LOANS)}, {self.cta()} {self.c(['💸', '✅', ''])}".strip(), "normal", NO_PLACE
+            return (
+                f"{self.c(D.LOANS)}, {self.cta()} {self.c(['💸', '✅', ''])}".strip(),
+                "normal",
+                NO_PLACE,
+            )
 
         def v_prize():
             t = f"selamat anda mendapatkan {self.c(D.PRIZES)} dari {self.c(D.FAKE_ORGS)}, {self.cta()}"
@@ -819,8 +1119,13 @@ class Generator:
         def m_promo():
             return f"{self.c(D.PROMOS)}, {self.cta()}", "normal", NO_PLACE
 
-        self.emit(PER_INTENT["spam"], "spam", None,
-                  [g_gamble, g_caps, g_testimoni, l_loan, v_prize, v_giveaway, f_followers, m_promo], "all")
+        self.emit(
+            PER_INTENT["spam"],
+            "spam",
+            None,
+            [g_gamble, g_caps, g_testimoni, l_loan, v_prize, v_giveaway, f_followers, m_promo],
+            "all",
+        )
 
     # -- kasar ---------------------------------------------------------------------------------
     def kasar(self) -> None:
@@ -830,7 +1135,14 @@ class Generator:
             return N.apply(f"{self.c(D.TARGETS)} {self.c(D.INSULTS)}", ""), "normal", NO_PLACE
 
         def k_dasar():
-            return N.apply(f"dasar {self.c(D.TARGETS)} {self.c(D.INSULTS)}, {self.c(D.RANTS)} {self.emo('angry')}", ""), "normal", NO_PLACE
+            return (
+                N.apply(
+                    f"dasar {self.c(D.TARGETS)} {self.c(D.INSULTS)}, {self.c(D.RANTS)} {self.emo('angry')}",
+                    "",
+                ),
+                "normal",
+                NO_PLACE,
+            )
 
         def k_shout():
             return f"{self.c(D.INSULTS).upper()}!!! {self.c(D.RANTS)}", "normal", NO_PLACE
@@ -845,9 +1157,19 @@ class Generator:
             return N.apply(t, ""), "normal", NO_PLACE
 
         def k_emoji():
-            return f"{self.c(D.TARGETS)} {self.c(D.INSULTS)} {self.c(['🖕', '🤬', '💩', '😡'])}", "normal", NO_PLACE
+            return (
+                f"{self.c(D.TARGETS)} {self.c(D.INSULTS)} {self.c(['🖕', '🤬', '💩', '😡'])}",
+                "normal",
+                NO_PLACE,
+            )
 
-        self.emit(PER_INTENT["kasar"], "kasar", None, [k_target, k_dasar, k_shout, k_place, k_sunda, k_emoji], "all")
+        self.emit(
+            PER_INTENT["kasar"],
+            "kasar",
+            None,
+            [k_target, k_dasar, k_shout, k_place, k_sunda, k_emoji],
+            "all",
+        )
 
     def run(self) -> list[dict[str, object]]:
         for topic in TOPICS:
@@ -896,7 +1218,11 @@ def check() -> int:
                 problems.append(f"{where}: keys {list(rec)}")
                 continue
             rid, text = rec["id"], rec["text"]
-            if not isinstance(rid, str) or not re.fullmatch(r"[hg]-\d{5}", rid) or rid[0] != source[0]:
+            if (
+                not isinstance(rid, str)
+                or not re.fullmatch(r"[hg]-\d{5}", rid)
+                or rid[0] != source[0]
+            ):
                 problems.append(f"{where}: bad id {rid!r}")
             if rid in ids:
                 problems.append(f"{where}: duplicate id {rid}")
@@ -930,7 +1256,9 @@ def check() -> int:
                 if v is not None and not (isinstance(v, str) and re.fullmatch(r"\d{2}", v)):
                     problems.append(f"{where}: bad {key} {v!r}")
             street = rec["street"]
-            if street is not None and not (isinstance(street, str) and re.match(r"(Jl|Gg)\. \S", street)):
+            if street is not None and not (
+                isinstance(street, str) and re.match(r"(Jl|Gg)\. \S", street)
+            ):
                 problems.append(f"{where}: bad street {street!r}")
             lm = rec["landmark"]
             if lm is not None and not (isinstance(lm, str) and lm.strip()):
@@ -954,7 +1282,7 @@ def check() -> int:
         print(f"\n{title}")
         keys = order if order is not None else sorted(counter, key=lambda k: (-counter[k], str(k)))
         for k in keys:
-            print(f"  {str(k):<22} {counter.get(k, 0):>6}")
+            print(f"  {k!s:<22} {counter.get(k, 0):>6}")
 
     total = len(records)
     by_source = Counter(str(r["source"]) for r in records)
@@ -965,8 +1293,10 @@ def check() -> int:
     kel = Counter(str(r["kelurahan"]) for r in records if r["kelurahan"])
     platforms = Counter(str(r["platform"]) for r in records)
     groups = {str(r["group"]) for r in records}
-    print(f"files: {len(files)}  messages: {total}  (hand {by_source['hand']}, generated {by_source['generated']})"
-          f"  groups: {len(groups)}")
+    print(
+        f"files: {len(files)}  messages: {total}  (hand {by_source['hand']}, generated {by_source['generated']})"
+        f"  groups: {len(groups)}"
+    )
     show("intent", intents, list(INTENTS))
     show("topic (aduan, pertanyaan, aspirasi)", topics, list(TOPICS))
     show("urgency", urg, list(URGENCIES))
@@ -974,15 +1304,19 @@ def check() -> int:
     for code, name in KECAMATAN.items():
         print(f"  {code} {name:<14} {kec.get(code, 0):>6}")
     named = [c for c in KELURAHAN if kel.get(c)]
-    print(f"\nkelurahan named: {len(named)} of {len(KELURAHAN)}"
-          f"  (least: {min(kel.values()) if kel else 0}, most: {max(kel.values()) if kel else 0})")
+    print(
+        f"\nkelurahan named: {len(named)} of {len(KELURAHAN)}"
+        f"  (least: {min(kel.values()) if kel else 0}, most: {max(kel.values()) if kel else 0})"
+    )
     missing = [KELURAHAN[c][0] for c in KELURAHAN if not kel.get(c)]
     if missing:
         print("  not named: " + ", ".join(missing))
     with_place = sum(1 for r in records if r["kelurahan"] or r["kecamatan"])
-    print(f"messages with a kelurahan or kecamatan: {with_place}; with street: "
-          f"{sum(1 for r in records if r['street'])}; rt/rw: {sum(1 for r in records if r['rt'] or r['rw'])}; "
-          f"landmark: {sum(1 for r in records if r['landmark'])}")
+    print(
+        f"messages with a kelurahan or kecamatan: {with_place}; with street: "
+        f"{sum(1 for r in records if r['street'])}; rt/rw: {sum(1 for r in records if r['rt'] or r['rw'])}; "
+        f"landmark: {sum(1 for r in records if r['landmark'])}"
+    )
     show("platform", platforms, list(PLATFORMS))
 
     if total < MIN_TOTAL:
@@ -1016,7 +1350,9 @@ def check() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="validate all corpus files and print counts")
+    ap.add_argument(
+        "--check", action="store_true", help="validate all corpus files and print counts"
+    )
     args = ap.parse_args(argv)
     if args.check:
         return check()

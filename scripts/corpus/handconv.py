@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from refdata import (  # noqa: E402
+from refdata import (
     AMBIGUOUS_NAMES,
     EXTRA_SPELLINGS,
     INTENTS,
@@ -41,7 +41,12 @@ from refdata import (  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "paseban" / "nlp" / "corpus"
 PLATFORM_LETTERS = {
-    "i": "instagram", "f": "facebook", "w": "whatsapp", "x": "x", "y": "youtube", "t": "tiktok",
+    "i": "instagram",
+    "f": "facebook",
+    "w": "whatsapp",
+    "x": "x",
+    "y": "youtube",
+    "t": "tiktok",
 }
 
 
@@ -163,7 +168,11 @@ def main(argv: list[str]) -> int:
             topic = None
             if "u" not in meta:
                 urg = "normal"
-        if intent not in INTENTS or urg not in URGENCIES or (topic is not None and topic not in TOPICS):
+        if (
+            intent not in INTENTS
+            or urg not in URGENCIES
+            or (topic is not None and topic not in TOPICS)
+        ):
             raise SystemExit(f"{src}:{lineno}: bad labels {intent} {topic} {urg}")
         if intent in TOPICAL_INTENTS and topic is None:
             raise SystemExit(f"{src}:{lineno}: topic missing")
@@ -209,7 +218,11 @@ def main(argv: list[str]) -> int:
         street = meta.get("s") or None
         if street == "-":
             street = None
-        if street is None and "s" not in meta and re.search(r"\b(jl|jln|gg)\b\.?\s*[a-z]", text, re.I):
+        if (
+            street is None
+            and "s" not in meta
+            and re.search(r"\b(jl|jln|gg)\b\.?\s*[a-z]", text, re.I)
+        ):
             print(f"WARN {src}:{lineno}: jl/gg without street: {text}")
             problems += 1
         if text in seen:
@@ -222,9 +235,19 @@ def main(argv: list[str]) -> int:
         group = prev_group if meta.get("g") == "+" and prev_group else rid
         prev_group = group
         rec = {
-            "id": rid, "text": text, "intent": intent, "topic": topic, "urgency": urg,
-            "kelurahan": kel, "kecamatan": kec, "street": street, "rt": rt, "rw": rw,
-            "landmark": landmark, "platform": PLATFORM_LETTERS[plat], "source": "hand",
+            "id": rid,
+            "text": text,
+            "intent": intent,
+            "topic": topic,
+            "urgency": urg,
+            "kelurahan": kel,
+            "kecamatan": kec,
+            "street": street,
+            "rt": rt,
+            "rw": rw,
+            "landmark": landmark,
+            "platform": PLATFORM_LETTERS[plat],
+            "source": "hand",
             "group": group,
         }
         out.setdefault(target, []).append(rec)

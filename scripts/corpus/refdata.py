@@ -10,15 +10,45 @@ from __future__ import annotations
 INTENTS = ("aduan", "pertanyaan", "aspirasi", "apresiasi", "informasi", "spam", "kasar")
 TOPICAL_INTENTS = ("aduan", "pertanyaan", "aspirasi")
 TOPICS = (
-    "jalan", "drainase", "banjir_longsor", "sampah", "lingkungan", "pju", "pohon_taman",
-    "lalu_lintas", "ketertiban", "kebakaran", "air_bersih", "adminduk", "kesehatan",
-    "pendidikan", "sosial", "perizinan", "pasar", "listrik", "keamanan", "pelayanan", "lainnya",
+    "jalan",
+    "drainase",
+    "banjir_longsor",
+    "sampah",
+    "lingkungan",
+    "pju",
+    "pohon_taman",
+    "lalu_lintas",
+    "ketertiban",
+    "kebakaran",
+    "air_bersih",
+    "adminduk",
+    "kesehatan",
+    "pendidikan",
+    "sosial",
+    "perizinan",
+    "pasar",
+    "listrik",
+    "keamanan",
+    "pelayanan",
+    "lainnya",
 )
 URGENCIES = ("darurat", "tinggi", "normal")
 PLATFORMS = ("instagram", "facebook", "whatsapp", "x", "youtube", "tiktok")
 KEYS = (
-    "id", "text", "intent", "topic", "urgency", "kelurahan", "kecamatan", "street", "rt", "rw",
-    "landmark", "platform", "source", "group",
+    "id",
+    "text",
+    "intent",
+    "topic",
+    "urgency",
+    "kelurahan",
+    "kecamatan",
+    "street",
+    "rt",
+    "rw",
+    "landmark",
+    "platform",
+    "source",
+    "group",
 )
 
 KECAMATAN: dict[str, str] = {
@@ -165,8 +195,21 @@ EXTRA_SPELLINGS: dict[str, tuple[str, ...]] = {
 # Kelurahan names that are also ordinary words or parts of other names: only count as a
 # place when written as "kel. X", "kelurahan X", or in an unmistakable place phrase.
 AMBIGUOUS_NAMES = frozenset(
-    {"genteng", "pakuan", "gudang", "babakan", "menteng", "curug", "loji", "kencana",
-     "empang", "tajur", "sempur", "semplak", "cibadak"}
+    {
+        "genteng",
+        "pakuan",
+        "gudang",
+        "babakan",
+        "menteng",
+        "curug",
+        "loji",
+        "kencana",
+        "empang",
+        "tajur",
+        "sempur",
+        "semplak",
+        "cibadak",
+    }
 )
 
 # Landmarks whose kelurahan is certain. Other landmarks are labelled as landmark only.
@@ -212,7 +255,12 @@ LANDMARKS: dict[str, str | None] = {
     "Pasar Cumpok": None,
 }
 
-NATIONAL_ROADS = ("Jl. Pajajaran", "Jl. Sholeh Iskandar", "Jl. Raya Dramaga", "Jl. Abdullah bin Nuh")
+NATIONAL_ROADS = (
+    "Jl. Pajajaran",
+    "Jl. Sholeh Iskandar",
+    "Jl. Raya Dramaga",
+    "Jl. Abdullah bin Nuh",
+)
 PROVINCIAL_ROADS = ("Jl. Juanda", "Jl. Sudirman", "Jl. Pemuda", "Jl. Empang", "Jl. Batutulis")
 
 
