@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from paseban.domain.accounts import Account
+from paseban.nlp import model
 from paseban.nlp.analyzer import Analyzer
 from paseban.nlp.pipeline import Analysis, Decision, Place, needs_review
 from paseban.nlp.place import Gazetteer
@@ -22,7 +23,7 @@ def default_analyzer() -> Analyzer:
     from paseban import reference
 
     data = reference.bundled("32.71")
-    return Analyzer(Gazetteer(data.wilayah, data.landmarks))
+    return Analyzer(Gazetteer(data.wilayah, data.landmarks), model.bundled())
 
 
 def _wilayah_of(account: Account | str | None) -> str | None:

@@ -1,73 +1,93 @@
-"""Text in, Analysis out: normalise -> mask -> intent -> topic -> urgency -> place."""
+"""Text in, Analysis out: normalise -> mask -> intent -> topic -> urgency -> place.
+
+Intent, topic and urgency come from the trained linear models (model.py); the place comes from
+the gazetteer of the city's reference data (place.py); personal data is masked with lokal-id
+(mask.py). Every decision carries a confidence and a reason."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from paseban.nlp.keywords import Lexicon, lexicon
 from paseban.nlp.mask import mask
+from paseban.nlp.model import Prediction, TextModel
 from paseban.nlp.normalize import normalize
 from paseban.nlp.pipeline import Analysis, Decision
 from paseban.nlp.place import Gazetteer
 
-VERSION = "keywords-1"
-TOPIC_INTENTS = frozenset({"aduan", "pertanyaan", "aspirasi"})
+TOPIC_INTENTS = ("aduan", "pertanyaan", "aspirasi")
+CHUNK = 2000  # messages per array operation (bounds memory)
 MAX_CHARS = 5000  # longer texts are analysed on their first part; the original is kept whole
 
 
+def _reason(prefix: str, evidence: tuple[str, ...]) -> str:
+    if not evidence:
+        return f"{prefix}: tidak ada kata yang menonjol"
+    return f"{prefix}: " + ", ".join(f"'{w}'" for w in evidence)
+
+
 class Analyzer:
-    def __init__(self, gazetteer: Gazetteer, lex: Lexicon | None = None) -> None:
+    def __init__(self, gazetteer: Gazetteer, text_model: TextModel) -> None:
         self.gazetteer = gazetteer
-        self.lexicon = lex or lexicon()
-        self.version = VERSION
+        self.model = text_model
+        self.version = text_model.version
+
+    def _has_known_word(self, normalized: str) -> bool:
+        index = self.model.index
+        return any(
+            len(tok) > 1 and tok.isalpha() and f"w:{tok}" in index for tok in normalized.split()
+        )
 
     def analyze(self, text: str, *, account_wilayah: str | None = None) -> Analysis:
-        text = text if isinstance(text, str) else str(text)
-        head = text[:MAX_CHARS]
-        normalized = normalize(head)
-        masked = mask(text).text
-        topic = self.lexicon.decide("topic", normalized, default=None)
-        intent = self._intent(normalized, topic)
-        if intent.label not in TOPIC_INTENTS:
-            topic = Decision(None, 1.0, "bukan aduan, pertanyaan, atau aspirasi")
-        elif topic.label is None:
-            topic = Decision("lainnya", 0.3, "tidak ada kata kunci topik")
-        urgency = self._urgency(normalized, intent)
-        place = self.gazetteer.locate(normalized, head, fallback=account_wilayah)
+        return self.analyze_batch([(text, account_wilayah)])[0]
+
+    def analyze_batch(self, items: Iterable[tuple[str, str | None]]) -> list[Analysis]:
+        batch = [(t if isinstance(t, str) else str(t), w) for t, w in items]
+        if len(batch) > CHUNK:
+            return [
+                a
+                for i in range(0, len(batch), CHUNK)
+                for a in self.analyze_batch(batch[i : i + CHUNK])
+            ]
+        heads = [t[:MAX_CHARS] for t, _ in batch]
+        normalized = [normalize(h) for h in heads]
+        predicted = self.model.predict_many(list(zip(normalized, heads, strict=True)))
+        out = []
+        for (text, wilayah), head, norm, pred in zip(
+            batch, heads, normalized, predicted, strict=True
+        ):
+            out.append(self._assemble(text, head, norm, pred, wilayah))
+        return out
+
+    def _assemble(
+        self,
+        text: str,
+        head: str,
+        normalized: str,
+        predicted: dict[str, Prediction] | None,
+        wilayah: str | None,
+    ) -> Analysis:
+        if predicted is None or not self._has_known_word(normalized) or len(set(head.strip())) <= 2:
+            intent = Decision("informasi", 0.3, "tidak ada kata yang dikenali")
+        else:
+            p = predicted["intent"]
+            intent = Decision(p.label, round(p.confidence, 3), _reason("model", p.evidence))
+        if predicted is not None and intent.label in TOPIC_INTENTS:
+            p = predicted["topic"]
+            topic = Decision(p.label, round(p.confidence, 3), _reason("model", p.evidence))
+        else:
+            topic = Decision(None, 1.0, f"tidak berlaku untuk {intent.label}")
+        if predicted is not None and intent.label == "aduan":
+            p = predicted["urgency"]
+            urgency = Decision(p.label, round(p.confidence, 3), _reason("model", p.evidence))
+        else:
+            urgency = Decision("normal", 1.0, "bukan aduan")
         return Analysis(
             text=text,
             normalized=normalized,
-            masked=masked,
+            masked=mask(text).text,
             intent=intent,
             topic=topic,
             urgency=urgency,
-            place=place,
+            place=self.gazetteer.locate(normalized, head, fallback=wilayah),
             version=self.version,
         )
-
-    def analyze_batch(self, items: Iterable[tuple[str, str | None]]) -> list[Analysis]:
-        return [self.analyze(text, account_wilayah=wilayah) for text, wilayah in items]
-
-    def _intent(self, normalized: str, topic: Decision) -> Decision:
-        if not normalized:
-            return Decision("informasi", 0.3, "teks kosong")
-        scores = self.lexicon.score("intent", normalized)
-        for label in ("spam", "kasar"):
-            if label in scores and scores[label][0] >= 3:
-                hits = ", ".join(f"'{h}'" for h in scores[label][1][:3])
-                return Decision(
-                    label, min(0.95, 0.6 + 0.1 * scores[label][0]), f"kata kunci: {hits}"
-                )
-        aduan = scores.get("aduan", (0.0, []))
-        if topic.label is not None and aduan[0] >= 1.5:
-            hits = ", ".join(f"'{h}'" for h in aduan[1][:3])
-            conf = min(0.9, 0.55 + 0.05 * aduan[0] + 0.05 * topic.confidence)
-            return Decision(
-                "aduan", round(conf, 2), f"topik {topic.label} dan kata keluhan: {hits}"
-            )
-        return self.lexicon.decide("intent", normalized, default="informasi")
-
-    def _urgency(self, normalized: str, intent: Decision) -> Decision:
-        if intent.label != "aduan":
-            return Decision("normal", 0.9, "bukan aduan")
-        return self.lexicon.decide("urgency", normalized, default="normal")

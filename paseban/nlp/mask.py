@@ -9,7 +9,10 @@ from lokal import detect_pii
 
 MASKED_TYPES = ("NIK", "KK", "PHONE", "EMAIL", "PLATE", "NPWP", "BANK_ACCOUNT", "CARD")
 # cheap pre-check: lokal's detectors only run on text that could hold one of these
-_CANDIDATE = re.compile(r"\d{4}|@")
+# (8+ digits with separators: NIK, KK, phone, accounts; an e-mail; a plate like "F 1234 AB")
+_CANDIDATE = re.compile(
+    r"\d(?:[\s.\-]?\d){7,}|[\w.+-]@[\w-]+\.|\b[A-Za-z]{1,2}\s?\d{1,4}\s?[A-Za-z]{1,3}\b"
+)
 
 
 @dataclass(frozen=True)

@@ -12,30 +12,95 @@ from rapidfuzz import fuzz, process
 from paseban.domain.wilayah import Level, Wilayah
 from paseban.nlp.pipeline import Place
 
-# names that are also everyday words: only matched right after a place word ("kel. genteng")
-COMMON_WORDS = frozenset(
+# names that are also everyday words: only matched after a place word ("kel. genteng",
+# "di genteng", "lurah genteng"); "genteng bocor" is a roof, not a kelurahan
+COMMON_WORDS = frozenset({"genteng", "gudang", "empang", "curug", "babakan", "pakuan", "kencana"})
+AFTER_WORDS = frozenset({"rt", "rw"})  # "genteng rt 5" is the kelurahan too
+# "arah bubulak", "jurusan bubulak": a direction or a bus route, not where the problem is
+DIRECTION_WORDS = frozenset({"arah", "jurusan", "tujuan", "trayek", "menuju"})
+PLACE_WORDS = frozenset(
     {
-        "genteng",
-        "gudang",
-        "empang",
-        "curug",
-        "babakan",
-        "pakuan",
-        "kencana",
-        "menteng",
-        "loji",
-        "cibadak",
-        "sempur",
-        "tajur",
-        "kayu manis",
-        "tanah baru",
-        "gunung batu",
-        "semplak",
-        "cipaku",
+        "kelurahan",
+        "kecamatan",
+        "desa",
+        "kel",
+        "kec",
+        "kelurhan",
+        "kelurhn",
+        "klurahan",
+        "lurah",
+        "camat",
+        "kampung",
+        "kp",
+        "kmp",
+        "kmpg",
     }
 )
-PLACE_WORDS = frozenset({"kelurahan", "kecamatan", "desa", "kel", "kec", "kelurhan", "kelurhn"})
-CONTEXT_WORDS = PLACE_WORDS | {"di", "daerah", "wilayah", "warga", "sekitar", "dekat", "ke", "dari"}
+CONTEXT_WORDS = PLACE_WORDS | {
+    "di",
+    "daerah",
+    "wilayah",
+    "warga",
+    "sekitar",
+    "dekat",
+    "deket",
+    "dkt",
+    "ke",
+    "dari",
+    "dr",
+    "pasar",
+    "psr",
+    "tps",
+    "jalan",
+    "jl",
+    "jln",
+    "gang",
+    "gg",
+    "perumahan",
+    "perum",
+    "komplek",
+    "kompleks",
+    "rw",
+    "rt",
+    "wil",
+    "dket",
+}
+_RAW_TOKEN = re.compile(r"[a-z0-9]+")
+_RAW_REPEAT = re.compile(r"([a-z])\1{2,}")
+# abbreviations people use in place names ("kd. badak", "kb kalapa", "bbkn pasar")
+PLACE_ABBREVIATIONS = {
+    "kd": "kedung",
+    "kdg": "kedung",
+    "kdng": "kedung",
+    "kb": "kebon",
+    "kbn": "kebon",
+    "tnh": "tanah",
+    "tn": "tanah",
+    "psr": "pasar",
+    "lw": "lawang",
+    "bbkn": "babakan",
+    "bbk": "babakan",
+    "bbakan": "babakan",
+    "sndg": "sindang",
+    "sdg": "sindang",
+    "tgl": "tegal",
+    "gn": "gunung",
+    "gng": "gunung",
+    "mkr": "mekar",
+    "crg": "curug",
+    "cldk": "cilendek",
+    "ps": "pasir",
+    "psir": "pasir",
+    "skr": "sukaresmi",
+    "btl": "batutulis",
+    "btr": "bantar",
+    "bjg": "bojong",
+    "bj": "bojong",
+    "kdung": "kedung",
+    "kbon": "kebon",
+}
+FUZZY_CUTOFF = 86.0
+FUZZY_MIN_LENGTH = 6
 
 _RT = re.compile(r"\brt\.?\s*[:/]?\s*0*(\d{1,3})\b", re.I)
 _RW = re.compile(r"\brw\.?\s*[:/]?\s*0*(\d{1,3})\b", re.I)
@@ -96,7 +161,16 @@ class Gazetteer:
             entry = Entry(code, w.name, Level.KELURAHAN, w.parent_code, landmark=name)
             for surface in {name, *aliases}:
                 self._add(_form(surface), entry)
-        self.fuzzy_forms = sorted(f for f in self.forms if len(f) >= 6)
+        # a token can start a name: the first word of a form, or the start of a name written in two
+        # parts ("ci bogor", "tegal gundil" written "tegalgun dil" is not worth the cost)
+        starts = {f.split(" ", 1)[0] for f in self.forms}
+        starts |= {f[:k] for f in self.forms if " " not in f for k in range(2, len(f) - 2)}
+        self.first_tokens = frozenset(starts)
+        self.prefixes: dict[str, list[str]] = {}
+        for form in sorted(self.forms):
+            kelurahan_level = any(e.level is Level.KELURAHAN for e in self.forms[form])
+            if " " not in form and len(form) >= FUZZY_MIN_LENGTH and kelurahan_level:
+                self.prefixes.setdefault(form[:3], []).append(form)
         self.max_tokens = max((f.count(" ") + 1 for f in self.forms), default=1)
 
     def _add(self, form: str, entry: Entry) -> None:
@@ -104,46 +178,73 @@ class Gazetteer:
         if entry not in bucket:
             bucket.append(entry)
 
-    def _candidates(self, tokens: list[str]) -> list[tuple[Entry, float, str, int]]:
+    def _candidates(self, raw_tokens: list[str]) -> list[tuple[Entry, float, str, int]]:
+        tokens = [PLACE_ABBREVIATIONS.get(t, t) for t in raw_tokens]
         found: list[tuple[Entry, float, str, int]] = []
         n = len(tokens)
         i = 0
+        forms, prefixes = self.forms, self.prefixes
+        first_tokens = self.first_tokens
         while i < n:
-            matched = False
+            tok = tokens[i]
             prev = tokens[i - 1] if i else ""
-            for size in range(min(self.max_tokens, n - i), 0, -1):
-                gram = " ".join(tokens[i : i + size])
-                entries = self.forms.get(gram)
-                if not entries:
-                    continue
-                if gram in COMMON_WORDS and prev not in CONTEXT_WORDS:
-                    continue
-                conf = 0.95 if prev in PLACE_WORDS else 0.9
-                for entry in entries:
-                    found.append((entry, conf, f"nama: '{gram}'", i))
-                i += size
-                matched = True
-                break
-            if not matched and prev in PLACE_WORDS:
-                for size in (2, 1, 3):
-                    gram = " ".join(tokens[i : i + size])
-                    if len(gram) < 5:
+            matched = 0
+            if prev in DIRECTION_WORDS:
+                i += 1
+                continue
+            if len(tok) > 6 and tok.endswith("nya") and tok[:-3] in forms:
+                tok = tokens[i] = tok[:-3]  # "sempurnya" -> "sempur"
+            if tok in first_tokens:
+                for size in range(min(self.max_tokens, n - i), 0, -1):
+                    part = tokens[i : i + size]
+                    spaced = " ".join(part)
+                    entries = forms.get(spaced)
+                    gram = spaced
+                    if entries is None and size > 1:
+                        gram = "".join(part)
+                        entries = forms.get(gram)
+                    if not entries:
+                        continue
+                    nxt = tokens[i + size] if i + size < n else ""
+                    if (
+                        gram in COMMON_WORDS
+                        and prev not in CONTEXT_WORDS
+                        and nxt not in AFTER_WORDS
+                    ):
+                        continue
+                    conf = 0.95 if prev in PLACE_WORDS else 0.9
+                    found.extend((entry, conf, f"nama: '{spaced}'", i) for entry in entries)
+                    matched = size
+                    break
+            bucket = prefixes.get(tok[:3]) if not matched and len(tok) >= 3 else None
+            if bucket:
+                # misspellings: compare with names that start with the same three letters
+                for size in (3, 2, 1):
+                    if i + size > n:
+                        continue
+                    joined = "".join(tokens[i : i + size])
+                    if len(joined) < FUZZY_MIN_LENGTH:
                         continue
                     hit = process.extractOne(
-                        gram, self.fuzzy_forms, scorer=fuzz.ratio, score_cutoff=84
+                        joined, bucket, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
                     )
-                    if hit is not None:
-                        for entry in self.forms[hit[0]]:
-                            found.append((entry, 0.75, f"mirip '{hit[0]}': '{gram}'", i))
-                        i += size
-                        matched = True
-                        break
-            if not matched:
-                i += 1
+                    if hit is None or (hit[0] in COMMON_WORDS and prev not in CONTEXT_WORDS):
+                        continue
+                    spaced = " ".join(tokens[i : i + size])
+                    conf = 0.8 if prev in PLACE_WORDS else 0.7
+                    found.extend(
+                        (e, conf, f"mirip '{hit[0]}': '{spaced}'", i) for e in forms[hit[0]]
+                    )
+                    matched = size
+                    break
+            i += matched or 1
         return found
 
     def locate(self, normalized: str, original: str = "", *, fallback: str | None = None) -> Place:
-        tokens = normalized.split()
+        # place names are matched on the citizen's own words (lower-cased, letters repeated three
+        # times collapsed), not on the slang-normalised text, which would turn "tgl" into "tanggal"
+        source = original or normalized
+        tokens = _RAW_TOKEN.findall(_RAW_REPEAT.sub(r"\1", source.lower()))
         candidates = self._candidates(tokens)
         place = Place()
         kelurahan = [c for c in candidates if c[0].level is Level.KELURAHAN]

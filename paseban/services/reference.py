@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from paseban import reference
 from paseban.domain.wilayah import Level, Opd, OpdKind, Topic, Wilayah, ticket_prefix
 from paseban.errors import Conflict
+from paseban.nlp import model
 from paseban.nlp.analyzer import Analyzer
 from paseban.nlp.place import Gazetteer
 from paseban.routing.rules import Rule, topic_default_rule
@@ -228,4 +229,4 @@ def build_analyzer(ctx: Context) -> Analyzer:
             (r["name"], list(r["aliases"] or []), r["kelurahan"])
             for r in conn.execute(sa.select(t.landmarks)).mappings()
         ]
-    return Analyzer(Gazetteer(regions, marks))
+    return Analyzer(Gazetteer(regions, marks), model.bundled())
