@@ -85,10 +85,16 @@ def test_accounts_users_and_ingest(run, tmp_path: Path) -> None:  # type: ignore
     assert run("jobs", "run", "nope").exit_code == 1
 
 
-def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
+def test_db_commands(run, empty_db_url: str) -> None:  # type: ignore[no-untyped-def]
+    from paseban.storage import db, migrate
+
     assert "(kosong)" in run("db", "current").output
     assert run("db", "upgrade").exit_code == 0
-    assert "versi 0002" in run("db", "current").output
+    engine = db.create_engine(empty_db_url)
+    try:
+        assert f"versi {migrate.head(engine)}" in run("db", "current").output
+    finally:
+        engine.dispose()
 
 
 def test_plugins_are_listed() -> None:
