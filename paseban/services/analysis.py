@@ -25,7 +25,14 @@ BATCH = 500
 
 def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
     analyzer = ctx.analyzer()
-    counts = {"analyzed": 0, "complaints": 0, "cases_opened": 0, "cases_joined": 0, "review": 0}
+    counts = {
+        "analyzed": 0,
+        "complaints": 0,
+        "cases_opened": 0,
+        "cases_joined": 0,
+        "follow_ups": 0,
+        "review": 0,
+    }
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with ctx.engine.begin() as conn:
@@ -36,6 +43,10 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
                     t.messages.c.platform,
                     t.messages.c.is_sample,
                     t.messages.c.posted_at,
+                    t.messages.c.author,
+                    t.messages.c.author_id,
+                    t.messages.c.lat,
+                    t.messages.c.lon,
                     t.accounts.c.owner_kind,
                     t.accounts.c.owner_code,
                 )
@@ -69,19 +80,26 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
                 }
                 counts["analyzed"] += 1
                 counts["review"] += int(review)
-                if analysis.is_complaint:
-                    counts["complaints"] += 1
-                    placement = cases.open_or_join(
-                        conn,
-                        ctx,
-                        message_id=row.id,
-                        platform=row.platform,
-                        analysis=analysis,
-                        reported_at=row.posted_at,
-                        sample=row.is_sample,
-                    )
+                counts["complaints"] += int(analysis.is_complaint)
+                # complaints open or join a case; a citizen's follow-up or answer to
+                # "sudah beres?" joins their own case (services.cases.place_message)
+                placement = cases.place_message(
+                    conn,
+                    ctx,
+                    message_id=row.id,
+                    platform=row.platform,
+                    analysis=analysis,
+                    reported_at=row.posted_at,
+                    sample=row.is_sample,
+                    author=row.author or None,
+                    author_id=row.author_id,
+                    lat=row.lat,
+                    lon=row.lon,
+                )
+                if placement is not None:
                     values["case_id"] = placement.case_id
-                    counts["cases_joined" if placement.joined else "cases_opened"] += 1
+                    key = "cases_joined" if placement.joined else "cases_opened"
+                    counts[key if placement.kind == "report" else "follow_ups"] += 1
                 conn.execute(
                     sa.update(t.messages).where(t.messages.c.id == row.id).values(**values)
                 )
