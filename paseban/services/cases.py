@@ -3,6 +3,7 @@ status changes in services.actions, merge and split in services.merging."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,8 @@ from paseban.storage import tables as t
 
 if TYPE_CHECKING:
     from paseban.context import Context
+
+TICKET_PATTERN = re.compile(r"^[A-Z]{3}-\d{4}-\d{4,6}$")
 
 
 def _scoped(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
@@ -174,3 +177,54 @@ def case_messages(ctx: Context, case_id: int) -> list[dict[str, Any]]:
             .order_by(t.messages.c.posted_at)
         ).mappings()
         return [dict(r) for r in rows]
+
+
+def public_case(ctx: Context, ticket: str) -> dict[str, Any]:
+    """What anyone may see of a case by its ticket code: status, topic, place, OPD, dates, the
+    public timeline. Personal data is masked (NIK, phone, e-mail in any public text), reporters'
+    names and staff names never appear, internal notes are left out."""
+    from paseban.domain.cases import STATUS_LABELS, Status
+    from paseban.domain.sla import STAGE_LABELS, Stage
+    from paseban.nlp.mask import mask
+
+    if not TICKET_PATTERN.match(ticket.strip().upper()):
+        raise NotFound(f"tiket {ticket!r} tidak ditemukan")
+    case = get_case(ctx, ticket.strip().upper())
+    events = timeline(ctx, case["id"], public=True)
+    with ctx.engine.connect() as conn:
+        names = dict(conn.execute(sa.select(t.opds.c.code, t.opds.c.name)).all())
+        merged_into = None
+        if case["merged_into"]:
+            merged_into = conn.execute(
+                sa.select(t.cases.c.ticket).where(t.cases.c.id == case["merged_into"])
+            ).scalar()
+    status = Status(case["status"])
+    return {
+        "ticket": case["ticket"],
+        "status": status.value,
+        "status_label": STATUS_LABELS[status],
+        "title": mask(case["title"]).text,
+        "topic": case["topic"],
+        "topic_name": case["topic_name"],
+        "kelurahan_name": case["kelurahan_name"],
+        "kecamatan_name": case["kecamatan_name"],
+        "opd": case["opd"],
+        "opd_name": case["opd_name"],
+        "report_count": case["report_count"],
+        "opened_at": case["opened_at"],
+        "updated_at": case["updated_at"],
+        "stage": case["stage"],
+        "stage_label": STAGE_LABELS[Stage(case["stage"])] if case["stage"] else None,
+        "due_at": case["due_at"],
+        "public_note": mask(case["public_note"]).text if case["public_note"] else None,
+        "merged_into": merged_into,
+        "timeline": [
+            {
+                **e,
+                "status_label": STATUS_LABELS[Status(e["status"])],
+                "public_note": mask(e["public_note"]).text if e["public_note"] else None,
+                "opd_name": names.get(e["opd"] or "") if e["opd"] else None,
+            }
+            for e in events
+        ],
+    }

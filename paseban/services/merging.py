@@ -34,10 +34,13 @@ def refresh_reports(conn: sa.Connection, case_id: int) -> dict[str, Any]:
     """Recount a case's citizens, platforms and last report time from its messages."""
     rows = conn.execute(
         sa.select(
-            t.messages.c.id, t.messages.c.platform, t.messages.c.author,
-            t.messages.c.author_id, t.messages.c.posted_at,
+            t.messages.c.id,
+            t.messages.c.platform,
+            t.messages.c.author,
+            t.messages.c.author_id,
+            t.messages.c.posted_at,
         ).where(t.messages.c.case_id == case_id)
-    ).all()  # fmt: skip
+    ).all()
     people = {(r.platform, r.author_id or r.author or f"#{r.id}") for r in rows}
     values: dict[str, Any] = {
         "report_count": max(1, len(people)),
@@ -84,14 +87,24 @@ def merge(
             raise InvalidInput("kasus tidak dapat digabung dengan dirinya sendiri")
         for source in sources:
             outcome = apply(
-                conn, ctx, source, Action.MERGE, actor=actor, note=note,
+                conn,
+                ctx,
+                source,
+                Action.MERGE,
+                actor=actor,
+                note=note,
                 public_note=f"Digabung dengan aduan {target['ticket']}.",
-                data={"into": target["ticket"], "into_id": target["id"]}, at=now,
-            )  # fmt: skip
+                data={"into": target["ticket"], "into_id": target["id"]},
+                at=now,
+            )
             replies.answer_case(
-                conn, ctx, outcome.case, ReplyEvent.MERGED,
-                reason=f"case:{source['id']}:merge", tiket_tujuan=target["ticket"],
-            )  # fmt: skip
+                conn,
+                ctx,
+                outcome.case,
+                ReplyEvent.MERGED,
+                reason=f"case:{source['id']}:merge",
+                tiket_tujuan=target["ticket"],
+            )
             conn.execute(
                 sa.update(t.cases)
                 .where(t.cases.c.id == source["id"])
@@ -106,10 +119,16 @@ def merge(
         counts = refresh_reports(conn, target["id"])
         saved = _save(conn, target, {**counts, "updated_at": now})
         event = record_event(
-            conn, case_id=target["id"], action="merge_in", from_status=target["status"],
-            to_status=target["status"], at=now, actor=actor.name, note=note,
+            conn,
+            case_id=target["id"],
+            action="merge_in",
+            from_status=target["status"],
+            to_status=target["status"],
+            at=now,
+            actor=actor.name,
+            note=note,
             data={"from": [s["ticket"] for s in sources]},
-        )  # fmt: skip
+        )
         fired.append((target["id"], event))
     for case_id, e in fired:
         _fire(ctx, case_id, [e])
@@ -177,11 +196,16 @@ def split(
             kel, kec = row.code, row.parent_code
         detail = first["place_detail"] or {}
         facts = {
-            "intent": "aduan", "topic": new_topic, "urgency": source["urgency"],
-            "kelurahan": kel, "kecamatan": kec, "street": detail.get("street"),
-            "landmark": detail.get("landmark"), "text": f" {first['masked_text'] or ''} ",
+            "intent": "aduan",
+            "topic": new_topic,
+            "urgency": source["urgency"],
+            "kelurahan": kel,
+            "kecamatan": kec,
+            "street": detail.get("street"),
+            "landmark": detail.get("landmark"),
+            "text": f" {first['masked_text'] or ''} ",
             "platform": first["platform"],
-        }  # fmt: skip
+        }
         rule = route(facts, routing_service.active_rules(conn))
         opened = min(m["posted_at"] for m in moved)
         ticket = next_ticket(
@@ -192,45 +216,83 @@ def split(
             conn.execute(
                 sa.insert(t.cases)
                 .values(
-                    ticket=ticket, status=Status.RECEIVED.value, topic=new_topic,
-                    urgency=source["urgency"], kelurahan=kel, kecamatan=kec,
-                    opd=rule.assign_to if rule else None, route_rule=rule.name if rule else None,
-                    title=" ".join((first["masked_text"] or "").split())[:140], report_count=1,
-                    opened_at=opened, updated_at=now, version=1, is_sample=source["is_sample"],
-                    street=detail.get("street"), landmark=detail.get("landmark"),
-                    keywords=" ".join(sorted(words)), platforms=[], escalation_level=0,
-                    returned_by=[], split_from=source["id"], last_report_at=opened,
+                    ticket=ticket,
+                    status=Status.RECEIVED.value,
+                    topic=new_topic,
+                    urgency=source["urgency"],
+                    kelurahan=kel,
+                    kecamatan=kec,
+                    opd=rule.assign_to if rule else None,
+                    route_rule=rule.name if rule else None,
+                    title=" ".join((first["masked_text"] or "").split())[:140],
+                    report_count=1,
+                    opened_at=opened,
+                    updated_at=now,
+                    version=1,
+                    is_sample=source["is_sample"],
+                    street=detail.get("street"),
+                    landmark=detail.get("landmark"),
+                    keywords=" ".join(sorted(words)),
+                    platforms=[],
+                    escalation_level=0,
+                    returned_by=[],
+                    split_from=source["id"],
+                    last_report_at=opened,
                 )
                 .returning(t.cases.c.id)
             ).scalar_one()
-        )  # fmt: skip
+        )
         conn.execute(
             sa.update(t.messages).where(t.messages.c.id.in_(wanted)).values(case_id=new_id)
         )
         new_values = refresh_reports(conn, new_id)
         new_values.update(
             sla.enter_status(
-                conn, ctx, case_id=new_id, status=Status.RECEIVED, at=now, topic=new_topic,
+                conn,
+                ctx,
+                case_id=new_id,
+                status=Status.RECEIVED,
+                at=now,
+                topic=new_topic,
                 urgency=source["urgency"],
             )
-        )  # fmt: skip
+        )
         conn.execute(sa.update(t.cases).where(t.cases.c.id == new_id).values(**new_values))
         opened_event = record_event(
-            conn, case_id=new_id, action="open", from_status=None,
-            to_status=Status.RECEIVED.value, at=now, actor=actor.name, note=note,
-            data={"split_from": source["ticket"], "messages": wanted,
-                  "route_rule": rule.name if rule else None},
-        )  # fmt: skip
+            conn,
+            case_id=new_id,
+            action="open",
+            from_status=None,
+            to_status=Status.RECEIVED.value,
+            at=now,
+            actor=actor.name,
+            note=note,
+            data={
+                "split_from": source["ticket"],
+                "messages": wanted,
+                "route_rule": rule.name if rule else None,
+            },
+        )
         saved = _save(conn, source, {**refresh_reports(conn, source["id"]), "updated_at": now})
         split_event = record_event(
-            conn, case_id=source["id"], action="split", from_status=source["status"],
-            to_status=source["status"], at=now, actor=actor.name, note=note,
+            conn,
+            case_id=source["id"],
+            action="split",
+            from_status=source["status"],
+            to_status=source["status"],
+            at=now,
+            actor=actor.name,
+            note=note,
             data={"to": ticket, "messages": wanted},
-        )  # fmt: skip
+        )
         new_case = load_case(conn, new_id)
         replies.answer_case(
-            conn, ctx, new_case, ReplyEvent.RECEIVED, reason=f"case:{new_id}:split",
-        )  # fmt: skip
+            conn,
+            ctx,
+            new_case,
+            ReplyEvent.RECEIVED,
+            reason=f"case:{new_id}:split",
+        )
     _fire(ctx, new_id, [opened_event])
     _fire(ctx, source["id"], [split_event])
     return {"source": saved, "new": new_case}
