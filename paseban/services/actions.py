@@ -105,10 +105,11 @@ def record_event(
         "public_note": public_note,
         "data": data,
     }
-    event_id = conn.execute(
-        sa.insert(t.case_events).values(**values).returning(t.case_events.c.id)
-    ).scalar_one()
+    event_id = conn.execute(_INSERT_EVENT, values).scalar_one()
     return {"id": int(event_id), **values}
+
+
+_INSERT_EVENT = sa.insert(t.case_events).returning(t.case_events.c.id)
 
 
 def _save(

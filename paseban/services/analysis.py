@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -54,11 +54,14 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
                 .where(t.messages.c.id.in_(chunk), t.messages.c.analyzed_at.is_(None))
                 .order_by(t.messages.c.id)
             ).all()
+            updates: list[dict[str, Any]] = []
             for row in rows:
                 wilayah = None if row.owner_kind == OwnerKind.OPD.value else row.owner_code
                 analysis = analyzer.analyze(row.text, account_wilayah=wilayah)
                 review = needs_review(analysis, ctx.settings.review_threshold)
                 values = {
+                    "b_id": row.id,
+                    "case_id": None,
                     "analyzed_at": ctx.now(),
                     "analysis_version": analysis.version,
                     "masked_text": analysis.masked,
@@ -100,10 +103,41 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
                     values["case_id"] = placement.case_id
                     key = "cases_joined" if placement.joined else "cases_opened"
                     counts[key if placement.kind == "report" else "follow_ups"] += 1
-                conn.execute(
-                    sa.update(t.messages).where(t.messages.c.id == row.id).values(**values)
-                )
+                    # linked at once: a later message of the same citizen in this batch
+                    # (a follow-up) finds the case through it
+                    conn.execute(_LINK, {"b_id": row.id, "case_id": placement.case_id})
+                updates.append(values)
+            if updates:  # one executemany for the batch (prebuilt statement)
+                conn.execute(_STORE_ANALYSIS, updates)
     return counts
+
+
+_ANALYSIS_FIELDS = (
+    "case_id",
+    "analyzed_at",
+    "analysis_version",
+    "masked_text",
+    "intent",
+    "topic",
+    "urgency",
+    "kelurahan",
+    "kecamatan",
+    "place_source",
+    "place_detail",
+    "confidence",
+    "reasons",
+    "needs_review",
+)
+_STORE_ANALYSIS = (
+    sa.update(t.messages)
+    .where(t.messages.c.id == sa.bindparam("b_id"))
+    .values({name: sa.bindparam(name) for name in _ANALYSIS_FIELDS})
+)
+_LINK = (
+    sa.update(t.messages)
+    .where(t.messages.c.id == sa.bindparam("b_id"))
+    .values(case_id=sa.bindparam("case_id"))
+)
 
 
 def analyze_pending(ctx: Context) -> dict[str, int]:

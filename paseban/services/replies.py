@@ -40,11 +40,7 @@ def queue_reply(
     """Queue `text` as a reply to the citizen's message, from the account that received it.
     `reason` names why (e.g. "case:12:event:34"); the same reason for the same message is
     queued once. Returns the outbox id, or None when it was already queued."""
-    message = conn.execute(
-        sa.select(t.messages.c.platform, t.messages.c.account_id, t.messages.c.is_sample).where(
-            t.messages.c.id == message_id
-        )
-    ).first()
+    message = conn.execute(_MESSAGE, {"message_id": message_id}).first()
     if message is None:
         raise InvalidInput(f"pesan {message_id} tidak ada")
     status, error = "pending", None
@@ -53,26 +49,40 @@ def queue_reply(
     elif message.platform in NO_REPLY_PLATFORMS:
         status, error = "cancelled", f"kanal {message.platform} tidak punya balasan otomatis"
     now = ctx.now()
-    stmt = (
-        insert(conn, t.outbox)
-        .values(
-            platform=message.platform,
-            account_id=message.account_id,
-            in_reply_to_message_id=message_id,
-            kind="reply",
-            text=text,
-            status=status,
-            attempts=0,
-            next_attempt_at=now if status == "pending" else None,
-            last_error=error,
-            dedupe_key=f"{reason}:m{message_id}"[:200],
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(t.outbox.c.id)
-    )
-    new_id = conn.execute(stmt).scalar()
+    row = {
+        "platform": message.platform,
+        "account_id": message.account_id,
+        "in_reply_to_message_id": message_id,
+        "kind": "reply",
+        "text": text,
+        "status": status,
+        "attempts": 0,
+        "next_attempt_at": now if status == "pending" else None,
+        "last_error": error,
+        "dedupe_key": f"{reason}:m{message_id}"[:200],
+        "created_at": now,
+        "sent_at": None,
+        "external_id": None,
+    }
+    new_id = conn.execute(_outbox_insert(conn), row).scalar()
     return int(new_id) if new_id is not None else None
+
+
+_MESSAGE = sa.select(t.messages.c.platform, t.messages.c.account_id, t.messages.c.is_sample).where(
+    t.messages.c.id == sa.bindparam("message_id")
+)
+_OUTBOX_INSERTS: dict[str, Any] = {}
+
+
+def _outbox_insert(conn: sa.Connection) -> Any:
+    name = conn.dialect.name
+    if name not in _OUTBOX_INSERTS:
+        _OUTBOX_INSERTS[name] = (
+            insert(conn, t.outbox)
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(t.outbox.c.id)
+        )
+    return _OUTBOX_INSERTS[name]
 
 
 def templates(conn: sa.Connection) -> list[Template]:

@@ -79,19 +79,14 @@ def _policy_json(policy: SlaPolicy) -> dict[str, Any]:
 
 def stop_clock(conn: sa.Connection, case_id: int, at: datetime) -> None:
     """End the running stage of a case (if any), recording whether it met its deadline."""
-    stages = t.case_stages
-    conn.execute(
-        sa.update(stages)
-        .where(stages.c.case_id == case_id, stages.c.finished_at.is_(None))
-        .values(finished_at=at, sweep_at=None, breached=stages.c.due_at < at)
-    )
+    conn.execute(_STOP, {"b_case_id": case_id, "at": at})
 
 
 def enter_status(
     conn: sa.Connection,
     ctx: Context,
     *,
-    case_id: int,
+    case_id: int | None,
     status: Status,
     at: datetime,
     topic: str | None,
@@ -101,13 +96,15 @@ def enter_status(
     """Stop the running clock and start the one for the new status's stage. Returns the case
     columns to store (stage, due_at, escalation_level). When the stage does not change (`current`
     is the case's stage now) the clock goes on: verifying keeps the verification clock, an OPD
-    accepting a forwarded case keeps the follow-up clock that started at forwarding."""
+    accepting a forwarded case keeps the follow-up clock that started at forwarding.
+    `case_id=None`: a case about to be inserted; store its clock with `save_clock` after."""
     from paseban.domain.sla import STAGE_OF
 
     stage = STAGE_OF.get(status)
     if stage is not None and current == stage.value:
         return {}
-    stop_clock(conn, case_id, at)
+    if case_id is not None:
+        stop_clock(conn, case_id, at)
     if stage is None:
         return {"stage": None, "due_at": None, "escalation_level": 0}
     clock = start_clock(
@@ -118,22 +115,49 @@ def enter_status(
         policies=policies(conn),
         calendar=calendar(conn, ctx),
     )
+    out: dict[str, Any] = {"stage": stage.value, "due_at": clock.due_at, "escalation_level": 0}
+    if case_id is None:
+        return {**out, "_clock": clock}
     _insert_clock(conn, case_id, clock)
-    return {"stage": stage.value, "due_at": clock.due_at, "escalation_level": 0}
+    return out
+
+
+def save_clock(conn: sa.Connection, case_id: int, entered: dict[str, Any]) -> None:
+    clock = entered.get("_clock")
+    if clock is not None:
+        _insert_clock(conn, case_id, clock)
+
+
+_INSERT_STAGE = sa.insert(t.case_stages)
+_STOP = (
+    sa.update(t.case_stages)
+    .where(
+        t.case_stages.c.case_id == sa.bindparam("b_case_id"),
+        t.case_stages.c.finished_at.is_(None),
+    )
+    .values(
+        finished_at=sa.bindparam("at"),
+        sweep_at=None,
+        breached=t.case_stages.c.due_at < sa.bindparam("at"),
+    )
+)
 
 
 def _insert_clock(conn: sa.Connection, case_id: int, clock: Clock) -> None:
     conn.execute(
-        sa.insert(t.case_stages).values(
-            case_id=case_id,
-            stage=clock.stage.value,
-            started_at=clock.started_at,
-            due_at=clock.due_at,
-            escalate_at=clock.escalate_at,
-            sweep_at=clock.next_action_at(Level.NONE),
-            escalation_level=0,
-            policy=_policy_json(clock.policy),
-        )
+        _INSERT_STAGE,
+        {
+            "case_id": case_id,
+            "stage": clock.stage.value,
+            "started_at": clock.started_at,
+            "due_at": clock.due_at,
+            "escalate_at": clock.escalate_at,
+            "sweep_at": clock.next_action_at(Level.NONE),
+            "escalation_level": 0,
+            "finished_at": None,
+            "breached": None,
+            "policy": _policy_json(clock.policy),
+        },
     )
 
 

@@ -4,6 +4,7 @@ citizen's own case, and the answer to "sudah beres?" closes or reopens it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -38,22 +39,32 @@ JOIN_WINDOW = timedelta(days=7)  # default of the `triage` parameter's window_da
 TITLE_CHARS = 140
 NEIGHBOUR_KM = 1.5  # kelurahan whose centres are this close are neighbours
 OPEN_VALUES = frozenset(s.value for s in OPEN)
+TICKET_HINT = re.compile(r"[A-Za-z]{3}-\d{4}-\d{4}")
 
 
 def next_ticket(conn: sa.Connection, prefix: str, at_local: datetime) -> str:
     """A ticket code never handed out before: the counter only goes up, in the same transaction
     as the case it names."""
     period = f"{prefix}-{at_local:%y%m}"
-    stmt = (
-        insert(conn, t.ticket_counters)
-        .values(period=period, last=1)
-        .on_conflict_do_update(
-            index_elements=["period"], set_={"last": t.ticket_counters.c.last + 1}
-        )
-        .returning(t.ticket_counters.c.last)
-    )
-    seq = int(conn.execute(stmt).scalar_one())
+    seq = int(conn.execute(_ticket_statement(conn), {"period": period}).scalar_one())
     return ticket_code(prefix, at_local, seq)
+
+
+_STATEMENTS: dict[str, Any] = {}
+
+
+def _ticket_statement(conn: sa.Connection) -> Any:
+    key = f"ticket:{conn.dialect.name}"
+    if key not in _STATEMENTS:
+        _STATEMENTS[key] = (
+            insert(conn, t.ticket_counters)
+            .values(period=sa.bindparam("period"), last=1)
+            .on_conflict_do_update(
+                index_elements=["period"], set_={"last": t.ticket_counters.c.last + 1}
+            )
+            .returning(t.ticket_counters.c.last)
+        )
+    return _STATEMENTS[key]
 
 
 def routing_facts(analysis: Analysis, platform: str) -> dict[str, Any]:
@@ -116,48 +127,73 @@ def neighbours(conn: sa.Connection) -> dict[str, frozenset[str]]:
 # --- one case per problem ----------------------------------------------------------------------
 
 
+_CANDIDATE_COLUMNS = (
+    t.cases.c.id,
+    t.cases.c.topic,
+    t.cases.c.kelurahan,
+    t.cases.c.kecamatan,
+    t.cases.c.keywords,
+    t.cases.c.last_report_at,
+    t.cases.c.opened_at,
+    t.cases.c.street,
+    t.cases.c.landmark,
+    t.cases.c.lat,
+    t.cases.c.lon,
+)
+
+
+def _candidate_statement(by_kelurahan: bool, by_point: bool) -> Any:
+    """Built once per shape of place (kelurahan list or kecamatan only; with or without a point),
+    so that SQLAlchemy compiles it once and a batch only binds values."""
+    key = f"candidates:{by_kelurahan}:{by_point}"
+    if key not in _STATEMENTS:
+        c = t.cases.c
+        places = [
+            c.kelurahan.in_(sa.bindparam("kels", expanding=True))
+            if by_kelurahan
+            else sa.and_(c.kelurahan.is_(None), c.kecamatan == sa.bindparam("kec"))
+        ]
+        if by_point:
+            places.append(
+                sa.and_(
+                    c.lat.between(sa.bindparam("lat0"), sa.bindparam("lat1")),
+                    c.lon.between(sa.bindparam("lon0"), sa.bindparam("lon1")),
+                )
+            )
+        _STATEMENTS[key] = (
+            sa.select(*_CANDIDATE_COLUMNS)
+            .where(
+                c.status.in_(sorted(OPEN_VALUES)),
+                c.topic == sa.bindparam("topic"),
+                sa.func.coalesce(c.last_report_at, c.opened_at) >= sa.bindparam("since"),
+                sa.or_(*places),
+            )
+            .order_by(c.id.desc())
+            .limit(50)
+        )
+    return _STATEMENTS[key]
+
+
 def _candidates(
     conn: sa.Connection, report: Report, near: frozenset[str], window: timedelta, radius_m: float
 ) -> list[Candidate]:
-    c = t.cases.c
-    places = []
-    if report.kelurahan:
-        places.append(c.kelurahan.in_(sorted({report.kelurahan, *near})))
-    elif report.kecamatan:
-        places.append(sa.and_(c.kelurahan.is_(None), c.kecamatan == report.kecamatan))
-    if report.lat is not None and report.lon is not None:
-        dlat = radius_m / 111_000 * 1.5
-        places.append(
-            sa.and_(
-                c.lat.between(report.lat - dlat, report.lat + dlat),
-                c.lon.between(report.lon - dlat, report.lon + dlat),
-            )
-        )
-    if not places:
+    if not report.kelurahan and not report.kecamatan and report.lat is None:
         return []
-    rows = conn.execute(
-        sa.select(
-            c.id,
-            c.topic,
-            c.kelurahan,
-            c.kecamatan,
-            c.keywords,
-            c.last_report_at,
-            c.opened_at,
-            c.street,
-            c.landmark,
-            c.lat,
-            c.lon,
+    by_point = report.lat is not None and report.lon is not None
+    params: dict[str, Any] = {"topic": report.topic, "since": report.at - window}
+    if report.kelurahan:
+        params["kels"] = sorted({report.kelurahan, *near})
+    else:
+        params["kec"] = report.kecamatan or ""
+    if by_point:
+        delta = radius_m / 111_000 * 1.5
+        params.update(
+            lat0=report.lat - delta,  # type: ignore[operator]
+            lat1=report.lat + delta,  # type: ignore[operator]
+            lon0=report.lon - delta,  # type: ignore[operator]
+            lon1=report.lon + delta,  # type: ignore[operator]
         )
-        .where(
-            c.status.in_(OPEN_VALUES),
-            c.topic == report.topic,
-            sa.func.coalesce(c.last_report_at, c.opened_at) >= report.at - window,
-            sa.or_(*places),
-        )
-        .order_by(c.id.desc())
-        .limit(50)
-    ).all()
+    rows = conn.execute(_candidate_statement(bool(report.kelurahan), by_point), params).all()
     return [
         Candidate(
             r.id,
@@ -175,17 +211,45 @@ def _candidates(
     ]
 
 
+_REPORTER_BY_ID = (
+    sa.select(t.messages.c.id)
+    .where(
+        t.messages.c.case_id == sa.bindparam("case_id"),
+        t.messages.c.platform == sa.bindparam("platform"),
+        t.messages.c.author_id == sa.bindparam("who"),
+    )
+    .limit(1)
+)
+_REPORTER_BY_NAME = (
+    sa.select(t.messages.c.id)
+    .where(
+        t.messages.c.case_id == sa.bindparam("case_id"),
+        t.messages.c.platform == sa.bindparam("platform"),
+        t.messages.c.author == sa.bindparam("who"),
+    )
+    .limit(1)
+)
+_CASE_BY_ID = sa.select(t.cases).where(t.cases.c.id == sa.bindparam("case_id"))
+_JOIN_UPDATE = (
+    sa.update(t.cases)
+    .where(t.cases.c.id == sa.bindparam("b_id"))
+    .values(
+        updated_at=sa.bindparam("updated_at"),
+        last_report_at=sa.bindparam("last_report_at"),
+        platforms=sa.bindparam("platforms", type_=t.cases.c.platforms.type),
+        report_count=t.cases.c.report_count + sa.bindparam("more"),
+    )
+)
+
+
 def _is_reporter(
     conn: sa.Connection, case_id: int, platform: str, author: str | None, author_id: str | None
 ) -> bool:
     if not author and not author_id:
         return False
-    m = t.messages.c
-    who = m.author_id == author_id if author_id else m.author == author
-    found = conn.execute(
-        sa.select(m.id).where(m.case_id == case_id, m.platform == platform, who).limit(1)
-    ).first()
-    return found is not None
+    stmt = _REPORTER_BY_ID if author_id else _REPORTER_BY_NAME
+    params = {"case_id": case_id, "platform": platform, "who": author_id or author}
+    return conn.execute(stmt, params).first() is not None
 
 
 def _join(
@@ -206,17 +270,14 @@ def _join(
     report time kept current. No version bump: joining never conflicts with staff actions."""
     from paseban.services.actions import record_event
 
-    case = dict(conn.execute(sa.select(t.cases).where(t.cases.c.id == case_id)).mappings().one())
-    case_count_before = int(case["report_count"] or 0)
-    new_reporter = not _is_reporter(conn, case_id, platform, author, author_id)
-    platforms = sorted({*(case["platforms"] or []), platform})
-    last = max(case["last_report_at"] or case["opened_at"], reported)
-    values: dict[str, Any] = {"updated_at": ctx.now(), "last_report_at": last}
-    if platforms != case["platforms"]:
-        values["platforms"] = platforms
-    if new_reporter:
-        values["report_count"] = t.cases.c.report_count + 1
-    conn.execute(sa.update(t.cases).where(t.cases.c.id == case_id).values(**values))
+    case = dict(conn.execute(_CASE_BY_ID, {"case_id": case_id}).mappings().one())
+    more = 0 if _is_reporter(conn, case_id, platform, author, author_id) else 1
+    values: dict[str, Any] = {
+        "updated_at": ctx.now(),
+        "last_report_at": max(case["last_report_at"] or case["opened_at"], reported),
+        "platforms": sorted({*(case["platforms"] or []), platform}),
+    }
+    conn.execute(_JOIN_UPDATE, {"b_id": case_id, "more": more, **values})
     record_event(
         conn,
         case_id=case_id,
@@ -229,9 +290,11 @@ def _join(
         data={"message_id": message_id, **data},
     )
     case.update(values)
-    if new_reporter:
-        case["report_count"] = case_count_before + 1
+    case["report_count"] = int(case["report_count"] or 0) + more
     return case
+
+
+_INSERT_CASE = sa.insert(t.cases).returning(t.cases.c.id)
 
 
 def open_or_join(
@@ -300,7 +363,7 @@ def open_or_join(
         )
         return Placement(match.case_id, case["ticket"], True)
     rule = route(routing_facts(analysis, platform), routing.active_rules(conn))
-    prefix = ref.get_parameter(conn, "ticket_prefix", "PSB")
+    prefix = cached(conn, "ticket_prefix", lambda: ref.get_parameter(conn, "ticket_prefix", "PSB"))
     ticket = next_ticket(conn, prefix, reported.astimezone(ctx.tz))
     title = " ".join(analysis.masked.split())[:TITLE_CHARS]
     values = {
@@ -330,9 +393,18 @@ def open_or_join(
         "escalation_level": 0,
         "returned_by": [],
     }
-    case_id = int(
-        conn.execute(sa.insert(t.cases).values(**values).returning(t.cases.c.id)).scalar_one()
+    clock = sla.enter_status(
+        conn,
+        ctx,
+        case_id=None,
+        status=Status.RECEIVED,
+        at=reported,
+        topic=topic,
+        urgency=values["urgency"],
     )
+    values.update({k: v for k, v in clock.items() if k != "_clock"})
+    case_id = int(conn.execute(_INSERT_CASE, values).scalar_one())
+    sla.save_clock(conn, case_id, clock)
     actions.record_event(
         conn,
         case_id=case_id,
@@ -344,18 +416,7 @@ def open_or_join(
         note=f"dirutekan oleh aturan {rule.name}" if rule else "tidak ada aturan rute yang cocok",
         data={"message_id": message_id, "route_rule": rule.name if rule else None},
     )
-    clock = sla.enter_status(
-        conn,
-        ctx,
-        case_id=case_id,
-        status=Status.RECEIVED,
-        at=reported,
-        topic=topic,
-        urgency=values["urgency"],
-    )
-    if clock:
-        conn.execute(sa.update(t.cases).where(t.cases.c.id == case_id).values(**clock))
-    case = {"id": case_id, **values, **clock}
+    case = {"id": case_id, **values}
     replies.answer_case(
         conn,
         ctx,
@@ -387,25 +448,33 @@ def _forwardable(conn: sa.Connection, opd: str) -> bool:
 # --- a citizen writing again ---------------------------------------------------------------------
 
 
+def _author_statement(by_id: bool) -> Any:
+    key = f"author:{by_id}"
+    if key not in _STATEMENTS:
+        m, c = t.messages.c, t.cases.c
+        who = m.author_id if by_id else m.author
+        _STATEMENTS[key] = (
+            sa.select(c.id, c.ticket, c.status, c.topic)
+            .select_from(t.messages.join(t.cases, t.cases.c.id == m.case_id))
+            .where(
+                m.platform == sa.bindparam("platform"),
+                who == sa.bindparam("who"),
+                c.status.in_(sorted({*OPEN_VALUES, Status.RESOLVED.value})),
+                m.posted_at >= sa.bindparam("since"),
+            )
+            .order_by(m.posted_at.desc())
+            .limit(20)
+        )
+    return _STATEMENTS[key]
+
+
 def _author_cases(
     conn: sa.Connection, platform: str, author: str | None, author_id: str | None, since: datetime
 ) -> list[dict[str, Any]]:
     if not author and not author_id:
         return []
-    m, c = t.messages.c, t.cases.c
-    who = m.author_id == author_id if author_id else m.author == author
-    rows = conn.execute(
-        sa.select(c.id, c.ticket, c.status, c.topic)
-        .select_from(t.messages.join(t.cases, t.cases.c.id == m.case_id))
-        .where(
-            m.platform == platform,
-            who,
-            c.status.in_([*OPEN_VALUES, Status.RESOLVED.value]),
-            m.posted_at >= since,
-        )
-        .order_by(m.posted_at.desc())
-        .limit(20)
-    ).mappings()
+    params = {"platform": platform, "who": author_id or author, "since": since}
+    rows = conn.execute(_author_statement(bool(author_id)), params).mappings()
     seen: dict[int, dict[str, Any]] = {}
     for r in rows:
         seen.setdefault(r["id"], dict(r))
@@ -461,13 +530,18 @@ def place_message(
 
     now = ctx.now()
     reported = min(reported_at, now) if reported_at else now
-    policy = triage_policy(conn)
     text = analysis.text
+    answer = classify_answer(text)
+    asks = is_follow_up(text)
+    if not (
+        analysis.is_complaint or asks or answer is not Answer.UNKNOWN or TICKET_HINT.search(text)
+    ):
+        return None  # nothing here can belong to a case: no query at all
+    policy = triage_policy(conn)
     mine = _author_cases(conn, platform, author, author_id, reported - policy.follow_up_window)
     for case in mine:
         if case["status"] != Status.RESOLVED.value:
             continue
-        answer = classify_answer(text)
         if answer is Answer.UNKNOWN or not _after_resolution(conn, case["id"], reported):
             continue
         full = actions.load_case(conn, case["id"])
@@ -499,8 +573,7 @@ def place_message(
     if named is not None and named["status"] in OPEN_VALUES | {Status.RESOLVED.value}:
         target = named
     elif open_mine and (
-        is_follow_up(text)
-        or (analysis.is_complaint and analysis.topic.label == open_mine[0]["topic"])
+        asks or (analysis.is_complaint and analysis.topic.label == open_mine[0]["topic"])
     ):
         target = open_mine[0]
     if target is not None:
@@ -517,7 +590,7 @@ def place_message(
             note="pesan lanjutan warga",
             data={},
         )
-        if is_follow_up(text):
+        if asks:
             replies.answer_case(
                 conn,
                 ctx,

@@ -229,6 +229,9 @@ messages = sa.Table(
     sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=True, index=True),
     sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
     sa.UniqueConstraint("platform", "external_id", name="uq_messages_platform_external_id"),
+    # a citizen's own messages: follow-ups and answers join their case (migration 0003)
+    sa.Index("ix_messages_platform_author", "platform", "author"),
+    sa.Index("ix_messages_platform_author_id", "platform", "author_id"),
 )
 
 case_events = sa.Table(

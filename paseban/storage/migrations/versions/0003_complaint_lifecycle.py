@@ -259,6 +259,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("split_from", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_cases_due_at"), ["due_at"], unique=False)
 
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.create_index("ix_messages_platform_author", ["platform", "author"], unique=False)
+        batch_op.create_index(
+            "ix_messages_platform_author_id", ["platform", "author_id"], unique=False
+        )
+
     # cases opened before this migration: last report = opening
     op.execute("UPDATE cases SET last_report_at = opened_at WHERE last_report_at IS NULL")
 
@@ -296,6 +302,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _append_only_down()
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.drop_index("ix_messages_platform_author_id")
+        batch_op.drop_index("ix_messages_platform_author")
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cases_due_at"))
         for column in (
