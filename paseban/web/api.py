@@ -14,6 +14,8 @@ from paseban.domain.cases import STATUS_LABELS, Action, Actor, Status
 from paseban.errors import Forbidden
 from paseban.services import actions, merging
 from paseban.services import cases as case_service
+from paseban.services import replies as replies_service
+from paseban.services import routing as routing_service
 from paseban.services import sla as sla_service
 from paseban.services.replies import tracking_link
 from paseban.web.actors import ActorDep
@@ -314,3 +316,106 @@ def opd_note(ctx: CtxDep, actor: ActorDep, ticket: str, body: NoteIn) -> Any:
 def opd_resolve(ctx: CtxDep, actor: ActorDep, ticket: str, body: OpdStepIn) -> Any:
     """Resolved: the citizen is asked "sudah beres?" and has 10 working days to object."""
     return _opd_step(ctx, actor, ticket, Action.RESOLVE, body)
+
+
+# policy that Diskominfo edits: routing rules, auto-forward, SLA policies, reply templates
+
+
+class RuleIn(BaseModel):
+    condition: Any = Field(description='mis. {"attr": "topic", "op": "eq", "value": "jalan"}')
+    assign_to: str = Field(max_length=40)
+    priority: int = 100
+    active: bool = True
+    notes: str = Field("", max_length=2000)
+
+
+class PolicyIn(BaseModel):
+    stage: str
+    topic: str | None = None
+    urgency: str | None = None
+    amount: int
+    unit: str = "working_days"
+    escalate_after: int = 1
+    note: str = Field("", max_length=2000)
+
+
+class TemplateIn(BaseModel):
+    text: str = Field(max_length=1000)
+    topic: str | None = Field(None, max_length=40)
+
+
+class AutoForwardIn(BaseModel):
+    enabled: bool
+
+
+def _diskominfo(actor: Actor) -> str:
+    if actor.role is not Role.DISKOMINFO:
+        raise Forbidden("hanya operator Diskominfo yang boleh mengubah kebijakan")
+    return actor.name
+
+
+@router.get("/routing/rules")
+def routing_rules(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
+    return routing_service.list_rules(ctx)
+
+
+@router.put("/routing/rules/{name}")
+def routing_rule_save(ctx: CtxDep, actor: ActorDep, name: str, body: RuleIn) -> dict[str, Any]:
+    """Add or change a rule; validated (condition, OPD, priority, name) before it is stored."""
+    return routing_service.save_rule(
+        ctx,
+        name=name,
+        condition=body.condition,
+        assign_to=body.assign_to,
+        priority=body.priority,
+        active=body.active,
+        notes=body.notes,
+        actor=_diskominfo(actor),
+    )
+
+
+@router.get("/routing/rules/{name}/history")
+def routing_rule_history(ctx: CtxDep, actor: ActorDep, name: str) -> list[dict[str, Any]]:
+    return routing_service.revisions(ctx, "routing_rule", name)
+
+
+@router.put("/routing/auto-forward")
+def routing_auto_forward(ctx: CtxDep, actor: ActorDep, body: AutoForwardIn) -> dict[str, bool]:
+    """On: new cases go to the routed OPD at once (SiBadra); off: held for verification."""
+    routing_service.set_auto_forward(ctx, body.enabled, actor=_diskominfo(actor))
+    return {"enabled": body.enabled}
+
+
+@router.get("/sla/policies")
+def sla_policies(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
+    return [
+        {
+            "stage": p.stage.value,
+            "topic": p.topic,
+            "urgency": p.urgency,
+            "amount": p.amount,
+            "unit": p.unit.value,
+            "escalate_after": p.escalate_after,
+        }
+        for p in sla_service.list_policies(ctx)
+    ]
+
+
+@router.put("/sla/policies")
+def sla_policy_save(ctx: CtxDep, actor: ActorDep, body: PolicyIn) -> dict[str, Any]:
+    """Add or change the policy for (stage, topic, urgency); applies to clocks started after."""
+    who = _diskominfo(actor)
+    policy = sla_service.parse_policy(body.model_dump(exclude={"note"}))
+    saved = sla_service.save_policy(ctx, policy, actor=who, note=body.note)
+    return {"key": sla_service.policy_key(saved), "amount": saved.amount, "unit": saved.unit}
+
+
+@router.put("/replies/templates/{event}")
+def reply_template_save(
+    ctx: CtxDep, actor: ActorDep, event: str, body: TemplateIn
+) -> dict[str, Any]:
+    """Change the reply for an event (optionally for one topic); placeholders are checked."""
+    saved = replies_service.save_template(
+        ctx, event, body.text, topic=body.topic, actor=_diskominfo(actor)
+    )
+    return {"event": saved.event.value, "topic": saved.topic, "text": saved.text}

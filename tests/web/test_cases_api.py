@@ -166,3 +166,60 @@ def test_merge_and_split_over_http(api: tuple[TestClient, Desk]) -> None:
     assert split.json()["ticket"] == "BGR-2611-0003" and split.json()["split_from"] == a["id"]
     bad = client.post(f"/api/v1/cases/{a['ticket']}/split", auth=OP, json={"message_ids": []})
     assert bad.status_code == 422
+
+
+def test_diskominfo_edits_policy_over_http(api: tuple[TestClient, Desk]) -> None:
+    client, desk = api
+    rule = {"condition": {"attr": "topic", "op": "eq", "value": "jalan"}, "assign_to": "DPUPR",
+            "priority": 10}  # fmt: skip
+    assert client.put("/api/v1/routing/rules/jalan-cepat", auth=PUPR, json=rule).status_code == 403
+    saved = client.put("/api/v1/routing/rules/jalan-cepat", auth=OP, json=rule)
+    assert saved.status_code == 200 and saved.json()["priority"] == 10
+    bad = client.put("/api/v1/routing/rules/jalan-cepat", auth=OP, json={**rule, "assign_to": "X"})
+    assert bad.status_code == 422 and "OPD 'X'" in bad.json()["detail"]
+    history = client.get("/api/v1/routing/rules/jalan-cepat/history", auth=OP).json()
+    assert [h["changed_by"] for h in history] == ["op.diskominfo"]
+    policy = {"stage": "follow_up", "topic": "jalan", "amount": 2, "unit": "working_days"}
+    assert client.put("/api/v1/sla/policies", auth=OP, json=policy).json()["amount"] == 2
+    assert (
+        client.put("/api/v1/sla/policies", auth=OP, json={**policy, "unit": "x"}).status_code == 422
+    )
+    template = {"text": "Tiket {tiket} diterima. {tautan}"}
+    assert (
+        client.put("/api/v1/replies/templates/received", auth=OP, json=template).status_code == 200
+    )
+    wrong = client.put("/api/v1/replies/templates/received", auth=OP, json={"text": "{nomor}"})
+    assert wrong.status_code == 422
+    assert client.put("/api/v1/routing/auto-forward", auth=OP, json={"enabled": True}).json() == {
+        "enabled": True
+    }
+    case = desk.send(ROAD)
+    assert (
+        case is not None and case["status"] == "forwarded" and case["route_rule"] == "jalan-cepat"
+    )
+    assert desk.outbox()[0]["text"].startswith("Tiket BGR-2611-0001 diterima.")
+    detail = client.get(f"/api/v1/cases/{case['ticket']}", auth=OP).json()
+    assert detail["clocks"][-1]["stage"] == "follow_up"  # 2 working days for jalan now
+    assert detail["due_at"].startswith("2026-12-01T02:00:00")
+
+
+def test_case_event_hook_runs_after_commit(api: tuple[TestClient, Desk]) -> None:
+    from paseban.hookspecs import hookimpl
+
+    client, desk = api
+    seen: list[tuple[int, str]] = []
+
+    class Listener:
+        @hookimpl
+        def case_event(self, ctx: object, case_id: int, event: dict[str, object]) -> None:
+            seen.append((case_id, str(event["action"])))
+
+    desk.ctx.pm.register(Listener())
+    case = desk.send(ROAD)
+    assert case is not None
+    client.post(f"/api/v1/cases/{case['ticket']}/actions", auth=OP, json={"action": "verify"})
+    failed = client.post(
+        f"/api/v1/cases/{case['ticket']}/actions", auth=OP, json={"action": "close"}
+    )
+    assert failed.status_code == 409
+    assert seen == [(case["id"], "verify")]
