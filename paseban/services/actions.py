@@ -17,7 +17,6 @@ import sqlalchemy as sa
 
 from paseban.domain.cases import (
     CITIZEN,
-    NEEDS_NOTE,
     SYSTEM,
     TERMINAL,
     Action,
@@ -112,7 +111,7 @@ def record_event(
 _INSERT_EVENT = sa.insert(t.case_events).returning(t.case_events.c.id)
 
 
-def _save(
+def save_versioned(
     conn: sa.Connection, case: dict[str, Any], values: dict[str, Any], *, bump: bool = True
 ) -> dict[str, Any]:
     """Write the case only if nobody changed it since we read it (optimistic locking)."""
@@ -252,7 +251,7 @@ def apply(
             current=case.get("stage"),
         )
     )
-    saved = _save(conn, case, values)
+    saved = save_versioned(conn, case, values)
     recorded = record_event(
         conn,
         case_id=case["id"],
@@ -305,13 +304,9 @@ def _facts(case: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _fire(ctx: Context, case_id: int, events: list[dict[str, Any]]) -> None:
+def fire_hooks(ctx: Context, case_id: int, events: list[dict[str, Any]]) -> None:
     for event in events:
         ctx.pm.hook.case_event(ctx=ctx, case_id=case_id, event=event)
-
-
-def _begin(ctx: Context) -> Any:
-    return ctx.engine.begin()
 
 
 # --- public entry points (one transaction each) -------------------------------------------------
@@ -338,7 +333,7 @@ def act(
         raise InvalidInput(f"aksi {action!r} tidak dikenal (pilihan: {choices})") from None
     if action is Action.MERGE:
         raise InvalidInput("gunakan penggabungan kasus (merge) untuk menggabungkan")
-    with _begin(ctx) as conn:
+    with ctx.engine.begin() as conn:
         case = load_case(conn, ref)
         outcome = apply(
             conn,
@@ -352,7 +347,7 @@ def act(
             media_url=media_url,
             expected_version=version,
         )
-    _fire(ctx, case["id"], outcome.events)
+    fire_hooks(ctx, case["id"], outcome.events)
     return outcome.case
 
 
@@ -370,7 +365,7 @@ def add_note(
     if not note and not public_note and not media_url:
         raise InvalidInput("catatan kosong")
     _check_text(note, public_note, media_url)
-    with _begin(ctx) as conn:
+    with ctx.engine.begin() as conn:
         case = load_case(conn, ref)
         status = Status(case["status"])
         if status in TERMINAL:
@@ -401,7 +396,7 @@ def add_note(
             data={"media_url": media_url} if media_url else None,
         )
         case = {**case, **values}
-    _fire(ctx, case["id"], [event])
+    fire_hooks(ctx, case["id"], [event])
     return case
 
 
@@ -462,7 +457,3 @@ def citizen_answer(
         data={"message_id": message_id},
         at=at,
     )
-
-
-def needs_note(action: Action) -> bool:
-    return action in NEEDS_NOTE

@@ -18,11 +18,11 @@ from paseban.services import replies, sla
 from paseban.services import routing as routing_service
 from paseban.services.actions import (
     IllegalTransition,
-    _fire,
-    _save,
     apply,
+    fire_hooks,
     load_case,
     record_event,
+    save_versioned,
 )
 from paseban.storage import tables as t
 
@@ -117,7 +117,7 @@ def merge(
             )
             fired += [(source["id"], e) for e in outcome.events]
         counts = refresh_reports(conn, target["id"])
-        saved = _save(conn, target, {**counts, "updated_at": now})
+        saved = save_versioned(conn, target, {**counts, "updated_at": now})
         event = record_event(
             conn,
             case_id=target["id"],
@@ -131,7 +131,7 @@ def merge(
         )
         fired.append((target["id"], event))
     for case_id, e in fired:
-        _fire(ctx, case_id, [e])
+        fire_hooks(ctx, case_id, [e])
     return saved
 
 
@@ -273,7 +273,9 @@ def split(
                 "route_rule": rule.name if rule else None,
             },
         )
-        saved = _save(conn, source, {**refresh_reports(conn, source["id"]), "updated_at": now})
+        saved = save_versioned(
+            conn, source, {**refresh_reports(conn, source["id"]), "updated_at": now}
+        )
         split_event = record_event(
             conn,
             case_id=source["id"],
@@ -293,6 +295,6 @@ def split(
             ReplyEvent.RECEIVED,
             reason=f"case:{new_id}:split",
         )
-    _fire(ctx, new_id, [opened_event])
-    _fire(ctx, source["id"], [split_event])
+    fire_hooks(ctx, new_id, [opened_event])
+    fire_hooks(ctx, source["id"], [split_event])
     return {"source": saved, "new": new_case}

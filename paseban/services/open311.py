@@ -389,7 +389,8 @@ def create_request(ctx: Context, req: NewRequest, *, api_key: str | None) -> dic
             lat=point[0] if point else None,
             lon=point[1] if point else None,
         )
-        assert placement is not None  # an aduan is always placed
+        if placement is None:  # an aduan is always placed; anything else is a bug
+            raise Open311Error(400, "laporan tidak dapat dicatat")
         conn.execute(
             sa.update(t.messages)
             .where(t.messages.c.id == message_id)

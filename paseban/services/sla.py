@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from paseban.domain.cases import SYSTEM, Status
 from paseban.domain.sla import (
+    STAGE_OF,
     Clock,
     InvalidPolicy,
     Level,
@@ -98,8 +99,6 @@ def enter_status(
     is the case's stage now) the clock goes on: verifying keeps the verification clock, an OPD
     accepting a forwarded case keeps the follow-up clock that started at forwarding.
     `case_id=None`: a case about to be inserted; store its clock with `save_clock` after."""
-    from paseban.domain.sla import STAGE_OF
-
     stage = STAGE_OF.get(status)
     if stage is not None and current == stage.value:
         return {}
