@@ -285,6 +285,136 @@ def cases_list(status: str | None, opd: str | None, limit: int) -> None:
     click.echo(f"{len(rows)} dari {total} kasus")
 
 
+# --- complaint lifecycle (issue 4) ----------------------------------------------------------------
+
+
+@cases.command("show")
+@click.argument("ticket")
+@friendly
+def cases_show(ticket: str) -> None:
+    """Tampilkan satu kasus dengan tenggat dan jejak auditnya."""
+    from paseban.services import cases as service
+    from paseban.services.replies import local_time
+
+    with open_context() as ctx:
+        case = service.get_case(ctx, ticket)
+        events = service.timeline(ctx, case["id"])
+        click.echo(
+            f"{case['ticket']}  {case['status']}  {case['opd'] or '-'}  "
+            f"{case['report_count']} warga  versi {case['version']}"
+        )
+        if case["due_at"]:
+            click.echo(f"tenggat {case['stage']}: {local_time(ctx, case['due_at'])}")
+        for e in events:
+            click.echo(
+                f"  {local_time(ctx, e['at'])}  {e['action']:<14} "
+                f"{e['from_status'] or '-'} -> {e['to_status']}  {e['actor']}  {e['note'][:60]}"
+            )
+
+
+@cases.command("act")
+@click.argument("ticket")
+@click.argument("action")
+@click.option("--actor", "actor_name", required=True, help="Nama pengguna yang bertindak.")
+@click.option("--note", default="", help="Alasan atau catatan internal.")
+@click.option("--public-note", default=None, help="Catatan untuk warga.")
+@click.option("--opd", default=None, help="OPD tujuan (forward, mark_outside).")
+@friendly
+def cases_act(
+    ticket: str, action: str, actor_name: str, note: str, public_note: str | None, opd: str | None
+) -> None:
+    """Lakukan aksi pada kasus (verify, forward, start, resolve, close, reject, ...)."""
+    from paseban.domain.accounts import Role, scope_for
+    from paseban.domain.cases import Actor
+    from paseban.services import accounts, actions
+
+    with open_context() as ctx:
+        user = accounts.get_user(ctx, actor_name)
+        role = Role(user["role"])
+        actor = Actor(user["username"], role, scope_for(role, user["scope_code"]))
+        case = actions.act(
+            ctx, ticket, action, actor=actor, note=note, public_note=public_note, opd=opd
+        )
+    click.echo(f"{case['ticket']}: {case['status']} (versi {case['version']})")
+
+
+@cli.group()
+def routing() -> None:
+    """Aturan rute dan parameter penerusan."""
+
+
+@routing.command("auto-forward")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@click.option("--actor", "actor_name", default="sistem")
+@friendly
+def routing_auto_forward(state: str, actor_name: str) -> None:
+    """Teruskan kasus baru langsung ke OPD (on) atau tahan untuk verifikasi (off)."""
+    from paseban.services import routing as service
+
+    with open_context() as ctx:
+        service.set_auto_forward(ctx, state == "on", actor=actor_name)
+    click.echo(f"penerusan otomatis: {state}")
+
+
+@routing.command("rules")
+@friendly
+def routing_rules() -> None:
+    """Tampilkan aturan rute (prioritas kecil menang)."""
+    from paseban.services import routing as service
+
+    with open_context() as ctx:
+        for r in service.list_rules(ctx):
+            mark = "" if r["active"] else "  (nonaktif)"
+            click.echo(f"{r['priority']:>6}  {r['name']:<32} -> {r['assign_to']}{mark}")
+
+
+@cli.group()
+def open311() -> None:
+    """Kunci API Open311 untuk aplikasi lain."""
+
+
+@open311.group("key")
+def open311_key() -> None:
+    """Kelola kunci API Open311."""
+
+
+@open311_key.command("add")
+@click.argument("name")
+@friendly
+def open311_key_add(name: str) -> None:
+    """Buat kunci API baru; kunci hanya ditampilkan sekali."""
+    from paseban.services import open311 as service
+
+    with open_context() as ctx:
+        key = service.add_key(ctx, name)
+    click.echo(key)
+    click.echo("simpan kunci ini: tidak akan ditampilkan lagi", err=True)
+
+
+@open311_key.command("list")
+@friendly
+def open311_key_list() -> None:
+    """Tampilkan kunci API (awalan saja)."""
+    from paseban.services import open311 as service
+
+    with open_context() as ctx:
+        for k in service.list_keys(ctx):
+            state = "aktif" if k["active"] else "dicabut"
+            click.echo(f"{k['name']:<32} {k['prefix']}…  {state}")
+
+
+@open311_key.command("revoke")
+@click.argument("name")
+@friendly
+def open311_key_revoke(name: str) -> None:
+    """Cabut kunci API."""
+    from paseban.services import open311 as service
+
+    with open_context() as ctx:
+        service.revoke_key(ctx, name)
+    click.echo(f"kunci {name} dicabut")
+
+
 @cli.group()
 def jobs() -> None:
     """Pekerjaan latar belakang."""

@@ -8,7 +8,10 @@ import pluggy
 
 from paseban import hookspecs
 
-DEFAULT_PLUGINS = ("paseban.services.analysis",)
+DEFAULT_PLUGINS = (
+    "paseban.services.analysis",
+    "paseban.services.sla",  # the SLA sweep job
+)
 
 
 def build_plugin_manager(*, load_entrypoints: bool = True) -> pluggy.PluginManager:

@@ -175,6 +175,24 @@ cases = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False, default=1),
     sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
+    # --- complaint lifecycle (migration 0003) ---
+    sa.Column("last_report_at", UtcDateTime, nullable=True),
+    sa.Column("street", sa.String(200), nullable=True),
+    sa.Column("landmark", sa.String(200), nullable=True),
+    sa.Column("address", sa.String(500), nullable=True),
+    sa.Column("lat", sa.Float, nullable=True),
+    sa.Column("lon", sa.Float, nullable=True),
+    sa.Column("media_url", sa.String(500), nullable=True),
+    sa.Column("keywords", sa.Text, nullable=False, server_default=""),
+    sa.Column("platforms", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("stage", sa.String(20), nullable=True),
+    sa.Column("due_at", UtcDateTime, nullable=True, index=True),
+    sa.Column("escalation_level", sa.SmallInteger, nullable=False, server_default="0"),
+    sa.Column("returned_by", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("public_note", sa.Text, nullable=True),
+    # case ids; no foreign key, so that adding them never rebuilds the cases table on SQLite
+    sa.Column("merged_into", sa.Integer, nullable=True),
+    sa.Column("split_from", sa.Integer, nullable=True),
 )
 
 messages = sa.Table(
@@ -211,6 +229,9 @@ messages = sa.Table(
     sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=True, index=True),
     sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
     sa.UniqueConstraint("platform", "external_id", name="uq_messages_platform_external_id"),
+    # a citizen's own messages: follow-ups and answers join their case (migration 0003)
+    sa.Index("ix_messages_platform_author", "platform", "author"),
+    sa.Index("ix_messages_platform_author_id", "platform", "author_id"),
 )
 
 case_events = sa.Table(
@@ -225,6 +246,7 @@ case_events = sa.Table(
     sa.Column("actor", sa.String(100), nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
     sa.Column("data", sa.JSON, nullable=True),
+    sa.Column("public_note", sa.Text, nullable=True),  # shown to citizens (migration 0003)
 )
 
 analysis_corrections = sa.Table(
@@ -260,4 +282,97 @@ job_runs = sa.Table(
     sa.Column("status", sa.String(20), nullable=False),  # running, ok, failed
     sa.Column("counts", sa.JSON, nullable=True),
     sa.Column("error", sa.Text, nullable=True),
+)
+
+
+# --- complaint lifecycle: clocks, policies, replies, Open311 (migration 0003) --------------------
+
+case_stages = sa.Table(
+    "case_stages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, index=True),
+    sa.Column("stage", sa.String(20), nullable=False),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("due_at", UtcDateTime, nullable=False),
+    sa.Column("escalate_at", UtcDateTime, nullable=False),
+    sa.Column("sweep_at", UtcDateTime, nullable=True, index=True),  # null: nothing left to do
+    sa.Column("escalation_level", sa.SmallInteger, nullable=False, default=0),
+    sa.Column("finished_at", UtcDateTime, nullable=True),
+    sa.Column("breached", sa.Boolean, nullable=True),  # set when the stage ends
+    sa.Column("policy", sa.JSON, nullable=False),  # the policy that set the deadline
+)
+
+sla_policies = sa.Table(
+    "sla_policies",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("stage", sa.String(20), nullable=False),
+    # topic and urgency codes (None: any), checked on save; the defaults are stored by the
+    # migration, before any reference data exists, so no foreign keys here
+    sa.Column("topic", sa.String(40), nullable=True),
+    sa.Column("urgency", sa.String(40), nullable=True),
+    sa.Column("amount", sa.Integer, nullable=False),
+    sa.Column("unit", sa.String(20), nullable=False),
+    sa.Column("escalate_after", sa.Integer, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+)
+
+reply_templates = sa.Table(
+    "reply_templates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event", sa.String(30), nullable=False),
+    sa.Column("topic", sa.String(40), sa.ForeignKey("topics.code"), nullable=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+)
+
+policy_revisions = sa.Table(
+    "policy_revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(30), nullable=False),  # routing_rule, sla_policy, reply_template
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("data", sa.JSON, nullable=True),  # the new state; null when deleted
+    sa.Column("changed_at", UtcDateTime, nullable=False),
+    sa.Column("changed_by", sa.String(100), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Index("ix_policy_revisions_kind_key", "kind", "key"),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("platform", sa.String(20), nullable=False),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=True),
+    sa.Column("in_reply_to_message_id", sa.Integer, sa.ForeignKey("messages.id"), nullable=True),
+    sa.Column("kind", sa.String(10), nullable=False),  # reply, post
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # pending, sent, failed, cancelled
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", UtcDateTime, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("dedupe_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=True),
+    sa.Column("external_id", sa.String(200), nullable=True),
+    sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+)
+
+open311_keys = sa.Table(
+    "open311_keys",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),  # sha256 of the key
+    sa.Column("prefix", sa.String(12), nullable=False),  # shown in lists
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("last_used_at", UtcDateTime, nullable=True),
 )

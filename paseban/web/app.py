@@ -10,11 +10,12 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paseban import __version__
 from paseban.context import Context
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound, PasebanError
-from paseban.web import api, dashboard
+from paseban.web import api, dashboard, open311, public  # open311, public: issue 4
 
 
 def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
@@ -49,6 +50,16 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
             status = 422
         return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=status)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # the same {"error", "detail"} body as our own errors; keeps WWW-Authenticate on 401
+        names = {401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed"}
+        return JSONResponse(
+            {"error": names.get(exc.status_code, "HTTPError"), "detail": exc.detail},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [
@@ -69,6 +80,8 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
         return JSONResponse({"status": "ok", "version": __version__, "database": "ok"})
 
     app.include_router(api.router, prefix="/api/v1")
+    app.include_router(open311.router, prefix="/open311/v2")
+    app.include_router(public.router)  # /lacak/{ticket}
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
     return app
