@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from paseban.domain.cases import STATUS_LABELS, Status
 from paseban.services import cases as case_service
-from paseban.web.deps import CtxDep
+from paseban.web.deps import CasesReader, CtxDep
 
 router = APIRouter(tags=["api"])
 
@@ -54,6 +54,7 @@ def case_out(row: dict[str, Any]) -> CaseOut:
 @router.get("/cases", response_model=CaseList)
 def list_cases(
     ctx: CtxDep,
+    actor: CasesReader,
     status: Annotated[Status | None, Query()] = None,
     opd: Annotated[str | None, Query(max_length=40)] = None,
     topic: Annotated[str | None, Query(max_length=40)] = None,
@@ -61,8 +62,10 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> CaseList:
+    """Cases the caller may see (session or `Authorization: Bearer` token with `cases:read`)."""
     rows, total = case_service.list_cases(
         ctx,
+        scope=actor.scope,
         status=status.value if status else None,
         opd=opd,
         topic=topic,

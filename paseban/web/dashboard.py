@@ -2,38 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.responses import HTMLResponse, RedirectResponse
 
+from paseban.domain.auth import Permission
 from paseban.domain.cases import STATUS_COLOURS, STATUS_LABELS, Status
 from paseban.services import cases as case_service
 from paseban.services import reference as ref
-from paseban.web.deps import CtxDep
+from paseban.web.deps import ActorDep, CasesReader, CtxDep
+from paseban.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(
-    directory=str(__import__("pathlib").Path(__file__).parent / "templates")
-)
-
-BULAN = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
-def _local(ctx: Any, value: datetime | None) -> str:
-    if value is None:
-        return "-"
-    local = value.astimezone(ctx.tz)
-    return f"{local.day} {BULAN[local.month - 1]} {local.year} {local:%H:%M} WIB"
+@router.get("/")
+def home(actor: ActorDep) -> RedirectResponse:
+    """Each role starts where its work is."""
+    if actor.scope.opd is not None:
+        return RedirectResponse("/opd", status_code=303)
+    if actor.can(Permission.MESSAGES_WRITE):
+        return RedirectResponse("/kotak-masuk", status_code=303)
+    return RedirectResponse("/kasus", status_code=303)
 
 
-@router.get("/", response_class=HTMLResponse)
 @router.get("/kasus", response_class=HTMLResponse)
 def case_list(
     request: Request,
     ctx: CtxDep,
+    actor: CasesReader,
     status: Annotated[Status | None, Query()] = None,
     opd: Annotated[str | None, Query(max_length=40)] = None,
     topic: Annotated[str | None, Query(max_length=40)] = None,
@@ -43,6 +41,7 @@ def case_list(
     per_page = 50
     rows, total = case_service.list_cases(
         ctx,
+        scope=actor.scope,
         status=status.value if status else None,
         opd=opd or None,
         topic=topic or None,
@@ -54,12 +53,11 @@ def case_list(
         opds = ref.opds_all(conn)
         topics = ref.topics_all(conn)
         kecamatan_list = [w for w in ref.wilayah_all(conn) if w.level == 3]
-        city = ref.get_parameter(conn, "city_name", "")
-    return templates.TemplateResponse(
+    return render(
         request,
+        ctx,
         "cases.html",
         {
-            "city": city,
             "rows": rows,
             "total": total,
             "page": page,
@@ -76,6 +74,5 @@ def case_list(
                 "topic": topic or "",
                 "kecamatan": kecamatan or "",
             },
-            "local": lambda v: _local(ctx, v),
         },
     )
