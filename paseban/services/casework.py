@@ -210,3 +210,49 @@ def map_counts(
         )
     unplaced = counts.get(None)
     return result, int(unplaced.total) if unplaced else 0
+
+
+def opd_load(ctx: Context, scope: Scope) -> list[dict[str, Any]]:
+    """Open cases per OPD in the scope, with the oldest one's opening time."""
+    query = _scoped(
+        sa.select(
+            t.cases.c.opd,
+            sa.func.count().label("open"),
+            sa.func.min(t.cases.c.opened_at).label("oldest"),
+            sa.func.sum(sa.case((t.cases.c.urgency == "darurat", 1), else_=0)).label("urgent"),
+        ),
+        scope,
+    ).where(t.cases.c.status.in_(OPEN_VALUES))
+    with ctx.engine.connect() as conn:
+        counts = {r.opd: r for r in conn.execute(query.group_by(t.cases.c.opd))}
+        opds = conn.execute(
+            sa.select(t.opds.c.code, t.opds.c.name, t.opds.c.kind).order_by(t.opds.c.code)
+        ).all()
+    result = []
+    for o in opds:
+        if scope.opd is not None and o.code != scope.opd:
+            continue
+        c = counts.get(o.code)
+        result.append(
+            {
+                "code": o.code,
+                "name": o.name,
+                "kind": o.kind,
+                "open": int(c.open) if c else 0,
+                "urgent": int(c.urgent or 0) if c else 0,
+                "oldest": c.oldest if c else None,
+            }
+        )
+    unrouted = counts.get(None)
+    if unrouted is not None and scope.opd is None:
+        result.append(
+            {
+                "code": "",
+                "name": "Belum dirutekan",
+                "kind": "",
+                "open": int(unrouted.open),
+                "urgent": int(unrouted.urgent or 0),
+                "oldest": unrouted.oldest,
+            }
+        )
+    return sorted(result, key=lambda r: (-r["open"], r["code"]))

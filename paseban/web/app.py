@@ -20,6 +20,7 @@ from paseban.services import audit
 from paseban.web import api, dashboard
 from paseban.web import auth as auth_pages
 from paseban.web import inbox as inbox_pages
+from paseban.web import maps as map_pages
 from paseban.web.deps import NotSignedIn
 from paseban.web.rendering import error_page, wants_html
 from paseban.web.security import SecurityHeaders
@@ -119,6 +120,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(api.router, prefix="/api/v1")
     app.include_router(auth_pages.router)
     app.include_router(inbox_pages.router)
+    app.include_router(map_pages.router)
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
     return app
