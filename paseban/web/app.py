@@ -21,6 +21,7 @@ from paseban.web import api, dashboard
 from paseban.web import auth as auth_pages
 from paseban.web import inbox as inbox_pages
 from paseban.web import maps as map_pages
+from paseban.web import settings as settings_pages
 from paseban.web.deps import NotSignedIn
 from paseban.web.rendering import error_page, wants_html
 from paseban.web.security import SecurityHeaders
@@ -121,6 +122,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(auth_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(map_pages.router)
+    app.include_router(settings_pages.router)
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
     return app
