@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from paseban.domain.cases import STATUS_LABELS, Status
 from paseban.services import cases as case_service
-from paseban.web.deps import CasesReader, CtxDep
+from paseban.web.deps import ActorDep, CasesReader, CtxDep
 
 router = APIRouter(tags=["api"])
 
@@ -74,3 +74,25 @@ def list_cases(
         offset=offset,
     )
     return CaseList(total=total, limit=limit, offset=offset, items=[case_out(r) for r in rows])
+
+
+class WhoAmI(BaseModel):
+    name: str
+    kind: str
+    role: str
+    wilayah: str | None
+    opd: str | None
+    permissions: list[str]
+
+
+@router.get("/me", response_model=WhoAmI)
+def whoami(actor: ActorDep) -> WhoAmI:
+    """Who the session or token acts as, and what it may do (for checking a token's scopes)."""
+    return WhoAmI(
+        name=actor.name,
+        kind=actor.kind,
+        role=actor.role.value,
+        wilayah=actor.scope.wilayah,
+        opd=actor.scope.opd,
+        permissions=sorted(p.value for p in actor.permissions),
+    )

@@ -15,7 +15,7 @@ from paseban.web.deps import CtxDep, MessagesReader, MessagesWriter, client_ip
 from paseban.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
-PER_PAGE = 30
+PER_PAGE = 20
 
 
 def _common(actor_can_pii: bool, can_write: bool) -> dict[str, object]:
@@ -72,7 +72,7 @@ def inbox_page(
         {
             **_common(actor.can(Permission.PII_READ), actor.can(Permission.MESSAGES_WRITE)),
             "page": result,
-            "has_next": result.total > page * PER_PAGE,
+            "has_next": result.has_next,
             "accounts": inbox.accounts_for(ctx, actor.scope),
             "vocab": inbox.vocabulary(ctx),
             "filters": {**params, "account": str(account or ""), "page": page},
@@ -144,25 +144,18 @@ def correct(
     ctx: CtxDep,
     actor: MessagesWriter,
     message_id: int,
-    intent: Annotated[str, Form(max_length=40)],
-    urgency: Annotated[str, Form(max_length=40)],
-    topic: Annotated[str, Form(max_length=40)] = "",
-    kelurahan: Annotated[str, Form(max_length=13)] = "",
+    intent: Annotated[str | None, Form(max_length=40)] = None,
+    urgency: Annotated[str | None, Form(max_length=40)] = None,
+    topic: Annotated[str | None, Form(max_length=40)] = None,
+    kelurahan: Annotated[str | None, Form(max_length=13)] = None,
     kembali: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
-    inbox.correct(
-        ctx,
-        actor,
-        message_id,
-        {
-            "intent": intent,
-            "topic": topic or None,
-            "urgency": urgency,
-            "kelurahan": kelurahan or None,
-        },
-        ip=client_ip(request),
-    )
-    return _back(kembali, f"/kotak-masuk/{message_id}", "correct")
+    """Correct the fields the form sent (an empty value clears topic or kelurahan); a form
+    without fields confirms the analysis as it is."""
+    sent = {"intent": intent, "urgency": urgency, "topic": topic, "kelurahan": kelurahan}
+    corrections = {field: value or None for field, value in sent.items() if value is not None}
+    inbox.correct(ctx, actor, message_id, corrections, ip=client_ip(request))
+    return _back(kembali, f"/kotak-masuk/{message_id}", "correct" if corrections else "confirmed")
 
 
 @router.post("/kotak-masuk/{message_id}/bukan-aduan")

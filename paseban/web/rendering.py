@@ -33,6 +33,7 @@ NAV: list[tuple[str, str, Permission]] = [
 NOTICES: dict[str, str] = {
     "reply": "Balasan dicatat dan masuk antrean kirim.",
     "correct": "Koreksi analisis disimpan untuk pelatihan berikutnya.",
+    "confirmed": "Analisis dikonfirmasi benar.",
     "not_complaint": "Pesan ditandai bukan aduan.",
     "hidden": "Pesan disembunyikan sebagai spam.",
     "saved": "Perubahan disimpan.",

@@ -165,6 +165,15 @@ def test_api_tokens_are_scoped(app_ctx: Context, anon: TestClient, tmp_path: Pat
         return anon.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"})
 
     assert get(city).json()["total"] == 2
+    me = anon.get("/api/v1/me", headers={"Authorization": f"Bearer {local}"}).json()
+    assert me == {
+        "name": "kelurahan-bot",
+        "kind": "token",
+        "role": "kelurahan_admin",
+        "wilayah": "32.71.01.1001",
+        "opd": None,
+        "permissions": ["cases:read"],
+    }
     mine = get(local).json()
     assert mine["total"] == 1 and mine["items"][0]["kelurahan"] == "32.71.01.1001"
     assert get(no_cases).status_code == 403

@@ -173,3 +173,10 @@ def test_review_queue(app_ctx: Context, login: Callable[[str], Browser], tmp_pat
     )
     assert done.headers["location"] == "/tinjauan?ok=correct"
     assert "lampu jalan mati" not in lurah.get("/tinjauan").text
+    # confirming changes nothing but takes the message out of the queue
+    before = _msg(app_ctx, ids["m3"])
+    confirmed = lurah.post(f"/kotak-masuk/{ids['m3']}/koreksi", {"kembali": "/tinjauan"})
+    assert confirmed.headers["location"] == "/tinjauan?ok=confirmed"
+    after = _msg(app_ctx, ids["m3"])
+    assert not after["needs_review"] and after["intent"] == before["intent"]
+    assert after["kelurahan"] == before["kelurahan"]

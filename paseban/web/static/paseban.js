@@ -12,8 +12,10 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-template-target]").forEach((select) => {
     select.addEventListener("change", () => {
       const target = document.getElementById(select.getAttribute("data-template-target"));
-      const option = select.selectedOptions[0];
-      if (target && option && option.dataset.text !== undefined) target.value = option.dataset.text;
+      const source = document.querySelector(
+        `#reply-templates [data-code="${CSS.escape(select.value)}"]`
+      );
+      if (target) target.value = source ? source.textContent : "";
     });
   });
   // filter forms submit on change when they say so
