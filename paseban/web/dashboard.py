@@ -18,6 +18,7 @@ from paseban.web.rendering import render
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
 COUNT_CAP = 10_000
+BOARD_CAP = 1_000
 
 EVENT_LABELS: dict[str, str] = {
     "open": "membuka kasus",
@@ -70,8 +71,9 @@ def case_list(
     rows: list[dict[str, object]] = []
     columns: list[casework.Column] = []
     if view == "board":
-        columns = casework.board(ctx, actor.scope, count_cap=COUNT_CAP, **filters)
-        total = sum(min(c.total, COUNT_CAP) for c in columns)
+        # a column needs only a rough size: counting stops at BOARD_CAP ("1.000+")
+        columns = casework.board(ctx, actor.scope, count_cap=BOARD_CAP, **filters)
+        total = sum(min(c.total, BOARD_CAP) for c in columns)
     else:
         rows, total = case_service.list_cases(
             ctx,
@@ -99,7 +101,9 @@ def case_list(
             "rows": rows,
             "columns": columns,
             "total": total,
-            "capped": total > COUNT_CAP,
+            "capped": total > (BOARD_CAP if view == "board" else COUNT_CAP),
+            "board_cap": BOARD_CAP,
+            "count_cap": COUNT_CAP,
             "page": page,
             "has_next": view == "list" and total > page * PER_PAGE,
             "view": view,
