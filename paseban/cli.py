@@ -115,6 +115,26 @@ def load_sample(ctx: Context) -> None:
         click.echo(f"pengguna contoh: {users.summary().split(': ', 1)[1]}")
         messages = ingest.ingest_file(ctx, path / "messages.jsonl", sample=True)
         click.echo(f"pesan contoh: {messages.summary().split(': ', 1)[1]}")
+    sample_passwords(ctx)
+
+
+def sample_passwords(ctx: Context) -> None:
+    """Sample users get one random password, printed once, so `make run` has a way in."""
+    from paseban.services import auth
+
+    password = secrets.token_urlsafe(9)
+    names = auth.set_sample_passwords(ctx, password)
+    if names:
+        click.echo(
+            f"kata sandi sekali-tampil untuk pengguna contoh ({', '.join(names)}): {password}"
+        )
+        click.echo(
+            "  masuk di /masuk, mis. sebagai operator; ganti: paseban users set-password NAMA"
+        )
+    else:
+        click.echo(
+            "pengguna contoh sudah berkata sandi; atur ulang: paseban users set-password operator"
+        )
 
 
 @cli.group()
@@ -217,6 +237,24 @@ def users_add(
     click.echo(f"pengguna {username.lower()} ditambahkan")
 
 
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Baca kata sandi dari stdin.")
+@friendly
+def users_set_password(username: str, password_stdin: bool) -> None:
+    """Atur kata sandi pengguna (tanpa --password-stdin: dibuat acak dan ditampilkan sekali).
+    Semua sesi pengguna itu berakhir."""
+    from paseban.services import auth
+
+    generated = not password_stdin
+    password = secrets.token_urlsafe(12) if generated else sys.stdin.readline().rstrip("\n")
+    with open_context() as ctx:
+        auth.set_password(ctx, username, password, actor="cli")
+    click.echo(f"kata sandi {username.lower()} diatur")
+    if generated:
+        click.echo(f"kata sandi baru (sekali tampil): {password}")
+
+
 @users.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--skip-bad", is_flag=True)
@@ -241,6 +279,77 @@ def users_list() -> None:
     with open_context() as ctx:
         for r in service.list_users(ctx):
             click.echo(f"{r['username']:<24} {r['role']:<16} {r['scope_code'] or '-'}")
+
+
+# --- API tokens ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def tokens() -> None:
+    """Token API untuk klien mesin (Authorization: Bearer ...)."""
+
+
+@tokens.command("add")
+@click.argument("name")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    help="Izin token, boleh berulang: cases:read, cases:write, messages:read, messages:write, "
+    "pii:read, settings:write, audit:read.",
+)
+@click.option("--role", default="viewer", show_default=True, help="Peran yang dijalankan token.")
+@click.option("--area", default=None, help="Kode wilayah atau OPD bila peran membutuhkannya.")
+@click.option("--expires-days", type=int, default=None, help="Masa berlaku dalam hari.")
+@friendly
+def tokens_add(
+    name: str, scopes: tuple[str, ...], role: str, area: str | None, expires_days: int | None
+) -> None:
+    """Buat token API; token ditampilkan sekali dan disimpan hanya sebagai sidik (hash)."""
+    from paseban.services import auth
+
+    with open_context() as ctx:
+        token = auth.create_token(
+            ctx,
+            name,
+            scopes=scopes,
+            role=role,
+            area=area,
+            expires_days=expires_days,
+            actor="cli",
+        )
+    click.echo(f"token {name} dibuat; simpan sekarang, tidak akan ditampilkan lagi:")
+    click.echo(token)
+
+
+@tokens.command("list")
+@friendly
+def tokens_list() -> None:
+    """Tampilkan token API (tanpa rahasianya)."""
+    from paseban.services import auth
+
+    with open_context() as ctx:
+        rows = auth.list_tokens(ctx)
+    for r in rows:
+        state = "dicabut" if r["revoked_at"] else "aktif"
+        click.echo(
+            f"{r['name']:<24} {r['prefix']}…  {state:<8} {r['role']:<16} "
+            f"{r['scope_code'] or '-':<14} {','.join(r['permissions'])}"
+        )
+    click.echo(f"{len(rows)} token")
+
+
+@tokens.command("revoke")
+@click.argument("name")
+@friendly
+def tokens_revoke(name: str) -> None:
+    """Cabut token API; permintaan berikutnya dengan token itu ditolak (401)."""
+    from paseban.services import auth
+
+    with open_context() as ctx:
+        auth.revoke_token(ctx, name, actor="cli")
+    click.echo(f"token {name} dicabut")
 
 
 # --- messages and cases --------------------------------------------------------------------------

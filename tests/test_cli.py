@@ -6,6 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from paseban.cli import cli
+from paseban.storage import db, migrate
 from tests.factories import ACCOUNTS_CSV, message, write_jsonl
 
 
@@ -86,7 +87,6 @@ def test_accounts_users_and_ingest(run, tmp_path: Path) -> None:  # type: ignore
 
 
 def test_db_commands(run, empty_db_url: str) -> None:  # type: ignore[no-untyped-def]
-    from paseban.storage import db, migrate
 
     assert "(kosong)" in run("db", "current").output
     assert run("db", "upgrade").exit_code == 0
@@ -95,6 +95,35 @@ def test_db_commands(run, empty_db_url: str) -> None:  # type: ignore[no-untyped
         assert f"versi {migrate.head(engine)}" in run("db", "current").output
     finally:
         engine.dispose()
+
+
+def test_sample_users_get_a_printed_password(run) -> None:  # type: ignore[no-untyped-def]
+    first = run("init", "--sample")
+    line = next(x for x in first.output.splitlines() if "kata sandi sekali-tampil" in x)
+    password = line.rsplit(": ", 1)[1]
+    assert "operator" in line and len(password) >= 12
+    again = run("init", "--sample")
+    assert "sudah berkata sandi" in again.output and password not in again.output
+    reset = run("users", "set-password", "operator")
+    assert reset.exit_code == 0 and "sekali tampil" in reset.output
+    short = run("users", "set-password", "operator", "--password-stdin", input="pendek\n")
+    assert short.exit_code == 1 and "minimal" in short.output
+    assert run("users", "set-password", "siapa", "--password-stdin", input="x" * 12).exit_code == 1
+
+
+def test_tokens(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("init").exit_code == 0
+    added = run("tokens", "add", "open311-bot", "--scope", "cases:read")
+    assert added.exit_code == 0, added.output
+    token = added.output.strip().splitlines()[-1]
+    assert token.startswith("psb_")
+    listed = run("tokens", "list").output
+    assert "open311-bot" in listed and token not in listed and "aktif" in listed
+    bad = run("tokens", "add", "x", "--scope", "cases:delete")
+    assert bad.exit_code == 1 and "cases:delete" in bad.output
+    assert run("tokens", "revoke", "open311-bot").exit_code == 0
+    assert "dicabut" in run("tokens", "list").output
+    assert run("tokens", "revoke", "open311-bot").exit_code == 1
 
 
 def test_plugins_are_listed() -> None:

@@ -33,6 +33,8 @@ def _scoped(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
     if scope.opd is not None:
         return query.where(t.cases.c.opd == scope.opd)
     code = scope.wilayah or ""
+    if code.count(".") >= 3:  # a kelurahan: nothing lies inside it, so one index lookup does
+        return query.where(t.cases.c.kelurahan == code)
     return query.where(
         sa.or_(
             t.cases.c.kelurahan == code,
@@ -46,18 +48,24 @@ def list_cases(
     ctx: Context,
     *,
     scope: Scope | None = None,
-    status: str | None = None,
+    status: str | list[str] | None = None,
     opd: str | None = None,
     topic: str | None = None,
     kecamatan: str | None = None,
+    kelurahan: str | None = None,
+    urgency: str | None = None,
+    opened_since: datetime | None = None,
+    oldest_first: bool = False,
     limit: int = 100,
     offset: int = 0,
     statuses: list[str] | None = None,
     overdue_at: datetime | None = None,
     order: str = "newest",
+    count_cap: int | None = None,
 ) -> tuple[list[dict[str, Any]], int]:
-    """Cases the scope may see, filtered. `overdue_at`: only cases whose running deadline passed
-    by then. `order`: newest (opening time) or deadline (earliest due first, then newest)."""
+    """A page of cases in the scope and how many match (counted up to count_cap + 1 when given,
+    so that a large city's list page stays fast). `overdue_at`: only cases whose running
+    deadline passed by then. `order`: newest (opening time) or deadline (earliest due first)."""
     kel = t.wilayah.alias("kel")
     kec = t.wilayah.alias("kec")
     query = sa.select(
@@ -72,23 +80,39 @@ def list_cases(
         .outerjoin(t.opds, t.opds.c.code == t.cases.c.opd)
         .outerjoin(t.topics, t.topics.c.code == t.cases.c.topic)
     )
-    query = _scoped(query, scope or Scope())
-    if status:
-        query = query.where(t.cases.c.status == status)
+    where: list[Any] = []
+    if isinstance(status, list):
+        where.append(t.cases.c.status.in_(status))
+    elif status:
+        where.append(t.cases.c.status == status)
     if opd:
-        query = query.where(t.cases.c.opd == opd)
+        where.append(t.cases.c.opd == opd)
     if topic:
-        query = query.where(t.cases.c.topic == topic)
+        where.append(t.cases.c.topic == topic)
     if kecamatan:
-        query = query.where(t.cases.c.kecamatan == kecamatan)
+        where.append(t.cases.c.kecamatan == kecamatan)
+    if kelurahan:
+        where.append(t.cases.c.kelurahan == kelurahan)
+    if urgency:
+        where.append(t.cases.c.urgency == urgency)
+    if opened_since is not None:
+        where.append(t.cases.c.opened_at >= opened_since)
     if statuses:
-        query = query.where(t.cases.c.status.in_(statuses))
+        where.append(t.cases.c.status.in_(statuses))
     if overdue_at is not None:
-        query = query.where(t.cases.c.due_at < overdue_at)
-    ordering: list[Any] = [t.cases.c.opened_at.desc(), t.cases.c.id.desc()]
+        where.append(t.cases.c.due_at < overdue_at)
+    query = _scoped(query, scope or Scope()).where(*where)
+    matching = _scoped(sa.select(t.cases.c.id), scope or Scope()).where(*where)
+    if count_cap is not None:
+        matching = matching.limit(count_cap + 1)
+    count_query = sa.select(sa.func.count()).select_from(matching.subquery())
+    ordering: list[Any] = (
+        [t.cases.c.opened_at.asc(), t.cases.c.id.asc()]
+        if oldest_first
+        else [t.cases.c.opened_at.desc(), t.cases.c.id.desc()]
+    )
     if order == "deadline":
         ordering = [t.cases.c.due_at.is_(None), t.cases.c.due_at, *ordering]
-    count_query = sa.select(sa.func.count()).select_from(query.subquery())
     with ctx.engine.connect() as conn:
         total = int(conn.execute(count_query).scalar_one())
         rows = conn.execute(query.order_by(*ordering).limit(limit).offset(offset)).mappings()
@@ -170,6 +194,7 @@ def case_messages(ctx: Context, case_id: int) -> list[dict[str, Any]]:
                 t.messages.c.platform,
                 t.messages.c.masked_text,
                 t.messages.c.posted_at,
+                t.messages.c.account_id,
                 t.accounts.c.handle.label("account_handle"),
             )
             .join(t.accounts, t.accounts.c.id == t.messages.c.account_id)

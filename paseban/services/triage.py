@@ -602,8 +602,10 @@ def place_message(
         return Placement(target["id"], target["ticket"], True, "follow_up")
     if not analysis.is_complaint:
         return None
-    if asks and analysis.place.source != "text" and (
-        analysis.topic.confidence < ctx.settings.review_threshold
+    if (
+        asks
+        and analysis.place.source != "text"
+        and (analysis.topic.confidence < ctx.settings.review_threshold)
     ):
         # "udah ditindak belum?" about a case we cannot find, naming no problem and no place:
         # not a new report; the message waits in the review queue for a human

@@ -228,6 +228,10 @@ messages = sa.Table(
     sa.Column("needs_review", sa.Boolean, nullable=False, default=False),
     sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=True, index=True),
     sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
+    # inbox (dashboard): new, answered, not_complaint, hidden; who handled it and when
+    sa.Column("inbox_state", sa.String(20), nullable=False, default="new", server_default="new"),
+    sa.Column("handled_at", UtcDateTime, nullable=True),
+    sa.Column("handled_by", sa.String(100), nullable=True),
     sa.UniqueConstraint("platform", "external_id", name="uq_messages_platform_external_id"),
     # a citizen's own messages: follow-ups and answers join their case (migration 0003)
     sa.Index("ix_messages_platform_author", "platform", "author"),
@@ -267,6 +271,86 @@ ticket_counters = sa.Table(
     metadata,
     sa.Column("period", sa.String(20), primary_key=True),  # BGR-2611
     sa.Column("last", sa.Integer, nullable=False),
+)
+
+# --- sign-in, API tokens and the audit trail (dashboard) ---------------------------------------
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # SHA-256 of the cookie's random token
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("last_seen_at", UtcDateTime, nullable=False),
+    sa.Column("ip", sa.String(45), nullable=True),
+    sa.Column("user_agent", sa.String(300), nullable=True),
+)
+
+login_attempts = sa.Table(
+    "login_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(100), nullable=False),
+    sa.Column("ip", sa.String(45), nullable=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("success", sa.Boolean, nullable=False),
+    sa.Index("ix_login_attempts_username_at", "username", "at"),
+    sa.Index("ix_login_attempts_ip_at", "ip", "at"),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # SHA-256, never the token
+    sa.Column("prefix", sa.String(16), nullable=False),  # shown in lists to recognise a token
+    sa.Column("role", sa.String(30), nullable=False),
+    sa.Column("scope_code", sa.String(40), nullable=True),
+    sa.Column("permissions", sa.JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=True),
+    sa.Column("last_used_at", UtcDateTime, nullable=True),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UtcDateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("actor_kind", sa.String(10), nullable=False),  # user, token, system, cli
+    sa.Column("action", sa.String(60), nullable=False, index=True),
+    sa.Column("target_kind", sa.String(30), nullable=True),
+    sa.Column("target_id", sa.String(100), nullable=True),
+    sa.Column("ip", sa.String(45), nullable=True),
+    sa.Column("detail", sa.JSON, nullable=True),
+    sa.Index("ix_audit_events_target", "target_kind", "target_id"),
+)
+
+# indexes for the dashboard's list pages (bench/dashboard.py measures them)
+sa.Index("ix_messages_posted_at", messages.c.posted_at)
+sa.Index("ix_messages_inbox", messages.c.inbox_state, messages.c.posted_at)
+sa.Index(
+    "ix_messages_account_inbox", messages.c.account_id, messages.c.inbox_state, messages.c.posted_at
+)
+sa.Index("ix_messages_account_posted", messages.c.account_id, messages.c.posted_at)
+sa.Index("ix_messages_review", messages.c.needs_review, messages.c.received_at)
+sa.Index("ix_cases_status_opened", cases.c.status, cases.c.opened_at)
+# covering indexes: the OPD overview and the map count without reading the case rows
+sa.Index(
+    "ix_cases_opd_status_opened", cases.c.opd, cases.c.status, cases.c.opened_at, cases.c.urgency
+)
+sa.Index(
+    "ix_cases_kelurahan_opened",
+    cases.c.kelurahan,
+    cases.c.opened_at,
+    cases.c.status,
+    cases.c.urgency,
+    cases.c.topic,
 )
 
 # --- background work -----------------------------------------------------------------------------

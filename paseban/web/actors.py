@@ -1,54 +1,38 @@
-"""Who is calling the API: a user from `paseban users`, with role and scope.
+"""The case desk's view of who is calling: the signed-in user or API token from the dashboard's
+authentication (`web.deps.get_actor`: session cookie or `Authorization: Bearer psb_...`),
+reduced to the lifecycle's `domain.cases.Actor` (name, role, scope).
 
-Machine clients and the OPD work view authenticate with HTTP Basic (username and password over
-HTTPS) until the dashboard's sessions and API tokens exist; `current_actor` is the one place to
-extend when they do. Wrong or missing credentials get 401 with a `WWW-Authenticate` header.
-"""
+Reading needs `cases:read`. Changing anything (POST, PUT, PATCH, DELETE) needs `cases:write`
+and, for a browser session, the CSRF token (header `X-CSRF-Token`); a bearer token is never
+sent by a browser on its own, so it needs none. Role rules (who may forward, resolve, edit
+routing rules) are then checked by the services."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException
-from fastapi.security import HTTPBasic, HTTPBasicCredentials
+from fastapi import Depends, Request
 
-from paseban.context import Context
-from paseban.domain.accounts import Role, scope_for
+from paseban.domain.auth import Actor as AuthActor
+from paseban.domain.auth import Permission
 from paseban.domain.cases import Actor
-from paseban.errors import NotFound
-from paseban.security import verify_password
-from paseban.services import accounts as account_service
-from paseban.web.deps import CtxDep
+from paseban.errors import Forbidden
+from paseban.web.deps import ActorDep, check_csrf
 
-basic = HTTPBasic(auto_error=False, realm="Paseban")
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
-def authenticate(ctx: Context, username: str, password: str) -> Actor | None:
-    try:
-        user = account_service.get_user(ctx, username)
-    except NotFound:
-        verify_password(None, password)
-        return None
-    if not user["active"] or not verify_password(user["password_hash"], password):
-        return None
-    role = Role(user["role"])
-    return Actor(user["username"], role, scope_for(role, user["scope_code"]))
+def to_case_actor(actor: AuthActor) -> Actor:
+    return Actor(actor.name, actor.role, actor.scope)
 
 
-def current_actor(
-    ctx: CtxDep, credentials: Annotated[HTTPBasicCredentials | None, Depends(basic)]
-) -> Actor:
-    unauthorized = HTTPException(
-        status_code=401,
-        detail="masuk dengan nama pengguna dan kata sandi (HTTP Basic)",
-        headers={"WWW-Authenticate": 'Basic realm="Paseban"'},
-    )
-    if credentials is None:
-        raise unauthorized
-    actor = authenticate(ctx, credentials.username, credentials.password)
-    if actor is None:
-        raise unauthorized
-    return actor
+async def case_actor(request: Request, actor: ActorDep) -> Actor:
+    needed = Permission.CASES_WRITE if request.method in WRITES else Permission.CASES_READ
+    if not actor.can(needed):
+        raise Forbidden(f"peran atau token Anda tidak mengizinkan {needed.value}")
+    if request.method in WRITES:
+        await check_csrf(request, actor)
+    return to_case_actor(actor)
 
 
-ActorDep = Annotated[Actor, Depends(current_actor)]
+CaseActor = Annotated[Actor, Depends(case_actor)]

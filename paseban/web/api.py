@@ -18,8 +18,8 @@ from paseban.services import replies as replies_service
 from paseban.services import routing as routing_service
 from paseban.services import sla as sla_service
 from paseban.services.replies import tracking_link
-from paseban.web.actors import ActorDep
-from paseban.web.deps import CtxDep
+from paseban.web.actors import CaseActor
+from paseban.web.deps import ActorDep, CasesReader, CtxDep
 
 router = APIRouter(tags=["api"])
 
@@ -63,6 +63,7 @@ def case_out(row: dict[str, Any]) -> CaseOut:
 @router.get("/cases", response_model=CaseList)
 def list_cases(
     ctx: CtxDep,
+    actor: CasesReader,
     status: Annotated[Status | None, Query()] = None,
     opd: Annotated[str | None, Query(max_length=40)] = None,
     topic: Annotated[str | None, Query(max_length=40)] = None,
@@ -70,8 +71,10 @@ def list_cases(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> CaseList:
+    """Cases the caller may see (session or `Authorization: Bearer` token with `cases:read`)."""
     rows, total = case_service.list_cases(
         ctx,
+        scope=actor.scope,
         status=status.value if status else None,
         opd=opd,
         topic=topic,
@@ -172,13 +175,13 @@ def _detail(
 
 
 @router.get("/cases/{ticket}", response_model=CaseDetail)
-def case_detail(ctx: CtxDep, actor: ActorDep, ticket: str) -> CaseDetail:
+def case_detail(ctx: CtxDep, actor: CaseActor, ticket: str) -> CaseDetail:
     """One case with its audit trail and deadline clocks (within the caller's scope)."""
     return _detail(ctx, ticket, actor)
 
 
 @router.post("/cases/{ticket}/actions", response_model=CaseDetail)
-def case_action(ctx: CtxDep, actor: ActorDep, ticket: str, body: ActionIn) -> CaseDetail:
+def case_action(ctx: CtxDep, actor: CaseActor, ticket: str, body: ActionIn) -> CaseDetail:
     """Verify, forward, reject, mark outside authority, return, start, resolve, reopen, close.
     403 outside the role or scope, 404 unknown ticket, 409 illegal transition or a stale
     `version`, 422 missing reason or unknown OPD. Nothing is stored when it fails."""
@@ -198,7 +201,7 @@ def case_action(ctx: CtxDep, actor: ActorDep, ticket: str, body: ActionIn) -> Ca
 
 
 @router.post("/cases/{ticket}/notes", response_model=CaseDetail)
-def case_note(ctx: CtxDep, actor: ActorDep, ticket: str, body: NoteIn) -> CaseDetail:
+def case_note(ctx: CtxDep, actor: CaseActor, ticket: str, body: NoteIn) -> CaseDetail:
     """A progress note (internal, public, and/or a photo link)."""
     _visible(ctx, ticket, actor)
     actions.add_note(
@@ -213,7 +216,7 @@ def case_note(ctx: CtxDep, actor: ActorDep, ticket: str, body: NoteIn) -> CaseDe
 
 
 @router.post("/cases/{ticket}/merge", response_model=CaseDetail)
-def case_merge(ctx: CtxDep, actor: ActorDep, ticket: str, body: MergeIn) -> CaseDetail:
+def case_merge(ctx: CtxDep, actor: CaseActor, ticket: str, body: MergeIn) -> CaseDetail:
     """Merge the `sources` cases into this one (Diskominfo)."""
     merging.merge(
         ctx, ticket, list(body.sources), actor=actor, note=body.note, version=body.version
@@ -222,7 +225,7 @@ def case_merge(ctx: CtxDep, actor: ActorDep, ticket: str, body: MergeIn) -> Case
 
 
 @router.post("/cases/{ticket}/split", response_model=CaseDetail)
-def case_split(ctx: CtxDep, actor: ActorDep, ticket: str, body: SplitIn) -> CaseDetail:
+def case_split(ctx: CtxDep, actor: CaseActor, ticket: str, body: SplitIn) -> CaseDetail:
     """Move some reports into a new case (Diskominfo); returns the new case."""
     out = merging.split(
         ctx,
@@ -254,7 +257,7 @@ def _officer(actor: Actor) -> str:
 @router.get("/opd/cases", response_model=CaseList)
 def opd_queue(
     ctx: CtxDep,
-    actor: ActorDep,
+    actor: CaseActor,
     status: Annotated[list[Status] | None, Query()] = None,
     overdue: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -294,26 +297,26 @@ def _opd_step(ctx: Context, actor: Actor, ticket: str, action: Action, body: Opd
 
 
 @router.post("/opd/cases/{ticket}/accept", response_model=CaseDetail)
-def opd_accept(ctx: CtxDep, actor: ActorDep, ticket: str, body: OpdStepIn) -> Any:
+def opd_accept(ctx: CtxDep, actor: CaseActor, ticket: str, body: OpdStepIn) -> Any:
     """Accept a forwarded case: it is now in progress (the follow-up clock keeps running)."""
     return _opd_step(ctx, actor, ticket, Action.START, body)
 
 
 @router.post("/opd/cases/{ticket}/return", response_model=CaseDetail)
-def opd_return(ctx: CtxDep, actor: ActorDep, ticket: str, body: OpdStepIn) -> Any:
+def opd_return(ctx: CtxDep, actor: CaseActor, ticket: str, body: OpdStepIn) -> Any:
     """ "Not ours": back to Diskominfo with the reason (`note`, required); re-routed."""
     return _opd_step(ctx, actor, ticket, Action.RETURN, body)
 
 
 @router.post("/opd/cases/{ticket}/notes", response_model=CaseDetail)
-def opd_note(ctx: CtxDep, actor: ActorDep, ticket: str, body: NoteIn) -> Any:
+def opd_note(ctx: CtxDep, actor: CaseActor, ticket: str, body: NoteIn) -> Any:
     """A progress note, optionally public, optionally with a photo link."""
     _officer(actor)
     return case_note(ctx, actor, ticket, body)
 
 
 @router.post("/opd/cases/{ticket}/resolve", response_model=CaseDetail)
-def opd_resolve(ctx: CtxDep, actor: ActorDep, ticket: str, body: OpdStepIn) -> Any:
+def opd_resolve(ctx: CtxDep, actor: CaseActor, ticket: str, body: OpdStepIn) -> Any:
     """Resolved: the citizen is asked "sudah beres?" and has 10 working days to object."""
     return _opd_step(ctx, actor, ticket, Action.RESOLVE, body)
 
@@ -355,12 +358,12 @@ def _diskominfo(actor: Actor) -> str:
 
 
 @router.get("/routing/rules")
-def routing_rules(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
+def routing_rules(ctx: CtxDep, actor: CaseActor) -> list[dict[str, Any]]:
     return routing_service.list_rules(ctx)
 
 
 @router.put("/routing/rules/{name}")
-def routing_rule_save(ctx: CtxDep, actor: ActorDep, name: str, body: RuleIn) -> dict[str, Any]:
+def routing_rule_save(ctx: CtxDep, actor: CaseActor, name: str, body: RuleIn) -> dict[str, Any]:
     """Add or change a rule; validated (condition, OPD, priority, name) before it is stored."""
     return routing_service.save_rule(
         ctx,
@@ -375,19 +378,19 @@ def routing_rule_save(ctx: CtxDep, actor: ActorDep, name: str, body: RuleIn) -> 
 
 
 @router.get("/routing/rules/{name}/history")
-def routing_rule_history(ctx: CtxDep, actor: ActorDep, name: str) -> list[dict[str, Any]]:
+def routing_rule_history(ctx: CtxDep, actor: CaseActor, name: str) -> list[dict[str, Any]]:
     return routing_service.revisions(ctx, "routing_rule", name)
 
 
 @router.put("/routing/auto-forward")
-def routing_auto_forward(ctx: CtxDep, actor: ActorDep, body: AutoForwardIn) -> dict[str, bool]:
+def routing_auto_forward(ctx: CtxDep, actor: CaseActor, body: AutoForwardIn) -> dict[str, bool]:
     """On: new cases go to the routed OPD at once (SiBadra); off: held for verification."""
     routing_service.set_auto_forward(ctx, body.enabled, actor=_diskominfo(actor))
     return {"enabled": body.enabled}
 
 
 @router.get("/sla/policies")
-def sla_policies(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
+def sla_policies(ctx: CtxDep, actor: CaseActor) -> list[dict[str, Any]]:
     return [
         {
             "stage": p.stage.value,
@@ -402,7 +405,7 @@ def sla_policies(ctx: CtxDep, actor: ActorDep) -> list[dict[str, Any]]:
 
 
 @router.put("/sla/policies")
-def sla_policy_save(ctx: CtxDep, actor: ActorDep, body: PolicyIn) -> dict[str, Any]:
+def sla_policy_save(ctx: CtxDep, actor: CaseActor, body: PolicyIn) -> dict[str, Any]:
     """Add or change the policy for (stage, topic, urgency); applies to clocks started after."""
     who = _diskominfo(actor)
     policy = sla_service.parse_policy(body.model_dump(exclude={"note"}))
@@ -412,10 +415,32 @@ def sla_policy_save(ctx: CtxDep, actor: ActorDep, body: PolicyIn) -> dict[str, A
 
 @router.put("/replies/templates/{event}")
 def reply_template_save(
-    ctx: CtxDep, actor: ActorDep, event: str, body: TemplateIn
+    ctx: CtxDep, actor: CaseActor, event: str, body: TemplateIn
 ) -> dict[str, Any]:
     """Change the reply for an event (optionally for one topic); placeholders are checked."""
     saved = replies_service.save_template(
         ctx, event, body.text, topic=body.topic, actor=_diskominfo(actor)
     )
     return {"event": saved.event.value, "topic": saved.topic, "text": saved.text}
+
+
+class WhoAmI(BaseModel):
+    name: str
+    kind: str
+    role: str
+    wilayah: str | None
+    opd: str | None
+    permissions: list[str]
+
+
+@router.get("/me", response_model=WhoAmI)
+def whoami(actor: ActorDep) -> WhoAmI:
+    """Who the session or token acts as, and what it may do (for checking a token's scopes)."""
+    return WhoAmI(
+        name=actor.name,
+        kind=actor.kind,
+        role=actor.role.value,
+        wilayah=actor.scope.wilayah,
+        opd=actor.scope.opd,
+        permissions=sorted(p.value for p in actor.permissions),
+    )

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from paseban.domain.cases import STATUS_COLOURS, Status
 from paseban.errors import NotFound
 from paseban.services import cases as case_service
 from paseban.services import reference as ref
@@ -63,7 +62,6 @@ def _page(
             "case": data,
             "missing": missing,
             "overdue": overdue,
-            "colour": STATUS_COLOURS[Status(data["status"])] if data else None,
             "local": lambda v: local_time(ctx, v) or "-",
         },
         status_code=status_code,
