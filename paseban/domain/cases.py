@@ -189,6 +189,15 @@ def allowed_actions(status: Status) -> list[Action]:
     return [action for (source, action) in TRANSITIONS if source is status]
 
 
+def actions_for(role: Role | None, status: Status) -> list[Action]:
+    """What a person with `role` may do to a case in `status`, in the order of TRANSITIONS (the
+    scope is checked separately). Merging is left out: it needs a second case."""
+    if role is None:
+        return []
+    allowed = ROLE_ACTIONS[role]
+    return [a for a in allowed_actions(status) if a in allowed and a is not Action.MERGE]
+
+
 def transition(
     case: Case, action: Action, *, at: datetime, actor: str, note: str = ""
 ) -> tuple[Case, CaseEvent]:

@@ -41,6 +41,12 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.CONFIRM: "Konfirmasi warga",
 }
 
+LEVEL_LABELS: dict[Level, str] = {
+    Level.NONE: "belum ada eskalasi",
+    Level.OPD_HEAD: "eskalasi tingkat 1: kepala OPD (atau meja aduan Diskominfo) dan camat",
+    Level.LEADERSHIP: "eskalasi tingkat 2: Diskominfo dan pimpinan daerah",
+}
+
 UNIT_LABELS: dict[Unit, str] = {
     Unit.WORKING_DAYS: "hari kerja",
     Unit.WORKING_HOURS: "jam kerja",

@@ -31,11 +31,6 @@ BOARD_STATUSES: tuple[Status, ...] = (
 OPEN_VALUES = [s.value for s in OPEN]
 
 
-def due_column() -> sa.Column[Any] | None:
-    """The case deadline, once the case lifecycle stores one (`cases.due_at`)."""
-    return t.cases.c.get("due_at")
-
-
 def get_case(ctx: Context, actor: Actor, ticket: str) -> dict[str, Any]:
     """One case by ticket, if it lies in the actor's area (403 otherwise)."""
     if not actor.can(Permission.CASES_READ):
@@ -109,34 +104,38 @@ def board(
     return columns
 
 
+# an OPD's queue by stage: the work (forwarded, in progress), the cases waiting for the citizen's
+# confirmation, and those routed to the OPD that Diskominfo has not forwarded yet
+QUEUE_STAGES: dict[str, tuple[Status, ...]] = {
+    "kerja": (Status.FORWARDED, Status.IN_PROGRESS),
+    "konfirmasi": (Status.RESOLVED,),
+    "belum": (Status.RECEIVED, Status.VERIFIED),
+}
+
+
 def opd_queue(
-    ctx: Context, scope: Scope, opd: str, *, limit: int = 50, offset: int = 0
+    ctx: Context,
+    scope: Scope,
+    opd: str,
+    *,
+    stage: str = "kerja",
+    overdue_at: datetime | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> tuple[list[dict[str, Any]], int]:
-    """An OPD's open cases, the most pressing first: by deadline when cases carry one, else the
-    longest open first."""
-    due = due_column()
-    order: list[Any] = [t.cases.c.opened_at.asc(), t.cases.c.id.asc()]
-    if due is not None:
-        order.insert(0, due.asc().nulls_last())
-    where = [t.cases.c.opd == opd, t.cases.c.status.in_(OPEN_VALUES)]
-    query = _scoped(
-        sa.select(
-            t.cases,
-            t.wilayah.c.name.label("kelurahan_name"),
-            t.topics.c.name.label("topic_name"),
-        ).select_from(
-            t.cases.outerjoin(t.wilayah, t.wilayah.c.code == t.cases.c.kelurahan).outerjoin(
-                t.topics, t.topics.c.code == t.cases.c.topic
-            )
-        ),
-        scope,
-    ).where(*where)
-    count = _scoped(sa.select(t.cases.c.id), scope).where(*where).limit(10_001)
-    with ctx.engine.connect() as conn:
-        rows = conn.execute(query.order_by(*order).limit(limit).offset(offset)).mappings()
-        result = [dict(r) for r in rows]
-        total = int(conn.execute(sa.select(sa.func.count()).select_from(count.subquery())).one()[0])
-    return result, total
+    """An OPD's cases at one stage, the earliest deadline first (then the longest open)."""
+    return case_service.list_cases(
+        ctx,
+        scope=scope,
+        opd=opd,
+        statuses=[s.value for s in QUEUE_STAGES[stage]],
+        overdue_at=overdue_at,
+        order="deadline",
+        oldest_first=True,
+        limit=limit,
+        offset=offset,
+        count_cap=10_000,
+    )
 
 
 @dataclass(frozen=True)

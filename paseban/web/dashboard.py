@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from paseban.domain.auth import Permission
 from paseban.domain.cases import OPEN, STATUS_COLOURS, STATUS_LABELS, Status
 from paseban.services import cases as case_service
-from paseban.services import casework, inbox
+from paseban.services import casework
 from paseban.services import reference as ref
 from paseban.web.deps import ActorDep, CasesReader, CtxDep
 from paseban.web.rendering import render
@@ -19,22 +19,7 @@ router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
 COUNT_CAP = 10_000
 BOARD_CAP = 1_000
-
-EVENT_LABELS: dict[str, str] = {
-    "open": "membuka kasus",
-    "join": "mencatat laporan warga yang bergabung",
-    "leave": "melepas laporan yang bukan aduan",
-    "reply": "membalas warga",
-    "verify": "memverifikasi",
-    "reject": "menolak (bukan aduan)",
-    "forward": "meneruskan ke OPD",
-    "return": "mengembalikan (bukan kewenangan OPD)",
-    "start": "mulai menangani",
-    "resolve": "menyelesaikan",
-    "reopen": "membuka kembali",
-    "close": "menutup",
-    "mark_outside": "menandai di luar kewenangan Pemkot",
-}
+OPEN_VALUES = [s.value for s in Status if s in OPEN]
 
 
 @router.get("/")
@@ -59,9 +44,16 @@ def case_list(
     kelurahan: Annotated[str | None, Query(max_length=13)] = None,
     urgency: Annotated[str | None, Query(max_length=20)] = None,
     view: Annotated[str, Query(pattern="^(list|board)$")] = "list",
+    order: Annotated[str, Query(pattern="^(newest|deadline)$")] = "newest",
+    overdue: Annotated[bool, Query()] = False,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    filters = {
+    # overdue: open cases whose running deadline has passed (a resolved case waiting for the
+    # citizen is not late work); deadline order: the most pressing first
+    deadline: dict[str, Any] = {"order": order}
+    if overdue:
+        deadline.update(overdue_at=ctx.now(), statuses=OPEN_VALUES)
+    filters: dict[str, Any] = {
         "opd": opd or None,
         "topic": topic or None,
         "kecamatan": kecamatan or None,
@@ -72,7 +64,7 @@ def case_list(
     columns: list[casework.Column] = []
     if view == "board":
         # a column needs only a rough size: counting stops at BOARD_CAP ("1.000+")
-        columns = casework.board(ctx, actor.scope, count_cap=BOARD_CAP, **filters)
+        columns = casework.board(ctx, actor.scope, count_cap=BOARD_CAP, **filters, **deadline)
         total = sum(min(c.total, BOARD_CAP) for c in columns)
     else:
         rows, total = case_service.list_cases(
@@ -83,6 +75,7 @@ def case_list(
             offset=(page - 1) * PER_PAGE,
             count_cap=COUNT_CAP,
             **filters,
+            **deadline,
         )
     with ctx.engine.connect() as conn:
         opds = ref.opds_all(conn)
@@ -92,6 +85,8 @@ def case_list(
         "status": status.value if status else "",
         **{k: v or "" for k, v in filters.items()},
         "view": view,
+        "order": "" if order == "newest" else order,
+        "overdue": "1" if overdue else "",
     }
     return render(
         request,
@@ -117,33 +112,7 @@ def case_list(
             "kecamatan_list": [w for w in wilayah if w.level == 3],
             "kelurahan_name": next((w.name for w in wilayah if w.code == kelurahan), kelurahan),
             "filters": params,
-            "filtered": any(filters.values()) or bool(status),
+            "filtered": any(filters.values()) or bool(status) or overdue,
             "params": params,
-        },
-    )
-
-
-@router.get("/kasus/{ticket}", response_class=HTMLResponse)
-def case_page(request: Request, ctx: CtxDep, actor: CasesReader, ticket: str) -> HTMLResponse:
-    case = casework.get_case(ctx, actor, ticket)
-    can_reply = actor.can(Permission.MESSAGES_WRITE)
-    reply_accounts = None
-    if can_reply:
-        with ctx.engine.connect() as conn:
-            reply_accounts = inbox.account_ids_in_scope(conn, actor.scope)
-    return render(
-        request,
-        ctx,
-        "case.html",
-        {
-            "c": case,
-            "reports": casework.reports(ctx, case["id"]),
-            "events": casework.timeline(ctx, case["id"]),
-            "status_labels": {s.value: label for s, label in STATUS_LABELS.items()},
-            "event_labels": EVENT_LABELS,
-            "open_statuses": [s.value for s in OPEN],
-            "urgencies": {"darurat": "Darurat", "tinggi": "Tinggi", "normal": "Normal"},
-            "can_reply": can_reply,
-            "reply_accounts": reply_accounts,
         },
     )

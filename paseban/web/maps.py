@@ -124,15 +124,24 @@ def map_page(
     )
 
 
+QUEUE_TABS: dict[str, str] = {
+    "kerja": "Perlu ditindaklanjuti",
+    "konfirmasi": "Menunggu konfirmasi warga",
+    "belum": "Belum diteruskan Diskominfo",
+}
+
+
 @router.get("/opd", response_class=HTMLResponse)
 def opd_page(
     request: Request,
     ctx: CtxDep,
     actor: CasesReader,
     opd: Annotated[str | None, Query(max_length=40)] = None,
+    stage: Annotated[str, Query(pattern="^(kerja|konfirmasi|belum)$")] = "kerja",
+    overdue: Annotated[bool, Query()] = False,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    """An OPD's queue, the most pressing first. An OPD officer sees only the own OPD."""
+    """An OPD's queue, the earliest deadline first. An OPD officer sees only the own OPD."""
     if actor.scope.opd is not None:
         if opd and opd != actor.scope.opd:
             raise Forbidden("Anda hanya dapat melihat antrean OPD Anda sendiri")
@@ -144,12 +153,21 @@ def opd_page(
     load: list[dict[str, object]] = []
     if opd:
         rows, total = casework.opd_queue(
-            ctx, actor.scope, opd, limit=per_page, offset=(page - 1) * per_page
+            ctx,
+            actor.scope,
+            opd,
+            stage=stage,
+            overdue_at=ctx.now() if overdue else None,
+            limit=per_page,
+            offset=(page - 1) * per_page,
         )
         with ctx.engine.connect() as conn:
             name = next((o.name for o in ref.opds_all(conn) if o.code == opd), opd)
     else:
         load = casework.opd_load(ctx, actor.scope)
+    params = {"opd": opd or "", "stage": "" if stage == "kerja" else stage}
+    if overdue:
+        params["overdue"] = "1"
     return render(
         request,
         ctx,
@@ -163,6 +181,10 @@ def opd_page(
             "has_next": total > page * per_page,
             "load": load,
             "status_labels": {s.value: label for s, label in STATUS_LABELS.items()},
-            "has_due": casework.due_column() is not None,
+            "tabs": QUEUE_TABS,
+            "stage": stage,
+            "overdue": overdue,
+            "params": params,
+            "capped": total > 10_000,
         },
     )

@@ -41,6 +41,19 @@ NOTICES: dict[str, str] = {
     "revoked": "Token dicabut.",
     "password": "Kata sandi baru disimpan; sesi lama pengguna itu berakhir.",
     "logout": "Anda sudah keluar.",
+    # the case page's actions
+    "kasus_verify": "Kasus diverifikasi.",
+    "kasus_forward": "Kasus diteruskan ke OPD; warga diberi tahu.",
+    "kasus_reject": "Kasus ditolak; alasannya dikirim ke warga.",
+    "kasus_mark_outside": "Kasus diteruskan ke instansi di luar Pemkot; warga diberi tahu.",
+    "kasus_return": "Kasus dikembalikan untuk dirutekan ulang.",
+    "kasus_start": "Kasus diterima dan sedang ditangani.",
+    "kasus_resolve": "Kasus dinyatakan selesai; warga ditanya apakah sudah beres.",
+    "kasus_reopen": "Kasus dibuka kembali.",
+    "kasus_close": "Kasus ditutup.",
+    "kasus_note": "Catatan perkembangan disimpan.",
+    "kasus_merge": "Kasus digabung; warga diberi tahu tiket tujuan.",
+    "kasus_split": "Laporan dipindah ke kasus baru ini.",
 }
 
 

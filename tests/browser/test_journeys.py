@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.services import audit
+from paseban.domain.cases import Actor
+from paseban.services import actions, audit
 from paseban.storage import tables as t
 from tests.browser.conftest import DESKTOP, PASSWORD, PHONE, shot
 
@@ -156,7 +157,10 @@ def test_diskominfo_changes_a_setting_on_a_desktop(live: tuple[str, Context], br
 
 
 def test_opd_officer_works_the_queue(live: tuple[str, Context], browser: Any) -> None:
-    base, _ctx = live
+    base, ctx = live
+    with ctx.engine.connect() as conn:
+        ticket = conn.execute(sa.select(t.cases.c.ticket).where(t.cases.c.opd == "DLH")).scalar()
+    actions.act(ctx, str(ticket), "forward", actor=Actor("operator"))
     sign_in(browser, base, "petugas.dlh", size=PHONE)
     browser.get(f"{base}/")
     assert browser.current_url.endswith("/opd")

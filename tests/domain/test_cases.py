@@ -6,6 +6,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
+from paseban.domain.accounts import Role
 from paseban.domain.cases import (
     NEEDS_NOTE,
     ROLE_ACTIONS,
@@ -19,6 +20,7 @@ from paseban.domain.cases import (
     InvalidTransition,
     NoteRequired,
     Status,
+    actions_for,
     allowed_actions,
     lifecycle_mermaid,
     ticket_code,
@@ -60,6 +62,25 @@ def test_every_status_has_a_label_and_colour() -> None:
 def test_terminal_states_have_no_way_out() -> None:
     assert all(source not in TERMINAL for source, _ in TRANSITIONS)
     assert all(allowed_actions(s) == [] for s in TERMINAL)
+
+
+def test_actions_for_a_role_follow_the_table_and_the_role() -> None:
+    assert actions_for(Role.OPD_OFFICER, Status.FORWARDED) == [
+        Action.START,
+        Action.RETURN,
+        Action.RESOLVE,
+        Action.MARK_OUTSIDE,
+    ]
+    assert actions_for(Role.KELURAHAN_ADMIN, Status.RECEIVED) == [Action.VERIFY, Action.REJECT]
+    assert actions_for(Role.KELURAHAN_ADMIN, Status.FORWARDED) == []
+    assert actions_for(Role.DISKOMINFO, Status.RESOLVED) == [Action.REOPEN, Action.CLOSE]
+    assert actions_for(Role.VIEWER, Status.RECEIVED) == []
+    assert actions_for(None, Status.RECEIVED) == []
+    for role in Role:
+        for status in Status:
+            for action in actions_for(role, status):
+                assert action in ROLE_ACTIONS[role] and (status, action) in TRANSITIONS
+                assert action is not Action.MERGE
 
 
 def test_ticket_code_is_readable() -> None:

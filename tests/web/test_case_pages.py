@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -71,3 +72,27 @@ def test_another_kelurahan_case_is_403_and_audited(
     # the kecamatan admin covers the kelurahan inside the kecamatan
     assert login("camat.selatan").get(f"/kasus/{tickets['pju']}").status_code == 200
     assert login("camat.selatan").get(f"/kasus/{tickets['sampah']}").status_code == 403
+
+
+def test_overdue_cases_stand_out_and_sort_by_deadline(
+    app_ctx: Context, login: Callable[[str], Browser], tmp_path: Path
+) -> None:
+    tickets = _tickets(app_ctx, tmp_path)
+    with app_ctx.engine.begin() as conn:
+        conn.execute(
+            sa.update(t.cases)
+            .where(t.cases.c.ticket == tickets["sampah"])
+            .values(due_at=app_ctx.now() - timedelta(hours=3))
+        )
+    op = login("operator")
+    listed = op.get("/kasus").text
+    row = listed[listed.index(tickets["sampah"]) - 200 : listed.index(tickets["sampah"])]
+    assert "overdue" in row and "lewat 3 jam" in listed
+    late = op.get("/kasus?overdue=1").text
+    assert tickets["sampah"] in late and tickets["pju"] not in late
+    assert "Saring kasus (aktif)" in late
+    by_deadline = op.get("/kasus?order=deadline").text
+    assert by_deadline.index(tickets["sampah"]) < by_deadline.index(tickets["pju"])
+    board = op.get("/kasus?view=board").text
+    assert "lewat tenggat 3 jam" in board
+    assert op.get("/kasus?order=oldest").status_code == 422

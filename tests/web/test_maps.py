@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.services import ingest
+from paseban.domain.cases import Actor
+from paseban.services import actions, ingest
 from paseban.services.casework import Place
 from paseban.storage import tables as t
 from paseban.web.maps import colour, project
@@ -75,8 +77,26 @@ def test_opd_queue(app_ctx: Context, login: Callable[[str], Browser], tmp_path: 
                 sa.select(t.cases.c.kelurahan, t.cases.c.ticket).where(t.cases.c.opd == "DPUPR")
             ).all()
         )
-    # the longest open first
+    assert tickets["32.71.01.1003"] not in queue  # routed, but not forwarded yet
+    waiting = login("operator").get("/opd?opd=DPUPR&stage=belum").text
+    assert tickets["32.71.01.1003"] in waiting and tickets["32.71.05.1002"] in waiting
+    for ticket in tickets.values():
+        actions.act(app_ctx, ticket, "forward", actor=Actor("operator"))
+    queue = login("operator").get("/opd?opd=DPUPR").text
+    # the same deadline: the longest open first
     assert queue.index(tickets["32.71.01.1003"]) < queue.index(tickets["32.71.05.1002"])
+    # the earliest deadline first, and overdue cases stand out
+    with app_ctx.engine.begin() as conn:
+        conn.execute(
+            sa.update(t.cases)
+            .where(t.cases.c.ticket == tickets["32.71.05.1002"])
+            .values(due_at=app_ctx.now() - timedelta(hours=2))
+        )
+    queue = login("operator").get("/opd?opd=DPUPR").text
+    assert queue.index(tickets["32.71.05.1002"]) < queue.index(tickets["32.71.01.1003"])
+    assert "lewat tenggat" in queue and "lewat 2 jam" in queue
+    late = login("operator").get("/opd?opd=DPUPR&overdue=1").text
+    assert tickets["32.71.05.1002"] in late and tickets["32.71.01.1003"] not in late
     officer = login("petugas.dlh")
     own = officer.get("/opd")
     assert own.status_code == 200 and "Antrean Dinas Lingkungan Hidup" in own.text
