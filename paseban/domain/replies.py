@@ -43,6 +43,34 @@ PLACEHOLDERS: dict[str, str] = {
 
 MAX_CHARS = 1000
 
+# what each event means, for the people who edit the templates
+EVENT_LABELS: dict[ReplyEvent, str] = {
+    ReplyEvent.RECEIVED: "Aduan diterima (kasus baru)",
+    ReplyEvent.JOINED: "Laporan bergabung dengan kasus yang sudah ada",
+    ReplyEvent.FORWARDED: "Diteruskan ke OPD",
+    ReplyEvent.IN_PROGRESS: "Sedang ditangani OPD",
+    ReplyEvent.RESOLVED: "Selesai ditangani (bertanya: sudah beres?)",
+    ReplyEvent.CLOSED: "Ditutup",
+    ReplyEvent.REJECTED: "Ditolak (bukan aduan)",
+    ReplyEvent.OUTSIDE_AUTHORITY: "Di luar kewenangan Pemkot",
+    ReplyEvent.REOPENED: "Dibuka kembali",
+    ReplyEvent.MERGED: "Digabung dengan aduan lain",
+    ReplyEvent.STATUS: "Warga menanyakan perkembangan",
+}
+
+# what a template looks like when filled, for previews on the settings page
+SAMPLE_VALUES: dict[str, str] = {
+    "tiket": "BGR-2611-0042",
+    "tautan": "https://paseban.example/lacak/BGR-2611-0042",
+    "status": "sedang ditangani",
+    "opd": "Dinas Lingkungan Hidup (DLH) Kota Bogor",
+    "topik": "Sampah dan kebersihan",
+    "tenggat": "4 Des 2026 09:00 WIB",
+    "alasan": "Sampah sudah diangkut pagi ini.",
+    "jumlah": "3",
+    "tiket_tujuan": "BGR-2611-0040",
+}
+
 
 DEFAULT_TEMPLATES: dict[ReplyEvent, str] = {
     ReplyEvent.RECEIVED: (

@@ -38,6 +38,11 @@ ACTION_LABELS: dict[str, str] = {
     "opd.create": "OPD ditambahkan",
     "opd.update": "OPD diubah",
     "topic.update": "topik diubah",
+    "routing_rule.save": "aturan rute disimpan",
+    "routing.auto_forward": "penerusan otomatis diubah",
+    "sla_policy.save": "kebijakan tenggat disimpan",
+    "sla_policy.delete": "kebijakan tenggat dihapus",
+    "reply_template.save": "templat balasan disimpan",
     "access.denied": "akses ditolak",
 }
 
@@ -69,6 +74,10 @@ def record(
             detail=detail,
         )
     )
+
+
+def actor_name(actor: Actor | str) -> str:
+    return actor if isinstance(actor, str) else actor.name
 
 
 def record_now(ctx: Context, **kwargs: Any) -> None:

@@ -22,12 +22,14 @@ from paseban.domain.replies import (
     validate_template,
 )
 from paseban.errors import InvalidInput
+from paseban.services import audit
 from paseban.services.txcache import cached
 from paseban.storage import tables as t
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
     from paseban.context import Context
+    from paseban.domain.auth import Actor
 
 # channels we cannot answer through automatically: the reply is kept, marked cancelled
 NO_REPLY_PLATFORMS = frozenset({"file", "manual", "open311"})
@@ -198,9 +200,16 @@ def list_templates(ctx: Context) -> list[Template]:
 
 
 def save_template(
-    ctx: Context, event: str, text: str, *, topic: str | None, actor: str
+    ctx: Context,
+    event: str,
+    text: str,
+    *,
+    topic: str | None,
+    actor: Actor | str,
+    ip: str | None = None,
 ) -> Template:
-    """Add or change the template for (event, topic); checked before it is stored."""
+    """Add or change the template for (event, topic); checked before it is stored, kept as a
+    revision and in the audit trail (text before and after)."""
     from paseban.services.routing import record_revision
 
     try:
@@ -220,8 +229,9 @@ def save_template(
             raise InvalidInput(f"topik {topic!r} tidak dikenal")
         c = t.reply_templates.c
         where = [c.event == kind.value, c.topic.is_(None) if topic is None else c.topic == topic]
-        existing = conn.execute(sa.select(c.id).where(*where)).scalar()
-        values = {"text": text, "updated_at": ctx.now(), "updated_by": actor}
+        old = conn.execute(sa.select(c.id, c.text).where(*where)).first()
+        existing = old.id if old is not None else None
+        values = {"text": text, "updated_at": ctx.now(), "updated_by": audit.actor_name(actor)}
         if existing is None:
             existing = conn.execute(
                 sa.insert(t.reply_templates)
@@ -236,7 +246,20 @@ def save_template(
             key=f"{kind.value}:{topic or '*'}",
             data={"event": kind.value, "topic": topic, "text": text},
             at=ctx.now(),
+            actor=audit.actor_name(actor),
+        )
+        audit.record(
+            conn,
+            at=ctx.now(),
             actor=actor,
+            action="reply_template.save",
+            target_kind="reply_template",
+            target_id=f"{kind.value}:{topic or '*'}",
+            ip=ip,
+            detail={
+                "before": {"text": old.text if old is not None else None},
+                "after": {"text": text},
+            },
         )
     return Template(kind, text, topic, int(existing))
 

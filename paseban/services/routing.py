@@ -8,14 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from paseban.errors import InvalidInput, NotFound
+from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.routing.rules import InvalidRule, Rule, validate_rule
+from paseban.services import audit
 from paseban.services import reference as ref
 from paseban.services.txcache import cached
 from paseban.storage import tables as t
 
 if TYPE_CHECKING:
     from paseban.context import Context
+    from paseban.domain.auth import Actor
 
 AUTO_FORWARD = "routing.auto_forward"
 
@@ -55,16 +57,30 @@ def auto_forward(conn: sa.Connection) -> bool:
     return cached(conn, AUTO_FORWARD, lambda: bool(ref.get_parameter(conn, AUTO_FORWARD, False)))
 
 
-def set_auto_forward(ctx: Context, enabled: bool, *, actor: str) -> None:
+def set_auto_forward(
+    ctx: Context, enabled: bool, *, actor: Actor | str, ip: str | None = None
+) -> None:
+    name = audit.actor_name(actor)
     with ctx.engine.begin() as conn:
-        ref.set_parameter(conn, AUTO_FORWARD, bool(enabled), at=ctx.now(), actor=actor)
+        before = bool(ref.get_parameter(conn, AUTO_FORWARD, False))
+        ref.set_parameter(conn, AUTO_FORWARD, bool(enabled), at=ctx.now(), actor=name)
         record_revision(
             conn,
             kind="parameter",
             key=AUTO_FORWARD,
             data={"value": bool(enabled)},
             at=ctx.now(),
+            actor=name,
+        )
+        audit.record(
+            conn,
+            at=ctx.now(),
             actor=actor,
+            action="routing.auto_forward",
+            target_kind="parameter",
+            target_id=AUTO_FORWARD,
+            ip=ip,
+            detail={"before": {"aktif": before}, "after": {"aktif": bool(enabled)}},
         )
 
 
@@ -85,10 +101,14 @@ def save_rule(
     priority: int = 100,
     active: bool = True,
     notes: str = "",
-    actor: str,
+    actor: Actor | str,
+    ip: str | None = None,
+    new: bool = False,
 ) -> dict[str, Any]:
     """Add or change a rule. Everything is checked first (condition, OPD, priority, name), so a
-    bad rule never reaches the router; the change is kept as a revision."""
+    bad rule never reaches the router; the change is kept as a revision and in the audit trail
+    (with the values before and after). `new`: refuse (409) when the name is taken; saving a
+    rule unchanged stores nothing."""
     if not isinstance(priority, int) or isinstance(priority, bool):
         raise InvalidInput("prioritas harus bilangan bulat")
     rule = Rule(name, condition, assign_to, priority)
@@ -106,32 +126,66 @@ def save_rule(
             "active": active,
             "notes": notes,
             "updated_at": now,
-            "updated_by": actor,
+            "updated_by": audit.actor_name(actor),
         }
-        existing = conn.execute(
-            sa.select(t.routing_rules.c.id).where(t.routing_rules.c.name == name)
-        ).scalar()
+        old = (
+            conn.execute(sa.select(t.routing_rules).where(t.routing_rules.c.name == name))
+            .mappings()
+            .first()
+        )
+        existing = old["id"] if old is not None else None
+        if existing is not None and new:
+            raise Conflict(f"aturan {name!r} sudah ada; ubah aturan itu atau pakai nama lain")
+        data = {k: v for k, v in values.items() if k not in ("updated_at", "updated_by")}
+        if old is not None and all(old[k] == data[k] for k in RULE_FIELDS):
+            return dict(old)
         if existing is None:
             conn.execute(sa.insert(t.routing_rules).values(name=name, **values))
         else:
             conn.execute(
                 sa.update(t.routing_rules).where(t.routing_rules.c.id == existing).values(**values)
             )
-        data = {k: v for k, v in values.items() if k not in ("updated_at", "updated_by")}
         record_revision(
             conn,
             kind="routing_rule",
             key=name,
             data={"name": name, **data},
             at=now,
-            actor=actor,
+            actor=audit.actor_name(actor),
             note="baru" if existing is None else "ubah",
         )
+        _audit_rule(conn, now, actor, ip, name, dict(old) if old is not None else None, data)
         row = conn.execute(sa.select(t.routing_rules).where(t.routing_rules.c.name == name))
         return dict(row.mappings().one())
 
 
-def deactivate_rule(ctx: Context, name: str, *, actor: str) -> None:
+RULE_FIELDS = ("priority", "condition", "assign_to", "active", "notes")
+
+
+def _audit_rule(
+    conn: sa.Connection,
+    at: datetime,
+    actor: Actor | str,
+    ip: str | None,
+    name: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    old = {k: before[k] for k in RULE_FIELDS} if before is not None else {}
+    changed = {k: after[k] for k in RULE_FIELDS if k in after and old.get(k) != after[k]}
+    audit.record(
+        conn,
+        at=at,
+        actor=actor,
+        action="routing_rule.save",
+        target_kind="routing_rule",
+        target_id=name,
+        ip=ip,
+        detail={"before": {k: old.get(k) for k in changed}, "after": changed},
+    )
+
+
+def deactivate_rule(ctx: Context, name: str, *, actor: Actor | str, ip: str | None = None) -> None:
     with ctx.engine.begin() as conn:
         row = (
             conn.execute(sa.select(t.routing_rules).where(t.routing_rules.c.name == name))
@@ -143,8 +197,9 @@ def deactivate_rule(ctx: Context, name: str, *, actor: str) -> None:
         conn.execute(
             sa.update(t.routing_rules)
             .where(t.routing_rules.c.name == name)
-            .values(active=False, updated_at=ctx.now(), updated_by=actor)
+            .values(active=False, updated_at=ctx.now(), updated_by=audit.actor_name(actor))
         )
+        _audit_rule(conn, ctx.now(), actor, ip, name, dict(row), {"active": False})
         record_revision(
             conn,
             kind="routing_rule",
@@ -158,6 +213,6 @@ def deactivate_rule(ctx: Context, name: str, *, actor: str) -> None:
                 "notes": row["notes"],
             },
             at=ctx.now(),
-            actor=actor,
+            actor=audit.actor_name(actor),
             note="nonaktif",
         )

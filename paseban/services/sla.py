@@ -30,6 +30,7 @@ from paseban.domain.sla import (
 from paseban.domain.workdays import WorkCalendar
 from paseban.errors import InvalidInput, NotFound
 from paseban.hookspecs import hookimpl
+from paseban.services import audit
 from paseban.services import reference as ref
 from paseban.services.jobs import JobSpec
 from paseban.services.txcache import cached
@@ -37,6 +38,7 @@ from paseban.storage import tables as t
 
 if TYPE_CHECKING:
     from paseban.context import Context
+    from paseban.domain.auth import Actor
 
 log = logging.getLogger("paseban.sla")
 SWEEP_BATCH = 500
@@ -314,8 +316,16 @@ def list_policies(ctx: Context) -> list[SlaPolicy]:
         return policies(conn)
 
 
-def save_policy(ctx: Context, policy: SlaPolicy, *, actor: str, note: str = "") -> SlaPolicy:
-    """Add or change the policy for (stage, topic, urgency); validated, with a revision row."""
+def save_policy(
+    ctx: Context,
+    policy: SlaPolicy,
+    *,
+    actor: Actor | str,
+    note: str = "",
+    ip: str | None = None,
+) -> SlaPolicy:
+    """Add or change the policy for (stage, topic, urgency); validated, with a revision row and
+    an audit row (before and after). It applies to clocks started from now on."""
     from paseban.services.routing import record_revision
 
     with ctx.engine.begin() as conn:
@@ -339,9 +349,10 @@ def save_policy(ctx: Context, policy: SlaPolicy, *, actor: str, note: str = "") 
             "unit": policy.unit.value,
             "escalate_after": policy.escalate_after,
             "updated_at": ctx.now(),
-            "updated_by": actor,
+            "updated_by": audit.actor_name(actor),
         }
-        existing = conn.execute(sa.select(t.sla_policies.c.id).where(*key)).scalar()
+        old = conn.execute(sa.select(t.sla_policies).where(*key)).mappings().first()
+        existing = old["id"] if old is not None else None
         if existing is None:
             existing = conn.execute(
                 sa.insert(t.sla_policies)
@@ -369,28 +380,63 @@ def save_policy(ctx: Context, policy: SlaPolicy, *, actor: str, note: str = "") 
             key=policy_key(saved),
             data=_policy_json(saved),
             at=ctx.now(),
-            actor=actor,
+            actor=audit.actor_name(actor),
             note=note,
+        )
+        fields = ("amount", "unit", "escalate_after")
+        audit.record(
+            conn,
+            at=ctx.now(),
+            actor=actor,
+            action="sla_policy.save",
+            target_kind="sla_policy",
+            target_id=policy_key(saved),
+            ip=ip,
+            detail={
+                "before": {k: old[k] for k in fields} if old is not None else {},
+                "after": {k: values[k] for k in fields},
+                **({"note": note} if note else {}),
+            },
         )
     return saved
 
 
 def delete_policy(
-    ctx: Context, stage: Stage, topic: str | None, urgency: str | None, *, actor: str
+    ctx: Context,
+    stage: Stage,
+    topic: str | None,
+    urgency: str | None,
+    *,
+    actor: Actor | str,
+    ip: str | None = None,
 ) -> None:
     from paseban.services.routing import record_revision
 
     if topic is None and urgency is None:
         raise InvalidInput("kebijakan bawaan tahap tidak dapat dihapus; ubah saja durasinya")
     with ctx.engine.begin() as conn:
-        deleted = conn.execute(
-            sa.delete(t.sla_policies).where(*_key_where(stage, topic, urgency))
-        ).rowcount
-        if not deleted:
+        where = _key_where(stage, topic, urgency)
+        old = conn.execute(sa.select(t.sla_policies).where(*where)).mappings().first()
+        if old is None:
             raise NotFound("kebijakan SLA itu tidak ada")
+        conn.execute(sa.delete(t.sla_policies).where(*where))
         key = policy_key(SlaPolicy(stage, 0, Unit.HOURS, topic, urgency))
+        name = audit.actor_name(actor)
         record_revision(
-            conn, kind="sla_policy", key=key, data=None, at=ctx.now(), actor=actor, note="hapus"
+            conn, kind="sla_policy", key=key, data=None, at=ctx.now(), actor=name, note="hapus"
+        )
+        audit.record(
+            conn,
+            at=ctx.now(),
+            actor=actor,
+            action="sla_policy.delete",
+            target_kind="sla_policy",
+            target_id=key,
+            ip=ip,
+            detail={
+                "before": {k: old[k] for k in ("amount", "unit", "escalate_after")},
+                "after": {},
+            },
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from paseban.context import Context
@@ -19,7 +19,7 @@ from paseban.services import routing as routing_service
 from paseban.services import sla as sla_service
 from paseban.services.replies import tracking_link
 from paseban.web.actors import CaseActor
-from paseban.web.deps import ActorDep, CasesReader, CtxDep
+from paseban.web.deps import ActorDep, CasesReader, CtxDep, client_ip
 
 router = APIRouter(tags=["api"])
 
@@ -363,8 +363,11 @@ def routing_rules(ctx: CtxDep, actor: CaseActor) -> list[dict[str, Any]]:
 
 
 @router.put("/routing/rules/{name}")
-def routing_rule_save(ctx: CtxDep, actor: CaseActor, name: str, body: RuleIn) -> dict[str, Any]:
+def routing_rule_save(
+    request: Request, ctx: CtxDep, actor: CaseActor, who: ActorDep, name: str, body: RuleIn
+) -> dict[str, Any]:
     """Add or change a rule; validated (condition, OPD, priority, name) before it is stored."""
+    _diskominfo(actor)
     return routing_service.save_rule(
         ctx,
         name=name,
@@ -373,7 +376,8 @@ def routing_rule_save(ctx: CtxDep, actor: CaseActor, name: str, body: RuleIn) ->
         priority=body.priority,
         active=body.active,
         notes=body.notes,
-        actor=_diskominfo(actor),
+        actor=who,
+        ip=client_ip(request),
     )
 
 
@@ -383,9 +387,12 @@ def routing_rule_history(ctx: CtxDep, actor: CaseActor, name: str) -> list[dict[
 
 
 @router.put("/routing/auto-forward")
-def routing_auto_forward(ctx: CtxDep, actor: CaseActor, body: AutoForwardIn) -> dict[str, bool]:
+def routing_auto_forward(
+    request: Request, ctx: CtxDep, actor: CaseActor, who: ActorDep, body: AutoForwardIn
+) -> dict[str, bool]:
     """On: new cases go to the routed OPD at once (SiBadra); off: held for verification."""
-    routing_service.set_auto_forward(ctx, body.enabled, actor=_diskominfo(actor))
+    _diskominfo(actor)
+    routing_service.set_auto_forward(ctx, body.enabled, actor=who, ip=client_ip(request))
     return {"enabled": body.enabled}
 
 
@@ -405,21 +412,24 @@ def sla_policies(ctx: CtxDep, actor: CaseActor) -> list[dict[str, Any]]:
 
 
 @router.put("/sla/policies")
-def sla_policy_save(ctx: CtxDep, actor: CaseActor, body: PolicyIn) -> dict[str, Any]:
+def sla_policy_save(
+    request: Request, ctx: CtxDep, actor: CaseActor, who: ActorDep, body: PolicyIn
+) -> dict[str, Any]:
     """Add or change the policy for (stage, topic, urgency); applies to clocks started after."""
-    who = _diskominfo(actor)
+    _diskominfo(actor)
     policy = sla_service.parse_policy(body.model_dump(exclude={"note"}))
-    saved = sla_service.save_policy(ctx, policy, actor=who, note=body.note)
+    saved = sla_service.save_policy(ctx, policy, actor=who, note=body.note, ip=client_ip(request))
     return {"key": sla_service.policy_key(saved), "amount": saved.amount, "unit": saved.unit}
 
 
 @router.put("/replies/templates/{event}")
 def reply_template_save(
-    ctx: CtxDep, actor: CaseActor, event: str, body: TemplateIn
+    request: Request, ctx: CtxDep, actor: CaseActor, who: ActorDep, event: str, body: TemplateIn
 ) -> dict[str, Any]:
     """Change the reply for an event (optionally for one topic); placeholders are checked."""
+    _diskominfo(actor)
     saved = replies_service.save_template(
-        ctx, event, body.text, topic=body.topic, actor=_diskominfo(actor)
+        ctx, event, body.text, topic=body.topic, actor=who, ip=client_ip(request)
     )
     return {"event": saved.event.value, "topic": saved.topic, "text": saved.text}
 

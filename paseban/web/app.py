@@ -17,7 +17,7 @@ from paseban import __version__
 from paseban.context import Context
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound, PasebanError
 from paseban.services import audit
-from paseban.web import api, case_page, dashboard, open311, public
+from paseban.web import api, case_page, dashboard, open311, policy_settings, public
 from paseban.web import auth as auth_pages
 from paseban.web import inbox as inbox_pages
 from paseban.web import maps as map_pages
@@ -125,6 +125,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(auth_pages.router)
     app.include_router(inbox_pages.router)
     app.include_router(map_pages.router)
+    app.include_router(policy_settings.router)  # before /pengaturan/{slug}
     app.include_router(settings_pages.router)
     app.include_router(case_page.router)  # /kasus/{ticket} and its actions
     app.include_router(dashboard.router)

@@ -1,7 +1,7 @@
 """Settings for Diskominfo: accounts, users and scopes, OPDs, topics, API tokens, the audit trail.
 
-Each section is one entry in SECTIONS; routing rules and SLA policies join as entries of their
-own (with their own router) when the case lifecycle lands."""
+Each section is one entry in SECTIONS; routing rules, deadline policies and reply templates are
+entries too, with their own router (web/policy_settings.py)."""
 
 from __future__ import annotations
 
@@ -54,6 +54,25 @@ SECTIONS: list[Section] = [
         Permission.SETTINGS_WRITE,
     ),
     Section("topik", "Topik", "Topik aduan dan OPD bawaannya", Permission.SETTINGS_WRITE),
+    # the complaint desk's policy (web/policy_settings.py)
+    Section(
+        "aturan",
+        "Aturan rute",
+        "Ke OPD mana aduan diteruskan, dan penerusan otomatis",
+        Permission.SETTINGS_WRITE,
+    ),
+    Section(
+        "tenggat",
+        "Tenggat (SLA)",
+        "Batas waktu verifikasi, tindak lanjut OPD dan konfirmasi warga",
+        Permission.SETTINGS_WRITE,
+    ),
+    Section(
+        "templat",
+        "Templat balasan",
+        "Balasan otomatis dan balasan cepat untuk warga",
+        Permission.SETTINGS_WRITE,
+    ),
     Section(
         "token",
         "Token API",

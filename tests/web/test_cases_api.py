@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from paseban.context import Context
-from paseban.services import accounts, auth
+from paseban.services import accounts, audit, auth
 from paseban.web.app import create_app
 from tests.services.conftest import Desk
 
@@ -228,6 +228,12 @@ def test_diskominfo_edits_policy_over_http(api: tuple[TestClient, Desk]) -> None
     detail = client.get(f"/api/v1/cases/{case['ticket']}", headers=h(OP)).json()
     assert detail["clocks"][-1]["stage"] == "follow_up"  # 2 working days for jalan now
     assert detail["due_at"].startswith("2026-12-01T02:00:00")
+    # every change is in the audit trail too, as the token that made it
+    trail = audit.list_events(desk.ctx)
+    changes = {(e["action"], e["actor"], e["actor_kind"]) for e in trail}
+    for action in ("routing_rule.save", "sla_policy.save", "reply_template.save"):
+        assert (action, "t-op.diskominfo", "token") in changes, action
+    assert ("routing.auto_forward", "t-op.diskominfo", "token") in changes
 
 
 def test_case_event_hook_runs_after_commit(api: tuple[TestClient, Desk]) -> None:

@@ -54,7 +54,27 @@ def test_hostile_text_is_escaped_on_every_page(
             "name": f"Empang {PAYLOADS[2]}",
         },
     )
+    rule = op.post(
+        "/pengaturan/aturan",
+        {
+            "name": "aturan-uji",
+            "assign_to": "DLH",
+            "priority": "10",
+            "active": "1",
+            "notes": PAYLOADS[3],
+            "join": ["dan"],
+            "attr": ["text"],
+            "negate": [""],
+            "op": ["contains"],
+            "value": [f'"{PAYLOADS[0]}"'],
+        },
+    )
+    template = {"event": "status", "text": f"Status {{tiket}} {PAYLOADS[4]}"}
+    assert rule.status_code == op.post("/pengaturan/templat", template).status_code == 303
     pages = [
+        "/pengaturan/aturan",
+        "/pengaturan/aturan/aturan-uji",
+        "/pengaturan/templat",
         "/kotak-masuk?state=all",
         "/tinjauan",
         "/kasus",
