@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from paseban.domain.replies import ReplyEvent
+
 
 class InboxState(StrEnum):
     NEW = "new"  # waiting for someone
@@ -30,13 +32,24 @@ REPLY_MAX = 2000  # Instagram allows 2,200 characters in a comment; WhatsApp far
 
 @dataclass(frozen=True)
 class ReplyTemplate:
+    """A reply template as the inbox offers it: `code` is its event (domain.replies.ReplyEvent),
+    the text is the one staff edited (for the message's topic when there is one)."""
+
     code: str
     name: str
     text: str
 
-    @property
-    def needs_case(self) -> bool:
-        return "{tiket}" in self.text or "{tautan}" in self.text
+
+# the names the inbox gives the templates it offers (domain.replies.INBOX_EVENTS)
+TEMPLATE_NAMES: dict[ReplyEvent, str] = {
+    ReplyEvent.RECEIVED: "Aduan diterima (dengan tiket)",
+    ReplyEvent.STATUS: "Status aduan sekarang",
+    ReplyEvent.ASK_PLACE: "Minta lokasi lebih jelas",
+    ReplyEvent.EMERGENCY: "Darurat: hubungi 112",
+    ReplyEvent.QUESTION: "Menjawab pertanyaan",
+    ReplyEvent.THANKS: "Terima kasih atas apresiasi",
+    ReplyEvent.JOINED: "Sudah dilaporkan warga lain",
+}
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -27,6 +27,38 @@ class ReplyEvent(StrEnum):
     REOPENED = "reopened"
     MERGED = "merged"
     STATUS = "status"  # the citizen asked how far it is
+    # quick replies an admin picks in the inbox (not sent by the system on its own)
+    ASK_PLACE = "ask_place"  # where exactly?
+    EMERGENCY = "emergency"  # call 112
+    QUESTION = "question"  # the start of an answer to a question
+    THANKS = "thanks"  # thanks for the praise
+
+
+# what the system sends on its own at each step of a case (seeded by migration 0003); the
+# quick replies fall back to DEFAULT_TEMPLATES until staff edit them
+LIFECYCLE_EVENTS: tuple[ReplyEvent, ...] = (
+    ReplyEvent.RECEIVED,
+    ReplyEvent.JOINED,
+    ReplyEvent.FORWARDED,
+    ReplyEvent.IN_PROGRESS,
+    ReplyEvent.RESOLVED,
+    ReplyEvent.CLOSED,
+    ReplyEvent.REJECTED,
+    ReplyEvent.OUTSIDE_AUTHORITY,
+    ReplyEvent.REOPENED,
+    ReplyEvent.MERGED,
+    ReplyEvent.STATUS,
+)
+# what the inbox offers an admin answering a message, in this order
+INBOX_EVENTS: tuple[ReplyEvent, ...] = (
+    ReplyEvent.RECEIVED,
+    ReplyEvent.STATUS,
+    ReplyEvent.ASK_PLACE,
+    ReplyEvent.EMERGENCY,
+    ReplyEvent.QUESTION,
+    ReplyEvent.THANKS,
+    ReplyEvent.JOINED,
+)
 
 
 PLACEHOLDERS: dict[str, str] = {
@@ -39,6 +71,7 @@ PLACEHOLDERS: dict[str, str] = {
     "alasan": "alasan atau catatan publik petugas",
     "jumlah": "jumlah warga yang melaporkan",
     "tiket_tujuan": "tiket tujuan penggabungan",
+    "wilayah": "nama kelurahan (atau kecamatan) tempat aduan, atau wilayah akun",
 }
 
 MAX_CHARS = 1000
@@ -56,6 +89,10 @@ EVENT_LABELS: dict[ReplyEvent, str] = {
     ReplyEvent.REOPENED: "Dibuka kembali",
     ReplyEvent.MERGED: "Digabung dengan aduan lain",
     ReplyEvent.STATUS: "Warga menanyakan perkembangan",
+    ReplyEvent.ASK_PLACE: "Balasan cepat: minta lokasi lebih jelas",
+    ReplyEvent.EMERGENCY: "Balasan cepat: darurat, hubungi 112",
+    ReplyEvent.QUESTION: "Balasan cepat: menjawab pertanyaan",
+    ReplyEvent.THANKS: "Balasan cepat: terima kasih atas apresiasi",
 }
 
 # what a template looks like when filled, for previews on the settings page
@@ -69,6 +106,7 @@ SAMPLE_VALUES: dict[str, str] = {
     "alasan": "Sampah sudah diangkut pagi ini.",
     "jumlah": "3",
     "tiket_tujuan": "BGR-2611-0040",
+    "wilayah": "Batu Tulis",
 }
 
 
@@ -106,6 +144,18 @@ DEFAULT_TEMPLATES: dict[ReplyEvent, str] = {
         "Aduan {tiket} digabung dengan laporan yang sama, tiket {tiket_tujuan}. Pantau di {tautan}"
     ),
     ReplyEvent.STATUS: "Status aduan {tiket}: {status}. Pantau di {tautan}",
+    ReplyEvent.ASK_PLACE: (
+        "Terima kasih, Kak. Boleh dibantu lokasi lengkapnya (nama jalan, RT/RW, atau patokan "
+        "terdekat) supaya bisa segera kami teruskan ke dinas terkait?"
+    ),
+    ReplyEvent.EMERGENCY: (
+        "Terima kasih, Kak. Untuk keadaan darurat mohon segera hubungi layanan darurat 112. "
+        "Laporan ini juga sudah kami teruskan ke petugas."
+    ),
+    ReplyEvent.QUESTION: "Terima kasih atas pertanyaannya, Kak. ",
+    ReplyEvent.THANKS: (
+        "Terima kasih banyak atas apresiasinya, Kak! Semangat terus untuk {wilayah}."
+    ),
 }
 
 

@@ -18,11 +18,13 @@ from paseban.domain.inbox import (
     HIDE_INTENTS,
     NOT_COMPLAINT_INTENTS,
     REPLY_MAX,
+    TEMPLATE_NAMES,
     InboxState,
     ReplyTemplate,
     fill,
     unfilled,
 )
+from paseban.domain.replies import INBOX_EVENTS, fields_of, pick_template
 from paseban.errors import Forbidden, InvalidInput, NotFound
 from paseban.services import audit, replies, review
 from paseban.storage import tables as t
@@ -32,42 +34,21 @@ if TYPE_CHECKING:
 
 COUNT_CAP = 10_000  # list pages count up to here, then say "10.000+"
 
-# Built-in reply templates. The case-lifecycle work brings templates that staff edit in the
-# database; until then these are the ones offered.
-REPLY_TEMPLATES: tuple[ReplyTemplate, ...] = (
-    ReplyTemplate(
-        "aduan_diterima",
-        "Aduan diterima (dengan tiket)",
-        "Terima kasih, Kak, laporannya sudah kami terima dengan nomor tiket {tiket} dan kami "
-        "teruskan ke {opd}. Perkembangannya bisa dipantau di {tautan}",
-    ),
-    ReplyTemplate(
-        "minta_lokasi",
-        "Minta lokasi lebih jelas",
-        "Terima kasih, Kak. Boleh dibantu lokasi lengkapnya (nama jalan, RT/RW, atau patokan "
-        "terdekat) supaya bisa segera kami teruskan ke dinas terkait?",
-    ),
-    ReplyTemplate(
-        "darurat",
-        "Darurat: hubungi 112",
-        "Terima kasih, Kak. Untuk keadaan darurat mohon segera hubungi layanan darurat 112. "
-        "Laporan ini juga sudah kami teruskan ke petugas.",
-    ),
-    ReplyTemplate(
-        "pertanyaan",
-        "Menjawab pertanyaan",
-        "Terima kasih atas pertanyaannya, Kak. ",
-    ),
-    ReplyTemplate(
-        "apresiasi",
-        "Terima kasih atas apresiasi",
-        "Terima kasih banyak atas apresiasinya, Kak! Semangat terus untuk {wilayah}.",
-    ),
-)
 
-
-def templates_for(has_case: bool) -> list[ReplyTemplate]:
-    return [tpl for tpl in REPLY_TEMPLATES if has_case or not tpl.needs_case]
+def reply_templates(
+    conn: sa.Connection, *, topic: str | None = None, available: set[str] | None = None
+) -> list[ReplyTemplate]:
+    """The reply templates the inbox offers (domain.replies.INBOX_EVENTS), as staff edited them
+    in the settings (`reply_templates`; the built-in defaults until then): the topic's own
+    version when there is one. `available`: only those whose placeholders can all be filled."""
+    saved = replies.templates(conn)
+    offered = []
+    for event in INBOX_EVENTS:
+        template = pick_template(saved, event, topic)
+        if available is not None and not set(fields_of(template.text)) <= available:
+            continue
+        offered.append(ReplyTemplate(event.value, TEMPLATE_NAMES[event], template.text))
+    return offered
 
 
 # --- scope ---------------------------------------------------------------------------------------
@@ -266,24 +247,39 @@ def _writable(ctx: Context, conn: sa.Connection, actor: Actor, message_id: int) 
 
 
 def reply_values(ctx: Context, conn: sa.Connection, row: Any) -> dict[str, str]:
-    """What a template's placeholders become for this message."""
+    """What a template's placeholders become for this message: the case's values (ticket,
+    tracking link, status, OPD, deadline, ...) when it joined one, and always the place."""
     values: dict[str, str] = {}
     if row["case_id"] is not None:
-        case = conn.execute(
-            sa.select(t.cases.c.ticket, t.opds.c.name)
-            .select_from(t.cases.outerjoin(t.opds, t.opds.c.code == t.cases.c.opd))
-            .where(t.cases.c.id == row["case_id"])
-        ).one()
-        values["tiket"] = case.ticket
-        values["opd"] = case.name or "dinas terkait"
-        values["tautan"] = f"{ctx.settings.base_url()}/lacak/{case.ticket}"
+        case = conn.execute(sa.select(t.cases).where(t.cases.c.id == row["case_id"])).mappings()
+        filled = replies.case_values(conn, ctx, dict(case.one()))
+        values.update({k: str(v) for k, v in filled.items() if v not in (None, "")})
     place = row["kelurahan"] or row["kecamatan"]
     if place:
         name = conn.execute(sa.select(t.wilayah.c.name).where(t.wilayah.c.code == place)).scalar()
         values["wilayah"] = str(name or "")
     else:
-        values["wilayah"] = "kota kita"
-    return values
+        values.setdefault("wilayah", "kota kita")
+    if row["topic"] and "topik" not in values:
+        name = conn.execute(sa.select(t.topics.c.name).where(t.topics.c.code == row["topic"]))
+        values["topik"] = str(name.scalar() or row["topic"])
+    return {k: v for k, v in values.items() if v}
+
+
+def _topic_of(conn: sa.Connection, row: Any) -> str | None:
+    """The topic a reply is about: the case's, else the message's own."""
+    if row["case_id"] is not None:
+        topic = conn.execute(sa.select(t.cases.c.topic).where(t.cases.c.id == row["case_id"]))
+        return topic.scalar() or row["topic"]
+    return row["topic"]  # type: ignore[no-any-return]
+
+
+def templates_for_message(ctx: Context, row: Any) -> list[ReplyTemplate]:
+    """The templates for one message, filled in; only those this message can fill."""
+    with ctx.engine.connect() as conn:
+        values = reply_values(ctx, conn, row)
+        offered = reply_templates(conn, topic=_topic_of(conn, row), available=set(values))
+    return [ReplyTemplate(tpl.code, tpl.name, fill(tpl.text, values)) for tpl in offered]
 
 
 def _handled(actor: Actor, state: InboxState, at: Any) -> dict[str, Any]:
@@ -306,11 +302,15 @@ def queue_reply(
     now = ctx.now()
     with ctx.engine.begin() as conn:
         row = _writable(ctx, conn, actor, message_id)
-        chosen = next((tpl for tpl in REPLY_TEMPLATES if tpl.code == template), None)
-        if template and chosen is None:
-            raise InvalidInput(f"templat {template!r} tidak dikenal")
+        values = reply_values(ctx, conn, row)
+        chosen = None
+        if template:
+            offered = reply_templates(conn, topic=_topic_of(conn, row))
+            chosen = next((tpl for tpl in offered if tpl.code == template), None)
+            if chosen is None:
+                raise InvalidInput(f"templat {template!r} tidak dikenal")
         body = text.strip() or (chosen.text if chosen else "")
-        body = fill(body, reply_values(ctx, conn, row)).strip()
+        body = fill(body, values).strip()
         if not body:
             raise InvalidInput("balasan kosong; tulis balasan atau pilih templat")
         if len(body) > REPLY_MAX:

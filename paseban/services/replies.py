@@ -119,11 +119,29 @@ def _names(conn: sa.Connection, case: dict[str, Any]) -> dict[str, str]:
     def load_topics() -> dict[str, str]:
         return dict(conn.execute(sa.select(t.topics.c.code, t.topics.c.name)).all())
 
+    def load_places() -> dict[str, str]:
+        return dict(conn.execute(sa.select(t.wilayah.c.code, t.wilayah.c.name)).all())
+
     opds = cached(conn, "opd_names", load_opds)
     topics = cached(conn, "topic_names", load_topics)
+    places = cached(conn, "wilayah_names", load_places)
     return {
         "opd": opds.get(case.get("opd") or "", "dinas terkait"),
         "topik": topics.get(case.get("topic") or "", case.get("topic") or ""),
+        "wilayah": places.get(case.get("kelurahan") or case.get("kecamatan") or "", ""),
+    }
+
+
+def case_values(conn: sa.Connection, ctx: Context, case: dict[str, Any]) -> dict[str, Any]:
+    """What the placeholders of a template become for a case (those of one event, such as
+    {alasan} or {tiket_tujuan}, are added by the caller)."""
+    return {
+        "tiket": case["ticket"],
+        "tautan": tracking_link(ctx, case["ticket"]),
+        "status": STATUS_LABELS[Status(case["status"])].lower(),
+        "tenggat": local_time(ctx, case.get("due_at")),
+        "jumlah": case.get("report_count") or 1,
+        **_names(conn, case),
     }
 
 
@@ -135,14 +153,7 @@ def compose(
     **extra: Any,
 ) -> str:
     template = pick_template(templates(conn), event, case.get("topic"))
-    values: dict[str, Any] = {
-        "tiket": case["ticket"],
-        "tautan": tracking_link(ctx, case["ticket"]),
-        "status": STATUS_LABELS[Status(case["status"])].lower(),
-        "tenggat": local_time(ctx, case.get("due_at")),
-        "jumlah": case.get("report_count") or 1,
-        **_names(conn, case),
-    }
+    values = case_values(conn, ctx, case)
     values.update({k: v for k, v in extra.items() if v is not None})
     return render(template.text, values)
 

@@ -24,7 +24,6 @@ def _common(actor_can_pii: bool, can_write: bool) -> dict[str, object]:
         "can_pii": actor_can_pii,
         "can_write": can_write,
         "masked": mask_name,
-        "templates": inbox.REPLY_TEMPLATES,
     }
 
 
@@ -65,6 +64,11 @@ def inbox_page(
         "order": order,
     }
     back = str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
+    templates = []
+    if actor.can(Permission.MESSAGES_WRITE) and result.rows:
+        # the general texts as staff edited them; placeholders are filled when the reply is sent
+        with ctx.engine.connect() as conn:
+            templates = inbox.reply_templates(conn)
     return render(
         request,
         ctx,
@@ -72,6 +76,7 @@ def inbox_page(
         {
             **_common(actor.can(Permission.PII_READ), actor.can(Permission.MESSAGES_WRITE)),
             "page": result,
+            "templates": templates,
             "has_next": result.has_next,
             "accounts": inbox.accounts_for(ctx, actor.scope),
             "vocab": inbox.vocabulary(ctx),
@@ -93,12 +98,8 @@ def message_page(
 ) -> HTMLResponse:
     row = inbox.get_message(ctx, actor, message_id)
     original = inbox.view_original(ctx, actor, message_id, ip=client_ip(request)) if asli else None
-    with ctx.engine.connect() as conn:
-        values = inbox.reply_values(ctx, conn, row)
-    templates = [
-        tpl.__class__(tpl.code, tpl.name, inbox.fill(tpl.text, values))
-        for tpl in inbox.templates_for(row["case_id"] is not None)
-    ]
+    can_write = actor.can(Permission.MESSAGES_WRITE)
+    templates = inbox.templates_for_message(ctx, row) if can_write else []
     return render(
         request,
         ctx,

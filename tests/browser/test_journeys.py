@@ -71,9 +71,7 @@ def test_kelurahan_admin_answers_and_corrects_on_a_phone(
         a for a in browser.find_elements("css selector", "article.msg") if "lampu jalan" in a.text
     )
     lamp.find_element("css selector", "details.act > summary").click()
-    Select(lamp.find_element("css selector", "select[name=template]")).select_by_value(
-        "aduan_diterima"
-    )
+    Select(lamp.find_element("css selector", "select[name=template]")).select_by_value("received")
     text = lamp.find_element("css selector", "textarea[name=text]")
     assert "{tiket}" in text.get_attribute("value")  # filled by paseban.js, edited by the admin
     text.send_keys(" Terima kasih.")

@@ -4,6 +4,11 @@ import pytest
 
 from paseban.domain.replies import (
     DEFAULT_TEMPLATES,
+    EVENT_LABELS,
+    INBOX_EVENTS,
+    LIFECYCLE_EVENTS,
+    PLACEHOLDERS,
+    SAMPLE_VALUES,
     Answer,
     InvalidTemplate,
     ReplyEvent,
@@ -16,12 +21,16 @@ from paseban.domain.replies import (
 
 
 def test_every_event_has_a_valid_default_with_ticket_code() -> None:
-    assert set(DEFAULT_TEMPLATES) == set(ReplyEvent)
+    assert set(DEFAULT_TEMPLATES) == set(ReplyEvent) == set(EVENT_LABELS)
+    assert set(LIFECYCLE_EVENTS) | set(INBOX_EVENTS) == set(ReplyEvent)
     for event, text in DEFAULT_TEMPLATES.items():
         validate_template(text)
+        if event not in LIFECYCLE_EVENTS:
+            continue  # quick replies may go to a message that has no case
         assert "{tiket}" in text, event
         if event is not ReplyEvent.REJECTED:
             assert "{tautan}" in text, event
+    assert set(SAMPLE_VALUES) == set(PLACEHOLDERS)
 
 
 def test_render_fills_and_tidies() -> None:

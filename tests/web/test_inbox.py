@@ -60,7 +60,7 @@ def test_reply_with_a_template_is_recorded_on_the_case(
     lurah = login("lurah.batutulis")
     sent = lurah.post(
         f"/kotak-masuk/{ids['m1']}/balas",
-        {"template": "aduan_diterima", "text": "", "kembali": "/kotak-masuk"},
+        {"template": "received", "text": "", "kembali": "/kotak-masuk"},
     )
     assert sent.status_code == 303 and sent.headers["location"] == "/kotak-masuk?ok=reply"
     event = audit.list_events(app_ctx, action="message.reply")[0]
@@ -180,3 +180,40 @@ def test_review_queue(app_ctx: Context, login: Callable[[str], Browser], tmp_pat
     after = _msg(app_ctx, ids["m3"])
     assert not after["needs_review"] and after["intent"] == before["intent"]
     assert after["kelurahan"] == before["kelurahan"]
+
+
+def test_reply_templates_are_the_ones_staff_edit(
+    app_ctx: Context, login: Callable[[str], Browser], tmp_path: Path
+) -> None:
+    ids = _ingest(app_ctx, tmp_path)
+    op, lurah = login("operator"), login("lurah.batutulis")
+    # Diskominfo edits the general "received" text and a lamp-specific one, and a quick reply
+    for form in (
+        {"event": "received", "text": "Siap, Kak! Tiket {tiket} ({topik}, {wilayah}): {tautan}"},
+        {"event": "received", "topic": "pju", "text": "Lampu {wilayah} dicatat: {tiket}"},
+        {"event": "thanks", "text": "Makasih, Kak! Salam dari {wilayah}."},
+    ):
+        assert op.post("/pengaturan/templat", form).status_code == 303
+    listed = lurah.get("/kotak-masuk").text
+    assert "Siap, Kak! Tiket {tiket} ({topik}, {wilayah}): {tautan}" in listed  # filled on send
+    assert 'value="received">Aduan diterima (dengan tiket)' in listed
+    # the message page offers the topic's own text, filled in for this message
+    page = lurah.get(f"/kotak-masuk/{ids['m1']}").text
+    assert "Lampu Batu Tulis dicatat: BGR-2611-" in page
+    # a message without a case is offered only what it can fill
+    praise = lurah.get(f"/kotak-masuk/{ids['m3']}").text
+    assert 'value="thanks"' in praise and 'value="ask_place"' in praise
+    assert 'value="received"' not in praise and 'value="status"' not in praise
+    assert "Makasih, Kak! Salam dari Batu Tulis." in praise
+    # sending by template code picks the topic's text on the server
+    sent = lurah.post(f"/kotak-masuk/{ids['m1']}/balas", {"template": "received", "text": ""})
+    assert sent.status_code == 303
+    reply = audit.list_events(app_ctx, action="message.reply")[0]["detail"]
+    assert reply["template"] == "received" and reply["text"].startswith("Lampu Batu Tulis dicatat")
+    status = lurah.post(f"/kotak-masuk/{ids['m1']}/balas", {"template": "status", "text": ""})
+    assert status.status_code == 303
+    text = audit.list_events(app_ctx, action="message.reply")[0]["detail"]["text"]
+    assert text.startswith("Status aduan BGR-2611-") and ": diterima." in text
+    refused = lurah.post(f"/kotak-masuk/{ids['m3']}/balas", {"template": "received", "text": ""})
+    assert refused.status_code == 422 and "{tiket}" in refused.text
+    assert lurah.post(f"/kotak-masuk/{ids['m3']}/balas", {"template": "nope"}).status_code == 422
