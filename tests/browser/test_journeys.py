@@ -10,9 +10,10 @@ import sqlalchemy as sa
 
 from paseban.context import Context
 from paseban.domain.cases import Actor
-from paseban.services import actions, audit
+from paseban.services import actions, audit, ingest
 from paseban.storage import tables as t
 from tests.browser.conftest import DESKTOP, PASSWORD, PHONE, shot
+from tests.factories import message, write_jsonl
 
 pytestmark = pytest.mark.browser
 
@@ -154,16 +155,132 @@ def test_diskominfo_changes_a_setting_on_a_desktop(live: tuple[str, Context], br
     no_console_errors(browser)
 
 
-def test_opd_officer_works_the_queue(live: tuple[str, Context], browser: Any) -> None:
+def open_form(driver: Any, selector: str) -> Any:
+    """Open the <details> that holds a form (by its summary, as a person would) and return the
+    form."""
+    wait_until(driver, lambda d: d.find_elements("css selector", selector))
+    form = by_css(driver, selector)
+    details = form.find_element("xpath", "./ancestor::details[1]")
+    if details.get_attribute("open") is None:
+        details.find_element("css selector", "summary").click()
+    wait_until(driver, lambda d: form.is_displayed())
+    return form
+
+
+def scroll_to(driver: Any, element: Any) -> None:
+    """Bring an element into view for a screenshot (WebDriver's own call, not page script)."""
+    assert element.location_once_scrolled_into_view is not None
+
+
+def test_opd_officer_resolves_a_case_on_a_phone(live: tuple[str, Context], browser: Any) -> None:
     base, ctx = live
     with ctx.engine.connect() as conn:
-        ticket = conn.execute(sa.select(t.cases.c.ticket).where(t.cases.c.opd == "DLH")).scalar()
-    actions.act(ctx, str(ticket), "forward", actor=Actor("operator"))
+        ticket = str(
+            conn.execute(sa.select(t.cases.c.ticket).where(t.cases.c.opd == "DLH")).scalar()
+        )
+    actions.act(ctx, ticket, "forward", actor=Actor("operator"))  # Diskominfo forwarded it
     sign_in(browser, base, "petugas.dlh", size=PHONE)
     browser.get(f"{base}/")
     assert browser.current_url.endswith("/opd")
     assert "Antrean Dinas Lingkungan Hidup" in by_css(browser, "h1").text
-    assert "sampah" in browser.page_source
+    assert "sisa" in by_css(browser, "table.cases").text  # the deadline, earliest first
     shot(browser, "phone-opd")
+    browser.find_element("link text", ticket).click()
+    wait_until(browser, lambda d: d.title.startswith(f"Kasus {ticket}"))
+    assert "Tindak lanjut OPD" in by_css(browser, "table.clocks").text
+    shot(browser, "phone-case-opd")
+    # accept: the case is now in progress
+    open_form(browser, "form[action$='/aksi/start']").find_element("css selector", "button").click()
+    wait_until(browser, lambda d: "ok=kasus_start" in d.current_url)
+    assert "Kasus diterima dan sedang ditangani" in by_css(browser, ".notice").text
+    # resolve with what was done and a photo link
+    resolve = open_form(browser, "form[action$='/aksi/resolve']")
+    by_css(browser, "#a-resolve-public").send_keys("Sampah sudah diangkut truk DLH pagi ini.")
+    by_css(browser, "#a-resolve-photo").send_keys("https://foto.example/tps-tegalgundil.jpg")
+    scroll_to(browser, resolve)
+    shot(browser, "phone-resolve")
+    by_css(browser, "form[action$='/aksi/resolve'] button").click()
+    wait_until(browser, lambda d: "ok=kasus_resolve" in d.current_url)
+    assert "warga ditanya apakah sudah beres" in by_css(browser, ".notice").text
+    assert "Selesai ditangani" in by_css(browser, "h1 .status").text
+    note = by_css(browser, "article.note")
+    assert "Sampah sudah diangkut" in note.text
+    assert (
+        note.find_element("link text", "Lihat foto")
+        .get_attribute("href")
+        .endswith("tps-tegalgundil.jpg")
+    )
+    scroll_to(browser, note)
+    shot(browser, "phone-case-resolved")
+    with ctx.engine.connect() as conn:
+        status = conn.execute(sa.select(t.cases.c.status).where(t.cases.c.ticket == ticket))
+        assert status.scalar() == "resolved"
+        asked = conn.execute(sa.select(t.outbox.c.text).order_by(t.outbox.c.id.desc())).scalar()
+    assert asked is not None and "Balas SUDAH atau BELUM" in asked
+    # nothing more for the officer to do; another OPD's queue stays closed
+    assert not browser.find_elements("css selector", "form[action*='/aksi/']")
+    no_console_errors(browser)
     browser.get(f"{base}/opd?opd=DPUPR")
     assert browser.title.startswith("Akses ditolak")
+
+
+def test_diskominfo_changes_a_routing_rule_and_the_next_complaint_follows_it(
+    live: tuple[str, Context], browser: Any, tmp_path: Any
+) -> None:
+    from selenium.webdriver.support.select import Select
+
+    base, ctx = live
+    sign_in(browser, base, "operator", size=DESKTOP)
+    browser.get(f"{base}/pengaturan/aturan")
+    assert "jalan-nasional" in browser.page_source
+    shot(browser, "desktop-settings-rules")
+    form = open_form(browser, "form[action='/pengaturan/aturan']")
+    by_css(browser, "#rule-name").send_keys("sampah-batutulis")
+    rows = form.find_elements("css selector", "fieldset.rule-row")
+    for row, (attr, op, value) in zip(
+        rows,
+        [("topic", "eq", "Sampah dan kebersihan"), ("kelurahan", "eq", "Batu Tulis")],
+        strict=False,
+    ):
+        Select(row.find_element("css selector", "select[name=attr]")).select_by_value(attr)
+        Select(row.find_element("css selector", "select[name=op]")).select_by_value(op)
+        row.find_element("css selector", "input[name=value]").send_keys(value)
+    Select(by_css(browser, "#rule-opd")).select_by_value("DISPERUMKIM")
+    priority = by_css(browser, "#rule-priority")
+    priority.clear()
+    priority.send_keys("50")
+    scroll_to(browser, rows[0])
+    shot(browser, "desktop-rule-form")
+    form.find_element("css selector", "button.primary").click()
+    wait_until(browser, lambda d: d.current_url.endswith("/aturan/sampah-batutulis?ok=saved"))
+    assert "Perubahan disimpan" in by_css(browser, ".notice").text
+    shot(browser, "desktop-rule-edit")
+    # a new complaint is routed by the rule
+    ingest.ingest_file(
+        ctx,
+        write_jsonl(
+            tmp_path / "baru.jsonl",
+            [message(9, "sampah numpuk di pinggir jalan dekat masjid, bau banget", author="w9")],
+        ),
+    )
+    with ctx.engine.connect() as conn:
+        case = conn.execute(
+            sa.select(t.cases.c.ticket, t.cases.c.opd, t.cases.c.route_rule)
+            .join(t.messages, t.messages.c.case_id == t.cases.c.id)
+            .where(t.messages.c.external_id == "m9")
+        ).one()
+    assert (case.opd, case.route_rule) == ("DISPERUMKIM", "sampah-batutulis")
+    browser.get(f"{base}/kasus/{case.ticket}")
+    assert "aturan sampah-batutulis" in by_css(browser, "dl.facts").text
+    browser.get(f"{base}/pengaturan/riwayat")
+    assert "aturan rute disimpan" in browser.page_source
+    # the other policy pages
+    browser.get(f"{base}/pengaturan/tenggat")
+    shot(browser, "desktop-settings-sla")
+    browser.get(f"{base}/pengaturan/templat")
+    shot(browser, "desktop-settings-templates")
+    browser.set_window_size(*PHONE)
+    browser.get(f"{base}/pengaturan/aturan/sampah-batutulis")
+    scroll_to(browser, by_css(browser, "fieldset.rule-row"))
+    shot(browser, "phone-settings-rule")
+    no_console_errors(browser)
