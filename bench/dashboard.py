@@ -61,6 +61,13 @@ INTENTS = [
     ("spam", 5),
     ("kasar", 2),
 ]
+CLOCKS = {
+    "received": "verify",
+    "verified": "verify",
+    "forwarded": "follow_up",
+    "in_progress": "follow_up",
+    "resolved": "confirm",
+}
 WORDS = (
     "min jalan rusak berlubang sampah numpuk lampu mati got mampet banjir pohon tumbang parkir "
     "liar macet air pdam keruh tolong cepat dong udah lama gak diurus warga rt rw dekat pasar "
@@ -119,6 +126,10 @@ def fill(ctx: Context, n_cases: int, n_messages: int, seed: int = 7) -> None:
             code, parent = rng.choice(kel)
             topic, opd = rng.choice(topics)
             status = weighted(rng, STATUSES)
+            stage = CLOCKS.get(status)
+            # the running deadline: a few (working) days after the stage began; the older open
+            # cases of a city with a backlog are long past it
+            due = opened + timedelta(days=3 + rng.random() * 7) if stage else None
             rows.append(
                 {
                     "id": i,
@@ -136,6 +147,9 @@ def fill(ctx: Context, n_cases: int, n_messages: int, seed: int = 7) -> None:
                     "updated_at": opened,
                     "version": 1,
                     "is_sample": False,
+                    "stage": stage,
+                    "due_at": due,
+                    "escalation_level": 2 if due and due < NOW - timedelta(days=2) else 0,
                 }
             )
             if len(rows) == CHUNK:
@@ -241,19 +255,28 @@ def pages(ctx: Context) -> Iterator[tuple[str, str]]:
     yield "operator", "/kasus?kecamatan=32.71.04&urgency=darurat"
     yield "operator", "/kasus?view=board"
     yield "operator", "/kasus?page=200"
+    yield "operator", "/kasus?order=deadline"
+    yield "operator", "/kasus?overdue=1&order=deadline"
+    yield "operator", "/kasus?view=board&overdue=1"
     yield "operator", f"/kasus/{ticket}"
     yield "operator", "/peta"
     yield "operator", "/peta?period=semua&topic=jalan"
     yield "operator", "/opd"
     yield "operator", "/opd?opd=DPUPR"
+    yield "operator", "/opd?opd=DPUPR&stage=konfirmasi"
     yield "operator", "/pengaturan/riwayat"
+    yield "operator", "/pengaturan/aturan"
+    yield "operator", "/pengaturan/tenggat"
+    yield "operator", "/pengaturan/templat"
     yield "operator", "/api/v1/cases"
     yield "lurah.batutulis", "/kotak-masuk?state=all"
     yield "lurah.batutulis", "/kasus"
     yield "lurah.batutulis", "/kasus?view=board"
+    yield "lurah.batutulis", "/kasus?order=deadline"
     yield "lurah.batutulis", f"/kasus/{lurah_ticket}"
     yield "lurah.batutulis", "/peta?period=semua"
     yield "petugas.dlh", "/opd"
+    yield "petugas.dlh", "/opd?overdue=1"
     yield "petugas.dlh", "/kasus"
 
 

@@ -65,7 +65,9 @@ def list_cases(
 ) -> tuple[list[dict[str, Any]], int]:
     """A page of cases in the scope and how many match (counted up to count_cap + 1 when given,
     so that a large city's list page stays fast). `overdue_at`: only cases whose running
-    deadline passed by then. `order`: newest (opening time) or deadline (earliest due first)."""
+    deadline passed by then. `order`: newest (opening time), deadline (earliest due first,
+    cases without a deadline last) or due (only cases whose deadline is running, earliest first:
+    the index on due_at answers it without sorting the city's cases)."""
     kel = t.wilayah.alias("kel")
     kec = t.wilayah.alias("kec")
     query = sa.select(
@@ -101,6 +103,8 @@ def list_cases(
         where.append(t.cases.c.status.in_(statuses))
     if overdue_at is not None:
         where.append(t.cases.c.due_at < overdue_at)
+    if order == "due":
+        where.append(t.cases.c.due_at.is_not(None))
     query = _scoped(query, scope or Scope()).where(*where)
     matching = _scoped(sa.select(t.cases.c.id), scope or Scope()).where(*where)
     if count_cap is not None:
@@ -113,6 +117,8 @@ def list_cases(
     )
     if order == "deadline":
         ordering = [t.cases.c.due_at.is_(None), t.cases.c.due_at, *ordering]
+    elif order == "due":
+        ordering = [t.cases.c.due_at, *ordering]
     with ctx.engine.connect() as conn:
         total = int(conn.execute(count_query).scalar_one())
         rows = conn.execute(query.order_by(*ordering).limit(limit).offset(offset)).mappings()

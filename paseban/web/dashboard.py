@@ -50,7 +50,7 @@ def case_list(
 ) -> HTMLResponse:
     # overdue: open cases whose running deadline has passed (a resolved case waiting for the
     # citizen is not late work); deadline order: the most pressing first
-    deadline: dict[str, Any] = {"order": order}
+    deadline: dict[str, Any] = {"order": "due" if order == "deadline" else order}
     if overdue:
         deadline.update(overdue_at=ctx.now(), statuses=OPEN_VALUES)
     filters: dict[str, Any] = {

@@ -284,3 +284,38 @@ def test_diskominfo_changes_a_routing_rule_and_the_next_complaint_follows_it(
     scroll_to(browser, by_css(browser, "fieldset.rule-row"))
     shot(browser, "phone-settings-rule")
     no_console_errors(browser)
+
+
+def test_every_page_fits_a_360_px_phone(live: tuple[str, Context], browser: Any) -> None:
+    """Nothing scrolls sideways at 360 px except what is meant to (the board, the menu)."""
+    base, ctx = live
+    with ctx.engine.connect() as conn:
+        ticket = conn.execute(sa.select(t.cases.c.ticket).order_by(t.cases.c.id)).scalar()
+    sign_in(browser, base, "operator", size=PHONE)
+    pages = [
+        "/kotak-masuk?state=all",
+        "/tinjauan",
+        "/kasus",
+        "/kasus?view=board",
+        f"/kasus/{ticket}",
+        "/peta?period=semua",
+        "/opd",
+        "/opd?opd=DLH&stage=belum",
+        *[f"/pengaturan/{s}" for s in ("", "akun", "pengguna", "opd", "topik", "token")],
+        "/pengaturan/aturan",
+        "/pengaturan/aturan/jalan-nasional",
+        "/pengaturan/tenggat",
+        "/pengaturan/templat",
+        "/pengaturan/riwayat",
+        f"/lacak/{ticket}",
+    ]
+    too_wide = {}
+    for path in pages:
+        browser.get(f"{base}{path.rstrip('/')}")
+        assert not browser.title.startswith(("Akses ditolak", "Tidak ditemukan")), path
+        width = browser.execute_script("return document.documentElement.scrollWidth")
+        assert isinstance(width, int) and width >= PHONE[0] - 20, (path, width)  # measured
+        if width > PHONE[0]:
+            too_wide[path] = width
+    assert not too_wide, too_wide
+    no_console_errors(browser)

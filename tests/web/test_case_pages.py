@@ -7,7 +7,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.services import audit, ingest
+from paseban.domain.cases import Actor
+from paseban.services import actions, audit, ingest
 from paseban.storage import tables as t
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser
@@ -93,6 +94,11 @@ def test_overdue_cases_stand_out_and_sort_by_deadline(
     assert "Saring kasus (aktif)" in late
     by_deadline = op.get("/kasus?order=deadline").text
     assert by_deadline.index(tickets["sampah"]) < by_deadline.index(tickets["pju"])
+    # a case without a running deadline (rejected) is not in the deadline order
+    actions.act(app_ctx, tickets["pju"], "reject", actor=Actor("operator"), public_note="iklan")
+    by_deadline = op.get("/kasus?order=deadline").text
+    assert tickets["pju"] not in by_deadline and tickets["sampah"] in by_deadline
+    assert tickets["pju"] in op.get("/kasus").text
     board = op.get("/kasus?view=board").text
     assert "lewat tenggat 3 jam" in board
     assert op.get("/kasus?order=oldest").status_code == 422

@@ -31,7 +31,7 @@ def _send(ctx: Context, tmp_path: Path, n: int, text: str, **kw: Any) -> dict[st
         )
 
 
-def _rows(*rows: tuple[str, str, str, str, str]) -> dict[str, list[str]]:
+def _rows(*rows: tuple[str, str, str, str, str]) -> dict[str, object]:
     """Form fields for rule rows: (join, attr, negate, op, value)."""
     names = ("join", "attr", "negate", "op", "value")
     return {name: [row[i] for row in rows] for i, name in enumerate(names)}
@@ -98,7 +98,7 @@ def test_bad_rules_are_shown_again_with_the_reason(
 ) -> None:
     op = login("operator")
     before = routing.list_rules(app_ctx)
-    base = {"name": "aturan-uji", "assign_to": "DLH", "priority": "10", "active": "1"}
+    base: dict[str, object] = {"name": "aturan-uji", "assign_to": "DLH", "priority": "10"}
     cases = [
         ({**base, **_rows(("dan", "topic", "", "eq", "sampahan"))}, "baris 1: topik"),
         ({**base, **_rows(("dan", "", "", "eq", ""))}, "sedikitnya satu baris"),
@@ -197,7 +197,8 @@ def test_deadline_policies(app_ctx: Context, login: Callable[[str], Browser]) ->
         ({"unit": "minggu"}, "tidak sah"),
         ({"topic": "ngawur"}, "tidak dikenal"),
     ):
-        form = {"stage": "follow_up", "amount": "2", "unit": "working_days", **bad}
+        form: dict[str, object] = {"stage": "follow_up", "amount": "2", "unit": "working_days"}
+        form.update(bad)
         response = op.post("/pengaturan/tenggat", form)
         assert response.status_code == 422 and problem in response.text, bad
     default = op.post("/pengaturan/tenggat/hapus", {"stage": "verify"})
