@@ -64,6 +64,19 @@ def get_case(ctx: Context, actor: Actor, ticket: str) -> dict[str, Any]:
     return dict(row)
 
 
+def tickets_of(ctx: Context, ids: list[int | None]) -> dict[int, str]:
+    """Ticket codes of some cases by id (a merged case's target, a split case's origin); no
+    query when there is none to look up."""
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(t.cases.c.id, t.cases.c.ticket).where(t.cases.c.id.in_(wanted))
+        )
+        return {int(r.id): str(r.ticket) for r in rows}
+
+
 def reports(ctx: Context, case_id: int) -> list[dict[str, Any]]:
     """The citizen messages that joined the case (masked text only)."""
     return case_service.case_messages(ctx, case_id)

@@ -235,6 +235,7 @@ def case_view(
     if any(f.opd for f in forms):
         opds = [o for o in policy.list_opds(ctx) if o["active"]]
     reports = casework.reports(ctx, case["id"])
+    related = casework.tickets_of(ctx, [case["merged_into"], case["split_from"]])
     choices: dict[str, Any] = {}
     if can_regroup:  # the split form's choices
         with ctx.engine.connect() as conn:
@@ -265,6 +266,8 @@ def case_view(
             "can_note": writer and actor.role is not Role.VIEWER and status not in TERMINAL,
             "can_regroup": can_regroup,
             "choices": choices,
+            "merged_into": related.get(case["merged_into"]),
+            "split_from": related.get(case["split_from"]),
             "error": error,
             "draft": draft or {},
         },

@@ -286,8 +286,17 @@ def test_diskominfo_changes_a_routing_rule_and_the_next_complaint_follows_it(
     no_console_errors(browser)
 
 
+FIELDS = """
+const fields = Array.from(document.querySelectorAll("input:not([type=hidden]), select, textarea"));
+return [fields.length, fields
+  .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute("aria-label"))
+  .map((e) => e.name || e.id || e.outerHTML.slice(0, 60))];
+"""
+
+
 def test_every_page_fits_a_360_px_phone(live: tuple[str, Context], browser: Any) -> None:
-    """Nothing scrolls sideways at 360 px except what is meant to (the board, the menu)."""
+    """Nothing scrolls sideways at 360 px except what is meant to (the board, the menu), and
+    every field has a label."""
     base, ctx = live
     with ctx.engine.connect() as conn:
         ticket = conn.execute(sa.select(t.cases.c.ticket).order_by(t.cases.c.id)).scalar()
@@ -310,6 +319,7 @@ def test_every_page_fits_a_360_px_phone(live: tuple[str, Context], browser: Any)
         f"/lacak/{ticket}",
     ]
     too_wide = {}
+    fields = 0
     for path in pages:
         browser.get(f"{base}{path.rstrip('/')}")
         assert not browser.title.startswith(("Akses ditolak", "Tidak ditemukan")), path
@@ -317,5 +327,9 @@ def test_every_page_fits_a_360_px_phone(live: tuple[str, Context], browser: Any)
         assert isinstance(width, int) and width >= PHONE[0] - 20, (path, width)  # measured
         if width > PHONE[0]:
             too_wide[path] = width
+        count, unlabelled = browser.execute_script(FIELDS)
+        assert unlabelled == [], (path, unlabelled)
+        fields += count
     assert not too_wide, too_wide
+    assert fields > 200, fields  # the forms were there to check
     no_console_errors(browser)

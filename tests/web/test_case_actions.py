@@ -204,6 +204,10 @@ def test_merge_and_split_from_the_case_page(
     assert merged.status_code == 303 and merged.headers["location"].startswith(f"/kasus/{pju}")
     assert _case(app_ctx, new_ticket)["status"] == "merged"
     assert _case(app_ctx, pju)["report_count"] == 2
+    merged_page = op.get(f"/kasus/{new_ticket}").text
+    assert f'digabung ke <a href="/kasus/{pju}">' in merged_page
+    assert f'Dipisah dari kasus <a href="/kasus/{pju}">' in merged_page
+    assert _forms(merged_page) == [] and "/gabung" not in merged_page
     unknown = op.post(f"/kasus/{pju}/gabung", {"others": "BGR-0000-0000", "note": "x"})
     assert unknown.status_code == 404
 
