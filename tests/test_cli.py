@@ -3,9 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from paseban.cli import cli
+from paseban.storage import migrate
 from tests.factories import ACCOUNTS_CSV, message, write_jsonl
 
 
@@ -88,7 +90,8 @@ def test_accounts_users_and_ingest(run, tmp_path: Path) -> None:  # type: ignore
 def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
     assert "(kosong)" in run("db", "current").output
     assert run("db", "upgrade").exit_code == 0
-    assert "versi 0002" in run("db", "current").output
+    head = migrate.head(sa.create_engine("sqlite://"))
+    assert f"versi {head}; terbaru {head}" in run("db", "current").output
 
 
 def test_plugins_are_listed() -> None:
