@@ -34,6 +34,28 @@ _DI_PLACES = (
     "masjid|sekolah|taman|lapangan|pasar|wilayah|kota|lokasi|aula|gedung|gang|puskesmas|posyandu|"
     "halaman|area|kawasan|alun"
 )
+# common non-standard spellings in official posts (KBBI form on the right)
+NONSTANDARD: dict[str, str] = {
+    "silahkan": "silakan",
+    "himbauan": "imbauan",
+    "dihimbau": "diimbau",
+    "menghimbau": "mengimbau",
+    "ijin": "izin",
+    "praktek": "praktik",
+    "resiko": "risiko",
+    "nasehat": "nasihat",
+    "jadual": "jadwal",
+    "antri": "antre",
+    "merubah": "mengubah",
+    "sekedar": "sekadar",
+    "kwitansi": "kuitansi",
+    "apotik": "apotek",
+    "hutang": "utang",
+    "aktifitas": "aktivitas",
+    "kreatifitas": "kreativitas",
+    "sholat": "salat",
+}
+_NONSTANDARD = re.compile(r"\b(" + "|".join(NONSTANDARD) + r")\b", re.IGNORECASE)
 DI_ATTACHED = re.compile(r"\bdi(" + _DI_PLACES + r")\b", re.IGNORECASE)
 
 _WORD = re.compile(r"[^\W_](?:[\w'’\-]*[^\W_])?", re.UNICODE)
@@ -61,6 +83,8 @@ class SpellingIssue:
 
     @property
     def reason(self) -> str:
+        if self.kind == "baku":
+            return f"“{self.found}” ditulis “{self.suggestion}” (KBBI)."
         if self.exact:
             return f"“{self.found}” ditulis “{self.suggestion}” (ejaan resmi)."
         return f"“{self.found}” mungkin salah ketik; nama resminya “{self.suggestion}”."
@@ -99,7 +123,12 @@ class NameBook:
             found = m.group(0)
             if found.lower() not in seen:
                 seen.add(found.lower())
-                issues.append(SpellingIssue(found, f"di {m.group(1)}", "kata depan", True))
+                issues.append(SpellingIssue(found, f"di {m.group(1).lower()}", "kata depan", True))
+        for m in _NONSTANDARD.finditer(text):
+            found = m.group(0)
+            if found.lower() not in seen:
+                seen.add(found.lower())
+                issues.append(SpellingIssue(found, NONSTANDARD[found.lower()], "baku", True))
         if not self._keys:
             return issues
         windows = self._windows(_STRIP.sub(" ", text))

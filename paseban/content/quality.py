@@ -69,6 +69,11 @@ POINT_LABELS: dict[str, str] = {
     "links": "Tautan",
 }
 BLOCKED_CAP = 49
+# Points that reward the absence of a problem (no misspelling, no personal data, no broken link,
+# nothing hard to read) are only fully earned by a text with something in it: below this many
+# words they count in proportion (see docs/content.md, "thin-text discount").
+SUBSTANCE_WORDS = 20
+ABSENCE_POINTS = ("spelling", "readability", "privacy", "links")
 GRADES = ((80, "siap", "Siap diajukan"), (60, "cukup", "Cukup, masih bisa diperbaiki"))
 LOW_GRADE = ("perbaiki", "Perlu diperbaiki")
 
@@ -175,7 +180,7 @@ CTA = re.compile(
 # chat abbreviations that do not belong in an official post
 INFORMAL = re.compile(
     r"\b(gak|ga|nggak|ngga|udah|udh|bgt|banget|yg|dgn|utk|tdk|krn|sdh|blm|dr|jg|aja|gmn|kalo|"
-    r"tp|sm|bs|dl|lg|gitu|hub|liat|sy|trs|pd|bln|thn)\b",
+    r"tp|sm|bs|dl|lg|gitu|hub|liat|sy|trs|pd|bln|thn|jgn|dtg|tgl|kpd|sbg|spt)\b",
     _I,
 )
 URL = re.compile(
@@ -274,6 +279,9 @@ def check(
         _privacy(text),
         _links(urls, live_links or {}),
     )
+    words = WORDS.findall(text)
+    if len(words) < SUBSTANCE_WORDS:
+        points = _discount_thin(points, len(words))
     raw = sum(p.earned for p in points)
     score = round(raw)
     if any(p.blocking for p in points):
@@ -283,7 +291,6 @@ def check(
         if score >= floor:
             grade, label = code, text_label
             break
-    words = WORDS.findall(text)
     stats = {
         "chars": _counted_length(text, urls, limits),
         "words": len(words),
@@ -293,6 +300,20 @@ def check(
         "max_chars": limits.max_chars,
     }
     return Report(score, grade, label, points, stats)
+
+
+def _discount_thin(points: tuple[Point, ...], words: int) -> tuple[Point, ...]:
+    factor = words / SUBSTANCE_WORDS
+    note = (
+        f"Teks baru {words} kata: poin ini dihitung {round(100 * factor)}% "
+        f"sampai teks sedikitnya {SUBSTANCE_WORDS} kata."
+    )
+    return tuple(
+        Point(p.code, p.score * factor, (*p.reasons, note), p.blocking)
+        if p.code in ABSENCE_POINTS
+        else p
+        for p in points
+    )
 
 
 # --- the points ----------------------------------------------------------------------------------
@@ -362,7 +383,7 @@ def _program(text: str, draft: Draft, tags: list[str], limits: PlatformLimits) -
         name_score = 0.0
         reasons.append("Draf program/kampanye belum ditautkan ke program prioritas.")
     else:
-        name_score = 0.5
+        name_score = None  # no program asked for: the hashtags carry the whole point
     if wanted:
         present = [t for t in wanted if t.lower() in lowered_tags]
         absent = [t for t in wanted if t.lower() not in lowered_tags]
@@ -377,7 +398,9 @@ def _program(text: str, draft: Draft, tags: list[str], limits: PlatformLimits) -
     else:
         tag_score = 0.0
         reasons.append("Belum ada tagar; tambahkan tagar program atau tagar kota.")
-    score = name_score + tag_score
+    score = name_score + tag_score if name_score is not None else min(1.0, 2 * tag_score)
+    if name_score is None and not tags:
+        score = 0.2
     if limits.max_hashtags is not None and len(tags) > limits.max_hashtags:
         blocking.append(
             f"{len(tags)} tagar: platform ini menolak/mengabaikan lebih dari {limits.max_hashtags}."

@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from paseban.context import Context
 
 PILLARS_KEY = "content.pillars"
-PUBLISHABLE = tuple(PLATFORM_LIMITS)  # platforms we write posts for
+PUBLISHABLE = ("instagram", "facebook", "x", "tiktok", "youtube")  # platforms we post to
 
 
 # --- who is acting -----------------------------------------------------------------------------
