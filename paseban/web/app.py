@@ -70,5 +70,25 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
 
     app.include_router(api.router, prefix="/api/v1")
     app.include_router(dashboard.router)
+    _add_content(app)
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
     return app
+
+
+# --- content and the admin network (issue 8) ------------------------------------------------------
+
+
+def _add_content(app: FastAPI) -> None:
+    from fastapi.responses import RedirectResponse, Response
+
+    from paseban.web import content, content_api
+    from paseban.web.content_auth import NotSignedIn
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "NotSignedIn", "detail": str(exc)}, status_code=401)
+        return RedirectResponse(f"/masuk?next={request.url.path}", status_code=303)
+
+    app.include_router(content_api.router, prefix="/api/v1")
+    app.include_router(content.router)
