@@ -658,7 +658,8 @@ def session_detail(
     request: Request, ctx: CtxDep, actor: ContentActor, session_id: int
 ) -> HTMLResponse:
     session = network.get_session(ctx, session_id)
-    show_code = actor.role is Role.DISKOMINFO
+    # the code and QR are shown to Diskominfo until check-in closes
+    show_code = actor.role is Role.DISKOMINFO and ctx.now() <= session["checkin_closes_at"]
     return render(
         request,
         ctx,
