@@ -269,7 +269,7 @@ def check(
     limits = PLATFORM_LIMITS.get(draft.platform, PLATFORM_LIMITS["instagram"])
     urls = _urls(text)
     tags = hashtags_in(text)
-    points = (
+    points: tuple[Point, ...] = (
         _completeness(text, draft.content_type, names),
         _cta(text, draft.content_type),
         _program(text, draft, tags, limits),

@@ -98,7 +98,7 @@ def visible_accounts(conn: sa.Connection, who: ap.Who) -> list[dict[str, Any]]:
         .order_by(t.accounts.c.owner_kind, t.accounts.c.name, t.accounts.c.handle)
     ).mappings()
     order = {"city": 0, "kecamatan": 1, "kelurahan": 2, "opd": 3}
-    out = [dict(r) for r in rows if ap.can_see(who, account_ref(r))]
+    out = [dict(r) for r in rows if ap.can_see(who, account_ref(dict(r)))]
     return sorted(out, key=lambda r: (order.get(r["owner_kind"], 9), r["name"], r["handle"]))
 
 
@@ -241,7 +241,7 @@ def check_draft(
             found = row.mappings().first()
             if found is None:
                 raise NotFound(f"program {item.program_id} tidak ada")
-            program = program_from_row(found)
+            program = program_from_row(dict(found))
         tags: tuple[str, ...] = ()
         if item.campaign_id is not None:
             kit_tags = c.execute(
@@ -260,7 +260,8 @@ def check_draft(
 
 class _maybe_connect:
     def __init__(self, ctx: Context, conn: sa.Connection | None) -> None:
-        self.ctx, self.conn, self.own = ctx, conn, None
+        self.ctx, self.conn = ctx, conn
+        self.own: sa.Connection | None = None
 
     def __enter__(self) -> sa.Connection:
         if self.conn is not None:

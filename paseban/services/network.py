@@ -206,7 +206,7 @@ def create_session(
 
 def list_sessions(ctx: Context) -> list[dict[str, Any]]:
     with ctx.engine.connect() as conn:
-        counts = dict(
+        counts: dict[int, int] = dict(
             conn.execute(
                 sa.select(t.training_attendance.c.session_id, sa.func.count()).group_by(
                     t.training_attendance.c.session_id

@@ -104,7 +104,7 @@ def list_programs(ctx: Context, *, active_only: bool = False) -> list[dict[str, 
         if active_only:
             query = query.where(t.programs.c.active.is_(True))
         rows = [dict(r) for r in conn.execute(query.order_by(t.programs.c.name)).mappings()]
-        counts = dict(
+        counts: dict[int, int] = dict(
             conn.execute(
                 sa.select(t.content_posts.c.program_id, sa.func.count())
                 .where(t.content_posts.c.status == ap.PostStatus.PUBLISHED.value)

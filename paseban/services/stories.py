@@ -44,8 +44,14 @@ def _profile(row: Any, name: str, code: str) -> Profile:
     return Profile(
         kelurahan=code,
         name=name,
-        **{f: row[f] or "" for f in TEXT_FIELDS},
-        **{f: tuple(row[f] or ()) for f in LIST_FIELDS},
+        name_origin=row["name_origin"] or "",
+        history=row["history"] or "",
+        landmarks=tuple(row["landmarks"] or ()),
+        umkm=tuple(row["umkm"] or ()),
+        sosok=tuple(row["sosok"] or ()),
+        highlights=row["highlights"] or "",
+        challenges=row["challenges"] or "",
+        sources=tuple(row["sources"] or ()),
         is_sample=bool(row["is_sample"]),
     )
 
@@ -141,8 +147,14 @@ def save_profile(
         profile = Profile(
             code,
             kel.name,
-            **{f: clean[f] for f in TEXT_FIELDS},
-            **{f: tuple(clean[f]) for f in LIST_FIELDS},
+            name_origin=clean["name_origin"],
+            history=clean["history"],
+            landmarks=tuple(clean["landmarks"]),
+            umkm=tuple(clean["umkm"]),
+            sosok=tuple(clean["sosok"]),
+            highlights=clean["highlights"],
+            challenges=clean["challenges"],
+            sources=tuple(clean["sources"]),
         )
         problems = validate_profile(profile)
         if problems:
