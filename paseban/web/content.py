@@ -430,7 +430,9 @@ def campaign_list(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLRes
 
 @router.post("/kampanye")
 async def campaign_create(request: Request, ctx: CtxDep, actor: ContentWriter) -> Response:
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    raw = await request.form()
+    chosen = [int(v) for v in raw.getlist("account_ids") if isinstance(v, str) and v.isdigit()]
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
     starts, ends = _opt_date(form.get("starts_on")), _opt_date(form.get("ends_on"))
     if starts is None or ends is None:
         raise InvalidInput("isi tanggal mulai dan selesai")
@@ -445,7 +447,7 @@ async def campaign_create(request: Request, ctx: CtxDep, actor: ContentWriter) -
         hashtags=tuple(form.get("hashtags", "").split()),
         program_id=_opt_int(form.get("program_id")),
     )
-    programs.create_campaign(ctx, actor, kit)
+    programs.create_campaign(ctx, actor, kit, account_ids=chosen or None)
     return _back(f"/konten/kampanye/{quote(kit.code)}", "created")
 
 

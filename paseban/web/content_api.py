@@ -10,6 +10,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from paseban.content.calendar import week_start
+from paseban.content.campaigns import CampaignKit
+from paseban.content.programs import Fact, Program
 from paseban.services import content as service
 from paseban.services import network, programs, publishing, stories
 from paseban.web.content_auth import ContentActor, ContentWriter
@@ -186,6 +188,85 @@ def list_programs(ctx: CtxDep, actor: ContentActor) -> list[dict[str, Any]]:
 @router.get("/programs/{code}")
 def get_program(ctx: CtxDep, actor: ContentActor, code: str) -> dict[str, Any]:
     return programs.get_program(ctx, code)
+
+
+class FactIn(BaseModel):
+    text: str = Field(max_length=1000)
+    source: str = Field(default="", max_length=300)
+    as_of: date | None = None
+
+
+class ProgramIn(BaseModel):
+    name: str = Field(max_length=200)
+    owner_opd: str = Field(max_length=40)
+    summary: str = Field(default="", max_length=5000)
+    key_messages: list[str] = Field(default_factory=list, max_length=30)
+    facts: list[FactIn] = Field(default_factory=list, max_length=50)
+    achievements: list[FactIn] = Field(default_factory=list, max_length=50)
+    hashtags: list[str] = Field(default_factory=list, max_length=30)
+    official_names: list[str] = Field(default_factory=list, max_length=20)
+    active: bool = True
+
+
+def _fact(f: FactIn) -> Fact:
+    return Fact(f.text, f.source, f.as_of)
+
+
+@router.put("/programs/{code}")
+def put_program(ctx: CtxDep, actor: ContentWriter, code: str, body: ProgramIn) -> dict[str, Any]:
+    """Add or update a program (Diskominfo, or the owning OPD's officer)."""
+    programs.save_program(
+        ctx,
+        actor,
+        Program(
+            code=code,
+            name=body.name,
+            owner_opd=body.owner_opd,
+            summary=body.summary,
+            key_messages=tuple(body.key_messages),
+            facts=tuple(_fact(f) for f in body.facts),
+            achievements=tuple(_fact(f) for f in body.achievements),
+            hashtags=tuple(body.hashtags),
+            official_names=tuple(body.official_names),
+            active=body.active,
+        ),
+    )
+    return programs.get_program(ctx, code)
+
+
+class CampaignIn(BaseModel):
+    code: str = Field(max_length=40)
+    title: str = Field(max_length=200)
+    message: str = Field(max_length=5000)
+    starts_on: date
+    ends_on: date
+    facts: list[FactIn] = Field(default_factory=list, max_length=30)
+    media_links: list[str] = Field(default_factory=list, max_length=20)
+    hashtags: list[str] = Field(default_factory=list, max_length=30)
+    program_id: int | None = None
+    account_ids: list[int] | None = None  # None: every publishing account
+
+
+@router.post("/campaigns", status_code=201)
+def create_campaign(ctx: CtxDep, actor: ContentWriter, body: CampaignIn) -> dict[str, Any]:
+    """Diskominfo pushes a campaign kit to all publishing accounts, or to `account_ids`."""
+    programs.create_campaign(
+        ctx,
+        actor,
+        CampaignKit(
+            code=body.code,
+            title=body.title,
+            message=body.message,
+            starts_on=body.starts_on,
+            ends_on=body.ends_on,
+            facts=tuple(_fact(f) for f in body.facts),
+            media_links=tuple(body.media_links),
+            hashtags=tuple(body.hashtags),
+            program_id=body.program_id,
+        ),
+        account_ids=body.account_ids,
+    )
+    return get_campaign(ctx, actor, body.code)
 
 
 @router.get("/campaigns")

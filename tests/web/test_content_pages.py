@@ -193,3 +193,73 @@ def test_checkin_page_and_profile_form(ctx: Context, signed: tuple[TestClient, A
     assert profile["umkm"] == ["Keripik", "Batik"] and profile["can_edit"]
     unsourced = client.post("/konten/profil/32.71.05.1002", data={"history": "dulu hutan"})
     assert unsourced.status_code == 422 and "sumber" in unsourced.text
+
+
+def test_programs_and_campaigns_through_the_api(
+    ctx: Context, signed: tuple[TestClient, As]
+) -> None:
+    client, holder = signed
+    body = {
+        "name": "Bogor Bebas Sampah Plastik",
+        "owner_opd": "DLH",
+        "key_messages": ["Bawa tas belanja sendiri."],
+        "hashtags": ["BogorTanpaPlastik"],
+        "facts": [{"text": "(contoh) 10 pasar ikut.", "source": "data contoh"}],
+    }
+    holder.who = LURAH_BT
+    assert client.put("/api/v1/content/programs/tanpa-plastik", json=body).status_code == 403
+    holder.who = Person("petugas.dlh", Role.OPD_OFFICER, Scope(opd="DLH"))
+    made = client.put("/api/v1/content/programs/tanpa-plastik", json=body)
+    assert made.status_code == 200 and made.json()["hashtags"] == ["#BogorTanpaPlastik"]
+    other = {**body, "owner_opd": "DPUPR"}
+    assert client.put("/api/v1/content/programs/jalan", json=other).status_code == 403
+    holder.who = OPERATOR
+    with ctx.engine.connect() as conn:
+        targets = list(
+            conn.execute(
+                sa.select(t.accounts.c.id).where(t.accounts.c.owner_code == "32.71.01.1001")
+            ).scalars()
+        )
+    kit = {
+        "code": "tanpa-plastik-1",
+        "title": "Pekan tanpa plastik",
+        "message": "Mulai pekan ini bawa tas belanja sendiri ke pasar, yuk!",
+        "starts_on": "2026-11-27",
+        "ends_on": "2026-12-05",
+        "hashtags": ["BogorTanpaPlastik"],
+        "account_ids": targets,
+    }
+    created = client.post("/api/v1/content/campaigns", json=kit)
+    assert created.status_code == 201, created.text
+    assert {a["account"]["id"] for a in created.json()["accounts"]} == set(targets)
+    again = client.post("/api/v1/content/campaigns", json=kit)
+    assert again.status_code == 422 and "sudah dipakai" in again.json()["detail"]
+    holder.who = LURAH_TG
+    assert client.get("/api/v1/content/campaigns/tanpa-plastik-1").status_code == 403
+
+
+def test_campaign_form_pushes_to_chosen_accounts(
+    ctx: Context, signed: tuple[TestClient, As]
+) -> None:
+    client, holder = signed
+    holder.who = OPERATOR
+    with ctx.engine.connect() as conn:
+        acc = conn.execute(
+            sa.select(t.accounts.c.id).where(t.accounts.c.handle == "kelurahan.tegalgundil")
+        ).scalar_one()
+    made = client.post(
+        "/konten/kampanye",
+        data={
+            "code": "hari-guru",
+            "title": "Hari Guru",
+            "message": "Terima kasih guru-guru Kota Bogor atas pengabdiannya.",
+            "starts_on": "2026-11-25",
+            "ends_on": "2026-11-30",
+            "hashtags": "#HariGuru",
+            "account_ids": [str(acc)],
+        },
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    detail = client.get("/api/v1/content/campaigns/hari-guru").json()
+    assert [a["account"]["id"] for a in detail["accounts"]] == [acc]
