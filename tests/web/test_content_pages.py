@@ -8,13 +8,13 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from paseban.content.approvals import Person, Who
+from paseban.content.approvals import Person
 from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
-from paseban.services import accounts, content_sample
+from paseban.services import accounts, auth, content_sample
 from paseban.storage import tables as t
-from paseban.web import content_auth
 from paseban.web.app import create_app
+from paseban.web.deps import SESSION_COOKIE
 
 OPERATOR = Person("operator", Role.DISKOMINFO, Scope())
 LURAH_BT = Person("lurah.batutulis", Role.KELURAHAN_ADMIN, Scope(wilayah="32.71.01.1001"))
@@ -23,13 +23,23 @@ CAMAT_BS = Person("camat.bogorselatan", Role.KECAMATAN_ADMIN, Scope(wilayah="32.
 
 
 class As:
-    def __init__(self) -> None:
-        self.who: Who | None = None
+    """Switch the signed-in user: `holder.who = LURAH_BT` opens a real session for that user
+    (the dashboard's sign-in) and sends its CSRF token with every request."""
 
-    def actor(self) -> Who:
-        if self.who is None:
-            raise content_auth.NotSignedIn("silakan masuk dulu")
-        return self.who
+    def __init__(self, ctx: Context, client: TestClient) -> None:
+        self.ctx, self.client = ctx, client
+        self._who: Person | None = None
+
+    @property
+    def who(self) -> Person | None:
+        return self._who
+
+    @who.setter
+    def who(self, person: Person) -> None:
+        self._who = person
+        new = auth.open_session(self.ctx, person.name)
+        self.client.cookies.set(SESSION_COOKIE, new.token)
+        self.client.headers["X-CSRF-Token"] = new.info.csrf_token
 
 
 @pytest.fixture
@@ -39,12 +49,8 @@ def signed(ctx: Context) -> Iterator[tuple[TestClient, As]]:
         accounts.import_csv(ctx, path / "accounts.csv", sample=True)
         accounts.import_users(ctx, path / "users.csv", sample=True)
     content_sample.load(ctx)
-    app = create_app(ctx, start_jobs=False)
-    holder = As()
-    app.dependency_overrides[content_auth.get_content_actor] = holder.actor
-    app.dependency_overrides[content_auth.content_writer] = holder.actor
-    with TestClient(app) as client:
-        yield client, holder
+    with TestClient(create_app(ctx, start_jobs=False), base_url="http://localhost") as client:
+        yield client, As(ctx, client)
 
 
 def post_id(ctx: Context, title: str) -> int:
@@ -263,3 +269,21 @@ def test_campaign_form_pushes_to_chosen_accounts(
     assert made.status_code == 303
     detail = client.get("/api/v1/content/campaigns/hari-guru").json()
     assert [a["account"]["id"] for a in detail["accounts"]] == [acc]
+
+
+def test_csrf_and_permissions_guard_writes(ctx: Context, signed: tuple[TestClient, As]) -> None:
+    client, holder = signed
+    with ctx.engine.connect() as conn:
+        acc = conn.execute(
+            sa.select(t.accounts.c.id).where(t.accounts.c.handle == "kelurahan.batutulis")
+        ).scalar_one()
+    body = {"account_id": str(acc), "content_type": "acara", "body": "Yuk datang Sabtu."}
+    holder.who = LURAH_BT
+    token = client.headers.pop("X-CSRF-Token")
+    assert client.post("/konten/draf", data=body, follow_redirects=False).status_code == 403
+    made = client.post("/konten/draf", data={**body, "csrf": token}, follow_redirects=False)
+    assert made.status_code == 303
+    holder.who = Person("pimpinan", Role.VIEWER, Scope())
+    assert client.get("/konten").status_code == 200  # a viewer reads
+    assert client.post("/konten/draf", data=body, follow_redirects=False).status_code == 403
+    assert "Konten" in client.get("/kasus").text  # the main menu links here

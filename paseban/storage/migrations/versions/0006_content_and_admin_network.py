@@ -1,8 +1,8 @@
 """content and the admin network: programs, campaigns, posts and their approval, profiles,
-training, quiet-account alerts; the outbox (identical to the cases branch's) for publishing
+training, quiet-account alerts (posts are published through the outbox of migration 0003)
 
 Revision ID: 0006
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-27 21:44:22.168968
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import paseban.storage.types
 
 revision = "0006"
-down_revision = "0002"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -215,40 +215,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("campaign_id", "account_id", name=op.f("pk_campaign_targets")),
     )
     op.create_table(
-        "outbox",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("platform", sa.String(length=20), nullable=False),
-        sa.Column("account_id", sa.Integer(), nullable=True),
-        sa.Column("in_reply_to_message_id", sa.Integer(), nullable=True),
-        sa.Column("kind", sa.String(length=10), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("status", sa.String(length=20), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column(
-            "next_attempt_at", paseban.storage.types.UtcDateTime(timezone=True), nullable=True
-        ),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("dedupe_key", sa.String(length=200), nullable=False),
-        sa.Column("created_at", paseban.storage.types.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", paseban.storage.types.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("external_id", sa.String(length=200), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["account_id"], ["accounts.id"], name=op.f("fk_outbox_account_id_accounts")
-        ),
-        sa.ForeignKeyConstraint(
-            ["in_reply_to_message_id"],
-            ["messages.id"],
-            name=op.f("fk_outbox_in_reply_to_message_id_messages"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
-        sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_dedupe_key")),
-    )
-    with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_outbox_status_next_attempt_at", ["status", "next_attempt_at"], unique=False
-        )
-
-    op.create_table(
         "content_posts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=False),
@@ -390,10 +356,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_content_posts_account_id"))
 
     op.drop_table("content_posts")
-    with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.drop_index("ix_outbox_status_next_attempt_at")
-
-    op.drop_table("outbox")
     op.drop_table("campaign_targets")
     op.drop_table("training_attendance")
     op.drop_table("campaigns")
