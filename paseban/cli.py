@@ -115,7 +115,16 @@ def load_sample(ctx: Context) -> None:
         click.echo(f"pengguna contoh: {users.summary().split(': ', 1)[1]}")
         messages = ingest.ingest_file(ctx, path / "messages.jsonl", sample=True)
         click.echo(f"pesan contoh: {messages.summary().split(': ', 1)[1]}")
+    load_sample_content(ctx)
     sample_passwords(ctx)
+
+
+def load_sample_content(ctx: Context) -> None:
+    """Programs, a running campaign, drafts at every stage, profiles, training (issue 8)."""
+    from paseban.services import content_sample
+
+    counts = content_sample.load(ctx)
+    click.echo("konten contoh: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
 def sample_passwords(ctx: Context) -> None:
@@ -831,3 +840,10 @@ def serve(host: str | None, port: int | None) -> None:
     uvicorn.run(
         create_app(ctx), host=settings.host, port=settings.port, log_config=None, access_log=False
     )
+
+
+# --- content and the admin network (issue 8): the commands live in cli_content.py ---------------
+
+from paseban.cli_content import content as _content  # noqa: E402
+
+cli.add_command(_content)

@@ -10,6 +10,7 @@ from paseban import hookspecs
 
 DEFAULT_PLUGINS = (
     "paseban.services.analysis",
+    "paseban.services.publishing",  # content: scheduled posts, quiet accounts, reminders
     "paseban.services.sla",  # the SLA sweep job
 )
 

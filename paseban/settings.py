@@ -30,6 +30,8 @@ class Settings:
     jobs_workers: int = 1
     sla_sweep_seconds: int = 60
     review_threshold: float = 0.6
+    # --- content (issue 8) ---
+    content_link_check: bool = False  # HEAD every link in a draft while checking it
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
@@ -68,6 +70,7 @@ class Settings:
             jobs_workers=get_int("JOBS_WORKERS", cls.jobs_workers),
             sla_sweep_seconds=get_int("SLA_SWEEP_SECONDS", cls.sla_sweep_seconds),
             review_threshold=get_float("REVIEW_THRESHOLD", cls.review_threshold),
+            content_link_check=get("CONTENT_LINK_CHECK", "0").lower() in ("1", "true", "yes", "ya"),
         )
         settings.validate()
         return settings

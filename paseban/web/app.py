@@ -127,5 +127,16 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(map_pages.router)
     app.include_router(settings_pages.router)
     app.include_router(dashboard.router)
+    _add_content(app)
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
     return app
+
+
+# --- content and the admin network (issue 8) ------------------------------------------------------
+
+
+def _add_content(app: FastAPI) -> None:
+    from paseban.web import content, content_api
+
+    app.include_router(content_api.router, prefix="/api/v1")
+    app.include_router(content.router)
