@@ -261,3 +261,52 @@ job_runs = sa.Table(
     sa.Column("counts", sa.JSON, nullable=True),
     sa.Column("error", sa.Text, nullable=True),
 )
+
+# --- connectors: credentials, poll cursors, outbound (migration 0004) ----------------------------
+
+account_credentials = sa.Table(
+    "account_credentials",
+    metadata,
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), primary_key=True),
+    sa.Column("token", sa.Text, nullable=False),  # page / user / business access token
+    sa.Column("extra", sa.JSON, nullable=False, default=dict),  # refresh_token, business_id, ...
+    sa.Column("expires_at", UtcDateTime, nullable=True),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+)
+
+connector_cursors = sa.Table(
+    "connector_cursors",
+    metadata,
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), primary_key=True),
+    sa.Column("cursor", sa.JSON, nullable=False, default=dict),  # since_id, next_token, ...
+    sa.Column("updated_at", UtcDateTime, nullable=False),  # when the cursor last moved
+    sa.Column("last_polled_at", UtcDateTime, nullable=True),
+    sa.Column("retry_after", UtcDateTime, nullable=True),  # rate limited until
+    sa.Column("last_error", sa.Text, nullable=True),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("platform", sa.String(20), nullable=False),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False, index=True),
+    sa.Column(
+        "in_reply_to_message_id",
+        sa.Integer,
+        sa.ForeignKey("messages.id"),
+        nullable=True,
+        index=True,
+    ),
+    sa.Column("kind", sa.String(10), nullable=False),  # reply, post
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, index=True),  # pending sent failed cancelled
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", UtcDateTime, nullable=True, index=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("dedupe_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=True),
+    sa.Column("external_id", sa.String(200), nullable=True, index=True),
+)

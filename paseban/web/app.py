@@ -15,6 +15,7 @@ from paseban import __version__
 from paseban.context import Context
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound, PasebanError
 from paseban.web import api, dashboard
+from paseban.web import webhooks as webhook_routes  # connectors
 
 
 def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
@@ -69,6 +70,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
         return JSONResponse({"status": "ok", "version": __version__, "database": "ok"})
 
     app.include_router(api.router, prefix="/api/v1")
+    app.include_router(webhook_routes.router, prefix="/webhooks")  # connectors
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
     return app

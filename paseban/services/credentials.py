@@ -1,0 +1,127 @@
+"""Access tokens per official account (Page tokens, user tokens, business tokens).
+
+App-wide secrets are deployment facts and come from settings; a token that belongs to one
+account lives in `account_credentials`, set by an operator (`paseban accounts token`). Tokens
+are never written to a log and never returned by the API; `Credentials.__repr__` hides them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from paseban.connectors.base import Credentials
+from paseban.errors import InvalidInput, NotFound
+from paseban.services.accounts import find_account
+from paseban.storage import tables as t
+from paseban.storage.upsert import insert
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+    from paseban.settings import Settings
+
+EXTRA_KEYS = frozenset({"refresh_token", "business_id", "note"})
+
+
+def set_token(
+    ctx: Context,
+    platform: str,
+    account_ref: str,
+    token: str,
+    *,
+    actor: str,
+    expires_at: datetime | None = None,
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """Store (or replace) the token of one account; returns the account id."""
+    token = token.strip()
+    if not token or any(c.isspace() for c in token) or len(token) > 4000:
+        raise InvalidInput("token kosong atau tidak sah")
+    unknown = set(extra or {}) - EXTRA_KEYS
+    if unknown:
+        raise InvalidInput(f"kunci tambahan tidak dikenal: {', '.join(sorted(unknown))}")
+    with ctx.engine.begin() as conn:
+        account = find_account(conn, platform, account_ref)
+        if account is None:
+            raise NotFound(f"akun {account_ref!r} di {platform} tidak terdaftar")
+        values = {
+            "token": token,
+            "extra": dict(extra or {}),
+            "expires_at": expires_at,
+            "updated_at": ctx.now(),
+            "updated_by": actor,
+        }
+        conn.execute(
+            insert(conn, t.account_credentials)
+            .values(account_id=account["id"], **values)
+            .on_conflict_do_update(index_elements=["account_id"], set_=values)
+        )
+        return int(account["id"])
+
+
+def remove_token(ctx: Context, platform: str, account_ref: str) -> bool:
+    with ctx.engine.begin() as conn:
+        account = find_account(conn, platform, account_ref)
+        if account is None:
+            raise NotFound(f"akun {account_ref!r} di {platform} tidak terdaftar")
+        result = conn.execute(
+            sa.delete(t.account_credentials).where(
+                t.account_credentials.c.account_id == account["id"]
+            )
+        )
+        return bool(result.rowcount)
+
+
+def account_token(conn: sa.Connection, account_id: int) -> Credentials | None:
+    row = conn.execute(
+        sa.select(t.account_credentials.c.token, t.account_credentials.c.extra).where(
+            t.account_credentials.c.account_id == account_id
+        )
+    ).first()
+    return Credentials(row.token, dict(row.extra or {})) if row else None
+
+
+def for_reading(
+    conn: sa.Connection, settings: Settings, platform: str, account_id: int
+) -> Credentials | None:
+    """What a poll or a mention lookup uses: the account's token, else the app's."""
+    own = account_token(conn, account_id)
+    if own is not None:
+        return own
+    if platform == "x" and settings.x_bearer_token:
+        return Credentials(settings.x_bearer_token)
+    if platform == "youtube" and settings.youtube_api_key:
+        return Credentials(settings.youtube_api_key, {"api_key": True})
+    return None
+
+
+def for_sending(
+    conn: sa.Connection, settings: Settings, platform: str, account_id: int
+) -> Credentials | None:
+    """What a reply or a post uses: the account's own token (WhatsApp may share the business's
+    system-user token from settings)."""
+    own = account_token(conn, account_id)
+    if own is not None:
+        return own
+    if platform == "whatsapp" and settings.whatsapp_token:
+        return Credentials(settings.whatsapp_token)
+    return None
+
+
+def status(ctx: Context) -> list[dict[str, Any]]:
+    """Which accounts have a token, and until when; never the token itself."""
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                t.accounts.c.platform,
+                t.accounts.c.handle,
+                t.account_credentials.c.expires_at,
+                t.account_credentials.c.updated_at,
+                t.account_credentials.c.updated_by,
+            )
+            .join(t.accounts, t.accounts.c.id == t.account_credentials.c.account_id)
+            .order_by(t.accounts.c.platform, t.accounts.c.handle)
+        ).mappings()
+        return [dict(r) for r in rows]
