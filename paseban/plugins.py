@@ -8,7 +8,12 @@ import pluggy
 
 from paseban import hookspecs
 
-DEFAULT_PLUGINS = ("paseban.services.analysis",)
+DEFAULT_PLUGINS = (
+    "paseban.services.analysis",
+    # connectors: polling, finishing waiting deliveries, sending the outbox
+    "paseban.services.polling",
+    "paseban.services.outbox",
+)
 
 
 def build_plugin_manager(*, load_entrypoints: bool = True) -> pluggy.PluginManager:
