@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from paseban.connectors.base import Batch, DeliveryStatus, PayloadError, WebhookSource, header
-from paseban.connectors.files import read_jsonl
+from paseban.connectors.files import read_export
 from paseban.connectors.meta import MetaWebhook
 from paseban.connectors.whatsapp import WhatsAppWebhook
 from paseban.connectors.x import XWebhook, crc_response
@@ -121,10 +121,17 @@ def store_messages(
 
 
 def ingest_file(
-    ctx: Context, path: Path | str, *, skip_bad: bool = False, sample: bool = False
+    ctx: Context,
+    path: Path | str,
+    *,
+    skip_bad: bool = False,
+    sample: bool = False,
+    platform: str | None = None,
+    account: str | None = None,
 ) -> IngestReport:
-    """Import a JSONL file of messages. A bad line stops the import with nothing stored, unless
-    skip_bad: then the good lines are stored and the bad ones reported."""
+    """Import a JSONL or CSV file of messages (a platform export). A bad line stops the import
+    with nothing stored, unless skip_bad: then the good lines are stored and the bad ones
+    reported. `platform` and `account` fill in what a one-account export leaves out."""
     source = "stdin" if str(path) == "-" else str(path)
     report = IngestReport(source)
     good: list[tuple[Message, dict[str, Any], str]] = []
@@ -132,7 +139,9 @@ def ingest_file(
     with ctx.engine.connect() as conn:
         accounts: dict[tuple[str, str], dict[str, Any] | None] = {}
         seen: dict[tuple[str, str], int] = {}
-        for number, raw, item in read_jsonl(path, source=source):
+        for number, raw, item in read_export(
+            path, source=source, platform=platform, account=account
+        ):
             if isinstance(item, LineError):
                 errors.append(item)
                 continue
@@ -327,8 +336,17 @@ def store_batch(
             report.unknown_accounts += 1
             continue
         items.append((message, account, ""))
-    ids, duplicates = store_messages(conn, items, channel=channel, at=at, raw_event_id=raw_event_id)
-    report.message_ids, report.stored, report.duplicates = ids, len(ids), duplicates
+    # messages that reach a sample account (the demo stream) are sample data too
+    for sample in (False, True):
+        group = [item for item in items if bool(item[1].get("is_sample")) is sample]
+        if not group:
+            continue
+        ids, duplicates = store_messages(
+            conn, group, channel=channel, at=at, raw_event_id=raw_event_id, sample=sample
+        )
+        report.message_ids += ids
+        report.duplicates += duplicates
+    report.stored = len(report.message_ids)
     for message in own:
         account = accounts.get(message.platform, message.account)
         if account is None:
