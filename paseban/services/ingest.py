@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import hmac
 import logging
+import threading
+import time
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from paseban.connectors.base import Batch, DeliveryStatus, PayloadError, WebhookSource, header
+from paseban.connectors.base import PayloadError, WebhookSource, header
 from paseban.connectors.files import read_export
 from paseban.connectors.meta import MetaWebhook
 from paseban.connectors.whatsapp import WhatsAppWebhook
 from paseban.connectors.x import XWebhook, crc_response
-from paseban.domain.messages import Message, MessageKind
+from paseban.domain.messages import Message
 from paseban.errors import (
     BadFile,
     Forbidden,
@@ -27,6 +29,7 @@ from paseban.errors import (
     PasebanError,
 )
 from paseban.services.accounts import find_account
+from paseban.services.delivery import DeliveryReport, insert_raw, store_batch, write_lock
 from paseban.storage import tables as t
 from paseban.storage.upsert import insert
 
@@ -251,35 +254,18 @@ def crc_check(settings: Settings, crc_token: str | None) -> dict[str, str]:
     return crc_response(settings.x_consumer_secret, crc_token)
 
 
-@dataclass
-class DeliveryReport:
-    raw_event_id: int
-    status: str
-    stored: int = 0
-    duplicates: int = 0
-    own: int = 0
-    ignored: int = 0
-    unknown_accounts: int = 0
-    waiting: int = 0  # items that need one more API call (Instagram mentions)
-    message_ids: list[int] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "stored": self.stored,
-            "duplicates": self.duplicates,
-            "own": self.own,
-            "ignored": self.ignored,
-            "unknown_accounts": self.unknown_accounts,
-            "waiting": self.waiting,
-        }
-
-
 def receive_webhook(
-    ctx: Context, channel: str, headers: Mapping[str, str], body: bytes
+    ctx: Context,
+    channel: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    batcher: AnalysisBatcher | None = None,
 ) -> DeliveryReport:
     """Check the signature over the raw bytes, keep the delivery whole and store its messages in
-    one transaction, then ask for analysis. When this returns, the delivery is durable: the
-    platform may be told 200. A bad or missing signature stores nothing."""
+    one transaction, then ask for analysis (through `batcher` on a busy server). When this
+    returns, the delivery is durable: the platform may be told 200. A bad or missing signature
+    stores nothing."""
     source = webhook_source(ctx.settings, channel)
     if not source.verify(headers, body):
         missing = not header(headers, SIGNATURE_HEADERS[channel])
@@ -295,183 +281,101 @@ def receive_webhook(
     except (UnicodeDecodeError, PayloadError) as exc:
         reason = str(exc) if isinstance(exc, PayloadError) else "bukan teks UTF-8"
         raise InvalidInput(f"webhook {channel}: {reason}") from None
-    with ctx.engine.begin() as conn:
-        raw_id = conn.execute(
-            sa.insert(t.raw_events)
-            .values(channel=f"webhook:{channel}", received_at=now, body=text, status="stored")
-            .returning(t.raw_events.c.id)
-        ).scalar_one()
+    with write_lock(ctx.engine), ctx.engine.begin() as conn:
+        raw_id = insert_raw(conn, channel=f"webhook:{channel}", at=now, body=text)
         report = store_batch(conn, batch, raw_event_id=raw_id, channel=f"webhook:{channel}", at=now)
-    after_commit(ctx, report)
+    after_commit(ctx, report, batcher=batcher)
     log.info("webhook", extra={"channel": channel, "raw_event_id": raw_id, **report.counts()})
     return report
 
 
-def after_commit(ctx: Context, report: DeliveryReport) -> None:
+def after_commit(
+    ctx: Context, report: DeliveryReport, *, batcher: AnalysisBatcher | None = None
+) -> None:
     """Work that follows a stored delivery; losing it is harmless (`analyze_pending` and
     `resolve_raw_events` pick up whatever was not done)."""
     if report.message_ids:
-        ctx.jobs.enqueue("analyze_messages", ids=report.message_ids)
+        if batcher is not None:
+            batcher.add(report.message_ids)
+        else:
+            ctx.jobs.enqueue("analyze_messages", ids=report.message_ids)
     if report.waiting:
         ctx.jobs.enqueue("resolve_raw_events", ids=[report.raw_event_id])
 
 
-def store_batch(
-    conn: sa.Connection, batch: Batch, *, raw_event_id: int, channel: str, at: datetime
-) -> DeliveryReport:
-    """Store a parsed delivery or poll page that is kept as raw event `raw_event_id`: citizen
-    messages once per (platform, external id), our own items as sent outbox rows, WhatsApp
-    delivery failures on the outbox. Sets the raw event's status. The caller commits."""
-    accounts = _AccountCache(conn)
-    ours = _sent_by_us(conn, batch.messages)
-    items: list[tuple[Message, dict[str, Any], str]] = []
-    report = DeliveryReport(raw_event_id, "processed", ignored=batch.ignored)
-    own = list(batch.own)
-    for message in batch.messages:
-        if (message.platform, message.external_id) in ours:
-            own.append(message)
-            continue
-        account = accounts.get(message.platform, message.account)
-        if account is None:
-            report.unknown_accounts += 1
-            continue
-        items.append((message, account, ""))
-    # messages that reach a sample account (the demo stream) are sample data too
-    for sample in (False, True):
-        group = [item for item in items if bool(item[1].get("is_sample")) is sample]
-        if not group:
-            continue
-        ids, duplicates = store_messages(
-            conn, group, channel=channel, at=at, raw_event_id=raw_event_id, sample=sample
-        )
-        report.message_ids += ids
-        report.duplicates += duplicates
-    report.stored = len(report.message_ids)
-    for message in own:
-        account = accounts.get(message.platform, message.account)
-        if account is None:
-            report.unknown_accounts += 1
-            continue
-        _record_own(conn, message, account)
-        report.own += 1
-    _apply_statuses(conn, batch.statuses)
-    pending = [h for h in batch.hydrate if accounts.get(h.platform, h.account) is not None]
-    report.unknown_accounts += len(batch.hydrate) - len(pending)
-    report.waiting = len(pending)
-    if report.waiting:
-        report.status = "waiting"
-    elif report.unknown_accounts:
-        report.status = "unknown_account"
-    elif not report.stored and report.duplicates:
-        report.status = "duplicate"
-    elif not report.stored and not report.own and not batch.statuses:
-        report.status = "ignored"
-    conn.execute(
-        sa.update(t.raw_events)
-        .where(t.raw_events.c.id == raw_event_id)
-        .values(status=report.status, error=None)
-    )
-    if report.unknown_accounts:
-        log.warning(
-            "delivery for unregistered accounts kept",
-            extra={"raw_event_id": raw_event_id, "unknown": report.unknown_accounts},
-        )
-    return report
+class AnalysisBatcher:
+    """Hands stored messages to the analysis job on a busy server, ingestion first.
 
+    Every `interval` the ids stored since are handed over in jobs of at most `chunk` ids (short
+    transactions: SQLite has one writer). While webhooks arrive faster than `busy_rate` per
+    second (a burst), only `trickle` ids per interval go to analysis, so that answering the
+    platforms keeps the CPU; the rest follow as soon as the burst is over. Ids not handed over
+    when the process stops are stored already: `analyze_pending` analyses them."""
 
-class _AccountCache:
-    def __init__(self, conn: sa.Connection) -> None:
-        self.conn = conn
-        self.rows: dict[tuple[str, str], dict[str, Any] | None] = {}
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        interval: float = 0.25,
+        chunk: int = 100,
+        busy_rate: float = 100.0,
+        trickle: int = 10,
+    ) -> None:
+        self.ctx = ctx
+        self.interval = interval
+        self.chunk = chunk
+        self.busy_rate = busy_rate
+        self.trickle = trickle
+        self._ids: list[int] = []
+        self._arrivals: deque[float] = deque()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
 
-    def get(self, platform: str, ref: str) -> dict[str, Any] | None:
-        key = (platform, ref)
-        if key not in self.rows:
-            row = (
-                self.conn.execute(
-                    sa.select(t.accounts).where(
-                        t.accounts.c.platform == platform,
-                        t.accounts.c.platform_account_id == ref,
-                    )
+    def add(self, ids: list[int]) -> None:
+        now = time.monotonic()
+        with self._lock:
+            self._ids.extend(ids)
+            self._arrivals.append(now)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="paseban-analysis-batcher", daemon=True
                 )
-                .mappings()
-                .first()
-            )
-            self.rows[key] = dict(row) if row else find_account(self.conn, platform, ref)
-        return self.rows[key]
+                self._thread.start()
 
+    def busy(self) -> bool:
+        """More than busy_rate deliveries in the last second."""
+        cutoff = time.monotonic() - 1.0
+        with self._lock:
+            while self._arrivals and self._arrivals[0] < cutoff:
+                self._arrivals.popleft()
+            return len(self._arrivals) > self.busy_rate
 
-def _sent_by_us(conn: sa.Connection, messages: list[Message]) -> set[tuple[str, str]]:
-    """Items whose id is one we got back when we sent them (our admins' replies)."""
-    if not messages:
-        return set()
-    rows = conn.execute(
-        sa.select(t.outbox.c.platform, t.outbox.c.external_id).where(
-            t.outbox.c.external_id.in_(sorted({m.external_id for m in messages}))
-        )
-    ).all()
-    return {(r.platform, r.external_id) for r in rows}
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            limit = self.trickle if self.busy() else None
+            with self._lock:
+                if not self._ids:  # idle: the next add starts a new thread
+                    self._thread = None
+                    return
+                take = len(self._ids) if limit is None else min(limit, len(self._ids))
+                ids, self._ids = self._ids[:take], self._ids[take:]
+            self._hand_over(ids)
 
+    def flush(self) -> int:
+        with self._lock:
+            ids, self._ids = self._ids, []
+        self._hand_over(ids)
+        return len(ids)
 
-def _record_own(conn: sa.Connection, message: Message, account: dict[str, Any]) -> None:
-    """A reply or comment the account wrote on the platform itself is ours: keep it as a sent
-    outbox row (so first-response times count it) unless we sent it through the outbox."""
-    if conn.execute(
-        sa.select(t.outbox.c.id).where(
-            t.outbox.c.platform == message.platform,
-            t.outbox.c.external_id == message.external_id,
-        )
-    ).first():
-        return
-    parent_id = None
-    if message.parent_external_id:
-        parent_id = conn.execute(
-            sa.select(t.messages.c.id).where(
-                t.messages.c.platform == message.platform,
-                t.messages.c.external_id == message.parent_external_id,
-            )
-        ).scalar()
-    if parent_id is None and message.kind == MessageKind.DIRECT and message.author_id:
-        # a direct message answers the citizen's latest message in that conversation
-        parent_id = conn.execute(
-            sa.select(t.messages.c.id)
-            .where(
-                t.messages.c.platform == message.platform,
-                t.messages.c.account_id == account["id"],
-                t.messages.c.kind == MessageKind.DIRECT.value,
-                t.messages.c.posted_at <= message.posted_at,
-            )
-            .order_by(t.messages.c.posted_at.desc())
-            .limit(1)
-        ).scalar()
-    conn.execute(
-        insert(conn, t.outbox)
-        .values(
-            platform=message.platform,
-            account_id=account["id"],
-            in_reply_to_message_id=parent_id,
-            kind="reply" if message.parent_external_id or parent_id else "post",
-            text=message.text,
-            status="sent",
-            attempts=0,
-            next_attempt_at=None,
-            last_error=None,
-            dedupe_key=f"seen:{message.platform}:{message.external_id}"[:200],
-            created_at=message.posted_at,
-            sent_at=message.posted_at,
-            external_id=message.external_id,
-        )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-    )
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._ids)
 
-
-def _apply_statuses(conn: sa.Connection, statuses: list[DeliveryStatus]) -> None:
-    """A WhatsApp message we sent that the platform could not deliver is a failed reply."""
-    for status in statuses:
-        if status.status != "failed":
-            continue
-        conn.execute(
-            sa.update(t.outbox)
-            .where(t.outbox.c.platform == "whatsapp", t.outbox.c.external_id == status.external_id)
-            .values(status="failed", last_error=f"whatsapp: tidak terkirim ({status.error or '-'})")
-        )
+    def _hand_over(self, ids: list[int]) -> None:
+        for start in range(0, len(ids), self.chunk):
+            part = ids[start : start + self.chunk]
+            try:
+                self.ctx.jobs.enqueue("analyze_messages", ids=part)
+            except Exception:  # analyze_pending will find them
+                log.exception("analysis batch not queued", extra={"count": len(part)})

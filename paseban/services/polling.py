@@ -25,7 +25,8 @@ from paseban.connectors.youtube import YouTubePoller
 from paseban.errors import NotFound
 from paseban.hookspecs import hookimpl
 from paseban.services import credentials as creds
-from paseban.services.ingest import DeliveryReport, after_commit, store_batch, webhook_source
+from paseban.services.delivery import DeliveryReport, insert_raw, store_batch, write_lock
+from paseban.services.ingest import after_commit, webhook_source
 from paseban.services.jobs import JobSpec
 from paseban.storage import tables as t
 from paseban.storage.upsert import insert
@@ -125,12 +126,8 @@ def poll_account(
 
 def _store_page(ctx: Context, account_id: int, platform: str, page: Page) -> DeliveryReport:
     now = ctx.now()
-    with ctx.engine.begin() as conn:
-        raw_id = conn.execute(
-            sa.insert(t.raw_events)
-            .values(channel=f"poll:{platform}", received_at=now, body=page.raw, status="stored")
-            .returning(t.raw_events.c.id)
-        ).scalar_one()
+    with write_lock(ctx.engine), ctx.engine.begin() as conn:
+        raw_id = insert_raw(conn, channel=f"poll:{platform}", at=now, body=page.raw)
         delivery = store_batch(
             conn, page.batch, raw_event_id=raw_id, channel=f"poll:{platform}", at=now
         )
@@ -215,7 +212,9 @@ def resolve_raw_events(
     """Finish webhook deliveries kept as `waiting` (Instagram mentions: fetch their text) or
     `unknown_account` (the account was registered after the delivery). Safe to repeat."""
     since = ctx.now() - RESOLVE_WINDOW
-    query = sa.select(t.raw_events.c.id, t.raw_events.c.channel, t.raw_events.c.body).where(
+    query = sa.select(
+        t.raw_events.c.id, t.raw_events.c.channel, t.raw_events.c.body, t.raw_events.c.status
+    ).where(
         t.raw_events.c.status.in_(("waiting", "unknown_account")),
         t.raw_events.c.channel.like("webhook:%"),
         t.raw_events.c.received_at >= since,
@@ -230,7 +229,7 @@ def resolve_raw_events(
     try:
         for row in rows:
             counts["events"] += 1
-            outcome = _resolve(ctx, row.id, row.channel.split(":", 1)[1], row.body, client)
+            outcome = _resolve(ctx, row, client)
             counts["stored"] += outcome.stored
             if outcome.status in ("waiting", "unknown_account"):
                 counts["still_waiting"] += 1
@@ -242,9 +241,8 @@ def resolve_raw_events(
     return counts
 
 
-def _resolve(
-    ctx: Context, raw_id: int, channel: str, body: str, client: httpx.Client
-) -> DeliveryReport:
+def _resolve(ctx: Context, row: Any, client: httpx.Client) -> DeliveryReport:
+    raw_id, channel, body = row.id, row.channel.split(":", 1)[1], row.body
     try:
         batch = webhook_source(ctx.settings, channel).parse(body.encode(), received_at=ctx.now())
     except PayloadError as exc:  # stored before a parser change; keep it, say why
@@ -284,9 +282,14 @@ def _resolve(
                 hydrated.own.append(message)
             else:
                 hydrated.messages.append(message)
-    with ctx.engine.begin() as conn:
+    with write_lock(ctx.engine), ctx.engine.begin() as conn:
         report = store_batch(
-            conn, hydrated, raw_event_id=raw_id, channel=f"webhook:{channel}", at=ctx.now()
+            conn,
+            hydrated,
+            raw_event_id=raw_id,
+            channel=f"webhook:{channel}",
+            at=ctx.now(),
+            current_status=row.status,
         )
         if problems:
             conn.execute(
