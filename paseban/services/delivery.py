@@ -12,11 +12,11 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
@@ -105,6 +105,42 @@ def write_lock(engine: sa.Engine) -> Iterator[None]:
         lock = _locks.setdefault(engine, threading.Lock())
     with lock:
         yield
+
+
+T = TypeVar("T")
+BUSY_PAUSE = 0.0005  # seconds between tries while another connection writes
+BUSY_LIMIT = 10.0  # give up (and let the platform retry) after this long
+
+
+def write_transaction(engine: sa.Engine, work: Callable[[sa.Connection], T]) -> T:
+    """Run `work` in one write transaction and commit.
+
+    On SQLite, a writer that finds the database locked by another connection (the analysis job,
+    a CLI command) normally waits in SQLite's busy handler, which sleeps 25, 50, then 100 ms
+    between tries: a webhook answer would wait that long. Here the connection does not wait
+    inside SQLite; the transaction is rolled back and tried again every half millisecond (it
+    committed nothing, so trying again is safe), up to BUSY_LIMIT."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            return work(conn)
+    with write_lock(engine), engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+        conn.commit()
+        try:
+            deadline = time.monotonic() + BUSY_LIMIT
+            while True:
+                try:
+                    with conn.begin():
+                        return work(conn)
+                except sa.exc.OperationalError as exc:
+                    locked = "locked" in str(exc.orig) or "busy" in str(exc.orig)
+                    if not locked or time.monotonic() > deadline:
+                        raise
+                time.sleep(BUSY_PAUSE)
+        finally:
+            conn.rollback()
+            conn.exec_driver_sql("PRAGMA busy_timeout = 10000")
+            conn.commit()
 
 
 def forget_accounts(engine: sa.Engine) -> None:

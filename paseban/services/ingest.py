@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import hmac
 import logging
+import queue
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from paseban.connectors.base import PayloadError, WebhookSource, header
+from paseban.connectors.base import Batch, PayloadError, WebhookSource, header
 from paseban.connectors.files import read_export
 from paseban.connectors.meta import MetaWebhook
 from paseban.connectors.whatsapp import WhatsAppWebhook
@@ -29,7 +32,12 @@ from paseban.errors import (
     PasebanError,
 )
 from paseban.services.accounts import find_account
-from paseban.services.delivery import DeliveryReport, insert_raw, store_batch, write_lock
+from paseban.services.delivery import (
+    DeliveryReport,
+    insert_raw,
+    store_batch,
+    write_transaction,
+)
 from paseban.storage import tables as t
 from paseban.storage.upsert import insert
 
@@ -254,18 +262,19 @@ def crc_check(settings: Settings, crc_token: str | None) -> dict[str, str]:
     return crc_response(settings.x_consumer_secret, crc_token)
 
 
-def receive_webhook(
-    ctx: Context,
-    channel: str,
-    headers: Mapping[str, str],
-    body: bytes,
-    *,
-    batcher: AnalysisBatcher | None = None,
-) -> DeliveryReport:
-    """Check the signature over the raw bytes, keep the delivery whole and store its messages in
-    one transaction, then ask for analysis (through `batcher` on a busy server). When this
-    returns, the delivery is durable: the platform may be told 200. A bad or missing signature
-    stores nothing."""
+@dataclass(frozen=True)
+class Delivery:
+    """A webhook delivery whose signature was checked, parsed, not stored yet."""
+
+    channel: str
+    text: str
+    batch: Batch
+    received_at: datetime
+
+
+def check_delivery(ctx: Context, channel: str, headers: Mapping[str, str], body: bytes) -> Delivery:
+    """Verify the signature over the raw bytes and parse. Raises SignatureRejected (logged,
+    nothing stored), NotConfigured or InvalidInput."""
     source = webhook_source(ctx.settings, channel)
     if not source.verify(headers, body):
         missing = not header(headers, SIGNATURE_HEADERS[channel])
@@ -281,12 +290,106 @@ def receive_webhook(
     except (UnicodeDecodeError, PayloadError) as exc:
         reason = str(exc) if isinstance(exc, PayloadError) else "bukan teks UTF-8"
         raise InvalidInput(f"webhook {channel}: {reason}") from None
-    with write_lock(ctx.engine), ctx.engine.begin() as conn:
-        raw_id = insert_raw(conn, channel=f"webhook:{channel}", at=now, body=text)
-        report = store_batch(conn, batch, raw_event_id=raw_id, channel=f"webhook:{channel}", at=now)
-    after_commit(ctx, report, batcher=batcher)
-    log.info("webhook", extra={"channel": channel, "raw_event_id": raw_id, **report.counts()})
+    return Delivery(channel, text, batch, now)
+
+
+def store_delivery(conn: sa.Connection, delivery: Delivery) -> DeliveryReport:
+    """Keep the delivery whole and store its messages (the caller commits)."""
+    channel = f"webhook:{delivery.channel}"
+    raw_id = insert_raw(conn, channel=channel, at=delivery.received_at, body=delivery.text)
+    return store_batch(
+        conn, delivery.batch, raw_event_id=raw_id, channel=channel, at=delivery.received_at
+    )
+
+
+def receive_webhook(
+    ctx: Context,
+    channel: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    *,
+    batcher: AnalysisBatcher | None = None,
+) -> DeliveryReport:
+    """Check the signature over the raw bytes, keep the delivery whole and store its messages in
+    one transaction, then ask for analysis (through `batcher` on a busy server). When this
+    returns, the delivery is durable: the platform may be told 200. A bad or missing signature
+    stores nothing."""
+    delivery = check_delivery(ctx, channel, headers, body)
+    report = write_transaction(ctx.engine, lambda conn: store_delivery(conn, delivery))
+    delivered(ctx, delivery, report, batcher=batcher)
     return report
+
+
+def delivered(
+    ctx: Context,
+    delivery: Delivery,
+    report: DeliveryReport,
+    *,
+    batcher: AnalysisBatcher | None = None,
+) -> None:
+    after_commit(ctx, report, batcher=batcher)
+    log.info(
+        "webhook",
+        extra={"channel": delivery.channel, "raw_event_id": report.raw_event_id, **report.counts()},
+    )
+
+
+class DeliveryWriter:
+    """Group commit for SQLite: one writer thread stores deliveries, and those that arrive while
+    it commits are committed together in its next transaction. Each delivery is answered only
+    after the transaction holding it has committed, so durability is unchanged; the cost of a
+    commit is shared. If a shared transaction fails, each of its deliveries is retried alone."""
+
+    def __init__(self, ctx: Context, *, batcher: AnalysisBatcher | None, max_batch: int = 64):
+        self.ctx = ctx
+        self.batcher = batcher
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[tuple[Delivery, Future[DeliveryReport]]] = (
+            queue.SimpleQueue()
+        )
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, delivery: Delivery) -> Future[DeliveryReport]:
+        future: Future[DeliveryReport] = Future()
+        self._queue.put((delivery, future))
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="paseban-delivery-writer", daemon=True
+                )
+                self._thread.start()
+        return future
+
+    def _run(self) -> None:
+        while True:
+            items = [self._queue.get()]
+            while len(items) < self.max_batch:
+                try:
+                    items.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            self._write(items)
+
+    def _write(self, items: list[tuple[Delivery, Future[DeliveryReport]]]) -> None:
+        try:
+            reports = write_transaction(
+                self.ctx.engine, lambda conn: [store_delivery(conn, d) for d, _ in items]
+            )
+        except Exception:
+            if len(items) == 1:
+                delivery, future = items[0]
+                log.exception("webhook delivery not stored", extra={"channel": delivery.channel})
+                future.set_exception(RuntimeError("kiriman tidak tersimpan"))
+                return
+            for item in items:  # find the one that fails; store the others
+                self._write([item])
+            return
+        for (delivery, future), report in zip(items, reports, strict=True):
+            try:
+                delivered(self.ctx, delivery, report, batcher=self.batcher)
+            finally:
+                future.set_result(report)  # stored and committed: the platform may be told 200
 
 
 def after_commit(

@@ -5,6 +5,7 @@ afterwards through the job queue, so a slow analysis never slows the answer."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -82,9 +83,10 @@ async def _deliver(request: Request, channel: str) -> JSONResponse:
     batcher = _batcher(request)
     try:
         if ctx.engine.dialect.name == "sqlite":
-            # SQLite writes one at a time in this process anyway (a fraction of a millisecond
-            # each): doing it here saves two thread hops per delivery
-            report = ingest.receive_webhook(ctx, channel, request.headers, body, batcher=batcher)
+            # check and parse here (microseconds); the one SQLite writer stores it, together
+            # with whatever else arrived meanwhile (group commit), and we answer after its commit
+            delivery = ingest.check_delivery(ctx, channel, request.headers, body)
+            report = await asyncio.wrap_future(_writer(request, batcher).submit(delivery))
         else:
             report = await run_in_threadpool(
                 ingest.receive_webhook, ctx, channel, request.headers, body, batcher=batcher
@@ -111,6 +113,14 @@ def _batcher(request: Request) -> ingest.AnalysisBatcher | None:
         batcher = ingest.AnalysisBatcher(ctx)
         request.app.state.analysis_batcher = batcher
     return batcher
+
+
+def _writer(request: Request, batcher: ingest.AnalysisBatcher | None) -> ingest.DeliveryWriter:
+    writer: ingest.DeliveryWriter | None = getattr(request.app.state, "delivery_writer", None)
+    if writer is None:
+        writer = ingest.DeliveryWriter(request.app.state.ctx, batcher=batcher)
+        request.app.state.delivery_writer = writer
+    return writer
 
 
 @router.post("/meta", summary="Instagram and Facebook Page deliveries")

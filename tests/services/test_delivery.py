@@ -1,0 +1,128 @@
+"""The webhook hot path: group commit, SQLite lock waits, analysis hand-over."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from paseban.clock import FixedClock
+from paseban.connectors.simulate import Generator
+from paseban.context import Context
+from paseban.services import accounts, ingest
+from paseban.services.delivery import write_transaction
+from paseban.storage import tables as t
+from tests.conftest import T0
+from tests.connectors.helpers import META_SECRET, RecordingQueue, connector_settings
+
+SAMPLE = Path(ingest.__file__).parent.parent / "data" / "sample" / "accounts.csv"
+
+
+@pytest.fixture
+def dctx(sqlite_template: Path, tmp_path: Path) -> Iterator[Context]:
+    target = tmp_path / "d.db"
+    target.write_bytes(sqlite_template.read_bytes())
+    ctx = Context.create(
+        connector_settings(f"sqlite:///{target}"),
+        clock=FixedClock(T0),
+        load_entrypoints=False,
+        jobs_backend="eager",
+    )
+    accounts.import_csv(ctx, SAMPLE, sample=True)
+    ctx.jobs = RecordingQueue()
+    yield ctx
+    ctx.close()
+
+
+def deliveries(ctx: Context, n: int) -> list[ingest.Delivery]:
+    generator = Generator(META_SECRET, seed=5)
+    out: list[ingest.Delivery] = []
+    while len(out) < n:
+        d = generator.next(T0)
+        if d.kind == "echo":
+            continue
+        out.append(ingest.check_delivery(ctx, d.endpoint, d.headers, d.body))
+    return out
+
+
+def count(ctx: Context, table: sa.Table) -> int:
+    with ctx.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+def test_group_commit_stores_each_delivery_once_and_answers_each(dctx: Context) -> None:
+    batcher = ingest.AnalysisBatcher(dctx, interval=0.01)
+    writer = ingest.DeliveryWriter(dctx, batcher=batcher, max_batch=16)
+    items = deliveries(dctx, 60)
+    futures = [writer.submit(d) for d in items + items[:10]]  # ten of them delivered twice
+    reports = [f.result(timeout=20) for f in futures]
+    assert sum(r.stored for r in reports) == 60 and sum(r.duplicates for r in reports) == 10
+    assert count(dctx, t.messages) == 60 and count(dctx, t.raw_events) == 70
+    time.sleep(0.2)
+    handed = [i for name, kw in dctx.jobs.jobs for i in kw["ids"] if name == "analyze_messages"]  # type: ignore[attr-defined]
+    assert sorted(handed) == sorted(i for r in reports for i in r.message_ids)
+
+
+def test_one_failing_delivery_does_not_fail_the_others(
+    dctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = deliveries(dctx, 5)
+    real = ingest.store_delivery
+
+    def store(conn: sa.Connection, delivery: ingest.Delivery) -> Any:
+        if delivery is items[2]:
+            raise RuntimeError("rusak")
+        return real(conn, delivery)
+
+    monkeypatch.setattr(ingest, "store_delivery", store)
+    writer = ingest.DeliveryWriter(dctx, batcher=None)
+    gate = threading.Lock()
+    with gate:  # hold the writer so that all five go in one transaction
+        monkeypatch.setattr(writer, "_write", _held(writer._write, gate))
+        futures = [writer.submit(d) for d in items]
+    outcomes = [f.exception(timeout=20) for f in futures]
+    assert [o is None for o in outcomes] == [True, True, False, True, True]
+    assert count(dctx, t.raw_events) == 4
+
+
+def _held(write: Any, gate: threading.Lock) -> Any:
+    def wrapped(batch: Any) -> None:
+        with gate:
+            pass
+        write(batch)
+
+    return wrapped
+
+
+def test_a_locked_database_is_waited_for_without_long_sleeps(dctx: Context) -> None:
+    path = str(dctx.engine.url.database)
+    other = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process or job is writing
+    threading.Timer(0.15, other.execute, args=("COMMIT",)).start()
+    start = time.monotonic()
+    item = deliveries(dctx, 1)[0]
+    report = write_transaction(dctx.engine, lambda conn: ingest.store_delivery(conn, item))
+    waited = time.monotonic() - start
+    assert report.stored == 1 and 0.14 <= waited < 0.3
+    with dctx.engine.connect() as conn:  # the connection's own busy timeout is back
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+    other.close()
+
+
+def test_the_batcher_trickles_during_a_burst_and_hands_over_the_rest_after(dctx: Context) -> None:
+    batcher = ingest.AnalysisBatcher(dctx, interval=0.05, chunk=7, busy_rate=20, trickle=3)
+    for i in range(100):
+        batcher.add([i])  # 100 deliveries in well under a second: a burst
+    time.sleep(0.08)
+    first = [kw["ids"] for _, kw in dctx.jobs.jobs]  # type: ignore[attr-defined]
+    assert sum(len(ids) for ids in first) == 3  # one interval: only the trickle
+    time.sleep(1.3)  # the burst is over
+    jobs = [kw["ids"] for _, kw in dctx.jobs.jobs]  # type: ignore[attr-defined]
+    assert sorted(i for ids in jobs for i in ids) == list(range(100))
+    assert max(len(ids) for ids in jobs) <= 7 and batcher.pending() == 0
