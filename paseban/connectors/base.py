@@ -247,8 +247,8 @@ def backoff(
 ) -> float:
     """Seconds to wait before try number `attempts + 1`: exponential, capped, with jitter so that
     many failed sends do not all come back at the same second."""
-    delay = min(cap, base * (2 ** max(0, attempts - 1)))
-    return delay * (1 + random.uniform(-jitter, jitter))
+    delay = min(cap, base * 2.0 ** max(0, attempts - 1))
+    return float(delay * (1 + random.uniform(-jitter, jitter)))
 
 
 def http_error(response: httpx.Response, *, platform: str) -> SendError:

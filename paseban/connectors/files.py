@@ -214,9 +214,9 @@ def read_csv(
         line = data[: exc.start].count(b"\n") + 1
         raise BadFile([LineError(name, line, "bukan teks UTF-8")]) from None
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        dialect: type[csv.Dialect] = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     columns = header_map(list(reader.fieldnames or []))
     if "text" not in columns:

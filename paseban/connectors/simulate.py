@@ -224,7 +224,8 @@ class Generator:
         kind = self.rng.choices(kinds, weights=weights)[0]
         if kind == "echo" and self.last_ig is None:
             kind = "instagram_comment"
-        return getattr(self, f"_{kind}")(place, int(now.timestamp()))
+        build: Callable[[Place, int], Delivery] = getattr(self, f"_{kind}")
+        return build(place, int(now.timestamp()))
 
     def _meta(self, payload: dict[str, object], kind: str) -> Delivery:
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()

@@ -159,8 +159,8 @@ def ingest_file(
             key = (item.platform, item.account)
             if key not in accounts:
                 accounts[key] = find_account(conn, item.platform, item.account)
-            account = accounts[key]
-            if account is None:
+            found = accounts[key]
+            if found is None:
                 errors.append(
                     LineError(
                         source, number, f"akun {item.account!r} di {item.platform} tidak terdaftar"
@@ -172,7 +172,7 @@ def ingest_file(
                 report.duplicates += 1  # the same message twice in one file
                 continue
             seen[ident] = number
-            good.append((item, account, raw))
+            good.append((item, found, raw))
     if errors and not skip_bad:
         raise BadFile(errors)
     report.skipped = errors

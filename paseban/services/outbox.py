@@ -309,7 +309,7 @@ def _rate_wait(ctx: Context, conn: sa.Connection, row: Any) -> datetime | None:
         )
         .order_by(t.outbox.c.sent_at)
     ).scalars()
-    times = list(sent)
+    times: list[datetime] = list(sent)
     if len(times) < count:
         return None
     return times[len(times) - count] + timedelta(seconds=seconds)
