@@ -43,6 +43,9 @@ ACCOUNT_BY_ID = sa.select(t.accounts).where(
 SENT_BY_US = sa.select(t.outbox.c.platform, t.outbox.c.external_id).where(
     t.outbox.c.external_id.in_(sa.bindparam("ids", expanding=True))
 )
+SENT_BY_US_ONE = sa.select(t.outbox.c.platform, t.outbox.c.external_id).where(
+    t.outbox.c.external_id == sa.bindparam("id")
+)
 MESSAGE_COLUMNS = (
     "platform",
     "external_id",
@@ -285,7 +288,11 @@ def _sent_by_us(conn: sa.Connection, messages: list[Message]) -> set[tuple[str, 
     if not messages:
         return set()
     ids = sorted({m.external_id for m in messages})
-    return {(r.platform, r.external_id) for r in conn.execute(SENT_BY_US, {"ids": ids})}
+    if len(ids) == 1:  # the usual delivery: a plain statement, compiled once
+        rows = conn.execute(SENT_BY_US_ONE, {"id": ids[0]})
+    else:
+        rows = conn.execute(SENT_BY_US, {"ids": ids})
+    return {(r.platform, r.external_id) for r in rows}
 
 
 def _record_own(conn: sa.Connection, message: Message, account: dict[str, Any]) -> None:

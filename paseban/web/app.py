@@ -71,6 +71,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
 
     app.include_router(api.router, prefix="/api/v1")
     app.include_router(webhook_routes.router, prefix="/webhooks")  # connectors
+    app.add_middleware(webhook_routes.FastPath)  # connectors: deliveries skip the routing layer
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
     return app
