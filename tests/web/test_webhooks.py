@@ -376,3 +376,12 @@ def test_a_crash_between_storing_and_analysing_loses_nothing(db_url: str, tmp_pa
     first.jobs.drain(30)
     assert count(first, t.cases) == cases and count(first, t.messages) == stored
     first.close()
+
+
+def test_the_webhook_routes_are_documented_and_other_paths_untouched(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/webhooks/meta", "/webhooks/whatsapp", "/webhooks/x"} <= set(paths)
+    assert "post" in paths["/webhooks/meta"] and "get" in paths["/webhooks/meta"]
+    assert client.get("/healthz").status_code == 200
+    assert client.post("/webhooks/meta/", follow_redirects=False).status_code == 307
+    assert client.post("/webhooks/unknown").status_code in (404, 405)
