@@ -114,3 +114,51 @@ def test_kill_9_between_storing_and_analysing_loses_nothing(
         assert left == 0 and stored >= 100
     finally:
         restarted.close()
+
+
+def test_serve_with_a_demo_stream_fills_the_inbox(sqlite_template: Path, tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    db.write_bytes(sqlite_template.read_bytes())
+    url = f"sqlite:///{db}"
+    setup = Context.create(
+        Settings(database_url=url),
+        clock=FixedClock(T0),
+        load_entrypoints=False,
+        jobs_backend="eager",
+    )
+    accounts.import_csv(setup, SAMPLE, sample=True)
+    setup.close()
+    env = os.environ | {"PASEBAN_DATABASE_URL": url, "PASEBAN_LOG_LEVEL": "WARNING"}
+    env.pop("PASEBAN_META_APP_SECRET", None)  # the demo makes its own
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "paseban",
+            "serve",
+            "--port",
+            str(free_port()),
+            "--demo-stream",
+            "40",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    engine = sa.create_engine(url)
+    try:
+        stored = 0
+        for _ in range(100):
+            time.sleep(0.2)
+            with engine.connect() as conn:
+                stored = conn.execute(
+                    sa.select(sa.func.count()).where(t.messages.c.external_id.not_like("sample-%"))
+                ).scalar_one()
+            if stored >= 20:
+                break
+        assert stored >= 20
+    finally:
+        server.send_signal(signal.SIGINT)
+        out, _ = server.communicate(timeout=20)
+        engine.dispose()
+    assert b"aliran contoh: 40 kiriman/detik" in out
