@@ -106,7 +106,7 @@ def test_serve_refuses_a_public_interface_without_a_secret(run) -> None:  # type
 # --- connectors ----------------------------------------------------------------------------------
 
 
-def test_manual_entry_tokens_outbox_and_csv(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_manual_entry_tokens_outbox_and_csv(run, tmp_path: Path, empty_db_url: str) -> None:  # type: ignore[no-untyped-def]
     assert run("init").exit_code == 0
     (tmp_path / "a.csv").write_text(ACCOUNTS_CSV, encoding="utf-8")
     assert run("accounts", "import", str(tmp_path / "a.csv")).exit_code == 0
@@ -125,12 +125,19 @@ def test_manual_entry_tokens_outbox_and_csv(run, tmp_path: Path) -> None:  # typ
     assert "sudah pernah dicatat" in again.output
     bad = run("manual", "--wilayah", "99.99", "--text", "x")
     assert bad.exit_code == 1 and "tidak dikenal" in bad.output
-    saved = run("accounts", "token", "instagram", "pemkotbogor", input="EAAG-rahasia-sekali\n")
+    locked = run("accounts", "token", "instagram", "pemkotbogor", input="EAAG-rahasia-sekali\n")
+    assert locked.exit_code == 1 and "PASEBAN_SECRET_KEY" in locked.output
+    keyed = {"PASEBAN_DATABASE_URL": empty_db_url, "PASEBAN_SECRET_KEY": "kunci-rahasia-kota"}
+    saved = CliRunner().invoke(
+        cli, ["accounts", "token", "instagram", "pemkotbogor"], env=keyed, input="EAAG-rahasia\n"
+    )
     assert saved.exit_code == 0 and "rahasia" not in saved.output
     listed = run("accounts", "tokens")
     assert "pemkotbogor" in listed.output and "rahasia" not in listed.output
     assert "1 akun bertoken" in listed.output
-    unknown = run("accounts", "token", "instagram", "tidak.ada", input="abc\n")
+    unknown = CliRunner().invoke(
+        cli, ["accounts", "token", "instagram", "tidak.ada"], env=keyed, input="abc\n"
+    )
     assert unknown.exit_code == 1 and "tidak terdaftar" in unknown.output
     assert "0 kiriman" in run("outbox", "list").output
     assert run("outbox", "retry", "99").exit_code == 1

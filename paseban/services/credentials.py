@@ -2,19 +2,27 @@
 
 App-wide secrets are deployment facts and come from settings; a token that belongs to one
 account lives in `account_credentials`, set by an operator (`paseban accounts token`). Tokens
-are never written to a log and never returned by the API; `Credentials.__repr__` hides them.
+are encrypted at rest (Fernet: AES-128-CBC with HMAC-SHA256) with a key derived from
+PASEBAN_SECRET_KEY, so a copy of the database alone does not hand out the city's accounts.
+They are never written to a log and never returned by the API; `Credentials.__repr__` hides them.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from cryptography.fernet import Fernet, InvalidToken
 
 from paseban.connectors.base import Credentials
 from paseban.errors import InvalidInput, NotFound
 from paseban.services.accounts import find_account
+from paseban.settings import PLACEHOLDER_SECRETS
 from paseban.storage import tables as t
 from paseban.storage.upsert import insert
 
@@ -23,6 +31,35 @@ if TYPE_CHECKING:
     from paseban.settings import Settings
 
 EXTRA_KEYS = frozenset({"refresh_token", "business_id", "note"})
+KEY_LABEL = b"paseban/account-credentials/v1"
+
+
+class CredentialsLocked(InvalidInput):
+    """Tokens cannot be stored or read without the key they are encrypted with."""
+
+
+def _fernet(settings: Settings) -> Fernet:
+    secret = settings.secret_key
+    if not secret or secret in PLACEHOLDER_SECRETS:
+        raise CredentialsLocked(
+            "PASEBAN_SECRET_KEY belum diisi: token akun disimpan terenkripsi dengan kunci itu"
+        )
+    digest = hmac.new(secret.encode(), KEY_LABEL, hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _seal(settings: Settings, value: str) -> str:
+    return _fernet(settings).encrypt(value.encode()).decode()
+
+
+def _open(settings: Settings, value: str) -> str:
+    try:
+        return _fernet(settings).decrypt(value.encode()).decode()
+    except InvalidToken:
+        raise CredentialsLocked(
+            "token akun tidak bisa dibuka: PASEBAN_SECRET_KEY berbeda dari saat token disimpan; "
+            "simpan ulang tokennya (paseban accounts token)"
+        ) from None
 
 
 def set_token(
@@ -47,8 +84,8 @@ def set_token(
         if account is None:
             raise NotFound(f"akun {account_ref!r} di {platform} tidak terdaftar")
         values = {
-            "token": token,
-            "extra": dict(extra or {}),
+            "token": _seal(ctx.settings, token),
+            "extra": {"sealed": _seal(ctx.settings, json.dumps(extra or {}))},
             "expires_at": expires_at,
             "updated_at": ctx.now(),
             "updated_by": actor,
@@ -74,20 +111,24 @@ def remove_token(ctx: Context, platform: str, account_ref: str) -> bool:
         return bool(result.rowcount)
 
 
-def account_token(conn: sa.Connection, account_id: int) -> Credentials | None:
+def account_token(conn: sa.Connection, settings: Settings, account_id: int) -> Credentials | None:
     row = conn.execute(
         sa.select(t.account_credentials.c.token, t.account_credentials.c.extra).where(
             t.account_credentials.c.account_id == account_id
         )
     ).first()
-    return Credentials(row.token, dict(row.extra or {})) if row else None
+    if row is None:
+        return None
+    sealed = (row.extra or {}).get("sealed")
+    extra = json.loads(_open(settings, sealed)) if sealed else {}
+    return Credentials(_open(settings, row.token), extra)
 
 
 def for_reading(
     conn: sa.Connection, settings: Settings, platform: str, account_id: int
 ) -> Credentials | None:
     """What a poll or a mention lookup uses: the account's token, else the app's."""
-    own = account_token(conn, account_id)
+    own = account_token(conn, settings, account_id)
     if own is not None:
         return own
     if platform == "x" and settings.x_bearer_token:
@@ -102,7 +143,7 @@ def for_sending(
 ) -> Credentials | None:
     """What a reply or a post uses: the account's own token (WhatsApp may share the business's
     system-user token from settings)."""
-    own = account_token(conn, account_id)
+    own = account_token(conn, settings, account_id)
     if own is not None:
         return own
     if platform == "whatsapp" and settings.whatsapp_token:

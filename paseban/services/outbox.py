@@ -265,7 +265,10 @@ def _prepare(ctx: Context, conn: sa.Connection, row: Any) -> tuple[Any, Any, dat
     account = conn.execute(sa.select(t.accounts).where(t.accounts.c.id == row.account_id)).first()
     if account is None or not account.platform_account_id:
         return "akun belum punya platform_account_id", None, None
-    credentials = creds.for_sending(conn, ctx.settings, row.platform, row.account_id)
+    try:
+        credentials = creds.for_sending(conn, ctx.settings, row.platform, row.account_id)
+    except creds.CredentialsLocked as exc:
+        return str(exc), None, None
     if credentials is None:
         return (
             f"akun {row.platform}:{account.handle} belum punya token (paseban accounts token)",

@@ -69,8 +69,15 @@ def poll_account(
         state = conn.execute(
             sa.select(t.connector_cursors).where(t.connector_cursors.c.account_id == account_id)
         ).first()
-        credentials = creds.for_reading(conn, ctx.settings, account.platform, account_id)
+        try:
+            credentials = creds.for_reading(conn, ctx.settings, account.platform, account_id)
+            locked = None
+        except creds.CredentialsLocked as exc:
+            credentials, locked = None, str(exc)
     report = PollReport(f"{account.platform}:{account.handle}")
+    if locked:
+        report.skipped = locked
+        return report
     poller = POLLERS.get(account.platform)
     if poller is None:
         report.skipped = "platform ini tidak ditarik (datang lewat webhook atau berkas)"
@@ -263,7 +270,16 @@ def _resolve(ctx: Context, row: Any, client: httpx.Client) -> DeliveryReport:
                     t.accounts.c.platform_account_id == item.account,
                 )
             ).scalar()
-            token = creds.account_token(conn, account) if account is not None else None
+            try:
+                token = (
+                    creds.account_token(conn, ctx.settings, account)
+                    if account is not None
+                    else None
+                )
+            except creds.CredentialsLocked as exc:
+                hydrated.hydrate.append(item)
+                problems.append(str(exc))
+                continue
             if token is None:
                 hydrated.hydrate.append(item)
                 problems.append(f"akun {item.platform}:{item.account} belum punya token")
