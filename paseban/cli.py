@@ -470,9 +470,15 @@ def simulate(rate: float, minutes: float, url: str | None, seed: int | None) -> 
 @click.option("--remove", is_flag=True, help="Hapus token akun ini.")
 @click.option("--expires", default=None, help="Kedaluwarsa (ISO 8601), bila diketahui.")
 @click.option("--business-id", default=None, help="TikTok: business_id akun.")
+@click.option("--with-refresh", is_flag=True, help="Baris kedua stdin: refresh token (X, YouTube).")
 @friendly
 def accounts_token(
-    platform: str, handle: str, remove: bool, expires: str | None, business_id: str | None
+    platform: str,
+    handle: str,
+    remove: bool,
+    expires: str | None,
+    business_id: str | None,
+    with_refresh: bool,
 ) -> None:
     """Simpan token akses satu akun (dibaca dari stdin, tidak pernah dari argumen atau log)."""
     from paseban.connectors.files import parse_time
@@ -485,7 +491,12 @@ def accounts_token(
             return
         token = sys.stdin.readline().strip()
         expires_at = parse_time(expires) if expires else None
-        extra = {"business_id": business_id} if business_id else None
+        extra: dict[str, str] = {"business_id": business_id} if business_id else {}
+        if with_refresh:
+            refresh_token = sys.stdin.readline().strip()
+            if not refresh_token:
+                raise Fail("refresh token (baris kedua stdin) kosong")
+            extra["refresh_token"] = refresh_token
         credentials.set_token(
             ctx, platform, handle, token, actor="cli", expires_at=expires_at, extra=extra
         )

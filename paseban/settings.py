@@ -40,7 +40,11 @@ class Settings:
     whatsapp_token: str = field(default="", repr=False)
     x_consumer_secret: str = field(default="", repr=False)
     x_bearer_token: str = field(default="", repr=False)
+    x_client_id: str = ""
+    x_client_secret: str = field(default="", repr=False)
     youtube_api_key: str = field(default="", repr=False)
+    youtube_client_id: str = ""
+    youtube_client_secret: str = field(default="", repr=False)
     poll_seconds: int = 300
     outbox_max_attempts: int = 8
 
@@ -90,7 +94,11 @@ class Settings:
             whatsapp_token=get("WHATSAPP_TOKEN", ""),
             x_consumer_secret=get("X_CONSUMER_SECRET", ""),
             x_bearer_token=get("X_BEARER_TOKEN", ""),
+            x_client_id=get("X_CLIENT_ID", ""),
+            x_client_secret=get("X_CLIENT_SECRET", ""),
             youtube_api_key=get("YOUTUBE_API_KEY", ""),
+            youtube_client_id=get("YOUTUBE_CLIENT_ID", ""),
+            youtube_client_secret=get("YOUTUBE_CLIENT_SECRET", ""),
             poll_seconds=get_int("POLL_SECONDS", cls.poll_seconds),
             outbox_max_attempts=get_int("OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
         )

@@ -13,13 +13,16 @@ import base64
 import hashlib
 import hmac
 import json
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
 
-from paseban.connectors.base import Credentials
+from paseban.connectors.base import Credentials, SendError
+from paseban.connectors.oauth import ENDPOINTS, refresh
 from paseban.errors import InvalidInput, NotFound
 from paseban.services.accounts import find_account
 from paseban.settings import PLACEHOLDER_SECRETS
@@ -29,6 +32,8 @@ from paseban.storage.upsert import insert
 if TYPE_CHECKING:
     from paseban.context import Context
     from paseban.settings import Settings
+
+log = logging.getLogger("paseban.credentials")
 
 EXTRA_KEYS = frozenset({"refresh_token", "business_id", "note"})
 KEY_LABEL = b"paseban/account-credentials/v1"
@@ -166,3 +171,85 @@ def status(ctx: Context) -> list[dict[str, Any]]:
             .order_by(t.accounts.c.platform, t.accounts.c.handle)
         ).mappings()
         return [dict(r) for r in rows]
+
+
+# --- renewing tokens that expire within hours (X, YouTube) ---------------------------------------
+
+REFRESH_AHEAD = timedelta(minutes=15)
+
+
+def oauth_client(settings: Settings, platform: str) -> tuple[str, str] | None:
+    """The app's OAuth client id and secret for a platform, when configured."""
+    if platform == "x" and settings.x_client_id:
+        return settings.x_client_id, settings.x_client_secret
+    if platform == "youtube" and settings.youtube_client_id and settings.youtube_client_secret:
+        return settings.youtube_client_id, settings.youtube_client_secret
+    return None
+
+
+def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str, int]:
+    """Renew the tokens that expire within REFRESH_AHEAD and carry a refresh token. A token
+    that cannot be renewed is kept (it may still work) and the reason is logged, never the
+    token."""
+    soon = ctx.now() + REFRESH_AHEAD
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                t.account_credentials.c.account_id,
+                t.account_credentials.c.extra,
+                t.accounts.c.platform,
+                t.accounts.c.handle,
+            )
+            .join(t.accounts, t.accounts.c.id == t.account_credentials.c.account_id)
+            .where(
+                t.account_credentials.c.expires_at.is_not(None),
+                t.account_credentials.c.expires_at <= soon,
+                t.accounts.c.platform.in_(sorted(ENDPOINTS)),
+            )
+        ).all()
+    counts = {"renewed": 0, "failed": 0, "skipped": 0}
+    owned = client is None
+    client = client or httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0))
+    try:
+        for row in rows:
+            app = oauth_client(ctx.settings, row.platform)
+            sealed = (row.extra or {}).get("sealed")
+            try:
+                extra = json.loads(_open(ctx.settings, sealed)) if sealed else {}
+            except CredentialsLocked:
+                extra = {}
+            if app is None or not extra.get("refresh_token"):
+                counts["skipped"] += 1
+                continue
+            try:
+                fresh = refresh(
+                    client,
+                    row.platform,
+                    client_id=app[0],
+                    client_secret=app[1],
+                    refresh_token=extra["refresh_token"],
+                )
+            except SendError as exc:
+                counts["failed"] += 1
+                log.warning(
+                    "token refresh failed",
+                    extra={"platform": row.platform, "account": row.handle, "error": str(exc)},
+                )
+                continue
+            if fresh.refresh_token:
+                extra["refresh_token"] = fresh.refresh_token
+            expires = ctx.now() + timedelta(seconds=fresh.expires_in) if fresh.expires_in else None
+            set_token(
+                ctx,
+                row.platform,
+                row.handle,
+                fresh.token,
+                actor="refresh",
+                expires_at=expires,
+                extra=extra,
+            )
+            counts["renewed"] += 1
+    finally:
+        if owned:
+            client.close()
+    return counts

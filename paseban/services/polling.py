@@ -22,7 +22,7 @@ from paseban.connectors.meta import fetch_mention
 from paseban.connectors.tiktok import TikTokPoller
 from paseban.connectors.x import XPoller
 from paseban.connectors.youtube import YouTubePoller
-from paseban.errors import NotFound
+from paseban.errors import NotFound, PasebanError
 from paseban.hookspecs import hookimpl
 from paseban.services import credentials as creds
 from paseban.services.delivery import DeliveryReport, insert_raw, store_batch, write_lock
@@ -236,7 +236,14 @@ def resolve_raw_events(
     try:
         for row in rows:
             counts["events"] += 1
-            outcome = _resolve(ctx, row, client)
+            try:
+                outcome = _resolve(ctx, row, client)
+            except PasebanError as exc:  # the connector is not configured any more
+                log.warning(
+                    "raw event not resolved", extra={"raw_event_id": row.id, "error": str(exc)}
+                )
+                counts["still_waiting"] += 1
+                continue
             counts["stored"] += outcome.stored
             if outcome.status in ("waiting", "unknown_account"):
                 counts["still_waiting"] += 1
@@ -326,6 +333,12 @@ def register_jobs() -> list[JobSpec]:
             poll_due,
             every=timedelta(seconds=60),
             description="tarik komentar/mention X, YouTube, TikTok yang sudah waktunya",
+        ),
+        JobSpec(
+            "refresh_tokens",
+            creds.refresh_due,
+            every=timedelta(minutes=10),
+            description="perbarui token X/YouTube yang segera kedaluwarsa",
         ),
         JobSpec(
             "resolve_raw_events",
