@@ -456,14 +456,20 @@ class AnalysisBatcher:
     def _run(self) -> None:
         while True:
             time.sleep(self.interval)
-            limit = self.trickle if self.busy() else None
-            with self._lock:
-                if not self._ids:  # idle: the next add starts a new thread
-                    self._thread = None
-                    return
-                take = len(self._ids) if limit is None else min(limit, len(self._ids))
-                ids, self._ids = self._ids[:take], self._ids[take:]
-            self._hand_over(ids)
+            if not self.step():
+                return
+
+    def step(self) -> bool:
+        """Hand over one interval's share; False (and the thread ends) when nothing waits."""
+        limit = self.trickle if self.busy() else None
+        with self._lock:
+            if not self._ids:  # idle: the next add starts a new thread
+                self._thread = None
+                return False
+            take = len(self._ids) if limit is None else min(limit, len(self._ids))
+            ids, self._ids = self._ids[:take], self._ids[take:]
+        self._hand_over(ids)
+        return True
 
     def flush(self) -> int:
         with self._lock:

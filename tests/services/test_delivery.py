@@ -57,14 +57,14 @@ def count(ctx: Context, table: sa.Table) -> int:
 
 
 def test_group_commit_stores_each_delivery_once_and_answers_each(dctx: Context) -> None:
-    batcher = ingest.AnalysisBatcher(dctx, interval=0.01)
+    batcher = ingest.AnalysisBatcher(dctx, interval=3600)
     writer = ingest.DeliveryWriter(dctx, batcher=batcher, max_batch=16)
     items = deliveries(dctx, 60)
     futures = [writer.submit(d) for d in items + items[:10]]  # ten of them delivered twice
     reports = [f.result(timeout=20) for f in futures]
     assert sum(r.stored for r in reports) == 60 and sum(r.duplicates for r in reports) == 10
     assert count(dctx, t.messages) == 60 and count(dctx, t.raw_events) == 70
-    time.sleep(0.2)
+    batcher.flush()  # whatever the batcher thread has not handed over yet
     handed = [i for name, kw in dctx.jobs.jobs for i in kw["ids"] if name == "analyze_messages"]  # type: ignore[attr-defined]
     assert sorted(handed) == sorted(i for r in reports for i in r.message_ids)
 
@@ -100,29 +100,42 @@ def _held(write: Any, gate: threading.Lock) -> Any:
     return wrapped
 
 
-def test_a_locked_database_is_waited_for_without_long_sleeps(dctx: Context) -> None:
+def test_a_locked_database_is_waited_for_without_long_sleeps(
+    dctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paseban.services import delivery
+
     path = str(dctx.engine.url.database)
     other = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process or job is writing
-    threading.Timer(0.15, other.execute, args=("COMMIT",)).start()
-    start = time.monotonic()
+    pauses: list[float] = []
+    real_sleep = time.sleep
+
+    def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 20:
+            other.execute("COMMIT")  # the other writer finishes
+        real_sleep(seconds)
+
+    monkeypatch.setattr(delivery.time, "sleep", pause)
     item = deliveries(dctx, 1)[0]
     report = write_transaction(dctx.engine, lambda conn: ingest.store_delivery(conn, item))
-    waited = time.monotonic() - start
-    assert report.stored == 1 and 0.14 <= waited < 0.3
+    assert report.stored == 1
+    assert len(pauses) >= 20 and set(pauses) == {delivery.BUSY_PAUSE}  # short tries, no long sleep
     with dctx.engine.connect() as conn:  # the connection's own busy timeout is back
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
     other.close()
 
 
 def test_the_batcher_trickles_during_a_burst_and_hands_over_the_rest_after(dctx: Context) -> None:
-    batcher = ingest.AnalysisBatcher(dctx, interval=0.05, chunk=7, busy_rate=20, trickle=3)
+    batcher = ingest.AnalysisBatcher(dctx, interval=3600, chunk=7, busy_rate=20, trickle=3)
     for i in range(100):
-        batcher.add([i])  # 100 deliveries in well under a second: a burst
-    time.sleep(0.08)
-    first = [kw["ids"] for _, kw in dctx.jobs.jobs]  # type: ignore[attr-defined]
-    assert sum(len(ids) for ids in first) == 3  # one interval: only the trickle
-    time.sleep(1.3)  # the burst is over
-    jobs = [kw["ids"] for _, kw in dctx.jobs.jobs]  # type: ignore[attr-defined]
-    assert sorted(i for ids in jobs for i in ids) == list(range(100))
-    assert max(len(ids) for ids in jobs) <= 7 and batcher.pending() == 0
+        batcher.add([i])  # 100 deliveries at once: a burst
+    assert batcher.step()
+    jobs = dctx.jobs.jobs  # type: ignore[attr-defined]
+    assert [len(kw["ids"]) for _, kw in jobs] == [3]  # only the trickle
+    batcher._arrivals.clear()  # a second later: the burst is over
+    assert batcher.step()
+    assert sorted(i for _, kw in jobs for i in kw["ids"]) == list(range(100))
+    assert max(len(kw["ids"]) for _, kw in jobs) <= 7 and batcher.pending() == 0
+    assert not batcher.step()
