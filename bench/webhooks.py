@@ -132,6 +132,16 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[index]
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process (Linux), to tell the server's cost per request
+    apart from how busy the machine is."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -196,7 +206,10 @@ def main() -> None:
         requests = deliveries(secret, warm + total)
         if warm:
             asyncio.run(load(host, port, requests[:warm], args.rate, args.connections))
+        load_before = os.getloadavg()[0]
+        cpu_before = cpu_seconds(server.pid) if server else None
         result = asyncio.run(load(host, port, requests[warm:], args.rate, args.connections))
+        cpu_after = cpu_seconds(server.pid) if server else None
         done = len(result.latencies)
         elapsed = result.finished - result.started
         ms = [v * 1000 for v in result.latencies]
@@ -218,6 +231,17 @@ def main() -> None:
             p99 = percentile(ms, 99)
             ok = done / elapsed >= 0.98 * args.rate >= 490 and p99 < 100 and not result.errors
             say(f"  target       500 requests/s, p99 < 100 ms: {'met' if ok else 'NOT met'}")
+        if cpu_before is not None and cpu_after is not None and done:
+            per_request = (cpu_after - cpu_before) / done * 1000
+            say(
+                f"  server CPU   {per_request:.2f} ms per request (all threads: HTTP, storing, "
+                f"analysis); {args.rate * per_request / 1000:.2f} cores at the offered rate"
+            )
+        cores = os.cpu_count() or 1
+        say(
+            f"  machine      load average {load_before:.1f} before, "
+            f"{os.getloadavg()[0]:.1f} after, {cores} cores (other processes share them)"
+        )
         if args.timeline:
             seconds: dict[int, list[float]] = {}
             for due, latency in result.timeline:

@@ -410,10 +410,12 @@ class AnalysisBatcher:
     """Hands stored messages to the analysis job on a busy server, ingestion first.
 
     Every `interval` the ids stored since are handed over in jobs of at most `chunk` ids (short
-    transactions: SQLite has one writer). While webhooks arrive faster than `busy_rate` per
-    second (a burst), only `trickle` ids per interval go to analysis, so that answering the
-    platforms keeps the CPU; the rest follow as soon as the burst is over. Ids not handed over
-    when the process stops are stored already: `analyze_pending` analyses them."""
+    transactions: SQLite has one writer). While deliveries arrive faster than `busy_rate` per
+    second (a burst; counted when they arrive, not when they are stored, so a slow disk does not
+    look like a quiet moment), only `trickle` ids per interval go to analysis, so that answering
+    the platforms keeps the CPU and the database; the rest follow as soon as the burst is over.
+    Ids not handed over when the process stops are stored already: `analyze_pending` analyses
+    them."""
 
     def __init__(
         self,
@@ -422,7 +424,7 @@ class AnalysisBatcher:
         interval: float = 0.25,
         chunk: int = 100,
         busy_rate: float = 100.0,
-        trickle: int = 10,
+        trickle: int = 5,
     ) -> None:
         self.ctx = ctx
         self.interval = interval
@@ -434,11 +436,17 @@ class AnalysisBatcher:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def add(self, ids: list[int]) -> None:
+    def arrived(self) -> None:
+        """A delivery came in (called before it is stored)."""
         now = time.monotonic()
         with self._lock:
-            self._ids.extend(ids)
             self._arrivals.append(now)
+            if len(self._arrivals) > 10 * self.busy_rate:
+                self._arrivals.popleft()
+
+    def add(self, ids: list[int]) -> None:
+        with self._lock:
+            self._ids.extend(ids)
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="paseban-analysis-batcher", daemon=True

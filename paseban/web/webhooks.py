@@ -82,6 +82,8 @@ async def _deliver(request: Request, channel: str) -> JSONResponse:
         return _error(413, "TooLarge", "badan permintaan terlalu besar")
     ctx = request.app.state.ctx
     batcher = _batcher(request)
+    if batcher is not None:
+        batcher.arrived()
     try:
         if ctx.engine.dialect.name == "sqlite":
             # check and parse here (microseconds); the one SQLite writer stores it, together

@@ -130,7 +130,8 @@ def test_a_locked_database_is_waited_for_without_long_sleeps(
 def test_the_batcher_trickles_during_a_burst_and_hands_over_the_rest_after(dctx: Context) -> None:
     batcher = ingest.AnalysisBatcher(dctx, interval=3600, chunk=7, busy_rate=20, trickle=3)
     for i in range(100):
-        batcher.add([i])  # 100 deliveries at once: a burst
+        batcher.arrived()  # 100 deliveries at once: a burst
+        batcher.add([i])
     assert batcher.step()
     jobs = dctx.jobs.jobs  # type: ignore[attr-defined]
     assert [len(kw["ids"]) for _, kw in jobs] == [3]  # only the trickle
