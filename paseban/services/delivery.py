@@ -122,12 +122,15 @@ def write_transaction(engine: sa.Engine, work: Callable[[sa.Connection], T]) -> 
     a CLI command) normally waits in SQLite's busy handler, which sleeps 25, 50, then 100 ms
     between tries: a webhook answer would wait that long. Here the connection does not wait
     inside SQLite; the transaction is rolled back and tried again every half millisecond (it
-    committed nothing, so trying again is safe), up to BUSY_LIMIT."""
+    committed nothing, so trying again is safe), up to BUSY_LIMIT. Nor does this connection
+    checkpoint the WAL after its commit (copying pages into the database file and syncing it
+    can take a while on a busy disk): `Checkpointer` does that beside it."""
     if engine.dialect.name != "sqlite":
         with engine.begin() as conn:
             return work(conn)
     with write_lock(engine), engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+        conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
         conn.commit()
         try:
             deadline = time.monotonic() + BUSY_LIMIT
@@ -143,7 +146,39 @@ def write_transaction(engine: sa.Engine, work: Callable[[sa.Connection], T]) -> 
         finally:
             conn.rollback()
             conn.exec_driver_sql("PRAGMA busy_timeout = 10000")
+            conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 1000")
             conn.commit()
+
+
+class Checkpointer:
+    """Copies committed WAL pages into the SQLite database file from its own thread and
+    connection, about once a second (a PASSIVE checkpoint: it never blocks a writer), so that
+    the writer answering webhooks does not do it after its commits."""
+
+    def __init__(self, engine: sa.Engine, *, every: float = 1.0) -> None:
+        self.engine = engine
+        self.every = every
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.engine.dialect.name != "sqlite" or self._thread is not None:
+            return
+        self._thread = threading.Thread(
+            target=self._run, name="paseban-wal-checkpoint", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            except sa.exc.SQLAlchemyError:
+                log.warning("wal checkpoint failed", exc_info=True)
+
+    def stop(self) -> None:
+        self._stop.set()
 
 
 def forget_accounts(engine: sa.Engine) -> None:

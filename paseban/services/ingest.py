@@ -33,6 +33,7 @@ from paseban.errors import (
 )
 from paseban.services.accounts import find_account
 from paseban.services.delivery import (
+    Checkpointer,
     DeliveryReport,
     insert_raw,
     store_batch,
@@ -349,6 +350,7 @@ class DeliveryWriter:
         )
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self.checkpointer = Checkpointer(ctx.engine)
 
     def submit(self, delivery: Delivery) -> Future[DeliveryReport]:
         future: Future[DeliveryReport] = Future()
@@ -359,6 +361,7 @@ class DeliveryWriter:
                     target=self._run, name="paseban-delivery-writer", daemon=True
                 )
                 self._thread.start()
+                self.checkpointer.start()
         return future
 
     def _run(self) -> None:
