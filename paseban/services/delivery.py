@@ -160,6 +160,7 @@ class Checkpointer:
         self.every = every
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.last: tuple[int, int, int] | None = None  # (busy, frames in the WAL, copied)
 
     def start(self) -> None:
         if self.engine.dialect.name != "sqlite" or self._thread is not None:
@@ -173,7 +174,8 @@ class Checkpointer:
         while not self._stop.wait(self.every):
             try:
                 with self.engine.connect() as conn:
-                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                    row = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+                    self.last = (int(row[0]), int(row[1]), int(row[2]))
             except sa.exc.SQLAlchemyError:
                 log.warning("wal checkpoint failed", exc_info=True)
 

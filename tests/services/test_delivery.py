@@ -140,3 +140,22 @@ def test_the_batcher_trickles_during_a_burst_and_hands_over_the_rest_after(dctx:
     assert sorted(i for _, kw in jobs for i in kw["ids"]) == list(range(100))
     assert max(len(kw["ids"]) for _, kw in jobs) <= 7 and batcher.pending() == 0
     assert not batcher.step()
+
+
+def test_the_checkpointer_copies_the_wal_back_beside_the_writer(dctx: Context) -> None:
+    from paseban.services.delivery import Checkpointer
+
+    for item in deliveries(dctx, 30):
+        write_transaction(dctx.engine, lambda conn, d=item: ingest.store_delivery(conn, d))
+    checkpointer = Checkpointer(dctx.engine, every=0.01)
+    checkpointer.start()
+    try:
+        for _ in range(500):
+            if checkpointer.last is not None:
+                break
+            time.sleep(0.01)
+        assert checkpointer.last is not None
+        _busy, frames, copied = checkpointer.last
+        assert frames > 0 and copied == frames  # the writer left its pages; all copied back
+    finally:
+        checkpointer.stop()
