@@ -129,25 +129,61 @@ def write_transaction(engine: sa.Engine, work: Callable[[sa.Connection], T]) -> 
         with engine.begin() as conn:
             return work(conn)
     with write_lock(engine), engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA busy_timeout = 0")
-        conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 0")
-        conn.commit()
+        _writer_pragmas(conn, busy_timeout=0, autocheckpoint=0)
         try:
-            deadline = time.monotonic() + BUSY_LIMIT
-            while True:
-                try:
-                    with conn.begin():
-                        return work(conn)
-                except sa.exc.OperationalError as exc:
-                    locked = "locked" in str(exc.orig) or "busy" in str(exc.orig)
-                    if not locked or time.monotonic() > deadline:
-                        raise
-                time.sleep(BUSY_PAUSE)
+            return _retrying(conn, work)
         finally:
             conn.rollback()
-            conn.exec_driver_sql("PRAGMA busy_timeout = 10000")
-            conn.exec_driver_sql("PRAGMA wal_autocheckpoint = 1000")
-            conn.commit()
+            _writer_pragmas(conn, busy_timeout=10000, autocheckpoint=1000)
+
+
+def _writer_pragmas(conn: sa.Connection, *, busy_timeout: int, autocheckpoint: int) -> None:
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(busy_timeout)}")
+    conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
+    conn.commit()
+
+
+def _retrying(conn: sa.Connection, work: Callable[[sa.Connection], T]) -> T:
+    deadline = time.monotonic() + BUSY_LIMIT
+    while True:
+        try:
+            with conn.begin():
+                return work(conn)
+        except sa.exc.OperationalError as exc:
+            locked = "locked" in str(exc.orig) or "busy" in str(exc.orig)
+            if not locked or time.monotonic() > deadline:
+                raise
+        time.sleep(BUSY_PAUSE)
+
+
+class WriterConnection:
+    """The connection of a long-lived writer thread: on SQLite it is set up once (no waiting in
+    the busy handler, no auto-checkpoint) and kept, instead of taken from the pool and set up
+    for every transaction. Same rules as write_transaction."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self._conn: sa.Connection | None = None
+
+    def run(self, work: Callable[[sa.Connection], T]) -> T:
+        if self.engine.dialect.name != "sqlite":
+            return write_transaction(self.engine, work)
+        with write_lock(self.engine):
+            if self._conn is None or self._conn.closed or self._conn.invalidated:
+                self._conn = self.engine.connect()
+                _writer_pragmas(self._conn, busy_timeout=0, autocheckpoint=0)
+            try:
+                return _retrying(self._conn, work)
+            except sa.exc.DBAPIError:
+                self.close()  # a broken connection is not kept
+                raise
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None
 
 
 class Checkpointer:

@@ -35,6 +35,7 @@ from paseban.services.accounts import find_account
 from paseban.services.delivery import (
     Checkpointer,
     DeliveryReport,
+    WriterConnection,
     insert_raw,
     store_batch,
     write_transaction,
@@ -351,6 +352,7 @@ class DeliveryWriter:
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.checkpointer = Checkpointer(ctx.engine)
+        self.connection = WriterConnection(ctx.engine)
 
     def submit(self, delivery: Delivery) -> Future[DeliveryReport]:
         future: Future[DeliveryReport] = Future()
@@ -376,9 +378,7 @@ class DeliveryWriter:
 
     def _write(self, items: list[tuple[Delivery, Future[DeliveryReport]]]) -> None:
         try:
-            reports = write_transaction(
-                self.ctx.engine, lambda conn: [store_delivery(conn, d) for d, _ in items]
-            )
+            reports = self.connection.run(lambda conn: [store_delivery(conn, d) for d, _ in items])
         except Exception:
             if len(items) == 1:
                 delivery, future = items[0]
