@@ -154,7 +154,7 @@ def start_server(folder: Path, secret: str) -> tuple[subprocess.Popen[bytes], st
     env = os.environ | {
         "PASEBAN_DATABASE_URL": f"sqlite:///{db}",
         "PASEBAN_META_APP_SECRET": secret,
-        "PASEBAN_LOG_LEVEL": "WARNING",
+        "PASEBAN_LOG_LEVEL": os.environ.get("PASEBAN_LOG_LEVEL", "INFO"),  # as in production
         "PASEBAN_PORT": str(port),
     }
     paseban = [sys.executable, "-m", "paseban"]

@@ -428,12 +428,15 @@ class AnalysisBatcher:
         chunk: int = 100,
         busy_rate: float = 100.0,
         trickle: int = 5,
+        calm_after: float = 5.0,
     ) -> None:
         self.ctx = ctx
         self.interval = interval
         self.chunk = chunk
         self.busy_rate = busy_rate
         self.trickle = trickle
+        self.calm_after = calm_after
+        self._busy_until = 0.0
         self._ids: list[int] = []
         self._arrivals: deque[float] = deque()
         self._lock = threading.Lock()
@@ -457,12 +460,16 @@ class AnalysisBatcher:
                 self._thread.start()
 
     def busy(self) -> bool:
-        """More than busy_rate deliveries in the last second."""
-        cutoff = time.monotonic() - 1.0
+        """More than busy_rate deliveries in the last second, or in any second of the last
+        `calm_after` seconds: a burst is not over when the server stalls for a moment and the
+        platforms, waiting for answers, send less."""
+        now = time.monotonic()
         with self._lock:
-            while self._arrivals and self._arrivals[0] < cutoff:
+            while self._arrivals and self._arrivals[0] < now - 1.0:
                 self._arrivals.popleft()
-            return len(self._arrivals) > self.busy_rate
+            if len(self._arrivals) > self.busy_rate:
+                self._busy_until = now + self.calm_after
+            return now < self._busy_until
 
     def _run(self) -> None:
         while True:
