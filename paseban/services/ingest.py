@@ -72,12 +72,9 @@ def store_messages(
     channel: str,
     at: Any,
     sample: bool = False,
-    raw_event_id: int | None = None,
 ) -> tuple[list[int], int]:
     """Store (message, account row, raw body) items; return new message ids and the number of
-    duplicates. The unique key (platform, external_id) makes a second delivery a no-op.
-    With `raw_event_id` (a webhook delivery or a poll page already kept whole) the messages point
-    at that raw event and no raw event is written per message."""
+    duplicates. The unique key (platform, external_id) makes a second delivery a no-op."""
     new_ids: list[int] = []
     duplicates = 0
     for message, account, raw in items:
@@ -90,13 +87,11 @@ def store_messages(
         if exists:
             duplicates += 1
             continue
-        raw_id = raw_event_id
-        if raw_id is None:
-            raw_id = conn.execute(
-                sa.insert(t.raw_events)
-                .values(channel=channel, received_at=at, body=raw, status="stored")
-                .returning(t.raw_events.c.id)
-            ).scalar_one()
+        raw_id = conn.execute(
+            sa.insert(t.raw_events)
+            .values(channel=channel, received_at=at, body=raw, status="stored")
+            .returning(t.raw_events.c.id)
+        ).scalar_one()
         stmt = (
             insert(conn, t.messages)
             .values(
@@ -122,12 +117,11 @@ def store_messages(
         new_id = conn.execute(stmt).scalar()
         if new_id is None:  # a concurrent delivery won the race
             duplicates += 1
-            if raw_event_id is None:
-                conn.execute(
-                    sa.update(t.raw_events)
-                    .where(t.raw_events.c.id == raw_id)
-                    .values(status="duplicate")
-                )
+            conn.execute(
+                sa.update(t.raw_events)
+                .where(t.raw_events.c.id == raw_id)
+                .values(status="duplicate")
+            )
             continue
         new_ids.append(int(new_id))
     return new_ids, duplicates
