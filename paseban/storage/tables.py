@@ -643,3 +643,34 @@ quiet_alerts = sa.Table(
     sa.Column("resolved_at", UtcDateTime, nullable=True),
     sa.Column("dedupe_key", sa.String(100), nullable=False, unique=True),
 )
+
+
+# --- connectors: credentials, poll cursors (migration 0007) --------------------------------------
+# Outbound replies and posts use `outbox` (complaint lifecycle, migration 0003).
+
+account_credentials = sa.Table(
+    "account_credentials",
+    metadata,
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), primary_key=True),
+    sa.Column("token", sa.Text, nullable=False),  # page / user / business access token
+    sa.Column("extra", sa.JSON, nullable=False, default=dict),  # refresh_token, business_id, ...
+    sa.Column("expires_at", UtcDateTime, nullable=True),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+)
+
+connector_cursors = sa.Table(
+    "connector_cursors",
+    metadata,
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), primary_key=True),
+    sa.Column("cursor", sa.JSON, nullable=False, default=dict),  # since_id, next_token, ...
+    sa.Column("updated_at", UtcDateTime, nullable=False),  # when the cursor last moved
+    sa.Column("last_polled_at", UtcDateTime, nullable=True),
+    sa.Column("retry_after", UtcDateTime, nullable=True),  # rate limited until
+    sa.Column("last_error", sa.Text, nullable=True),
+)
+
+# the sender and the "is this our own comment?" check look these up
+sa.Index("ix_outbox_account_id", outbox.c.account_id)
+sa.Index("ix_outbox_in_reply_to_message_id", outbox.c.in_reply_to_message_id)
+sa.Index("ix_outbox_external_id", outbox.c.external_id)

@@ -22,6 +22,7 @@ from paseban.web import auth as auth_pages
 from paseban.web import inbox as inbox_pages
 from paseban.web import maps as map_pages
 from paseban.web import settings as settings_pages
+from paseban.web import webhooks as webhook_routes  # connectors
 from paseban.web.deps import NotSignedIn
 from paseban.web.rendering import error_page, wants_html
 from paseban.web.security import SecurityHeaders
@@ -126,6 +127,8 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(inbox_pages.router)
     app.include_router(map_pages.router)
     app.include_router(settings_pages.router)
+    app.include_router(webhook_routes.router, prefix="/webhooks")  # connectors
+    app.add_middleware(webhook_routes.FastPath)  # connectors: deliveries skip the routing layer
     app.include_router(dashboard.router)
     _add_content(app)
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
