@@ -2,13 +2,14 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
+DEMO_RATE ?= 0.5
 BIN := $(VENV)/bin
 
 .PHONY: run test check bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/paseban init --sample
-	$(BIN)/paseban serve --port $(PORT)
+	$(BIN)/paseban serve --port $(PORT) --demo-stream $(DEMO_RATE)
 
 test: $(VENV)/.installed-dev
 	scripts/test
@@ -18,7 +19,7 @@ check: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check paseban tests scripts bench
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/run.py
+	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 $(VENV)/.installed: pyproject.toml
 	PYTHON=$(PYTHON) scripts/venv $(VENV)

@@ -115,7 +115,16 @@ def load_sample(ctx: Context) -> None:
         click.echo(f"pengguna contoh: {users.summary().split(': ', 1)[1]}")
         messages = ingest.ingest_file(ctx, path / "messages.jsonl", sample=True)
         click.echo(f"pesan contoh: {messages.summary().split(': ', 1)[1]}")
+    load_sample_content(ctx)
     sample_passwords(ctx)
+
+
+def load_sample_content(ctx: Context) -> None:
+    """Programs, a running campaign, drafts at every stage, profiles, training (issue 8)."""
+    from paseban.services import content_sample
+
+    counts = content_sample.load(ctx)
+    click.echo("konten contoh: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
 def sample_passwords(ctx: Context) -> None:
@@ -358,13 +367,18 @@ def tokens_revoke(name: str) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--skip-bad", is_flag=True, help="Simpan baris yang baik, laporkan yang buruk.")
+@click.option("--platform", default=None, help="Platform, bila berkas ekspor tidak memuatnya.")
+@click.option("--account", default=None, help="Akun penerima, bila berkas tidak memuatnya.")
 @friendly
-def ingest(file: str, skip_bad: bool) -> None:
-    """Masukkan pesan warga dari berkas JSONL (- untuk stdin); pesan yang sama disimpan sekali."""
+def ingest(file: str, skip_bad: bool, platform: str | None, account: str | None) -> None:
+    """Masukkan pesan warga dari berkas JSONL atau CSV ekspor platform (- untuk JSONL dari stdin);
+    pesan yang sama disimpan sekali."""
     from paseban.services import ingest as service
 
     with open_context() as ctx:
-        report = service.ingest_file(ctx, file, skip_bad=skip_bad)
+        report = service.ingest_file(
+            ctx, file, skip_bad=skip_bad, platform=platform, account=account
+        )
     for problem in report.skipped:
         click.echo(f"dilewati: {problem}", err=True)
     click.echo(report.summary())
@@ -799,8 +813,15 @@ def model_evaluate(eval_dir: str) -> None:
 @cli.command()
 @click.option("--host", default=None, help="Alamat (bawaan PASEBAN_HOST atau 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (bawaan PASEBAN_PORT atau 8000).")
+@click.option(
+    "--demo-stream",
+    "demo_rate",
+    default=0.0,
+    type=click.FloatRange(min=0, max=200),
+    help="Kirim aliran contoh kiriman webhook bertanda tangan (per detik) ke server ini.",
+)
 @friendly
-def serve(host: str | None, port: int | None) -> None:
+def serve(host: str | None, port: int | None, demo_rate: float) -> None:
     """Jalankan dasbor, API, dan pekerjaan latar belakang."""
     import dataclasses
 
@@ -817,6 +838,8 @@ def serve(host: str | None, port: int | None) -> None:
                 "PASEBAN_SECRET_KEY wajib diisi (acak, rahasia) bila melayani selain 127.0.0.1"
             )
         settings = dataclasses.replace(settings, secret_key=secrets.token_hex(32))
+    if demo_rate and not settings.meta_app_secret:  # connectors: a secret for this run only
+        settings = dataclasses.replace(settings, meta_app_secret=secrets.token_hex(32))
     logs.configure(settings.log_level, settings.log_format)
     ctx = Context.create(settings)
     try:
@@ -828,6 +851,284 @@ def serve(host: str | None, port: int | None) -> None:
     click.echo(
         f"Paseban melayani di http://{settings.host}:{settings.port}/ (Ctrl+C untuk berhenti)"
     )
-    uvicorn.run(
-        create_app(ctx), host=settings.host, port=settings.port, log_config=None, access_log=False
-    )
+    stop = _start_demo_stream(settings, demo_rate) if demo_rate else None
+    try:
+        uvicorn.run(
+            create_app(ctx),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+        )
+    finally:
+        if stop is not None:
+            stop.set()
+
+
+# --- connectors: tokens, polls, the outbox, manual entry, the demo stream ------------------------
+
+
+def _start_demo_stream(settings: Settings, rate: float) -> Any:
+    """A thread that replays the simulator into this server once it answers."""
+    import threading
+    import time
+
+    import httpx
+
+    from paseban.connectors import simulate
+
+    url = f"http://127.0.0.1:{settings.port}"
+    stop = threading.Event()
+
+    def feed() -> None:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if stop.wait(0.2):
+                return
+        generator = simulate.Generator(settings.meta_app_secret, settings.x_consumer_secret)
+        started = time.monotonic()
+        report = simulate.run(url, generator, rate=rate, seconds=0, stop=stop)
+        click.echo(f"aliran contoh ({time.monotonic() - started:.0f} dtk): {report.summary()}")
+
+    threading.Thread(target=feed, name="paseban-demo-stream", daemon=True).start()
+    click.echo(f"aliran contoh: {rate:g} kiriman/detik ke {url}/webhooks/")
+    return stop
+
+
+@cli.command()
+@click.option("--rate", default=20.0, show_default=True, type=click.FloatRange(min=0.1, max=5000))
+@click.option("--minutes", default=5.0, show_default=True, type=click.FloatRange(min=0.01))
+@click.option("--url", default=None, help="Server lokal (bawaan http://127.0.0.1:PASEBAN_PORT).")
+@click.option("--seed", default=None, type=int, help="Benih acak: aliran yang sama tiap kali.")
+@friendly
+def simulate(rate: float, minutes: float, url: str | None, seed: int | None) -> None:
+    """Kirim kiriman webhook contoh bertanda tangan (komentar, DM, WhatsApp, X; bahasa sehari-hari,
+    68 kelurahan Bogor) ke server yang sedang berjalan. Memakai PASEBAN_META_APP_SECRET (dan
+    PASEBAN_X_CONSUMER_SECRET) yang sama dengan server, dan akun contoh (paseban init --sample)."""
+    from paseban.connectors import simulate as sim
+
+    settings = settings_from_env()
+    if not settings.meta_app_secret:
+        raise Fail("PASEBAN_META_APP_SECRET wajib diisi, sama dengan milik server")
+    target = url or f"http://127.0.0.1:{settings.port}"
+    try:
+        sim.check_local(target)
+    except ValueError as exc:
+        raise Fail(str(exc)) from None
+    generator = sim.Generator(settings.meta_app_secret, settings.x_consumer_secret, seed=seed)
+    click.echo(f"mengirim {rate:g}/detik selama {minutes:g} menit ke {target}/webhooks/ ...")
+    try:
+        report = sim.run(target, generator, rate=rate, seconds=minutes * 60)
+    except KeyboardInterrupt:
+        raise Fail("dihentikan") from None
+    click.echo(report.summary())
+    if report.sent and report.errors == report.sent:
+        raise Fail(f"server {target} tidak menjawab; jalankan `paseban serve` dulu")
+
+
+@accounts.command("token")
+@click.argument("platform")
+@click.argument("handle")
+@click.option("--remove", is_flag=True, help="Hapus token akun ini.")
+@click.option("--expires", default=None, help="Kedaluwarsa (ISO 8601), bila diketahui.")
+@click.option("--business-id", default=None, help="TikTok: business_id akun.")
+@click.option("--with-refresh", is_flag=True, help="Baris kedua stdin: refresh token (X, YouTube).")
+@friendly
+def accounts_token(
+    platform: str,
+    handle: str,
+    remove: bool,
+    expires: str | None,
+    business_id: str | None,
+    with_refresh: bool,
+) -> None:
+    """Simpan token akses satu akun (dibaca dari stdin, tidak pernah dari argumen atau log)."""
+    from paseban.connectors.files import parse_time
+    from paseban.services import credentials
+
+    with open_context() as ctx:
+        if remove:
+            removed = credentials.remove_token(ctx, platform, handle)
+            click.echo("token dihapus" if removed else "akun ini tidak punya token")
+            return
+        token = sys.stdin.readline().strip()
+        expires_at = parse_time(expires) if expires else None
+        extra: dict[str, str] = {"business_id": business_id} if business_id else {}
+        if with_refresh:
+            refresh_token = sys.stdin.readline().strip()
+            if not refresh_token:
+                raise Fail("refresh token (baris kedua stdin) kosong")
+            extra["refresh_token"] = refresh_token
+        credentials.set_token(
+            ctx, platform, handle, token, actor="cli", expires_at=expires_at, extra=extra
+        )
+    click.echo(f"token {platform}:{handle} disimpan")
+
+
+@accounts.command("tokens")
+@friendly
+def accounts_tokens() -> None:
+    """Akun yang sudah punya token (tanpa menampilkan tokennya)."""
+    from paseban.services import credentials
+
+    with open_context() as ctx:
+        rows = credentials.status(ctx)
+    for r in rows:
+        until = f"s.d. {r['expires_at']:%Y-%m-%d}" if r["expires_at"] else "tanpa batas"
+        click.echo(f"{r['platform']:<10} {r['handle']:<32} {until:<16} oleh {r['updated_by']}")
+    click.echo(f"{len(rows)} akun bertoken")
+
+
+@cli.command()
+@click.option("--platform", default=None, help="Hanya satu platform: x, youtube, tiktok.")
+@click.option("--account", "handle", default=None, help="Hanya satu akun (dengan --platform).")
+@friendly
+def poll(platform: str | None, handle: str | None) -> None:
+    """Tarik sekarang komentar/mention dari X, YouTube, dan TikTok (kursor disimpan per halaman)."""
+    from paseban.services import polling
+    from paseban.services.accounts import find_account
+
+    with open_context() as ctx:
+        if handle:
+            if not platform:
+                raise Fail("--account perlu --platform")
+            with ctx.engine.connect() as conn:
+                account = find_account(conn, platform, handle)
+            if account is None:
+                raise Fail(f"akun {handle!r} di {platform} tidak terdaftar")
+            ids = [int(account["id"])]
+        else:
+            ids = [
+                i
+                for i in polling.due_accounts(ctx)
+                if platform is None or _platform_of(ctx, i) == platform
+            ]
+        with polling.http_client() as client:
+            for account_id in ids:
+                report = polling.poll_account(ctx, account_id, client=client)
+                state = report.skipped or report.error or "ok"
+                click.echo(
+                    f"{report.account:<40} {report.pages} halaman, {report.stored} baru, "
+                    f"{report.duplicates} sudah ada: {state}"
+                )
+    click.echo(f"{len(ids)} akun ditarik")
+
+
+def _platform_of(ctx: Context, account_id: int) -> str:
+    import sqlalchemy as sa
+
+    from paseban.storage import tables as t
+
+    with ctx.engine.connect() as conn:
+        return str(
+            conn.execute(
+                sa.select(t.accounts.c.platform).where(t.accounts.c.id == account_id)
+            ).scalar_one()
+        )
+
+
+@cli.group()
+def outbox() -> None:
+    """Balasan dan unggahan yang menunggu dikirim."""
+
+
+@outbox.command("list")
+@click.option("--status", type=click.Choice(["pending", "sent", "failed", "cancelled"]))
+@click.option("--limit", default=50, show_default=True)
+@friendly
+def outbox_list(status: str | None, limit: int) -> None:
+    """Tampilkan isi kotak keluar (tanpa teks balasan)."""
+    from paseban.services import outbox as service
+
+    with open_context() as ctx:
+        rows = service.list_outbox(ctx, status=status, limit=limit)
+    for r in rows:
+        click.echo(
+            f"{r['id']:>6} {r['platform']:<10} {r['kind']:<6} {r['status']:<10} "
+            f"{r['attempts']:>2}x  {(r['last_error'] or '')[:70]}"
+        )
+    click.echo(f"{len(rows)} kiriman")
+
+
+@outbox.command("send")
+@friendly
+def outbox_send() -> None:
+    """Kirim sekarang yang sudah waktunya."""
+    from paseban.services import outbox as service
+
+    with open_context() as ctx:
+        counts = service.send_due(ctx)
+    click.echo(", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+@outbox.command("retry")
+@click.argument("outbox_id", type=int)
+@friendly
+def outbox_retry(outbox_id: int) -> None:
+    """Coba lagi kiriman yang gagal (periksa dulu di platform bila hasilnya tidak pasti)."""
+    from paseban.services import outbox as service
+
+    with open_context() as ctx:
+        service.retry(ctx, outbox_id)
+    click.echo(f"kiriman {outbox_id} dijadwalkan ulang")
+
+
+@outbox.command("cancel")
+@click.argument("outbox_id", type=int)
+@friendly
+def outbox_cancel(outbox_id: int) -> None:
+    """Batalkan kiriman yang belum terkirim."""
+    from paseban.services import outbox as service
+
+    with open_context() as ctx:
+        service.cancel(ctx, outbox_id)
+    click.echo(f"kiriman {outbox_id} dibatalkan")
+
+
+@cli.command()
+@click.option("--wilayah", required=True, help="Kode kelurahan/kecamatan tempat laporan diterima.")
+@click.option("--text", "text", default="-", help="Isi laporan (- untuk membaca dari stdin).")
+@click.option("--author", default="", help="Nama pelapor.")
+@click.option("--contact", default=None, help="Kontak pelapor (disimpan, tidak dicatat di log).")
+@click.option("--time", "when", default=None, help="Waktu laporan (ISO 8601); bawaan: sekarang.")
+@click.option("--ref", "reference", default=None, help="Nomor formulir: mencegah entri ganda.")
+@click.option("--by", "actor", default="cli", show_default=True, help="Petugas yang mencatat.")
+@friendly
+def manual(
+    wilayah: str,
+    text: str,
+    author: str,
+    contact: str | None,
+    when: str | None,
+    reference: str | None,
+    actor: str,
+) -> None:
+    """Catat aduan yang diterima langsung (warga lapor langsung, telepon, rapat)."""
+    from paseban.connectors.files import parse_time
+    from paseban.services.manual import record_manual
+
+    body = sys.stdin.read() if text == "-" else text
+    with open_context() as ctx:
+        report = record_manual(
+            ctx,
+            wilayah=wilayah,
+            text=body,
+            actor=actor,
+            author=author,
+            contact=contact,
+            reported_at=parse_time(when) if when else None,
+            reference=reference,
+        )
+    state = "dicatat" if report.created else "sudah pernah dicatat"
+    click.echo(f"laporan {report.external_id} {state} (pesan #{report.message_id})")
+
+
+# --- content and the admin network (issue 8): the commands live in cli_content.py ---------------
+
+from paseban.cli_content import content as _content  # noqa: E402
+
+cli.add_command(_content)

@@ -27,3 +27,9 @@ def case_event(ctx: Context, case_id: int, event: dict[str, Any]) -> None:
 @hookspec
 def message_analyzed(ctx: Context, message_id: int, analysis: dict[str, Any]) -> None:
     """Called after a citizen message has been analysed and stored."""
+
+
+@hookspec
+def campaign_reminder(ctx: Context, campaign_id: int, account_ids: list[int]) -> None:
+    """Called when target accounts have not yet posted a running campaign (content, issue 8):
+    deliver the reminder (e-mail, WhatsApp, ...). The dashboard shows it in any case."""

@@ -10,7 +10,11 @@ from paseban import hookspecs
 
 DEFAULT_PLUGINS = (
     "paseban.services.analysis",
+    "paseban.services.publishing",  # content: scheduled posts, quiet accounts, reminders
     "paseban.services.sla",  # the SLA sweep job
+    # connectors: polling, finishing waiting deliveries, sending the outbox
+    "paseban.services.polling",
+    "paseban.services.outbox",
 )
 
 

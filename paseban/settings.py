@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Self
 
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "paseban"})
@@ -30,6 +31,24 @@ class Settings:
     jobs_workers: int = 1
     sla_sweep_seconds: int = 60
     review_threshold: float = 0.6
+    # --- content (issue 8) ---
+    content_link_check: bool = False  # HEAD every link in a draft while checking it
+    # --- connectors (docs/connectors/): secrets are hidden from repr and never logged ---
+    meta_app_secret: str = field(default="", repr=False)
+    meta_verify_token: str = field(default="", repr=False)
+    meta_graph_version: str = "v21.0"
+    whatsapp_app_secret: str = field(default="", repr=False)
+    whatsapp_verify_token: str = field(default="", repr=False)
+    whatsapp_token: str = field(default="", repr=False)
+    x_consumer_secret: str = field(default="", repr=False)
+    x_bearer_token: str = field(default="", repr=False)
+    x_client_id: str = ""
+    x_client_secret: str = field(default="", repr=False)
+    youtube_api_key: str = field(default="", repr=False)
+    youtube_client_id: str = ""
+    youtube_client_secret: str = field(default="", repr=False)
+    poll_seconds: int = 300
+    outbox_max_attempts: int = 8
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
@@ -68,6 +87,23 @@ class Settings:
             jobs_workers=get_int("JOBS_WORKERS", cls.jobs_workers),
             sla_sweep_seconds=get_int("SLA_SWEEP_SECONDS", cls.sla_sweep_seconds),
             review_threshold=get_float("REVIEW_THRESHOLD", cls.review_threshold),
+            content_link_check=get("CONTENT_LINK_CHECK", "0").lower() in ("1", "true", "yes", "ya"),
+            # --- connectors ---
+            meta_app_secret=get("META_APP_SECRET", ""),
+            meta_verify_token=get("META_VERIFY_TOKEN", ""),
+            meta_graph_version=get("META_GRAPH_VERSION", cls.meta_graph_version),
+            whatsapp_app_secret=get("WHATSAPP_APP_SECRET", ""),
+            whatsapp_verify_token=get("WHATSAPP_VERIFY_TOKEN", ""),
+            whatsapp_token=get("WHATSAPP_TOKEN", ""),
+            x_consumer_secret=get("X_CONSUMER_SECRET", ""),
+            x_bearer_token=get("X_BEARER_TOKEN", ""),
+            x_client_id=get("X_CLIENT_ID", ""),
+            x_client_secret=get("X_CLIENT_SECRET", ""),
+            youtube_api_key=get("YOUTUBE_API_KEY", ""),
+            youtube_client_id=get("YOUTUBE_CLIENT_ID", ""),
+            youtube_client_secret=get("YOUTUBE_CLIENT_SECRET", ""),
+            poll_seconds=get_int("POLL_SECONDS", cls.poll_seconds),
+            outbox_max_attempts=get_int("OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
         )
         settings.validate()
         return settings
@@ -86,6 +122,15 @@ class Settings:
             raise SettingsError("PASEBAN_REVIEW_THRESHOLD harus di antara 0 dan 1")
         if not 0 < self.port < 65536:
             raise SettingsError(f"PASEBAN_PORT di luar rentang: {self.port}")
+        # --- connectors ---
+        if not re.fullmatch(r"v\d+\.\d+", self.meta_graph_version):
+            raise SettingsError(
+                f"PASEBAN_META_GRAPH_VERSION harus seperti v21.0, bukan {self.meta_graph_version!r}"
+            )
+        if self.poll_seconds < 30:
+            raise SettingsError("PASEBAN_POLL_SECONDS minimal 30")
+        if not 1 <= self.outbox_max_attempts <= 50:
+            raise SettingsError("PASEBAN_OUTBOX_MAX_ATTEMPTS harus 1 sampai 50")
 
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

@@ -1,6 +1,6 @@
 """Write docs/cli.md from the CLI's own help text (a test checks it is current).
 
-    .venv/bin/python scripts/cli_docs.py
+.venv/bin/python scripts/cli_docs.py
 """
 
 from __future__ import annotations

@@ -161,3 +161,71 @@ def test_complaint_lifecycle_commands(run, tmp_path: Path) -> None:  # type: ign
     assert run("open311", "key", "revoke", "aplikasi-warga").exit_code == 0
     assert run("open311", "key", "revoke", "tidak-ada").exit_code == 1
     assert "sla_sweep: ok" in run("jobs", "run", "sla_sweep").output
+
+
+# --- connectors ----------------------------------------------------------------------------------
+
+
+def test_manual_entry_tokens_outbox_and_csv(run, tmp_path: Path, empty_db_url: str) -> None:  # type: ignore[no-untyped-def]
+    assert run("init").exit_code == 0
+    (tmp_path / "a.csv").write_text(ACCOUNTS_CSV, encoding="utf-8")
+    assert run("accounts", "import", str(tmp_path / "a.csv")).exit_code == 0
+    entered = run(
+        "manual",
+        "--wilayah",
+        "32.71.01.1001",
+        "--ref",
+        "F-1",
+        "--author",
+        "Bu Imas",
+        input="saluran air di gang mawar mampet, banjir kalau hujan\n",
+    )
+    assert entered.exit_code == 0 and "manual-F-1 dicatat" in entered.output
+    again = run("manual", "--wilayah", "32.71.01.1001", "--ref", "F-1", "--text", "ulang")
+    assert "sudah pernah dicatat" in again.output
+    bad = run("manual", "--wilayah", "99.99", "--text", "x")
+    assert bad.exit_code == 1 and "tidak dikenal" in bad.output
+    locked = run("accounts", "token", "instagram", "pemkotbogor", input="EAAG-rahasia-sekali\n")
+    assert locked.exit_code == 1 and "PASEBAN_SECRET_KEY" in locked.output
+    keyed = {"PASEBAN_DATABASE_URL": empty_db_url, "PASEBAN_SECRET_KEY": "kunci-rahasia-kota"}
+    saved = CliRunner().invoke(
+        cli, ["accounts", "token", "instagram", "pemkotbogor"], env=keyed, input="EAAG-rahasia\n"
+    )
+    assert saved.exit_code == 0 and "rahasia" not in saved.output
+    listed = run("accounts", "tokens")
+    assert "pemkotbogor" in listed.output and "rahasia" not in listed.output
+    assert "1 akun bertoken" in listed.output
+    unknown = CliRunner().invoke(
+        cli, ["accounts", "token", "instagram", "tidak.ada"], env=keyed, input="abc\n"
+    )
+    assert unknown.exit_code == 1 and "tidak terdaftar" in unknown.output
+    listed = run("outbox", "list").output  # the case desk noted it cannot answer a manual report
+    assert "1 kiriman" in listed and "kanal manual tidak punya balasan otomatis" in listed
+    assert run("outbox", "retry", "99").exit_code == 1
+    csv_file = tmp_path / "export.csv"
+    csv_file.write_text(
+        "comment_id,username,message,created_time\n"
+        "c1,rina,jalan bolong di batutulis,2026-11-27T08:00:00+07:00\n",
+        encoding="utf-8",
+    )
+    imported = run(
+        "ingest", str(csv_file), "--platform", "instagram", "--account", "kelurahan.batutulis"
+    )
+    assert imported.exit_code == 0 and "1 pesan baru" in imported.output
+    polled = run("poll")
+    assert polled.exit_code == 0 and "0 akun ditarik" in polled.output
+
+
+def test_simulate_refuses_remote_servers_and_missing_secrets(run) -> None:  # type: ignore[no-untyped-def]
+    missing = run("simulate", "--minutes", "0.01")
+    assert missing.exit_code == 1 and "PASEBAN_META_APP_SECRET" in missing.output
+    runner = CliRunner()
+    env = {"PASEBAN_META_APP_SECRET": "s", "PASEBAN_LOG_LEVEL": "WARNING"}
+    remote = runner.invoke(cli, ["simulate", "--url", "http://192.0.2.1:8000"], env=env)
+    assert remote.exit_code == 1 and "lokal" in remote.output
+    closed = runner.invoke(
+        cli,
+        ["simulate", "--url", "http://127.0.0.1:9", "--rate", "5", "--minutes", "0.01"],
+        env=env,
+    )
+    assert closed.exit_code == 1 and "tidak menjawab" in closed.output

@@ -8,7 +8,7 @@ from pathlib import Path
 import paseban
 
 ROOT = Path(paseban.__file__).parent
-PURE = [ROOT / "domain", ROOT / "routing"]
+PURE = [ROOT / "domain", ROOT / "routing", ROOT / "content"]
 IO_PACKAGES = (
     "sqlalchemy",
     "starlette",

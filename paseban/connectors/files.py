@@ -1,12 +1,18 @@
-"""File import: platform exports and manual collections as JSON Lines, one message per line.
+"""File import: platform exports and manual collections, as JSON Lines or CSV.
 
-Each line: {"platform", "external_id" (or "id"), "account", "author", "text", "time"} and
-optionally "kind", "author_id", "parent_id", "lat", "lon". `time` is ISO 8601; without an
-offset it is read as Asia/Jakarta local time.
+JSON Lines, one object per line: {"platform", "external_id" (or "id"), "account", "author",
+"text", "time"} and optionally "kind", "author_id", "parent_id", "lat", "lon". `time` is ISO 8601
+(without an offset it is read as Asia/Jakarta local time) or unix seconds.
+
+CSV: a header row with the same names, or the names export tools use (`comment_id`, `message`,
+`created_time`, `username`, ...: see ALIASES). A file exported from one account may leave out
+`platform` and `account`; the importer then takes them from its options.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from collections.abc import Iterator
@@ -24,6 +30,8 @@ LOCAL = ZoneInfo("Asia/Jakarta")
 
 
 def parse_time(value: object) -> datetime:
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
     if isinstance(value, int | float) and not isinstance(value, bool):
         if not math.isfinite(value) or not 0 < value < 32503680000:
             raise InvalidInput(f"waktu tidak sah: {value!r}")
@@ -53,9 +61,12 @@ def _optional_float(record: dict[str, object], key: str) -> float | None:
     return number
 
 
-def parse_record(record: object) -> Message:
+def parse_record(record: object, defaults: dict[str, str] | None = None) -> Message:
     if not isinstance(record, dict):
         raise InvalidInput("baris harus objek JSON")
+    if defaults:
+        given = {k: v for k, v in record.items() if k not in defaults or v not in (None, "")}
+        record = {**defaults, **given}
     missing = [k for k in REQUIRED if record.get(k) in (None, "")]
     if "text" in missing and isinstance(record.get("text"), str):
         missing.remove("text")  # an empty text is a valid (if useless) message
@@ -100,7 +111,7 @@ def parse_record(record: object) -> Message:
 
 
 def read_jsonl(
-    path: Path | str, *, source: str | None = None
+    path: Path | str, *, source: str | None = None, defaults: dict[str, str] | None = None
 ) -> Iterator[tuple[int, str, Message | LineError]]:
     """Yield (line number, raw line, Message or the line's error). `-` reads stdin."""
     import sys
@@ -135,6 +146,105 @@ def read_jsonl(
             )
             continue
         try:
-            yield number, line, parse_record(record)
+            yield number, line, parse_record(record, defaults)
         except InvalidInput as exc:
             yield number, line, LineError(name, number, str(exc))
+
+
+# --- CSV exports ---------------------------------------------------------------------------------
+
+ALIASES: dict[str, tuple[str, ...]] = {
+    "platform": ("platform", "source", "network"),
+    "external_id": ("external_id", "id", "comment_id", "message_id", "tweet_id", "item_id"),
+    "account": ("account", "account_handle", "handle", "page_id", "channel_id", "business_id"),
+    "author": ("author", "username", "from_name", "author_name", "display_name", "name", "user"),
+    "author_id": ("author_id", "from_id", "user_id", "author_channel_id", "sender_id"),
+    "text": ("text", "message", "comment", "comment_text", "content", "body", "tweet_text"),
+    "time": (
+        "time",
+        "created_time",
+        "created_at",
+        "timestamp",
+        "published_at",
+        "create_time",
+        "date",
+    ),
+    "parent_id": (
+        "parent_id",
+        "parent_comment_id",
+        "in_reply_to",
+        "post_id",
+        "video_id",
+        "media_id",
+    ),
+    "kind": ("kind",),
+    "lat": ("lat", "latitude"),
+    "lon": ("lon", "lng", "longitude"),
+}
+
+
+def _normal(header: str) -> str:
+    return "_".join(header.strip().lower().replace("-", " ").replace(".", " ").split())
+
+
+def header_map(headers: list[str]) -> dict[str, str]:
+    """Our field name -> the file's column, by the first alias present."""
+    present = {_normal(h): h for h in headers if h is not None}
+    found: dict[str, str] = {}
+    for field, names in ALIASES.items():
+        for name in names:
+            if name in present and present[name] not in found.values():
+                found[field] = present[name]
+                break
+    return found
+
+
+def read_csv(
+    path: Path | str, *, source: str | None = None, defaults: dict[str, str] | None = None
+) -> Iterator[tuple[int, str, Message | LineError]]:
+    """Like read_jsonl, for CSV exports. Raises BadFile when the file cannot be read at all."""
+    name = source or str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise BadFile([LineError(name, 0, f"tidak dapat dibaca: {exc.strerror}")]) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BadFile([LineError(name, line, "bukan teks UTF-8")]) from None
+    try:
+        dialect: type[csv.Dialect] = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    columns = header_map(list(reader.fieldnames or []))
+    if "text" not in columns:
+        raise BadFile([LineError(name, 1, "tidak ada kolom teks (text, message, comment, ...)")])
+    for row in reader:
+        number = reader.line_num
+        if None in row:
+            yield number, "", LineError(name, number, "jumlah kolom lebih banyak dari judul")
+            continue
+        record = {field: (row.get(column) or "").strip() for field, column in columns.items()}
+        record["text"] = row.get(columns["text"]) or ""  # keep the text as written
+        raw = json.dumps(record, ensure_ascii=False)
+        try:
+            yield number, raw, parse_record(record, defaults)
+        except InvalidInput as exc:
+            yield number, raw, LineError(name, number, str(exc))
+
+
+def read_export(
+    path: Path | str,
+    *,
+    source: str | None = None,
+    platform: str | None = None,
+    account: str | None = None,
+) -> Iterator[tuple[int, str, Message | LineError]]:
+    """A JSONL or CSV file (by its suffix; `-` is JSONL on stdin), with defaults for
+    `platform` and `account` when the file does not carry them."""
+    defaults = {k: v for k, v in (("platform", platform), ("account", account)) if v}
+    if str(path).lower().endswith((".csv", ".tsv")):
+        return read_csv(path, source=source, defaults=defaults)
+    return read_jsonl(path, source=source, defaults=defaults)

@@ -23,6 +23,9 @@ class Permission(StrEnum):
     PII_READ = "pii:read"  # the citizen's original text and name
     SETTINGS_WRITE = "settings:write"  # accounts, users, OPDs, topics, tokens
     AUDIT_READ = "audit:read"
+    # content (issue 8): drafts, programs, campaigns, profiles, training check-in
+    CONTENT_READ = "content:read"
+    CONTENT_WRITE = "content:write"
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -33,6 +36,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.PII_READ: "melihat data pribadi warga",
     Permission.SETTINGS_WRITE: "mengubah pengaturan",
     Permission.AUDIT_READ: "membaca jejak audit",
+    Permission.CONTENT_READ: "membaca konten dan kalender",
+    Permission.CONTENT_WRITE: "menulis dan meninjau konten",
 }
 
 _WORKER = frozenset(
@@ -60,6 +65,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.VIEWER: frozenset({Permission.CASES_READ, Permission.MESSAGES_READ}),
 }
+
+# content (issue 8): every role reads the content of its area, all but viewers write it; the
+# content services narrow writing further to the actor's own accounts and review steps
+_CONTENT_GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.KECAMATAN_ADMIN: frozenset({Permission.CONTENT_READ, Permission.CONTENT_WRITE}),
+    Role.KELURAHAN_ADMIN: frozenset({Permission.CONTENT_READ, Permission.CONTENT_WRITE}),
+    Role.OPD_OFFICER: frozenset({Permission.CONTENT_READ, Permission.CONTENT_WRITE}),
+    Role.VIEWER: frozenset({Permission.CONTENT_READ}),
+}
+for _role, _grant in _CONTENT_GRANTS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _grant
 
 
 def parse_permissions(values: Iterable[str]) -> frozenset[Permission]:

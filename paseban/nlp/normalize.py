@@ -23,7 +23,7 @@ _URL = re.compile(
 _MENTION = re.compile(r"@\w[\w.]*")
 _REPEAT3 = re.compile(r"([a-z])\1{2,}")
 _REPEAT2 = re.compile(r"([a-z])\1+")
-_REDUP = re.compile(r"\b([a-z]{2,})2\b")
+_REDUP = re.compile(r"\b([a-z]{2,})2\b", re.ASCII)
 _TOKEN = re.compile(r"[a-z0-9_]+|[?!]")
 _SPACE = re.compile(r"\s+")
 

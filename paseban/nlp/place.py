@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz, process
 
+from paseban.domain.geo import Centre, nearest_kelurahan
 from paseban.domain.wilayah import Level, Wilayah
 from paseban.nlp.pipeline import Place
 
@@ -142,6 +143,7 @@ class Gazetteer:
         self, wilayah: Iterable[Wilayah], landmarks: Iterable[tuple[str, list[str], str]] = ()
     ):
         self.by_code: dict[str, Wilayah] = {}
+        self._centres: list[Centre] | None = None
         self.forms: dict[str, list[Entry]] = {}
         self.fuzzy_forms: list[str] = []
         for w in wilayah:
@@ -239,6 +241,28 @@ class Gazetteer:
                     break
             i += matched or 1
         return found
+
+    def near(self, lat: float, lon: float, *, max_km: float = 3.0) -> Place | None:
+        """The kelurahan whose centre is nearest a point the citizen sent (a WhatsApp location,
+        a map pin), within `max_km`; None outside the city or without centres."""
+        centres = self._centres
+        if centres is None:
+            centres = self._centres = [
+                Centre(w.code, w.lat, w.lon)
+                for w in self.by_code.values()
+                if w.level is Level.KELURAHAN and w.lat is not None and w.lon is not None
+            ]
+        hit = nearest_kelurahan(lat, lon, centres, max_km=max_km)
+        if hit is None:
+            return None
+        w = self.by_code[hit.code]
+        return Place(
+            kelurahan=w.code,
+            kecamatan=w.parent_code,
+            source="location",
+            confidence=0.85 if hit.distance_km <= 1.5 else 0.7,
+            reason=f"lokasi yang dikirim warga, {hit.distance_km:.1f} km dari pusat Kel. {w.name}",
+        )
 
     def locate(self, normalized: str, original: str = "", *, fallback: str | None = None) -> Place:
         # place names are matched on the citizen's own words (lower-cased, letters repeated three

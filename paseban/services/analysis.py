@@ -4,6 +4,7 @@ A built-in plugin: it registers its jobs through the same hook a third party wou
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,8 @@ import sqlalchemy as sa
 
 from paseban.domain.accounts import OwnerKind
 from paseban.hookspecs import hookimpl
-from paseban.nlp.pipeline import needs_review
+from paseban.nlp.analyzer import Analyzer
+from paseban.nlp.pipeline import Analysis, needs_review
 from paseban.services import cases
 from paseban.services.jobs import JobSpec
 from paseban.storage import tables as t
@@ -20,7 +22,8 @@ if TYPE_CHECKING:
     from paseban.context import Context
 
 log = logging.getLogger("paseban.analysis")
-BATCH = 500
+BATCH = 500  # messages read and analysed together (one array operation)
+WRITE_BATCH = 50  # messages written per transaction: short write locks, webhooks keep flowing
 
 
 def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
@@ -35,7 +38,7 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
     }
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        with ctx.engine.begin() as conn:
+        with ctx.engine.connect() as conn:
             rows = conn.execute(
                 sa.select(
                     t.messages.c.id,
@@ -54,62 +57,113 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
                 .where(t.messages.c.id.in_(chunk), t.messages.c.analyzed_at.is_(None))
                 .order_by(t.messages.c.id)
             ).all()
-            updates: list[dict[str, Any]] = []
-            for row in rows:
-                wilayah = None if row.owner_kind == OwnerKind.OPD.value else row.owner_code
-                analysis = analyzer.analyze(row.text, account_wilayah=wilayah)
-                review = needs_review(analysis, ctx.settings.review_threshold)
-                values = {
-                    "b_id": row.id,
-                    "case_id": None,
-                    "analyzed_at": ctx.now(),
-                    "analysis_version": analysis.version,
-                    "masked_text": analysis.masked,
-                    "intent": analysis.intent.label,
-                    "topic": analysis.topic.label,
-                    "urgency": analysis.urgency.label,
-                    "kelurahan": analysis.place.kelurahan,
-                    "kecamatan": analysis.place.kecamatan,
-                    "place_source": analysis.place.source,
-                    "place_detail": {
-                        "street": analysis.place.street,
-                        "rt": analysis.place.rt,
-                        "rw": analysis.place.rw,
-                        "landmark": analysis.place.landmark,
-                    },
-                    "confidence": analysis.confidences(),
-                    "reasons": analysis.reasons(),
-                    "needs_review": review,
-                }
-                counts["analyzed"] += 1
-                counts["review"] += int(review)
-                counts["complaints"] += int(analysis.is_complaint)
-                # complaints open or join a case; a citizen's follow-up or answer to
-                # "sudah beres?" joins their own case (services.cases.place_message)
-                placement = cases.place_message(
-                    conn,
-                    ctx,
-                    message_id=row.id,
-                    platform=row.platform,
-                    analysis=analysis,
-                    reported_at=row.posted_at,
-                    sample=row.is_sample,
-                    author=row.author or None,
-                    author_id=row.author_id,
-                    lat=row.lat,
-                    lon=row.lon,
-                )
-                if placement is not None:
-                    values["case_id"] = placement.case_id
-                    key = "cases_joined" if placement.joined else "cases_opened"
-                    counts[key if placement.kind == "report" else "follow_ups"] += 1
-                    # linked at once: a later message of the same citizen in this batch
-                    # (a follow-up) finds the case through it
-                    conn.execute(_LINK, {"b_id": row.id, "case_id": placement.case_id})
-                updates.append(values)
-            if updates:  # one executemany for the batch (prebuilt statement)
-                conn.execute(_STORE_ANALYSIS, updates)
+        analyses = analyzer.analyze_batch(
+            (row.text, None if row.owner_kind == OwnerKind.OPD.value else row.owner_code)
+            for row in rows
+        )
+        for first in range(0, len(rows), WRITE_BATCH):
+            _store(
+                ctx,
+                analyzer,
+                rows[first : first + WRITE_BATCH],
+                analyses[first : first + WRITE_BATCH],
+                counts,
+            )
     return counts
+
+
+def _store(
+    ctx: Context,
+    analyzer: Analyzer,
+    rows: list[Any],
+    analyses: list[Analysis],
+    counts: dict[str, int],
+) -> None:
+    """Write analyses and place each message in one short transaction."""
+    with ctx.engine.begin() as conn:
+        # claim the rows first: a message another worker analysed meanwhile is left alone
+        claimed = set(
+            conn.execute(
+                sa.update(t.messages)
+                .where(
+                    t.messages.c.id.in_([r.id for r in rows]), t.messages.c.analyzed_at.is_(None)
+                )
+                .values(analyzed_at=ctx.now())
+                .returning(t.messages.c.id)
+            ).scalars()
+        )
+        updates: list[dict[str, Any]] = []
+        for row, analysis in zip(rows, analyses, strict=True):
+            if row.id not in claimed:
+                continue
+            analysis = _with_location(analyzer, analysis, row.lat, row.lon)
+            review = needs_review(analysis, ctx.settings.review_threshold)
+            values = {
+                "b_id": row.id,
+                "case_id": None,
+                "analyzed_at": ctx.now(),
+                "analysis_version": analysis.version,
+                "masked_text": analysis.masked,
+                "intent": analysis.intent.label,
+                "topic": analysis.topic.label,
+                "urgency": analysis.urgency.label,
+                "kelurahan": analysis.place.kelurahan,
+                "kecamatan": analysis.place.kecamatan,
+                "place_source": analysis.place.source,
+                "place_detail": {
+                    "street": analysis.place.street,
+                    "rt": analysis.place.rt,
+                    "rw": analysis.place.rw,
+                    "landmark": analysis.place.landmark,
+                },
+                "confidence": analysis.confidences(),
+                "reasons": analysis.reasons(),
+                "needs_review": review,
+            }
+            counts["analyzed"] += 1
+            counts["review"] += int(review)
+            counts["complaints"] += int(analysis.is_complaint)
+            # complaints open or join a case; a citizen's follow-up or answer to
+            # "sudah beres?" joins their own case (services.cases.place_message)
+            placement = cases.place_message(
+                conn,
+                ctx,
+                message_id=row.id,
+                platform=row.platform,
+                analysis=analysis,
+                reported_at=row.posted_at,
+                sample=row.is_sample,
+                author=row.author or None,
+                author_id=row.author_id,
+                lat=row.lat,
+                lon=row.lon,
+            )
+            if placement is not None:
+                values["case_id"] = placement.case_id
+                key = "cases_joined" if placement.joined else "cases_opened"
+                counts[key if placement.kind == "report" else "follow_ups"] += 1
+                # linked at once: a later message of the same citizen in this batch
+                # (a follow-up) finds the case through it
+                conn.execute(_LINK, {"b_id": row.id, "case_id": placement.case_id})
+            updates.append(values)
+        if updates:  # one executemany for the batch (prebuilt statement)
+            conn.execute(_STORE_ANALYSIS, updates)
+
+
+def _with_location(
+    analyzer: Analyzer, analysis: Analysis, lat: float | None, lon: float | None
+) -> Analysis:
+    """A point the citizen sent beats the account's wilayah (but not a place named in the text)."""
+    if lat is None or lon is None or analysis.place.source == "text":
+        return analysis
+    place = analyzer.gazetteer.near(lat, lon)
+    if place is None:
+        return analysis
+    detail = analysis.place
+    place = replace(
+        place, street=detail.street, rt=detail.rt, rw=detail.rw, landmark=detail.landmark
+    )
+    return replace(analysis, place=place)
 
 
 _ANALYSIS_FIELDS = (

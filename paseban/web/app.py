@@ -22,6 +22,7 @@ from paseban.web import auth as auth_pages
 from paseban.web import inbox as inbox_pages
 from paseban.web import maps as map_pages
 from paseban.web import settings as settings_pages
+from paseban.web import webhooks as webhook_routes  # connectors
 from paseban.web.deps import NotSignedIn
 from paseban.web.rendering import error_page, wants_html
 from paseban.web.security import SecurityHeaders
@@ -128,6 +129,19 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(policy_settings.router)  # before /pengaturan/{slug}
     app.include_router(settings_pages.router)
     app.include_router(case_page.router)  # /kasus/{ticket} and its actions
+    app.include_router(webhook_routes.router, prefix="/webhooks")  # connectors
+    app.add_middleware(webhook_routes.FastPath)  # connectors: deliveries skip the routing layer
     app.include_router(dashboard.router)
+    _add_content(app)
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
     return app
+
+
+# --- content and the admin network (issue 8) ------------------------------------------------------
+
+
+def _add_content(app: FastAPI) -> None:
+    from paseban.web import content, content_api
+
+    app.include_router(content_api.router, prefix="/api/v1")
+    app.include_router(content.router)

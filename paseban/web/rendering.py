@@ -26,6 +26,7 @@ NAV: list[tuple[str, str, Permission]] = [
     ("/kasus", "Kasus", Permission.CASES_READ),
     ("/peta", "Peta", Permission.CASES_READ),
     ("/opd", "Antrean OPD", Permission.CASES_READ),
+    ("/konten", "Konten", Permission.CONTENT_READ),  # issue 8
     ("/pengaturan", "Pengaturan", Permission.SETTINGS_WRITE),
 ]
 

@@ -1,0 +1,260 @@
+"""X (Twitter): mentions and replies to the official accounts.
+
+- In by polling `GET /2/users/{id}/mentions` with a since_id cursor (API v2 tweet objects), and,
+  where the city has the Account Activity API, through `/webhooks/x` (CRC handshake, signed
+  deliveries, v1.1-shaped tweets). Both shapes are parsed here.
+- Out with `POST /2/tweets` (a reply carries `reply.in_reply_to_tweet_id`), using the account's
+  OAuth 2.0 user access token.
+
+Shapes: shared reference notes §4.8 and docs.x.com.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from paseban.connectors.base import (
+    AccountRef,
+    Batch,
+    Credentials,
+    Outgoing,
+    Page,
+    PayloadError,
+    SendError,
+    as_dict,
+    as_list,
+    clean_text,
+    header,
+    http_error,
+    ident,
+    iso_time,
+    transport_error,
+)
+from paseban.domain.messages import Message, MessageKind
+
+API = "https://api.x.com/2"
+TWEET_FIELDS = (
+    "author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,geo,lang,note_tweet"
+)
+V1_TIME = "%a %b %d %H:%M:%S %z %Y"
+
+
+def _sign(secret: str, data: bytes) -> str:
+    digest = hmac.new(secret.encode(), data, hashlib.sha256).digest()
+    return "sha256=" + base64.b64encode(digest).decode()
+
+
+def crc_response(consumer_secret: str, crc_token: str) -> dict[str, str]:
+    """The answer to X's challenge-response check: {"response_token": "sha256=<base64>"}."""
+    return {"response_token": _sign(consumer_secret, crc_token.encode())}
+
+
+def webhook_signature(consumer_secret: str, body: bytes) -> str:
+    return _sign(consumer_secret, body)
+
+
+class XWebhook:
+    """`/webhooks/x`: Account Activity API deliveries, signed with
+    `x-twitter-webhooks-signature: sha256=<base64 HMAC-SHA256(consumer secret, body)>`."""
+
+    channel = "x"
+
+    def __init__(self, consumer_secret: str) -> None:
+        self._secret = consumer_secret
+
+    def verify(self, headers: Mapping[str, str], body: bytes) -> bool:
+        given = header(headers, "x-twitter-webhooks-signature").strip()
+        if not self._secret or not given.startswith("sha256="):
+            return False
+        return hmac.compare_digest(webhook_signature(self._secret, body), given)
+
+    def parse(self, body: bytes, *, received_at: datetime) -> Batch:
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise PayloadError("badan bukan JSON") from None
+        if not isinstance(payload, dict):
+            raise PayloadError("badan harus objek JSON")
+        account = ident(payload.get("for_user_id"))
+        if account is None:
+            raise PayloadError("for_user_id tidak ada")
+        batch = Batch()
+        for key, events in payload.items():
+            if key == "tweet_create_events":
+                for tweet in as_list(events):
+                    batch.extend(parse_v1_tweet(account, as_dict(tweet)))
+            elif isinstance(events, list):
+                batch.ignored += len(events)  # likes, follows, direct messages, deletions
+        return batch
+
+
+def parse_v1_tweet(account: str, tweet: dict[str, Any]) -> Batch:
+    """A v1.1-shaped tweet, as the Account Activity API delivers it."""
+    tweet_id = ident(tweet.get("id_str")) or ident(tweet.get("id"))
+    if tweet_id is None or "retweeted_status" in tweet:
+        return Batch(ignored=1)
+    user = as_dict(tweet.get("user"))
+    if tweet.get("truncated") and isinstance(tweet.get("extended_tweet"), dict):
+        text = tweet["extended_tweet"].get("full_text")
+    else:
+        text = tweet.get("full_text") or tweet.get("text")
+    try:
+        posted_at = datetime.strptime(str(tweet.get("created_at")), V1_TIME).astimezone(UTC)
+    except ValueError:
+        return Batch(ignored=1)
+    parent = ident(tweet.get("in_reply_to_status_id_str"))
+    lat = lon = None
+    point = as_list(as_dict(tweet.get("coordinates")).get("coordinates"))
+    if len(point) == 2 and all(isinstance(v, int | float) for v in point):
+        lon, lat = float(point[0]), float(point[1])
+    message = Message(
+        platform="x",
+        external_id=tweet_id,
+        account=account,
+        author=str(user.get("screen_name") or "")[:200],
+        text=clean_text(text),
+        posted_at=posted_at,
+        kind=MessageKind.REPLY if parent else MessageKind.MENTION,
+        author_id=ident(user.get("id_str")) or ident(user.get("id")),
+        parent_external_id=parent,
+        lat=lat,
+        lon=lon,
+    )
+    return Batch(own=[message]) if message.author_id == account else Batch(messages=[message])
+
+
+def parse_v2(account: str, body: Mapping[str, Any]) -> Batch:
+    """A v2 response (`data` is one tweet or a list) with `includes.users` for usernames."""
+    data = body.get("data")
+    tweets = [data] if isinstance(data, dict) else as_list(data)
+    users = {
+        ident(u.get("id")): str(u.get("username") or "")
+        for u in map(as_dict, as_list(as_dict(body.get("includes")).get("users")))
+    }
+    batch = Batch()
+    for raw in map(as_dict, tweets):
+        tweet_id = ident(raw.get("id"))
+        refs = {
+            as_dict(r).get("type"): ident(as_dict(r).get("id"))
+            for r in as_list(raw.get("referenced_tweets"))
+        }
+        if tweet_id is None or "retweeted" in refs:
+            batch.ignored += 1
+            continue
+        try:
+            posted_at = iso_time(raw.get("created_at"))
+        except PayloadError:
+            batch.ignored += 1
+            continue
+        note = as_dict(raw.get("note_tweet")).get("text")  # long posts carry their full text here
+        point = as_list(as_dict(as_dict(raw.get("geo")).get("coordinates")).get("coordinates"))
+        lat = lon = None
+        if len(point) == 2 and all(isinstance(v, int | float) for v in point):
+            lon, lat = float(point[0]), float(point[1])
+        author_id = ident(raw.get("author_id"))
+        parent = refs.get("replied_to")
+        message = Message(
+            platform="x",
+            external_id=tweet_id,
+            account=account,
+            author=users.get(author_id, "")[:200],
+            text=clean_text(note or raw.get("text")),
+            posted_at=posted_at,
+            kind=MessageKind.REPLY if parent else MessageKind.MENTION,
+            author_id=author_id,
+            parent_external_id=parent,
+            lat=lat,
+            lon=lon,
+        )
+        (batch.own if author_id == account else batch.messages).append(message)
+    return batch
+
+
+class XPoller:
+    """Mentions of the account, newest first, from `since_id` on.
+
+    The cursor is `{"since_id": ...}` between polls. While a backlog is paged through it also
+    holds `next_token` and the `newest_id` seen on the first page, so a poll that stops half-way
+    resumes where it was; since_id moves to newest_id only after the last page is stored. The
+    very first poll takes the latest page only (no years of backfill)."""
+
+    platform = "x"
+
+    def fetch(
+        self,
+        client: httpx.Client,
+        account: AccountRef,
+        cursor: Mapping[str, Any],
+        credentials: Credentials,
+    ) -> Page:
+        params: dict[str, Any] = {
+            "max_results": 100,
+            "tweet.fields": TWEET_FIELDS,
+            "expansions": "author_id",
+            "user.fields": "username,name",
+        }
+        since = cursor.get("since_id")
+        if since:
+            params["since_id"] = since
+        if cursor.get("next_token"):
+            params["pagination_token"] = cursor["next_token"]
+        url = f"{API}/users/{account.platform_account_id}/mentions"
+        try:
+            response = client.get(
+                url, params=params, headers={"Authorization": f"Bearer {credentials.token}"}
+            )
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, platform="x") from None
+        if response.status_code >= 400:
+            raise http_error(response, platform="x")
+        body = as_dict(response.json())
+        meta = as_dict(body.get("meta"))
+        batch = parse_v2(account.platform_account_id, body)
+        newest = _max_id(cursor.get("newest_id"), ident(meta.get("newest_id")))
+        next_token = ident(meta.get("next_token"))
+        if since and next_token:
+            new_cursor = {"since_id": since, "newest_id": newest, "next_token": next_token}
+            return Page(batch, new_cursor, more=True, raw=response.text)
+        return Page(batch, {"since_id": _max_id(since, newest)}, more=False, raw=response.text)
+
+
+def _max_id(a: Any, b: Any) -> str | None:
+    """Tweet ids are 64-bit numbers sent as strings: compare them as numbers."""
+    ids = [str(v) for v in (a, b) if v and str(v).isdigit()]
+    return max(ids, key=int) if ids else None
+
+
+class XPublisher:
+    platform = "x"
+    rate_limit = (100, 86400)  # per user and day on the Basic tier
+
+    def request_for(self, item: Outgoing) -> dict[str, Any]:
+        body: dict[str, Any] = {"text": item.text}
+        if item.kind == "reply":
+            if not item.target_external_id:
+                raise SendError("x: balasan tanpa tweet tujuan", retryable=False)
+            body["reply"] = {"in_reply_to_tweet_id": item.target_external_id}
+        return body
+
+    def send(self, client: httpx.Client, item: Outgoing, credentials: Credentials) -> str:
+        body = self.request_for(item)
+        try:
+            response = client.post(
+                f"{API}/tweets", json=body, headers={"Authorization": f"Bearer {credentials.token}"}
+            )
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, platform="x") from None
+        if response.status_code >= 400:
+            raise http_error(response, platform="x")
+        created = ident(as_dict(as_dict(response.json()).get("data")).get("id"))
+        if created is None:
+            raise SendError("x: jawaban tanpa id tweet", retryable=False)
+        return created

@@ -1,0 +1,207 @@
+"""YouTube Data API v3: comment threads on the channel's videos by polling
+(`commentThreads.list?allThreadsRelatedToChannelId=`), replies with `comments.insert`.
+
+YouTube pushes no comments, so the poller walks the newest threads page by page until it meets
+what it saw last time. Reading needs an API key (PASEBAN_YOUTUBE_API_KEY) or the channel's OAuth
+token; replying needs the channel owner's OAuth token (scope youtube.force-ssl).
+Shapes: shared reference notes §4.10 and developers.google.com/youtube/v3/docs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from paseban.connectors.base import (
+    AccountRef,
+    Batch,
+    Credentials,
+    Outgoing,
+    Page,
+    PayloadError,
+    SendError,
+    as_dict,
+    as_list,
+    clean_text,
+    http_error,
+    ident,
+    iso_time,
+    transport_error,
+)
+from paseban.domain.messages import Message, MessageKind
+
+API = "https://www.googleapis.com/youtube/v3"
+OVERLAP = timedelta(minutes=10)  # re-read a little before the watermark: late-indexed comments
+RATE_REASONS = frozenset({"quotaExceeded", "rateLimitExceeded", "userRateLimitExceeded"})
+
+
+def parse_threads(
+    account: str, body: Mapping[str, Any]
+) -> tuple[Batch, datetime | None, datetime | None]:
+    """Messages of a commentThreads page, and the newest and oldest top-level comment times."""
+    batch = Batch()
+    newest: datetime | None = None
+    oldest: datetime | None = None
+    for thread in map(as_dict, as_list(body.get("items"))):
+        snippet = as_dict(thread.get("snippet"))
+        thread_id = ident(thread.get("id"))
+        top = as_dict(snippet.get("topLevelComment"))
+        video = ident(snippet.get("videoId")) or ident(as_dict(top.get("snippet")).get("videoId"))
+        message = _comment(account, top, parent=video, kind=MessageKind.COMMENT)
+        if message is None or thread_id is None:
+            batch.ignored += 1
+            continue
+        newest = max(newest or message.posted_at, message.posted_at)
+        oldest = min(oldest or message.posted_at, message.posted_at)
+        (batch.own if message.author_id == account else batch.messages).append(message)
+        for reply in map(as_dict, as_list(as_dict(thread.get("replies")).get("comments"))):
+            answer = _comment(account, reply, parent=thread_id, kind=MessageKind.REPLY)
+            if answer is None:
+                batch.ignored += 1
+                continue
+            (batch.own if answer.author_id == account else batch.messages).append(answer)
+    return batch, newest, oldest
+
+
+def _comment(
+    account: str, comment: dict[str, Any], *, parent: str | None, kind: MessageKind
+) -> Message | None:
+    comment_id = ident(comment.get("id"))
+    snippet = as_dict(comment.get("snippet"))
+    if comment_id is None:
+        return None
+    try:
+        posted_at = iso_time(snippet.get("publishedAt"))
+    except PayloadError:
+        return None
+    return Message(
+        platform="youtube",
+        external_id=comment_id,
+        account=account,
+        author=str(snippet.get("authorDisplayName") or "")[:200],
+        text=clean_text(snippet.get("textOriginal") or snippet.get("textDisplay")),
+        posted_at=posted_at,
+        kind=kind,
+        author_id=ident(as_dict(snippet.get("authorChannelId")).get("value")),
+        parent_external_id=ident(snippet.get("parentId")) or parent,
+    )
+
+
+def auth_headers(credentials: Credentials) -> dict[str, str]:
+    if credentials.extra.get("api_key"):
+        return {"X-Goog-Api-Key": credentials.token}
+    return {"Authorization": f"Bearer {credentials.token}"}
+
+
+class YouTubePoller:
+    """The cursor between polls is `{"watermark": <ISO time of the newest comment seen>}`; while
+    paging it also holds `page_token` and `newest`. The first poll reads one page."""
+
+    platform = "youtube"
+
+    def fetch(
+        self,
+        client: httpx.Client,
+        account: AccountRef,
+        cursor: Mapping[str, Any],
+        credentials: Credentials,
+    ) -> Page:
+        params: dict[str, Any] = {
+            "part": "snippet,replies",
+            "allThreadsRelatedToChannelId": account.platform_account_id,
+            "order": "time",
+            "maxResults": 100,
+            "textFormat": "plainText",
+        }
+        if cursor.get("page_token"):
+            params["pageToken"] = cursor["page_token"]
+        try:
+            response = client.get(
+                f"{API}/commentThreads", params=params, headers=auth_headers(credentials)
+            )
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, platform="youtube") from None
+        if response.status_code >= 400:
+            raise _error(response)
+        body = as_dict(response.json())
+        batch, newest, oldest = parse_threads(account.platform_account_id, body)
+        watermark = _time(cursor.get("watermark"))
+        best = max((t for t in (_time(cursor.get("newest")), newest) if t), default=None)
+        token = ident(body.get("nextPageToken"))
+        reached = watermark is None or oldest is None or oldest <= watermark - OVERLAP
+        if token and not reached:
+            state = {
+                "watermark": cursor.get("watermark"),
+                "newest": _iso(best),
+                "page_token": token,
+            }
+            return Page(batch, state, more=True, raw=response.text)
+        final = max((t for t in (watermark, best) if t), default=None)
+        return Page(
+            batch, {"watermark": _iso(final)} if final else {}, more=False, raw=response.text
+        )
+
+
+def _time(value: Any) -> datetime | None:
+    try:
+        return iso_time(value) if value else None
+    except PayloadError:
+        return None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+class YouTubePublisher:
+    platform = "youtube"
+    rate_limit = (150, 86400)  # comments.insert costs 50 of the 10,000 daily quota units
+
+    def request_for(self, item: Outgoing) -> dict[str, Any]:
+        if item.kind != "reply" or not item.target_external_id:
+            raise SendError(
+                "youtube: API YouTube hanya bisa membalas komentar, bukan membuat unggahan",
+                retryable=False,
+            )
+        # replies thread one level deep: answer the top-level comment of the thread
+        parent = item.target_external_id
+        if item.target_kind == MessageKind.REPLY and item.target_parent_external_id:
+            parent = item.target_parent_external_id
+        return {"snippet": {"parentId": parent, "textOriginal": item.text}}
+
+    def send(self, client: httpx.Client, item: Outgoing, credentials: Credentials) -> str:
+        body = self.request_for(item)
+        try:
+            response = client.post(
+                f"{API}/comments",
+                params={"part": "snippet"},
+                json=body,
+                headers={"Authorization": f"Bearer {credentials.token}"},
+            )
+        except httpx.HTTPError as exc:
+            raise transport_error(exc, platform="youtube") from None
+        if response.status_code >= 400:
+            raise _error(response)
+        created = ident(as_dict(response.json()).get("id"))
+        if created is None:
+            raise SendError("youtube: jawaban tanpa id komentar", retryable=False)
+        return created
+
+
+def _error(response: httpx.Response) -> SendError:
+    error = http_error(response, platform="youtube")
+    try:
+        reasons = {
+            as_dict(e).get("reason")
+            for e in as_list(as_dict(as_dict(response.json()).get("error")).get("errors"))
+        }
+    except ValueError:
+        reasons = set()
+    if reasons & RATE_REASONS:
+        return SendError(
+            str(error), retryable=True, rate_limited=True, retry_after=error.retry_after
+        )
+    return error

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from paseban.connectors.base import AccountRef, Credentials, Outgoing, SendError
+from paseban.connectors.tiktok import TikTokPoller, TikTokPublisher
+from paseban.domain.messages import MessageKind
+from tests.connectors.helpers import Recorder, json_response
+
+BUSINESS = AccountRef("tiktok", "biz-pemkotbogor", "pemkotbogor.tt")
+
+
+def api() -> Recorder:
+    return Recorder(
+        {
+            ("GET", "/open_api/v1.3/business/video/list/"): json_response("tiktok", "videos__list"),
+            ("GET", "/open_api/v1.3/business/comment/list/"): [
+                json_response("tiktok", "comments__video2"),
+                json_response("tiktok", "comments__video1"),
+            ],
+        }
+    )
+
+
+def test_poll_reads_recent_videos_and_their_new_comments() -> None:
+    fake = api()
+    cursor = {"videos": {"7440000000000000002": 1795741200, "7440000000000000001": 1795650000}}
+    page = TikTokPoller().fetch(fake.client(), BUSINESS, cursor, Credentials("tt-token"))
+    assert [m.external_id for m in page.batch.messages] == [
+        "7441000000000000003",
+        "7441000000000000001",
+    ]
+    comment = page.batch.messages[0]
+    assert (
+        comment.kind is MessageKind.COMMENT and comment.parent_external_id == "7440000000000000002"
+    )
+    assert comment.author == "mamah.rafa"
+    (own,) = page.batch.own
+    assert own.kind is MessageKind.REPLY and own.parent_external_id == "7440000000000000002"
+    assert page.batch.ignored == 1  # older than the watermark
+    assert page.cursor == {
+        "videos": {"7440000000000000002": 1795741560, "7440000000000000001": 1795650000}
+    }
+    videos, first, second = fake.requests
+    assert videos.headers["access-token"] == "tt-token"
+    assert videos.url.params["business_id"] == "biz-pemkotbogor"
+    assert json.loads(videos.url.params["fields"]) == ["item_id", "create_time"]
+    assert first.url.params["video_id"] == "7440000000000000002"
+    assert (
+        first.url.params["sort_field"] == "create_time" and first.url.params["sort_order"] == "desc"
+    )
+    assert second.url.params["video_id"] == "7440000000000000001"
+
+
+def test_body_errors_with_http_200_are_errors() -> None:
+    fake = Recorder(
+        {
+            ("GET", "/open_api/v1.3/business/video/list/"): json_response(
+                "tiktok", "error__rate_limited"
+            )
+        }
+    )
+    with pytest.raises(SendError) as info:
+        TikTokPoller().fetch(fake.client(), BUSINESS, {}, Credentials("t"))
+    assert info.value.rate_limited and "40100" in str(info.value)
+
+
+def test_reply_request() -> None:
+    fake = Recorder(
+        {
+            ("POST", "/open_api/v1.3/business/comment/reply/create/"): json_response(
+                "tiktok", "reply__created"
+            )
+        }
+    )
+    item = Outgoing(
+        "tiktok",
+        "reply",
+        "Siap, kami cek",
+        BUSINESS,
+        "7441000000000000003",
+        "comment",
+        "7440000000000000002",
+    )
+    assert TikTokPublisher().send(fake.client(), item, Credentials("tt")) == "7441000000000000009"
+    (request,) = fake.requests
+    assert request.headers["access-token"] == "tt"
+    assert json.loads(request.content) == {
+        "business_id": "biz-pemkotbogor",
+        "video_id": "7440000000000000002",
+        "comment_id": "7441000000000000003",
+        "text": "Siap, kami cek",
+    }
