@@ -20,6 +20,7 @@ from paseban.services import audit
 from paseban.web import api, case_page, dashboard, open311, policy_settings, public
 from paseban.web import auth as auth_pages
 from paseban.web import inbox as inbox_pages
+from paseban.web import manual as manual_pages
 from paseban.web import maps as map_pages
 from paseban.web import settings as settings_pages
 from paseban.web import webhooks as webhook_routes  # connectors
@@ -125,6 +126,8 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(public.router)  # /lacak/{ticket}
     app.include_router(auth_pages.router)
     app.include_router(inbox_pages.router)
+    app.include_router(manual_pages.router)
+    app.include_router(manual_pages.api_router, prefix="/api/v1")
     app.include_router(map_pages.router)
     app.include_router(policy_settings.router)  # before /pengaturan/{slug}
     app.include_router(settings_pages.router)

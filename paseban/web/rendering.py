@@ -23,6 +23,7 @@ assert templates.env.autoescape  # citizen text is untrusted: autoescaping stays
 NAV: list[tuple[str, str, Permission]] = [
     ("/kotak-masuk", "Kotak masuk", Permission.MESSAGES_READ),
     ("/tinjauan", "Tinjauan", Permission.MESSAGES_WRITE),
+    ("/lapor-langsung", "Lapor langsung", Permission.MESSAGES_WRITE),
     ("/kasus", "Kasus", Permission.CASES_READ),
     ("/peta", "Peta", Permission.CASES_READ),
     ("/opd", "Antrean OPD", Permission.CASES_READ),
@@ -38,6 +39,7 @@ NOTICES: dict[str, str] = {
     "not_complaint": "Pesan ditandai bukan aduan.",
     "hidden": "Pesan disembunyikan sebagai spam.",
     "saved": "Perubahan disimpan.",
+    "manual": "Laporan langsung dicatat dan sedang dianalisis.",
     "created": "Data baru disimpan.",
     "revoked": "Token dicabut.",
     "password": "Kata sandi baru disimpan; sesi lama pengguna itu berakhir.",
