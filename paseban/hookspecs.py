@@ -8,6 +8,7 @@ from pluggy import HookimplMarker, HookspecMarker
 
 if TYPE_CHECKING:
     from paseban.context import Context
+    from paseban.measurement.metrics import AccountMetrics
     from paseban.services.jobs import JobSpec
 
 hookspec = HookspecMarker("paseban")
@@ -27,3 +28,9 @@ def case_event(ctx: Context, case_id: int, event: dict[str, Any]) -> None:
 @hookspec
 def message_analyzed(ctx: Context, message_id: int, analysis: dict[str, Any]) -> None:
     """Called after a citizen message has been analysed and stored."""
+
+
+@hookspec(firstresult=True)
+def collect_account_metrics(ctx: Context, account: dict[str, Any]) -> AccountMetrics | None:
+    """Today's figures of one official account from its platform (followers, posts, reach or
+    views, interactions per recent post), or None when this plugin cannot read that platform."""

@@ -8,7 +8,10 @@ import pluggy
 
 from paseban import hookspecs
 
-DEFAULT_PLUGINS = ("paseban.services.analysis",)
+DEFAULT_PLUGINS = (
+    "paseban.services.analysis",
+    "paseban.services.measurement",  # measurement: response facts, early warning, metrics
+)
 
 
 def build_plugin_manager(*, load_entrypoints: bool = True) -> pluggy.PluginManager:

@@ -30,6 +30,9 @@ class Settings:
     jobs_workers: int = 1
     sla_sweep_seconds: int = 60
     review_threshold: float = 0.6
+    # measurement: photos of field visits and before/after pairs
+    media_dir: str = "media"
+    media_max_bytes: int = 8 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
@@ -68,6 +71,8 @@ class Settings:
             jobs_workers=get_int("JOBS_WORKERS", cls.jobs_workers),
             sla_sweep_seconds=get_int("SLA_SWEEP_SECONDS", cls.sla_sweep_seconds),
             review_threshold=get_float("REVIEW_THRESHOLD", cls.review_threshold),
+            media_dir=get("MEDIA_DIR", cls.media_dir),
+            media_max_bytes=get_int("MEDIA_MAX_BYTES", cls.media_max_bytes),
         )
         settings.validate()
         return settings
@@ -84,6 +89,8 @@ class Settings:
             )
         if not 0.0 <= self.review_threshold <= 1.0:
             raise SettingsError("PASEBAN_REVIEW_THRESHOLD harus di antara 0 dan 1")
+        if self.media_max_bytes < 1024:
+            raise SettingsError("PASEBAN_MEDIA_MAX_BYTES terlalu kecil (minimal 1024)")
         if not 0 < self.port < 65536:
             raise SettingsError(f"PASEBAN_PORT di luar rentang: {self.port}")
 

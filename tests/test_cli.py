@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 
 from paseban.cli import cli
@@ -88,7 +89,10 @@ def test_accounts_users_and_ingest(run, tmp_path: Path) -> None:  # type: ignore
 def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
     assert "(kosong)" in run("db", "current").output
     assert run("db", "upgrade").exit_code == 0
-    assert "versi 0002" in run("db", "current").output
+    from paseban.storage import migrate
+
+    head = migrate.head(sa.create_engine("sqlite://"))
+    assert f"versi {head}; terbaru {head}" in run("db", "current").output
 
 
 def test_plugins_are_listed() -> None:

@@ -261,3 +261,172 @@ job_runs = sa.Table(
     sa.Column("counts", sa.JSON, nullable=True),
     sa.Column("error", sa.Text, nullable=True),
 )
+
+
+# --- measurement (migration 0007) ----------------------------------------------------------------
+
+account_snapshots = sa.Table(
+    "account_snapshots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("day", sa.Date, nullable=False),  # local date of the snapshot
+    sa.Column("followers", sa.Integer, nullable=True),
+    sa.Column("posts_count", sa.Integer, nullable=True),  # posts on the account, all time
+    sa.Column("reach", sa.Integer, nullable=True),  # accounts reached that day
+    sa.Column("views", sa.Integer, nullable=True),  # views that day
+    sa.Column("source", sa.String(20), nullable=False),  # api, csv, sample
+    sa.Column("recorded_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("account_id", "day", name="uq_account_snapshots_account_id_day"),
+)
+
+post_metrics = sa.Table(
+    "post_metrics",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("external_id", sa.String(200), nullable=False),
+    sa.Column("posted_at", UtcDateTime, nullable=False),
+    sa.Column("posted_on", sa.Date, nullable=False),  # local date, for weekly consistency
+    sa.Column("likes", sa.Integer, nullable=False, default=0),
+    sa.Column("comments", sa.Integer, nullable=False, default=0),
+    sa.Column("shares", sa.Integer, nullable=False, default=0),
+    sa.Column("saves", sa.Integer, nullable=False, default=0),
+    sa.Column("reach", sa.Integer, nullable=True),
+    sa.Column("views", sa.Integer, nullable=True),
+    sa.Column("program", sa.String(60), nullable=True),  # priority program tag
+    sa.Column("campaign", sa.String(60), nullable=True),  # city campaign code
+    sa.Column("measured_on", sa.Date, nullable=False),  # day of the latest counts
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
+    sa.UniqueConstraint("account_id", "external_id", name="uq_post_metrics_account_id_external_id"),
+    sa.Index("ix_post_metrics_posted_at_account_id", "posted_at", "account_id"),
+)
+
+# one row per citizen message that needed an answer, with its first reply (Chatwoot's
+# reporting_events: the value on the wall clock and in business hours, computed once)
+response_facts = sa.Table(
+    "response_facts",
+    metadata,
+    sa.Column("message_id", sa.Integer, sa.ForeignKey("messages.id"), primary_key=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),  # when the citizen wrote
+    sa.Column("intent", sa.String(20), nullable=False),
+    sa.Column("first_reply_at", UtcDateTime, nullable=True),
+    sa.Column("wall_seconds", sa.Integer, nullable=True),
+    sa.Column("business_seconds", sa.Integer, nullable=True),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index("ix_response_facts_received_at_account_id", "received_at", "account_id"),
+    sa.Index("ix_response_facts_pending", "first_reply_at", "received_at"),
+)
+
+field_visits = sa.Table(
+    "field_visits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("officer", sa.String(100), nullable=False),  # username
+    sa.Column("unit_code", sa.String(40), nullable=False),  # kelurahan/kecamatan code or OPD
+    sa.Column("kelurahan", sa.String(13), sa.ForeignKey("wilayah.code"), nullable=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=True, index=True),
+    sa.Column("purpose", sa.Text, nullable=False, default=""),
+    sa.Column("visited_at", UtcDateTime, nullable=False),
+    sa.Column("lat", sa.Float, nullable=True),
+    sa.Column("lon", sa.Float, nullable=True),
+    sa.Column("accuracy_m", sa.Float, nullable=True),
+    sa.Column("photo", sa.String(200), nullable=True),  # file name under PASEBAN_MEDIA_DIR
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
+    sa.Index("ix_field_visits_visited_at_unit_code", "visited_at", "unit_code"),
+)
+
+case_photo_pairs = sa.Table(
+    "case_photo_pairs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, unique=True),
+    sa.Column("before_photo", sa.String(200), nullable=False),
+    sa.Column("after_photo", sa.String(200), nullable=False),
+    sa.Column("before_lat", sa.Float, nullable=True),
+    sa.Column("before_lon", sa.Float, nullable=True),
+    sa.Column("after_lat", sa.Float, nullable=True),
+    sa.Column("after_lon", sa.Float, nullable=True),
+    sa.Column("distance_m", sa.Float, nullable=True),  # between the two spots
+    sa.Column("uploaded_by", sa.String(100), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
+
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("topic", sa.String(40), sa.ForeignKey("topics.code"), nullable=False),
+    sa.Column("level", sa.String(20), nullable=False),  # kelurahan, kecamatan
+    sa.Column("area", sa.String(13), sa.ForeignKey("wilayah.code"), nullable=False),
+    sa.Column("opd", sa.String(40), sa.ForeignKey("opds.code"), nullable=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("expected", sa.Float, nullable=False),
+    sa.Column("p_value", sa.Float, nullable=False),
+    sa.Column("message_ids", sa.JSON, nullable=False),
+    sa.Column("window_start", UtcDateTime, nullable=False),
+    sa.Column("window_end", UtcDateTime, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # open, acknowledged, closed
+    sa.Column("raised_at", UtcDateTime, nullable=False, index=True),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("acknowledged_at", UtcDateTime, nullable=True),
+    sa.Column("acknowledged_by", sa.String(100), nullable=True),
+    sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
+    sa.Index("ix_alerts_topic_area_status", "topic", "area", "status"),
+)
+
+# indexes the measurement queries need on tables of the foundation (bench/measurement.py)
+sa.Index("ix_case_events_action_at", case_events.c.action, case_events.c.at)
+sa.Index("ix_messages_intent_posted_at", messages.c.intent, messages.c.posted_at)
+
+# --- SEAM: tables of the case lifecycle (issue 4, migration 0003) and connectors (issue 5) that
+# the measurement reads. Defined here only while those branches are not on main; when they land,
+# delete this block and the matching block of migration 0007 (the columns are theirs, verbatim).
+if "outbox" not in metadata.tables:
+    outbox = sa.Table(
+        "outbox",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("platform", sa.String(20), nullable=False),
+        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=True),
+        sa.Column(
+            "in_reply_to_message_id", sa.Integer, sa.ForeignKey("messages.id"), nullable=True
+        ),
+        sa.Column("kind", sa.String(10), nullable=False),  # reply, post
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("status", sa.String(20), nullable=False),  # pending, sent, failed, cancelled
+        sa.Column("attempts", sa.Integer, nullable=False, default=0),
+        sa.Column("next_attempt_at", UtcDateTime, nullable=True),
+        sa.Column("last_error", sa.Text, nullable=True),
+        sa.Column("dedupe_key", sa.String(200), nullable=False, unique=True),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.Column("sent_at", UtcDateTime, nullable=True),
+        sa.Column("external_id", sa.String(200), nullable=True),
+        sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+if "case_stages" not in metadata.tables:
+    case_stages = sa.Table(
+        "case_stages",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, index=True),
+        sa.Column("stage", sa.String(20), nullable=False),
+        sa.Column("started_at", UtcDateTime, nullable=False),
+        sa.Column("due_at", UtcDateTime, nullable=False),
+        sa.Column("escalate_at", UtcDateTime, nullable=False),
+        sa.Column("sweep_at", UtcDateTime, nullable=True, index=True),
+        sa.Column("escalation_level", sa.SmallInteger, nullable=False, default=0),
+        sa.Column("finished_at", UtcDateTime, nullable=True),
+        sa.Column("breached", sa.Boolean, nullable=True),
+        sa.Column("policy", sa.JSON, nullable=False),
+    )
+# measurement's own indexes on the seam tables (keep these when the block above goes)
+sa.Index(
+    "ix_outbox_reply_sent",
+    metadata.tables["outbox"].c.in_reply_to_message_id,
+    metadata.tables["outbox"].c.status,
+)
+sa.Index("ix_case_stages_started_at", metadata.tables["case_stages"].c.started_at)
