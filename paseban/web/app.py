@@ -15,6 +15,7 @@ from paseban import __version__
 from paseban.context import Context
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound, PasebanError
 from paseban.web import api, dashboard
+from paseban.web import measurement as measurement_pages
 
 
 def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
@@ -70,5 +71,6 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
 
     app.include_router(api.router, prefix="/api/v1")
     app.include_router(dashboard.router)
+    app.include_router(measurement_pages.router)  # /papan (public), /laporan
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
     return app
