@@ -51,7 +51,7 @@ def series(dialect: str, n: int) -> str:
 
 
 def source(dialect: str, n: int) -> str:
-    return "seq" if dialect == "sqlite" else f"generate_series(1, {n}) AS seq(n)"
+    return "seq" if dialect == "sqlite" else f"generate_series(CAST(1 AS BIGINT), {n}) AS seq(n)"
 
 
 def at(dialect: str, seconds_sql: str, base: str = f"'{START}'") -> str:
