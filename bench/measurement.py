@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (generated SQL reads best unwrapped)
 """Benchmark: all KPIs and leaderboards for a year of data for 75 accounts (about 2 million
 citizen messages, 100,000 cases, 30,000 posts), on SQLite and, when a URL is given, PostgreSQL.
 
@@ -26,8 +27,11 @@ sys.path.insert(0, str(ROOT))
 
 from paseban.clock import FixedClock  # noqa: E402
 from paseban.context import Context  # noqa: E402
-from paseban.measurement import leaderboards, recognition  # noqa: E402
-from paseban.measurement import queries  # noqa: E402
+from paseban.measurement import (  # noqa: E402
+    leaderboards,
+    queries,
+    recognition,
+)
 from paseban.measurement.periods import Period, month_of  # noqa: E402
 from paseban.services import reference  # noqa: E402
 from paseban.settings import Settings  # noqa: E402
@@ -78,16 +82,31 @@ def generate(engine: sa.Engine) -> dict[str, float]:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     with engine.begin() as conn:
-        kel = conn.execute(sa.text("SELECT code, parent_code FROM wilayah WHERE level = 4 ORDER BY code")).all()
-        kec = [r[0] for r in conn.execute(sa.text("SELECT code FROM wilayah WHERE level = 3 ORDER BY code"))]
-        opds = [r[0] for r in conn.execute(sa.text("SELECT code FROM opds WHERE kind = 'opd' ORDER BY code"))]
-        owners = [("kelurahan", c) for c, _ in kel] + [("kecamatan", c) for c in kec] + [("city", "32.71")]
+        kel = conn.execute(
+            sa.text("SELECT code, parent_code FROM wilayah WHERE level = 4 ORDER BY code")
+        ).all()
+        kec = [
+            r[0]
+            for r in conn.execute(sa.text("SELECT code FROM wilayah WHERE level = 3 ORDER BY code"))
+        ]
+        opds = [
+            r[0]
+            for r in conn.execute(sa.text("SELECT code FROM opds WHERE kind = 'opd' ORDER BY code"))
+        ]
+        owners = (
+            [("kelurahan", c) for c, _ in kel]
+            + [("kecamatan", c) for c in kec]
+            + [("city", "32.71")]
+        )
         conn.execute(
             sa.text(
                 "INSERT INTO accounts (id, platform, handle, owner_kind, owner_code, name, active, is_sample, created_at) "
                 "VALUES (:id, 'instagram', :h, :k, :c, :h, true, false, :t)"
             ),
-            [{"id": i + 1, "h": f"bench{i + 1}", "k": k, "c": c, "t": NOW} for i, (k, c) in enumerate(owners)],
+            [
+                {"id": i + 1, "h": f"bench{i + 1}", "k": k, "c": c, "t": NOW}
+                for i, (k, c) in enumerate(owners)
+            ],
         )
         n_acc = len(owners)
         step = SECONDS / MESSAGES
@@ -108,7 +127,7 @@ def generate(engine: sa.Engine) -> dict[str, float]:
         conn.execute(
             sa.text(
                 "INSERT INTO response_facts (message_id, account_id, received_at, intent, first_reply_at, wall_seconds, business_seconds, updated_at) "
-                f"SELECT id, account_id, posted_at, intent, NULL, NULL, NULL, posted_at FROM messages "
+                "SELECT id, account_id, posted_at, intent, NULL, NULL, NULL, posted_at FROM messages "
                 "WHERE intent IN ('aduan', 'pertanyaan', 'aspirasi')"
             )
         )
@@ -121,7 +140,11 @@ def generate(engine: sa.Engine) -> dict[str, float]:
         timings["facts"] = time.perf_counter() - t0
         pstep = SECONDS / POSTS
         posted = when(f"CAST(n * {pstep} AS INTEGER)")
-        posted_on = f"date({posted}, '+7 hours')" if d == "sqlite" else f"CAST(({posted}) AT TIME ZONE 'Asia/Jakarta' AS DATE)"
+        posted_on = (
+            f"date({posted}, '+7 hours')"
+            if d == "sqlite"
+            else f"CAST(({posted}) AT TIME ZONE 'Asia/Jakarta' AS DATE)"
+        )
         conn.execute(
             sa.text(
                 series(d, POSTS)
@@ -131,7 +154,9 @@ def generate(engine: sa.Engine) -> dict[str, float]:
                 f"{posted_on}, 'bench', false FROM {source(d, POSTS)}"
             )
         )
-        day_expr = "date('2025-11-30', '+' || n || ' days')" if d == "sqlite" else "DATE '2025-11-30' + n"
+        day_expr = (
+            "date('2025-11-30', '+' || n || ' days')" if d == "sqlite" else "DATE '2025-11-30' + n"
+        )
         conn.execute(
             sa.text(
                 series(d, 366 * n_acc)
@@ -155,7 +180,9 @@ def generate(engine: sa.Engine) -> dict[str, float]:
                 f"FROM {source(d, CASES)}"
             )
         )
-        for k, (stage, offset, length) in enumerate((("verify", 0, 259200), ("follow_up", 86400, 432000), ("confirm", 5 * 86400, 864000))):
+        for k, (stage, offset, length) in enumerate(
+            (("verify", 0, 259200), ("follow_up", 86400, 432000), ("confirm", 5 * 86400, 864000))
+        ):
             conn.execute(
                 sa.text(
                     "INSERT INTO case_stages (case_id, stage, started_at, due_at, escalate_at, escalation_level, finished_at, policy) "
@@ -197,7 +224,9 @@ def compute(engine: sa.Engine, period: Period) -> tuple[float, dict[str, int]]:
     t0 = time.perf_counter()
     with engine.connect() as conn:
         measured = queries.measure(conn, period, tz=WIB, as_of=NOW)
-        previous = queries.measure(conn, period.previous(), tz=WIB, as_of=NOW, all_units=measured.units)
+        previous = queries.measure(
+            conn, period.previous(), tz=WIB, as_of=NOW, all_units=measured.units
+        )
         lo, hi = period.bounds(WIB)
         admins = queries.admin_activity(conn, lo, hi)
     boards = []
@@ -226,8 +255,12 @@ def compute(engine: sa.Engine, period: Period) -> tuple[float, dict[str, int]]:
 
 
 def run(url: str) -> None:
-    settings = Settings(database_url=url, secret_key="bench", log_format="console", log_level="WARNING")
-    ctx = Context.create(settings, clock=FixedClock(NOW), load_entrypoints=False, jobs_backend="eager")
+    settings = Settings(
+        database_url=url, secret_key="bench", log_format="console", log_level="WARNING"
+    )
+    ctx = Context.create(
+        settings, clock=FixedClock(NOW), load_entrypoints=False, jobs_backend="eager"
+    )
     engine = ctx.engine
     migrate.upgrade(engine)
     reference.load(ctx, "32.71")
@@ -239,14 +272,25 @@ def run(url: str) -> None:
     with engine.connect() as conn:
         counts = {
             name: conn.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar_one()
-            for name in ("accounts", "messages", "response_facts", "post_metrics", "cases", "case_stages", "case_events", "field_visits")
+            for name in (
+                "accounts",
+                "messages",
+                "response_facts",
+                "post_metrics",
+                "cases",
+                "case_stages",
+                "case_events",
+                "field_visits",
+            )
         }
     print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     compute(engine, month_of(date(2026, 11, 1)))  # warm the caches once
     for label, period in (("year", YEAR), ("month", month_of(date(2026, 11, 1)))):
         best = min(compute(engine, period)[0] for _ in range(3))
         _, figures = compute(engine, period)
-        print(f"  {label:5} all KPIs + leaderboards (this and previous period): {best:.2f} s  {figures}")
+        print(
+            f"  {label:5} all KPIs + leaderboards (this and previous period): {best:.2f} s  {figures}"
+        )
     ctx.close()
 
 
