@@ -116,6 +116,7 @@ def load_sample(ctx: Context) -> None:
         messages = ingest.ingest_file(ctx, path / "messages.jsonl", sample=True)
         click.echo(f"pesan contoh: {messages.summary().split(': ', 1)[1]}")
     load_sample_measurement(ctx)
+    sample_passwords(ctx)
 
 
 def load_sample_measurement(ctx: Context) -> None:
@@ -129,6 +130,25 @@ def load_sample_measurement(ctx: Context) -> None:
     click.echo(
         "data contoh pengukuran (3 bulan): " + ", ".join(f"{v} {k}" for k, v in counts.items())
     )
+
+
+def sample_passwords(ctx: Context) -> None:
+    """Sample users get one random password, printed once, so `make run` has a way in."""
+    from paseban.services import auth
+
+    password = secrets.token_urlsafe(9)
+    names = auth.set_sample_passwords(ctx, password)
+    if names:
+        click.echo(
+            f"kata sandi sekali-tampil untuk pengguna contoh ({', '.join(names)}): {password}"
+        )
+        click.echo(
+            "  masuk di /masuk, mis. sebagai operator; ganti: paseban users set-password NAMA"
+        )
+    else:
+        click.echo(
+            "pengguna contoh sudah berkata sandi; atur ulang: paseban users set-password operator"
+        )
 
 
 @cli.group()
@@ -231,6 +251,24 @@ def users_add(
     click.echo(f"pengguna {username.lower()} ditambahkan")
 
 
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Baca kata sandi dari stdin.")
+@friendly
+def users_set_password(username: str, password_stdin: bool) -> None:
+    """Atur kata sandi pengguna (tanpa --password-stdin: dibuat acak dan ditampilkan sekali).
+    Semua sesi pengguna itu berakhir."""
+    from paseban.services import auth
+
+    generated = not password_stdin
+    password = secrets.token_urlsafe(12) if generated else sys.stdin.readline().rstrip("\n")
+    with open_context() as ctx:
+        auth.set_password(ctx, username, password, actor="cli")
+    click.echo(f"kata sandi {username.lower()} diatur")
+    if generated:
+        click.echo(f"kata sandi baru (sekali tampil): {password}")
+
+
 @users.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--skip-bad", is_flag=True)
@@ -255,6 +293,77 @@ def users_list() -> None:
     with open_context() as ctx:
         for r in service.list_users(ctx):
             click.echo(f"{r['username']:<24} {r['role']:<16} {r['scope_code'] or '-'}")
+
+
+# --- API tokens ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def tokens() -> None:
+    """Token API untuk klien mesin (Authorization: Bearer ...)."""
+
+
+@tokens.command("add")
+@click.argument("name")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    help="Izin token, boleh berulang: cases:read, cases:write, messages:read, messages:write, "
+    "pii:read, settings:write, audit:read.",
+)
+@click.option("--role", default="viewer", show_default=True, help="Peran yang dijalankan token.")
+@click.option("--area", default=None, help="Kode wilayah atau OPD bila peran membutuhkannya.")
+@click.option("--expires-days", type=int, default=None, help="Masa berlaku dalam hari.")
+@friendly
+def tokens_add(
+    name: str, scopes: tuple[str, ...], role: str, area: str | None, expires_days: int | None
+) -> None:
+    """Buat token API; token ditampilkan sekali dan disimpan hanya sebagai sidik (hash)."""
+    from paseban.services import auth
+
+    with open_context() as ctx:
+        token = auth.create_token(
+            ctx,
+            name,
+            scopes=scopes,
+            role=role,
+            area=area,
+            expires_days=expires_days,
+            actor="cli",
+        )
+    click.echo(f"token {name} dibuat; simpan sekarang, tidak akan ditampilkan lagi:")
+    click.echo(token)
+
+
+@tokens.command("list")
+@friendly
+def tokens_list() -> None:
+    """Tampilkan token API (tanpa rahasianya)."""
+    from paseban.services import auth
+
+    with open_context() as ctx:
+        rows = auth.list_tokens(ctx)
+    for r in rows:
+        state = "dicabut" if r["revoked_at"] else "aktif"
+        click.echo(
+            f"{r['name']:<24} {r['prefix']}…  {state:<8} {r['role']:<16} "
+            f"{r['scope_code'] or '-':<14} {','.join(r['permissions'])}"
+        )
+    click.echo(f"{len(rows)} token")
+
+
+@tokens.command("revoke")
+@click.argument("name")
+@friendly
+def tokens_revoke(name: str) -> None:
+    """Cabut token API; permintaan berikutnya dengan token itu ditolak (401)."""
+    from paseban.services import auth
+
+    with open_context() as ctx:
+        auth.revoke_token(ctx, name, actor="cli")
+    click.echo(f"token {name} dicabut")
 
 
 # --- messages and cases --------------------------------------------------------------------------
@@ -297,6 +406,136 @@ def cases_list(status: str | None, opd: str | None, limit: int) -> None:
             f"{r['report_count']:>3}x  {r['title'][:60]}"
         )
     click.echo(f"{len(rows)} dari {total} kasus")
+
+
+# --- complaint lifecycle (issue 4) ----------------------------------------------------------------
+
+
+@cases.command("show")
+@click.argument("ticket")
+@friendly
+def cases_show(ticket: str) -> None:
+    """Tampilkan satu kasus dengan tenggat dan jejak auditnya."""
+    from paseban.services import cases as service
+    from paseban.services.replies import local_time
+
+    with open_context() as ctx:
+        case = service.get_case(ctx, ticket)
+        events = service.timeline(ctx, case["id"])
+        click.echo(
+            f"{case['ticket']}  {case['status']}  {case['opd'] or '-'}  "
+            f"{case['report_count']} warga  versi {case['version']}"
+        )
+        if case["due_at"]:
+            click.echo(f"tenggat {case['stage']}: {local_time(ctx, case['due_at'])}")
+        for e in events:
+            click.echo(
+                f"  {local_time(ctx, e['at'])}  {e['action']:<14} "
+                f"{e['from_status'] or '-'} -> {e['to_status']}  {e['actor']}  {e['note'][:60]}"
+            )
+
+
+@cases.command("act")
+@click.argument("ticket")
+@click.argument("action")
+@click.option("--actor", "actor_name", required=True, help="Nama pengguna yang bertindak.")
+@click.option("--note", default="", help="Alasan atau catatan internal.")
+@click.option("--public-note", default=None, help="Catatan untuk warga.")
+@click.option("--opd", default=None, help="OPD tujuan (forward, mark_outside).")
+@friendly
+def cases_act(
+    ticket: str, action: str, actor_name: str, note: str, public_note: str | None, opd: str | None
+) -> None:
+    """Lakukan aksi pada kasus (verify, forward, start, resolve, close, reject, ...)."""
+    from paseban.domain.accounts import Role, scope_for
+    from paseban.domain.cases import Actor
+    from paseban.services import accounts, actions
+
+    with open_context() as ctx:
+        user = accounts.get_user(ctx, actor_name)
+        role = Role(user["role"])
+        actor = Actor(user["username"], role, scope_for(role, user["scope_code"]))
+        case = actions.act(
+            ctx, ticket, action, actor=actor, note=note, public_note=public_note, opd=opd
+        )
+    click.echo(f"{case['ticket']}: {case['status']} (versi {case['version']})")
+
+
+@cli.group()
+def routing() -> None:
+    """Aturan rute dan parameter penerusan."""
+
+
+@routing.command("auto-forward")
+@click.argument("state", type=click.Choice(["on", "off"]))
+@click.option("--actor", "actor_name", default="sistem")
+@friendly
+def routing_auto_forward(state: str, actor_name: str) -> None:
+    """Teruskan kasus baru langsung ke OPD (on) atau tahan untuk verifikasi (off)."""
+    from paseban.services import routing as service
+
+    with open_context() as ctx:
+        service.set_auto_forward(ctx, state == "on", actor=actor_name)
+    click.echo(f"penerusan otomatis: {state}")
+
+
+@routing.command("rules")
+@friendly
+def routing_rules() -> None:
+    """Tampilkan aturan rute (prioritas kecil menang)."""
+    from paseban.services import routing as service
+
+    with open_context() as ctx:
+        for r in service.list_rules(ctx):
+            mark = "" if r["active"] else "  (nonaktif)"
+            click.echo(f"{r['priority']:>6}  {r['name']:<32} -> {r['assign_to']}{mark}")
+
+
+@cli.group()
+def open311() -> None:
+    """Kunci API Open311 untuk aplikasi lain."""
+
+
+@open311.group("key")
+def open311_key() -> None:
+    """Kelola kunci API Open311."""
+
+
+@open311_key.command("add")
+@click.argument("name")
+@friendly
+def open311_key_add(name: str) -> None:
+    """Buat kunci API baru; kunci hanya ditampilkan sekali."""
+    from paseban.services import open311 as service
+
+    with open_context() as ctx:
+        key = service.add_key(ctx, name)
+    click.echo(key)
+    click.echo("simpan kunci ini: tidak akan ditampilkan lagi", err=True)
+
+
+@open311_key.command("list")
+@friendly
+def open311_key_list() -> None:
+    """Tampilkan kunci API (awalan saja)."""
+    from paseban.services import open311 as service
+
+    with open_context() as ctx:
+        for k in service.list_keys(ctx):
+            state = "aktif" if k["active"] else "dicabut"
+            click.echo(f"{k['name']:<32} {k['prefix']}…  {state}")
+
+
+@open311_key.command("revoke")
+@click.argument("name")
+@friendly
+def open311_key_revoke(name: str) -> None:
+    """Cabut kunci API."""
+    from paseban.services import open311 as service
+
+    with open_context() as ctx:
+        service.revoke_key(ctx, name)
+    click.echo(f"kunci {name} dicabut")
 
 
 @cli.group()

@@ -10,6 +10,7 @@ from paseban import hookspecs
 
 DEFAULT_PLUGINS = (
     "paseban.services.analysis",
+    "paseban.services.sla",  # the SLA sweep job
     "paseban.services.measurement",  # measurement: response facts, early warning, metrics
 )
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from click.testing import CliRunner
 
 from paseban.cli import cli
+from paseban.storage import db, migrate
 from tests.factories import ACCOUNTS_CSV, message, write_jsonl
 
 
@@ -86,20 +86,78 @@ def test_accounts_users_and_ingest(run, tmp_path: Path) -> None:  # type: ignore
     assert run("jobs", "run", "nope").exit_code == 1
 
 
-def test_db_commands(run) -> None:  # type: ignore[no-untyped-def]
+def test_db_commands(run, empty_db_url: str) -> None:  # type: ignore[no-untyped-def]
+
     assert "(kosong)" in run("db", "current").output
     assert run("db", "upgrade").exit_code == 0
-    from paseban.storage import migrate
+    engine = db.create_engine(empty_db_url)
+    try:
+        assert f"versi {migrate.head(engine)}" in run("db", "current").output
+    finally:
+        engine.dispose()
 
-    head = migrate.head(sa.create_engine("sqlite://"))
-    assert f"versi {head}; terbaru {head}" in run("db", "current").output
+
+def test_sample_users_get_a_printed_password(run) -> None:  # type: ignore[no-untyped-def]
+    first = run("init", "--sample")
+    line = next(x for x in first.output.splitlines() if "kata sandi sekali-tampil" in x)
+    password = line.rsplit(": ", 1)[1]
+    assert "operator" in line and len(password) >= 12
+    again = run("init", "--sample")
+    assert "sudah berkata sandi" in again.output and password not in again.output
+    reset = run("users", "set-password", "operator")
+    assert reset.exit_code == 0 and "sekali tampil" in reset.output
+    short = run("users", "set-password", "operator", "--password-stdin", input="pendek\n")
+    assert short.exit_code == 1 and "minimal" in short.output
+    assert run("users", "set-password", "siapa", "--password-stdin", input="x" * 12).exit_code == 1
+
+
+def test_tokens(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("init").exit_code == 0
+    added = run("tokens", "add", "open311-bot", "--scope", "cases:read")
+    assert added.exit_code == 0, added.output
+    token = added.output.strip().splitlines()[-1]
+    assert token.startswith("psb_")
+    listed = run("tokens", "list").output
+    assert "open311-bot" in listed and token not in listed and "aktif" in listed
+    bad = run("tokens", "add", "x", "--scope", "cases:delete")
+    assert bad.exit_code == 1 and "cases:delete" in bad.output
+    assert run("tokens", "revoke", "open311-bot").exit_code == 0
+    assert "dicabut" in run("tokens", "list").output
+    assert run("tokens", "revoke", "open311-bot").exit_code == 1
 
 
 def test_plugins_are_listed() -> None:
     result = CliRunner().invoke(cli, ["plugins"])
     assert "paseban.services.analysis: register_jobs" in result.output
+    assert "paseban.services.sla: register_jobs" in result.output
 
 
 def test_serve_refuses_a_public_interface_without_a_secret(run) -> None:  # type: ignore[no-untyped-def]
     result = run("serve", "--host", "0.0.0.0")
     assert result.exit_code == 1 and "PASEBAN_SECRET_KEY" in result.output
+
+
+def test_complaint_lifecycle_commands(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert run("init").exit_code == 0
+    (tmp_path / "a.csv").write_text(ACCOUNTS_CSV, encoding="utf-8")
+    run("accounts", "import", str(tmp_path / "a.csv"))
+    run("users", "add", "op1", "--role", "diskominfo")
+    run(
+        "ingest",
+        str(write_jsonl(tmp_path / "m.jsonl", [message(1, "jalan di batutulis berlubang")])),
+    )
+    shown = run("cases", "show", "BGR-2611-0001")
+    assert shown.exit_code == 0 and "open" in shown.output and "tenggat verify" in shown.output
+    acted = run("cases", "act", "BGR-2611-0001", "forward", "--actor", "op1")
+    assert acted.exit_code == 0 and "forwarded (versi 2)" in acted.output
+    illegal = run("cases", "act", "BGR-2611-0001", "close", "--actor", "op1")
+    assert illegal.exit_code == 1 and "tidak boleh" in illegal.output
+    assert run("routing", "auto-forward", "on").exit_code == 0
+    assert "default:jalan" in run("routing", "rules").output
+    key = run("open311", "key", "add", "aplikasi-warga")
+    assert key.exit_code == 0 and key.output.startswith("p311_")
+    assert run("open311", "key", "add", "aplikasi-warga").exit_code == 1
+    assert "aktif" in run("open311", "key", "list").output
+    assert run("open311", "key", "revoke", "aplikasi-warga").exit_code == 0
+    assert run("open311", "key", "revoke", "tidak-ada").exit_code == 1
+    assert "sla_sweep: ok" in run("jobs", "run", "sla_sweep").output

@@ -59,3 +59,19 @@ def test_cli_reference_is_current() -> None:
     spec.loader.exec_module(module)
     current = (DOCS / "cli.md").read_text(encoding="utf-8")
     assert current == module.render(), "run: .venv/bin/python scripts/cli_docs.py"
+
+
+def test_lifecycle_diagram_is_current() -> None:
+    from paseban.domain.cases import lifecycle_mermaid
+
+    text = (DOCS / "cases.md").read_text(encoding="utf-8")
+    assert f"```mermaid\n{lifecycle_mermaid()}\n```" in text, "regenerate the diagram"
+
+
+def test_every_reply_event_and_sla_stage_is_documented() -> None:
+    from paseban.domain.replies import ReplyEvent
+    from paseban.domain.sla import Stage
+
+    text = (DOCS / "cases.md").read_text(encoding="utf-8")
+    assert all(f"`{e.value}`" in text for e in ReplyEvent)
+    assert all(f"`{s.value}`" in text for s in Stage)

@@ -18,6 +18,7 @@ class Platform(StrEnum):
     TIKTOK = "tiktok"
     FILE = "file"  # imported platform export
     MANUAL = "manual"  # complaint heard offline ("warga lapor langsung")
+    OPEN311 = "open311"  # another civic app, through the Open311 API (one account per API key)
 
 
 class OwnerKind(StrEnum):

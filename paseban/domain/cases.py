@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+
+from paseban.domain.accounts import Role, Scope
 
 
 class Status(StrEnum):
@@ -16,6 +18,7 @@ class Status(StrEnum):
     CLOSED = "closed"
     REJECTED = "rejected"  # not a complaint
     OUTSIDE_AUTHORITY = "outside_authority"  # PLN, national or provincial roads, police
+    MERGED = "merged"  # the same problem as another case; its reports moved there
 
 
 class Action(StrEnum):
@@ -28,6 +31,7 @@ class Action(StrEnum):
     REOPEN = "reopen"  # the citizen says "belum beres"
     CLOSE = "close"
     MARK_OUTSIDE = "mark_outside"
+    MERGE = "merge"  # staff join this case into another one
 
 
 TRANSITIONS: dict[tuple[Status, Action], Status] = {
@@ -41,19 +45,49 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.FORWARDED, Action.START): Status.IN_PROGRESS,
     (Status.FORWARDED, Action.RETURN): Status.VERIFIED,
     (Status.FORWARDED, Action.RESOLVE): Status.RESOLVED,
+    (Status.FORWARDED, Action.MARK_OUTSIDE): Status.OUTSIDE_AUTHORITY,
     (Status.IN_PROGRESS, Action.RETURN): Status.VERIFIED,
     (Status.IN_PROGRESS, Action.RESOLVE): Status.RESOLVED,
+    (Status.IN_PROGRESS, Action.MARK_OUTSIDE): Status.OUTSIDE_AUTHORITY,
     (Status.RESOLVED, Action.REOPEN): Status.IN_PROGRESS,
     (Status.RESOLVED, Action.CLOSE): Status.CLOSED,
+    (Status.RECEIVED, Action.MERGE): Status.MERGED,
+    (Status.VERIFIED, Action.MERGE): Status.MERGED,
+    (Status.FORWARDED, Action.MERGE): Status.MERGED,
+    (Status.IN_PROGRESS, Action.MERGE): Status.MERGED,
 }
 
-TERMINAL: frozenset[Status] = frozenset({Status.CLOSED, Status.REJECTED, Status.OUTSIDE_AUTHORITY})
+TERMINAL: frozenset[Status] = frozenset(
+    {Status.CLOSED, Status.REJECTED, Status.OUTSIDE_AUTHORITY, Status.MERGED}
+)
 OPEN: frozenset[Status] = frozenset(set(Status) - TERMINAL - {Status.RESOLVED})
 
 # actions that must say why
 NEEDS_NOTE: frozenset[Action] = frozenset(
-    {Action.REJECT, Action.RETURN, Action.MARK_OUTSIDE, Action.REOPEN}
+    {Action.REJECT, Action.RETURN, Action.MARK_OUTSIDE, Action.REOPEN, Action.MERGE}
 )
+
+# who may do what (scope is checked separately: an OPD officer only on the OPD's own cases)
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.DISKOMINFO: frozenset(Action),
+    Role.KECAMATAN_ADMIN: frozenset({Action.VERIFY, Action.REJECT}),
+    Role.KELURAHAN_ADMIN: frozenset({Action.VERIFY, Action.REJECT}),
+    Role.OPD_OFFICER: frozenset({Action.START, Action.RETURN, Action.RESOLVE, Action.MARK_OUTSIDE}),
+    Role.VIEWER: frozenset(),
+}
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.VERIFY: "Diverifikasi",
+    Action.REJECT: "Ditolak",
+    Action.FORWARD: "Diteruskan ke OPD",
+    Action.RETURN: "Dikembalikan OPD (bukan kewenangannya)",
+    Action.START: "Diterima dan mulai ditangani OPD",
+    Action.RESOLVE: "Dinyatakan selesai oleh OPD",
+    Action.REOPEN: "Dibuka kembali",
+    Action.CLOSE: "Ditutup",
+    Action.MARK_OUTSIDE: "Diteruskan ke instansi di luar Pemkot",
+    Action.MERGE: "Digabung dengan aduan lain",
+}
 
 STATUS_LABELS: dict[Status, str] = {
     Status.RECEIVED: "Diterima",
@@ -64,6 +98,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.CLOSED: "Ditutup",
     Status.REJECTED: "Ditolak (bukan aduan)",
     Status.OUTSIDE_AUTHORITY: "Di luar kewenangan Pemkot",
+    Status.MERGED: "Digabung dengan aduan lain",
 }
 
 STATUS_COLOURS: dict[Status, str] = {
@@ -75,6 +110,7 @@ STATUS_COLOURS: dict[Status, str] = {
     Status.CLOSED: "#374151",
     Status.REJECTED: "#9ca3af",
     Status.OUTSIDE_AUTHORITY: "#0891b2",
+    Status.MERGED: "#a8a29e",
 }
 
 
@@ -87,6 +123,40 @@ class InvalidTransition(ValueError):
 
 class NoteRequired(ValueError):
     pass
+
+
+class NotAllowed(ValueError):
+    """The actor's role or scope does not allow the action on this case."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a user (with role and scope), or the system and the citizen themselves."""
+
+    name: str
+    role: Role | None = None  # None: the system (sweep, routing) or the citizen
+    scope: Scope = field(default_factory=Scope)
+
+    @property
+    def is_system(self) -> bool:
+        return self.role is None
+
+
+SYSTEM = Actor("sistem")
+CITIZEN = Actor("warga")
+
+
+def check_allowed(
+    actor: Actor, action: Action, *, opd: str | None, kelurahan: str | None, kecamatan: str | None
+) -> None:
+    """Raise NotAllowed unless the actor's role allows the action and its scope covers the case.
+    The system and the citizen act only through services that decide for themselves."""
+    if actor.role is None:
+        return
+    if action not in ROLE_ACTIONS[actor.role]:
+        raise NotAllowed(f"peran {actor.role.value} tidak boleh melakukan {action.value!r}")
+    if not actor.scope.covers_case(kelurahan=kelurahan, kecamatan=kecamatan, opd=opd):
+        raise NotAllowed("kasus ini di luar cakupan Anda")
 
 
 @dataclass(frozen=True)
@@ -129,6 +199,16 @@ def transition(
         raise NoteRequired(f"aksi {action.value!r} membutuhkan alasan")
     event = CaseEvent(action, case.status, target, at, actor, note)
     return replace(case, status=target, version=case.version + 1), event
+
+
+def lifecycle_mermaid() -> str:
+    """The lifecycle diagram, generated from TRANSITIONS (docs/cases.md embeds it; a test checks
+    that it is current)."""
+    lines = ["stateDiagram-v2", f"    [*] --> {Status.RECEIVED.value}"]
+    for (source, action), target in TRANSITIONS.items():
+        lines.append(f"    {source.value} --> {target.value}: {action.value}")
+    lines += [f"    {status.value} --> [*]" for status in Status if status in TERMINAL]
+    return "\n".join(lines)
 
 
 def ticket_code(prefix: str, at_local: datetime, seq: int) -> str:

@@ -8,6 +8,7 @@ street, landmark, text (normalised), platform.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -73,10 +74,34 @@ def matches(condition: Mapping[str, Any], facts: Mapping[str, Any]) -> bool:
     return not result if condition.get("negate") else result
 
 
-def route(facts: Mapping[str, Any], rules: Iterable[Rule]) -> Rule | None:
-    """First matching rule by priority (then name), or None: the case goes to the review queue."""
+def route(
+    facts: Mapping[str, Any], rules: Iterable[Rule], *, exclude: Iterable[str] = ()
+) -> Rule | None:
+    """First matching rule by priority (then name), or None: the case goes to the review queue.
+    `exclude`: OPDs that already returned the case as "not ours" are skipped."""
+    skip = frozenset(exclude)
     ordered = sorted(rules, key=lambda rule: (rule.priority, rule.name))
-    return next((rule for rule in ordered if matches(rule.when, facts)), None)
+    return next(
+        (rule for rule in ordered if rule.assign_to not in skip and matches(rule.when, facts)),
+        None,
+    )
+
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9:_\-]{0,99}$")
+MIN_PRIORITY, MAX_PRIORITY = 0, 100_000
+
+
+def validate_rule(rule: Rule, *, opds: Iterable[str]) -> None:
+    """Everything staff can get wrong when saving a rule, named in one line."""
+    if not NAME_PATTERN.match(rule.name):
+        raise InvalidRule(
+            f"nama aturan {rule.name!r} tidak sah (huruf kecil, angka, -, _, :; maks. 100)"
+        )
+    if not MIN_PRIORITY <= rule.priority <= MAX_PRIORITY:
+        raise InvalidRule(f"prioritas harus di antara {MIN_PRIORITY} dan {MAX_PRIORITY}")
+    if rule.assign_to not in set(opds):
+        raise InvalidRule(f"OPD {rule.assign_to!r} tidak dikenal atau tidak aktif")
+    validate_condition(rule.when)
 
 
 def validate_condition(condition: Any, path: str = "when") -> None:

@@ -18,11 +18,13 @@ from paseban.domain.accounts import (
 from paseban.domain.wilayah import Level
 from paseban.errors import BadFile, Conflict, ImportReport, InvalidInput, LineError, NotFound
 from paseban.security import hash_password
+from paseban.services import audit
 from paseban.services.csvfiles import read_rows
 from paseban.storage import tables as t
 
 if TYPE_CHECKING:
     from paseban.context import Context
+    from paseban.domain.auth import Actor
 
 ACCOUNT_COLUMNS = ("platform", "handle", "owner_kind", "owner_code")
 OWNER_LEVEL = {
@@ -221,15 +223,19 @@ def add_user(
     full_name: str = "",
     password: str | None = None,
     sample: bool = False,
+    actor: Actor | str | None = None,
 ) -> int:
+    """Add a user; with an actor (the dashboard), the change is in the audit trail."""
     username = username.strip().lower()
     if not HANDLE_PATTERN.match(username):
         raise InvalidInput(f"nama pengguna {username!r} tidak sah")
+    if len(full_name) > 200:
+        raise InvalidInput("nama lengkap paling banyak 200 karakter")
     with ctx.engine.begin() as conn:
         checked_role, checked_scope = _check_user(conn, role, scope)
         if conn.execute(sa.select(t.users.c.id).where(t.users.c.username == username)).first():
             raise Conflict(f"pengguna {username!r} sudah ada")
-        return int(
+        user_id = int(
             conn.execute(
                 sa.insert(t.users)
                 .values(
@@ -245,6 +251,17 @@ def add_user(
                 .returning(t.users.c.id)
             ).scalar_one()
         )
+        if actor is not None:
+            audit.record(
+                conn,
+                at=ctx.now(),
+                actor=actor,
+                action="user.create",
+                target_kind="user",
+                target_id=username,
+                detail={"after": {"role": checked_role.value, "scope": checked_scope}},
+            )
+        return user_id
 
 
 def import_users(
@@ -309,3 +326,150 @@ def get_user(ctx: Context, username: str) -> dict[str, Any]:
     if row is None:
         raise NotFound(f"pengguna {username!r} tidak ada")
     return dict(row)
+
+
+# --- edits from the dashboard (Diskominfo settings), each with its audit row ------------------
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    changed = [k for k in after if before.get(k) != after[k]]
+    return {
+        "before": {k: before.get(k) for k in changed},
+        "after": {k: after[k] for k in changed},
+    }
+
+
+def create_account(ctx: Context, row: dict[str, str], *, actor: Actor | str) -> int:
+    """Add one official account (same validation as the CSV import)."""
+    with ctx.engine.begin() as conn:
+        account = parse_account(row, _levels(conn), _opd_codes(conn))
+        if find_account(conn, account.platform.value, account.handle) is not None:
+            raise Conflict(f"akun {account.platform.value} @{account.handle} sudah terdaftar")
+        if account.platform_account_id and find_account(
+            conn, account.platform.value, account.platform_account_id
+        ):
+            raise Conflict("platform_account_id sudah dipakai akun lain")
+        new_id = conn.execute(
+            sa.insert(t.accounts)
+            .values(
+                platform=account.platform.value,
+                handle=account.handle,
+                platform_account_id=account.platform_account_id,
+                owner_kind=account.owner_kind.value,
+                owner_code=account.owner_code,
+                name=account.name,
+                active=True,
+                is_sample=False,
+                created_at=ctx.now(),
+            )
+            .returning(t.accounts.c.id)
+        ).scalar_one()
+        audit.record(
+            conn,
+            at=ctx.now(),
+            actor=actor,
+            action="account.create",
+            target_kind="account",
+            target_id=new_id,
+            detail={"after": {k: v for k, v in row.items() if not k.startswith("__")}},
+        )
+    return int(new_id)
+
+
+def update_account(
+    ctx: Context,
+    account_id: int,
+    *,
+    name: str,
+    owner_kind: str,
+    owner_code: str,
+    active: bool,
+    actor: Actor | str,
+) -> bool:
+    """Change an account's owner, name or whether it is active. Returns whether anything changed."""
+    with ctx.engine.begin() as conn:
+        row = (
+            conn.execute(sa.select(t.accounts).where(t.accounts.c.id == account_id))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise NotFound(f"akun {account_id} tidak ada")
+        if len(name) > 200:
+            raise InvalidInput("nama akun paling banyak 200 karakter")
+        account = parse_account(
+            {
+                "platform": row["platform"],
+                "handle": row["handle"],
+                "owner_kind": owner_kind,
+                "owner_code": owner_code.strip(),
+                "name": name.strip(),
+            },
+            _levels(conn),
+            _opd_codes(conn),
+        )
+        after = {
+            "name": account.name,
+            "owner_kind": account.owner_kind.value,
+            "owner_code": account.owner_code,
+            "active": active,
+        }
+        diff = _changes(dict(row), after)
+        if not diff["after"]:
+            return False
+        conn.execute(sa.update(t.accounts).where(t.accounts.c.id == account_id).values(**after))
+        audit.record(
+            conn,
+            at=ctx.now(),
+            actor=actor,
+            action="account.update",
+            target_kind="account",
+            target_id=account_id,
+            detail=diff,
+        )
+    return True
+
+
+def update_user(
+    ctx: Context,
+    user_id: int,
+    *,
+    role: str,
+    scope: str | None,
+    full_name: str,
+    active: bool,
+    actor: Actor,
+) -> bool:
+    """Change a user's role, scope, name or whether the user may sign in. A deactivated user's
+    sessions end at once. Nobody can deactivate or demote themselves (no lock-out by mistake)."""
+    with ctx.engine.begin() as conn:
+        row = conn.execute(sa.select(t.users).where(t.users.c.id == user_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"pengguna {user_id} tidak ada")
+        checked_role, checked_scope = _check_user(conn, role, scope)
+        if len(full_name) > 200:
+            raise InvalidInput("nama lengkap paling banyak 200 karakter")
+        if row["id"] == actor.id and (not active or checked_role.value != row["role"]):
+            raise InvalidInput("Anda tidak dapat menonaktifkan atau mengubah peran diri sendiri")
+        after = {
+            "role": checked_role.value,
+            "scope_code": checked_scope,
+            "full_name": full_name.strip(),
+            "active": active,
+        }
+        diff = _changes(dict(row), after)
+        if not diff["after"]:
+            return False
+        conn.execute(sa.update(t.users).where(t.users.c.id == user_id).values(**after))
+        if not active or "role" in diff["after"] or "scope_code" in diff["after"]:
+            conn.execute(sa.delete(t.sessions).where(t.sessions.c.user_id == user_id))
+        audit.record(
+            conn,
+            at=ctx.now(),
+            actor=actor,
+            action="user.update",
+            target_kind="user",
+            target_id=row["username"],
+            detail=diff,
+        )
+    return True

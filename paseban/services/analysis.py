@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -25,7 +25,14 @@ BATCH = 500
 
 def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
     analyzer = ctx.analyzer()
-    counts = {"analyzed": 0, "complaints": 0, "cases_opened": 0, "cases_joined": 0, "review": 0}
+    counts = {
+        "analyzed": 0,
+        "complaints": 0,
+        "cases_opened": 0,
+        "cases_joined": 0,
+        "follow_ups": 0,
+        "review": 0,
+    }
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with ctx.engine.begin() as conn:
@@ -36,6 +43,10 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
                     t.messages.c.platform,
                     t.messages.c.is_sample,
                     t.messages.c.posted_at,
+                    t.messages.c.author,
+                    t.messages.c.author_id,
+                    t.messages.c.lat,
+                    t.messages.c.lon,
                     t.accounts.c.owner_kind,
                     t.accounts.c.owner_code,
                 )
@@ -43,11 +54,14 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
                 .where(t.messages.c.id.in_(chunk), t.messages.c.analyzed_at.is_(None))
                 .order_by(t.messages.c.id)
             ).all()
+            updates: list[dict[str, Any]] = []
             for row in rows:
                 wilayah = None if row.owner_kind == OwnerKind.OPD.value else row.owner_code
                 analysis = analyzer.analyze(row.text, account_wilayah=wilayah)
                 review = needs_review(analysis, ctx.settings.review_threshold)
                 values = {
+                    "b_id": row.id,
+                    "case_id": None,
                     "analyzed_at": ctx.now(),
                     "analysis_version": analysis.version,
                     "masked_text": analysis.masked,
@@ -69,23 +83,61 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
                 }
                 counts["analyzed"] += 1
                 counts["review"] += int(review)
-                if analysis.is_complaint:
-                    counts["complaints"] += 1
-                    placement = cases.open_or_join(
-                        conn,
-                        ctx,
-                        message_id=row.id,
-                        platform=row.platform,
-                        analysis=analysis,
-                        reported_at=row.posted_at,
-                        sample=row.is_sample,
-                    )
-                    values["case_id"] = placement.case_id
-                    counts["cases_joined" if placement.joined else "cases_opened"] += 1
-                conn.execute(
-                    sa.update(t.messages).where(t.messages.c.id == row.id).values(**values)
+                counts["complaints"] += int(analysis.is_complaint)
+                # complaints open or join a case; a citizen's follow-up or answer to
+                # "sudah beres?" joins their own case (services.cases.place_message)
+                placement = cases.place_message(
+                    conn,
+                    ctx,
+                    message_id=row.id,
+                    platform=row.platform,
+                    analysis=analysis,
+                    reported_at=row.posted_at,
+                    sample=row.is_sample,
+                    author=row.author or None,
+                    author_id=row.author_id,
+                    lat=row.lat,
+                    lon=row.lon,
                 )
+                if placement is not None:
+                    values["case_id"] = placement.case_id
+                    key = "cases_joined" if placement.joined else "cases_opened"
+                    counts[key if placement.kind == "report" else "follow_ups"] += 1
+                    # linked at once: a later message of the same citizen in this batch
+                    # (a follow-up) finds the case through it
+                    conn.execute(_LINK, {"b_id": row.id, "case_id": placement.case_id})
+                updates.append(values)
+            if updates:  # one executemany for the batch (prebuilt statement)
+                conn.execute(_STORE_ANALYSIS, updates)
     return counts
+
+
+_ANALYSIS_FIELDS = (
+    "case_id",
+    "analyzed_at",
+    "analysis_version",
+    "masked_text",
+    "intent",
+    "topic",
+    "urgency",
+    "kelurahan",
+    "kecamatan",
+    "place_source",
+    "place_detail",
+    "confidence",
+    "reasons",
+    "needs_review",
+)
+_STORE_ANALYSIS = (
+    sa.update(t.messages)
+    .where(t.messages.c.id == sa.bindparam("b_id"))
+    .values({name: sa.bindparam(name) for name in _ANALYSIS_FIELDS})
+)
+_LINK = (
+    sa.update(t.messages)
+    .where(t.messages.c.id == sa.bindparam("b_id"))
+    .values(case_id=sa.bindparam("case_id"))
+)
 
 
 def analyze_pending(ctx: Context) -> dict[str, int]:

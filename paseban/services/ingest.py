@@ -47,57 +47,94 @@ def store_messages(
     sample: bool = False,
 ) -> tuple[list[int], int]:
     """Store (message, account row, raw body) items; return new message ids and the number of
-    duplicates. The unique key (platform, external_id) makes a second delivery a no-op."""
+    duplicates. The unique key (platform, external_id) makes a second delivery a no-op.
+    Works in chunks: one query finds what is already stored, one multi-row insert stores the raw
+    bodies and one the messages (a concurrent delivery that wins the race is still caught by
+    ON CONFLICT DO NOTHING, and its raw body is marked as a duplicate)."""
     new_ids: list[int] = []
     duplicates = 0
-    for message, account, raw in items:
-        exists = conn.execute(
-            sa.select(t.messages.c.id).where(
-                t.messages.c.platform == message.platform,
-                t.messages.c.external_id == message.external_id,
-            )
-        ).first()
-        if exists:
-            duplicates += 1
+    batch = list(items)
+    for start in range(0, len(batch), STORE_CHUNK):
+        chunk = batch[start : start + STORE_CHUNK]
+        stored = _already_stored(conn, chunk)
+        fresh: list[tuple[Message, dict[str, Any], str]] = []
+        seen: set[tuple[str, str]] = set()
+        for item in chunk:
+            key = (item[0].platform, item[0].external_id)
+            if key in stored or key in seen:
+                duplicates += 1
+                continue
+            seen.add(key)
+            fresh.append(item)
+        if not fresh:
             continue
-        raw_id = conn.execute(
-            sa.insert(t.raw_events)
-            .values(channel=channel, received_at=at, body=raw, status="stored")
-            .returning(t.raw_events.c.id)
-        ).scalar_one()
+        raw_ids = [
+            row.id
+            for row in conn.execute(
+                _INSERT_RAW,
+                [
+                    {"channel": channel, "received_at": at, "body": raw, "status": "stored"}
+                    for _, _, raw in fresh
+                ],
+            )
+        ]
+        rows = [
+            {
+                "platform": message.platform,
+                "external_id": message.external_id,
+                "account_id": account["id"],
+                "raw_event_id": raw_id,
+                "kind": message.kind.value,
+                "author": message.author,
+                "author_id": message.author_id,
+                "parent_external_id": message.parent_external_id,
+                "text": message.text,
+                "posted_at": message.posted_at,
+                "received_at": at,
+                "lat": message.lat,
+                "lon": message.lon,
+                "needs_review": False,
+                "is_sample": sample,
+            }
+            for (message, account, _), raw_id in zip(fresh, raw_ids, strict=True)
+        ]
         stmt = (
             insert(conn, t.messages)
-            .values(
-                platform=message.platform,
-                external_id=message.external_id,
-                account_id=account["id"],
-                raw_event_id=raw_id,
-                kind=message.kind.value,
-                author=message.author,
-                author_id=message.author_id,
-                parent_external_id=message.parent_external_id,
-                text=message.text,
-                posted_at=message.posted_at,
-                received_at=at,
-                lat=message.lat,
-                lon=message.lon,
-                needs_review=False,
-                is_sample=sample,
-            )
             .on_conflict_do_nothing(index_elements=["platform", "external_id"])
-            .returning(t.messages.c.id)
+            .returning(t.messages.c.id, t.messages.c.raw_event_id, sort_by_parameter_order=True)
         )
-        new_id = conn.execute(stmt).scalar()
-        if new_id is None:  # a concurrent delivery won the race
-            duplicates += 1
+        inserted = {r.raw_event_id: int(r.id) for r in conn.execute(stmt, rows)}
+        lost = [raw_id for raw_id in raw_ids if raw_id not in inserted]
+        if lost:  # a concurrent delivery won the race
+            duplicates += len(lost)
             conn.execute(
                 sa.update(t.raw_events)
-                .where(t.raw_events.c.id == raw_id)
+                .where(t.raw_events.c.id.in_(lost))
                 .values(status="duplicate")
             )
-            continue
-        new_ids.append(int(new_id))
+        new_ids += [inserted[raw_id] for raw_id in raw_ids if raw_id in inserted]
     return new_ids, duplicates
+
+
+STORE_CHUNK = 500
+_INSERT_RAW = sa.insert(t.raw_events).returning(t.raw_events.c.id, sort_by_parameter_order=True)
+
+
+def _already_stored(
+    conn: sa.Connection, chunk: list[tuple[Message, dict[str, Any], str]]
+) -> set[tuple[str, str]]:
+    by_platform: dict[str, list[str]] = {}
+    for message, _, _ in chunk:
+        by_platform.setdefault(message.platform, []).append(message.external_id)
+    found: set[tuple[str, str]] = set()
+    for platform, ids in by_platform.items():
+        rows = conn.execute(
+            sa.select(t.messages.c.platform, t.messages.c.external_id).where(
+                t.messages.c.platform == platform, t.messages.c.external_id.in_(ids)
+            )
+        )
+        found.update((r.platform, r.external_id) for r in rows)
+    return found
 
 
 def ingest_file(

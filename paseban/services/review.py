@@ -23,8 +23,18 @@ def _valid_values(conn: sa.Connection, field: str) -> set[str]:
     return set(conn.execute(sa.select(t.wilayah.c.code).where(t.wilayah.c.level == 4)).scalars())
 
 
-def queue(ctx: Context, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-    """Messages whose analysis needs a human, oldest first."""
+def queue(
+    ctx: Context,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    account_ids: list[int] | None = None,
+) -> list[dict[str, Any]]:
+    """Messages whose analysis needs a human, oldest first; only those received on
+    `account_ids` when given (the actor's scope)."""
+    where = [t.messages.c.needs_review.is_(True)]
+    if account_ids is not None:
+        where.append(t.messages.c.account_id.in_(account_ids))
     with ctx.engine.connect() as conn:
         rows = conn.execute(
             sa.select(
@@ -41,7 +51,7 @@ def queue(ctx: Context, *, limit: int = 50, offset: int = 0) -> list[dict[str, A
                 t.messages.c.reasons,
                 t.messages.c.account_id,
             )
-            .where(t.messages.c.needs_review.is_(True))
+            .where(*where)
             .order_by(t.messages.c.received_at, t.messages.c.id)
             .limit(limit)
             .offset(offset)
@@ -55,46 +65,56 @@ def correct(
     """Store a human's corrections of a message's analysis and apply them to the message.
     `corrections` maps a field (intent, topic, urgency, kelurahan) to its right value or None.
     Returns the number of fields that changed; the message leaves the review queue."""
+    with ctx.engine.begin() as conn:
+        return apply_corrections(conn, ctx, message_id, corrections, actor=actor)
+
+
+def apply_corrections(
+    conn: sa.Connection,
+    ctx: Context,
+    message_id: int,
+    corrections: dict[str, str | None],
+    *,
+    actor: str,
+) -> int:
+    """`correct` inside the caller's transaction (the dashboard records its audit row with it)."""
     unknown = set(corrections) - set(FIELDS)
     if unknown:
         raise InvalidInput(f"kolom tidak dapat dikoreksi: {', '.join(sorted(unknown))}")
-    with ctx.engine.begin() as conn:
-        row = (
-            conn.execute(sa.select(t.messages).where(t.messages.c.id == message_id))
-            .mappings()
-            .first()
-        )
-        if row is None:
-            raise NotFound(f"pesan {message_id} tidak ada")
-        changed = 0
-        values: dict[str, Any] = {"needs_review": False}
-        for field, value in corrections.items():
-            if value is not None and value not in _valid_values(conn, field):
-                raise InvalidInput(f"nilai {value!r} tidak dikenal untuk {field}")
-            if row[field] == value:
-                continue
-            conn.execute(
-                sa.insert(t.analysis_corrections).values(
-                    message_id=message_id,
-                    field=field,
-                    old_value=row[field],
-                    new_value=value,
-                    actor=actor,
-                    at=ctx.now(),
-                    model_version=row["analysis_version"],
-                )
+    row = (
+        conn.execute(sa.select(t.messages).where(t.messages.c.id == message_id)).mappings().first()
+    )
+    if row is None:
+        raise NotFound(f"pesan {message_id} tidak ada")
+    changed = 0
+    values: dict[str, Any] = {"needs_review": False}
+    for field, value in corrections.items():
+        if value is not None and value not in _valid_values(conn, field):
+            raise InvalidInput(f"nilai {value!r} tidak dikenal untuk {field}")
+        if row[field] == value:
+            continue
+        conn.execute(
+            sa.insert(t.analysis_corrections).values(
+                message_id=message_id,
+                field=field,
+                old_value=row[field],
+                new_value=value,
+                actor=actor,
+                at=ctx.now(),
+                model_version=row["analysis_version"],
             )
-            values[field] = value
-            changed += 1
-            if field == "kelurahan":
-                parent = None
-                if value is not None:
-                    parent = conn.execute(
-                        sa.select(t.wilayah.c.parent_code).where(t.wilayah.c.code == value)
-                    ).scalar()
-                values["kecamatan"] = parent
-                values["place_source"] = "human"
-        conn.execute(sa.update(t.messages).where(t.messages.c.id == message_id).values(**values))
+        )
+        values[field] = value
+        changed += 1
+        if field == "kelurahan":
+            parent = None
+            if value is not None:
+                parent = conn.execute(
+                    sa.select(t.wilayah.c.parent_code).where(t.wilayah.c.code == value)
+                ).scalar()
+            values["kecamatan"] = parent
+            values["place_source"] = "human"
+    conn.execute(sa.update(t.messages).where(t.messages.c.id == message_id).values(**values))
     return changed
 
 

@@ -175,6 +175,24 @@ cases = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False, default=1),
     sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
+    # --- complaint lifecycle (migration 0003) ---
+    sa.Column("last_report_at", UtcDateTime, nullable=True),
+    sa.Column("street", sa.String(200), nullable=True),
+    sa.Column("landmark", sa.String(200), nullable=True),
+    sa.Column("address", sa.String(500), nullable=True),
+    sa.Column("lat", sa.Float, nullable=True),
+    sa.Column("lon", sa.Float, nullable=True),
+    sa.Column("media_url", sa.String(500), nullable=True),
+    sa.Column("keywords", sa.Text, nullable=False, server_default=""),
+    sa.Column("platforms", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("stage", sa.String(20), nullable=True),
+    sa.Column("due_at", UtcDateTime, nullable=True, index=True),
+    sa.Column("escalation_level", sa.SmallInteger, nullable=False, server_default="0"),
+    sa.Column("returned_by", sa.JSON, nullable=False, server_default="[]"),
+    sa.Column("public_note", sa.Text, nullable=True),
+    # case ids; no foreign key, so that adding them never rebuilds the cases table on SQLite
+    sa.Column("merged_into", sa.Integer, nullable=True),
+    sa.Column("split_from", sa.Integer, nullable=True),
 )
 
 messages = sa.Table(
@@ -210,7 +228,14 @@ messages = sa.Table(
     sa.Column("needs_review", sa.Boolean, nullable=False, default=False),
     sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=True, index=True),
     sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
+    # inbox (dashboard): new, answered, not_complaint, hidden; who handled it and when
+    sa.Column("inbox_state", sa.String(20), nullable=False, default="new", server_default="new"),
+    sa.Column("handled_at", UtcDateTime, nullable=True),
+    sa.Column("handled_by", sa.String(100), nullable=True),
     sa.UniqueConstraint("platform", "external_id", name="uq_messages_platform_external_id"),
+    # a citizen's own messages: follow-ups and answers join their case (migration 0003)
+    sa.Index("ix_messages_platform_author", "platform", "author"),
+    sa.Index("ix_messages_platform_author_id", "platform", "author_id"),
 )
 
 case_events = sa.Table(
@@ -225,6 +250,7 @@ case_events = sa.Table(
     sa.Column("actor", sa.String(100), nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
     sa.Column("data", sa.JSON, nullable=True),
+    sa.Column("public_note", sa.Text, nullable=True),  # shown to citizens (migration 0003)
 )
 
 analysis_corrections = sa.Table(
@@ -247,6 +273,86 @@ ticket_counters = sa.Table(
     sa.Column("last", sa.Integer, nullable=False),
 )
 
+# --- sign-in, API tokens and the audit trail (dashboard) ---------------------------------------
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),  # SHA-256 of the cookie's random token
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False, index=True),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("last_seen_at", UtcDateTime, nullable=False),
+    sa.Column("ip", sa.String(45), nullable=True),
+    sa.Column("user_agent", sa.String(300), nullable=True),
+)
+
+login_attempts = sa.Table(
+    "login_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(100), nullable=False),
+    sa.Column("ip", sa.String(45), nullable=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("success", sa.Boolean, nullable=False),
+    sa.Index("ix_login_attempts_username_at", "username", "at"),
+    sa.Index("ix_login_attempts_ip_at", "ip", "at"),
+)
+
+api_tokens = sa.Table(
+    "api_tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),  # SHA-256, never the token
+    sa.Column("prefix", sa.String(16), nullable=False),  # shown in lists to recognise a token
+    sa.Column("role", sa.String(30), nullable=False),
+    sa.Column("scope_code", sa.String(40), nullable=True),
+    sa.Column("permissions", sa.JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("expires_at", UtcDateTime, nullable=True),
+    sa.Column("last_used_at", UtcDateTime, nullable=True),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+audit_events = sa.Table(
+    "audit_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", UtcDateTime, nullable=False, index=True),
+    sa.Column("actor", sa.String(100), nullable=False),
+    sa.Column("actor_kind", sa.String(10), nullable=False),  # user, token, system, cli
+    sa.Column("action", sa.String(60), nullable=False, index=True),
+    sa.Column("target_kind", sa.String(30), nullable=True),
+    sa.Column("target_id", sa.String(100), nullable=True),
+    sa.Column("ip", sa.String(45), nullable=True),
+    sa.Column("detail", sa.JSON, nullable=True),
+    sa.Index("ix_audit_events_target", "target_kind", "target_id"),
+)
+
+# indexes for the dashboard's list pages (bench/dashboard.py measures them)
+sa.Index("ix_messages_posted_at", messages.c.posted_at)
+sa.Index("ix_messages_inbox", messages.c.inbox_state, messages.c.posted_at)
+sa.Index(
+    "ix_messages_account_inbox", messages.c.account_id, messages.c.inbox_state, messages.c.posted_at
+)
+sa.Index("ix_messages_account_posted", messages.c.account_id, messages.c.posted_at)
+sa.Index("ix_messages_review", messages.c.needs_review, messages.c.received_at)
+sa.Index("ix_cases_status_opened", cases.c.status, cases.c.opened_at)
+# covering indexes: the OPD overview and the map count without reading the case rows
+sa.Index(
+    "ix_cases_opd_status_opened", cases.c.opd, cases.c.status, cases.c.opened_at, cases.c.urgency
+)
+sa.Index(
+    "ix_cases_kelurahan_opened",
+    cases.c.kelurahan,
+    cases.c.opened_at,
+    cases.c.status,
+    cases.c.urgency,
+    cases.c.topic,
+)
+
 # --- background work -----------------------------------------------------------------------------
 
 job_runs = sa.Table(
@@ -262,6 +368,98 @@ job_runs = sa.Table(
     sa.Column("error", sa.Text, nullable=True),
 )
 
+
+# --- complaint lifecycle: clocks, policies, replies, Open311 (migration 0003) --------------------
+
+case_stages = sa.Table(
+    "case_stages",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, index=True),
+    sa.Column("stage", sa.String(20), nullable=False),
+    sa.Column("started_at", UtcDateTime, nullable=False),
+    sa.Column("due_at", UtcDateTime, nullable=False),
+    sa.Column("escalate_at", UtcDateTime, nullable=False),
+    sa.Column("sweep_at", UtcDateTime, nullable=True, index=True),  # null: nothing left to do
+    sa.Column("escalation_level", sa.SmallInteger, nullable=False, default=0),
+    sa.Column("finished_at", UtcDateTime, nullable=True),
+    sa.Column("breached", sa.Boolean, nullable=True),  # set when the stage ends
+    sa.Column("policy", sa.JSON, nullable=False),  # the policy that set the deadline
+)
+
+sla_policies = sa.Table(
+    "sla_policies",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("stage", sa.String(20), nullable=False),
+    # topic and urgency codes (None: any), checked on save; the defaults are stored by the
+    # migration, before any reference data exists, so no foreign keys here
+    sa.Column("topic", sa.String(40), nullable=True),
+    sa.Column("urgency", sa.String(40), nullable=True),
+    sa.Column("amount", sa.Integer, nullable=False),
+    sa.Column("unit", sa.String(20), nullable=False),
+    sa.Column("escalate_after", sa.Integer, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+)
+
+reply_templates = sa.Table(
+    "reply_templates",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event", sa.String(30), nullable=False),
+    sa.Column("topic", sa.String(40), sa.ForeignKey("topics.code"), nullable=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+)
+
+policy_revisions = sa.Table(
+    "policy_revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(30), nullable=False),  # routing_rule, sla_policy, reply_template
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("data", sa.JSON, nullable=True),  # the new state; null when deleted
+    sa.Column("changed_at", UtcDateTime, nullable=False),
+    sa.Column("changed_by", sa.String(100), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Index("ix_policy_revisions_kind_key", "kind", "key"),
+)
+
+outbox = sa.Table(
+    "outbox",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("platform", sa.String(20), nullable=False),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=True),
+    sa.Column("in_reply_to_message_id", sa.Integer, sa.ForeignKey("messages.id"), nullable=True),
+    sa.Column("kind", sa.String(10), nullable=False),  # reply, post
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),  # pending, sent, failed, cancelled
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_attempt_at", UtcDateTime, nullable=True),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("dedupe_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=True),
+    sa.Column("external_id", sa.String(200), nullable=True),
+    sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+)
+
+open311_keys = sa.Table(
+    "open311_keys",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("key_hash", sa.String(64), nullable=False, unique=True),  # sha256 of the key
+    sa.Column("prefix", sa.String(12), nullable=False),  # shown in lists
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False, default=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("last_used_at", UtcDateTime, nullable=True),
+)
 
 # --- measurement (migration 0007) ----------------------------------------------------------------
 
@@ -382,51 +580,10 @@ alerts = sa.Table(
 sa.Index("ix_case_events_action_at", case_events.c.action, case_events.c.at)
 sa.Index("ix_messages_intent_posted_at", messages.c.intent, messages.c.posted_at)
 
-# --- SEAM: tables of the case lifecycle (issue 4, migration 0003) and connectors (issue 5) that
-# the measurement reads. Defined here only while those branches are not on main; when they land,
-# delete this block and the matching block of migration 0007 (the columns are theirs, verbatim).
-if "outbox" not in metadata.tables:
-    outbox = sa.Table(
-        "outbox",
-        metadata,
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("platform", sa.String(20), nullable=False),
-        sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=True),
-        sa.Column(
-            "in_reply_to_message_id", sa.Integer, sa.ForeignKey("messages.id"), nullable=True
-        ),
-        sa.Column("kind", sa.String(10), nullable=False),  # reply, post
-        sa.Column("text", sa.Text, nullable=False),
-        sa.Column("status", sa.String(20), nullable=False),  # pending, sent, failed, cancelled
-        sa.Column("attempts", sa.Integer, nullable=False, default=0),
-        sa.Column("next_attempt_at", UtcDateTime, nullable=True),
-        sa.Column("last_error", sa.Text, nullable=True),
-        sa.Column("dedupe_key", sa.String(200), nullable=False, unique=True),
-        sa.Column("created_at", UtcDateTime, nullable=False),
-        sa.Column("sent_at", UtcDateTime, nullable=True),
-        sa.Column("external_id", sa.String(200), nullable=True),
-        sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
-    )
-if "case_stages" not in metadata.tables:
-    case_stages = sa.Table(
-        "case_stages",
-        metadata,
-        sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, index=True),
-        sa.Column("stage", sa.String(20), nullable=False),
-        sa.Column("started_at", UtcDateTime, nullable=False),
-        sa.Column("due_at", UtcDateTime, nullable=False),
-        sa.Column("escalate_at", UtcDateTime, nullable=False),
-        sa.Column("sweep_at", UtcDateTime, nullable=True, index=True),
-        sa.Column("escalation_level", sa.SmallInteger, nullable=False, default=0),
-        sa.Column("finished_at", UtcDateTime, nullable=True),
-        sa.Column("breached", sa.Boolean, nullable=True),
-        sa.Column("policy", sa.JSON, nullable=False),
-    )
-# measurement's own indexes on the seam tables (keep these when the block above goes)
+# measurement's own indexes on the lifecycle tables (migration 0003)
 sa.Index(
     "ix_outbox_reply_sent",
-    metadata.tables["outbox"].c.in_reply_to_message_id,
-    metadata.tables["outbox"].c.status,
+    outbox.c.in_reply_to_message_id,
+    outbox.c.status,
 )
-sa.Index("ix_case_stages_started_at", metadata.tables["case_stages"].c.started_at)
+sa.Index("ix_case_stages_started_at", case_stages.c.started_at)

@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paseban import __version__
 from paseban.context import Context
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound, PasebanError
-from paseban.web import api, dashboard
+from paseban.services import audit
+from paseban.web import api, dashboard, open311, public
+from paseban.web import auth as auth_pages
+from paseban.web import inbox as inbox_pages
+from paseban.web import maps as map_pages
 from paseban.web import measurement as measurement_pages
+from paseban.web import settings as settings_pages
+from paseban.web.deps import NotSignedIn
+from paseban.web.rendering import error_page, wants_html
+from paseban.web.security import SecurityHeaders
 
 
 def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
@@ -38,7 +48,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.state.ctx = ctx
 
     @app.exception_handler(PasebanError)
-    async def domain_error(request: Request, exc: PasebanError) -> JSONResponse:
+    async def domain_error(request: Request, exc: PasebanError) -> Response:
         status = 400
         if isinstance(exc, NotFound):
             status = 404
@@ -46,18 +56,59 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
             status = 409
         elif isinstance(exc, Forbidden):
             status = 403
+            actor = getattr(request.state, "actor", None)
+            if actor is not None:
+                audit.record_now(
+                    ctx,
+                    actor=actor,
+                    action="access.denied",
+                    target_kind="path",
+                    target_id=request.url.path,
+                    ip=request.client.host if request.client else None,
+                )
         elif isinstance(exc, InvalidInput):
             status = 422
+        if wants_html(request):
+            return error_page(request, status, str(exc))
         return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=status)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # the same {"error", "detail"} body as our own errors; keeps WWW-Authenticate on 401
+        if wants_html(request) and exc.status_code != 401:
+            return error_page(request, exc.status_code, str(exc.detail))
+        names = {401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed"}
+        return JSONResponse(
+            {"error": names.get(exc.status_code, "HTTPError"), "detail": exc.detail},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
+
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         problems = [
             {"loc": ".".join(str(p) for p in e["loc"]), "msg": e["msg"]} for e in exc.errors()
         ]
+        if wants_html(request):
+            fields = ", ".join(sorted({p["loc"].rsplit(".", 1)[-1] for p in problems}))
+            return error_page(request, 422, f"isian tidak sah: {fields}")
         return JSONResponse(
             {"error": "InvalidInput", "detail": "permintaan tidak sah", "problems": problems},
             status_code=422,
+        )
+
+    # --- sign-in and errors for pages (dashboard) ---
+    app.add_middleware(SecurityHeaders)
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
+        if wants_html(request):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/masuk?{urlencode({'lanjut': target})}", status_code=303)
+        return JSONResponse(
+            {"error": "NotAuthenticated", "detail": str(exc)},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
         )
 
     @app.get("/healthz", tags=["ops"])
@@ -70,6 +121,12 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
         return JSONResponse({"status": "ok", "version": __version__, "database": "ok"})
 
     app.include_router(api.router, prefix="/api/v1")
+    app.include_router(open311.router, prefix="/open311/v2")
+    app.include_router(public.router)  # /lacak/{ticket}
+    app.include_router(auth_pages.router)
+    app.include_router(inbox_pages.router)
+    app.include_router(map_pages.router)
+    app.include_router(settings_pages.router)
     app.include_router(dashboard.router)
     app.include_router(measurement_pages.router)  # /papan (public), /laporan
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")

@@ -1,12 +1,29 @@
-"""Annotated dependencies shared by the routers."""
+"""Annotated dependencies shared by the routers: the context, the actor, permissions, CSRF."""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Awaitable, Callable
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 
 from paseban.context import Context
+from paseban.domain.auth import Actor, Permission
+from paseban.errors import Forbidden
+from paseban.services import auth
+
+SESSION_COOKIE = "paseban_sesi"
+LOGIN_CSRF_COOKIE = "paseban_csrf"
+
+
+class NotSignedIn(Exception):
+    """No valid session or token: the API answers 401, a page sends the browser to /masuk."""
+
+
+class CsrfFailed(Forbidden):
+    pass
 
 
 def get_ctx(request: Request) -> Context:
@@ -15,3 +32,91 @@ def get_ctx(request: Request) -> Context:
 
 
 CtxDep = Annotated[Context, Depends(get_ctx)]
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def get_actor(request: Request, ctx: CtxDep) -> Actor:
+    """The signed-in user (session cookie) or machine client (Authorization: Bearer psb_...)."""
+    cached: Actor | None = getattr(request.state, "actor", None)
+    if cached is not None:
+        return cached
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        actor = auth.token_actor(ctx, token.strip()) if scheme.lower() == "bearer" else None
+        if actor is None:
+            raise NotSignedIn("token API tidak sah, kedaluwarsa, atau sudah dicabut")
+        request.state.actor = actor
+        return actor
+    info = auth.session(ctx, request.cookies.get(SESSION_COOKIE))
+    if info is None:
+        raise NotSignedIn("silakan masuk dulu")
+    request.state.actor = info.actor
+    request.state.session = info
+    return info.actor
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]
+
+
+def require(permission: Permission) -> Callable[[Actor], Actor]:
+    """A dependency: the actor, if it holds the permission; 403 otherwise."""
+
+    def dependency(actor: ActorDep) -> Actor:
+        if not actor.can(permission):
+            raise Forbidden(f"peran Anda tidak mengizinkan {permission.value}")
+        return actor
+
+    return dependency
+
+
+def _same_origin(request: Request) -> bool:
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin:
+        return True  # the CSRF token alone decides
+    if origin == "null":
+        return False
+    parts = urlsplit(origin)
+    return parts.netloc == request.url.netloc
+
+
+async def check_csrf(request: Request, actor: Actor) -> None:
+    if actor.kind == "token":
+        return  # a bearer token is not sent by a browser on its own: no CSRF possible
+    info = getattr(request.state, "session", None)
+    sent = request.headers.get("x-csrf-token")
+    if sent is None:
+        form = await request.form()
+        value = form.get("csrf")
+        sent = value if isinstance(value, str) else None
+    if (
+        info is None
+        or not sent
+        or not secrets.compare_digest(sent, info.csrf_token)
+        or not _same_origin(request)
+    ):
+        raise CsrfFailed("formulir kedaluwarsa atau bukan dari halaman ini; muat ulang halaman")
+
+
+def writer(permission: Permission) -> Callable[[Request, Actor], Awaitable[Actor]]:
+    """A dependency for state-changing requests: permission plus a valid CSRF token."""
+
+    async def dependency(request: Request, actor: ActorDep) -> Actor:
+        if not actor.can(permission):
+            raise Forbidden(f"peran Anda tidak mengizinkan {permission.value}")
+        await check_csrf(request, actor)
+        return actor
+
+    return dependency
+
+
+CasesReader = Annotated[Actor, Depends(require(Permission.CASES_READ))]
+MessagesReader = Annotated[Actor, Depends(require(Permission.MESSAGES_READ))]
+MessagesWriter = Annotated[Actor, Depends(writer(Permission.MESSAGES_WRITE))]
+CasesWriter = Annotated[Actor, Depends(writer(Permission.CASES_WRITE))]
+SettingsReader = Annotated[Actor, Depends(require(Permission.SETTINGS_WRITE))]
+SettingsWriter = Annotated[Actor, Depends(writer(Permission.SETTINGS_WRITE))]
+AuditReader = Annotated[Actor, Depends(require(Permission.AUDIT_READ))]

@@ -12,8 +12,8 @@ from fastapi.responses import HTMLResponse, Response
 from paseban.measurement import leaderboards, periods
 from paseban.measurement.indices import INDEX_LABELS
 from paseban.services import reports as report_service
-from paseban.web.dashboard import templates
-from paseban.web.deps import CtxDep
+from paseban.web.deps import ActorDep, CtxDep
+from paseban.web.rendering import templates
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,12 +50,12 @@ def public_board(request: Request, ctx: CtxDep) -> HTMLResponse:
 @router.get("/laporan", response_class=HTMLResponse)
 def report_page(
     ctx: CtxDep,
+    actor: ActorDep,
     kind: Annotated[str, Query(pattern="^(weekly|monthly)$")] = "weekly",
     period: Annotated[str | None, Query(max_length=30)] = None,
     fmt: Annotated[str, Query(pattern="^(html|pdf|xlsx)$")] = "html",
 ) -> Response:
-    """The weekly/monthly report in the dashboard, and its PDF and XLSX. SEAM: guard with the
-    dashboard's ActorDep (Diskominfo, viewer/leadership) when issue 6 lands."""
+    """The weekly/monthly report in the dashboard, and its PDF and XLSX (signed-in users)."""
     from paseban.errors import InvalidInput
 
     try:

@@ -450,7 +450,7 @@ class Generator:
         # never repeat a hand-written text
         self.seen: set[str] = set()
         self.seen_keys: dict[str, str] = {}  # near_key -> group
-        for path in sorted(CORPUS.glob("hand_*.jsonl")):
+        for path in sorted(CORPUS.glob("hand*_*.jsonl")):
             for line in path.read_text(encoding="utf-8").splitlines():
                 if line.strip():
                     rec = json.loads(line)
@@ -1196,7 +1196,7 @@ def write(records: list[dict[str, object]]) -> None:
 # ---------------------------------------------------------------------------------------------
 def check() -> int:
     problems: list[str] = []
-    files = sorted(CORPUS.glob("hand_*.jsonl")) + ([OUT] if OUT.exists() else [])
+    files = sorted(CORPUS.glob("hand*_*.jsonl")) + ([OUT] if OUT.exists() else [])
     if not files:
         print("no corpus files")
         return 1
@@ -1220,7 +1220,7 @@ def check() -> int:
             rid, text = rec["id"], rec["text"]
             if (
                 not isinstance(rid, str)
-                or not re.fullmatch(r"[hg]-\d{5}", rid)
+                or not re.fullmatch(r"(?:h2?|g)-\d{5}", rid)
                 or rid[0] != source[0]
             ):
                 problems.append(f"{where}: bad id {rid!r}")

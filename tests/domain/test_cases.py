@@ -8,6 +8,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from paseban.domain.cases import (
     NEEDS_NOTE,
+    ROLE_ACTIONS,
     STATUS_COLOURS,
     STATUS_LABELS,
     TERMINAL,
@@ -19,6 +20,7 @@ from paseban.domain.cases import (
     NoteRequired,
     Status,
     allowed_actions,
+    lifecycle_mermaid,
     ticket_code,
     transition,
 )
@@ -97,3 +99,37 @@ class CaseLifecycle(RuleBasedStateMachine):
 
 
 TestCaseLifecycle = CaseLifecycle.TestCase
+
+
+def test_role_and_scope_decide_who_may_act() -> None:
+    from paseban.domain.accounts import Role, Scope
+    from paseban.domain.cases import SYSTEM, Actor, NotAllowed, check_allowed
+
+    where = {"opd": "DPUPR", "kelurahan": "32.71.01.1001", "kecamatan": "32.71.01"}
+    officer = Actor("petugas.pupr", Role.OPD_OFFICER, Scope(opd="DPUPR"))
+    check_allowed(officer, Action.RESOLVE, **where)
+    with pytest.raises(NotAllowed, match="peran"):
+        check_allowed(officer, Action.FORWARD, **where)
+    other = Actor("petugas.dlh", Role.OPD_OFFICER, Scope(opd="DLH"))
+    with pytest.raises(NotAllowed, match="cakupan"):
+        check_allowed(other, Action.RESOLVE, **where)
+    lurah = Actor("lurah", Role.KELURAHAN_ADMIN, Scope(wilayah="32.71.01.1001"))
+    check_allowed(lurah, Action.VERIFY, **where)
+    with pytest.raises(NotAllowed):
+        check_allowed(Actor("v", Role.VIEWER), Action.VERIFY, **where)
+    check_allowed(SYSTEM, Action.CLOSE, **where)
+    assert all(actions <= frozenset(Action) for actions in ROLE_ACTIONS.values())
+
+
+def test_merged_is_terminal_and_needs_a_reason() -> None:
+    with pytest.raises(NoteRequired):
+        transition(new_case(), Action.MERGE, at=T0, actor="op")
+    merged, _ = transition(new_case(), Action.MERGE, at=T0, actor="op", note="sama dengan 0001")
+    assert merged.status is Status.MERGED and allowed_actions(Status.MERGED) == []
+
+
+def test_diagram_is_generated_from_the_table() -> None:
+    diagram = lifecycle_mermaid()
+    assert diagram.startswith("stateDiagram-v2")
+    assert diagram.count(" --> ") == len(TRANSITIONS) + 1 + len(TERMINAL)
+    assert "resolved --> in_progress: reopen" in diagram

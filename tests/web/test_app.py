@@ -1,32 +1,26 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from paseban.context import Context
 from paseban.services import ingest
-from paseban.web.app import create_app
-from tests.factories import message, with_accounts, write_jsonl
+from tests.factories import message, write_jsonl
+from tests.web.conftest import Browser
 
 
-@pytest.fixture
-def client(ctx: Context, tmp_path: Path) -> Iterator[TestClient]:
-    with_accounts(ctx, tmp_path)
-    with TestClient(create_app(ctx, start_jobs=False)) as client:
-        yield client
-
-
-def test_healthz(client: TestClient) -> None:
-    response = client.get("/healthz")
+def test_healthz_is_public(anon: TestClient) -> None:
+    response = anon.get("/healthz")
     assert response.status_code == 200 and response.json()["status"] == "ok"
 
 
-def test_cases_as_json_and_html(ctx: Context, client: TestClient, tmp_path: Path) -> None:
+def test_cases_as_json_and_html(
+    app_ctx: Context, login: Callable[[str], Browser], tmp_path: Path
+) -> None:
     ingest.ingest_file(
-        ctx,
+        app_ctx,
         write_jsonl(
             tmp_path / "m.jsonl",
             [
@@ -35,21 +29,22 @@ def test_cases_as_json_and_html(ctx: Context, client: TestClient, tmp_path: Path
             ],
         ),
     )
-    data = client.get("/api/v1/cases").json()
+    op = login("operator")
+    data = op.get("/api/v1/cases").json()
     assert data["total"] == 2
     first = {c["topic"]: c for c in data["items"]}
     assert first["sampah"]["opd"] == "DLH" and first["sampah"]["status_label"] == "Diterima"
     assert first["pju"]["kelurahan_name"] == "Batu Tulis"
-    assert client.get("/api/v1/cases", params={"opd": "DLH"}).json()["total"] == 1
-    page = client.get("/kasus")
+    assert op.get("/api/v1/cases", params={"opd": "DLH"}).json()["total"] == 1
+    page = op.get("/kasus")
     assert page.status_code == 200
     assert "<script>alert(1)</script>" not in page.text
     assert "&lt;script&gt;" in page.text
     assert "Batu Tulis" in page.text and "WIB" in page.text
 
 
-def test_bad_query_is_a_json_error(client: TestClient) -> None:
-    response = client.get("/api/v1/cases", params={"status": "nope", "limit": 0})
+def test_bad_query_is_a_json_error(login: Callable[[str], Browser]) -> None:
+    response = login("operator").get("/api/v1/cases", params={"status": "nope", "limit": 0})
     assert response.status_code == 422
     body = response.json()
     assert body["error"] == "InvalidInput" and {p["loc"] for p in body["problems"]} == {
@@ -58,5 +53,5 @@ def test_bad_query_is_a_json_error(client: TestClient) -> None:
     }
 
 
-def test_openapi_is_served(client: TestClient) -> None:
-    assert "/api/v1/cases" in client.get("/openapi.json").json()["paths"]
+def test_openapi_is_served(anon: TestClient) -> None:
+    assert "/api/v1/cases" in anon.get("/openapi.json").json()["paths"]

@@ -1,7 +1,7 @@
 """measurement: account and post metrics, response facts, field visits, photo pairs, alerts
 
 Revision ID: 0007
-Revises: 0002
+Revises: 0005
 Create Date: 2026-11-27 21:40:45.166157
 """
 
@@ -13,13 +13,12 @@ from alembic import op
 import paseban.storage.types
 
 revision = "0007"
-down_revision = "0002"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    _seam_upgrade()
     op.create_table(
         "account_snapshots",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -226,91 +225,3 @@ def downgrade() -> None:
 
     op.drop_table("post_metrics")
     op.drop_table("account_snapshots")
-    _seam_downgrade()
-
-
-# --- SEAM: `outbox` (issues 4/5) and `case_stages` (issue 4) are read by the measurement but are
-# created by migrations of branches not yet on main. Until then this migration creates them, with
-# their columns verbatim, only when missing. Delete `_seam_upgrade`/`_seam_downgrade` when 0003 is
-# an ancestor of this revision (and the SEAM block of tables.py).
-
-
-def _seam_upgrade() -> None:
-    tables = set(sa.inspect(op.get_bind()).get_table_names())
-    if "outbox" not in tables:
-        op.create_table(
-            "outbox",
-            sa.Column("id", sa.Integer(), nullable=False),
-            sa.Column("platform", sa.String(length=20), nullable=False),
-            sa.Column("account_id", sa.Integer(), nullable=True),
-            sa.Column("in_reply_to_message_id", sa.Integer(), nullable=True),
-            sa.Column("kind", sa.String(length=10), nullable=False),
-            sa.Column("text", sa.Text(), nullable=False),
-            sa.Column("status", sa.String(length=20), nullable=False),
-            sa.Column("attempts", sa.Integer(), nullable=False),
-            sa.Column(
-                "next_attempt_at", paseban.storage.types.UtcDateTime(timezone=True), nullable=True
-            ),
-            sa.Column("last_error", sa.Text(), nullable=True),
-            sa.Column("dedupe_key", sa.String(length=200), nullable=False),
-            sa.Column(
-                "created_at", paseban.storage.types.UtcDateTime(timezone=True), nullable=False
-            ),
-            sa.Column("sent_at", paseban.storage.types.UtcDateTime(timezone=True), nullable=True),
-            sa.Column("external_id", sa.String(length=200), nullable=True),
-            sa.ForeignKeyConstraint(
-                ["account_id"], ["accounts.id"], name=op.f("fk_outbox_account_id_accounts")
-            ),
-            sa.ForeignKeyConstraint(
-                ["in_reply_to_message_id"],
-                ["messages.id"],
-                name=op.f("fk_outbox_in_reply_to_message_id_messages"),
-            ),
-            sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
-            sa.UniqueConstraint("dedupe_key", name=op.f("uq_outbox_dedupe_key")),
-        )
-        with op.batch_alter_table("outbox", schema=None) as batch_op:
-            batch_op.create_index(
-                "ix_outbox_status_next_attempt_at", ["status", "next_attempt_at"], unique=False
-            )
-
-    if "case_stages" not in tables:
-        op.create_table(
-            "case_stages",
-            sa.Column("id", sa.Integer(), nullable=False),
-            sa.Column("case_id", sa.Integer(), nullable=False),
-            sa.Column("stage", sa.String(length=20), nullable=False),
-            sa.Column(
-                "started_at", paseban.storage.types.UtcDateTime(timezone=True), nullable=False
-            ),
-            sa.Column("due_at", paseban.storage.types.UtcDateTime(timezone=True), nullable=False),
-            sa.Column(
-                "escalate_at", paseban.storage.types.UtcDateTime(timezone=True), nullable=False
-            ),
-            sa.Column("sweep_at", paseban.storage.types.UtcDateTime(timezone=True), nullable=True),
-            sa.Column("escalation_level", sa.SmallInteger(), nullable=False),
-            sa.Column(
-                "finished_at", paseban.storage.types.UtcDateTime(timezone=True), nullable=True
-            ),
-            sa.Column("breached", sa.Boolean(), nullable=True),
-            sa.Column("policy", sa.JSON(), nullable=False),
-            sa.ForeignKeyConstraint(
-                ["case_id"], ["cases.id"], name=op.f("fk_case_stages_case_id_cases")
-            ),
-            sa.PrimaryKeyConstraint("id", name=op.f("pk_case_stages")),
-        )
-        with op.batch_alter_table("case_stages", schema=None) as batch_op:
-            batch_op.create_index(batch_op.f("ix_case_stages_case_id"), ["case_id"], unique=False)
-            batch_op.create_index(batch_op.f("ix_case_stages_sweep_at"), ["sweep_at"], unique=False)
-
-
-def _seam_downgrade() -> None:
-    with op.batch_alter_table("outbox", schema=None) as batch_op:
-        batch_op.drop_index("ix_outbox_status_next_attempt_at")
-
-    op.drop_table("outbox")
-    with op.batch_alter_table("case_stages", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_case_stages_sweep_at"))
-        batch_op.drop_index(batch_op.f("ix_case_stages_case_id"))
-
-    op.drop_table("case_stages")

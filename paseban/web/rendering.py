@@ -1,0 +1,116 @@
+"""Templates and what every page gets: the actor, the CSRF token, the menu, the city's name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from paseban.context import Context
+from paseban.domain.accounts import ROLE_LABELS
+from paseban.domain.auth import Actor, Permission
+from paseban.services import reference as ref
+from paseban.web import formatting
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+assert templates.env.autoescape  # citizen text is untrusted: autoescaping stays on
+
+# the menu; an entry shows only to actors with its permission (the server checks again)
+NAV: list[tuple[str, str, Permission]] = [
+    ("/kotak-masuk", "Kotak masuk", Permission.MESSAGES_READ),
+    ("/tinjauan", "Tinjauan", Permission.MESSAGES_WRITE),
+    ("/kasus", "Kasus", Permission.CASES_READ),
+    ("/peta", "Peta", Permission.CASES_READ),
+    ("/opd", "Antrean OPD", Permission.CASES_READ),
+    ("/pengaturan", "Pengaturan", Permission.SETTINGS_WRITE),
+]
+
+# messages shown after an action (by code, so no text from the address bar reaches a page)
+NOTICES: dict[str, str] = {
+    "reply": "Balasan dicatat dan masuk antrean kirim.",
+    "correct": "Koreksi analisis disimpan untuk pelatihan berikutnya.",
+    "confirmed": "Analisis dikonfirmasi benar.",
+    "not_complaint": "Pesan ditandai bukan aduan.",
+    "hidden": "Pesan disembunyikan sebagai spam.",
+    "saved": "Perubahan disimpan.",
+    "created": "Data baru disimpan.",
+    "revoked": "Token dicabut.",
+    "password": "Kata sandi baru disimpan; sesi lama pengguna itu berakhir.",
+    "logout": "Anda sudah keluar.",
+}
+
+
+def query(params: dict[str, Any], **changes: Any) -> str:
+    """The current filters with some changed, as a query string (empty values dropped)."""
+    merged = {**params, **changes}
+    return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+def page_context(request: Request, ctx: Context) -> dict[str, Any]:
+    actor: Actor | None = getattr(request.state, "actor", None)
+    info = getattr(request.state, "session", None)
+    with ctx.engine.connect() as conn:
+        city = ref.get_parameter(conn, "city_name", "")
+    notice = NOTICES.get(request.query_params.get("ok", ""))
+    return {
+        "actor": actor,
+        "role_label": ROLE_LABELS[actor.role] if actor else "",
+        "csrf": info.csrf_token if info else "",
+        "nav": [(href, label) for href, label, perm in NAV if actor and actor.can(perm)],
+        "path": request.url.path,
+        "city": city,
+        "notice": notice,
+        "now": ctx.now(),
+        "local": lambda value: formatting.local_time(value, ctx.tz),
+        "duration": formatting.duration,
+        "number": formatting.number,
+        "percent": formatting.percent,
+        "query": query,
+        "P": Permission,
+    }
+
+
+def render(
+    request: Request,
+    ctx: Context,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    merged = {**page_context(request, ctx), **(context or {})}
+    return templates.TemplateResponse(request, name, merged, status_code=status_code)
+
+
+# --- error pages -----------------------------------------------------------------------------
+
+HEADINGS = {
+    400: "Permintaan tidak sah",
+    403: "Akses ditolak",
+    404: "Tidak ditemukan",
+    409: "Bentrok dengan data lain",
+    422: "Isian tidak sah",
+    429: "Terlalu banyak permintaan",
+}
+API_PREFIXES = ("/api/", "/open311/", "/webhooks/", "/healthz", "/openapi.json")
+
+
+def wants_html(request: Request) -> bool:
+    """Pages answer errors with a page; the API, webhooks and Open311 with JSON."""
+    return not request.url.path.startswith(API_PREFIXES)
+
+
+def error_page(request: Request, status_code: int, detail: str) -> HTMLResponse:
+    ctx: Context = request.app.state.ctx
+    heading = HEADINGS.get(status_code, "Terjadi kesalahan")
+    return render(
+        request,
+        ctx,
+        "error.html",
+        {"heading": heading, "detail": detail},
+        status_code=status_code,
+    )

@@ -1,0 +1,149 @@
+"""Headless Chromium against a live server on 127.0.0.1. Debian's chromium and chromium-driver
+only (scripts/test installs them in CI or with PASEBAN_TEST_BROWSER=1); nothing is downloaded.
+Without them the browser tests skip, except in CI, where they fail."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from paseban.clock import FixedClock
+from paseban.context import Context
+from paseban.services import accounts, auth, ingest
+from paseban.web.app import create_app
+from tests.conftest import IN_CI, T0, _sqlite_url, make_ctx
+from tests.factories import message, with_accounts, write_jsonl
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+SHOTS = Path(__file__).parents[2] / "docs" / "ui"
+PASSWORD = "sandi-uji-browser"
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+PHONE = (360, 740)
+DESKTOP = (1280, 800)
+
+USERS = {
+    "lurah.batutulis": ("kelurahan_admin", "32.71.01.1001"),
+    "lurah.tegalgundil": ("kelurahan_admin", "32.71.05.1002"),
+    "operator": ("diskominfo", None),
+    "petugas.dlh": ("opd_officer", "DLH"),
+}
+
+MESSAGES = [
+    message(1, "min lampu jalan di jl. batutulis mati udah seminggu, gelap bgt kalau malam"),
+    message(
+        2,
+        "sampah di TPS kel. tegal gundil numpuk 4 hari ga diangkut",
+        account="kelurahan.tegalgundil",
+    ),
+    message(
+        3,
+        "jalan berlubang di dekat prasasti batutulis bahaya buat motor",
+        time="2026-11-26T16:20:00+07:00",
+    ),
+    message(4, "kapan ya posyandu bulan ini min?", time="2026-11-27T07:10:00+07:00"),
+    message(5, "got mampet di rt 03 empang, air meluber ke jalan", account="kelurahan.tegalgundil"),
+]
+
+
+def _require_chromium() -> None:
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        missing.append("selenium (pip install -e '.[dev]')")
+    if missing:
+        reason = (
+            f"browser tests need {', '.join(missing)} "
+            "(scripts/test installs them when CI=true or PASEBAN_TEST_BROWSER=1)"
+        )
+        if IN_CI or os.environ.get("PASEBAN_TEST_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def live(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Context]]:
+    """A served Paseban with sample accounts, users (password PASSWORD) and messages."""
+    _require_chromium()
+    ctx = make_ctx(_sqlite_url(sqlite_template, tmp_path), clock=FixedClock(T0))
+    with_accounts(ctx, tmp_path)
+    for name, (role, scope) in USERS.items():
+        accounts.add_user(ctx, name, role=role, scope=scope, full_name=name.title())
+        auth.set_password(ctx, name, PASSWORD, actor="cli")
+    ingest.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", MESSAGES))
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(ctx, start_jobs=False),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            log_config=None,
+            access_log=False,
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", ctx
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        ctx.close()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    _require_chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="paseban-chromium-")
+    options = webdriver.ChromeOptions()
+    for flag in (*FLAGS, f"--user-data-dir={profile}", "--lang=id", "--hide-scrollbars"):
+        options.add_argument(flag)
+    options.binary_location = str(CHROMIUM)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.implicitly_wait(2)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def shot(driver: Any, name: str) -> None:
+    """Save a screenshot under docs/ui/ (linked from docs/ui.md)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))
