@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from paseban.domain.workdays import WorkCalendar
 from paseban.measurement.periods import Period
-from paseban.measurement.worktime import BusinessHours
 
 # intents that a citizen expects an answer to; spam, abuse, praise and chatter are not counted
 NEEDS_REPLY = frozenset({"aduan", "pertanyaan", "aspirasi"})
@@ -247,7 +247,7 @@ class FirstResponse:
 
 def first_response(
     inbound: Iterable[Inbound],
-    hours: BusinessHours,
+    calendar: WorkCalendar,
     *,
     as_of: datetime,
     sla: timedelta = FIRST_RESPONSE_SLA,
@@ -270,7 +270,7 @@ def first_response(
         wall.append(seconds)
         bs = m.business_seconds
         if bs is None:
-            bs = hours.business_seconds(m.received_at, m.replied_at)
+            bs = calendar.working_seconds_between(m.received_at, m.replied_at)
         business.append(float(bs))
         judged += 1
         met += seconds <= sla.total_seconds()
@@ -364,7 +364,7 @@ def unit_kpis(
     kind: str,
     period: Period,
     *,
-    hours: BusinessHours,
+    calendar: WorkCalendar,
     as_of: datetime,
     snapshots: Iterable[Snapshot] = (),
     posts: Iterable[PostRow] = (),
@@ -381,7 +381,7 @@ def unit_kpis(
     post_rows = list(posts)
     messages = list(inbound)
     resolved_rows = list(resolved)
-    tz = hours.tz
+    tz = calendar.tz
     latest = max(
         [p.posted_at for p in post_rows] + ([last_post_at] if last_post_at else []), default=None
     )
@@ -401,7 +401,7 @@ def unit_kpis(
         complaints=complaints_caught(messages),
         response=answered(messages),
         unanswered_complaints=unanswered_complaints(messages),
-        first=first_response(messages, hours, as_of=as_of),
+        first=first_response(messages, calendar, as_of=as_of),
         sla=sla_compliance(stages, as_of=as_of),
         confirmed=confirmed_share(resolved_rows),
         reopened=reopen_rate(resolved_rows),

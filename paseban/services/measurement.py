@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from paseban.domain.workdays import WorkCalendar
 from paseban.errors import BadFile, Conflict, ImportReport, InvalidInput, LineError, NotFound
 from paseban.hookspecs import hookimpl
 from paseban.measurement import alerts as rules
 from paseban.measurement import metrics as m
 from paseban.measurement.kpis import COMPLAINT, NEEDS_REPLY
 from paseban.measurement.queries import outbox
-from paseban.measurement.worktime import BusinessHours
 from paseban.services import media
 from paseban.services import reference as ref
 from paseban.services.csvfiles import read_rows
@@ -42,8 +42,8 @@ SAME_SPOT_METRES = 50.0
 RESOLVED_STATUSES = ("resolved", "closed")
 
 
-def business_hours(conn: sa.Connection, tz: Any) -> BusinessHours:
-    return BusinessHours.of(ref.holiday_dates(conn), tz)
+def work_calendar(conn: sa.Connection, tz: Any) -> WorkCalendar:
+    return WorkCalendar.of(ref.holiday_dates(conn), tz)
 
 
 # --- account metrics -----------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def refresh_response_facts(ctx: Context) -> dict[str, int]:
             .group_by(f.message_id, f.received_at)
         ).all()
         if answered:
-            hours = business_hours(conn, ctx.tz)
+            calendar = work_calendar(conn, ctx.tz)
             conn.execute(
                 sa.update(t.response_facts)
                 .where(f.message_id == sa.bindparam("mid"))
@@ -256,7 +256,7 @@ def refresh_response_facts(ctx: Context) -> dict[str, int]:
                         "mid": r.message_id,
                         "reply": r.sent_at,
                         "wall": max(0, int((r.sent_at - r.received_at).total_seconds())),
-                        "business": hours.business_seconds(r.received_at, r.sent_at),
+                        "business": calendar.working_seconds_between(r.received_at, r.sent_at),
                     }
                     for r in answered
                 ],

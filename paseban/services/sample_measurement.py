@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from paseban.domain.workdays import WorkCalendar
 from paseban.measurement.queries import case_stages, outbox
-from paseban.measurement.worktime import BusinessHours
 from paseban.services import measurement
 from paseban.services import reference as ref
 from paseban.storage import tables as t
@@ -67,7 +67,7 @@ def _pick(rng: random.Random, weighted: list[tuple[str, int]]) -> str:
     return rng.choices([w[0] for w in weighted], [w[1] for w in weighted])[0]
 
 
-def _add_working_days(hours: BusinessHours, at: datetime, days: int) -> datetime:
+def _add_working_days(hours: WorkCalendar, at: datetime, days: int) -> datetime:
     local = at.astimezone(hours.tz)
     while days > 0:
         local += timedelta(days=1)
@@ -97,7 +97,7 @@ def load(ctx: Context) -> dict[str, int]:
     with ctx.engine.begin() as conn:
         if already_loaded(conn):
             return {}
-        hours = BusinessHours.of(ref.holiday_dates(conn), tz)
+        hours = WorkCalendar.of(ref.holiday_dates(conn), tz)
         accounts = [
             dict(r._mapping)
             for r in conn.execute(
@@ -468,7 +468,7 @@ def _cases(
     topic_opd: dict[str, str],
     opd_d: dict[str, float],
     users: dict[str, str],
-    hours: BusinessHours,
+    hours: WorkCalendar,
     now: datetime,
     tz: Any,
 ) -> dict[str, int]:

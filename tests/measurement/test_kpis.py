@@ -7,14 +7,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from paseban.domain.workdays import WorkCalendar
 from paseban.measurement import kpis
 from paseban.measurement.kpis import Inbound, PostRow, Ratio, ResolvedCase, Snapshot, StageRow
 from paseban.measurement.periods import Period, month_of, week_of
-from paseban.measurement.worktime import BusinessHours
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOV = Period(date(2026, 11, 1), date(2026, 11, 30), "month")
-HOURS = BusinessHours()
+CALENDAR = WorkCalendar()
 
 
 def wib(y: int, m: int, d: int, hh: int = 9, mm: int = 0) -> datetime:
@@ -154,7 +154,7 @@ def test_complaints_caught_and_answered() -> None:
 
 
 def test_first_response_median_p90_wall_and_business() -> None:
-    fr = kpis.first_response(msgs(), HOURS, as_of=wib(2026, 11, 27))
+    fr = kpis.first_response(msgs(), CALENDAR, as_of=wib(2026, 11, 27))
     # wall: 20 min, 35 min, 18 h -> median rank 2 = 35 min, p90 rank 3 = 18 h
     assert fr.answered == 3
     assert fr.median_seconds == 35 * 60
@@ -167,17 +167,17 @@ def test_first_response_median_p90_wall_and_business() -> None:
 
 
 def test_first_response_no_data_and_one_complaint() -> None:
-    none = kpis.first_response([], HOURS, as_of=wib(2026, 11, 27))
+    none = kpis.first_response([], CALENDAR, as_of=wib(2026, 11, 27))
     assert none.answered == 0 and none.median_seconds is None and none.within_sla.pct is None
     one = kpis.first_response(
         [Inbound(wib(2026, 11, 26, 10), "aduan", wib(2026, 11, 26, 10, 12))],
-        HOURS,
+        CALENDAR,
         as_of=wib(2026, 11, 27),
     )
     assert one.median_seconds == one.p90_seconds == 12 * 60
     assert one.within_sla == Ratio(1, 1)
     young = kpis.first_response(
-        [Inbound(wib(2026, 11, 27, 8), "aduan")], HOURS, as_of=wib(2026, 11, 27, 9)
+        [Inbound(wib(2026, 11, 27, 8), "aduan")], CALENDAR, as_of=wib(2026, 11, 27, 9)
     )
     assert young.within_sla == Ratio(0, 0)  # not judged before 24 h have passed
 
@@ -185,19 +185,20 @@ def test_first_response_no_data_and_one_complaint() -> None:
 def test_first_response_across_holidays_counts_no_business_time_on_them() -> None:
     # Thursday 24 Dec 2026 16:30 -> Monday 28 Dec 2026 08:30; 25 Dec is Christmas and 24 Dec
     # cuti bersama would not matter after 16:00; the weekend does not count either.
-    hours = BusinessHours.of([date(2026, 12, 25)])
+    hours = WorkCalendar.of([date(2026, 12, 25)])
     row = Inbound(wib(2026, 12, 24, 16, 30), "aduan", wib(2026, 12, 28, 8, 30))
     fr = kpis.first_response([row], hours, as_of=wib(2027, 1, 5))
     assert fr.median_seconds == (3 * 24 + 16) * 3600  # 88 h on the wall clock
     assert fr.median_business_seconds == 30 * 60  # only Monday 08:00-08:30
-    without = kpis.first_response([row], BusinessHours(), as_of=wib(2027, 1, 5))
+    without = kpis.first_response([row], WorkCalendar(), as_of=wib(2027, 1, 5))
     assert without.median_business_seconds == 8 * 3600 + 30 * 60  # Friday counted as work
 
 
 def test_precomputed_business_seconds_are_used() -> None:
     row = Inbound(wib(2026, 11, 23, 9), "aduan", wib(2026, 11, 23, 10), business_seconds=1234)
     assert (
-        kpis.first_response([row], HOURS, as_of=wib(2026, 11, 27)).median_business_seconds == 1234
+        kpis.first_response([row], CALENDAR, as_of=wib(2026, 11, 27)).median_business_seconds
+        == 1234
     )
 
 
@@ -247,7 +248,7 @@ def test_unit_kpis_gathers_everything() -> None:
         "Batu Tulis",
         "kelurahan",
         week,
-        hours=HOURS,
+        calendar=CALENDAR,
         as_of=wib(2026, 11, 30, 9),
         snapshots=[Snapshot(date(2026, 11, 22), 500), Snapshot(date(2026, 11, 29), 510)],
         posts=[PostRow(wib(2026, 11, 23 + i), likes=10, reach=200) for i in range(3)],
@@ -287,16 +288,3 @@ def test_periods() -> None:
             periods.parse("monthly" if "W" not in bad else "weekly", bad, today=date(2026, 12, 5))
     with pytest.raises(periods.BadPeriod):
         periods.parse("daily", None, today=date(2026, 12, 5))
-
-
-def test_business_hours() -> None:
-    hours = BusinessHours.of([date(2026, 11, 24)])
-    # Monday 23 Nov 15:00 -> Wednesday 25 Nov 09:00 with Tuesday a holiday: 1 h + 1 h
-    assert hours.business_seconds(wib(2026, 11, 23, 15), wib(2026, 11, 25, 9)) == 2 * 3600
-    assert hours.business_seconds(wib(2026, 11, 25, 9), wib(2026, 11, 23, 9)) == 0
-    # Saturday to Sunday: nothing
-    assert hours.business_seconds(wib(2026, 11, 28, 9), wib(2026, 11, 29, 12)) == 0
-    # before opening to after closing on one day: 8 h
-    assert hours.business_seconds(wib(2026, 11, 26, 6), wib(2026, 11, 26, 20)) == 8 * 3600
-    with pytest.raises(ValueError):
-        hours.business_seconds(datetime(2026, 11, 26), wib(2026, 11, 26))  # noqa: DTZ001

@@ -10,11 +10,10 @@ from paseban.measurement import (
     leaderboards,
     periods,
     recognition,
-    worktime,
 )
 from tests.test_layers import IO_PACKAGES, imported_modules
 
-PURE = (alerts, fmt, indices, kpis, leaderboards, periods, recognition, worktime)
+PURE = (alerts, fmt, indices, kpis, leaderboards, periods, recognition)
 
 
 def test_pure_measurement_modules_do_no_io() -> None:

@@ -136,14 +136,14 @@ def test_sql_equals_the_pure_functions(ctx: Context) -> None:
     as_of = ctx.now()
     with ctx.engine.connect() as conn:
         measured = queries.measure(conn, WEEK, tz=WIB, as_of=as_of)
-        hours = service.business_hours(conn, WIB)
+        calendar = service.work_calendar(conn, WIB)
     got = measured.kpis["kelurahan", KEL]
     want = kpis.unit_kpis(
         KEL,
         "Batu Tulis",
         "kelurahan",
         WEEK,
-        hours=hours,
+        calendar=calendar,
         as_of=as_of,
         snapshots=rows["snaps"],  # type: ignore[arg-type]
         posts=rows["posts"],  # type: ignore[arg-type]
