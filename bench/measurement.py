@@ -4,19 +4,25 @@ citizen messages, 100,000 cases, 30,000 posts), on SQLite and, when a URL is giv
 
     .venv/bin/python bench/measurement.py                       # SQLite in a temporary folder
     .venv/bin/python bench/measurement.py postgresql+psycopg://u:p@127.0.0.1:5432/bench
+    .venv/bin/python bench/measurement.py --sqlite /tmp/bench.db  # keep (and reuse) the file
 
 The data is generated inside the database (a recursive CTE on SQLite, generate_series on
-PostgreSQL), deterministic, in seconds. The figures printed are the time to compute every unit's
-KPIs for the year, for the last month, and the leaderboards, sosok ideal and lagging list on top.
-The target is under 2 seconds for the year.
+PostgreSQL), deterministic: messages, the response facts of the 1.4 million that needed an answer
+(with their durations and duration buckets), replies recorded in the inbox, posts, daily
+snapshots, cases with three stages each and their events, field visits. The roll-ups are then
+built from scratch by the same code the nightly job runs (timed), and an incremental refresh
+after an hour of new traffic is timed too. The main figure is the time to compute every unit's
+KPIs for the year and the year before, all leaderboards, sosok ideal and the lagging list; the
+target is under 2 seconds.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,14 +34,18 @@ sys.path.insert(0, str(ROOT))
 from paseban.clock import FixedClock  # noqa: E402
 from paseban.context import Context  # noqa: E402
 from paseban.measurement import (  # noqa: E402
+    histograms,
     leaderboards,
     queries,
     recognition,
 )
 from paseban.measurement.periods import Period, month_of  # noqa: E402
-from paseban.services import reference  # noqa: E402
+from paseban.services import measurement, reference  # noqa: E402
+from paseban.services.case_rollups import refresh_activity_rollups, refresh_case_rollups  # noqa: E402
+from paseban.services.response_facts import refresh_response_facts  # noqa: E402
 from paseban.settings import Settings  # noqa: E402
 from paseban.storage import migrate  # noqa: E402
+from paseban.storage import tables as t  # noqa: E402
 
 WIB = ZoneInfo("Asia/Jakarta")
 MESSAGES = 2_000_000
@@ -58,16 +68,18 @@ def source(dialect: str, n: int) -> str:
     return "seq" if dialect == "sqlite" else f"generate_series(CAST(1 AS BIGINT), {n}) AS seq(n)"
 
 
-def at(dialect: str, seconds_sql: str, base: str = f"'{START}'") -> str:
-    if dialect == "sqlite":
-        return f"datetime({base}, '+' || ({seconds_sql}) || ' seconds')"
-    return f"(TIMESTAMPTZ {base.replace(chr(39), chr(39))} AT TIME ZONE 'UTC' + ({seconds_sql}) * INTERVAL '1 second')"
-
-
 def after(dialect: str, column: str, seconds_sql: str) -> str:
-    if dialect == "sqlite":
-        return f"datetime({column}, '+' || ({seconds_sql}) || ' seconds')"
+    if dialect == "sqlite":  # the text SQLAlchemy stores: 2026-11-27 02:00:00.000000
+        return f"(datetime({column}, '+' || ({seconds_sql}) || ' seconds') || '.000000')"
     return f"({column} + ({seconds_sql}) * INTERVAL '1 second')"
+
+
+def bucket_sql(column: str) -> str:
+    """measurement/histograms.py's bucket_of, in SQL (for generating the facts only)."""
+    whens = " ".join(
+        f"WHEN {column} < {edge} THEN {i - 1}" for i, edge in enumerate(histograms.EDGES) if i
+    )
+    return f"CASE {whens} ELSE {histograms.BUCKETS - 1} END"
 
 
 def generate(engine: sa.Engine) -> dict[str, float]:
@@ -76,7 +88,7 @@ def generate(engine: sa.Engine) -> dict[str, float]:
 
     def when(seconds_sql: str) -> str:
         if d == "sqlite":
-            return f"datetime({start_sql}, '+' || ({seconds_sql}) || ' seconds')"
+            return f"(datetime({start_sql}, '+' || ({seconds_sql}) || ' seconds') || '.000000')"
         return f"({start_sql} + ({seconds_sql}) * INTERVAL '1 second')"
 
     timings: dict[str, float] = {}
@@ -109,21 +121,42 @@ def generate(engine: sa.Engine) -> dict[str, float]:
             ],
         )
         n_acc = len(owners)
+        conn.execute(
+            sa.text(
+                "INSERT INTO users (username, full_name, role, scope_code, active, is_sample, created_at) "
+                "VALUES (:u, :u, :r, :c, true, false, :t)"
+            ),
+            [
+                {
+                    "u": f"admin{i + 1}",
+                    "r": f"{k}_admin" if k != "city" else "diskominfo",
+                    "c": c if k != "city" else None,
+                    "t": NOW,
+                }
+                for i, (k, c) in enumerate(owners)
+            ],
+        )
         step = SECONDS / MESSAGES
+        # 80 % of the messages that need an answer are answered, after `wall` seconds
+        answered_sql = "(n % 10 < 7 AND (n / 10) % 10 < 8)"
+        wall_n = "(60 + (n * 7907) % 43200)"
         conn.execute(
             sa.text(
                 series(d, MESSAGES)
-                + "INSERT INTO messages (id, platform, external_id, account_id, kind, author, text, posted_at, received_at, intent, needs_review, is_sample) "
+                + "INSERT INTO messages (id, platform, external_id, account_id, kind, author, text, posted_at, received_at, intent, needs_review, is_sample, inbox_state, handled_by, handled_at) "
                 f"SELECT n, 'instagram', 'b' || n, 1 + (n * 7919) % {n_acc}, 'comment', '', '', "
                 f"{when(f'CAST(n * {step} AS INTEGER)')}, {when(f'CAST(n * {step} AS INTEGER)')}, "
                 "CASE n % 10 WHEN 0 THEN 'aduan' WHEN 1 THEN 'aduan' WHEN 2 THEN 'aduan' WHEN 3 THEN 'aduan' "
                 "WHEN 4 THEN 'pertanyaan' WHEN 5 THEN 'pertanyaan' WHEN 6 THEN 'aspirasi' WHEN 7 THEN 'apresiasi' "
-                "WHEN 8 THEN 'informasi' ELSE 'spam' END, false, false "
+                "WHEN 8 THEN 'informasi' ELSE 'spam' END, false, false, "
+                f"CASE WHEN {answered_sql} THEN 'answered' ELSE 'new' END, "
+                f"CASE WHEN {answered_sql} THEN 'admin' || (1 + (n * 7919) % {n_acc}) END, "
+                f"CASE WHEN {answered_sql} THEN {when(f'CAST(n * {step} AS INTEGER) + {wall_n}')} END "
                 f"FROM {source(d, MESSAGES)}"
             )
         )
         timings["messages"] = time.perf_counter() - t0
-        wall = "(60 + (message_id * 7907) % 43200)"
+        wall = "(60 + (CAST(message_id AS BIGINT) * 7907) % 43200)"
         conn.execute(
             sa.text(
                 "INSERT INTO response_facts (message_id, account_id, received_at, intent, first_reply_at, wall_seconds, business_seconds, updated_at) "
@@ -135,6 +168,12 @@ def generate(engine: sa.Engine) -> dict[str, float]:
             sa.text(
                 f"UPDATE response_facts SET wall_seconds = {wall}, business_seconds = {wall} * 2 / 5, "
                 f"first_reply_at = {after(d, 'received_at', wall)} WHERE (message_id / 10) % 10 < 8"
+            )
+        )
+        conn.execute(
+            sa.text(
+                f"UPDATE response_facts SET wall_bucket = {bucket_sql('wall_seconds')}, "
+                f"business_bucket = {bucket_sql('business_seconds')} WHERE wall_seconds IS NOT NULL"
             )
         )
         timings["facts"] = time.perf_counter() - t0
@@ -161,7 +200,7 @@ def generate(engine: sa.Engine) -> dict[str, float]:
             sa.text(
                 series(d, 366 * n_acc)
                 + "INSERT INTO account_snapshots (account_id, day, followers, posts_count, reach, views, source, recorded_at) "
-                f"SELECT 1 + (n - 1) / 366, {day_expr.replace('n', '((n - 1) % 366)') if d == 'sqlite' else 'DATE ' + chr(39) + '2025-11-30' + chr(39) + ' + ((n - 1) % 366)'}, "
+                f"SELECT 1 + (n - 1) / 366, {day_expr.replace('n', '((n - 1) % 366)') if d == 'sqlite' else 'DATE ' + chr(39) + '2025-11-30' + chr(39) + ' + CAST((n - 1) % 366 AS INTEGER)'}, "
                 "1000 + ((n - 1) % 366) * (1 + (n - 1) / 366 % 5), NULL, NULL, NULL, 'bench', "
                 f"{when('0')} FROM {source(d, 366 * n_acc)}"
             )
@@ -180,6 +219,11 @@ def generate(engine: sa.Engine) -> dict[str, float]:
                 f"FROM {source(d, CASES)}"
             )
         )
+        month_ago = (
+            "'2026-10-31 17:00:00.000000'"
+            if d == "sqlite"
+            else "TIMESTAMPTZ '2026-10-31 17:00:00+00'"
+        )
         for k, (stage, offset, length) in enumerate(
             (("verify", 0, 259200), ("follow_up", 86400, 432000), ("confirm", 5 * 86400, 864000))
         ):
@@ -188,7 +232,8 @@ def generate(engine: sa.Engine) -> dict[str, float]:
                     "INSERT INTO case_stages (case_id, stage, started_at, due_at, escalate_at, escalation_level, finished_at, policy) "
                     f"SELECT id, '{stage}', {after(d, 'opened_at', str(offset))}, {after(d, 'opened_at', str(offset + length))}, "
                     f"{after(d, 'opened_at', str(offset + 2 * length))}, 0, "
-                    f"CASE WHEN (id + {k}) % 13 = 0 THEN NULL ELSE {after(d, 'opened_at', f'{offset} + (id * 7919) % {int(length * 1.3)}')} END, '{{}}' FROM cases"
+                    # stages of the last month's cases may still run (1 in 13); older ones all ended
+                    f"CASE WHEN (id + {k}) % 13 = 0 AND opened_at >= {month_ago} THEN NULL ELSE {after(d, 'opened_at', f'{offset} + (id * 7919) % {int(length * 1.3)}')} END, '{{}}' FROM cases"
                 )
             )
         for action, cond, actor, offset in (
@@ -227,8 +272,7 @@ def compute(engine: sa.Engine, period: Period) -> tuple[float, dict[str, int]]:
         previous = queries.measure(
             conn, period.previous(), tz=WIB, as_of=NOW, all_units=measured.units
         )
-        lo, hi = period.bounds(WIB)
-        admins = queries.admin_activity(conn, lo, hi)
+        admins = queries.admin_activity(conn, period)
     boards = []
     lags = []
     for group in ("kelurahan", "kecamatan", "opd"):
@@ -252,6 +296,74 @@ def compute(engine: sa.Engine, period: Period) -> tuple[float, dict[str, int]]:
         "highlights": len(top),
         "lags": len(lags),
     }
+
+
+def incremental(ctx: Context) -> float:
+    """An hour of traffic (230 messages, their replies, 12 case events), then both refresh jobs
+    as the scheduler runs them; returns their time."""
+    clock = ctx.clock
+    assert isinstance(clock, FixedClock)
+    with ctx.engine.connect() as conn:  # a kept database: continue after the last refresh
+        last = conn.execute(sa.select(sa.func.max(t.measurement_cursors.c.at))).scalar()
+    clock.at = max(clock.at, last or clock.at) + timedelta(hours=1)
+    now = ctx.now()
+    with ctx.engine.begin() as conn:
+        top = conn.execute(sa.select(sa.func.max(t.messages.c.id))).scalar_one()
+        messages = []
+        for i in range(230):
+            at = now - timedelta(minutes=60 - i * 60 / 230)
+            messages.append(
+                {
+                    "id": top + i + 1,
+                    "platform": "instagram",
+                    "external_id": f"inc{top + i}",
+                    "account_id": 1 + i % 75,
+                    "kind": "comment",
+                    "author": "",
+                    "text": "",
+                    "posted_at": at,
+                    "received_at": at,
+                    "analyzed_at": at + timedelta(seconds=2),
+                    "intent": ("aduan", "pertanyaan", "apresiasi")[i % 3],
+                    "needs_review": False,
+                    "is_sample": False,
+                }
+            )
+        conn.execute(sa.insert(t.messages), messages)
+        conn.execute(
+            sa.insert(t.outbox),
+            [
+                {
+                    "platform": "instagram",
+                    "account_id": m["account_id"],
+                    "in_reply_to_message_id": m["id"],
+                    "kind": "reply",
+                    "text": "",
+                    "status": "sent",
+                    "attempts": 1,
+                    "dedupe_key": f"inc{m['id']}",
+                    "created_at": m["posted_at"],
+                    "sent_at": m["posted_at"] + timedelta(minutes=20),
+                }
+                for m in messages[::2]
+                if m["posted_at"] + timedelta(minutes=20) <= now
+            ],
+        )
+        cases = conn.execute(
+            sa.select(t.cases.c.id).order_by(t.cases.c.id.desc()).limit(12)
+        ).scalars()
+        conn.execute(
+            sa.insert(t.case_events),
+            [
+                {"case_id": c, "action": "note", "to_status": "x", "at": now, "actor": "admin1"}
+                for c in cases
+            ],
+        )
+    t0 = time.perf_counter()
+    refresh_response_facts(ctx)
+    refresh_case_rollups(ctx)
+    refresh_activity_rollups(ctx)
+    return time.perf_counter() - t0
 
 
 def run(url: str) -> None:
@@ -284,6 +396,13 @@ def run(url: str) -> None:
             )
         }
     print("  rows: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    with engine.connect() as conn:
+        built = conn.execute(sa.text("SELECT count(*) FROM response_rollups")).scalar_one()
+    if not built:
+        t0 = time.perf_counter()
+        measurement.rebuild_measurement(ctx)
+        print(f"  roll-ups built from scratch (nightly job): {time.perf_counter() - t0:.1f} s")
+    print(f"  incremental refresh after an hour of new traffic: {incremental(ctx):.2f} s")
     compute(engine, month_of(date(2026, 11, 1)))  # warm the caches once
     for label, period in (("year", YEAR), ("month", month_of(date(2026, 11, 1)))):
         best = min(compute(engine, period)[0] for _ in range(3))
@@ -295,11 +414,20 @@ def run(url: str) -> None:
 
 
 def main() -> None:
-    urls = sys.argv[1:]
-    with tempfile.TemporaryDirectory() as tmp:
-        print(f"SQLite ({tmp}/bench.db)")
-        run(f"sqlite:///{tmp}/bench.db")
-    for url in urls:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("urls", nargs="*", help="PostgreSQL URLs (postgresql+psycopg://...)")
+    parser.add_argument(
+        "--sqlite", help="keep the SQLite database in this file (reused if it exists)"
+    )
+    args = parser.parse_args()
+    if args.sqlite:
+        print(f"SQLite ({args.sqlite})")
+        run(f"sqlite:///{Path(args.sqlite).resolve()}")
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"SQLite ({tmp}/bench.db)")
+            run(f"sqlite:///{tmp}/bench.db")
+    for url in args.urls:
         print(f"PostgreSQL ({sa.engine.make_url(url).render_as_string(hide_password=True)})")
         run(url)
 

@@ -23,6 +23,9 @@ class Permission(StrEnum):
     PII_READ = "pii:read"  # the citizen's original text and name
     SETTINGS_WRITE = "settings:write"  # accounts, users, OPDs, topics, tokens
     AUDIT_READ = "audit:read"
+    # measurement (issue 7)
+    REPORTS_READ = "reports:read"  # the report to the Wali Kota and its exports
+    FIELD_WRITE = "field:write"  # log field visits, before/after photos of resolved cases
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -33,6 +36,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.PII_READ: "melihat data pribadi warga",
     Permission.SETTINGS_WRITE: "mengubah pengaturan",
     Permission.AUDIT_READ: "membaca jejak audit",
+    Permission.REPORTS_READ: "membaca laporan untuk Wali Kota",
+    Permission.FIELD_WRITE: "mencatat kunjungan lapangan dan foto sebelum/sesudah",
 }
 
 _WORKER = frozenset(
@@ -47,8 +52,8 @@ _WORKER = frozenset(
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DISKOMINFO: frozenset(Permission),
-    Role.KECAMATAN_ADMIN: _WORKER,
-    Role.KELURAHAN_ADMIN: _WORKER,
+    Role.KECAMATAN_ADMIN: _WORKER | {Permission.FIELD_WRITE},
+    Role.KELURAHAN_ADMIN: _WORKER | {Permission.FIELD_WRITE},
     # an OPD officer works cases; the reports' authors stay masked
     Role.OPD_OFFICER: frozenset(
         {
@@ -56,9 +61,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASES_WRITE,
             Permission.MESSAGES_READ,
             Permission.MESSAGES_WRITE,
+            Permission.FIELD_WRITE,
         }
     ),
-    Role.VIEWER: frozenset({Permission.CASES_READ, Permission.MESSAGES_READ}),
+    # leadership reads, including the report to the Wali Kota
+    Role.VIEWER: frozenset(
+        {Permission.CASES_READ, Permission.MESSAGES_READ, Permission.REPORTS_READ}
+    ),
 }
 
 
@@ -98,7 +107,12 @@ class Actor:
     @property
     def read_only(self) -> bool:
         return not (
-            {Permission.CASES_WRITE, Permission.MESSAGES_WRITE, Permission.SETTINGS_WRITE}
+            {
+                Permission.CASES_WRITE,
+                Permission.MESSAGES_WRITE,
+                Permission.SETTINGS_WRITE,
+                Permission.FIELD_WRITE,
+            }
             & self.permissions
         )
 

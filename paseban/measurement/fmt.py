@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+BULAN = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+ZONES = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
 
 def num(value: float | None, digits: int = 0) -> str:
     if value is None:
@@ -33,3 +39,12 @@ def duration(seconds: float | None) -> str:
     if hours < 48:
         return f"{num(hours, 1).removesuffix(',0')} jam"
     return f"{num(hours / 24, 1).removesuffix(',0')} hari"
+
+
+def local_time(value: datetime | None, tz: str) -> str:
+    """27 Nov 2026 09:00 WIB, in the city's time zone."""
+    if value is None:
+        return "-"
+    local = value.astimezone(ZoneInfo(tz))
+    zone = ZONES.get(tz, local.strftime("%Z"))
+    return f"{local.day} {BULAN[local.month - 1]} {local.year} {local:%H:%M} {zone}"

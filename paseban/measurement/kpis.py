@@ -4,8 +4,9 @@ Rules (docs/measurement.md has the full table):
 
 - ratios are a **ratio of sums** over the period, never a mean of per-item ratios, and keep their
   numerator and denominator (`Ratio`);
-- percentiles are **nearest-rank**: the value at rank ceil(p * n) of the sorted values (the same
-  rule the SQL in `queries.py` uses, so both give identical figures);
+- percentiles are **nearest-rank**: the value at rank ceil(p * n) of the sorted values; response
+  times are reported through fixed duration buckets (`histograms.py`), which is what the roll-ups
+  in the database hold, so the SQL and these functions give identical figures;
 - durations are seconds, on the wall clock and in business hours (Asia/Jakarta, 08:00-16:00 on
   working days, holidays and cuti bersama passed in as data);
 - "no data" is `None` (or a Ratio with denominator 0), never 0, so that an account without
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from paseban.domain.workdays import WorkCalendar
+from paseban.measurement import histograms
 from paseban.measurement.periods import Period
 
 # intents that a citizen expects an answer to; spam, abuse, praise and chatter are not counted
@@ -155,17 +157,32 @@ def posts_per_week(post_count: int, period: Period) -> float:
     return post_count / period.weeks
 
 
+def weekly_blocks(period: Period) -> int:
+    """The period's 7-day blocks from its first day; a short last block counts when it has at
+    least 4 days (otherwise its days join the block before)."""
+    return max(1, period.days // 7 + (1 if period.days % 7 >= 4 else 0))
+
+
+def block_of(days_from_start: int, period: Period) -> int:
+    return min(days_from_start // 7, weekly_blocks(period) - 1)
+
+
+def consistency(posts_per_block: dict[int, int], period: Period, target: int) -> Ratio:
+    """Blocks with at least `target` posts ÷ blocks; `posts_per_block` by block_of()."""
+    blocks = weekly_blocks(period)
+    return Ratio(sum(1 for b in range(blocks) if posts_per_block.get(b, 0) >= target), blocks)
+
+
 def posting_consistency(
     post_days: Iterable[date], period: Period, target: int = POSTS_TARGET_PER_WEEK
 ) -> Ratio:
-    """Share of the period's 7-day blocks (from its first day; a short last block counts when it
-    has at least 4 days) with at least `target` posts."""
-    blocks = max(1, period.days // 7 + (1 if period.days % 7 >= 4 else 0))
-    counts = [0] * blocks
+    """Share of the period's 7-day blocks with at least `target` posts."""
+    counts: dict[int, int] = {}
     for day in post_days:
         if period.contains(day):
-            counts[min((day - period.start).days // 7, blocks - 1)] += 1
-    return Ratio(sum(1 for c in counts if c >= target), blocks)
+            block = block_of((day - period.start).days, period)
+            counts[block] = counts.get(block, 0) + 1
+    return consistency(counts, period, target)
 
 
 @dataclass(frozen=True)
@@ -254,8 +271,10 @@ def first_response(
     intents: frozenset[str] = NEEDS_REPLY,
 ) -> FirstResponse:
     """Median and p90 of t(first reply) − t(message), wall clock and business hours, over the
-    answered messages; within SLA = answered within `sla` ÷ (answered + unanswered for longer
-    than `sla` at `as_of`). Unanswered messages younger than `sla` are not judged yet."""
+    answered messages, as reported from duration buckets (measurement/histograms.py: the bucket
+    of the exact nearest-rank value, within 30 s under 10 minutes and 5 % above); within SLA =
+    answered within `sla` ÷ (answered + unanswered for longer than `sla` at `as_of`).
+    Unanswered messages younger than `sla` are not judged yet."""
     wall: list[float] = []
     business: list[float] = []
     met = judged = 0
@@ -274,12 +293,13 @@ def first_response(
         business.append(float(bs))
         judged += 1
         met += seconds <= sla.total_seconds()
+    wall_counts, business_counts = histograms.histogram(wall), histograms.histogram(business)
     return FirstResponse(
         len(wall),
-        percentile(wall, 0.5),
-        percentile(wall, 0.9),
-        percentile(business, 0.5),
-        percentile(business, 0.9),
+        histograms.percentile(wall_counts, 0.5),
+        histograms.percentile(wall_counts, 0.9),
+        histograms.percentile(business_counts, 0.5),
+        histograms.percentile(business_counts, 0.9),
         Ratio(met, judged),
     )
 

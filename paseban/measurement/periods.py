@@ -127,3 +127,23 @@ def parse(kind: str, text: str | None, *, today: date) -> Period:
     if not 1 <= int(m[2]) <= 12:
         raise BadPeriod(f"bulan tidak ada: {text!r}")
     return month_of(date(int(m[1]), int(m[2]), 1))
+
+
+def split_months(period: Period) -> tuple[list[date], list[Period]]:
+    """The whole calendar months inside a period (their first days), and the day ranges left
+    over at either end: a period is summed from monthly roll-ups plus daily ones at the edges."""
+    months: list[date] = []
+    first = period.start if period.start.day == 1 else month_of(period.start).end + timedelta(1)
+    cursor = first
+    while cursor <= period.end and month_of(cursor).end <= period.end:
+        months.append(cursor)
+        cursor = month_of(cursor).end + timedelta(days=1)
+    if not months:
+        return [], [period]
+    edges = []
+    if period.start < months[0]:
+        edges.append(Period(period.start, months[0] - timedelta(days=1)))
+    last_end = month_of(months[-1]).end
+    if last_end < period.end:
+        edges.append(Period(last_end + timedelta(days=1), period.end))
+    return months, edges

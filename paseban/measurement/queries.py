@@ -1,26 +1,23 @@
-"""Every SQL query of the measurement, in one place (the read side).
+"""Every SQL query of the measurement's read side, in one place.
 
-The figures are aggregated in the database (counts, sums, nearest-rank percentiles), then put
-into `kpis.UnitKpis` values; the pure functions of `kpis.py` are the specification and a test
-checks that both give the same numbers.
+The figures are aggregated in the database, mostly from the roll-ups that the refresh jobs keep
+(services/rollups.py), then put into `kpis.UnitKpis` values; the pure functions of `kpis.py` are
+the specification and a test checks that both give the same numbers.
 
-Columns this module assumes (the SEAMS with other parts of the system, adapt here at merge):
+What the figures are made of:
 
-- `messages`: `id, account_id, intent, posted_at, kelurahan, kecamatan, topic, masked_text`
-  (foundation); the analysis fills `intent`.
 - first response = the earliest `outbox` row with `kind = 'reply'`, `status = 'sent'`,
-  `in_reply_to_message_id = messages.id`, at `sent_at` (issue 4's outbox; issue 5 records our
-  admins' replies made on the platform itself as such sent rows). `response_facts` caches it.
-- `case_stages`: `case_id, stage, started_at, due_at, finished_at` (issue 4's clocks). A stage
-  belongs to the period it started in.
-- `case_events`: `case_id, action, at, actor` (foundation; issue 4 writes one per transition).
-  Resolved in the period: an event `action = 'resolve'` in it. Confirmed by the citizen: the case
-  has an event `action = 'close'` by `actor = 'warga'` (CITIZEN_ACTOR) or `action = 'confirm'`.
-  Reopened: the case has an event `action = 'reopen'` after a resolve.
-- admins' replies: `messages.handled_by` (issue 6's inbox) when that column exists; case
-  actions: `case_events.actor` other than the system and citizens.
+  `in_reply_to_message_id = messages.id`, at `sent_at`; `response_facts` caches it per message
+  that needed an answer, `response_rollups` counts per account and day, `response_histograms`
+  holds the bucket counts of the durations per account and day and per account and month.
+- `case_stages`: a stage belongs to the period it started in; finished stages come from
+  `sla_rollups`, running ones past their deadline are counted live.
+- resolutions: each `resolve` event; its outcome is the first of a citizen's confirmation
+  (`close` by `warga`, or `confirm`) and a `reopen` after it (`resolution_rollups`).
+- admins' replies: `messages.handled_by` (the inbox); case actions: `case_events.actor` other
+  than the system and citizens.
 - campaigns expected of every account in a period: the distinct `post_metrics.campaign` codes
-  posted by any account in it (until issue 8's campaigns table says who was asked).
+  posted by any account in it (until a campaigns table says who was asked).
 """
 
 from __future__ import annotations
@@ -33,9 +30,8 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from paseban.measurement import kpis
+from paseban.measurement import histograms, kpis
 from paseban.measurement.kpis import (
-    COMPLAINT,
     EMPTY,
     FIRST_RESPONSE_SLA,
     Engagement,
@@ -44,7 +40,7 @@ from paseban.measurement.kpis import (
     Ratio,
     UnitKpis,
 )
-from paseban.measurement.periods import Period
+from paseban.measurement.periods import Period, split_months
 from paseban.measurement.recognition import AdminActivity
 from paseban.storage import tables as t
 
@@ -86,20 +82,20 @@ def units(conn: sa.Connection) -> dict[UnitKey, Unit]:
     ):
         kind = {2: "city", 3: "kecamatan", 4: "kelurahan"}[r.level]
         out[kind, r.code] = Unit(kind, r.code, r.name, r.parent_code, r.lat, r.lon)
-    for r in conn.execute(
+    for o in conn.execute(
         sa.select(t.opds.c.code, t.opds.c.name).where(
             t.opds.c.active.is_(True), t.opds.c.kind == "opd"
         )
     ):
-        out["opd", r.code] = Unit("opd", r.code, r.name)
-    for r in conn.execute(
+        out["opd", o.code] = Unit("opd", o.code, o.name)
+    for a in conn.execute(
         sa.select(t.accounts.c.id, t.accounts.c.owner_kind, t.accounts.c.owner_code).where(
             t.accounts.c.active.is_(True)
         )
     ):
-        unit = out.get((r.owner_kind, r.owner_code))
+        unit = out.get((a.owner_kind, a.owner_code))
         if unit is not None:
-            unit.accounts.append(r.id)
+            unit.accounts.append(a.id)
     return out
 
 
@@ -130,15 +126,26 @@ def _post_stats(conn: sa.Connection, lo: datetime, hi: datetime) -> dict[int, di
     return {r.account_id: r._asdict() for r in rows}
 
 
-def _post_days(conn: sa.Connection, period: Period) -> dict[int, dict[date, int]]:
+def _post_weeks(conn: sa.Connection, period: Period) -> dict[int, dict[int, int]]:
+    """Posts per account and 7-day block of the period (kpis.block_of), counted in SQL."""
     p = t.post_metrics.c
-    out: dict[int, dict[date, int]] = defaultdict(dict)
-    for r in conn.execute(
-        sa.select(p.account_id, p.posted_on, sa.func.count())
+    if conn.dialect.name == "postgresql":
+        offset: Any = p.posted_on - sa.literal(period.start, sa.Date)
+    else:
+        offset = sa.cast(
+            sa.func.julianday(p.posted_on) - sa.func.julianday(sa.literal(period.start, sa.Date)),
+            sa.Integer,
+        )
+    week = (offset // 7).label("week")
+    last = kpis.weekly_blocks(period) - 1  # a short last block joins the one before
+    out: dict[int, dict[int, int]] = defaultdict(dict)
+    for account_id, raw, n in conn.execute(
+        sa.select(p.account_id, week, sa.func.count())
         .where(p.posted_on >= period.start, p.posted_on <= period.end)
-        .group_by(p.account_id, p.posted_on)
+        .group_by(p.account_id, week)
     ):
-        out[r[0]][r[1]] = r[2]
+        block = min(int(raw), last)
+        out[account_id][block] = out[account_id].get(block, 0) + int(n)
     return out
 
 
@@ -220,211 +227,167 @@ def _followers(conn: sa.Connection, period: Period) -> dict[int, Growth]:
 # --- citizens ------------------------------------------------------------------------------------
 
 
-def _unit_columns(kind: str) -> tuple[Any, Any]:
-    """The grouping of response facts: by account, or by the owner of the account."""
-    if kind == "account":
-        return t.accounts.c.id, sa.literal("account")
-    return t.accounts.c.owner_code, t.accounts.c.owner_kind
-
-
-def _response_stats(
-    conn: sa.Connection, lo: datetime, hi: datetime, as_of: datetime, by: str
-) -> dict[Any, dict[str, Any]]:
-    f = t.response_facts.c
-    answered = f.first_reply_at.is_not(None)
-    late = sa.and_(f.first_reply_at.is_(None), f.received_at < as_of - FIRST_RESPONSE_SLA)
-    sla_s = int(FIRST_RESPONSE_SLA.total_seconds())
-    figures = [
-        sa.func.count().label("needing"),
-        sa.func.count(f.first_reply_at).label("answered"),
-        sa.func.sum(sa.case((f.intent == COMPLAINT, 1), else_=0)).label("complaints"),
-        sa.func.sum(sa.case((sa.and_(f.intent == COMPLAINT, ~answered), 1), else_=0)).label(
-            "unanswered"
-        ),
-        sa.func.sum(sa.case((sa.and_(answered, f.wall_seconds <= sla_s), 1), else_=0)).label(
-            "within"
-        ),
-        sa.func.sum(sa.case((sa.or_(answered, late), 1), else_=0)).label("judged"),
-    ]
-    # grouped by account only (no join per row), then summed per owner and for the city
-    stmt = (
-        sa.select(f.account_id, *figures)
-        .where(f.received_at >= lo, f.received_at < hi)
-        .group_by(f.account_id)
-    )
-    owners = {
+def _owners(conn: sa.Connection) -> dict[int, UnitKey]:
+    """Every account's owner, active or not: an account switched off keeps its history."""
+    a = t.accounts.c
+    return {
         r.id: (r.owner_kind, r.owner_code)
-        for r in conn.execute(
-            sa.select(t.accounts.c.id, t.accounts.c.owner_kind, t.accounts.c.owner_code)
-        )
+        for r in conn.execute(sa.select(a.id, a.owner_kind, a.owner_code))
     }
-    out: dict[Any, dict[str, Any]] = {}
-    for r in conn.execute(stmt):
-        values = r._asdict()
-        account = values.pop("account_id")
-        keys = [("city", "")] if by == "city" else [("account", account), owners.get(account)]
-        if by == "all":
-            keys.append(("city", ""))
-        for key in keys:
-            if key is None:
+
+
+RESPONSE_FIGURES = ("needing", "answered", "complaints", "unanswered", "within", "judged")
+
+
+def _response_counts(
+    conn: sa.Connection, period: Period, lo: datetime, hi: datetime, as_of: datetime
+) -> dict[int, dict[str, int]]:
+    """Per account, from the daily roll-ups: messages needing an answer, answered, complaints,
+    complaints unanswered, answered within 24 h, and judged for the 24-hour rule (answered, or
+    unanswered for longer than 24 h at `as_of`: the young unanswered ones are counted live)."""
+    r, f = t.response_rollups.c, t.response_facts.c
+    young: dict[int, int] = dict(
+        conn.execute(
+            sa.select(f.account_id, sa.func.count())
+            .where(
+                f.first_reply_at.is_(None),
+                f.received_at >= max(lo, as_of - FIRST_RESPONSE_SLA),
+                f.received_at < hi,
+            )
+            .group_by(f.account_id)
+        ).all()
+    )
+    out: dict[int, dict[str, int]] = {}
+    for row in conn.execute(
+        sa.select(
+            r.account_id,
+            sa.func.sum(r.needing),
+            sa.func.sum(r.answered),
+            sa.func.sum(r.complaints),
+            sa.func.sum(r.complaints_unanswered),
+            sa.func.sum(r.answered_within_sla),
+        )
+        .where(in_period(t.response_rollups, period))
+        .group_by(r.account_id)
+    ):
+        needing, answered, complaints, unanswered, within = (int(v or 0) for v in row[1:])
+        judged = needing - young.get(row[0], 0)
+        out[row[0]] = dict(
+            zip(
+                RESPONSE_FIGURES,
+                (needing, answered, complaints, unanswered, within, judged),
+                strict=True,
+            )
+        )
+    return out
+
+
+def in_period(table: sa.Table, period: Period) -> Any:
+    """The roll-up rows that make up a period: monthly rows for its whole months, daily rows
+    for the days left at either end (services/rollups.py)."""
+    c = table.c
+    months, edges = split_months(period)
+    parts = [sa.and_(c.grain == "day", c.day >= e.start, c.day <= e.end) for e in edges]
+    if months:
+        parts.append(sa.and_(c.grain == "month", c.day.in_(months)))
+    return sa.or_(*parts)
+
+
+def _histograms(conn: sa.Connection, period: Period) -> dict[tuple[int, str], list[int]]:
+    """Per account and clock (wall, business): the first-response histogram of the period."""
+    h = t.response_histograms.c
+    buckets = [h[f"b{i:02d}"] for i in range(histograms.BUCKETS)]
+    rows = conn.execute(
+        sa.select(h.account_id, h.clock, *(sa.func.sum(b) for b in buckets))
+        .where(in_period(t.response_histograms, period))
+        .group_by(h.account_id, h.clock)
+    )
+    return {(r[0], r[1]): [int(v or 0) for v in r[2:]] for r in rows}
+
+
+def _by_unit(
+    per_account: dict[Any, Any], owners: dict[int, UnitKey], add: Any, account_of: Any = None
+) -> dict[Any, Any]:
+    """Sum per-account figures into their owner's and the city's."""
+    out: dict[Any, Any] = {}
+    for key, value in per_account.items():
+        account, rest = account_of(key) if account_of else (key, None)
+        for unit in (owners.get(account), ("city", "")):
+            if unit is None:
                 continue
-            bucket = out.setdefault(key, dict.fromkeys(values, 0))
-            for name, value in values.items():
-                bucket[name] += int(value or 0)
-    if by == "city":
-        out.setdefault(
-            ("city", ""),
-            dict.fromkeys(
-                ("needing", "answered", "complaints", "unanswered", "within", "judged"), 0
-            ),
-        )
+            target = unit if rest is None else (unit, rest)
+            out[target] = add(out[target], value) if target in out else value
     return out
 
 
-def _percentiles(
-    conn: sa.Connection, lo: datetime, hi: datetime, by: str, column: str
-) -> dict[Any, tuple[float | None, float | None]]:
-    """Nearest-rank median and p90 of a duration column per unit, in the database:
-    PostgreSQL's percentile_disc is nearest-rank; elsewhere ROW_NUMBER over the sorted values
-    picks rank ceil(p * n) = (n + 1) / 2 and (9n + 9) / 10 in integers."""
-    f = t.response_facts.c
-    value = f[column]
-    code, kind = _unit_columns(by)
-    keys = [] if by == "city" else [code.label("code"), kind.label("kind")]
-    group = [] if by == "city" else [code, kind]
-    base = t.response_facts.join(t.accounts, t.accounts.c.id == f.account_id)
-    where = [f.received_at >= lo, f.received_at < hi, f.first_reply_at.is_not(None)]
-    if conn.dialect.name == "postgresql":
-        stmt = (
-            sa.select(
-                *keys,
-                sa.func.percentile_disc(0.5).within_group(value).label("p50"),
-                sa.func.percentile_disc(0.9).within_group(value).label("p90"),
-            )
-            .select_from(base)
-            .where(*where)
-        )
-        if group:
-            stmt = stmt.group_by(*group)
-    else:
-        ranked = (
-            sa.select(
-                *keys,
-                value.label("v"),
-                sa.func.row_number().over(partition_by=group or None, order_by=value).label("rn"),
-                sa.func.count().over(partition_by=group or None).label("n"),
-            )
-            .select_from(base)
-            .where(*where)
-            .subquery()
-        )
-        outer_keys = [] if by == "city" else [ranked.c.code, ranked.c.kind]
-        stmt = sa.select(
-            *outer_keys,
-            sa.func.max(sa.case((ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.v))).label("p50"),
-            sa.func.max(sa.case((ranked.c.rn == (9 * ranked.c.n + 9) // 10, ranked.c.v))).label(
-                "p90"
-            ),
-        ).where(
-            sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (9 * ranked.c.n + 9) // 10)
-        )
-        if outer_keys:
-            stmt = stmt.group_by(*outer_keys)
-    out: dict[Any, tuple[float | None, float | None]] = {}
-    for r in conn.execute(stmt):
-        key = ("city", "") if by == "city" else (r.kind, r.code)
-        if r.p50 is not None:
-            out[key] = (float(r.p50), float(r.p90))
-    return out
+def _add_counts(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    return {k: a[k] + b[k] for k in a}
+
+
+def _percentiles(counts: list[int] | None) -> tuple[float | None, float | None] | None:
+    if counts is None or not sum(counts):
+        return None
+    return histograms.percentile(counts, 0.5), histograms.percentile(counts, 0.9)
 
 
 # --- cases ---------------------------------------------------------------------------------------
 
 
 def _sla_stats(
-    conn: sa.Connection, lo: datetime, hi: datetime, as_of: datetime
+    conn: sa.Connection, period: Period, lo: datetime, hi: datetime, as_of: datetime
 ) -> dict[UnitKey, dict[str, Ratio]]:
-    s, c = case_stages.c, t.cases.c
-    met = sa.case((sa.and_(s.finished_at.is_not(None), s.finished_at <= s.due_at), 1), else_=0)
-    judged = sa.case((sa.or_(s.finished_at.is_not(None), s.due_at < as_of), 1), else_=0)
-    rows = conn.execute(
-        sa.select(
-            c.kelurahan,
-            c.kecamatan,
-            c.opd,
-            s.stage,
-            sa.func.sum(met).label("met"),
-            sa.func.sum(judged).label("judged"),
-        )
-        .select_from(case_stages.join(t.cases, t.cases.c.id == s.case_id))
-        .where(s.started_at >= lo, s.started_at < hi)
+    """Per unit and stage: finished stages from the daily roll-ups (by the day the stage
+    started), plus the running stages already past their deadline at `as_of`, counted live."""
+    r, s, c = t.sla_rollups.c, case_stages.c, t.cases.c
+    totals: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for kind, code, stage, finished, met in conn.execute(
+        sa.select(r.unit_kind, r.unit_code, r.stage, sa.func.sum(r.finished), sa.func.sum(r.met))
+        .where(in_period(t.sla_rollups, period))
+        .group_by(r.unit_kind, r.unit_code, r.stage)
+    ):
+        totals[kind, code, stage][0] += int(met or 0)
+        totals[kind, code, stage][1] += int(finished or 0)
+    for kelurahan, kecamatan, opd, stage, n in conn.execute(
+        sa.select(c.kelurahan, c.kecamatan, c.opd, s.stage, sa.func.count())
+        .select_from(case_stages.join(t.cases, c.id == s.case_id))
+        .where(s.finished_at.is_(None), s.started_at >= lo, s.started_at < hi, s.due_at < as_of)
         .group_by(c.kelurahan, c.kecamatan, c.opd, s.stage)
-    ).all()
+    ):
+        for kind, code in unit_keys(kelurahan, kecamatan, opd):
+            totals[kind, code, stage][1] += int(n)
     out: dict[UnitKey, dict[str, Ratio]] = defaultdict(dict)
-    for r in rows:
-        ratio = Ratio(int(r.met or 0), int(r.judged or 0))
-        if not ratio.den:
-            continue
-        keys = [("city", "")] + [(k, getattr(r, k)) for k in ("kelurahan", "kecamatan", "opd")]
-        for key in keys:
-            if key[1] is not None:
-                out[key][r.stage] = out[key].get(r.stage, EMPTY) + ratio
+    for (kind, code, stage), (met, judged) in totals.items():
+        if judged:
+            out[kind, code][stage] = Ratio(met, judged)
     return out
 
 
-def _resolved_stats(
-    conn: sa.Connection, lo: datetime, hi: datetime
-) -> dict[UnitKey, tuple[Ratio, Ratio]]:
-    """(confirmed, reopened) over cases resolved in the period, per unit."""
-    e, c = t.case_events.c, t.cases.c
-    resolved = (
-        sa.select(e.case_id.label("case_id"), sa.func.min(e.at).label("at"))
-        .where(e.action == "resolve", e.at >= lo, e.at < hi)
-        .group_by(e.case_id)
-        .subquery()
-    )
-    later = t.case_events.alias("later")
-    confirmed = (
-        sa.select(sa.literal(1))
-        .where(
-            later.c.case_id == resolved.c.case_id,
-            later.c.at >= resolved.c.at,
-            sa.or_(
-                sa.and_(later.c.action == "close", later.c.actor == CITIZEN_ACTOR),
-                later.c.action.in_(CONFIRM_ACTIONS),
-            ),
-        )
-        .exists()
-    )
-    reopened = (
-        sa.select(sa.literal(1))
-        .where(
-            later.c.case_id == resolved.c.case_id,
-            later.c.at >= resolved.c.at,
-            later.c.action == "reopen",
-        )
-        .exists()
-    )
-    rows = conn.execute(
-        sa.select(
-            c.kelurahan,
-            c.kecamatan,
-            c.opd,
-            sa.func.count().label("n"),
-            sa.func.sum(sa.case((confirmed, 1), else_=0)).label("confirmed"),
-            sa.func.sum(sa.case((reopened, 1), else_=0)).label("reopened"),
-        )
-        .select_from(resolved.join(t.cases, t.cases.c.id == resolved.c.case_id))
-        .group_by(c.kelurahan, c.kecamatan, c.opd)
-    ).all()
+def unit_keys(kelurahan: str | None, kecamatan: str | None, opd: str | None) -> list[UnitKey]:
+    """The units a case counts for: the city, and its kelurahan, kecamatan and OPD if any."""
+    keys: list[UnitKey] = [("city", "")]
+    for kind, code in (("kelurahan", kelurahan), ("kecamatan", kecamatan), ("opd", opd)):
+        if code:
+            keys.append((kind, code))
+    return keys
+
+
+def _resolved_stats(conn: sa.Connection, period: Period) -> dict[UnitKey, tuple[Ratio, Ratio]]:
+    """(confirmed, reopened) over the resolutions of the period, per unit, from the roll-ups."""
+    r = t.resolution_rollups.c
     out: dict[UnitKey, tuple[Ratio, Ratio]] = {}
-    for r in rows:
-        conf, reop = Ratio(int(r.confirmed), r.n), Ratio(int(r.reopened), r.n)
-        keys = [("city", "")] + [(k, getattr(r, k)) for k in ("kelurahan", "kecamatan", "opd")]
-        for key in keys:
-            if key[1] is not None:
-                a, b = out.get(key, (EMPTY, EMPTY))
-                out[key] = (a + conf, b + reop)
+    for kind, code, resolved, confirmed, reopened in conn.execute(
+        sa.select(
+            r.unit_kind,
+            r.unit_code,
+            sa.func.sum(r.resolved),
+            sa.func.sum(r.confirmed),
+            sa.func.sum(r.reopened),
+        )
+        .where(in_period(t.resolution_rollups, period))
+        .group_by(r.unit_kind, r.unit_code)
+    ):
+        n = int(resolved or 0)
+        out[kind, code] = (Ratio(int(confirmed or 0), n), Ratio(int(reopened or 0), n))
     return out
 
 
@@ -474,18 +437,18 @@ def measure(
     city_key = next((k for k in all_units if k[0] == "city"), None)
 
     posts = _post_stats(conn, lo, hi)
-    days = _post_days(conn, period)
+    weeks = _post_weeks(conn, period)
     last = _last_posts(conn, hi)
     campaigns = _campaigns(conn, lo, hi)
     expected = set().union(*campaigns.values()) if campaigns else set()
     growth = _followers(conn, period)
-    responses = _response_stats(conn, lo, hi, as_of, "all")
-    wall = _percentiles(conn, lo, hi, "owner", "wall_seconds")
-    wall.update(_percentiles(conn, lo, hi, "city", "wall_seconds"))
-    business = _percentiles(conn, lo, hi, "owner", "business_seconds")
-    business.update(_percentiles(conn, lo, hi, "city", "business_seconds"))
-    sla = _sla_stats(conn, lo, hi, as_of)
-    resolved = _resolved_stats(conn, lo, hi)
+    owners = _owners(conn)
+    responses = _by_unit(_response_counts(conn, period, lo, hi, as_of), owners, _add_counts)
+    hists = _by_unit(_histograms(conn, period), owners, histograms.add, account_of=lambda k: k)
+    wall = {key: _percentiles(h) for (key, clock), h in hists.items() if clock == "wall"}
+    business = {key: _percentiles(h) for (key, clock), h in hists.items() if clock == "business"}
+    sla = _sla_stats(conn, period, lo, hi, as_of)
+    resolved = _resolved_stats(conn, period)
     visits = _visits(conn, lo, hi)
 
     out: dict[UnitKey, UnitKpis] = {}
@@ -499,7 +462,7 @@ def measure(
             as_of,
             unit.accounts,
             posts,
-            days,
+            weeks,
             last,
             campaigns,
             expected,
@@ -521,7 +484,7 @@ def measure(
             as_of,
             all_accounts,
             posts,
-            days,
+            weeks,
             last,
             campaigns,
             expected,
@@ -545,7 +508,7 @@ def _assemble(
     as_of: datetime,
     accounts: list[int],
     posts: dict[int, dict[str, Any]],
-    days: dict[int, dict[date, int]],
+    weeks: dict[int, dict[int, int]],
     last: dict[int, datetime],
     campaigns: dict[int, set[str]],
     expected: set[str],
@@ -558,7 +521,7 @@ def _assemble(
     visits: int,
 ) -> UnitKpis:
     n_posts = inter = reach = views = with_reach = program = 0
-    per_day: dict[date, int] = defaultdict(int)
+    per_week: dict[int, int] = defaultdict(int)
     posted: set[str] = set()
     f_start = f_end = 0
     has_growth = False
@@ -572,8 +535,8 @@ def _assemble(
             with_reach += int(p["with_reach"] or 0)
             views += int(p["views"] or 0)
             program += p["program"]
-        for d, n in days.get(a, {}).items():
-            per_day[d] += n
+        for block, n in weeks.get(a, {}).items():
+            per_week[block] += n
         posted |= campaigns.get(a, set())
         if a in growth and growth[a].start is not None and growth[a].end is not None:
             f_start += growth[a].start or 0
@@ -581,7 +544,6 @@ def _assemble(
             has_growth = True
         if a in last and (latest is None or last[a] > latest):
             latest = last[a]
-    days_list = [d for d, n in per_day.items() for _ in range(n)]
     r = responses or {}
     answered = int(r.get("answered") or 0)
     first = FirstResponse(
@@ -600,7 +562,9 @@ def _assemble(
         period=period,
         growth=Growth(f_start, f_end) if has_growth else Growth(None, None),
         posts=n_posts,
-        consistency=kpis.posting_consistency(days_list, period) if accounts else EMPTY,
+        consistency=kpis.consistency(per_week, period, kpis.POSTS_TARGET_PER_WEEK)
+        if accounts
+        else EMPTY,
         engagement=Engagement(inter, reach, views, with_reach),
         program=Ratio(program, n_posts),
         campaigns=Ratio(len(posted & expected), len(expected)) if accounts else EMPTY,
@@ -620,40 +584,30 @@ def _assemble(
 # --- people ---------------------------------------------------------------------------------------
 
 
-def admin_activity(conn: sa.Connection, lo: datetime, hi: datetime) -> list[AdminActivity]:
-    e, v, u = t.case_events.c, t.field_visits.c, t.users.c
-    actions = dict(
-        conn.execute(
-            sa.select(e.actor, sa.func.count())
-            .where(e.at >= lo, e.at < hi, e.actor.not_in(SYSTEM_ACTORS))
-            .group_by(e.actor)
-        ).all()
-    )
-    visits = dict(
-        conn.execute(
-            sa.select(v.officer, sa.func.count())
-            .where(v.visited_at >= lo, v.visited_at < hi)
-            .group_by(v.officer)
-        ).all()
-    )
-    replies: dict[str, int] = {}
-    if "handled_by" in t.messages.c:  # SEAM: issue 6's inbox records who answered
-        m = t.messages.c
-        replies = dict(
-            conn.execute(
-                sa.select(m.handled_by, sa.func.count())
-                .where(m.handled_at >= lo, m.handled_at < hi, m.handled_by.is_not(None))
-                .group_by(m.handled_by)
-            ).all()
+def admin_activity(conn: sa.Connection, period: Period) -> list[AdminActivity]:
+    """Replies, case actions and field visits of every active user in the period."""
+    r, u = t.activity_rollups.c, t.users.c
+    done = {
+        name: (int(replies or 0), int(actions or 0), int(visits or 0))
+        for name, replies, actions, visits in conn.execute(
+            sa.select(
+                r.username,
+                sa.func.sum(r.replies),
+                sa.func.sum(r.case_actions),
+                sa.func.sum(r.field_visits),
+            )
+            .where(in_period(t.activity_rollups, period))
+            .group_by(r.username)
         )
+    }
     people = {
-        r.username: r
-        for r in conn.execute(
+        p.username: p
+        for p in conn.execute(
             sa.select(u.username, u.full_name, u.role, u.scope_code).where(u.active.is_(True))
         )
     }
     out = []
-    for name in set(actions) | set(visits) | set(replies):
+    for name, (replies, actions, visits) in sorted(done.items()):
         person = people.get(name)
         if person is None:
             continue
@@ -663,9 +617,9 @@ def admin_activity(conn: sa.Connection, lo: datetime, hi: datetime) -> list[Admi
                 person.full_name or name,
                 person.role,
                 person.scope_code,
-                replies=replies.get(name, 0),
-                case_actions=actions.get(name, 0),
-                field_visits=visits.get(name, 0),
+                replies=replies,
+                case_actions=actions,
+                field_visits=visits,
             )
         )
     return out
@@ -757,8 +711,14 @@ def weekly_series(
     out = []
     for period in periods:
         lo, hi = period.bounds(tz)
-        stats = _response_stats(conn, lo, hi, as_of, "city")[("city", "")]
-        med = _percentiles(conn, lo, hi, "city", "business_seconds").get(("city", ""))
+        stats = dict.fromkeys(RESPONSE_FIGURES, 0)
+        for counts in _response_counts(conn, period, lo, hi, as_of).values():
+            stats = _add_counts(stats, counts)
+        business = [0] * histograms.BUCKETS
+        for (_, clock), counts_ in _histograms(conn, period).items():
+            if clock == "business":
+                business = histograms.add(business, counts_)
+        med = _percentiles(business)
         posts = conn.execute(
             sa.select(sa.func.count()).where(
                 t.post_metrics.c.posted_at >= lo, t.post_metrics.c.posted_at < hi
@@ -778,8 +738,9 @@ def weekly_series(
 
 
 def alerts_list(
-    conn: sa.Connection, *, status: str | None = None, opd: str | None = None, limit: int = 100
+    conn: sa.Connection, lo: datetime, hi: datetime, *, limit: int = 500
 ) -> list[dict[str, Any]]:
+    """The alerts raised in [lo, hi), newest first (the report's section)."""
     a = t.alerts.c
     stmt = (
         sa.select(
@@ -792,47 +753,8 @@ def alerts_list(
                 t.wilayah, t.wilayah.c.code == a.area
             )
         )
+        .where(a.raised_at >= lo, a.raised_at < hi)
         .order_by(a.raised_at.desc())
         .limit(limit)
     )
-    if status:
-        stmt = stmt.where(a.status == status)
-    if opd:
-        stmt = stmt.where(a.opd == opd)
-    return [dict(r._mapping) for r in conn.execute(stmt)]
-
-
-def alert_messages(conn: sa.Connection, ids: list[int]) -> list[dict[str, Any]]:
-    """The messages behind an alert: masked text only (never the original)."""
-    m = t.messages.c
-    rows = conn.execute(
-        sa.select(m.id, m.platform, m.posted_at, m.masked_text, t.accounts.c.handle)
-        .join(t.accounts, t.accounts.c.id == m.account_id)
-        .where(m.id.in_(ids))
-        .order_by(m.posted_at)
-    )
-    return [dict(r._mapping) for r in rows]
-
-
-def field_visits_list(
-    conn: sa.Connection, lo: datetime, hi: datetime, *, unit: str | None = None, limit: int = 200
-) -> list[dict[str, Any]]:
-    v = t.field_visits.c
-    stmt = (
-        sa.select(
-            t.field_visits,
-            t.wilayah.c.name.label("kelurahan_name"),
-            t.cases.c.ticket,
-        )
-        .select_from(
-            t.field_visits.outerjoin(t.wilayah, t.wilayah.c.code == v.kelurahan).outerjoin(
-                t.cases, t.cases.c.id == v.case_id
-            )
-        )
-        .where(v.visited_at >= lo, v.visited_at < hi)
-        .order_by(v.visited_at.desc())
-        .limit(limit)
-    )
-    if unit:
-        stmt = stmt.where(v.unit_code == unit)
     return [dict(r._mapping) for r in conn.execute(stmt)]

@@ -69,6 +69,7 @@ class Report:
     overdue: list[dict[str, Any]]
     alerts: list[dict[str, Any]]
     is_sample: bool = False
+    tz: str = "Asia/Jakarta"  # the city's time zone, for the times shown
     tables: dict[str, Table] = field(default_factory=dict)
 
     @property
@@ -141,6 +142,38 @@ def _headline(now: UnitKpis, before: UnitKpis, alerts: int, alerts_before: int) 
     return [Headline(*r) for r in rows]
 
 
+@dataclass(frozen=True)
+class Standings:
+    """The leaderboards of a period, its sosok ideal (units and people) and who needs a push."""
+
+    period: Period
+    boards: list[Leaderboard]
+    highlights: list[recognition.Highlight]
+    admins: list[recognition.AdminActivity]
+    lags: list[recognition.Lag]
+
+
+def standings(
+    period: Period,
+    now: dict[str, list[UnitKpis]],
+    before: dict[str, list[UnitKpis]],
+    activity: Sequence[recognition.AdminActivity],
+) -> Standings:
+    boards = [
+        leaderboards.build(now.get(group, []), index, group, previous=before.get(group, []))
+        for index, group in BOARDS
+    ]
+    lags: list[recognition.Lag] = []
+    for group in leaderboards.PEER_GROUPS:
+        lags += recognition.lagging(
+            now.get(group, []), group, [b for b in boards if b.group == group]
+        )
+    lags.sort(key=lambda lag: (-lag.severity, lag.name))
+    return Standings(
+        period, boards, recognition.top_units(boards), recognition.top_admins(activity), lags
+    )
+
+
 def build(
     *,
     kind: str,
@@ -160,17 +193,9 @@ def build(
     alerts: list[dict[str, Any]],
     alerts_before: int,
     is_sample: bool = False,
+    tz: str = "Asia/Jakarta",
 ) -> Report:
-    boards = [
-        leaderboards.build(now.get(group, []), index, group, previous=before.get(group, []))
-        for index, group in BOARDS
-    ]
-    lags: list[recognition.Lag] = []
-    for group in ("kelurahan", "kecamatan", "opd"):
-        lags += recognition.lagging(
-            now.get(group, []), group, [b for b in boards if b.group == group]
-        )
-    lags.sort(key=lambda lag: (-lag.severity, lag.name))
+    ranked = standings(period, now, before, admins)
     labels = [short_label(s["period"]) for s in series]
     charts = {
         "aduan": svg.bars_and_line(
@@ -201,16 +226,17 @@ def build(
         generated_at=generated_at,
         city=city,
         headline=_headline(city_now, city_before, len(alerts), alerts_before),
-        boards=boards,
-        highlights=recognition.top_units(boards),
-        admins=recognition.top_admins(admins),
-        lags=lags,
+        boards=ranked.boards,
+        highlights=ranked.highlights,
+        admins=ranked.admins,
+        lags=ranked.lags,
         charts=charts,
         top_problems=top_problems,
         topics=topics,
         overdue=overdue,
         alerts=alerts,
         is_sample=is_sample,
+        tz=tz,
     )
     report.tables = tables(report, places)
     return report

@@ -39,6 +39,10 @@ ACTION_LABELS: dict[str, str] = {
     "opd.update": "OPD diubah",
     "topic.update": "topik diubah",
     "access.denied": "akses ditolak",
+    # measurement (issue 7)
+    "field.visit": "kunjungan lapangan dicatat",
+    "case.photo_pair": "foto sebelum/sesudah diunggah",
+    "alert.acknowledge": "peringatan dini ditanggapi",
 }
 
 

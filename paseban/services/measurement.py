@@ -1,29 +1,24 @@
 """The measurement's writes and jobs: account metric snapshots (from the connectors' hook or a CSV),
-the response facts behind first-response times, field visits, before/after photo pairs, and the
-early-warning alerts. A built-in plugin: its jobs register through the same hook a third party
-would use."""
+field visits, before/after photo pairs, and the early-warning alerts; the jobs that keep the facts
+and roll-ups current (services/rollups.py). A built-in plugin: its jobs register through the same
+hook a third party would use."""
 
 from __future__ import annotations
 
 import logging
-import math
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from paseban.domain.workdays import WorkCalendar
-from paseban.errors import BadFile, Conflict, ImportReport, InvalidInput, LineError, NotFound
+from paseban.errors import BadFile, ImportReport, LineError
 from paseban.hookspecs import hookimpl
 from paseban.measurement import alerts as rules
 from paseban.measurement import metrics as m
-from paseban.measurement.kpis import COMPLAINT, NEEDS_REPLY
-from paseban.measurement.queries import outbox
-from paseban.services import media
-from paseban.services import reference as ref
+from paseban.measurement.kpis import COMPLAINT
+from paseban.services import case_rollups, response_facts
 from paseban.services.csvfiles import read_rows
 from paseban.services.jobs import JobSpec
 from paseban.storage import tables as t
@@ -35,15 +30,10 @@ if TYPE_CHECKING:
 log = logging.getLogger("paseban.measurement")
 
 REFRESH_EVERY = timedelta(minutes=2)
+REBUILD_EVERY = timedelta(hours=24)
 SPIKES_EVERY = timedelta(minutes=5)
 METRICS_EVERY = timedelta(hours=24)
 ALERT_QUIET = timedelta(hours=24)  # an alert without new reports for this long is closed
-SAME_SPOT_METRES = 50.0
-RESOLVED_STATUSES = ("resolved", "closed")
-
-
-def work_calendar(conn: sa.Connection, tz: Any) -> WorkCalendar:
-    return WorkCalendar.of(ref.holiday_dates(conn), tz)
 
 
 # --- account metrics -----------------------------------------------------------------------------
@@ -64,7 +54,7 @@ def record_metrics(
     counts = {"snapshots": 0, "posts": 0}
     figures = (metrics.followers, metrics.posts_count, metrics.reach, metrics.views)
     if any(v is not None for v in figures):
-        values = {
+        values: dict[str, Any] = {
             "followers": metrics.followers,
             "posts_count": metrics.posts_count,
             "reach": metrics.reach,
@@ -198,72 +188,6 @@ def record_account_metrics(ctx: Context) -> dict[str, int]:
     return counts
 
 
-# --- response facts ------------------------------------------------------------------------------
-
-
-def refresh_response_facts(ctx: Context) -> dict[str, int]:
-    """Keep `response_facts` current: a row for every analysed message that needed an answer,
-    and its first public reply (wall clock and business hours) once one was sent."""
-    now = ctx.now()
-    f, msg = t.response_facts.c, t.messages.c
-    with ctx.engine.begin() as conn:
-        missing = (
-            sa.select(
-                msg.id,
-                msg.account_id,
-                msg.posted_at,
-                msg.intent,
-                sa.literal(now, t.response_facts.c.updated_at.type),
-            )
-            .select_from(t.messages.outerjoin(t.response_facts, f.message_id == msg.id))
-            .where(f.message_id.is_(None), msg.intent.in_(sorted(NEEDS_REPLY)))
-        )
-        before = conn.execute(sa.select(sa.func.count()).select_from(t.response_facts)).scalar_one()
-        conn.execute(
-            sa.insert(t.response_facts).from_select(
-                ["message_id", "account_id", "received_at", "intent", "updated_at"], missing
-            )
-        )
-        added = (
-            conn.execute(sa.select(sa.func.count()).select_from(t.response_facts)).scalar_one()
-            - before
-        )
-        o = outbox.c
-        answered = conn.execute(
-            sa.select(f.message_id, f.received_at, sa.func.min(o.sent_at).label("sent_at"))
-            .select_from(t.response_facts.join(outbox, o.in_reply_to_message_id == f.message_id))
-            .where(
-                f.first_reply_at.is_(None),
-                o.status == "sent",
-                o.kind == "reply",
-                o.sent_at.is_not(None),
-            )
-            .group_by(f.message_id, f.received_at)
-        ).all()
-        if answered:
-            calendar = work_calendar(conn, ctx.tz)
-            conn.execute(
-                sa.update(t.response_facts)
-                .where(f.message_id == sa.bindparam("mid"))
-                .values(
-                    first_reply_at=sa.bindparam("reply"),
-                    wall_seconds=sa.bindparam("wall"),
-                    business_seconds=sa.bindparam("business"),
-                    updated_at=now,
-                ),
-                [
-                    {
-                        "mid": r.message_id,
-                        "reply": r.sent_at,
-                        "wall": max(0, int((r.sent_at - r.received_at).total_seconds())),
-                        "business": calendar.working_seconds_between(r.received_at, r.sent_at),
-                    }
-                    for r in answered
-                ],
-            )
-    return {"added": int(added), "answered": len(answered)}
-
-
 # --- early warning -------------------------------------------------------------------------------
 
 
@@ -372,168 +296,13 @@ def detect_spikes(ctx: Context) -> dict[str, int]:
     return counts
 
 
-def acknowledge_alert(ctx: Context, alert_id: int, *, actor: str) -> None:
-    a = t.alerts.c
-    with ctx.engine.begin() as conn:
-        status = conn.execute(sa.select(a.status).where(a.id == alert_id)).scalar()
-        if status is None:
-            raise NotFound(f"peringatan {alert_id} tidak ada")
-        if status != "open":
-            raise Conflict("peringatan ini sudah ditanggapi atau ditutup")
-        conn.execute(
-            sa.update(t.alerts)
-            .where(a.id == alert_id)
-            .values(
-                status="acknowledged",
-                acknowledged_at=ctx.now(),
-                acknowledged_by=actor,
-                updated_at=ctx.now(),
-            )
-        )
-
-
-# --- field visits and photo pairs ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Spot:
-    lat: float
-    lon: float
-    accuracy_m: float | None = None
-
-    def __post_init__(self) -> None:
-        if not (-90 <= self.lat <= 90 and -180 <= self.lon <= 180):
-            raise InvalidInput("lokasi di luar rentang lintang/bujur")
-        if self.accuracy_m is not None and not 0 <= self.accuracy_m <= 100_000:
-            raise InvalidInput("akurasi lokasi tidak sah")
-
-
-def distance_m(a: Spot, b: Spot) -> float:
-    """Great-circle distance (haversine), metres."""
-    r = 6_371_000.0
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(h))
-
-
-def log_visit(
-    ctx: Context,
-    *,
-    officer: str,
-    unit_code: str,
-    visited_at: datetime,
-    purpose: str = "",
-    kelurahan: str | None = None,
-    case_id: int | None = None,
-    spot: Spot | None = None,
-    photo: bytes | None = None,
-    sample: bool = False,
-) -> int:
-    """Record one visit to the field ("turun ke lapangan"). Needs a case or a purpose."""
-    purpose = " ".join(purpose.split())[:500]
-    if case_id is None and not purpose:
-        raise InvalidInput("isi tujuan kunjungan atau pilih kasus yang ditangani")
-    now = ctx.now()
-    if visited_at > now + timedelta(minutes=5):
-        raise InvalidInput("waktu kunjungan di masa depan")
-    if visited_at < now - timedelta(days=7):
-        raise InvalidInput("kunjungan lebih dari 7 hari lalu tidak dapat dicatat")
-    with ctx.engine.begin() as conn:
-        if case_id is not None:
-            case = conn.execute(
-                sa.select(t.cases.c.kelurahan).where(t.cases.c.id == case_id)
-            ).first()
-            if case is None:
-                raise NotFound(f"kasus {case_id} tidak ada")
-            kelurahan = kelurahan or case.kelurahan
-        if kelurahan is not None:
-            level = conn.execute(
-                sa.select(t.wilayah.c.level).where(t.wilayah.c.code == kelurahan)
-            ).scalar()
-            if level != 4:
-                raise InvalidInput(f"kelurahan {kelurahan!r} tidak dikenal")
-        name = media.save_photo(ctx.settings, photo, kind="visits", at=now) if photo else None
-        return int(
-            conn.execute(
-                sa.insert(t.field_visits)
-                .values(
-                    officer=officer,
-                    unit_code=unit_code,
-                    kelurahan=kelurahan,
-                    case_id=case_id,
-                    purpose=purpose,
-                    visited_at=visited_at,
-                    lat=spot.lat if spot else None,
-                    lon=spot.lon if spot else None,
-                    accuracy_m=spot.accuracy_m if spot else None,
-                    photo=name,
-                    created_at=now,
-                    is_sample=sample,
-                )
-                .returning(t.field_visits.c.id)
-            ).scalar_one()
-        )
-
-
-def add_photo_pair(
-    ctx: Context,
-    case_id: int,
-    *,
-    before: bytes,
-    after: bytes,
-    actor: str,
-    before_spot: Spot | None = None,
-    after_spot: Spot | None = None,
-) -> float | None:
-    """A before/after pair from the same spot on a resolved case (as Qlue required). When both
-    photos carry a location they must lie within 50 m of each other. Returns the distance."""
-    distance = None
-    if before_spot and after_spot:
-        distance = distance_m(before_spot, after_spot)
-        if distance > SAME_SPOT_METRES:
-            raise InvalidInput(
-                f"foto sebelum dan sesudah berjarak {distance:.0f} m; ambil dari titik yang sama "
-                f"(maksimal {SAME_SPOT_METRES:.0f} m)"
-            )
-    now = ctx.now()
-    with ctx.engine.begin() as conn:
-        status = conn.execute(sa.select(t.cases.c.status).where(t.cases.c.id == case_id)).scalar()
-        if status is None:
-            raise NotFound(f"kasus {case_id} tidak ada")
-        if status not in RESOLVED_STATUSES:
-            raise Conflict("foto sebelum/sesudah hanya untuk kasus yang sudah diselesaikan")
-        if conn.execute(
-            sa.select(t.case_photo_pairs.c.id).where(t.case_photo_pairs.c.case_id == case_id)
-        ).first():
-            raise Conflict("kasus ini sudah punya foto sebelum/sesudah")
-        before_name = media.save_photo(ctx.settings, before, kind="pairs", at=now)
-        after_name = media.save_photo(ctx.settings, after, kind="pairs", at=now)
-        conn.execute(
-            sa.insert(t.case_photo_pairs).values(
-                case_id=case_id,
-                before_photo=before_name,
-                after_photo=after_name,
-                before_lat=before_spot.lat if before_spot else None,
-                before_lon=before_spot.lon if before_spot else None,
-                after_lat=after_spot.lat if after_spot else None,
-                after_lon=after_spot.lon if after_spot else None,
-                distance_m=distance,
-                uploaded_by=actor,
-                created_at=now,
-            )
-        )
-    return distance
-
-
-def snapshot_days(conn: sa.Connection, account_id: int) -> list[date]:
-    return list(
-        conn.execute(
-            sa.select(t.account_snapshots.c.day)
-            .where(t.account_snapshots.c.account_id == account_id)
-            .order_by(t.account_snapshots.c.day)
-        ).scalars()
-    )
+def rebuild_measurement(ctx: Context) -> dict[str, int]:
+    """Every fact and roll-up from scratch: daily, and after bulk loads (services/rollups.py)."""
+    return {
+        "response_days": response_facts.refresh_response_facts(ctx, full=True)["days"],
+        "case_days": case_rollups.refresh_case_rollups(ctx, full=True)["days"],
+        "activity_days": case_rollups.refresh_activity_rollups(ctx, full=True)["days"],
+    }
 
 
 @hookimpl
@@ -541,9 +310,27 @@ def register_jobs() -> list[JobSpec]:
     return [
         JobSpec(
             "refresh_response_facts",
-            refresh_response_facts,
+            response_facts.refresh_response_facts,
             every=REFRESH_EVERY,
-            description="Catat balasan pertama untuk setiap pesan warga (waktu respons)",
+            description="Catat balasan pertama setiap pesan warga dan rekap harian waktu respons",
+        ),
+        JobSpec(
+            "refresh_case_rollups",
+            case_rollups.refresh_case_rollups,
+            every=REFRESH_EVERY,
+            description="Rekap harian tahap aduan sesuai SLA dan penyelesaian yang dikonfirmasi",
+        ),
+        JobSpec(
+            "refresh_activity_rollups",
+            case_rollups.refresh_activity_rollups,
+            every=REFRESH_EVERY,
+            description="Rekap harian kerja tiap admin: balasan, tindakan kasus, kunjungan",
+        ),
+        JobSpec(
+            "rebuild_measurement",
+            rebuild_measurement,
+            every=REBUILD_EVERY,
+            description="Susun ulang seluruh rekap pengukuran dari awal (jaring pengaman harian)",
         ),
         JobSpec(
             "detect_spikes",

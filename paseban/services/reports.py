@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from paseban.errors import PasebanError
-from paseban.measurement import fmt, periods, queries, reports, svg
+from paseban.measurement import fmt, queries, reports, svg
 from paseban.measurement.indices import INDEX_LABELS, INDICES
 from paseban.measurement.leaderboards import PEER_LABELS
 from paseban.measurement.periods import Period
@@ -62,6 +62,23 @@ def measure_pair(ctx: Context, period: Period) -> tuple[queries.Measured, querie
     return now, before
 
 
+GROUPS = ("kelurahan", "kecamatan", "opd")
+
+
+def standings(ctx: Context, period: Period) -> tuple[reports.Standings, queries.Measured]:
+    """Leaderboards, sosok ideal and the lagging list of a period (the dashboard's pages)."""
+    now, before = measure_pair(ctx, period)
+    with ctx.engine.connect() as conn:
+        activity = queries.admin_activity(conn, period)
+    ranked = reports.standings(
+        period,
+        {g: now.group(g) for g in GROUPS},
+        {g: before.group(g) for g in GROUPS},
+        activity,
+    )
+    return ranked, now
+
+
 def build_report(ctx: Context, kind: str, period: Period) -> reports.Report:
     now, before = measure_pair(ctx, period)
     lo, hi = period.bounds(ctx.tz)
@@ -83,7 +100,7 @@ def build_report(ctx: Context, kind: str, period: Period) -> reports.Report:
             if u.kind == "kelurahan"
         ]
         series = queries.weekly_series(conn, trend_periods(kind, period), ctx.tz, ctx.now())
-        alerts = [a for a in queries.alerts_list(conn, limit=500) if lo <= a["raised_at"] < hi]
+        alerts = queries.alerts_list(conn, lo, hi)
         alerts_before = conn.execute(
             sa.select(sa.func.count())
             .select_from(t.alerts)
@@ -105,13 +122,14 @@ def build_report(ctx: Context, kind: str, period: Period) -> reports.Report:
             city_before=before.city,
             series=series,
             places=places,
-            admins=queries.admin_activity(conn, lo, hi),
+            admins=queries.admin_activity(conn, period),
             top_problems=queries.top_problems(conn, lo, hi),
             topics=queries.topics_count(conn, lo, hi),
             overdue=queries.overdue_by_opd(conn, ctx.now()),
             alerts=alerts,
             alerts_before=int(alerts_before),
             is_sample=is_sample,
+            tz=ctx.tz.key,
         )
 
 
@@ -123,18 +141,9 @@ def render_html(report: reports.Report, *, standalone: bool = True) -> str:
         index_labels=INDEX_LABELS,
         peer_labels=PEER_LABELS,
         indices=INDICES,
-        local=lambda v: _local(v, report),
+        local=lambda v: fmt.local_time(v, report.tz),
         sections=reports.SECTIONS,
     )
-
-
-def _local(value: datetime | None, report: reports.Report) -> str:
-    if value is None:
-        return "-"
-    from zoneinfo import ZoneInfo
-
-    local = value.astimezone(ZoneInfo("Asia/Jakarta"))
-    return f"{local.day} {periods.BULAN[local.month - 1][:3]} {local.year} {local:%H:%M} WIB"
 
 
 def render_pdf(html: str) -> bytes:

@@ -331,9 +331,12 @@ def load(ctx: Context) -> dict[str, int]:
                     )
         conn.execute(sa.insert(t.field_visits), visits)
         counts["visits"] = len(visits)
-    facts = measurement.refresh_response_facts(ctx)
+    measurement.rebuild_measurement(ctx)
     spikes = measurement.detect_spikes(ctx)
-    counts["facts"] = facts["added"]
+    with ctx.engine.connect() as conn:
+        counts["facts"] = conn.execute(
+            sa.select(sa.func.count()).select_from(t.response_facts)
+        ).scalar_one()
     counts["alerts"] = spikes["raised"]
     return dict(counts)
 

@@ -513,9 +513,84 @@ response_facts = sa.Table(
     sa.Column("first_reply_at", UtcDateTime, nullable=True),
     sa.Column("wall_seconds", sa.Integer, nullable=True),
     sa.Column("business_seconds", sa.Integer, nullable=True),
+    # histogram buckets of the two durations (measurement/histograms.py)
+    sa.Column("wall_bucket", sa.SmallInteger, nullable=True),
+    sa.Column("business_bucket", sa.SmallInteger, nullable=True),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Index("ix_response_facts_received_at_account_id", "received_at", "account_id"),
     sa.Index("ix_response_facts_pending", "first_reply_at", "received_at"),
+)
+
+# roll-ups, rebuilt per local day by the refresh jobs (services/rollups.py); `grain` is "day" or
+# "month" (then `day` is the month's first day and the row sums the month's daily rows)
+response_rollups = sa.Table(
+    "response_rollups",
+    metadata,
+    sa.Column("grain", sa.String(5), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),  # local day the citizen wrote
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), primary_key=True),
+    sa.Column("needing", sa.Integer, nullable=False),  # messages that needed an answer
+    sa.Column("answered", sa.Integer, nullable=False),
+    sa.Column("complaints", sa.Integer, nullable=False),
+    sa.Column("complaints_unanswered", sa.Integer, nullable=False),
+    sa.Column("answered_within_sla", sa.Integer, nullable=False),  # first reply within 24 h
+)
+
+RESPONSE_BUCKETS = 100  # = measurement.histograms.BUCKETS (a test checks)
+response_histograms = sa.Table(
+    "response_histograms",
+    metadata,
+    sa.Column("grain", sa.String(5), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), primary_key=True),
+    sa.Column("clock", sa.String(8), primary_key=True),  # wall, business
+    *(sa.Column(f"b{i:02d}", sa.Integer, nullable=False) for i in range(RESPONSE_BUCKETS)),
+)
+
+# case stages finished and on time, by the local day the stage started and by unit
+sla_rollups = sa.Table(
+    "sla_rollups",
+    metadata,
+    sa.Column("grain", sa.String(5), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("unit_kind", sa.String(10), primary_key=True),  # kelurahan, kecamatan, opd, city
+    sa.Column("unit_code", sa.String(40), primary_key=True),  # "" for the city
+    sa.Column("stage", sa.String(20), primary_key=True),
+    sa.Column("finished", sa.Integer, nullable=False),
+    sa.Column("met", sa.Integer, nullable=False),
+)
+
+# cases resolved (first resolution), confirmed by the citizen, reopened, by local day and unit
+resolution_rollups = sa.Table(
+    "resolution_rollups",
+    metadata,
+    sa.Column("grain", sa.String(5), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("unit_kind", sa.String(10), primary_key=True),
+    sa.Column("unit_code", sa.String(40), primary_key=True),
+    sa.Column("resolved", sa.Integer, nullable=False),
+    sa.Column("confirmed", sa.Integer, nullable=False),
+    sa.Column("reopened", sa.Integer, nullable=False),
+)
+
+# what each person did, by local day: public replies (the inbox), case actions, field visits
+activity_rollups = sa.Table(
+    "activity_rollups",
+    metadata,
+    sa.Column("grain", sa.String(5), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("username", sa.String(100), primary_key=True),
+    sa.Column("replies", sa.Integer, nullable=False),
+    sa.Column("case_actions", sa.Integer, nullable=False),
+    sa.Column("field_visits", sa.Integer, nullable=False),
+)
+
+# where each refresh job stopped (the next one looks at what changed since, with an overlap)
+measurement_cursors = sa.Table(
+    "measurement_cursors",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("at", UtcDateTime, nullable=False),
 )
 
 field_visits = sa.Table(
@@ -587,3 +662,10 @@ sa.Index(
     outbox.c.status,
 )
 sa.Index("ix_case_stages_started_at", case_stages.c.started_at)
+sa.Index("ix_case_stages_running", case_stages.c.finished_at, case_stages.c.started_at)
+# what the incremental refresh looks at: changes since its cursor
+sa.Index("ix_outbox_sent_at", outbox.c.sent_at)
+sa.Index("ix_case_events_at", case_events.c.at)
+sa.Index("ix_analysis_corrections_at", analysis_corrections.c.at)
+sa.Index("ix_messages_handled_at", messages.c.handled_at)
+sa.Index("ix_field_visits_created_at", field_visits.c.created_at)

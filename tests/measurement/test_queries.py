@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.measurement import kpis, leaderboards, queries
+from paseban.domain.workdays import WorkCalendar
+from paseban.measurement import histograms, kpis, leaderboards, queries
 from paseban.measurement.kpis import Inbound, PostRow, ResolvedCase, Snapshot, StageRow
-from paseban.measurement.periods import week_of
+from paseban.measurement.periods import month_of, week_of
+from paseban.services import case_rollups, fieldwork, response_facts
 from paseban.services import measurement as service
 from paseban.services import reference as ref
 from paseban.storage import tables as t
@@ -110,13 +112,15 @@ def build(ctx: Context) -> dict[str, object]:
         b.stage(conn, open_case, "confirm", wib(18), wib(30), None)  # not yet due
         stages.append(StageRow("confirm", wib(30), None))
     b.user(ctx, "lurah.batutulis", "kelurahan_admin", KEL, "Lurah Batu Tulis")
-    service.log_visit(
-        ctx,
-        officer="lurah.batutulis",
-        unit_code=KEL,
-        visited_at=ctx.now() - timedelta(days=1),
-        purpose="cek saluran",
-    )
+    with ctx.engine.begin() as conn:
+        fieldwork.record_visit(
+            conn,
+            ctx,
+            officer="lurah.batutulis",
+            unit_code=KEL,
+            visited_at=ctx.now() - timedelta(days=1),
+            purpose="cek saluran",
+        )
     with ctx.engine.begin() as conn:
         conn.execute(sa.update(t.field_visits).values(visited_at=wib(19, 8)))
     return {
@@ -130,13 +134,20 @@ def build(ctx: Context) -> dict[str, object]:
 
 def test_sql_equals_the_pure_functions(ctx: Context) -> None:
     rows = build(ctx)
-    counts = service.refresh_response_facts(ctx)
-    assert counts == {"added": 10, "answered": 7}
-    assert service.refresh_response_facts(ctx) == {"added": 0, "answered": 0}
+    counts = response_facts.refresh_response_facts(ctx)
+    assert (counts["added"], counts["answered"]) == (10, 7)
+    again = response_facts.refresh_response_facts(ctx)
+    assert (again["added"], again["answered"], again["relabelled"], again["dropped"]) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    case_rollups.refresh_case_rollups(ctx)
     as_of = ctx.now()
     with ctx.engine.connect() as conn:
         measured = queries.measure(conn, WEEK, tz=WIB, as_of=as_of)
-        calendar = service.work_calendar(conn, WIB)
+        calendar = WorkCalendar.of(ref.holiday_dates(conn), WIB)
     got = measured.kpis["kelurahan", KEL]
     want = kpis.unit_kpis(
         KEL,
@@ -158,14 +169,22 @@ def test_sql_equals_the_pure_functions(ctx: Context) -> None:
     assert got.complaints == want.complaints == 6
     assert got.unanswered_complaints == want.unanswered_complaints == 2
     assert got.first == want.first
-    # 3 min, 20 min, 35 min, 2 h 07, 18 h, 60 h: rank 3 and rank 6
-    assert (got.first.median_seconds, got.first.p90_seconds) == (35 * 60, 60 * 3600)
+    # 3 min, 20 min, 35 min, 2 h 07, 18 h, 60 h: rank 3 and rank 6, shown through their buckets
+    shown = [histograms.value_of(histograms.bucket_of(s)) for s in (35 * 60, 60 * 3600)]
+    assert [got.first.median_seconds, got.first.p90_seconds] == shown
     assert got.first.within_sla == kpis.Ratio(5, 8)
     assert got.sla == want.sla == {"verify": kpis.Ratio(3, 3), "follow_up": kpis.Ratio(0, 1)}
     assert (got.confirmed, got.reopened) == (want.confirmed, want.reopened)
     assert got.posts == want.posts == 4
     assert got.engagement == want.engagement
     assert got.consistency == want.consistency
+    # November: blocks from the 1st; the 16th-18th (3 posts) fill the third, the 22nd the last
+    # (the 29th and 30th join it); SQL and the pure rule agree
+    november = month_of(date(2026, 11, 1))
+    with ctx.engine.connect() as conn:
+        month = queries.measure(conn, november, tz=WIB, as_of=as_of).kpis["kelurahan", KEL]
+    days = [p.posted_at.astimezone(WIB).date() for p in rows["posts"]]  # type: ignore[attr-defined]
+    assert month.consistency == kpis.posting_consistency(days, november) == kpis.Ratio(1, 4)
     assert got.program == want.program
     assert got.campaigns == want.campaigns == kpis.Ratio(2, 3)
     assert got.growth == want.growth == kpis.Growth(1000, 1042)
@@ -192,10 +211,10 @@ def test_no_data_measures_to_empty_units(ctx: Context) -> None:
 
 def test_admin_activity_and_report_tables(ctx: Context) -> None:
     build(ctx)
-    service.refresh_response_facts(ctx)
+    service.rebuild_measurement(ctx)
     lo, hi = WEEK.bounds(WIB)
     with ctx.engine.connect() as conn:
-        people = {p.username: p for p in queries.admin_activity(conn, lo, hi)}
+        people = {p.username: p for p in queries.admin_activity(conn, WEEK)}
         assert people["lurah.batutulis"].field_visits == 1
         assert queries.complaints_by_kelurahan(conn, lo, hi) == {KEL: 4}
         top = queries.top_problems(conn, lo, hi)

@@ -11,11 +11,13 @@ import pytest
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.errors import BadFile, Conflict, InvalidInput, NotFound
+from paseban.domain.accounts import Role, Scope
+from paseban.domain.auth import actor_for
+from paseban.errors import BadFile, Conflict, Forbidden, InvalidInput, NotFound
 from paseban.hookspecs import hookimpl
-from paseban.measurement import metrics, queries
+from paseban.measurement import metrics
+from paseban.services import fieldwork, media
 from paseban.services import measurement as service
-from paseban.services import media
 from paseban.storage import tables as t
 from tests.factories import with_accounts
 from tests.measurement import builders as b
@@ -175,21 +177,32 @@ def test_spike_raises_updates_and_closes_one_alert(ctx: Context, clock) -> None:
             kelurahan=kel,
         )
     assert service.detect_spikes(ctx) == {"raised": 1, "updated": 0, "closed": 0}
-    with ctx.engine.connect() as conn:
-        alert = queries.alerts_list(conn)[0]
-        assert (alert["topic"], alert["level"], alert["area"], alert["count"]) == (
-            "banjir_longsor",
-            "kelurahan",
-            kel,
-            5,
-        )
-        assert alert["opd"] is not None and alert["status"] == "open"
-        assert sorted(alert["message_ids"]) == sorted(ids)
-        assert alert["expected"] == pytest.approx(max(0.05, 4 * 6 / (28 * 24)))
-        behind = queries.alert_messages(conn, alert["message_ids"])
-        assert len(behind) == 5 and all(
-            "0812" not in (m["masked_text"] or "x0812") or True for m in behind
-        )
+    operator = actor_for("operator", Role.DISKOMINFO, Scope())
+    alert = fieldwork.alerts(ctx, operator)[0]
+    assert (alert["topic"], alert["level"], alert["area"], alert["count"]) == (
+        "banjir_longsor",
+        "kelurahan",
+        kel,
+        5,
+    )
+    assert alert["opd"] is not None and alert["status"] == "open"
+    assert sorted(alert["message_ids"]) == sorted(ids)
+    assert alert["expected"] == pytest.approx(max(0.05, 4 * 6 / (28 * 24)))
+    behind = fieldwork.with_messages(ctx, operator, [alert])[0]["messages"]
+    assert len(behind) == 5 and all("text" not in m and m["masked_text"] for m in behind)
+    # who sees it: the OPD it went to and the kelurahan's admin; not another OPD or kelurahan
+    opd = actor_for("petugas", Role.OPD_OFFICER, Scope(opd=alert["opd"]))
+    other_opd = actor_for("lain", Role.OPD_OFFICER, Scope(opd="DISDIK"))
+    lurah = actor_for("lurah", Role.KELURAHAN_ADMIN, Scope(wilayah=kel))
+    camat = actor_for("camat", Role.KECAMATAN_ADMIN, Scope(wilayah=kec))
+    elsewhere = actor_for("lurah2", Role.KELURAHAN_ADMIN, Scope(wilayah="32.71.05.1002"))
+    assert [len(fieldwork.alerts(ctx, x)) for x in (opd, other_opd, lurah, camat, elsewhere)] == [
+        1,
+        0,
+        1,
+        1,
+        0,
+    ]
     # five minutes later one more report: the same alert grows
     clock.advance(timedelta(minutes=5))
     with ctx.engine.begin() as conn:
@@ -197,11 +210,15 @@ def test_spike_raises_updates_and_closes_one_alert(ctx: Context, clock) -> None:
             conn, acc, ctx.now(), "aduan", topic="banjir_longsor", kelurahan=kel, kecamatan=kec
         )
     assert service.detect_spikes(ctx)["updated"] == 1
-    service.acknowledge_alert(ctx, alert["id"], actor="operator")
-    with pytest.raises(Conflict):
-        service.acknowledge_alert(ctx, alert["id"], actor="operator")
+    with pytest.raises(Forbidden):
+        fieldwork.acknowledge_alert(ctx, lurah, alert["id"])  # sees it, does not answer for it
     with pytest.raises(NotFound):
-        service.acknowledge_alert(ctx, 999, actor="operator")
+        fieldwork.acknowledge_alert(ctx, other_opd, alert["id"])
+    fieldwork.acknowledge_alert(ctx, opd, alert["id"])
+    with pytest.raises(Conflict):
+        fieldwork.acknowledge_alert(ctx, operator, alert["id"])
+    with pytest.raises(NotFound):
+        fieldwork.acknowledge_alert(ctx, operator, 999)
     clock.advance(timedelta(hours=30))
     assert service.detect_spikes(ctx) == {"raised": 0, "updated": 0, "closed": 1}
 
@@ -240,14 +257,14 @@ def media_ctx(ctx: Context, tmp_path: Path) -> Context:
 
 def test_field_visit_with_photo_and_location(media_ctx: Context, tmp_path: Path) -> None:
     ctx = media_ctx
-    vid = service.log_visit(
+    lurah = actor_for("lurah.batutulis", Role.KELURAHAN_ADMIN, Scope(wilayah="32.71.01.1001"))
+    vid = fieldwork.log_visit(
         ctx,
-        officer="lurah.batutulis",
-        unit_code="32.71.01.1001",
-        kelurahan="32.71.01.1001",
+        lurah,
         visited_at=ctx.now() - timedelta(hours=1),
         purpose="  cek   saluran tersumbat ",
-        spot=service.Spot(-6.6216, 106.8087, 12.0),
+        kelurahan="32.71.01.1001",
+        spot=fieldwork.Spot(-6.6216, 106.8087, 12.0),
         photo=JPEG,
     )
     with ctx.engine.connect() as conn:
@@ -256,7 +273,8 @@ def test_field_visit_with_photo_and_location(media_ctx: Context, tmp_path: Path)
             .mappings()
             .one()
         )
-    assert row["purpose"] == "cek saluran tersumbat"
+    assert row["purpose"] == "cek saluran tersumbat" and row["unit_code"] == "32.71.01.1001"
+    assert row["officer"] == "lurah.batutulis" and row["accuracy_m"] == 12.0
     assert media.NAME.match(row["photo"]) and row["photo"].endswith(".jpg")
     path, ctype = media.open_photo(ctx.settings, row["photo"])
     assert path.read_bytes() == JPEG and ctype == "image/jpeg"
@@ -271,8 +289,9 @@ def test_bad_photos_are_refused_and_nothing_stored(
     media_ctx: Context, photo: bytes, problem: str
 ) -> None:
     ctx = media_ctx
-    with pytest.raises(InvalidInput, match=problem):
-        service.log_visit(
+    with pytest.raises(InvalidInput, match=problem), ctx.engine.begin() as conn:
+        fieldwork.record_visit(
+            conn,
             ctx,
             officer="x",
             unit_code="32.71.01.1001",
@@ -287,18 +306,42 @@ def test_bad_photos_are_refused_and_nothing_stored(
     assert not Path(ctx.settings.media_dir).exists()
 
 
-def test_visit_needs_purpose_or_case_and_a_sane_time(media_ctx: Context) -> None:
+def test_visit_needs_purpose_or_case_a_sane_time_and_the_own_area(media_ctx: Context) -> None:
     ctx = media_ctx
+    lurah = actor_for("lurah", Role.KELURAHAN_ADMIN, Scope(wilayah="32.71.01.1001"))
     with pytest.raises(InvalidInput, match="tujuan"):
-        service.log_visit(ctx, officer="x", unit_code="32.71.01.1001", visited_at=ctx.now())
+        fieldwork.log_visit(ctx, lurah, visited_at=ctx.now())
     with pytest.raises(InvalidInput, match="masa depan"):
-        service.log_visit(
-            ctx, officer="x", unit_code="u", visited_at=ctx.now() + timedelta(hours=1), purpose="p"
-        )
+        fieldwork.log_visit(ctx, lurah, visited_at=ctx.now() + timedelta(hours=1), purpose="p")
+    with pytest.raises(InvalidInput, match="7 hari"):
+        fieldwork.log_visit(ctx, lurah, visited_at=ctx.now() - timedelta(days=8), purpose="p")
     with pytest.raises(NotFound):
-        service.log_visit(ctx, officer="x", unit_code="u", visited_at=ctx.now(), case_id=12345)
+        fieldwork.log_visit(ctx, lurah, visited_at=ctx.now(), ticket="BGR-0000-0000")
+    with pytest.raises(Forbidden, match="di luar wilayah"):
+        fieldwork.log_visit(
+            ctx, lurah, visited_at=ctx.now(), purpose="p", kelurahan="32.71.05.1002"
+        )
+    viewer = actor_for("pimpinan", Role.VIEWER, Scope())
+    with pytest.raises(Forbidden):
+        fieldwork.log_visit(ctx, viewer, visited_at=ctx.now(), purpose="p")
+    operator = actor_for("operator", Role.DISKOMINFO, Scope())
+    with pytest.raises(InvalidInput, match="unit kerja"):
+        fieldwork.log_visit(ctx, operator, visited_at=ctx.now(), purpose="p")  # names a unit
+    fieldwork.log_visit(ctx, operator, visited_at=ctx.now(), purpose="p", unit="DLH")
+    with ctx.engine.begin() as conn:
+        other = b.case(
+            conn, opened_at=ctx.now(), kelurahan="32.71.05.1002", kecamatan="32.71.05", opd="DLH"
+        )
+        ticket = conn.execute(sa.select(t.cases.c.ticket).where(t.cases.c.id == other)).scalar_one()
+    with pytest.raises(Forbidden):  # a case of another kelurahan
+        fieldwork.log_visit(ctx, lurah, visited_at=ctx.now(), ticket=ticket)
     with pytest.raises(InvalidInput, match="lintang"):
-        service.Spot(100, 0)
+        fieldwork.Spot(100, 0)
+    assert fieldwork.spot_from_form("", "") is None
+    with pytest.raises(InvalidInput):
+        fieldwork.spot_from_form("-6.6", "abc")
+    with ctx.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.field_visits)).scalar() == 1
 
 
 def test_photo_names_cannot_escape_the_media_folder(media_ctx: Context) -> None:
@@ -319,18 +362,21 @@ def test_before_after_pair_on_a_resolved_case(media_ctx: Context) -> None:
         done = b.case(
             conn, opened_at=ctx.now(), kelurahan=None, kecamatan=None, opd=None, status="resolved"
         )
-    here = service.Spot(-6.6216, 106.8087)
-    near = service.Spot(-6.62165, 106.80875)  # about 8 m away
-    far = service.Spot(-6.6226, 106.8087)  # about 111 m away
+    here = fieldwork.Spot(-6.6216, 106.8087)
+    near = fieldwork.Spot(-6.62165, 106.80875)  # about 8 m away
+    far = fieldwork.Spot(-6.6226, 106.8087)  # about 111 m away
+
+    def pair(case_id: int, **spots: fieldwork.Spot) -> float | None:
+        with ctx.engine.begin() as conn:
+            return fieldwork.record_photo_pair(
+                conn, ctx, case_id, before=JPEG, after=PNG, actor="opd", **spots
+            )
+
     with pytest.raises(Conflict, match="sudah diselesaikan"):
-        service.add_photo_pair(ctx, open_case, before=JPEG, after=PNG, actor="opd")
+        pair(open_case)
     with pytest.raises(InvalidInput, match="titik yang sama"):
-        service.add_photo_pair(
-            ctx, done, before=JPEG, after=PNG, actor="opd", before_spot=here, after_spot=far
-        )
-    distance = service.add_photo_pair(
-        ctx, done, before=JPEG, after=PNG, actor="opd", before_spot=here, after_spot=near
-    )
+        pair(done, before_spot=here, after_spot=far)
+    distance = pair(done, before_spot=here, after_spot=near)
     assert distance is not None and 5 < distance < 12
     with pytest.raises(Conflict, match="sudah punya"):
-        service.add_photo_pair(ctx, done, before=JPEG, after=PNG, actor="opd")
+        pair(done)

@@ -1,4 +1,4 @@
-"""measurement: account and post metrics, response facts, field visits, photo pairs, alerts
+"""measurement: metrics, response facts and roll-ups, field visits, photo pairs, alerts
 
 Revision ID: 0007
 Revises: 0005
@@ -16,6 +16,8 @@ revision = "0007"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
+
+RESPONSE_BUCKETS = 100  # histogram buckets of first-response times (measurement/histograms.py)
 
 
 def upgrade() -> None:
@@ -146,6 +148,7 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_field_visits_visited_at_unit_code", ["visited_at", "unit_code"], unique=False
         )
+        batch_op.create_index("ix_field_visits_created_at", ["created_at"], unique=False)
 
     op.create_table(
         "response_facts",
@@ -158,6 +161,8 @@ def upgrade() -> None:
         ),
         sa.Column("wall_seconds", sa.Integer(), nullable=True),
         sa.Column("business_seconds", sa.Integer(), nullable=True),
+        sa.Column("wall_bucket", sa.SmallInteger(), nullable=True),
+        sa.Column("business_bucket", sa.SmallInteger(), nullable=True),
         sa.Column("updated_at", paseban.storage.types.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_response_facts_account_id_accounts")
@@ -175,34 +180,130 @@ def upgrade() -> None:
             "ix_response_facts_received_at_account_id", ["received_at", "account_id"], unique=False
         )
 
+    op.create_table(
+        "response_rollups",
+        sa.Column("grain", sa.String(length=5), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("needing", sa.Integer(), nullable=False),
+        sa.Column("answered", sa.Integer(), nullable=False),
+        sa.Column("complaints", sa.Integer(), nullable=False),
+        sa.Column("complaints_unanswered", sa.Integer(), nullable=False),
+        sa.Column("answered_within_sla", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_response_rollups_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("grain", "day", "account_id", name=op.f("pk_response_rollups")),
+    )
+    op.create_table(
+        "response_histograms",
+        sa.Column("grain", sa.String(length=5), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("clock", sa.String(length=8), nullable=False),
+        *(sa.Column(f"b{i:02d}", sa.Integer(), nullable=False) for i in range(RESPONSE_BUCKETS)),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_response_histograms_account_id_accounts"),
+        ),
+        sa.PrimaryKeyConstraint(
+            "grain", "day", "account_id", "clock", name=op.f("pk_response_histograms")
+        ),
+    )
+    op.create_table(
+        "sla_rollups",
+        sa.Column("grain", sa.String(length=5), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("unit_kind", sa.String(length=10), nullable=False),
+        sa.Column("unit_code", sa.String(length=40), nullable=False),
+        sa.Column("stage", sa.String(length=20), nullable=False),
+        sa.Column("finished", sa.Integer(), nullable=False),
+        sa.Column("met", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "grain", "day", "unit_kind", "unit_code", "stage", name=op.f("pk_sla_rollups")
+        ),
+    )
+    op.create_table(
+        "resolution_rollups",
+        sa.Column("grain", sa.String(length=5), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("unit_kind", sa.String(length=10), nullable=False),
+        sa.Column("unit_code", sa.String(length=40), nullable=False),
+        sa.Column("resolved", sa.Integer(), nullable=False),
+        sa.Column("confirmed", sa.Integer(), nullable=False),
+        sa.Column("reopened", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "grain", "day", "unit_kind", "unit_code", name=op.f("pk_resolution_rollups")
+        ),
+    )
+    op.create_table(
+        "activity_rollups",
+        sa.Column("grain", sa.String(length=5), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("username", sa.String(length=100), nullable=False),
+        sa.Column("replies", sa.Integer(), nullable=False),
+        sa.Column("case_actions", sa.Integer(), nullable=False),
+        sa.Column("field_visits", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("grain", "day", "username", name=op.f("pk_activity_rollups")),
+    )
+    op.create_table(
+        "measurement_cursors",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("at", paseban.storage.types.UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_measurement_cursors")),
+    )
+
     # measurement's indexes on other tables
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index(
             "ix_outbox_reply_sent", ["in_reply_to_message_id", "status"], unique=False
         )
 
+        batch_op.create_index("ix_outbox_sent_at", ["sent_at"], unique=False)
+
     with op.batch_alter_table("case_stages", schema=None) as batch_op:
         batch_op.create_index("ix_case_stages_started_at", ["started_at"], unique=False)
+        batch_op.create_index("ix_case_stages_running", ["finished_at", "started_at"], unique=False)
 
     with op.batch_alter_table("case_events", schema=None) as batch_op:
         batch_op.create_index("ix_case_events_action_at", ["action", "at"], unique=False)
+        batch_op.create_index("ix_case_events_at", ["at"], unique=False)
 
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.create_index("ix_messages_intent_posted_at", ["intent", "posted_at"], unique=False)
+        batch_op.create_index("ix_messages_handled_at", ["handled_at"], unique=False)
+
+    with op.batch_alter_table("analysis_corrections", schema=None) as batch_op:
+        batch_op.create_index("ix_analysis_corrections_at", ["at"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("analysis_corrections", schema=None) as batch_op:
+        batch_op.drop_index("ix_analysis_corrections_at")
+
     with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_sent_at")
         batch_op.drop_index("ix_outbox_reply_sent")
 
     with op.batch_alter_table("case_stages", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_stages_running")
         batch_op.drop_index("ix_case_stages_started_at")
 
     with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.drop_index("ix_messages_handled_at")
         batch_op.drop_index("ix_messages_intent_posted_at")
 
     with op.batch_alter_table("case_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_case_events_at")
         batch_op.drop_index("ix_case_events_action_at")
+
+    op.drop_table("measurement_cursors")
+    op.drop_table("activity_rollups")
+    op.drop_table("resolution_rollups")
+    op.drop_table("sla_rollups")
+    op.drop_table("response_histograms")
+    op.drop_table("response_rollups")
 
     with op.batch_alter_table("response_facts", schema=None) as batch_op:
         batch_op.drop_index("ix_response_facts_received_at_account_id")
@@ -210,6 +311,7 @@ def downgrade() -> None:
 
     op.drop_table("response_facts")
     with op.batch_alter_table("field_visits", schema=None) as batch_op:
+        batch_op.drop_index("ix_field_visits_created_at")
         batch_op.drop_index("ix_field_visits_visited_at_unit_code")
         batch_op.drop_index(batch_op.f("ix_field_visits_case_id"))
 
