@@ -19,6 +19,7 @@ from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound, PasebanE
 from paseban.services import audit
 from paseban.web import api, dashboard, open311, public
 from paseban.web import auth as auth_pages
+from paseban.web import field as field_pages
 from paseban.web import inbox as inbox_pages
 from paseban.web import maps as map_pages
 from paseban.web import measurement as measurement_pages
@@ -128,6 +129,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(map_pages.router)
     app.include_router(settings_pages.router)
     app.include_router(dashboard.router)
-    app.include_router(measurement_pages.router)  # /papan (public), /laporan
+    app.include_router(measurement_pages.router)  # /papan (public), /peringkat, ..., /laporan
+    app.include_router(field_pages.router)  # /kunjungan, /kasus/{ticket}/foto, /peringatan
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
     return app

@@ -26,6 +26,10 @@ NAV: list[tuple[str, str, Permission]] = [
     ("/kasus", "Kasus", Permission.CASES_READ),
     ("/peta", "Peta", Permission.CASES_READ),
     ("/opd", "Antrean OPD", Permission.CASES_READ),
+    # measurement (issue 7)
+    ("/peringkat", "Pengukuran", Permission.CASES_READ),
+    ("/peringatan", "Peringatan dini", Permission.CASES_READ),
+    ("/kunjungan", "Lapangan", Permission.CASES_READ),
     ("/pengaturan", "Pengaturan", Permission.SETTINGS_WRITE),
 ]
 
@@ -41,6 +45,7 @@ NOTICES: dict[str, str] = {
     "revoked": "Token dicabut.",
     "password": "Kata sandi baru disimpan; sesi lama pengguna itu berakhir.",
     "logout": "Anda sudah keluar.",
+    "acknowledged": "Peringatan dini ditanggapi; OPD dan Diskominfo melihat siapa yang menanggapi.",
 }
 
 
