@@ -81,7 +81,13 @@ def cursor(conn: sa.Connection, name: str) -> datetime | None:
 
 
 def since(conn: sa.Connection, name: str, *, full: bool) -> datetime | None:
-    """Where an incremental refresh starts (None: rebuild everything)."""
+    """Where an incremental refresh starts (None: rebuild everything). On PostgreSQL the
+    refreshes of one family wait for each other (a transaction-level advisory lock), so the
+    nightly rebuild and a 2-minute refresh never rebuild the same day at once; SQLite has one
+    writer at a time anyway."""
+    if conn.dialect.name == "postgresql":
+        key = sa.func.hashtext(f"paseban.rollups.{name}")
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(key)))
     last = None if full else cursor(conn, name)
     return None if last is None else last - OVERLAP
 
