@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from paseban.context import Context
-from paseban.services import auth
+from paseban.services import auth, fieldwork
 from paseban.services import measurement as service
 from paseban.storage import tables as t
 from paseban.web.app import create_app
@@ -25,6 +25,7 @@ from paseban.web.deps import SESSION_COOKIE
 from tests.measurement import builders as b
 from tests.measurement.test_reports import load_sample
 from tests.web.conftest import Browser
+from tests.web.test_query_counts import counting
 
 KEL, KEC, OTHER = "32.71.01.1001", "32.71.01", "32.71.05.1002"
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
@@ -270,3 +271,55 @@ def test_alerts_are_seen_and_acknowledged_by_diskominfo_and_the_opd(
             sa.select(t.audit_events.c.action).where(t.audit_events.c.actor == "petugas.dlh")
         ).scalars()
         assert "alert.acknowledge" in list(actions)
+
+
+def test_visits_and_alerts_pages_do_not_grow_with_their_rows(
+    app_ctx: Context, login: Callable[[str], Browser]
+) -> None:
+    ctx = app_ctx
+    operator = login("operator")
+    with ctx.engine.begin() as conn:
+        account = conn.execute(sa.select(t.accounts.c.id).limit(1)).scalar_one()
+
+    def add(n: int, start: int) -> None:
+        with ctx.engine.begin() as conn:
+            for i in range(start, start + n):
+                mid = b.message(conn, account, ctx.now() - timedelta(hours=1), "aduan")
+                conn.execute(
+                    sa.insert(t.alerts).values(
+                        topic="sampah",
+                        level="kelurahan",
+                        area=KEL,
+                        opd="DLH",
+                        count=5,
+                        expected=0.1,
+                        p_value=0.0001,
+                        message_ids=[mid],
+                        window_start=ctx.now(),
+                        window_end=ctx.now(),
+                        status="open",
+                        raised_at=ctx.now(),
+                        updated_at=ctx.now(),
+                        is_sample=False,
+                    )
+                )
+                fieldwork.record_visit(
+                    conn,
+                    ctx,
+                    officer="operator",
+                    unit_code=KEL,
+                    visited_at=ctx.now(),
+                    purpose=f"v{i}",
+                )
+
+    def queries(page: str) -> int:
+        operator.get("/kasus")
+        with counting(ctx) as statements:
+            assert operator.get(page).status_code == 200
+        return len(statements)
+
+    add(2, 0)
+    small = {page: queries(page) for page in ("/kunjungan", "/peringatan")}
+    add(20, 2)
+    large = {page: queries(page) for page in ("/kunjungan", "/peringatan")}
+    assert small == large and all(n <= 8 for n in small.values()), (small, large)
