@@ -116,6 +116,7 @@ def load_sample(ctx: Context) -> None:
         messages = ingest.ingest_file(ctx, path / "messages.jsonl", sample=True)
         click.echo(f"pesan contoh: {messages.summary().split(': ', 1)[1]}")
     load_sample_content(ctx)
+    load_sample_measurement(ctx)
     sample_passwords(ctx)
 
 
@@ -125,6 +126,19 @@ def load_sample_content(ctx: Context) -> None:
 
     counts = content_sample.load(ctx)
     click.echo("konten contoh: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+def load_sample_measurement(ctx: Context) -> None:
+    """Three months of sample metrics, messages, replies and cases for the leaderboards."""
+    from paseban.services import sample_measurement
+
+    counts = sample_measurement.load(ctx)
+    if not counts:
+        click.echo("data contoh pengukuran: sudah ada")
+        return
+    click.echo(
+        "data contoh pengukuran (3 bulan): " + ", ".join(f"{v} {k}" for k, v in counts.items())
+    )
 
 
 def sample_passwords(ctx: Context) -> None:
@@ -805,6 +819,83 @@ def model_evaluate(eval_dir: str) -> None:
         for key, value in values.items():
             click.echo(f"- {key}: {value:.3f}" if isinstance(value, float) else f"- {key}: {value}")
         click.echo("")
+
+
+# --- measurement ----------------------------------------------------------------------------------
+
+
+@cli.group()
+def metrics() -> None:
+    """Angka akun (pengikut, unggahan, jangkauan, interaksi)."""
+
+
+@metrics.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--skip-bad", is_flag=True, help="Simpan baris yang baik, laporkan yang buruk.")
+@friendly
+def metrics_import(file: str, skip_bad: bool) -> None:
+    """Impor angka akun dari CSV untuk platform tanpa akses API (format: docs/measurement.md)."""
+    from paseban.services import measurement as service
+
+    with open_context() as ctx:
+        report = service.import_metrics_csv(ctx, file, skip_bad=skip_bad)
+    for problem in report.skipped:
+        click.echo(f"dilewati: {problem}", err=True)
+    click.echo(report.summary())
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["weekly", "monthly"]))
+@click.option(
+    "--period",
+    default=None,
+    help="2026-W47 (mingguan), 2026-11 (bulanan) atau 2026-11-01..2026-11-15; "
+    "bawaan: minggu/bulan penuh terakhir.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    default="laporan",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder keluaran.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="html,pdf,xlsx,csv",
+    show_default=True,
+    help="Daftar format dipisah koma: html, pdf, xlsx, csv.",
+)
+@friendly
+def report(kind: str, period: str | None, out_dir: str, formats: str) -> None:
+    """Tulis laporan mingguan/bulanan untuk Wali Kota (HTML, PDF, XLSX, CSV)."""
+    from pathlib import Path
+
+    from paseban.measurement import periods
+    from paseban.services import reports as service
+
+    wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = [f for f in wanted if f not in service.FORMATS]
+    if unknown or not wanted:
+        given = ", ".join(unknown) or "(kosong)"
+        raise Fail(f"format tidak dikenal: {given} (pilihan: {', '.join(service.FORMATS)})")
+    with open_context() as ctx:
+        try:
+            chosen = periods.parse(kind, period, today=ctx.now().astimezone(ctx.tz).date())
+        except periods.BadPeriod as exc:
+            raise Fail(str(exc)) from None
+        built = service.build_report(ctx, kind, chosen)
+        written = service.write(built, Path(out_dir), wanted)
+    click.echo(f"{built.title}")
+    for path in written:
+        if path.suffix != ".csv":
+            click.echo(f"ditulis: {path}")
+    csv_count = sum(1 for p in written if p.suffix == ".csv")
+    if csv_count:
+        click.echo(
+            f"ditulis: {csv_count} tabel CSV di {Path(out_dir) / (built.file_stem + '-csv')}"
+        )
 
 
 # --- serving -------------------------------------------------------------------------------------

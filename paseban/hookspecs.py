@@ -8,6 +8,7 @@ from pluggy import HookimplMarker, HookspecMarker
 
 if TYPE_CHECKING:
     from paseban.context import Context
+    from paseban.measurement.metrics import AccountMetrics
     from paseban.services.jobs import JobSpec
 
 hookspec = HookspecMarker("paseban")
@@ -33,3 +34,9 @@ def message_analyzed(ctx: Context, message_id: int, analysis: dict[str, Any]) ->
 def campaign_reminder(ctx: Context, campaign_id: int, account_ids: list[int]) -> None:
     """Called when target accounts have not yet posted a running campaign (content, issue 8):
     deliver the reminder (e-mail, WhatsApp, ...). The dashboard shows it in any case."""
+
+
+@hookspec(firstresult=True)
+def collect_account_metrics(ctx: Context, account: dict[str, Any]) -> AccountMetrics | None:
+    """Today's figures of one official account from its platform (followers, posts, reach or
+    views, interactions per recent post), or None when this plugin cannot read that platform."""

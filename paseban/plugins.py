@@ -15,6 +15,7 @@ DEFAULT_PLUGINS = (
     # connectors: polling, finishing waiting deliveries, sending the outbox
     "paseban.services.polling",
     "paseban.services.outbox",
+    "paseban.services.measurement",  # measurement: response facts, early warning, metrics
 )
 
 

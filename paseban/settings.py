@@ -49,6 +49,9 @@ class Settings:
     youtube_client_secret: str = field(default="", repr=False)
     poll_seconds: int = 300
     outbox_max_attempts: int = 8
+    # measurement: photos of field visits and before/after pairs
+    media_dir: str = "media"
+    media_max_bytes: int = 8 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
@@ -104,6 +107,8 @@ class Settings:
             youtube_client_secret=get("YOUTUBE_CLIENT_SECRET", ""),
             poll_seconds=get_int("POLL_SECONDS", cls.poll_seconds),
             outbox_max_attempts=get_int("OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
+            media_dir=get("MEDIA_DIR", cls.media_dir),
+            media_max_bytes=get_int("MEDIA_MAX_BYTES", cls.media_max_bytes),
         )
         settings.validate()
         return settings
@@ -120,6 +125,8 @@ class Settings:
             )
         if not 0.0 <= self.review_threshold <= 1.0:
             raise SettingsError("PASEBAN_REVIEW_THRESHOLD harus di antara 0 dan 1")
+        if self.media_max_bytes < 1024:
+            raise SettingsError("PASEBAN_MEDIA_MAX_BYTES terlalu kecil (minimal 1024)")
         if not 0 < self.port < 65536:
             raise SettingsError(f"PASEBAN_PORT di luar rentang: {self.port}")
         # --- connectors ---

@@ -26,6 +26,9 @@ class Permission(StrEnum):
     # content (issue 8): drafts, programs, campaigns, profiles, training check-in
     CONTENT_READ = "content:read"
     CONTENT_WRITE = "content:write"
+    # measurement (issue 7)
+    REPORTS_READ = "reports:read"  # the report to the Wali Kota and its exports
+    FIELD_WRITE = "field:write"  # log field visits, before/after photos of resolved cases
 
 
 PERMISSION_LABELS: dict[Permission, str] = {
@@ -38,6 +41,8 @@ PERMISSION_LABELS: dict[Permission, str] = {
     Permission.AUDIT_READ: "membaca jejak audit",
     Permission.CONTENT_READ: "membaca konten dan kalender",
     Permission.CONTENT_WRITE: "menulis dan meninjau konten",
+    Permission.REPORTS_READ: "membaca laporan untuk Wali Kota",
+    Permission.FIELD_WRITE: "mencatat kunjungan lapangan dan foto sebelum/sesudah",
 }
 
 _WORKER = frozenset(
@@ -52,8 +57,8 @@ _WORKER = frozenset(
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DISKOMINFO: frozenset(Permission),
-    Role.KECAMATAN_ADMIN: _WORKER,
-    Role.KELURAHAN_ADMIN: _WORKER,
+    Role.KECAMATAN_ADMIN: _WORKER | {Permission.FIELD_WRITE},
+    Role.KELURAHAN_ADMIN: _WORKER | {Permission.FIELD_WRITE},
     # an OPD officer works cases; the reports' authors stay masked
     Role.OPD_OFFICER: frozenset(
         {
@@ -61,9 +66,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASES_WRITE,
             Permission.MESSAGES_READ,
             Permission.MESSAGES_WRITE,
+            Permission.FIELD_WRITE,
         }
     ),
-    Role.VIEWER: frozenset({Permission.CASES_READ, Permission.MESSAGES_READ}),
+    # leadership reads, including the report to the Wali Kota
+    Role.VIEWER: frozenset(
+        {Permission.CASES_READ, Permission.MESSAGES_READ, Permission.REPORTS_READ}
+    ),
 }
 
 # content (issue 8): every role reads the content of its area, all but viewers write it; the
@@ -114,7 +123,12 @@ class Actor:
     @property
     def read_only(self) -> bool:
         return not (
-            {Permission.CASES_WRITE, Permission.MESSAGES_WRITE, Permission.SETTINGS_WRITE}
+            {
+                Permission.CASES_WRITE,
+                Permission.MESSAGES_WRITE,
+                Permission.SETTINGS_WRITE,
+                Permission.FIELD_WRITE,
+            }
             & self.permissions
         )
 

@@ -126,6 +126,25 @@ class WorkCalendar:
             cursor = datetime.combine(day, time(0, 0))
         raise CalendarError("tidak ada jam kerja dalam sepuluh tahun")
 
+    def working_seconds_between(self, start: datetime, end: datetime) -> int:
+        """Seconds of office time (day_start to day_end on working days) from `start` to `end`;
+        0 when `end` is not after `start`. Measures a first response "in business hours".
+        Whole seconds: both ends drop their microseconds, so spans add up exactly."""
+        a = self.local(start).replace(tzinfo=None, microsecond=0)
+        b = self.local(end).replace(tzinfo=None, microsecond=0)
+        if b <= a:
+            return 0
+        total = 0
+        day = a.date()
+        while day <= b.date():
+            if self.is_working_day(day):
+                lo = max(a, datetime.combine(day, self.day_start))
+                hi = min(b, datetime.combine(day, self.day_end))
+                if hi > lo:
+                    total += int((hi - lo).total_seconds())
+            day += timedelta(days=1)
+        return total
+
     # --- helpers -------------------------------------------------------------------------------
 
     def _at(self, day: date, clock: time, original: datetime) -> datetime:

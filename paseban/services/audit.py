@@ -44,6 +44,10 @@ ACTION_LABELS: dict[str, str] = {
     "sla_policy.delete": "kebijakan tenggat dihapus",
     "reply_template.save": "templat balasan disimpan",
     "access.denied": "akses ditolak",
+    # measurement (issue 7)
+    "field.visit": "kunjungan lapangan dicatat",
+    "case.photo_pair": "foto sebelum/sesudah diunggah",
+    "alert.acknowledge": "peringatan dini ditanggapi",
 }
 
 

@@ -101,7 +101,7 @@ def record_manual(
             ).scalar_one()
     if ids:
         ctx.jobs.enqueue("analyze_messages", ids=ids)
-    log.info("manual report", extra={"message_id": message_id, "created": bool(ids)})
+    log.info("manual report", extra={"message_id": message_id, "new_case": bool(ids)})
     return ManualReport(int(message_id), external, bool(ids))
 
 

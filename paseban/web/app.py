@@ -19,9 +19,11 @@ from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound, PasebanE
 from paseban.services import audit
 from paseban.web import api, case_page, dashboard, open311, policy_settings, public
 from paseban.web import auth as auth_pages
+from paseban.web import field as field_pages
 from paseban.web import inbox as inbox_pages
 from paseban.web import manual as manual_pages
 from paseban.web import maps as map_pages
+from paseban.web import measurement as measurement_pages
 from paseban.web import settings as settings_pages
 from paseban.web import webhooks as webhook_routes  # connectors
 from paseban.web.deps import NotSignedIn
@@ -136,6 +138,8 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.add_middleware(webhook_routes.FastPath)  # connectors: deliveries skip the routing layer
     app.include_router(dashboard.router)
     _add_content(app)
+    app.include_router(measurement_pages.router)  # /papan (public), /peringkat, ..., /laporan
+    app.include_router(field_pages.router)  # /kunjungan, /kasus/{ticket}/foto, /peringatan
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
     return app
 

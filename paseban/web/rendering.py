@@ -28,6 +28,10 @@ NAV: list[tuple[str, str, Permission]] = [
     ("/peta", "Peta", Permission.CASES_READ),
     ("/opd", "Antrean OPD", Permission.CASES_READ),
     ("/konten", "Konten", Permission.CONTENT_READ),  # issue 8
+    # measurement (issue 7)
+    ("/peringkat", "Pengukuran", Permission.CASES_READ),
+    ("/peringatan", "Peringatan dini", Permission.CASES_READ),
+    ("/kunjungan", "Lapangan", Permission.CASES_READ),
     ("/pengaturan", "Pengaturan", Permission.SETTINGS_WRITE),
 ]
 
@@ -57,6 +61,7 @@ NOTICES: dict[str, str] = {
     "kasus_note": "Catatan perkembangan disimpan.",
     "kasus_merge": "Kasus digabung; warga diberi tahu tiket tujuan.",
     "kasus_split": "Laporan dipindah ke kasus baru ini.",
+    "acknowledged": "Peringatan dini ditanggapi; OPD dan Diskominfo melihat siapa yang menanggapi.",
 }
 
 

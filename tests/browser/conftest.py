@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,16 @@ def live(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Context]]
         accounts.add_user(ctx, name, role=role, scope=scope, full_name=name.title())
         auth.set_password(ctx, name, PASSWORD, actor="cli")
     ingest.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", MESSAGES))
+    try:
+        with serve(ctx) as base:
+            yield base, ctx
+    finally:
+        ctx.close()
+
+
+@contextmanager
+def serve(ctx: Context) -> Iterator[str]:
+    """Serve the app for `ctx` on a free port of 127.0.0.1; yields its base URL."""
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -116,11 +127,10 @@ def live(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Context]]
             raise RuntimeError("the live server did not start")
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", ctx
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        ctx.close()
 
 
 @pytest.fixture

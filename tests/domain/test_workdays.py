@@ -61,6 +61,23 @@ def test_working_hours_stay_inside_office_hours() -> None:
     assert CAL.add_working_hours(wib(2026, 12, 23, 15, 30), 1) == wib(2026, 12, 28, 8, 30)
 
 
+def test_working_seconds_between_count_office_hours_only() -> None:
+    calendar = WorkCalendar.of([date(2026, 11, 24)])
+    # Monday 23 Nov 15:00 -> Wednesday 25 Nov 09:00 with Tuesday a holiday: 1 h + 1 h
+    assert calendar.working_seconds_between(wib(2026, 11, 23, 15), wib(2026, 11, 25, 9)) == 7200
+    assert calendar.working_seconds_between(wib(2026, 11, 25, 9), wib(2026, 11, 23, 9)) == 0
+    # Saturday to Sunday: nothing
+    assert calendar.working_seconds_between(wib(2026, 11, 28, 9), wib(2026, 11, 29, 12)) == 0
+    # before opening to after closing on one day: 8 h
+    assert calendar.working_seconds_between(wib(2026, 11, 26, 6), wib(2026, 11, 26, 20)) == 28800
+    # Christmas Eve 16:30 (after closing) -> Monday 28 Dec 08:30 over Christmas and a weekend
+    christmas = WorkCalendar.of([date(2026, 12, 25)])
+    late = christmas.working_seconds_between(wib(2026, 12, 24, 16, 30), wib(2026, 12, 28, 8, 30))
+    assert late == 30 * 60
+    with pytest.raises(ValueError):
+        CAL.working_seconds_between(datetime(2026, 11, 26), wib(2026, 11, 26))  # noqa: DTZ001
+
+
 def test_clock_hours_ignore_the_calendar() -> None:
     assert CAL.add_hours(wib(2026, 3, 21, 20, 0), 6) == wib(2026, 3, 22, 2, 0)
 
@@ -104,3 +121,19 @@ def test_working_hours_never_go_backwards(at: datetime, hours: float, more: floa
     first = CAL.add_working_hours(at, hours)
     assert first >= at
     assert CAL.add_working_hours(at, hours + more) >= first - timedelta(microseconds=1)
+
+
+@given(
+    a=moments,
+    first=st.timedeltas(timedelta(0), timedelta(days=9)),
+    second=st.timedeltas(timedelta(0), timedelta(days=9)),
+)
+def test_working_seconds_add_up_and_never_exceed_the_wall_clock(
+    a: datetime, first: timedelta, second: timedelta
+) -> None:
+    b, c = a + first, a + first + second
+    whole = CAL.working_seconds_between(a, c)
+    assert whole == CAL.working_seconds_between(a, b) + CAL.working_seconds_between(b, c)
+    assert 0 <= whole <= (c - a).total_seconds() + 1
+    # a working day holds 8 office hours at most
+    assert CAL.working_seconds_between(a, a + timedelta(days=1)) <= 8 * 3600

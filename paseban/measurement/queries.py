@@ -1,0 +1,760 @@
+"""Every SQL query of the measurement's read side, in one place.
+
+The figures are aggregated in the database, mostly from the roll-ups that the refresh jobs keep
+(services/rollups.py), then put into `kpis.UnitKpis` values; the pure functions of `kpis.py` are
+the specification and a test checks that both give the same numbers.
+
+What the figures are made of:
+
+- first response = the earliest `outbox` row with `kind = 'reply'`, `status = 'sent'`,
+  `in_reply_to_message_id = messages.id`, at `sent_at`; `response_facts` caches it per message
+  that needed an answer, `response_rollups` counts per account and day, `response_histograms`
+  holds the bucket counts of the durations per account and day and per account and month.
+- `case_stages`: a stage belongs to the period it started in; finished stages come from
+  `sla_rollups`, running ones past their deadline are counted live.
+- resolutions: each `resolve` event; its outcome is the first of a citizen's confirmation
+  (`close` by `warga`, or `confirm`) and a `reopen` after it (`resolution_rollups`).
+- admins' replies: `messages.handled_by` (the inbox); case actions: `case_events.actor` other
+  than the system and citizens.
+- campaigns expected of every account in a period: the distinct `post_metrics.campaign` codes
+  posted by any account in it (until a campaigns table says who was asked).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from paseban.measurement import histograms, kpis
+from paseban.measurement.kpis import (
+    EMPTY,
+    FIRST_RESPONSE_SLA,
+    Engagement,
+    FirstResponse,
+    Growth,
+    Ratio,
+    UnitKpis,
+)
+from paseban.measurement.periods import Period, split_months
+from paseban.measurement.recognition import AdminActivity
+from paseban.storage import tables as t
+
+CITIZEN_ACTOR = "warga"
+SYSTEM_ACTORS = ("sistem", CITIZEN_ACTOR)
+CONFIRM_ACTIONS = ("confirm",)
+UNIT_KINDS = ("kelurahan", "kecamatan", "opd", "city")
+
+outbox = t.metadata.tables["outbox"]
+case_stages = t.metadata.tables["case_stages"]
+
+UnitKey = tuple[str, str]  # (kind, code)
+
+
+@dataclass
+class Unit:
+    kind: str
+    code: str
+    name: str
+    parent: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    accounts: list[int] = field(default_factory=list)
+
+
+def units(conn: sa.Connection) -> dict[UnitKey, Unit]:
+    """Every kelurahan, kecamatan and active OPD (external agencies and the wilayah offices are
+    not OPDs to rank), the city, and the accounts each one owns."""
+    out: dict[UnitKey, Unit] = {}
+    for r in conn.execute(
+        sa.select(
+            t.wilayah.c.code,
+            t.wilayah.c.name,
+            t.wilayah.c.level,
+            t.wilayah.c.parent_code,
+            t.wilayah.c.lat,
+            t.wilayah.c.lon,
+        ).where(t.wilayah.c.level >= 2)
+    ):
+        kind = {2: "city", 3: "kecamatan", 4: "kelurahan"}[r.level]
+        out[kind, r.code] = Unit(kind, r.code, r.name, r.parent_code, r.lat, r.lon)
+    for o in conn.execute(
+        sa.select(t.opds.c.code, t.opds.c.name).where(
+            t.opds.c.active.is_(True), t.opds.c.kind == "opd"
+        )
+    ):
+        out["opd", o.code] = Unit("opd", o.code, o.name)
+    for a in conn.execute(
+        sa.select(t.accounts.c.id, t.accounts.c.owner_kind, t.accounts.c.owner_code).where(
+            t.accounts.c.active.is_(True)
+        )
+    ):
+        unit = out.get((a.owner_kind, a.owner_code))
+        if unit is not None:
+            unit.accounts.append(a.id)
+    return out
+
+
+def _owner_of(all_units: dict[UnitKey, Unit]) -> dict[int, UnitKey]:
+    return {a: key for key, unit in all_units.items() for a in unit.accounts}
+
+
+# --- content -------------------------------------------------------------------------------------
+
+
+def _post_stats(conn: sa.Connection, lo: datetime, hi: datetime) -> dict[int, dict[str, Any]]:
+    p = t.post_metrics.c
+    with_reach = p.reach > 0
+    inter = p.likes + p.comments + p.shares + p.saves
+    rows = conn.execute(
+        sa.select(
+            p.account_id,
+            sa.func.count().label("posts"),
+            sa.func.sum(sa.case((with_reach, inter), else_=0)).label("interactions"),
+            sa.func.sum(sa.case((with_reach, p.reach), else_=0)).label("reach"),
+            sa.func.sum(sa.case((with_reach, 1), else_=0)).label("with_reach"),
+            sa.func.sum(sa.case((p.views > 0, p.views), else_=0)).label("views"),
+            sa.func.count(p.program).label("program"),
+        )
+        .where(p.posted_at >= lo, p.posted_at < hi)
+        .group_by(p.account_id)
+    )
+    return {r.account_id: r._asdict() for r in rows}
+
+
+def _post_weeks(conn: sa.Connection, period: Period) -> dict[int, dict[int, int]]:
+    """Posts per account and 7-day block of the period (kpis.block_of), counted in SQL."""
+    p = t.post_metrics.c
+    if conn.dialect.name == "postgresql":
+        offset: Any = p.posted_on - sa.literal(period.start, sa.Date)
+    else:
+        offset = sa.cast(
+            sa.func.julianday(p.posted_on) - sa.func.julianday(sa.literal(period.start, sa.Date)),
+            sa.Integer,
+        )
+    week = (offset // 7).label("week")
+    last = kpis.weekly_blocks(period) - 1  # a short last block joins the one before
+    out: dict[int, dict[int, int]] = defaultdict(dict)
+    for account_id, raw, n in conn.execute(
+        sa.select(p.account_id, week, sa.func.count())
+        .where(p.posted_on >= period.start, p.posted_on <= period.end)
+        .group_by(p.account_id, week)
+    ):
+        block = min(int(raw), last)
+        out[account_id][block] = out[account_id].get(block, 0) + int(n)
+    return out
+
+
+def _last_posts(conn: sa.Connection, hi: datetime) -> dict[int, datetime]:
+    p = t.post_metrics.c
+    return dict(
+        conn.execute(
+            sa.select(p.account_id, sa.func.max(p.posted_at))
+            .where(p.posted_at < hi)
+            .group_by(p.account_id)
+        ).all()
+    )
+
+
+def _campaigns(conn: sa.Connection, lo: datetime, hi: datetime) -> dict[int, set[str]]:
+    p = t.post_metrics.c
+    out: dict[int, set[str]] = defaultdict(set)
+    for account_id, campaign in conn.execute(
+        sa.select(p.account_id, p.campaign)
+        .where(p.posted_at >= lo, p.posted_at < hi, p.campaign.is_not(None))
+        .distinct()
+    ):
+        out[account_id].add(campaign)
+    return out
+
+
+def _followers(conn: sa.Connection, period: Period) -> dict[int, Growth]:
+    """F_start and F_end per account (kpis.follower_growth's rule) with two window queries."""
+    s = t.account_snapshots.c
+    known = s.followers.is_not(None)
+
+    def last_on_or_before(day: date, since: date | None = None) -> dict[int, int]:
+        cond = [known, s.day <= day] + ([s.day >= since] if since else [])
+        ranked = (
+            sa.select(
+                s.account_id,
+                s.followers,
+                sa.func.row_number()
+                .over(partition_by=s.account_id, order_by=s.day.desc())
+                .label("rn"),
+            )
+            .where(*cond)
+            .subquery()
+        )
+        return dict(
+            conn.execute(
+                sa.select(ranked.c.account_id, ranked.c.followers).where(ranked.c.rn == 1)
+            ).all()
+        )
+
+    def first_inside() -> dict[int, int]:
+        ranked = (
+            sa.select(
+                s.account_id,
+                s.followers,
+                sa.func.row_number()
+                .over(partition_by=s.account_id, order_by=s.day.asc())
+                .label("rn"),
+            )
+            .where(known, s.day >= period.start, s.day <= period.end)
+            .subquery()
+        )
+        return dict(
+            conn.execute(
+                sa.select(ranked.c.account_id, ranked.c.followers).where(ranked.c.rn == 1)
+            ).all()
+        )
+
+    end = last_on_or_before(period.end, period.start)
+    start = last_on_or_before(period.start)
+    fallback = first_inside()
+    return {
+        a: Growth(start.get(a, fallback.get(a)), f_end)
+        for a, f_end in end.items()
+        if start.get(a, fallback.get(a)) is not None
+    }
+
+
+# --- citizens ------------------------------------------------------------------------------------
+
+
+def _owners(conn: sa.Connection) -> dict[int, UnitKey]:
+    """Every account's owner, active or not: an account switched off keeps its history."""
+    a = t.accounts.c
+    return {
+        r.id: (r.owner_kind, r.owner_code)
+        for r in conn.execute(sa.select(a.id, a.owner_kind, a.owner_code))
+    }
+
+
+RESPONSE_FIGURES = ("needing", "answered", "complaints", "unanswered", "within", "judged")
+
+
+def _response_counts(
+    conn: sa.Connection, period: Period, lo: datetime, hi: datetime, as_of: datetime
+) -> dict[int, dict[str, int]]:
+    """Per account, from the daily roll-ups: messages needing an answer, answered, complaints,
+    complaints unanswered, answered within 24 h, and judged for the 24-hour rule (answered, or
+    unanswered for longer than 24 h at `as_of`: the young unanswered ones are counted live)."""
+    r, f = t.response_rollups.c, t.response_facts.c
+    young: dict[int, int] = dict(
+        conn.execute(
+            sa.select(f.account_id, sa.func.count())
+            .where(
+                f.first_reply_at.is_(None),
+                f.received_at >= max(lo, as_of - FIRST_RESPONSE_SLA),
+                f.received_at < hi,
+            )
+            .group_by(f.account_id)
+        ).all()
+    )
+    out: dict[int, dict[str, int]] = {}
+    for row in conn.execute(
+        sa.select(
+            r.account_id,
+            sa.func.sum(r.needing),
+            sa.func.sum(r.answered),
+            sa.func.sum(r.complaints),
+            sa.func.sum(r.complaints_unanswered),
+            sa.func.sum(r.answered_within_sla),
+        )
+        .where(in_period(t.response_rollups, period))
+        .group_by(r.account_id)
+    ):
+        needing, answered, complaints, unanswered, within = (int(v or 0) for v in row[1:])
+        judged = needing - young.get(row[0], 0)
+        out[row[0]] = dict(
+            zip(
+                RESPONSE_FIGURES,
+                (needing, answered, complaints, unanswered, within, judged),
+                strict=True,
+            )
+        )
+    return out
+
+
+def in_period(table: sa.Table, period: Period) -> Any:
+    """The roll-up rows that make up a period: monthly rows for its whole months, daily rows
+    for the days left at either end (services/rollups.py)."""
+    c = table.c
+    months, edges = split_months(period)
+    parts = [sa.and_(c.grain == "day", c.day >= e.start, c.day <= e.end) for e in edges]
+    if months:
+        parts.append(sa.and_(c.grain == "month", c.day.in_(months)))
+    return sa.or_(*parts)
+
+
+def _histograms(conn: sa.Connection, period: Period) -> dict[tuple[int, str], list[int]]:
+    """Per account and clock (wall, business): the first-response histogram of the period."""
+    h = t.response_histograms.c
+    buckets = [h[f"b{i:02d}"] for i in range(histograms.BUCKETS)]
+    rows = conn.execute(
+        sa.select(h.account_id, h.clock, *(sa.func.sum(b) for b in buckets))
+        .where(in_period(t.response_histograms, period))
+        .group_by(h.account_id, h.clock)
+    )
+    return {(r[0], r[1]): [int(v or 0) for v in r[2:]] for r in rows}
+
+
+def _by_unit(
+    per_account: dict[Any, Any], owners: dict[int, UnitKey], add: Any, account_of: Any = None
+) -> dict[Any, Any]:
+    """Sum per-account figures into their owner's and the city's."""
+    out: dict[Any, Any] = {}
+    for key, value in per_account.items():
+        account, rest = account_of(key) if account_of else (key, None)
+        for unit in (owners.get(account), ("city", "")):
+            if unit is None:
+                continue
+            target = unit if rest is None else (unit, rest)
+            out[target] = add(out[target], value) if target in out else value
+    return out
+
+
+def _add_counts(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    return {k: a[k] + b[k] for k in a}
+
+
+def _percentiles(counts: list[int] | None) -> tuple[float | None, float | None] | None:
+    if counts is None or not sum(counts):
+        return None
+    return histograms.percentile(counts, 0.5), histograms.percentile(counts, 0.9)
+
+
+# --- cases ---------------------------------------------------------------------------------------
+
+
+def _sla_stats(
+    conn: sa.Connection, period: Period, lo: datetime, hi: datetime, as_of: datetime
+) -> dict[UnitKey, dict[str, Ratio]]:
+    """Per unit and stage: finished stages from the daily roll-ups (by the day the stage
+    started), plus the running stages already past their deadline at `as_of`, counted live."""
+    r, s, c = t.sla_rollups.c, case_stages.c, t.cases.c
+    totals: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for kind, code, stage, finished, met in conn.execute(
+        sa.select(r.unit_kind, r.unit_code, r.stage, sa.func.sum(r.finished), sa.func.sum(r.met))
+        .where(in_period(t.sla_rollups, period))
+        .group_by(r.unit_kind, r.unit_code, r.stage)
+    ):
+        totals[kind, code, stage][0] += int(met or 0)
+        totals[kind, code, stage][1] += int(finished or 0)
+    for kelurahan, kecamatan, opd, stage, n in conn.execute(
+        sa.select(c.kelurahan, c.kecamatan, c.opd, s.stage, sa.func.count())
+        .select_from(case_stages.join(t.cases, c.id == s.case_id))
+        .where(s.finished_at.is_(None), s.started_at >= lo, s.started_at < hi, s.due_at < as_of)
+        .group_by(c.kelurahan, c.kecamatan, c.opd, s.stage)
+    ):
+        for kind, code in unit_keys(kelurahan, kecamatan, opd):
+            totals[kind, code, stage][1] += int(n)
+    out: dict[UnitKey, dict[str, Ratio]] = defaultdict(dict)
+    for (kind, code, stage), (met, judged) in totals.items():
+        if judged:
+            out[kind, code][stage] = Ratio(met, judged)
+    return out
+
+
+def unit_keys(kelurahan: str | None, kecamatan: str | None, opd: str | None) -> list[UnitKey]:
+    """The units a case counts for: the city, and its kelurahan, kecamatan and OPD if any."""
+    keys: list[UnitKey] = [("city", "")]
+    for kind, code in (("kelurahan", kelurahan), ("kecamatan", kecamatan), ("opd", opd)):
+        if code:
+            keys.append((kind, code))
+    return keys
+
+
+def _resolved_stats(conn: sa.Connection, period: Period) -> dict[UnitKey, tuple[Ratio, Ratio]]:
+    """(confirmed, reopened) over the resolutions of the period, per unit, from the roll-ups."""
+    r = t.resolution_rollups.c
+    out: dict[UnitKey, tuple[Ratio, Ratio]] = {}
+    for kind, code, resolved, confirmed, reopened in conn.execute(
+        sa.select(
+            r.unit_kind,
+            r.unit_code,
+            sa.func.sum(r.resolved),
+            sa.func.sum(r.confirmed),
+            sa.func.sum(r.reopened),
+        )
+        .where(in_period(t.resolution_rollups, period))
+        .group_by(r.unit_kind, r.unit_code)
+    ):
+        n = int(resolved or 0)
+        out[kind, code] = (Ratio(int(confirmed or 0), n), Ratio(int(reopened or 0), n))
+    return out
+
+
+def _visits(conn: sa.Connection, lo: datetime, hi: datetime) -> dict[str, int]:
+    v = t.field_visits.c
+    return dict(
+        conn.execute(
+            sa.select(v.unit_code, sa.func.count())
+            .where(v.visited_at >= lo, v.visited_at < hi)
+            .group_by(v.unit_code)
+        ).all()
+    )
+
+
+# --- putting it together ------------------------------------------------------------------------
+
+
+@dataclass
+class Measured:
+    """Every unit's KPIs for one period, and the units themselves (names, places, accounts)."""
+
+    period: Period
+    as_of: datetime
+    units: dict[UnitKey, Unit]
+    kpis: dict[UnitKey, UnitKpis]
+
+    def group(self, kind: str) -> list[UnitKpis]:
+        return [k for key, k in self.kpis.items() if key[0] == kind]
+
+    @property
+    def city(self) -> UnitKpis:
+        return self.kpis["city", ""]
+
+
+def measure(
+    conn: sa.Connection,
+    period: Period,
+    *,
+    tz: ZoneInfo,
+    as_of: datetime,
+    all_units: dict[UnitKey, Unit] | None = None,
+) -> Measured:
+    """All KPIs of every kelurahan, kecamatan, OPD and the city for one period."""
+    all_units = all_units if all_units is not None else units(conn)
+    lo, hi = period.bounds(tz)
+    owner = _owner_of(all_units)
+    city_key = next((k for k in all_units if k[0] == "city"), None)
+
+    posts = _post_stats(conn, lo, hi)
+    weeks = _post_weeks(conn, period)
+    last = _last_posts(conn, hi)
+    campaigns = _campaigns(conn, lo, hi)
+    expected = set().union(*campaigns.values()) if campaigns else set()
+    growth = _followers(conn, period)
+    owners = _owners(conn)
+    responses = _by_unit(_response_counts(conn, period, lo, hi, as_of), owners, _add_counts)
+    hists = _by_unit(_histograms(conn, period), owners, histograms.add, account_of=lambda k: k)
+    wall = {key: _percentiles(h) for (key, clock), h in hists.items() if clock == "wall"}
+    business = {key: _percentiles(h) for (key, clock), h in hists.items() if clock == "business"}
+    sla = _sla_stats(conn, period, lo, hi, as_of)
+    resolved = _resolved_stats(conn, period)
+    visits = _visits(conn, lo, hi)
+
+    out: dict[UnitKey, UnitKpis] = {}
+    for key, unit in all_units.items():
+        if key[0] == "city":
+            continue
+        out[key] = _assemble(
+            key,
+            unit,
+            period,
+            as_of,
+            unit.accounts,
+            posts,
+            weeks,
+            last,
+            campaigns,
+            expected,
+            growth,
+            responses.get(key),
+            wall.get(key),
+            business.get(key),
+            sla.get(key, {}),
+            resolved.get(key),
+            visits.get(unit.code, 0),
+        )
+    all_accounts = list(owner)
+    city_unit = all_units[city_key] if city_key else Unit("city", "", "Kota")
+    out["city", ""] = replace(
+        _assemble(
+            ("city", ""),
+            city_unit,
+            period,
+            as_of,
+            all_accounts,
+            posts,
+            weeks,
+            last,
+            campaigns,
+            expected,
+            growth,
+            responses.get(("city", "")),
+            wall.get(("city", "")),
+            business.get(("city", "")),
+            sla.get(("city", ""), {}),
+            resolved.get(("city", "")),
+            sum(visits.values()),
+        ),
+        code=city_unit.code,
+    )
+    return Measured(period, as_of, all_units, out)
+
+
+def _assemble(
+    key: UnitKey,
+    unit: Unit,
+    period: Period,
+    as_of: datetime,
+    accounts: list[int],
+    posts: dict[int, dict[str, Any]],
+    weeks: dict[int, dict[int, int]],
+    last: dict[int, datetime],
+    campaigns: dict[int, set[str]],
+    expected: set[str],
+    growth: dict[int, Growth],
+    responses: dict[str, Any] | None,
+    wall: tuple[float | None, float | None] | None,
+    business: tuple[float | None, float | None] | None,
+    sla: dict[str, Ratio],
+    resolved: tuple[Ratio, Ratio] | None,
+    visits: int,
+) -> UnitKpis:
+    n_posts = inter = reach = views = with_reach = program = 0
+    per_week: dict[int, int] = defaultdict(int)
+    posted: set[str] = set()
+    f_start = f_end = 0
+    has_growth = False
+    latest: datetime | None = None
+    for a in accounts:
+        if a in posts:
+            p = posts[a]
+            n_posts += p["posts"]
+            inter += int(p["interactions"] or 0)
+            reach += int(p["reach"] or 0)
+            with_reach += int(p["with_reach"] or 0)
+            views += int(p["views"] or 0)
+            program += p["program"]
+        for block, n in weeks.get(a, {}).items():
+            per_week[block] += n
+        posted |= campaigns.get(a, set())
+        if a in growth and growth[a].start is not None and growth[a].end is not None:
+            f_start += growth[a].start or 0
+            f_end += growth[a].end or 0
+            has_growth = True
+        if a in last and (latest is None or last[a] > latest):
+            latest = last[a]
+    r = responses or {}
+    answered = int(r.get("answered") or 0)
+    first = FirstResponse(
+        answered,
+        wall[0] if wall else None,
+        wall[1] if wall else None,
+        business[0] if business else None,
+        business[1] if business else None,
+        Ratio(int(r.get("within") or 0), int(r.get("judged") or 0)),
+    )
+    confirmed, reopened = resolved or (EMPTY, EMPTY)
+    return UnitKpis(
+        code=unit.code,
+        name=unit.name,
+        kind=key[0],
+        period=period,
+        growth=Growth(f_start, f_end) if has_growth else Growth(None, None),
+        posts=n_posts,
+        consistency=kpis.consistency(per_week, period, kpis.POSTS_TARGET_PER_WEEK)
+        if accounts
+        else EMPTY,
+        engagement=Engagement(inter, reach, views, with_reach),
+        program=Ratio(program, n_posts),
+        campaigns=Ratio(len(posted & expected), len(expected)) if accounts else EMPTY,
+        complaints=int(r.get("complaints") or 0),
+        response=Ratio(answered, int(r.get("needing") or 0)),
+        unanswered_complaints=int(r.get("unanswered") or 0),
+        first=first,
+        sla=dict(sla),
+        confirmed=confirmed,
+        reopened=reopened,
+        field_visits=visits,
+        days_since_post=None if latest is None else max(0, (as_of - latest).days),
+        accounts=len(accounts),
+    )
+
+
+# --- people ---------------------------------------------------------------------------------------
+
+
+def admin_activity(conn: sa.Connection, period: Period) -> list[AdminActivity]:
+    """Replies, case actions and field visits of every active user in the period."""
+    r, u = t.activity_rollups.c, t.users.c
+    done = {
+        name: (int(replies or 0), int(actions or 0), int(visits or 0))
+        for name, replies, actions, visits in conn.execute(
+            sa.select(
+                r.username,
+                sa.func.sum(r.replies),
+                sa.func.sum(r.case_actions),
+                sa.func.sum(r.field_visits),
+            )
+            .where(in_period(t.activity_rollups, period))
+            .group_by(r.username)
+        )
+    }
+    people = {
+        p.username: p
+        for p in conn.execute(
+            sa.select(u.username, u.full_name, u.role, u.scope_code).where(u.active.is_(True))
+        )
+    }
+    out = []
+    for name, (replies, actions, visits) in sorted(done.items()):
+        person = people.get(name)
+        if person is None:
+            continue
+        out.append(
+            AdminActivity(
+                name,
+                person.full_name or name,
+                person.role,
+                person.scope_code,
+                replies=replies,
+                case_actions=actions,
+                field_visits=visits,
+            )
+        )
+    return out
+
+
+# --- report tables -------------------------------------------------------------------------------
+
+
+def complaints_by_kelurahan(conn: sa.Connection, lo: datetime, hi: datetime) -> dict[str, int]:
+    c = t.cases.c
+    return {
+        code: int(n)
+        for code, n in conn.execute(
+            sa.select(c.kelurahan, sa.func.sum(c.report_count))
+            .where(c.opened_at >= lo, c.opened_at < hi, c.kelurahan.is_not(None))
+            .group_by(c.kelurahan)
+        )
+    }
+
+
+def top_problems(
+    conn: sa.Connection, lo: datetime, hi: datetime, limit: int = 10
+) -> list[dict[str, Any]]:
+    c = t.cases.c
+    rows = conn.execute(
+        sa.select(
+            c.topic,
+            t.topics.c.name.label("topic_name"),
+            c.kelurahan,
+            t.wilayah.c.name.label("kelurahan_name"),
+            sa.func.count().label("cases"),
+            sa.func.sum(c.report_count).label("reports"),
+        )
+        .select_from(
+            t.cases.join(t.topics, t.topics.c.code == c.topic).join(
+                t.wilayah, t.wilayah.c.code == c.kelurahan
+            )
+        )
+        .where(c.opened_at >= lo, c.opened_at < hi)
+        .group_by(c.topic, t.topics.c.name, c.kelurahan, t.wilayah.c.name)
+        .order_by(sa.desc("reports"), sa.desc("cases"), c.topic, c.kelurahan)
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def topics_count(conn: sa.Connection, lo: datetime, hi: datetime) -> list[dict[str, Any]]:
+    c = t.cases.c
+    rows = conn.execute(
+        sa.select(
+            c.topic,
+            t.topics.c.name.label("topic_name"),
+            sa.func.count().label("cases"),
+            sa.func.sum(c.report_count).label("reports"),
+        )
+        .select_from(t.cases.join(t.topics, t.topics.c.code == c.topic))
+        .where(c.opened_at >= lo, c.opened_at < hi)
+        .group_by(c.topic, t.topics.c.name)
+        .order_by(sa.desc("reports"), c.topic)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def overdue_by_opd(conn: sa.Connection, as_of: datetime) -> list[dict[str, Any]]:
+    """Cases whose running stage is past its deadline at `as_of`, per OPD, with the oldest."""
+    s, c = case_stages.c, t.cases.c
+    rows = conn.execute(
+        sa.select(
+            c.opd,
+            t.opds.c.name.label("opd_name"),
+            sa.func.count(sa.distinct(c.id)).label("overdue"),
+            sa.func.min(s.due_at).label("oldest_due"),
+        )
+        .select_from(
+            case_stages.join(t.cases, c.id == s.case_id).outerjoin(t.opds, t.opds.c.code == c.opd)
+        )
+        .where(s.finished_at.is_(None), s.due_at < as_of)
+        .group_by(c.opd, t.opds.c.name)
+        .order_by(sa.desc("overdue"), c.opd)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def weekly_series(
+    conn: sa.Connection, periods: list[Period], tz: ZoneInfo, as_of: datetime
+) -> list[dict[str, Any]]:
+    """City-wide complaints, response rate and median first response for each period (for the
+    trend charts)."""
+    out = []
+    for period in periods:
+        lo, hi = period.bounds(tz)
+        stats = dict.fromkeys(RESPONSE_FIGURES, 0)
+        for counts in _response_counts(conn, period, lo, hi, as_of).values():
+            stats = _add_counts(stats, counts)
+        business = [0] * histograms.BUCKETS
+        for (_, clock), counts_ in _histograms(conn, period).items():
+            if clock == "business":
+                business = histograms.add(business, counts_)
+        med = _percentiles(business)
+        posts = conn.execute(
+            sa.select(sa.func.count()).where(
+                t.post_metrics.c.posted_at >= lo, t.post_metrics.c.posted_at < hi
+            )
+        ).scalar_one()
+        out.append(
+            {
+                "period": period,
+                "complaints": int(stats["complaints"] or 0),
+                "needing": int(stats["needing"] or 0),
+                "answered": int(stats["answered"] or 0),
+                "median_business": med[0] if med else None,
+                "posts": int(posts),
+            }
+        )
+    return out
+
+
+def alerts_list(
+    conn: sa.Connection, lo: datetime, hi: datetime, *, limit: int = 500
+) -> list[dict[str, Any]]:
+    """The alerts raised in [lo, hi), newest first (the report's section)."""
+    a = t.alerts.c
+    stmt = (
+        sa.select(
+            t.alerts,
+            t.topics.c.name.label("topic_name"),
+            t.wilayah.c.name.label("area_name"),
+        )
+        .select_from(
+            t.alerts.join(t.topics, t.topics.c.code == a.topic).join(
+                t.wilayah, t.wilayah.c.code == a.area
+            )
+        )
+        .where(a.raised_at >= lo, a.raised_at < hi)
+        .order_by(a.raised_at.desc())
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]

@@ -1,0 +1,225 @@
+"""Build the weekly/monthly report from the database and write it: HTML, PDF (WeasyPrint), XLSX
+(openpyxl, one sheet per table) and CSV (one file per table)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from paseban.errors import PasebanError
+from paseban.measurement import fmt, queries, reports, svg
+from paseban.measurement.indices import INDEX_LABELS, INDICES
+from paseban.measurement.leaderboards import PEER_LABELS
+from paseban.measurement.periods import Period
+from paseban.services import reference as ref
+from paseban.storage import tables as t
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+
+FORMATS = ("html", "pdf", "xlsx", "csv")
+TREND_PERIODS = {"weekly": 8, "monthly": 6}
+
+
+class ReportError(PasebanError):
+    pass
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("paseban.measurement", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = fmt.num
+    env.filters["pct"] = fmt.pct
+    env.filters["duration"] = fmt.duration
+    return env
+
+
+def trend_periods(kind: str, period: Period) -> list[Period]:
+    out = [period]
+    for _ in range(TREND_PERIODS[kind] - 1):
+        out.append(out[-1].previous())
+    return list(reversed(out))
+
+
+def measure_pair(ctx: Context, period: Period) -> tuple[queries.Measured, queries.Measured]:
+    as_of = ctx.now()
+    with ctx.engine.connect() as conn:
+        all_units = queries.units(conn)
+        now = queries.measure(conn, period, tz=ctx.tz, as_of=as_of, all_units=all_units)
+        before = queries.measure(
+            conn, period.previous(), tz=ctx.tz, as_of=as_of, all_units=all_units
+        )
+    return now, before
+
+
+GROUPS = ("kelurahan", "kecamatan", "opd")
+
+
+def standings(ctx: Context, period: Period) -> tuple[reports.Standings, queries.Measured]:
+    """Leaderboards, sosok ideal and the lagging list of a period (the dashboard's pages)."""
+    now, before = measure_pair(ctx, period)
+    with ctx.engine.connect() as conn:
+        activity = queries.admin_activity(conn, period)
+    ranked = reports.standings(
+        period,
+        {g: now.group(g) for g in GROUPS},
+        {g: before.group(g) for g in GROUPS},
+        activity,
+    )
+    return ranked, now
+
+
+def build_report(ctx: Context, kind: str, period: Period) -> reports.Report:
+    now, before = measure_pair(ctx, period)
+    lo, hi = period.bounds(ctx.tz)
+    plo, phi = period.previous().bounds(ctx.tz)
+    with ctx.engine.connect() as conn:
+        city = ref.get_parameter(conn, "city_name", "") or "Kota"
+        counts = queries.complaints_by_kelurahan(conn, lo, hi)
+        kecamatan_names = {u.code: u.name for u in now.units.values() if u.kind == "kecamatan"}
+        places = [
+            svg.Place(
+                u.code,
+                u.name,
+                u.lat,
+                u.lon,
+                counts.get(u.code, 0),
+                kecamatan_names.get(u.parent or "", ""),
+            )  # type: ignore[arg-type]
+            for u in now.units.values()
+            if u.kind == "kelurahan"
+        ]
+        series = queries.weekly_series(conn, trend_periods(kind, period), ctx.tz, ctx.now())
+        alerts = queries.alerts_list(conn, lo, hi)
+        alerts_before = conn.execute(
+            sa.select(sa.func.count())
+            .select_from(t.alerts)
+            .where(t.alerts.c.raised_at >= plo, t.alerts.c.raised_at < phi)
+        ).scalar_one()
+        is_sample = bool(
+            conn.execute(
+                sa.select(t.accounts.c.id).where(t.accounts.c.is_sample.is_(True)).limit(1)
+            ).first()
+        )
+        return reports.build(
+            kind=kind,
+            period=period,
+            generated_at=ctx.now(),
+            city=city,
+            now={g: now.group(g) for g in ("kelurahan", "kecamatan", "opd")},
+            before={g: before.group(g) for g in ("kelurahan", "kecamatan", "opd")},
+            city_now=now.city,
+            city_before=before.city,
+            series=series,
+            places=places,
+            admins=queries.admin_activity(conn, period),
+            top_problems=queries.top_problems(conn, lo, hi),
+            topics=queries.topics_count(conn, lo, hi),
+            overdue=queries.overdue_by_opd(conn, ctx.now()),
+            alerts=alerts,
+            alerts_before=int(alerts_before),
+            is_sample=is_sample,
+            tz=ctx.tz.key,
+        )
+
+
+def render_html(report: reports.Report, *, standalone: bool = True) -> str:
+    template = _env().get_template("report.html")
+    return template.render(
+        r=report,
+        standalone=standalone,
+        index_labels=INDEX_LABELS,
+        peer_labels=PEER_LABELS,
+        indices=INDICES,
+        local=lambda v: fmt.local_time(v, report.tz),
+        sections=reports.SECTIONS,
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    try:
+        from weasyprint import HTML
+    except OSError as exc:  # pango or its friends are missing
+        raise ReportError(
+            "PDF tidak dapat dibuat: pustaka sistem Pango tidak ada "
+            f"(pasang paket Debian libpango-1.0-0 libpangoft2-1.0-0): {exc}"
+        ) from None
+    return HTML(string=html).write_pdf()
+
+
+def render_xlsx(report: reports.Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for key, table in report.tables.items():
+        sheet = book.create_sheet(key[:31])
+        sheet.append([table.title])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(list(table.headers))
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append([_cell(v) for v in row])
+        for column in sheet.columns:
+            width = max(len(str(c.value or "")) for c in column[1:]) if sheet.max_row > 1 else 10
+            sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # Excel has no time zones: stored as UTC
+    return value
+
+
+def render_csv(table: reports.Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow(
+            ["" if v is None else (v.isoformat() if isinstance(v, datetime) else v) for v in row]
+        )
+    return out.getvalue()
+
+
+def write(report: reports.Report, folder: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
+    """Write the report's files into `folder`; return their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    stem = folder / report.file_stem
+    html = render_html(report)
+    if "html" in formats:
+        path = stem.with_suffix(".html")
+        path.write_text(html, encoding="utf-8")
+        written.append(path)
+    if "pdf" in formats:
+        path = stem.with_suffix(".pdf")
+        path.write_bytes(render_pdf(html))
+        written.append(path)
+    if "xlsx" in formats:
+        path = stem.with_suffix(".xlsx")
+        path.write_bytes(render_xlsx(report))
+        written.append(path)
+    if "csv" in formats:
+        csv_dir = folder / f"{report.file_stem}-csv"
+        csv_dir.mkdir(exist_ok=True)
+        for key, table in report.tables.items():
+            path = csv_dir / f"{key}.csv"
+            path.write_text(render_csv(table), encoding="utf-8")
+            written.append(path)
+    return written

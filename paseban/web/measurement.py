@@ -1,0 +1,206 @@
+"""Measurement pages: the public leaderboard /papan (no personal data), and in the dashboard the
+leaderboards, sosok ideal, who needs a push, and the report to the Wali Kota with its exports.
+Views call services; no SQL here."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from paseban.context import Context
+from paseban.domain.accounts import Scope
+from paseban.domain.auth import Actor, Permission
+from paseban.domain.wilayah import is_within
+from paseban.errors import InvalidInput, NotFound
+from paseban.measurement import leaderboards, periods
+from paseban.measurement.indices import INDEX_LABELS, INDICES
+from paseban.measurement.leaderboards import PEER_LABELS
+from paseban.services import reports as report_service
+from paseban.web.deps import CtxDep, require
+from paseban.web.rendering import render, templates
+
+router = APIRouter(include_in_schema=False)
+
+Reader = Annotated[Actor, Depends(require(Permission.CASES_READ))]
+ReportsReader = Annotated[Actor, Depends(require(Permission.REPORTS_READ))]
+KIND = Annotated[str, Query(pattern="^(rolling|weekly|monthly)$")]
+PERIOD = Annotated[str | None, Query(max_length=30)]
+ROLLING_DAYS = 30
+PAGES = [
+    ("/peringkat", "Peringkat"),
+    ("/sosok-ideal", "Sosok ideal"),
+    ("/perlu-didorong", "Perlu didorong"),
+    ("/laporan", "Laporan"),
+]
+
+
+def chosen_period(ctx: Context, kind: str, text: str | None) -> periods.Period:
+    """`rolling`: the last 30 days up to yesterday; `weekly`/`monthly`: the period named (or
+    the last full week or month)."""
+    today = ctx.now().astimezone(ctx.tz).date()
+    if kind == "rolling":
+        return periods.Period(today - timedelta(days=ROLLING_DAYS), today - timedelta(days=1))
+    try:
+        return periods.parse(kind, text, today=today)
+    except periods.BadPeriod as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+def _mine(scope: Scope, group: str, code: str) -> bool:
+    """Whether a unit lies in the actor's area (to mark it, and to filter the lagging list)."""
+    if scope.is_city:
+        return True
+    if group == "opd":
+        return scope.opd == code
+    return scope.wilayah is not None and is_within(code, scope.wilayah)
+
+
+def _page(request: Request, actor: Actor, kind: str, period: periods.Period) -> dict[str, object]:
+    return {
+        "pages": PAGES,
+        "can_report": actor.can(Permission.REPORTS_READ),
+        "kind": kind,
+        "period": period,
+        "period_text": request.query_params.get("period", ""),
+        "labels": INDEX_LABELS,
+        "peers": PEER_LABELS,
+    }
+
+
+@router.get("/papan", response_class=HTMLResponse)
+def public_board(request: Request, ctx: CtxDep) -> HTMLResponse:
+    """Public: every kelurahan's responsiveness and the leaderboards of the last 30 days. Units
+    and numbers only: no names of people, no message text."""
+    period = chosen_period(ctx, "rolling", None)
+    now, before = report_service.measure_pair(ctx, period)
+    boards = [
+        leaderboards.build(now.group(g), index, g, previous=before.group(g))
+        for index, g in (
+            ("responsiveness", "kelurahan"),
+            ("responsiveness", "kecamatan"),
+            ("activity", "kelurahan"),
+        )
+    ]
+    kelurahan = sorted(now.group("kelurahan"), key=lambda k: k.name)
+    return templates.TemplateResponse(
+        request,
+        "papan.html",
+        {
+            "city": "",
+            "period": period,
+            "boards": boards,
+            "kelurahan": kelurahan,
+            "labels": INDEX_LABELS,
+        },
+    )
+
+
+@router.get("/peringkat", response_class=HTMLResponse)
+def leaderboard_page(
+    request: Request, ctx: CtxDep, actor: Reader, kind: KIND = "rolling", period: PERIOD = None
+) -> HTMLResponse:
+    chosen = chosen_period(ctx, kind, period)
+    ranked, _ = report_service.standings(ctx, chosen)
+    return render(
+        request,
+        ctx,
+        "pengukuran/peringkat.html",
+        {
+            **_page(request, actor, kind, chosen),
+            "boards": ranked.boards,
+            "indices": INDICES,
+            "mine": lambda group, code: not actor.scope.is_city and _mine(actor.scope, group, code),
+        },
+    )
+
+
+@router.get("/sosok-ideal", response_class=HTMLResponse)
+def ideal_page(
+    request: Request, ctx: CtxDep, actor: Reader, kind: KIND = "rolling", period: PERIOD = None
+) -> HTMLResponse:
+    chosen = chosen_period(ctx, kind, period)
+    ranked, _ = report_service.standings(ctx, chosen)
+    return render(
+        request,
+        ctx,
+        "pengukuran/sosok.html",
+        {
+            **_page(request, actor, kind, chosen),
+            "highlights": ranked.highlights,
+            "admins": ranked.admins,
+        },
+    )
+
+
+@router.get("/perlu-didorong", response_class=HTMLResponse)
+def lagging_page(
+    request: Request, ctx: CtxDep, actor: Reader, kind: KIND = "rolling", period: PERIOD = None
+) -> HTMLResponse:
+    """Every lagging measure with a suggested action; an admin or OPD sees its own units."""
+    chosen = chosen_period(ctx, kind, period)
+    ranked, _ = report_service.standings(ctx, chosen)
+    lags = [lag for lag in ranked.lags if _mine(actor.scope, lag.group, lag.code)]
+    return render(
+        request,
+        ctx,
+        "pengukuran/didorong.html",
+        {**_page(request, actor, kind, chosen), "lags": lags, "whole_city": actor.scope.is_city},
+    )
+
+
+@router.get("/laporan", response_class=HTMLResponse)
+def report_page(
+    request: Request,
+    ctx: CtxDep,
+    actor: ReportsReader,
+    kind: Annotated[str, Query(pattern="^(weekly|monthly)$")] = "weekly",
+    period: PERIOD = None,
+) -> HTMLResponse:
+    """The weekly or monthly report to the Wali Kota, with its PDF, XLSX and CSV downloads."""
+    chosen = chosen_period(ctx, kind, period)
+    report = report_service.build_report(ctx, kind, chosen)
+    return render(
+        request,
+        ctx,
+        "pengukuran/laporan.html",
+        {
+            **_page(request, actor, kind, chosen),
+            "report": report,
+            "body": report_service.render_html(report, standalone=False),
+            "download": f"kind={kind}&period={chosen.key}",
+        },
+    )
+
+
+@router.get("/laporan/unduh/{name}")
+def report_file(
+    ctx: CtxDep,
+    actor: ReportsReader,
+    name: str,
+    kind: Annotated[str, Query(pattern="^(weekly|monthly)$")] = "weekly",
+    period: PERIOD = None,
+) -> Response:
+    """`laporan.pdf`, `laporan.xlsx`, or one table as CSV (`<table>.csv`)."""
+    chosen = chosen_period(ctx, kind, period)
+    report = report_service.build_report(ctx, kind, chosen)
+    stem, _, ext = name.rpartition(".")
+    if name == "laporan.pdf":
+        body = report_service.render_pdf(report_service.render_html(report))
+        media = "application/pdf"
+    elif name == "laporan.xlsx":
+        body = report_service.render_xlsx(report)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif ext == "csv" and stem in report.tables:
+        body = report_service.render_csv(report.tables[stem]).encode("utf-8")
+        media = "text/csv; charset=utf-8"
+    else:
+        raise NotFound(f"berkas laporan {name!r} tidak ada")
+    filename = f"{report.file_stem}.{ext}" if stem == "laporan" else f"{report.file_stem}-{name}"
+    return Response(
+        body,
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,25 @@
+"""The measurement's rules stay pure: only queries.py and the report renderer touch IO."""
+
+from __future__ import annotations
+
+from paseban.measurement import (
+    alerts,
+    fmt,
+    indices,
+    kpis,
+    leaderboards,
+    periods,
+    recognition,
+)
+from tests.test_layers import IO_PACKAGES, imported_modules
+
+PURE = (alerts, fmt, indices, kpis, leaderboards, periods, recognition)
+
+
+def test_pure_measurement_modules_do_no_io() -> None:
+    from pathlib import Path
+
+    for module in PURE:
+        path = Path(module.__file__ or "")
+        bad = {n for n in imported_modules(path) if n.startswith(IO_PACKAGES)}
+        assert not bad, f"{path.name} imports {sorted(bad)}"
