@@ -36,6 +36,15 @@ def campaign_reminder(ctx: Context, campaign_id: int, account_ids: list[int]) ->
     deliver the reminder (e-mail, WhatsApp, ...). The dashboard shows it in any case."""
 
 
+@hookspec
+def early_warning(ctx: Context, alert: dict[str, Any]) -> None:
+    """Called once when the early-warning job raises a new alert (a spike of complaints on one
+    topic in one kelurahan or kecamatan), after it is stored: deliver it to Diskominfo and the
+    alert's OPD (WhatsApp, e-mail, a siren in the command centre). `alert` holds id, topic,
+    topic_name, level, area, area_name, opd, count, expected, p_value, message_ids, raised_at,
+    is_sample. The dashboard shows it in any case (the menu's badge and /peringatan)."""
+
+
 @hookspec(firstresult=True)
 def collect_account_metrics(ctx: Context, account: dict[str, Any]) -> AccountMetrics | None:
     """Today's figures of one official account from its platform (followers, posts, reach or

@@ -391,6 +391,15 @@ def _alerts_in_scope(actor: Actor) -> Any:
     return sa.true()
 
 
+def open_alert_count(conn: sa.Connection, actor: Actor) -> int:
+    """Alerts still waiting for a response in the actor's area: the menu's badge on every page,
+    so that Diskominfo and the OPD see a spike without opening the alerts page."""
+    if not actor.can(Permission.CASES_READ):
+        return 0
+    query = sa.select(sa.func.count()).where(a.status == "open", _alerts_in_scope(actor))
+    return int(conn.execute(query).scalar_one())
+
+
 def alerts(
     ctx: Context, actor: Actor, *, status: str | None = None, limit: int = 100
 ) -> list[dict[str, Any]]:

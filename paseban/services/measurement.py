@@ -198,6 +198,7 @@ def detect_spikes(ctx: Context) -> dict[str, int]:
     start = now - rules.WINDOW
     msg = t.messages.c
     counts = {"raised": 0, "updated": 0, "closed": 0}
+    raised: list[int] = []
     with ctx.engine.begin() as conn:
         parents = dict(
             conn.execute(
@@ -270,8 +271,9 @@ def detect_spikes(ctx: Context) -> dict[str, int]:
                 )
                 counts["updated"] += 1
                 continue
-            conn.execute(
-                sa.insert(t.alerts).values(
+            alert_id = conn.execute(
+                sa.insert(t.alerts)
+                .values(
                     topic=spike.topic,
                     level=spike.level,
                     area=spike.area,
@@ -282,7 +284,9 @@ def detect_spikes(ctx: Context) -> dict[str, int]:
                     is_sample=bool(sample_ids) and set(spike.message_ids) <= sample_ids,
                     **values,
                 )
-            )
+                .returning(a.id)
+            ).scalar_one()
+            raised.append(alert_id)
             counts["raised"] += 1
             log.warning(
                 "early warning raised",
@@ -293,7 +297,31 @@ def detect_spikes(ctx: Context) -> dict[str, int]:
             .where(a.status.in_(("open", "acknowledged")), a.updated_at < now - ALERT_QUIET)
             .values(status="closed", updated_at=now)
         ).rowcount
+    if raised:
+        _announce(ctx, raised)
     return counts
+
+
+def _announce(ctx: Context, alert_ids: list[int]) -> None:
+    """Tell the delivery plugins about new alerts, after the commit (a plugin that fails must
+    not undo the alert: it is on the dashboard in any case)."""
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                t.alerts,
+                t.topics.c.name.label("topic_name"),
+                t.wilayah.c.name.label("area_name"),
+            )
+            .join(t.topics, t.topics.c.code == t.alerts.c.topic)
+            .join(t.wilayah, t.wilayah.c.code == t.alerts.c.area)
+            .where(t.alerts.c.id.in_(alert_ids))
+            .order_by(t.alerts.c.id)
+        ).all()
+    for row in rows:
+        try:
+            ctx.pm.hook.early_warning(ctx=ctx, alert=dict(row._mapping))
+        except Exception:
+            log.exception("early warning delivery failed", extra={"alert_id": row.id})
 
 
 def rebuild_measurement(ctx: Context) -> dict[str, int]:

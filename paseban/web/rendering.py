@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from paseban.context import Context
 from paseban.domain.accounts import ROLE_LABELS
 from paseban.domain.auth import Actor, Permission
+from paseban.services import fieldwork
 from paseban.services import reference as ref
 from paseban.web import formatting
 
@@ -76,12 +77,17 @@ def page_context(request: Request, ctx: Context) -> dict[str, Any]:
     info = getattr(request.state, "session", None)
     with ctx.engine.connect() as conn:
         city = ref.get_parameter(conn, "city_name", "")
+        badges = {"/peringatan": fieldwork.open_alert_count(conn, actor)} if actor else {}
     notice = NOTICES.get(request.query_params.get("ok", ""))
     return {
         "actor": actor,
         "role_label": ROLE_LABELS[actor.role] if actor else "",
         "csrf": info.csrf_token if info else "",
-        "nav": [(href, label) for href, label, perm in NAV if actor and actor.can(perm)],
+        "nav": [
+            (href, label, badges.get(href, 0))
+            for href, label, perm in NAV
+            if actor and actor.can(perm)
+        ],
         "path": request.url.path,
         "city": city,
         "notice": notice,

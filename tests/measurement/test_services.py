@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -221,6 +222,70 @@ def test_spike_raises_updates_and_closes_one_alert(ctx: Context, clock) -> None:
         fieldwork.acknowledge_alert(ctx, operator, 999)
     clock.advance(timedelta(hours=30))
     assert service.detect_spikes(ctx) == {"raised": 0, "updated": 0, "closed": 1}
+
+
+class Siren:
+    """A delivery plugin: records the alerts it is told about; the second one always fails."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.alerts: list[dict[str, Any]] = []
+        self.fail = fail
+
+    @hookimpl
+    def early_warning(self, ctx: Context, alert: dict[str, Any]) -> None:
+        self.alerts.append(alert)
+        if self.fail:
+            raise RuntimeError("gateway WhatsApp mati")
+
+
+KEL, KEC = "32.71.01.1001", "32.71.01"
+
+
+def _reports(ctx: Context, account: int | None, topic: str, n: int) -> int:
+    """n complaints of one topic in Batu Tulis in the last minutes; returns the account."""
+    with ctx.engine.begin() as conn:
+        if account is None:
+            account = b.account(conn, "kel.bt", "kelurahan", KEL, at=ctx.now())
+        for i in range(n):
+            b.message(
+                conn,
+                account,
+                ctx.now() - timedelta(minutes=i),
+                "aduan",
+                topic=topic,
+                kelurahan=KEL,
+                kecamatan=KEC,
+            )
+    return account
+
+
+def test_a_new_alert_is_announced_once_to_the_delivery_plugins(ctx: Context, clock) -> None:  # type: ignore[no-untyped-def]
+    siren = Siren()
+    ctx.pm.register(siren, "siren")
+    account = _reports(ctx, None, "banjir_longsor", 5)
+    assert service.detect_spikes(ctx)["raised"] == 1
+    [told] = siren.alerts
+    assert (told["topic"], told["topic_name"], told["area"], told["count"]) == (
+        "banjir_longsor",
+        "Banjir dan bencana",
+        KEL,
+        5,
+    )
+    assert told["area_name"] == "Batu Tulis" and told["opd"] and told["status"] == "open"
+    clock.advance(timedelta(minutes=5))
+    _reports(ctx, account, "banjir_longsor", 1)
+    assert service.detect_spikes(ctx)["updated"] == 1
+    assert len(siren.alerts) == 1  # a growing spike is the same alert: not announced again
+
+
+def test_a_failing_delivery_plugin_does_not_undo_the_alert(ctx: Context) -> None:
+    broken = Siren(fail=True)
+    ctx.pm.register(broken, "broken-siren")
+    _reports(ctx, None, "sampah", 5)
+    assert service.detect_spikes(ctx)["raised"] == 1
+    assert len(broken.alerts) == 1
+    with ctx.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(t.alerts)).scalar() == 1
 
 
 def test_usual_level_raises_nothing(ctx: Context) -> None:

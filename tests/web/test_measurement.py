@@ -251,6 +251,10 @@ def test_alerts_are_seen_and_acknowledged_by_diskominfo_and_the_opd(
         alert = conn.execute(sa.select(t.alerts)).mappings().one()
     assert alert["opd"] == "DLH"
     dlh, pupr, lurah = login("petugas.dlh"), login("petugas.pupr"), login("lurah.batutulis")
+    badge = 'Peringatan dini <span class="badge"'
+    # the menu of every page carries the count for the people the alert concerns
+    assert badge in dlh.get("/kasus").text and badge in lurah.get("/kotak-masuk").text
+    assert badge not in pupr.get("/kasus").text
     page = dlh.get("/peringatan").text
     assert "Sampah" in page and "6 aduan" in page and "sampah menumpuk di gang 0" in page
     assert "Tanggapi" in page
@@ -264,6 +268,7 @@ def test_alerts_are_seen_and_acknowledged_by_diskominfo_and_the_opd(
     assert dlh.client.post(url, follow_redirects=False).status_code == 403  # no CSRF token
     done = dlh.post(url)
     assert done.status_code == 303 and done.headers["location"] == "/peringatan?ok=acknowledged"
+    assert badge not in dlh.get("/kasus").text  # answered: no longer waiting
     assert "Ditanggapi" in login("operator").get("/peringatan?status=acknowledged").text
     assert login("operator").post(url).status_code == 409
     with ctx.engine.connect() as conn:
