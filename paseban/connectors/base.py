@@ -7,16 +7,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import random
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 import httpx
 
 from paseban.domain.messages import Message
+from paseban.measurement.metrics import AccountMetrics
 
 MAX_TEXT = 100_000
+MAX_METRIC_PAGES = 5  # pages of recent posts read per account and day
 
 
 class PayloadError(ValueError):
@@ -153,6 +155,25 @@ class Poller(Protocol):
     ) -> Page: ...
 
 
+class MetricsReader(Protocol):
+    """A platform whose figures we read once a day: followers and the counts of recent posts."""
+
+    platform: str
+
+    def fetch(
+        self,
+        client: httpx.Client,
+        account: AccountRef,
+        credentials: Credentials,
+        *,
+        day: date,
+        since: datetime,
+    ) -> AccountMetrics:
+        """`day` is the local day the figures are for; posts published before `since` are
+        not read. Raises SendError (HTTP and network trouble) or PayloadError."""
+        ...
+
+
 class Publisher(Protocol):
     """A platform we write to: reply to a comment or message, publish a post."""
 
@@ -231,6 +252,18 @@ def ident(value: Any) -> str | None:
         return None
     if isinstance(value, int | str):
         return str(value)[:200]
+    return None
+
+
+def count(value: Any) -> int | None:
+    """A platform's counter (a number, or a digit string as YouTube sends them) as an int >= 0;
+    None when it is absent or not a count (a hidden like count, a withheld metric)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
     return None
 
 
@@ -318,3 +351,38 @@ def transport_error(exc: httpx.HTTPError, *, platform: str) -> SendError:
     if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
         return SendError(f"{platform}: tidak tersambung ({name})", retryable=True)
     return SendError(f"{platform}: hasil tidak pasti ({name})", retryable=True, ambiguous=True)
+
+
+def read_json(response: httpx.Response, *, platform: str) -> dict[str, Any]:
+    """The body of a successful answer as a JSON object, or PayloadError."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise PayloadError(f"{platform}: jawaban bukan JSON") from None
+    if not isinstance(body, dict):
+        raise PayloadError(f"{platform}: jawaban bukan objek JSON")
+    return body
+
+
+def get_json(
+    client: httpx.Client,
+    url: str,
+    *,
+    platform: str,
+    headers: Mapping[str, str],
+    params: Mapping[str, Any] | None = None,
+    error: Callable[[httpx.Response], SendError] | None = None,
+    empty_when: Callable[[httpx.Response], bool] | None = None,
+) -> dict[str, Any]:
+    """One GET of a read API: network trouble and HTTP errors as SendError (through the
+    platform's own `error` classifier when it has one), a body that is not JSON as PayloadError.
+    An error answer for which `empty_when` is true means "nothing to read here": {}."""
+    try:
+        response = client.get(url, params=params, headers=headers)
+    except httpx.HTTPError as exc:
+        raise transport_error(exc, platform=platform) from None
+    if response.status_code >= 400 and empty_when is not None and empty_when(response):
+        return {}
+    if response.status_code >= 400:
+        raise error(response) if error else http_error(response, platform=platform)
+    return read_json(response, platform=platform)

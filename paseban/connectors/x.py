@@ -16,12 +16,13 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
 
 from paseban.connectors.base import (
+    MAX_METRIC_PAGES,
     AccountRef,
     Batch,
     Credentials,
@@ -32,6 +33,8 @@ from paseban.connectors.base import (
     as_dict,
     as_list,
     clean_text,
+    count,
+    get_json,
     header,
     http_error,
     ident,
@@ -39,6 +42,7 @@ from paseban.connectors.base import (
     transport_error,
 )
 from paseban.domain.messages import Message, MessageKind
+from paseban.measurement.metrics import AccountMetrics, PostMetrics
 
 API = "https://api.x.com/2"
 TWEET_FIELDS = (
@@ -230,6 +234,78 @@ def _max_id(a: Any, b: Any) -> str | None:
     """Tweet ids are 64-bit numbers sent as strings: compare them as numbers."""
     ids = [str(v) for v in (a, b) if v and str(v).isdigit()]
     return max(ids, key=int) if ids else None
+
+
+class XMetrics:
+    """Followers and posts of the account (`public_metrics`), and the counts of its own posts
+    since `since`: retweets and replies are not posts of the account. X has no reach."""
+
+    platform = "x"
+
+    def fetch(
+        self,
+        client: httpx.Client,
+        account: AccountRef,
+        credentials: Credentials,
+        *,
+        day: date,
+        since: datetime,
+    ) -> AccountMetrics:
+        headers = {"Authorization": f"Bearer {credentials.token}"}
+        url = f"{API}/users/{account.platform_account_id}"
+        user = as_dict(
+            get_json(
+                client,
+                url,
+                platform="x",
+                headers=headers,
+                params={"user.fields": "public_metrics"},
+            ).get("data")
+        )
+        if ident(user.get("id")) is None:
+            raise PayloadError("x: jawaban tanpa data pengguna")
+        public = as_dict(user.get("public_metrics"))
+        params: dict[str, Any] = {
+            "tweet.fields": "public_metrics,created_at",
+            "exclude": "retweets,replies",
+            "start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "max_results": 100,
+        }
+        posts: list[PostMetrics] = []
+        for _ in range(MAX_METRIC_PAGES):
+            body = get_json(client, f"{url}/tweets", platform="x", headers=headers, params=params)
+            posts += [p for p in map(_tweet_metrics, as_list(body.get("data"))) if p]
+            next_token = ident(as_dict(body.get("meta")).get("next_token"))
+            if next_token is None:
+                break
+            params["pagination_token"] = next_token
+        return AccountMetrics(
+            day,
+            followers=count(public.get("followers_count")),
+            posts_count=count(public.get("tweet_count")),
+            posts=tuple(posts),
+        )
+
+
+def _tweet_metrics(raw: Any) -> PostMetrics | None:
+    tweet = as_dict(raw)
+    tweet_id = ident(tweet.get("id"))
+    if tweet_id is None:
+        return None
+    public = as_dict(tweet.get("public_metrics"))
+
+    def n(key: str) -> int:
+        return count(public.get(key)) or 0
+
+    return PostMetrics(
+        tweet_id,
+        iso_time(tweet.get("created_at")),
+        likes=n("like_count"),
+        comments=n("reply_count"),
+        shares=n("retweet_count") + n("quote_count"),
+        saves=n("bookmark_count"),
+        views=count(public.get("impression_count")),
+    )
 
 
 class XPublisher:

@@ -10,12 +10,13 @@ Shapes: shared reference notes §4.10 and developers.google.com/youtube/v3/docs.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
 
 from paseban.connectors.base import (
+    MAX_METRIC_PAGES,
     AccountRef,
     Batch,
     Credentials,
@@ -26,12 +27,15 @@ from paseban.connectors.base import (
     as_dict,
     as_list,
     clean_text,
+    count,
+    get_json,
     http_error,
     ident,
     iso_time,
     transport_error,
 )
 from paseban.domain.messages import Message, MessageKind
+from paseban.measurement.metrics import AccountMetrics, PostMetrics
 
 API = "https://www.googleapis.com/youtube/v3"
 OVERLAP = timedelta(minutes=10)  # re-read a little before the watermark: late-indexed comments
@@ -154,6 +158,107 @@ def _time(value: Any) -> datetime | None:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+class YouTubeMetrics:
+    """Subscribers and videos of the channel, and the counts of the videos uploaded since
+    `since`: the channel's uploads playlist (1 quota unit a page; `search` would cost 100), then
+    `videos.list` in batches of 50. YouTube has no reach, shares or saves in the Data API."""
+
+    platform = "youtube"
+
+    def fetch(
+        self,
+        client: httpx.Client,
+        account: AccountRef,
+        credentials: Credentials,
+        *,
+        day: date,
+        since: datetime,
+    ) -> AccountMetrics:
+        headers = auth_headers(credentials)
+        body = self._get(
+            client,
+            "channels",
+            headers,
+            part="statistics,contentDetails",
+            id=account.platform_account_id,
+        )
+        channel = as_dict(next(iter(as_list(body.get("items"))), None))
+        if not channel:
+            raise PayloadError("youtube: kanal tidak ditemukan")
+        stats = as_dict(channel.get("statistics"))
+        uploads = ident(
+            as_dict(as_dict(channel.get("contentDetails")).get("relatedPlaylists")).get("uploads")
+        )
+        videos = self._uploads(client, uploads, headers, since) if uploads else {}
+        posts: list[PostMetrics] = []
+        ids = list(videos)
+        for start in range(0, len(ids), 50):
+            batch = ids[start : start + 50]
+            body = self._get(client, "videos", headers, part="statistics", id=",".join(batch))
+            for item in map(as_dict, as_list(body.get("items"))):
+                video_id = ident(item.get("id"))
+                if video_id is None or video_id not in videos:
+                    continue
+                numbers = as_dict(item.get("statistics"))
+                posts.append(
+                    PostMetrics(
+                        video_id,
+                        videos[video_id],
+                        likes=count(numbers.get("likeCount")) or 0,  # absent when hidden
+                        comments=count(numbers.get("commentCount")) or 0,
+                        views=count(numbers.get("viewCount")),
+                    )
+                )
+        hidden = stats.get("hiddenSubscriberCount") is True
+        return AccountMetrics(
+            day,
+            followers=None if hidden else count(stats.get("subscriberCount")),
+            posts_count=count(stats.get("videoCount")),
+            posts=tuple(posts),
+        )
+
+    def _uploads(
+        self, client: httpx.Client, playlist: str, headers: dict[str, str], since: datetime
+    ) -> dict[str, datetime]:
+        """{video id: published at} of the uploads since `since`, newest first."""
+        found: dict[str, datetime] = {}
+        params: dict[str, Any] = {
+            "part": "contentDetails",
+            "playlistId": playlist,
+            "maxResults": 50,
+        }
+        for _ in range(MAX_METRIC_PAGES):
+            body = self._get(client, "playlistItems", headers, **params)
+            older = False
+            for item in map(as_dict, as_list(body.get("items"))):
+                details = as_dict(item.get("contentDetails"))
+                video_id = ident(details.get("videoId"))
+                if video_id is None or not details.get("videoPublishedAt"):
+                    continue  # a private or deleted video in the playlist
+                published = iso_time(details["videoPublishedAt"])
+                if published < since:
+                    older = True
+                    continue
+                found[video_id] = published
+            token = ident(body.get("nextPageToken"))
+            if older or token is None:
+                break
+            params["pageToken"] = token
+        return found
+
+    def _get(
+        self, client: httpx.Client, path: str, headers: dict[str, str], **params: Any
+    ) -> dict[str, Any]:
+        return get_json(
+            client,
+            f"{API}/{path}",
+            platform="youtube",
+            headers=headers,
+            params=params,
+            error=_error,
+        )
 
 
 class YouTubePublisher:
