@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 from click_default_group import DefaultGroup
@@ -69,7 +69,11 @@ def open_context(*, migrated: bool = True, jobs: str = "eager") -> Iterator[Cont
         ctx.close()
 
 
-@click.group(cls=DefaultGroup, default="serve", default_if_no_args=True)
+@click.group(
+    cls=cast(type[click.Group], DefaultGroup),  # untyped library: typed as the group it is
+    default="serve",
+    default_if_no_args=True,
+)
 @click.version_option(__version__, prog_name="paseban")
 def cli() -> None:
     """Paseban: jejaring akun medsos kelurahan/kecamatan dan meja aduan warga."""

@@ -119,10 +119,11 @@ def _apply_overlay(regions: list[Wilayah], folder: str) -> list[Wilayah]:
         extra[row["kode"]] = row
     out = []
     for w in regions:
-        row = extra.get(w.code)
-        if row is None:
+        found = extra.get(w.code)
+        if found is None:
             out.append(w)
             continue
+        row = found
         aliases = tuple(a.strip() for a in (row.get("alias") or "").split("|") if a.strip())
         out.append(
             Wilayah(

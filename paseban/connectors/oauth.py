@@ -42,7 +42,7 @@ def refresh(
     elif client_secret:  # X confidential clients authenticate with HTTP Basic
         auth = httpx.BasicAuth(client_id, client_secret)
     try:
-        response = client.post(url, data=form, auth=auth)
+        response = client.post(url, data=form, auth=auth) if auth else client.post(url, data=form)
     except httpx.HTTPError as exc:
         raise transport_error(exc, platform=platform) from None
     if response.status_code >= 400:

@@ -29,7 +29,7 @@ def _frame(width: int, height: int, body: str, title: str) -> str:
 def _nice_max(value: float) -> float:
     if value <= 0:
         return 1.0
-    exp = 10 ** math.floor(math.log10(value))
+    exp = 10.0 ** math.floor(math.log10(value))
     for step in (1, 2, 2.5, 5, 10):
         if value <= step * exp:
             return step * exp
@@ -146,8 +146,8 @@ def line_chart(
 class Place:
     code: str
     name: str
-    lat: float
-    lon: float
+    lat: float | None  # a kelurahan without a centre is listed, not drawn
+    lon: float | None
     value: int
     group: str = ""  # kecamatan name, for the legend
 
@@ -157,21 +157,23 @@ def complaint_map(
 ) -> str:
     """Each kelurahan at its centre (equirectangular projection around the city), a circle whose
     area grows with its complaints, the count written inside; kecamatan names at their centres."""
-    located = [p for p in places if p.lat is not None and p.lon is not None]
+    coords = {p.code: (p.lon, p.lat) for p in places if p.lat is not None and p.lon is not None}
+    located = [p for p in places if p.code in coords]
     if not located:
         return _frame(
             width, height, f"<text x='20' y='40' {FONT}>Tidak ada koordinat wilayah</text>", title
         )
     pad = 40
-    lat0 = sum(p.lat for p in located) / len(located)
+    lat0 = sum(lat for _, lat in coords.values()) / len(coords)
     kx = math.cos(math.radians(lat0))
-    xs = [p.lon * kx for p in located]
-    ys = [p.lat for p in located]
+    xs = [lon * kx for lon, _ in coords.values()]
+    ys = [lat for _, lat in coords.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1e-3
     scale = min(width - 2 * pad, height - 2 * pad - 30) / span
 
     def at(p: Place) -> tuple[float, float]:
-        return pad + (p.lon * kx - min(xs)) * scale, height - pad - (p.lat - min(ys)) * scale
+        lon, lat = coords[p.code]
+        return pad + (lon * kx - min(xs)) * scale, height - pad - (lat - min(ys)) * scale
 
     top_value = max((p.value for p in located), default=0) or 1
     parts = [f"<rect x='0' y='0' width='{width}' height='{height}' fill='#f8fafc'/>"]

@@ -272,7 +272,10 @@ def real_data(
             "n": len(texts),
             "complaint_recall": _share([a.intent.label == "aduan" for a in analyses]),
             "flood_or_drainage_topic_recall": _share(
-                [bool(p) and p["topic"].label in ("banjir_longsor", "drainase") for p in preds]
+                [
+                    p is not None and p["topic"].label in ("banjir_longsor", "drainase")
+                    for p in preds
+                ]
             ),
             "spam_false_alarm": _share([a.intent.label == "spam" for a in analyses]),
         }
@@ -300,9 +303,12 @@ def real_data(
             pairs = [(r["text"], r["label"]) for r in _csv_rows(path)]
         else:
             pairs = [
-                tuple(line.rsplit("\t", 1))
-                for line in path.read_text(encoding="utf-8").splitlines()
-                if "\t" in line
+                (text, label)
+                for text, label in (
+                    line.rsplit("\t", 1)
+                    for line in path.read_text(encoding="utf-8").splitlines()
+                    if "\t" in line
+                )
             ]
         predicted = intents([t for t, _ in pairs])
         negative = [

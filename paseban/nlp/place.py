@@ -157,10 +157,10 @@ class Gazetteer:
                 for variant in {form, form.replace(" ", "")}:
                     self._add(variant, entry)
         for name, aliases, code in landmarks:
-            w = self.by_code.get(code)
-            if w is None:
+            mark = self.by_code.get(code)
+            if mark is None:
                 continue
-            entry = Entry(code, w.name, Level.KELURAHAN, w.parent_code, landmark=name)
+            entry = Entry(code, mark.name, Level.KELURAHAN, mark.parent_code, landmark=name)
             for surface in {name, *aliases}:
                 self._add(_form(surface), entry)
         # a token can start a name: the first word of a form, or the start of a name written in two
@@ -297,17 +297,17 @@ class Gazetteer:
             place = Place(kecamatan=entry.code, source="text", confidence=conf, reason=reason)
         place = self._details(place, original or normalized)
         if place.kelurahan is None and place.kecamatan is None and fallback:
-            w = self.by_code.get(fallback)
-            if w is not None:
-                kel = w.code if w.level is Level.KELURAHAN else None
-                kec = w.parent_code if w.level is Level.KELURAHAN else w.code
+            home = self.by_code.get(fallback)
+            if home is not None:
+                own_kel = home.code if home.level is Level.KELURAHAN else None
+                own_kec = home.parent_code if home.level is Level.KELURAHAN else home.code
                 place = replace(
                     place,
-                    kelurahan=kel,
-                    kecamatan=kec,
+                    kelurahan=own_kel,
+                    kecamatan=own_kec,
                     source="fallback",
                     confidence=0.5,
-                    reason=f"wilayah akun penerima ({w.name})",
+                    reason=f"wilayah akun penerima ({home.name})",
                 )
         return place
 

@@ -4,6 +4,7 @@ A built-in plugin: it registers its jobs through the same hook a third party wou
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,7 +15,7 @@ from paseban.domain.accounts import OwnerKind
 from paseban.hookspecs import hookimpl
 from paseban.nlp.analyzer import Analyzer
 from paseban.nlp.pipeline import Analysis, needs_review
-from paseban.services import cases
+from paseban.services import triage
 from paseban.services.jobs import JobSpec
 from paseban.storage import tables as t
 
@@ -75,7 +76,7 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
 def _store(
     ctx: Context,
     analyzer: Analyzer,
-    rows: list[Any],
+    rows: Sequence[Any],
     analyses: list[Analysis],
     counts: dict[str, int],
 ) -> None:
@@ -124,8 +125,8 @@ def _store(
             counts["review"] += int(review)
             counts["complaints"] += int(analysis.is_complaint)
             # complaints open or join a case; a citizen's follow-up or answer to
-            # "sudah beres?" joins their own case (services.cases.place_message)
-            placement = cases.place_message(
+            # "sudah beres?" joins their own case (services.triage.place_message)
+            placement = triage.place_message(
                 conn,
                 ctx,
                 message_id=row.id,

@@ -67,7 +67,7 @@ def output_record(
     topical = analysis.intent.label in TOPIC_INTENTS
     rule = None
     if topical:
-        from paseban.services.cases import routing_facts
+        from paseban.services.triage import routing_facts
 
         rule = route(routing_facts(analysis, platform or ""), rules)
     place = analysis.place
@@ -96,7 +96,7 @@ def output_record(
 def analyze_stream(
     analyzer: Analyzer,
     lines: Iterator[bytes],
-    write: Callable[[str], None],
+    write: Callable[[str], object],
     *,
     source: str,
     rules: list[Rule],

@@ -11,14 +11,6 @@ import sqlalchemy as sa
 
 from paseban.domain.accounts import Scope
 from paseban.errors import NotFound
-from paseban.services.triage import (  # noqa: F401  (the public names analysis and others use)
-    JOIN_WINDOW,
-    Placement,
-    next_ticket,
-    open_or_join,
-    place_message,
-    routing_facts,
-)
 from paseban.storage import tables as t
 
 if TYPE_CHECKING:

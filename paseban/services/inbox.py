@@ -270,8 +270,10 @@ def _topic_of(conn: sa.Connection, row: Any) -> str | None:
     """The topic a reply is about: the case's, else the message's own."""
     if row["case_id"] is not None:
         topic = conn.execute(sa.select(t.cases.c.topic).where(t.cases.c.id == row["case_id"]))
-        return topic.scalar() or row["topic"]
-    return row["topic"]  # type: ignore[no-any-return]
+        found: str | None = topic.scalar() or row["topic"]
+        return found
+    own: str | None = row["topic"]
+    return own
 
 
 def templates_for_message(ctx: Context, row: Any) -> list[ReplyTemplate]:

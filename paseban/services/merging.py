@@ -148,7 +148,7 @@ def split(
 ) -> dict[str, Any]:
     """Move some reports of a case into a new case (new ticket code, routed and clocked anew).
     At least one report stays behind."""
-    from paseban.services.cases import next_ticket
+    from paseban.services.triage import next_ticket
 
     _require_diskominfo(actor)
     if not note.strip():

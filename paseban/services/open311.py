@@ -528,7 +528,8 @@ def expected_at(conn: sa.Connection, ctx: Context, case: Any) -> datetime | None
     if case["due_at"] is None or case["stage"] == Stage.CONFIRM.value:
         return None
     if case["stage"] == Stage.FOLLOW_UP.value:
-        return case["due_at"]
+        due: datetime = case["due_at"]
+        return due
     policy = resolve_policy(
         sla.policies(conn), Stage.FOLLOW_UP, topic=case["topic"], urgency=case["urgency"]
     )

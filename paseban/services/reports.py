@@ -95,7 +95,7 @@ def build_report(ctx: Context, kind: str, period: Period) -> reports.Report:
                 u.lon,
                 counts.get(u.code, 0),
                 kecamatan_names.get(u.parent or "", ""),
-            )  # type: ignore[arg-type]
+            )
             for u in now.units.values()
             if u.kind == "kelurahan"
         ]
@@ -154,7 +154,8 @@ def render_pdf(html: str) -> bytes:
             "PDF tidak dapat dibuat: pustaka sistem Pango tidak ada "
             f"(pasang paket Debian libpango-1.0-0 libpangoft2-1.0-0): {exc}"
         ) from None
-    return HTML(string=html).write_pdf()
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
 
 
 def render_xlsx(report: reports.Report) -> bytes:

@@ -366,7 +366,7 @@ def open_or_join(
     prefix = cached(conn, "ticket_prefix", lambda: ref.get_parameter(conn, "ticket_prefix", "PSB"))
     ticket = next_ticket(conn, prefix, reported.astimezone(ctx.tz))
     title = " ".join(analysis.masked.split())[:TITLE_CHARS]
-    values = {
+    values: dict[str, Any] = {
         "ticket": ticket,
         "status": Status.RECEIVED.value,
         "topic": topic,

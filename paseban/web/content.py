@@ -17,6 +17,7 @@ from paseban.content.calendar import HARI, week_start
 from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Fact, Program
 from paseban.content.quality import CONTENT_TYPE_LABELS, ContentType
+from paseban.content.stories import STORY_PROMPTS
 from paseban.domain.accounts import Role
 from paseban.errors import InvalidInput, PasebanError
 from paseban.services import content as service
@@ -508,7 +509,7 @@ def ideas_page(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLRespon
         {
             "ideas": stories.story_ideas(ctx, actor),
             "by_wilayah": by_wilayah,
-            "prompts": stories.STORY_PROMPTS,
+            "prompts": STORY_PROMPTS,
         },
     )
 

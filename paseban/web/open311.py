@@ -8,6 +8,7 @@ See docs/open311.md for the endpoints and every deviation.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -97,7 +98,7 @@ def _format(fmt: str) -> str:
     return fmt
 
 
-def _run(fmt: str, produce: Any) -> Response:
+def _run(fmt: str, produce: Callable[[str], Response]) -> Response:
     try:
         return produce(_format(fmt))
     except Open311Error as exc:
