@@ -17,6 +17,7 @@ test: $(VENV)/.installed-dev
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check paseban tests scripts bench
 	$(BIN)/ruff format --check paseban tests scripts bench
+	$(BIN)/mypy
 
 bench: $(VENV)/.installed-dev
 	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ def message(
     }
 
 
-def write_jsonl(path: Path, records: list[dict[str, Any]] | list[str]) -> Path:
+def write_jsonl(path: Path, records: Sequence[Mapping[str, Any] | str]) -> Path:
     lines = [r if isinstance(r, str) else json.dumps(r, ensure_ascii=False) for r in records]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from paseban.connectors import simulate
+from paseban.connectors.base import WebhookSource
 from paseban.connectors.meta import MetaWebhook
 from paseban.connectors.whatsapp import WhatsAppWebhook
 from paseban.connectors.x import XWebhook
@@ -16,7 +17,7 @@ AT = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 def test_every_delivery_is_signed_and_in_the_platform_shape() -> None:
     generator = simulate.Generator("meta-secret", "x-secret", seed=7)
-    sources = {
+    sources: dict[str, WebhookSource] = {
         "meta": MetaWebhook("meta-secret"),
         "whatsapp": WhatsAppWebhook("meta-secret"),
         "x": XWebhook("x-secret"),

@@ -109,7 +109,10 @@ def test_pillars_round_trip_and_validation() -> None:
 def test_calendar_days_and_gaps() -> None:
     monday = week_start(date(2026, 11, 27))
     assert monday == date(2026, 11, 23)
-    at = lambda d, h: datetime(d.year, d.month, d.day, h, tzinfo=WIB)  # noqa: E731
+
+    def at(d: date, h: int) -> datetime:
+        return datetime(d.year, d.month, d.day, h, tzinfo=WIB)
+
     entries = [
         Entry(1, 1, "Info", "published", at(monday, 9), "informasi"),
         Entry(2, 1, "UMKM", "scheduled", at(monday + timedelta(days=1), 23), "wisata"),

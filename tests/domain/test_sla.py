@@ -25,8 +25,8 @@ from paseban.domain.workdays import JAKARTA, WorkCalendar
 CAL = WorkCalendar(holidays=frozenset(h.date for h in reference.for_city("32.71").holidays))
 
 
-def wib(*args: int) -> datetime:
-    return datetime(*args, tzinfo=JAKARTA)  # type: ignore[misc]
+def wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=JAKARTA)
 
 
 def test_defaults_follow_lapor_and_sibadra() -> None:

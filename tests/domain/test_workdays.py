@@ -13,8 +13,8 @@ HOLIDAYS = frozenset(h.date for h in reference.for_city("32.71").holidays)
 CAL = WorkCalendar(holidays=HOLIDAYS)
 
 
-def wib(*args: int) -> datetime:
-    return datetime(*args, tzinfo=JAKARTA)  # type: ignore[misc]
+def wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=JAKARTA)
 
 
 def test_skips_weekends_and_holidays() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -63,7 +64,7 @@ def build(ctx: Context) -> dict[str, object]:
         b.reply(conn, failed, a, wib(22, 10), status="failed")  # not sent: not an answer
         inbound.append(Inbound(wib(22, 9), "aduan", None))
         b.message(conn, other, wib(17, 9), "aduan")
-        for day, counts in [
+        dated: list[tuple[int, dict[str, Any]]] = [
             (
                 16,
                 {
@@ -79,7 +80,8 @@ def build(ctx: Context) -> dict[str, object]:
             (17, {"likes": 10, "reach": 400, "views": 800}),
             (18, {"likes": 7, "comments": 1, "campaign": "posyandu"}),
             (22, {"likes": 1, "reach": 50}),
-        ]:
+        ]
+        for day, counts in dated:
             b.post(conn, a, wib(day, 10), WIB, **counts)
             posts.append(PostRow(wib(day, 10), **counts))
         b.post(conn, other, wib(16, 12), WIB, likes=1, reach=10, campaign="sampah")

@@ -125,7 +125,9 @@ def test_trend_against_previous_period() -> None:
     assert rows["a"].rank == 1 and rows["a"].previous_rank == 2 and rows["a"].trend_text == "naik 1"
     assert rows["b"].rank == 3 and rows["b"].trend_text == "turun 2"
     assert rows["c"].trend_text == "baru" and rows["c"].trend is None
-    assert rows["a"].trend == pytest.approx(rows["a"].score - rows["a"].previous_score)
+    score, previous = rows["a"].score, rows["a"].previous_score
+    assert score is not None and previous is not None
+    assert rows["a"].trend == pytest.approx(score - previous)
 
 
 def test_activity_and_opd_volumes() -> None:

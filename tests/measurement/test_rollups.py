@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from paseban.clock import FixedClock
 from paseban.context import Context
 from paseban.measurement import histograms, queries
+from paseban.measurement.kpis import Ratio
 from paseban.measurement.periods import Period, month_of, week_of
 from paseban.services import case_rollups, response_facts, review
 from paseban.services import measurement as service
@@ -76,7 +77,7 @@ def test_a_corrected_intent_flows_through_on_the_next_refresh(
     before = kelurahan(ctx, week)
     assert (before.complaints, before.response, before.unanswered_complaints) == (
         1,
-        queries.Ratio(1, 2),
+        Ratio(1, 2),
         1,
     )
     clock.advance(timedelta(hours=1))
@@ -88,14 +89,14 @@ def test_a_corrected_intent_flows_through_on_the_next_refresh(
     after = kelurahan(ctx, week)
     assert (after.complaints, after.response, after.unanswered_complaints) == (
         1,
-        queries.Ratio(1, 1),
+        Ratio(1, 1),
         0,
     )
     # and back: chatter that was a question after all comes back as a fact
     clock.advance(timedelta(hours=1))
     review.correct(ctx, chatter, {"intent": "pertanyaan"}, actor="operator")
     assert response_facts.refresh_response_facts(ctx)["added"] == 1
-    assert kelurahan(ctx, week).response == queries.Ratio(1, 2)
+    assert kelurahan(ctx, week).response == Ratio(1, 2)
 
 
 def test_a_new_analysis_and_a_late_reply_flow_through(ctx: Context, clock: FixedClock) -> None:
@@ -117,7 +118,7 @@ def test_a_new_analysis_and_a_late_reply_flow_through(ctx: Context, clock: Fixed
     assert (counts["added"], counts["answered"]) == (1, 1)
     got = kelurahan(ctx, week)
     seconds = (ctx.now() - wib(11, 20, 9)).total_seconds()
-    assert got.response == queries.Ratio(1, 1)
+    assert got.response == Ratio(1, 1)
     assert got.first.median_seconds == histograms.value_of(histograms.bucket_of(seconds))
 
 
@@ -189,6 +190,6 @@ def test_each_resolution_counts_with_its_own_outcome(ctx: Context) -> None:
         b.event(conn, unconfirmed, "close", wib(11, 20), actor="sistem")  # closed by the sweep
     case_rollups.refresh_case_rollups(ctx)
     got = kelurahan(ctx, month_of(wib(11, 1).date()))
-    assert (got.confirmed, got.reopened) == (queries.Ratio(1, 3), queries.Ratio(1, 3))
+    assert (got.confirmed, got.reopened) == (Ratio(1, 3), Ratio(1, 3))
     first_week = kelurahan(ctx, Period(wib(11, 1).date(), wib(11, 7).date()))
-    assert (first_week.confirmed, first_week.reopened) == (queries.Ratio(0, 2), queries.Ratio(1, 2))
+    assert (first_week.confirmed, first_week.reopened) == (Ratio(0, 2), Ratio(1, 2))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -10,7 +11,7 @@ from paseban.storage import tables as t
 from tests.factories import message, with_accounts, write_jsonl
 
 
-def stored(ctx: Context) -> list[dict[str, object]]:
+def stored(ctx: Context) -> list[dict[str, Any]]:
     with ctx.engine.connect() as conn:
         return [
             dict(r)

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.errors import NotFound
+from paseban.errors import InvalidInput, NotFound
 from paseban.services import credentials
 from paseban.storage import tables as t
 from tests.factories import with_accounts
@@ -41,9 +41,9 @@ def test_tokens_are_encrypted_at_rest_and_need_the_same_key(ctx: Context, tmp_pa
 
 def test_bad_tokens_and_unknown_accounts(ctx: Context, tmp_path: Path) -> None:
     with_accounts(ctx, tmp_path)
-    with pytest.raises(credentials.InvalidInput):
+    with pytest.raises(InvalidInput):
         credentials.set_token(ctx, "instagram", "pemkotbogor", "two words", actor="op")
-    with pytest.raises(credentials.InvalidInput, match="tidak dikenal"):
+    with pytest.raises(InvalidInput, match="tidak dikenal"):
         credentials.set_token(ctx, "instagram", "pemkotbogor", "tok", actor="op", extra={"x": "1"})
     with pytest.raises(NotFound):
         credentials.set_token(ctx, "instagram", "tidak.ada", "tok", actor="op")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 import time
@@ -117,7 +118,7 @@ def test_a_locked_database_is_waited_for_without_long_sleeps(
             other.execute("COMMIT")  # the other writer finishes
         real_sleep(seconds)
 
-    monkeypatch.setattr(delivery.time, "sleep", pause)
+    monkeypatch.setattr(time, "sleep", pause)
     item = deliveries(dctx, 1)[0]
     report = write_transaction(dctx.engine, lambda conn: ingest.store_delivery(conn, item))
     assert report.stored == 1
@@ -144,11 +145,15 @@ def test_the_batcher_trickles_during_a_burst_and_hands_over_the_rest_after(dctx:
     assert not batcher.step()
 
 
+def _store(item: Any, conn: sa.Connection) -> Any:
+    return ingest.store_delivery(conn, item)
+
+
 def test_the_checkpointer_copies_the_wal_back_beside_the_writer(dctx: Context) -> None:
     from paseban.services.delivery import Checkpointer
 
     for item in deliveries(dctx, 30):
-        write_transaction(dctx.engine, lambda conn, d=item: ingest.store_delivery(conn, d))
+        write_transaction(dctx.engine, functools.partial(_store, item))
     checkpointer = Checkpointer(dctx.engine, every=0.01)
     checkpointer.start()
     try:

@@ -9,6 +9,7 @@ import pytest
 
 from paseban.clock import FixedClock
 from paseban.context import Context
+from paseban.domain.sla import Stage
 from paseban.domain.workdays import JAKARTA
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paseban.services import actions, routing, sla
@@ -20,8 +21,8 @@ from tests.services.conftest import DISKOMINFO, DLH, PUPR, Desk
 ROAD = "jalan di batutulis berlubang, mohon diperbaiki"
 
 
-def wib(*args: int) -> datetime:
-    return datetime(*args, tzinfo=JAKARTA)  # type: ignore[misc]
+def wib(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=JAKARTA)
 
 
 def test_a_new_case_is_clocked_and_answered(desk: Desk) -> None:
@@ -258,6 +259,6 @@ def test_policy_edits_apply_to_new_cases_with_history(desk: Desk) -> None:
         with pytest.raises(InvalidInput):
             sla.save_policy(ctx, sla.parse_policy(bad), actor="op")
     with pytest.raises(InvalidInput):
-        sla.delete_policy(ctx, sla.Stage.VERIFY, None, None, actor="op")
-    sla.delete_policy(ctx, sla.Stage.VERIFY, "jalan", None, actor="op")
+        sla.delete_policy(ctx, Stage.VERIFY, None, None, actor="op")
+    sla.delete_policy(ctx, Stage.VERIFY, "jalan", None, actor="op")
     assert routing.revisions(ctx, "sla_policy", "verify:jalan:*")[-1]["data"] is None

@@ -7,16 +7,16 @@ import pytest
 import sqlalchemy as sa
 
 from paseban.clock import FixedClock
+from paseban.content import approvals as ap
 from paseban.context import Context
+from paseban.domain.accounts import Role, Scope
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paseban.services import accounts, content, ingest, network, stories
 from paseban.storage import tables as t
 from tests.factories import message, with_accounts, write_jsonl
 from tests.services.test_content import GOOD, LURAH_BT, LURAH_TG, OPERATOR, account_id
 
-CAMAT = content.ap.Person(
-    "camat.bogorselatan", content.Role.KECAMATAN_ADMIN, content.Scope(wilayah="32.71.01")
-)
+CAMAT = ap.Person("camat.bogorselatan", Role.KECAMATAN_ADMIN, Scope(wilayah="32.71.01"))
 
 
 @pytest.fixture

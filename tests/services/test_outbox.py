@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from paseban.clock import FixedClock
+from paseban.connectors.meta import MetaPublisher
 from paseban.context import Context
 from paseban.errors import Conflict, InvalidInput
 from paseban.services import credentials, ingest, outbox
@@ -225,7 +226,7 @@ def test_final_errors_and_the_last_try_fail_with_the_reason(octx: Context) -> No
 
 
 def test_our_own_rate_limit_spreads_sends(octx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(outbox.MetaPublisher, "rate_limit", (2, 600))
+    monkeypatch.setattr(MetaPublisher, "rate_limit", (2, 600))
     ids = [
         outbox.enqueue_reply(octx, message_id(octx, ext), f"balasan {i}")
         for i, ext in enumerate(["17900000000000101", "17900000000000102", "17900000000000101"])

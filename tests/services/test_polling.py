@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from paseban.clock import FixedClock
 from paseban.context import Context
 from paseban.services import credentials, ingest, polling
+from paseban.services.delivery import store_batch
 from paseban.storage import tables as t
 from tests.conftest import T0
 from tests.connectors.helpers import (
@@ -111,7 +112,7 @@ def test_a_crash_before_the_page_is_committed_moves_no_cursor(
     pctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     set_cursor(pctx, "x", {"since_id": "1994000000000000001"})
-    real = polling.store_batch
+    real = store_batch
 
     def crash(*args: Any, **kwargs: Any) -> Any:
         real(*args, **kwargs)

@@ -7,15 +7,15 @@ import pytest
 import sqlalchemy as sa
 
 from paseban.clock import FixedClock
+from paseban.content import approvals as ap
 from paseban.context import Context
+from paseban.domain.accounts import Role, Scope
 from paseban.services import content, ingest, jobs, publishing
 from paseban.storage import tables as t
 from tests.factories import message, with_accounts, write_jsonl
 from tests.services.test_content import GOOD, LURAH_BT, OPERATOR, account_id
 
-CAMAT = content.ap.Person(
-    "camat.bogorselatan", content.Role.KECAMATAN_ADMIN, content.Scope(wilayah="32.71.01")
-)
+CAMAT = ap.Person("camat.bogorselatan", Role.KECAMATAN_ADMIN, Scope(wilayah="32.71.01"))
 
 
 @pytest.fixture

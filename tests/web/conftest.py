@@ -3,7 +3,7 @@ test); the login form itself is tested in test_auth.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +38,7 @@ class Browser:
     def get(self, url: str, **kwargs: object):  # type: ignore[no-untyped-def]
         return self.client.get(url, **kwargs)  # type: ignore[arg-type]
 
-    def post(self, url: str, data: dict[str, object] | None = None, **kwargs: object):  # type: ignore[no-untyped-def]
+    def post(self, url: str, data: Mapping[str, object] | None = None, **kwargs: object):  # type: ignore[no-untyped-def]
         form = {"csrf": self.csrf, **(data or {})}
         return self.client.post(url, data=form, follow_redirects=False, **kwargs)  # type: ignore[arg-type]
 
