@@ -257,6 +257,7 @@ def test_alerts_are_seen_and_acknowledged_by_diskominfo_and_the_opd(
     assert badge not in pupr.get("/kasus").text
     page = dlh.get("/peringatan").text
     assert "Sampah" in page and "6 aduan" in page and "sampah menumpuk di gang 0" in page
+    assert "biasanya 0,05 aduan; peluang kebetulan kurang dari 1 banding sejuta" in page
     assert "Tanggapi" in page
     assert "Tanggapi" not in lurah.get("/peringatan").text  # sees it, does not answer for it
     assert "6 aduan" not in pupr.get("/peringatan").text
@@ -328,3 +329,5 @@ def test_visits_and_alerts_pages_do_not_grow_with_their_rows(
     add(20, 2)
     large = {page: queries(page) for page in ("/kunjungan", "/peringatan")}
     assert small == large and all(n <= 8 for n in small.values()), (small, large)
+    # p = 0.0001 in words a reader can weigh
+    assert "peluang kebetulan sekitar 1 banding 10.000" in operator.get("/peringatan").text
