@@ -426,6 +426,9 @@ def unit_kpis(
         confirmed=confirmed_share(resolved_rows),
         reopened=reopen_rate(resolved_rows),
         field_visits=field_visits,
-        days_since_post=days_since_last_post([latest] if latest else [], as_of),
+        # a past period is judged as it ended, not as it looks today
+        days_since_post=days_since_last_post(
+            [latest] if latest else [], min(as_of, period.bounds(tz)[1])
+        ),
         accounts=accounts,
     )

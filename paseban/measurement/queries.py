@@ -405,6 +405,31 @@ def _visits(conn: sa.Connection, lo: datetime, hi: datetime) -> dict[str, int]:
 # --- putting it together ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Content:
+    """Per account: post figures, posts per 7-day block, last post, campaigns posted for (and
+    all of the period's), follower growth."""
+
+    posts: dict[int, dict[str, Any]]
+    weeks: dict[int, dict[int, int]]
+    last: dict[int, datetime]
+    campaigns: dict[int, set[str]]
+    expected: set[str]
+    growth: dict[int, Growth]
+
+
+def _content(conn: sa.Connection, period: Period, lo: datetime, hi: datetime) -> _Content:
+    campaigns = _campaigns(conn, lo, hi)
+    return _Content(
+        posts=_post_stats(conn, lo, hi),
+        weeks=_post_weeks(conn, period),
+        last=_last_posts(conn, hi),
+        campaigns=campaigns,
+        expected=set().union(*campaigns.values()) if campaigns else set(),
+        growth=_followers(conn, period),
+    )
+
+
 @dataclass
 class Measured:
     """Every unit's KPIs for one period, and the units themselves (names, places, accounts)."""
@@ -436,12 +461,7 @@ def measure(
     owner = _owner_of(all_units)
     city_key = next((k for k in all_units if k[0] == "city"), None)
 
-    posts = _post_stats(conn, lo, hi)
-    weeks = _post_weeks(conn, period)
-    last = _last_posts(conn, hi)
-    campaigns = _campaigns(conn, lo, hi)
-    expected = set().union(*campaigns.values()) if campaigns else set()
-    growth = _followers(conn, period)
+    content = _content(conn, period, lo, hi)
     owners = _owners(conn)
     responses = _by_unit(_response_counts(conn, period, lo, hi, as_of), owners, _add_counts)
     hists = _by_unit(_histograms(conn, period), owners, histograms.add, account_of=lambda k: k)
@@ -450,6 +470,7 @@ def measure(
     sla = _sla_stats(conn, period, lo, hi, as_of)
     resolved = _resolved_stats(conn, period)
     visits = _visits(conn, lo, hi)
+    until = min(as_of, hi)
 
     out: dict[UnitKey, UnitKpis] = {}
     for key, unit in all_units.items():
@@ -459,14 +480,9 @@ def measure(
             key,
             unit,
             period,
-            as_of,
+            until,
             unit.accounts,
-            posts,
-            weeks,
-            last,
-            campaigns,
-            expected,
-            growth,
+            content,
             responses.get(key),
             wall.get(key),
             business.get(key),
@@ -481,14 +497,9 @@ def measure(
             ("city", ""),
             city_unit,
             period,
-            as_of,
+            until,
             all_accounts,
-            posts,
-            weeks,
-            last,
-            campaigns,
-            expected,
-            growth,
+            content,
             responses.get(("city", "")),
             wall.get(("city", "")),
             business.get(("city", "")),
@@ -501,18 +512,70 @@ def measure(
     return Measured(period, as_of, all_units, out)
 
 
+@dataclass(frozen=True)
+class AccountKpis:
+    """One official account's own figures: what its admin can act on (audience, posts and the
+    answers to the messages it received). Cases belong to places and OPDs, not to accounts."""
+
+    id: int
+    platform: str
+    handle: str
+    active: bool
+    kpis: UnitKpis
+
+
+def measure_accounts(
+    conn: sa.Connection,
+    period: Period,
+    *,
+    tz: ZoneInfo,
+    as_of: datetime,
+    account_ids: list[int] | None,
+) -> list[AccountKpis]:
+    """The KPIs of some accounts (None: every active account) for one period, each account on
+    its own (the units' rules: `_assemble` over one account, without case stages, resolutions
+    or field visits)."""
+    a = t.accounts.c
+    query = sa.select(a.id, a.platform, a.handle, a.active).order_by(a.platform, a.handle)
+    if account_ids is None:
+        query = query.where(a.active.is_(True))
+    elif not account_ids:
+        return []
+    else:
+        query = query.where(a.id.in_(account_ids))
+    rows = conn.execute(query).all()
+    lo, hi = period.bounds(tz)
+    content = _content(conn, period, lo, hi)
+    responses = _response_counts(conn, period, lo, hi, as_of)
+    hists = _histograms(conn, period)
+    out = []
+    for r in rows:
+        unit = Unit("account", str(r.id), f"{r.platform}:{r.handle}", accounts=[r.id])
+        assembled = _assemble(
+            ("account", unit.code),
+            unit,
+            period,
+            min(as_of, hi),
+            unit.accounts,
+            content,
+            responses.get(r.id),
+            _percentiles(hists.get((r.id, "wall"))),
+            _percentiles(hists.get((r.id, "business"))),
+            {},
+            None,
+            0,
+        )
+        out.append(AccountKpis(r.id, r.platform, r.handle, bool(r.active), assembled))
+    return out
+
+
 def _assemble(
     key: UnitKey,
     unit: Unit,
     period: Period,
-    as_of: datetime,
+    until: datetime,  # days since the last post count to here: as measured, or the period's end
     accounts: list[int],
-    posts: dict[int, dict[str, Any]],
-    weeks: dict[int, dict[int, int]],
-    last: dict[int, datetime],
-    campaigns: dict[int, set[str]],
-    expected: set[str],
-    growth: dict[int, Growth],
+    content: _Content,
     responses: dict[str, Any] | None,
     wall: tuple[float | None, float | None] | None,
     business: tuple[float | None, float | None] | None,
@@ -527,23 +590,24 @@ def _assemble(
     has_growth = False
     latest: datetime | None = None
     for a in accounts:
-        if a in posts:
-            p = posts[a]
+        if a in content.posts:
+            p = content.posts[a]
             n_posts += p["posts"]
             inter += int(p["interactions"] or 0)
             reach += int(p["reach"] or 0)
             with_reach += int(p["with_reach"] or 0)
             views += int(p["views"] or 0)
             program += p["program"]
-        for block, n in weeks.get(a, {}).items():
+        for block, n in content.weeks.get(a, {}).items():
             per_week[block] += n
-        posted |= campaigns.get(a, set())
-        if a in growth and growth[a].start is not None and growth[a].end is not None:
-            f_start += growth[a].start or 0
-            f_end += growth[a].end or 0
+        posted |= content.campaigns.get(a, set())
+        grew = content.growth.get(a)
+        if grew is not None and grew.start is not None and grew.end is not None:
+            f_start += grew.start
+            f_end += grew.end
             has_growth = True
-        if a in last and (latest is None or last[a] > latest):
-            latest = last[a]
+        if a in content.last and (latest is None or content.last[a] > latest):
+            latest = content.last[a]
     r = responses or {}
     answered = int(r.get("answered") or 0)
     first = FirstResponse(
@@ -567,7 +631,9 @@ def _assemble(
         else EMPTY,
         engagement=Engagement(inter, reach, views, with_reach),
         program=Ratio(program, n_posts),
-        campaigns=Ratio(len(posted & expected), len(expected)) if accounts else EMPTY,
+        campaigns=Ratio(len(posted & content.expected), len(content.expected))
+        if accounts
+        else EMPTY,
         complaints=int(r.get("complaints") or 0),
         response=Ratio(answered, int(r.get("needing") or 0)),
         unanswered_complaints=int(r.get("unanswered") or 0),
@@ -576,7 +642,7 @@ def _assemble(
         confirmed=confirmed,
         reopened=reopened,
         field_visits=visits,
-        days_since_post=None if latest is None else max(0, (as_of - latest).days),
+        days_since_post=None if latest is None else max(0, (until - latest).days),
         accounts=len(accounts),
     )
 

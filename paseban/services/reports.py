@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from paseban.errors import PasebanError
-from paseban.measurement import fmt, queries, reports, svg
+from paseban.errors import NotFound, PasebanError
+from paseban.measurement import fmt, leaderboards, queries, recognition, reports, scorecard, svg
 from paseban.measurement.indices import INDEX_LABELS, INDICES
 from paseban.measurement.leaderboards import PEER_LABELS
 from paseban.measurement.periods import Period
@@ -67,6 +68,13 @@ GROUPS = ("kelurahan", "kecamatan", "opd")
 
 def standings(ctx: Context, period: Period) -> tuple[reports.Standings, queries.Measured]:
     """Leaderboards, sosok ideal and the lagging list of a period (the dashboard's pages)."""
+    ranked, now, _ = _standings(ctx, period)
+    return ranked, now
+
+
+def _standings(
+    ctx: Context, period: Period
+) -> tuple[reports.Standings, queries.Measured, queries.Measured]:
     now, before = measure_pair(ctx, period)
     with ctx.engine.connect() as conn:
         activity = queries.admin_activity(conn, period)
@@ -76,7 +84,73 @@ def standings(ctx: Context, period: Period) -> tuple[reports.Standings, queries.
         {g: before.group(g) for g in GROUPS},
         activity,
     )
-    return ranked, now
+    return ranked, now, before
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """One unit's page: its KPIs beside the period before, its place on both leaderboards of
+    its peer group, its accounts one by one, and what lags with the action to take."""
+
+    group: str
+    code: str
+    name: str
+    period: Period
+    lines: list[scorecard.Line]
+    rows: dict[str, leaderboards.Row]  # index -> its row (ranked or "data kurang")
+    accounts: list[tuple[queries.AccountKpis, list[scorecard.Line]]]
+    lags: list[recognition.Lag]
+
+    def tables(self) -> dict[str, reports.Table]:
+        """The page's tables for CSV: `kpi` and `akun`."""
+        accounts = reports.Table(
+            f"Akun {self.name}",
+            scorecard.ACCOUNT_HEADERS,
+            [scorecard.account_cells(f"{a.platform}:{a.handle}", a.kpis) for a, _ in self.accounts],
+        )
+        return {"kpi": scorecard.as_table(f"KPI {self.name}", self.lines), "akun": accounts}
+
+
+SCORECARD_GROUPS = ("kelurahan", "kecamatan", "opd", "city")
+
+
+def unit_scorecard(ctx: Context, group: str, code: str, period: Period) -> Scorecard:
+    """The scorecard of one kelurahan, kecamatan, OPD or the city; NotFound for anything else."""
+    if group not in SCORECARD_GROUPS:
+        raise NotFound(f"jenis unit {group!r} tidak dikenal")
+    ranked, now, before_kpis = _standings(ctx, period)
+    unit = now.units.get((group, code))
+    if unit is None:
+        raise NotFound(f"{group} {code!r} tidak ada")
+    kpis_now = now.city if group == "city" else now.kpis[group, code]
+    kpis_before = before_kpis.city if group == "city" else before_kpis.kpis[group, code]
+    rows = {
+        board.index: row
+        for board in ranked.boards
+        if board.group == group
+        for row in board.rows
+        if row.code == code
+    }
+    with ctx.engine.connect() as conn:
+        ids = None if group == "city" else unit.accounts  # the city: every active account
+        mine = queries.measure_accounts(conn, period, tz=ctx.tz, as_of=now.as_of, account_ids=ids)
+        before = {
+            a.id: a
+            for a in queries.measure_accounts(
+                conn, period.previous(), tz=ctx.tz, as_of=now.as_of, account_ids=ids
+            )
+        }
+    accounts = [(a, scorecard.lines(a.kpis, before[a.id].kpis, account=True)) for a in mine]
+    return Scorecard(
+        group=group,
+        code=code,
+        name=unit.name,
+        period=period,
+        lines=scorecard.lines(kpis_now, kpis_before),
+        rows=rows,
+        accounts=accounts,
+        lags=[lag for lag in ranked.lags if lag.group == group and lag.code == code],
+    )
 
 
 def build_report(ctx: Context, kind: str, period: Period) -> reports.Report:

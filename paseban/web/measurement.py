@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from paseban.context import Context
@@ -15,7 +15,7 @@ from paseban.domain.accounts import Scope
 from paseban.domain.auth import Actor, Permission
 from paseban.domain.wilayah import is_within
 from paseban.errors import InvalidInput, NotFound
-from paseban.measurement import leaderboards, periods
+from paseban.measurement import leaderboards, periods, scorecard
 from paseban.measurement.indices import INDEX_LABELS, INDICES
 from paseban.measurement.leaderboards import PEER_LABELS
 from paseban.services import reports as report_service
@@ -114,6 +114,68 @@ def leaderboard_page(
             "indices": INDICES,
             "mine": lambda group, code: not actor.scope.is_city and _mine(actor.scope, group, code),
         },
+    )
+
+
+GROUP = Annotated[str, Path(max_length=20)]  # an unknown kind of unit is a 404, like its code
+CODE = Annotated[str, Path(max_length=40)]
+
+
+@router.get("/peringkat/{group}/{code}", response_class=HTMLResponse)
+def scorecard_page(
+    request: Request,
+    ctx: CtxDep,
+    actor: Reader,
+    group: GROUP,
+    code: CODE,
+    kind: KIND = "rolling",
+    period: PERIOD = None,
+) -> HTMLResponse:
+    """One unit's scorecard: every KPI beside the period before, its rank on both leaderboards
+    with the components, its accounts one by one, and what lags."""
+    chosen = chosen_period(ctx, kind, period)
+    card = report_service.unit_scorecard(ctx, group, code, chosen)
+    sections: dict[str, list[scorecard.Line]] = {}
+    for line in card.lines:
+        sections.setdefault(line.section, []).append(line)
+    return render(
+        request,
+        ctx,
+        "pengukuran/unit.html",
+        {
+            **_page(request, actor, kind, chosen),
+            "card": card,
+            "sections": sections,
+            "indices": INDICES,
+            "account_headers": scorecard.ACCOUNT_HEADERS,
+            "account_cells": scorecard.account_cells,
+            "group_label": {**PEER_LABELS, "city": "Kota"}[group],
+            "download": f"kind={kind}&period={chosen.key}",
+        },
+    )
+
+
+@router.get("/peringkat/{group}/{code}/unduh/{table}.csv")
+def scorecard_csv(
+    ctx: CtxDep,
+    actor: Reader,
+    group: GROUP,
+    code: CODE,
+    table: Annotated[str, Path(max_length=20)],
+    kind: KIND = "rolling",
+    period: PERIOD = None,
+) -> Response:
+    chosen = chosen_period(ctx, kind, period)
+    card = report_service.unit_scorecard(ctx, group, code, chosen)
+    tables = card.tables()
+    if table not in tables:
+        raise NotFound(f"tabel {table!r} tidak ada (kpi atau akun)")
+    body = report_service.render_csv(tables[table]).encode("utf-8")
+    filename = f"{table}-{group}-{code}-{chosen.key}.csv"
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

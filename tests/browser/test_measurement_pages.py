@@ -18,7 +18,13 @@ from paseban.context import Context
 from paseban.services import auth
 from paseban.storage import tables as t
 from tests.browser.conftest import DESKTOP, PASSWORD, PHONE, _require_chromium, serve, shot
-from tests.browser.test_journeys import by_css, no_console_errors, sign_in, wait_until
+from tests.browser.test_journeys import (
+    by_css,
+    no_console_errors,
+    scroll_to,
+    sign_in,
+    wait_until,
+)
 from tests.conftest import T0, _sqlite_url, make_ctx
 from tests.measurement.test_reports import load_sample
 
@@ -94,4 +100,30 @@ def test_diskominfo_reads_the_leaderboards_and_the_report(
     browser.get(f"{base}/laporan?kind=monthly&period=2026-10")
     assert len(browser.find_elements("css selector", ".report svg")) >= 3
     shot(browser, "desktop-report")
+    no_console_errors(browser)
+
+
+def test_a_lurah_reads_her_own_scorecard_on_a_phone(
+    sample_live: tuple[str, Context], browser: Any
+) -> None:
+    base, _ = sample_live
+    sign_in(browser, base, "lurah.batutulis", size=PHONE)
+    browser.get(f"{base}/peringkat?kind=monthly&period=2026-10")
+    # her kelurahan is marked on the leaderboard and leads to its scorecard
+    mine = by_css(browser, "#responsiveness-kelurahan tr.mine a")
+    assert mine.text == "Batu Tulis"
+    mine.click()
+    wait_until(browser, lambda d: "Semua ukuran" in d.page_source)
+    assert browser.current_url.endswith(
+        "/peringkat/kelurahan/32.71.01.1001?kind=monthly&period=2026-10"
+    )
+    assert "Pesan warga dijawab" in browser.page_source
+    assert "instagram:kelurahan.batutulis" in browser.page_source
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    # the account table scrolls inside its box, and the menu (with the alert badge: the flood
+    # in Batu Tulis) inside its own, not the page
+    assert "belum ditanggapi" in by_css(browser, "header nav").get_attribute("innerHTML")
+    assert width <= PHONE[0], width
+    scroll_to(browser, by_css(browser, "table.scorecard"))
+    shot(browser, "phone-scorecard")
     no_console_errors(browser)

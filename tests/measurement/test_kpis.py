@@ -274,7 +274,27 @@ def test_unit_kpis_gathers_everything() -> None:
     assert k.complaints == 3 and k.response == Ratio(3, 4) and k.unanswered_complaints == 1
     assert k.sla_all == Ratio(1, 1)
     assert k.visits_per_week == 2
-    assert k.days_since_post == 5  # last post 25 Nov 09:00, as of 30 Nov 09:00
+    # last post 25 Nov 09:00; the week ended 30 Nov 00:00 (measured at 09:00): 4 whole days
+    assert k.days_since_post == 4
+
+
+def test_days_since_last_post_count_to_the_period_end_or_now() -> None:
+    week = week_of(date(2026, 11, 16))  # Mon 16 - Sun 22 Nov
+    post = [PostRow(wib(2026, 11, 17, 10), likes=1)]
+
+    def days(as_of: datetime) -> int | None:
+        return kpis.unit_kpis(
+            "x", "X", "kelurahan", week, calendar=CALENDAR, as_of=as_of, posts=post
+        ).days_since_post
+
+    assert days(wib(2026, 11, 20, 11)) == 3  # inside the week: to the time of measuring
+    assert days(wib(2026, 12, 20, 11)) == 5  # a month later: to the week's end, 23 Nov 00:00
+    assert (
+        kpis.unit_kpis(
+            "x", "X", "kelurahan", week, calendar=CALENDAR, as_of=wib(2026, 11, 20)
+        ).days_since_post
+        is None
+    )
 
 
 def test_periods() -> None:

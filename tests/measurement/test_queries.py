@@ -191,7 +191,8 @@ def test_sql_equals_the_pure_functions(ctx: Context) -> None:
     assert got.campaigns == want.campaigns == kpis.Ratio(2, 3)
     assert got.growth == want.growth == kpis.Growth(1000, 1042)
     assert got.field_visits == 1
-    assert got.days_since_post == want.days_since_post == 4
+    # last post 22 Nov 10:00, the week ended 23 Nov 00:00: measured later, judged as it ended
+    assert got.days_since_post == want.days_since_post == 0
     city = measured.city
     assert city.response == kpis.Ratio(6, 9) and city.complaints == 7
     assert measured.kpis["kecamatan", KEC].response == kpis.Ratio(0, 1)
@@ -200,6 +201,28 @@ def test_sql_equals_the_pure_functions(ctx: Context) -> None:
     board = leaderboards.build(measured.group("kelurahan"), "responsiveness", "kelurahan")
     assert [(r.code, r.rank) for r in board.ranked] == [(KEL, 1)]  # 8 messages >= 3 a week
     assert len(board.unranked) == 67
+
+
+def test_an_account_measured_alone_gives_its_own_figures(ctx: Context) -> None:
+    build(ctx)
+    response_facts.refresh_response_facts(ctx)
+    as_of = ctx.now()
+    with ctx.engine.connect() as conn:
+        unit = queries.measure(conn, WEEK, tz=WIB, as_of=as_of).kpis["kelurahan", KEL]
+        [mine] = [
+            a
+            for a in queries.measure_accounts(conn, WEEK, tz=WIB, as_of=as_of, account_ids=None)
+            if a.handle == "kel.batutulis"
+        ]
+        assert queries.measure_accounts(conn, WEEK, tz=WIB, as_of=as_of, account_ids=[]) == []
+    k = mine.kpis
+    assert k.kind == "account" and mine.platform == "instagram"
+    # Batu Tulis has this one account: audience, posts and answers are the same figures
+    assert (k.response, k.first, k.complaints) == (unit.response, unit.first, unit.complaints)
+    assert (k.posts, k.engagement, k.growth) == (unit.posts, unit.engagement, unit.growth)
+    assert k.days_since_post == unit.days_since_post
+    # cases and field visits belong to places and OPDs, not to accounts
+    assert k.sla == {} and k.confirmed.den == 0 and k.field_visits == 0
 
 
 def test_no_data_measures_to_empty_units(ctx: Context) -> None:

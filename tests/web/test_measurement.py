@@ -17,8 +17,10 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from paseban.context import Context
+from paseban.measurement import periods
 from paseban.services import auth, fieldwork
 from paseban.services import measurement as service
+from paseban.services import reports as report_service
 from paseban.storage import tables as t
 from paseban.web.app import create_app
 from paseban.web.deps import SESSION_COOKIE
@@ -331,3 +333,58 @@ def test_visits_and_alerts_pages_do_not_grow_with_their_rows(
     assert small == large and all(n <= 8 for n in small.values()), (small, large)
     # p = 0.0001 in words a reader can weigh
     assert "peluang kebetulan sekitar 1 banding 10.000" in operator.get("/peringatan").text
+
+
+def test_a_units_scorecard_matches_its_leaderboard_row_and_exports(ctx: Context) -> None:
+    load_sample(ctx)
+    client = TestClient(create_app(ctx, start_jobs=False), base_url="http://localhost")
+    anonymous = client.get(f"/peringkat/kelurahan/{KEL}", follow_redirects=False)
+    assert anonymous.status_code == 303  # staff only; the public has /papan
+    client.cookies.set(SESSION_COOKIE, auth.open_session(ctx, "pimpinan").token)
+    query = {"kind": "monthly", "period": "2026-10"}
+    board = client.get("/peringkat", params=query).text
+    assert f'href="/peringkat/kelurahan/{KEL}?kind=monthly&amp;period=2026-10"' in board
+    page = client.get(f"/peringkat/kelurahan/{KEL}", params=query)
+    assert page.status_code == 200
+    text = page.text
+    assert "Batu Tulis" in text and "Oktober 2026" in text
+    # the same rank and the same figures as the leaderboard and the KPIs behind it
+    period = periods.parse("monthly", "2026-10", today=ctx.now().date())
+    ranked, measured = report_service.standings(ctx, period)
+    [row] = [
+        r
+        for b_ in ranked.boards
+        if (b_.index, b_.group) == ("responsiveness", "kelurahan")
+        for r in b_.rows
+        if r.code == KEL
+    ]
+    if row.rank is not None:
+        assert f"<strong>#{row.rank}</strong> dari {row.of} kelurahan" in text
+    kpis = measured.kpis["kelurahan", KEL]
+    answered = f"{kpis.response.num:g} dari {kpis.response.den:g} pesan"
+    assert answered in text
+    assert "Tahap tindak lanjut OPD sesuai SLA" in text and "Kunjungan lapangan" in text
+    assert "instagram:kelurahan.batutulis" in text  # its account, on its own row
+    # CSV of both tables
+    csv_kpi = client.get(f"/peringkat/kelurahan/{KEL}/unduh/kpi.csv", params=query)
+    rows = list(csv.reader(io.StringIO(csv_kpi.text)))
+    assert csv_kpi.status_code == 200 and rows[0][:2] == ["bagian", "ukuran"]
+    assert rows[11][:2] == ["Jawaban ke warga", "Pesan warga dijawab"] and answered in rows[11][4]
+    assert f'filename="kpi-kelurahan-{KEL}-2026-10.csv"' in csv_kpi.headers["content-disposition"]
+    accounts = list(
+        csv.reader(
+            io.StringIO(client.get(f"/peringkat/kelurahan/{KEL}/unduh/akun.csv", params=query).text)
+        )
+    )
+    assert accounts[0][0] == "akun" and accounts[1][0] == "instagram:kelurahan.batutulis"
+    # an OPD, a kecamatan and the city have their page too; the city lists every account
+    assert client.get("/peringkat/opd/DLH", params=query).status_code == 200
+    assert "Kecamatan" in client.get(f"/peringkat/kecamatan/{KEC}", params=query).text
+    city = client.get("/peringkat/city/32.71", params=query).text
+    assert "Akun resmi <small>84</small>" in city
+    # what does not exist
+    assert client.get("/peringkat/kelurahan/99.99.99.9999").status_code == 404
+    assert client.get("/peringkat/desa/32.71.01.1001").status_code == 404
+    assert client.get(f"/peringkat/kelurahan/{KEL}/unduh/rahasia.csv").status_code == 404
+    bad = client.get(f"/peringkat/kelurahan/{KEL}", params={"kind": "monthly", "period": "x"})
+    assert bad.status_code == 422
