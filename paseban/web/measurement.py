@@ -4,6 +4,8 @@ Views call services; no SQL here."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
@@ -15,12 +17,13 @@ from paseban.domain.accounts import Scope
 from paseban.domain.auth import Actor, Permission
 from paseban.domain.wilayah import is_within
 from paseban.errors import InvalidInput, NotFound
-from paseban.measurement import leaderboards, periods, scorecard
+from paseban.measurement import fmt, leaderboards, periods, scorecard
 from paseban.measurement.indices import INDEX_LABELS, INDICES
+from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS
 from paseban.services import reports as report_service
 from paseban.web.deps import CtxDep, require
-from paseban.web.rendering import render, templates
+from paseban.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -70,11 +73,24 @@ def _page(request: Request, actor: Actor, kind: str, period: periods.Period) -> 
     }
 
 
-@router.get("/papan", response_class=HTMLResponse)
-def public_board(request: Request, ctx: CtxDep) -> HTMLResponse:
-    """Public: every kelurahan's responsiveness and the leaderboards of the last 30 days. Units
-    and numbers only: no names of people, no message text."""
+PUBLIC_TTL = 300.0  # seconds the public board is computed once for everyone
+
+
+@dataclass(frozen=True)
+class _Board:
+    made: float  # time.monotonic()
+    period: periods.Period
+    boards: list[leaderboards.Leaderboard]
+    kelurahan: list[UnitKpis]
+
+
+def _public_board(request: Request, ctx: Context) -> _Board:
+    """The public board of the last 30 days, computed at most once every 5 minutes: the page
+    needs no sign-in, so a crowd (or a script) reading it must not recompute it each time."""
     period = chosen_period(ctx, "rolling", None)
+    cached: _Board | None = getattr(request.app.state, "public_board", None)
+    if cached and cached.period == period and time.monotonic() - cached.made < PUBLIC_TTL:
+        return cached
     now, before = report_service.measure_pair(ctx, period)
     boards = [
         leaderboards.build(now.group(g), index, g, previous=before.group(g))
@@ -85,17 +101,32 @@ def public_board(request: Request, ctx: CtxDep) -> HTMLResponse:
         )
     ]
     kelurahan = sorted(now.group("kelurahan"), key=lambda k: k.name)
-    return templates.TemplateResponse(
+    board = _Board(time.monotonic(), period, boards, kelurahan)
+    request.app.state.public_board = board
+    return board
+
+
+@router.get("/papan", response_class=HTMLResponse)
+def public_board(request: Request, ctx: CtxDep) -> HTMLResponse:
+    """Public: every kelurahan's responsiveness and the leaderboards of the last 30 days. Units
+    and numbers only: no names of people, no message text."""
+    board = _public_board(request, ctx)
+    response = render(
         request,
+        ctx,
         "papan.html",
         {
-            "city": "",
-            "period": period,
-            "boards": boards,
-            "kelurahan": kelurahan,
+            "period": board.period,
+            "boards": board.boards,
+            "kelurahan": board.kelurahan,
             "labels": INDEX_LABELS,
+            "peers": PEER_LABELS,
+            "indices": INDICES,
+            "seconds": fmt.duration,
         },
     )
+    response.headers["Cache-Control"] = f"public, max-age={int(PUBLIC_TTL)}"
+    return response
 
 
 @router.get("/peringkat", response_class=HTMLResponse)
