@@ -351,6 +351,8 @@ def test_a_units_scorecard_matches_its_leaderboard_row_and_exports(ctx: Context)
     query = {"kind": "monthly", "period": "2026-10"}
     board = client.get("/peringkat", params=query).text
     assert f'href="/peringkat/kelurahan/{KEL}?kind=monthly&amp;period=2026-10"' in board
+    ideal = client.get("/sosok-ideal", params=query).text
+    assert 'href="/peringkat/kelurahan/' in ideal and 'href="/peringkat/kecamatan/' in ideal
     page = client.get(f"/peringkat/kelurahan/{KEL}", params=query)
     assert page.status_code == 200
     text = page.text
