@@ -41,6 +41,7 @@ from paseban.measurement import (  # noqa: E402
 )
 from paseban.measurement.periods import Period, month_of  # noqa: E402
 from paseban.services import measurement, reference  # noqa: E402
+from paseban.services import reports as report_service  # noqa: E402
 from paseban.services.case_rollups import refresh_activity_rollups, refresh_case_rollups  # noqa: E402
 from paseban.services.response_facts import refresh_response_facts  # noqa: E402
 from paseban.settings import Settings  # noqa: E402
@@ -410,6 +411,27 @@ def run(url: str) -> None:
         print(
             f"  {label:5} all KPIs + leaderboards (this and previous period): {best:.2f} s  {figures}"
         )
+    # one unit's scorecard page: both leaderboards, its KPIs and its accounts, both periods
+    with engine.connect() as conn:
+        kelurahan = conn.execute(
+            sa.text("SELECT owner_code FROM accounts WHERE owner_kind = 'kelurahan' LIMIT 1")
+        ).scalar_one()
+    for label, period in (("year", YEAR), ("month", month_of(date(2026, 11, 1)))):
+        timings = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            card = report_service.unit_scorecard(ctx, "kelurahan", kelurahan, period)
+            timings.append(time.perf_counter() - t0)
+        print(
+            f"  {label:5} one kelurahan's scorecard (/peringkat/kelurahan/...): "
+            f"{min(timings):.2f} s  ({len(card.lines)} KPIs, {len(card.accounts)} accounts)"
+        )
+    t0 = time.perf_counter()
+    city = report_service.unit_scorecard(ctx, "city", "32.71", YEAR)
+    print(
+        f"  year  the city's scorecard ({len(city.accounts)} accounts): "
+        f"{time.perf_counter() - t0:.2f} s"
+    )
     ctx.close()
 
 

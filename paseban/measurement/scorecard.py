@@ -7,9 +7,12 @@ The same lines feed the dashboard page (/peringkat/{group}/{code}) and its CSV d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from paseban.measurement import fmt
+from paseban.measurement.indices import INDICES
 from paseban.measurement.kpis import STAGES, Ratio, UnitKpis
+from paseban.measurement.leaderboards import Leaderboard, Row
 from paseban.measurement.reports import Table
 
 SECTIONS = ("Audiens dan konten", "Jawaban ke warga", "Aduan dan SLA", "Turun ke lapangan")
@@ -243,3 +246,107 @@ def as_table(title: str, scorecard: list[Line]) -> Table:
         ("bagian", "ukuran", "periode ini", "periode sebelumnya", "rincian"),
         [(x.section, x.label, x.now, x.before, x.detail) for x in scorecard],
     )
+
+
+# --- the same figures for machines (/api/v1/measurement) -----------------------------------------
+
+
+def ratio_json(value: Ratio) -> dict[str, float | None]:
+    return {"num": value.num, "den": value.den, "pct": value.pct}
+
+
+def kpis_json(k: UnitKpis) -> dict[str, Any]:
+    """Every KPI of a unit or account as numbers (numerators and denominators kept; no data is
+    null, never 0)."""
+    first = k.first
+    return {
+        "code": k.code,
+        "name": k.name,
+        "kind": k.kind,
+        "period": {"start": k.period.start.isoformat(), "end": k.period.end.isoformat()},
+        "followers": {
+            "start": k.growth.start,
+            "end": k.growth.end,
+            "net": k.growth.net,
+            "rate_pct": k.growth.rate_pct,
+        },
+        "posts": k.posts,
+        "posts_per_week": k.posts_per_week,
+        "consistency": ratio_json(k.consistency),
+        "engagement": {
+            "interactions": k.engagement.interactions,
+            "reach": k.engagement.reach,
+            "views": k.engagement.views,
+            "posts_with_reach": k.engagement.posts_with_reach,
+            "rate_by_reach_pct": k.engagement.rate_by_reach,
+            "rate_by_views_pct": k.engagement.rate_by_views,
+        },
+        "program_alignment": ratio_json(k.program),
+        "campaign_participation": ratio_json(k.campaigns),
+        "days_since_post": k.days_since_post,
+        "complaints": k.complaints,
+        "answered": ratio_json(k.response),
+        "unanswered_complaints": k.unanswered_complaints,
+        "first_response": {
+            "answered": first.answered,
+            "median_seconds": first.median_seconds,
+            "p90_seconds": first.p90_seconds,
+            "median_business_seconds": first.median_business_seconds,
+            "p90_business_seconds": first.p90_business_seconds,
+            "within_24h": ratio_json(first.within_sla),
+        },
+        "sla": {stage: ratio_json(value) for stage, value in sorted(k.sla.items())},
+        "sla_all": ratio_json(k.sla_all),
+        "confirmed_by_citizens": ratio_json(k.confirmed),
+        "reopened": ratio_json(k.reopened),
+        "field_visits": k.field_visits,
+        "visits_per_week": k.visits_per_week,
+        "accounts": k.accounts,
+    }
+
+
+def row_json(row: Row) -> dict[str, Any]:
+    """One leaderboard row: rank (null: "data kurang"), score, trend, reason, volume and the
+    percentile rank of each component."""
+    return {
+        "rank": row.rank,
+        "of": row.of,
+        "code": row.code,
+        "name": row.name,
+        "score": row.score,
+        "previous_score": row.previous_score,
+        "previous_rank": row.previous_rank,
+        "trend": row.trend,
+        "trend_text": row.trend_text,
+        "reason": row.reason,
+        "volume": {
+            "have": row.volume.have,
+            "need": row.volume.need,
+            "what": row.volume.what,
+            "enough": row.volume.enough,
+        },
+        "components": dict(row.detail.ranks) if row.detail else {},
+    }
+
+
+def board_json(board: Leaderboard) -> dict[str, Any]:
+    return {
+        "index": board.index,
+        "group": board.group,
+        "rows": [row_json(r) for r in board.rows],
+    }
+
+
+def weights_json() -> dict[str, list[dict[str, Any]]]:
+    return {
+        index: [
+            {
+                "key": c.key,
+                "label": c.label,
+                "weight": c.weight,
+                "higher_is_better": c.higher_is_better,
+            }
+            for c in components
+        ]
+        for index, components in INDICES.items()
+    }

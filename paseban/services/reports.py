@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from paseban.errors import NotFound, PasebanError
 from paseban.measurement import fmt, leaderboards, queries, recognition, reports, scorecard, svg
 from paseban.measurement.indices import INDEX_LABELS, INDICES
+from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS
 from paseban.measurement.periods import Period
 from paseban.services import reference as ref
@@ -96,6 +97,8 @@ class Scorecard:
     code: str
     name: str
     period: Period
+    now: UnitKpis
+    before: UnitKpis
     lines: list[scorecard.Line]
     rows: dict[str, leaderboards.Row]  # index -> its row (ranked or "data kurang")
     accounts: list[tuple[queries.AccountKpis, list[scorecard.Line]]]
@@ -146,6 +149,8 @@ def unit_scorecard(ctx: Context, group: str, code: str, period: Period) -> Score
         code=code,
         name=unit.name,
         period=period,
+        now=kpis_now,
+        before=kpis_before,
         lines=scorecard.lines(kpis_now, kpis_before),
         rows=rows,
         accounts=accounts,

@@ -17,7 +17,7 @@ from paseban import __version__
 from paseban.context import Context
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound, PasebanError
 from paseban.services import audit
-from paseban.web import api, case_page, dashboard, open311, policy_settings, public
+from paseban.web import api, case_page, dashboard, measurement_api, open311, policy_settings, public
 from paseban.web import auth as auth_pages
 from paseban.web import field as field_pages
 from paseban.web import inbox as inbox_pages
@@ -139,6 +139,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(dashboard.router)
     _add_content(app)
     app.include_router(measurement_pages.router)  # /papan (public), /peringkat, ..., /laporan
+    app.include_router(measurement_api.router, prefix="/api/v1")
     app.include_router(field_pages.router)  # /kunjungan, /kasus/{ticket}/foto, /peringatan
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
     return app

@@ -397,3 +397,55 @@ def test_a_units_scorecard_matches_its_leaderboard_row_and_exports(ctx: Context)
     assert client.get(f"/peringkat/kelurahan/{KEL}/unduh/rahasia.csv").status_code == 404
     bad = client.get(f"/peringkat/kelurahan/{KEL}", params={"kind": "monthly", "period": "x"})
     assert bad.status_code == 422
+
+
+def test_the_measurement_api_gives_the_same_figures_as_numbers(ctx: Context) -> None:
+    load_sample(ctx)
+    token = auth.create_token(
+        ctx, "layar-command-center", scopes=["cases:read"], role="viewer", actor="uji"
+    )
+    client = TestClient(create_app(ctx, start_jobs=False), base_url="http://localhost")
+    assert client.get("/api/v1/measurement/leaderboards").status_code == 401
+    bearer = {"Authorization": f"Bearer {token}"}
+    query = {"kind": "monthly", "period": "2026-10"}
+    boards = client.get("/api/v1/measurement/leaderboards", params=query, headers=bearer)
+    assert boards.status_code == 200
+    body = boards.json()
+    assert body["period"]["key"] == "2026-10" and body["period"]["start"] == "2026-10-01"
+    assert sum(w["weight"] for w in body["weights"]["responsiveness"]) == pytest.approx(1)
+    board = next(
+        b for b in body["boards"] if (b["index"], b["group"]) == ("responsiveness", "kelurahan")
+    )
+    assert len(board["rows"]) == 68
+    ranked = [r for r in board["rows"] if r["rank"] is not None]
+    assert ranked and all(r["volume"]["enough"] for r in ranked)
+    assert set(ranked[0]["components"]) <= {w["key"] for w in body["weights"]["responsiveness"]}
+    # one unit: the same numbers as the service's, nulls where there is no data
+    unit = client.get(f"/api/v1/measurement/units/kelurahan/{KEL}", params=query, headers=bearer)
+    assert unit.status_code == 200
+    got = unit.json()
+    period = periods.parse("monthly", "2026-10", today=ctx.now().date())
+    _, measured = report_service.standings(ctx, period)
+    kpis = measured.kpis["kelurahan", KEL]
+    assert got["unit"] == {"group": "kelurahan", "code": KEL, "name": "Batu Tulis"}
+    assert got["kpis"]["answered"] == {
+        "num": kpis.response.num,
+        "den": kpis.response.den,
+        "pct": kpis.response.pct,
+    }
+    assert got["kpis"]["first_response"]["median_business_seconds"] == (
+        kpis.first.median_business_seconds
+    )
+    assert got["standing"]["responsiveness"]["code"] == KEL
+    [account] = got["accounts"]
+    assert account["handle"] == "kelurahan.batutulis" and account["kpis"]["kind"] == "account"
+    assert account["kpis"]["sla"] == {} and account["kpis"]["field_visits"] == 0
+    # errors come as JSON with a status that says what went wrong
+    missing = client.get("/api/v1/measurement/units/kelurahan/99.99", headers=bearer)
+    assert missing.status_code == 404 and "tidak ada" in missing.json()["detail"]
+    bad = client.get(
+        "/api/v1/measurement/leaderboards",
+        params={"kind": "monthly", "period": "2026-13"},
+        headers=bearer,
+    )
+    assert bad.status_code == 422 and bad.json()["detail"]
