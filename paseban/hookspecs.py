@@ -45,6 +45,14 @@ def early_warning(ctx: Context, alert: dict[str, Any]) -> None:
     is_sample. The dashboard shows it in any case (the menu's badge and /peringatan)."""
 
 
+@hookspec
+def report_written(ctx: Context, kind: str, period: str, paths: list[str]) -> None:
+    """Called once when the `write_reports` job has written a weekly or monthly report (`kind`
+    weekly/monthly, `period` like 2026-W47 or 2026-10, `paths` the files: HTML, PDF, XLSX, CSV):
+    deliver it to the Wali Kota and leadership (e-mail, a shared drive). The dashboard's
+    /laporan shows it in any case."""
+
+
 @hookspec(firstresult=True)
 def collect_account_metrics(ctx: Context, account: dict[str, Any]) -> AccountMetrics | None:
     """Today's figures of one official account from its platform (followers, posts, reach or

@@ -52,6 +52,8 @@ class Settings:
     # measurement: photos of field visits and before/after pairs
     media_dir: str = "media"
     media_max_bytes: int = 8 * 1024 * 1024
+    # the weekly and monthly reports the job writes for the Wali Kota
+    reports_dir: str = "laporan"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
@@ -109,6 +111,7 @@ class Settings:
             outbox_max_attempts=get_int("OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
             media_dir=get("MEDIA_DIR", cls.media_dir),
             media_max_bytes=get_int("MEDIA_MAX_BYTES", cls.media_max_bytes),
+            reports_dir=get("REPORTS_DIR", cls.reports_dir),
         )
         settings.validate()
         return settings

@@ -3,9 +3,11 @@ set (always in CI), on a real PostgreSQL server too."""
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,9 +32,21 @@ def _worker(request: pytest.FixtureRequest) -> str:
     return str(getattr(request.config, "workerinput", {}).get("workerid", "main"))
 
 
+# files the code writes (reports, photos) go to a folder of this test process, never the checkout
+FILES = Path(tempfile.mkdtemp(prefix="paseban-tests-"))
+atexit.register(shutil.rmtree, FILES, ignore_errors=True)
+REPORTS_DIR, MEDIA_DIR = str(FILES / "laporan"), str(FILES / "media")
+
+
 def make_ctx(url: str, *, clock: FixedClock | None = None, jobs: str = "eager") -> Context:
     return Context.create(
-        Settings(database_url=url, secret_key="test-secret", log_format="console"),
+        Settings(
+            database_url=url,
+            secret_key="test-secret",
+            log_format="console",
+            reports_dir=REPORTS_DIR,
+            media_dir=MEDIA_DIR,
+        ),
         clock=clock or FixedClock(T0),
         load_entrypoints=False,
         jobs_backend=jobs,

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import os
+import shutil
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,16 +17,29 @@ import sqlalchemy as sa
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from paseban.errors import NotFound, PasebanError
-from paseban.measurement import fmt, leaderboards, queries, recognition, reports, scorecard, svg
+from paseban.hookspecs import hookimpl
+from paseban.measurement import (
+    fmt,
+    leaderboards,
+    periods,
+    queries,
+    recognition,
+    reports,
+    scorecard,
+    svg,
+)
 from paseban.measurement.indices import INDEX_LABELS, INDICES
 from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS
 from paseban.measurement.periods import Period
 from paseban.services import reference as ref
+from paseban.services.jobs import JobSpec
 from paseban.storage import tables as t
 
 if TYPE_CHECKING:
     from paseban.context import Context
+
+log = logging.getLogger("paseban.reports")
 
 FORMATS = ("html", "pdf", "xlsx", "csv")
 TREND_PERIODS = {"weekly": 8, "monthly": 6}
@@ -303,3 +319,94 @@ def write(report: reports.Report, folder: Path, formats: tuple[str, ...] = FORMA
             path.write_text(render_csv(table), encoding="utf-8")
             written.append(path)
     return written
+
+
+# --- the scheduled reports -----------------------------------------------------------------------
+
+REPORT_HOUR = 7  # a period's report is written from 07:00 local time on the day after it ends
+
+
+def due_periods(now_local: datetime) -> list[tuple[str, Period]]:
+    """The last full week and the last full month, each once its report is due (from 07:00 on
+    the day after the period ends). Pure."""
+    today = now_local.date()
+    out = []
+    for kind in ("weekly", "monthly"):
+        period = periods.parse(kind, None, today=today)
+        due = datetime.combine(period.end + timedelta(days=1), time(REPORT_HOUR))
+        if now_local.replace(tzinfo=None) >= due:
+            out.append((kind, period))
+    return out
+
+
+def write_reports(ctx: Context) -> dict[str, int]:
+    """Hourly job: write the last full week's and month's report into `reports_dir` once (a
+    report already there is left alone), then tell the delivery plugins (`report_written`).
+    Files land in a temporary folder first and the HTML moves last, so a crash never leaves a
+    report that looks complete and is not."""
+    folder = Path(ctx.settings.reports_dir)
+    counts = {"written": 0, "present": 0, "without_pdf": 0}
+    for kind, period in due_periods(ctx.now().astimezone(ctx.tz)):
+        stem = f"laporan-{period.key}"
+        if (folder / f"{stem}.html").exists():
+            counts["present"] += 1
+            continue
+        report = build_report(ctx, kind, period)
+        staging = folder / f".{stem}.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            write(report, staging)
+        except ReportError as exc:  # no Pango here: the other formats still go out
+            log.warning("report without pdf", extra={"period": period.key, "reason": str(exc)})
+            shutil.rmtree(staging, ignore_errors=True)
+            write(report, staging, tuple(f for f in FORMATS if f != "pdf"))
+            counts["without_pdf"] += 1
+        html = staging / f"{stem}.html"
+        paths = []
+        for item in sorted(staging.iterdir(), key=lambda p: p == html):
+            target = folder / item.name
+            if target.is_dir():
+                shutil.rmtree(target)
+            os.replace(item, target)
+            paths.append(target)
+        staging.rmdir()
+        counts["written"] += 1
+        log.info("report written", extra={"kind": kind, "period": period.key})
+        written = [str(p) for p in paths]
+        try:
+            ctx.pm.hook.report_written(ctx=ctx, kind=kind, period=period.key, paths=written)
+        except Exception:  # delivery is the plugin's business; the files are written
+            log.exception("report delivery failed", extra={"period": period.key})
+    return counts
+
+
+def archive(ctx: Context) -> list[dict[str, Any]]:
+    """The reports the job has written, newest first: period key, kind and the formats there."""
+    folder = Path(ctx.settings.reports_dir)
+    if not folder.is_dir():
+        return []
+    out = []
+    for html in folder.glob("laporan-*.html"):
+        key = html.stem.removeprefix("laporan-")
+        formats = [ext for ext in ("pdf", "xlsx") if html.with_suffix(f".{ext}").exists()]
+        out.append(
+            {
+                "key": key,
+                "kind": "weekly" if "-W" in key else "monthly",
+                "formats": ["html", *formats],
+                "written_at": datetime.fromtimestamp(html.stat().st_mtime, UTC),
+            }
+        )
+    return sorted(out, key=lambda r: r["written_at"], reverse=True)
+
+
+@hookimpl
+def register_jobs() -> list[JobSpec]:
+    return [
+        JobSpec(
+            "write_reports",
+            write_reports,
+            every=timedelta(hours=1),
+            description="Tulis laporan mingguan dan bulanan untuk Wali Kota (sekali per periode)",
+        )
+    ]

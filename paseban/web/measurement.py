@@ -4,13 +4,15 @@ Views call services; no SQL here."""
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from paseban.context import Context
 from paseban.domain.accounts import Scope
@@ -264,7 +266,31 @@ def report_page(
             "report": report,
             "body": report_service.render_html(report, standalone=False),
             "download": f"kind={kind}&period={chosen.key}",
+            "archive": report_service.archive(ctx),
         },
+    )
+
+
+ARCHIVED = re.compile(r"^laporan-(\d{4}-W\d{2}|\d{4}-\d{2})\.(html|pdf|xlsx)$")
+ARCHIVE_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get("/laporan/arsip/{name}")
+def archived_report(ctx: CtxDep, actor: ReportsReader, name: str) -> FileResponse:
+    """A report the `write_reports` job wrote, as it was sent (names are checked against the
+    report pattern, so no other file of the server can be asked for)."""
+    match = ARCHIVED.match(name)
+    path = FilePath(ctx.settings.reports_dir) / name
+    if match is None or not path.is_file():
+        raise NotFound(f"laporan {name!r} tidak ada di arsip")
+    return FileResponse(  # a download: the HTML report carries its own styles
+        path,
+        media_type=ARCHIVE_TYPES[match[2]],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 
 

@@ -86,8 +86,11 @@ def with_connector_accounts(ctx: Any, tmp_path: Path) -> None:
 
 def connector_settings(url: str, **overrides: Any) -> Any:
     from paseban.settings import Settings
+    from tests.conftest import MEDIA_DIR, REPORTS_DIR
 
     values: dict[str, Any] = {
+        "reports_dir": REPORTS_DIR,
+        "media_dir": MEDIA_DIR,
         "database_url": url,
         "secret_key": "test-secret",
         "log_format": "console",

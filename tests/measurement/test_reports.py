@@ -4,7 +4,9 @@ table; the CLI writes it and refuses bad periods in one line."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+from datetime import timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from pypdf import PdfReader
 
 from paseban.cli import cli
 from paseban.context import Context
+from paseban.hookspecs import hookimpl
 from paseban.measurement import periods, reports, svg
 from paseban.services import accounts, sample_measurement
 from paseban.services import reports as service
@@ -124,3 +127,84 @@ def test_cli_report_and_metrics_import(run, tmp_path: Path) -> None:  # type: ig
     failed = run("metrics", "import", str(path))
     assert failed.exit_code == 1
     assert f"galat: {path}:2: akun instagram/tidakada tidak terdaftar" in failed.output
+
+
+# --- the scheduled reports -----------------------------------------------------------------------
+
+
+def test_a_report_is_due_from_seven_on_the_morning_after_its_period() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    def due(year: int, month: int, day: int, hour: int, minute: int) -> list[tuple[str, str]]:
+        local = datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Asia/Jakarta"))
+        return [(k, p.key) for k, p in service.due_periods(local)]
+
+    assert due(2026, 11, 23, 6, 59) == [("monthly", "2026-10")]  # week 47 ends Sunday 22
+    assert due(2026, 11, 23, 7, 0) == [("weekly", "2026-W47"), ("monthly", "2026-10")]
+    # 1 December before seven: November is not due yet; the last full week (23-29) is
+    assert due(2026, 12, 1, 6, 0) == [("weekly", "2026-W48")]
+    assert due(2026, 12, 1, 7, 0) == [("weekly", "2026-W48"), ("monthly", "2026-11")]
+
+
+class Courier:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, list[str]]] = []
+
+    @hookimpl
+    def report_written(self, ctx: Context, kind: str, period: str, paths: list[str]) -> None:
+        self.sent.append((kind, period, paths))
+
+
+def test_the_job_writes_each_report_once_and_hands_it_to_delivery(
+    ctx: Context, tmp_path: Path
+) -> None:
+    load_sample(ctx)
+    ctx.settings = dataclasses.replace(ctx.settings, reports_dir=str(tmp_path / "laporan"))
+    courier = Courier()
+    ctx.pm.register(courier, "courier")
+    assert service.write_reports(ctx) == {"written": 2, "present": 0, "without_pdf": 0}
+    folder = tmp_path / "laporan"
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == [
+        "laporan-2026-10-csv",
+        "laporan-2026-10.html",
+        "laporan-2026-10.pdf",
+        "laporan-2026-10.xlsx",
+        "laporan-2026-W47-csv",
+        "laporan-2026-W47.html",
+        "laporan-2026-W47.pdf",
+        "laporan-2026-W47.xlsx",
+    ]  # no staging folder left behind
+    assert PdfReader(folder / "laporan-2026-W47.pdf").pages
+    assert [(k, p) for k, p, _ in courier.sent] == [("weekly", "2026-W47"), ("monthly", "2026-10")]
+    assert str(folder / "laporan-2026-10.pdf") in courier.sent[1][2]
+    # the next hour: nothing new, nothing sent again
+    assert service.write_reports(ctx) == {"written": 0, "present": 2, "without_pdf": 0}
+    assert len(courier.sent) == 2
+    assert [
+        (r["key"], r["formats"]) for r in sorted(service.archive(ctx), key=lambda r: r["key"])
+    ] == [
+        ("2026-10", ["html", "pdf", "xlsx"]),
+        ("2026-W47", ["html", "pdf", "xlsx"]),
+    ]
+
+
+def test_without_pango_the_report_still_goes_out_without_its_pdf(
+    ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx.settings = dataclasses.replace(ctx.settings, reports_dir=str(tmp_path / "laporan"))
+
+    def no_pango(html: str) -> bytes:
+        raise service.ReportError("PDF tidak dapat dibuat: pustaka sistem Pango tidak ada")
+
+    monkeypatch.setattr(service, "render_pdf", no_pango)
+    assert service.write_reports(ctx) == {"written": 2, "present": 0, "without_pdf": 2}
+    assert not list((tmp_path / "laporan").glob("*.pdf"))
+    assert (tmp_path / "laporan" / "laporan-2026-W47.xlsx").exists()
+
+
+def test_the_report_job_is_registered(ctx: Context) -> None:
+    from paseban.services import jobs
+
+    assert jobs.registry(ctx)["write_reports"].every == timedelta(hours=1)

@@ -53,6 +53,8 @@ def test_kill_9_between_storing_and_analysing_loses_nothing(
         "PASEBAN_META_APP_SECRET": SECRET,
         "PASEBAN_LOG_LEVEL": "WARNING",
         "PASEBAN_SLA_SWEEP_SECONDS": "3600",
+        "PASEBAN_REPORTS_DIR": str(tmp_path / "laporan"),  # the server's jobs write here
+        "PASEBAN_MEDIA_DIR": str(tmp_path / "media"),
     }
     server = subprocess.Popen(
         [sys.executable, "-m", "paseban", "serve", "--port", str(port)],
@@ -128,7 +130,12 @@ def test_serve_with_a_demo_stream_fills_the_inbox(sqlite_template: Path, tmp_pat
     )
     accounts.import_csv(setup, SAMPLE, sample=True)
     setup.close()
-    env = os.environ | {"PASEBAN_DATABASE_URL": url, "PASEBAN_LOG_LEVEL": "WARNING"}
+    env = os.environ | {
+        "PASEBAN_DATABASE_URL": url,
+        "PASEBAN_LOG_LEVEL": "WARNING",
+        "PASEBAN_REPORTS_DIR": str(tmp_path / "laporan"),
+        "PASEBAN_MEDIA_DIR": str(tmp_path / "media"),
+    }
     env.pop("PASEBAN_META_APP_SECRET", None)  # the demo makes its own
     server = subprocess.Popen(
         [

@@ -449,3 +449,24 @@ def test_the_measurement_api_gives_the_same_figures_as_numbers(ctx: Context) -> 
         headers=bearer,
     )
     assert bad.status_code == 422 and bad.json()["detail"]
+
+
+def test_the_written_reports_are_listed_and_downloaded_from_the_dashboard(
+    ctx: Context, tmp_path: Path
+) -> None:
+    load_sample(ctx)
+    ctx.settings = dataclasses.replace(ctx.settings, reports_dir=str(tmp_path / "laporan"))
+    (tmp_path / "rahasia.txt").write_text("jangan")
+    report_service.write_reports(ctx)
+    client = TestClient(create_app(ctx, start_jobs=False), base_url="http://localhost")
+    client.cookies.set(SESSION_COOKIE, auth.open_session(ctx, "pimpinan").token)
+    page = client.get("/laporan").text
+    assert "Arsip laporan yang sudah ditulis otomatis (2)" in page
+    assert 'href="/laporan/arsip/laporan-2026-W47.pdf"' in page
+    pdf = client.get("/laporan/arsip/laporan-2026-W47.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-disposition"] == 'attachment; filename="laporan-2026-W47.pdf"'
+    for name in ("laporan-2026-09.pdf", "rahasia.txt", "..%2Frahasia.txt", "laporan-2026-W47.db"):
+        assert client.get(f"/laporan/arsip/{name}").status_code == 404, name
+    client.cookies.set(SESSION_COOKIE, auth.open_session(ctx, "lurah.batutulis").token)
+    assert client.get("/laporan/arsip/laporan-2026-W47.pdf").status_code == 403
