@@ -73,7 +73,9 @@ def collect(
     reader = readers(ctx.settings).get(account["platform"])
     credentials, reason = _credentials(ctx, account) if reader else (None, NO_METRICS)
     if reader is None or credentials is None:
-        log.info("account metrics skipped", extra={"account": label, "reason": reason})
+        # sample accounts never have tokens: not worth a line each at every daily run
+        level = logging.DEBUG if account.get("is_sample") else logging.INFO
+        log.log(level, "account metrics skipped", extra={"account": label, "reason": reason})
         return None
     now = ctx.now()
     ref = AccountRef(account["platform"], account["platform_account_id"], account["handle"])

@@ -537,7 +537,7 @@ def test_accounts_that_cannot_be_read_answer_none_without_a_request(
     mctx: Context, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     api = Recorder({})
-    caplog.set_level("INFO", logger="paseban.account_metrics")
+    caplog.set_level("DEBUG", logger="paseban.account_metrics")  # sample accounts: debug
     whatsapp = account_row(mctx, "whatsapp", "pemkotbogor.wa")
     no_token = account_row(mctx, "instagram", "kelurahan.batutulis")
     sample = account_row(mctx, "x", "pemkotbogor") | {"is_sample": True}
@@ -552,6 +552,8 @@ def test_accounts_that_cannot_be_read_answer_none_without_a_request(
         "akun contoh",
         "platform_account_id akun belum diisi",
     ]
+    # a sample account never has a token: a debug line, not one info line each every day
+    assert [r.levelname for r in caplog.records] == ["INFO", "INFO", "DEBUG", "INFO"]
 
     def locked(*args: Any) -> None:
         raise credentials.CredentialsLocked("PASEBAN_SECRET_KEY belum diisi")
