@@ -245,10 +245,16 @@ def users() -> None:
 )
 @click.option("--scope", default=None, help="Kode wilayah atau OPD sesuai peran.")
 @click.option("--name", "full_name", default="")
+@click.option("--email", default=None, help="Alamat e-mail untuk notifikasi.")
 @click.option("--password-stdin", is_flag=True, help="Baca kata sandi dari stdin.")
 @friendly
 def users_add(
-    username: str, role: str, scope: str | None, full_name: str, password_stdin: bool
+    username: str,
+    role: str,
+    scope: str | None,
+    full_name: str,
+    email: str | None,
+    password_stdin: bool,
 ) -> None:
     """Tambah pengguna."""
     from paseban.services import accounts as service
@@ -257,11 +263,30 @@ def users_add(
     with open_context() as ctx:
         try:
             service.add_user(
-                ctx, username, role=role, scope=scope, full_name=full_name, password=password
+                ctx,
+                username,
+                role=role,
+                scope=scope,
+                full_name=full_name,
+                password=password,
+                email=email,
             )
         except ValueError as exc:
             raise Fail(str(exc)) from None
     click.echo(f"pengguna {username.lower()} ditambahkan")
+
+
+@users.command("set-email")
+@click.argument("username")
+@click.argument("email")
+@friendly
+def users_set_email(username: str, email: str) -> None:
+    """Atur alamat e-mail notifikasi pengguna ("" untuk menghapusnya)."""
+    from paseban.services import accounts as service
+
+    with open_context() as ctx:
+        service.set_email(ctx, username, email, actor="cli")
+    click.echo(f"e-mail {username.lower()} {'disimpan' if email else 'dihapus'}")
 
 
 @users.command("set-password")
@@ -305,7 +330,8 @@ def users_list() -> None:
 
     with open_context() as ctx:
         for r in service.list_users(ctx):
-            click.echo(f"{r['username']:<24} {r['role']:<16} {r['scope_code'] or '-'}")
+            mail = "e-mail" if r.get("email") else "-"
+            click.echo(f"{r['username']:<24} {r['role']:<16} {r['scope_code'] or '-':<16} {mail}")
 
 
 # --- API tokens ----------------------------------------------------------------------------------

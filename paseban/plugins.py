@@ -18,6 +18,7 @@ DEFAULT_PLUGINS = (
     "paseban.services.measurement",  # measurement: response facts, early warning, metrics
     "paseban.services.reports",  # measurement: the weekly and monthly reports, written on schedule
     "paseban.services.account_metrics",  # connectors: daily followers and post counts
+    "paseban.services.notify",  # e-mail for early warning, reports, campaign reminders
 )
 
 

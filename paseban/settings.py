@@ -54,6 +54,13 @@ class Settings:
     media_max_bytes: int = 8 * 1024 * 1024
     # the weekly and monthly reports the job writes for the Wali Kota
     reports_dir: str = "laporan"
+    # e-mail notifications (services/notify.py); no host: nothing is sent
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_starttls: bool = True
+    mail_from: str = "paseban@localhost"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
@@ -68,6 +75,14 @@ class Settings:
                 return int(raw)
             except ValueError:
                 raise SettingsError(f"PASEBAN_{name} harus bilangan bulat, bukan {raw!r}") from None
+
+        def get_bool(name: str, default: bool) -> bool:
+            raw = get(name, "1" if default else "0").strip().lower()
+            if raw in ("1", "true", "ya", "yes", "on"):
+                return True
+            if raw in ("0", "false", "tidak", "no", "off"):
+                return False
+            raise SettingsError(f"PASEBAN_{name} harus 1 atau 0 (true/false), bukan {raw!r}")
 
         def get_float(name: str, default: float) -> float:
             raw = get(name, str(default))
@@ -112,11 +127,23 @@ class Settings:
             media_dir=get("MEDIA_DIR", cls.media_dir),
             media_max_bytes=get_int("MEDIA_MAX_BYTES", cls.media_max_bytes),
             reports_dir=get("REPORTS_DIR", cls.reports_dir),
+            smtp_host=get("SMTP_HOST", ""),
+            smtp_port=get_int("SMTP_PORT", cls.smtp_port),
+            smtp_username=get("SMTP_USERNAME", ""),
+            smtp_password=get("SMTP_PASSWORD", ""),
+            smtp_starttls=get_bool("SMTP_STARTTLS", cls.smtp_starttls),
+            mail_from=get("MAIL_FROM", cls.mail_from),
         )
         settings.validate()
         return settings
 
     def validate(self) -> None:
+        if self.smtp_host and "@" not in self.mail_from:
+            raise SettingsError(
+                f"PASEBAN_MAIL_FROM harus alamat e-mail pengirim, bukan {self.mail_from!r}"
+            )
+        if not 0 < self.smtp_port < 65536:
+            raise SettingsError(f"PASEBAN_SMTP_PORT tidak sah: {self.smtp_port}")
         if self.log_format not in ("json", "console"):
             raise SettingsError(
                 f"PASEBAN_LOG_FORMAT harus json atau console, bukan {self.log_format!r}"

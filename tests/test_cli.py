@@ -111,6 +111,19 @@ def test_sample_users_get_a_printed_password(run) -> None:  # type: ignore[no-un
     assert run("users", "set-password", "siapa", "--password-stdin", input="x" * 12).exit_code == 1
 
 
+def test_users_get_an_address_for_notifications(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("init").exit_code == 0
+    added = run("users", "add", "op.dua", "--role", "diskominfo", "--email", "op2@kotabogor.go.id")
+    assert added.exit_code == 0, added.output
+    assert "op.dua" in run("users", "list").output and "e-mail" in run("users", "list").output
+    bad = run("users", "set-email", "op.dua", "bukan alamat")
+    assert bad.exit_code == 1 and "alamat e-mail 'bukan alamat' tidak sah" in bad.output
+    assert len(bad.output.strip().splitlines()) == 1
+    assert run("users", "set-email", "siapa", "a@kota.go.id").exit_code == 1
+    cleared = run("users", "set-email", "op.dua", "")
+    assert cleared.exit_code == 0 and "dihapus" in cleared.output
+
+
 def test_tokens(run) -> None:  # type: ignore[no-untyped-def]
     assert run("init").exit_code == 0
     added = run("tokens", "add", "open311-bot", "--scope", "cases:read")

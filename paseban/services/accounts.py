@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -187,7 +188,53 @@ def find_account(conn: sa.Connection, platform: str, ref: str) -> dict[str, Any]
 
 # --- users -------------------------------------------------------------------------------------
 
-USER_COLUMNS = ("username", "role")
+USER_COLUMNS = ("username", "role")  # optional: scope, full_name, email
+EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[a-z]{2,}$", re.IGNORECASE)
+
+
+def check_email(value: str | None) -> str | None:
+    """An address to notify, lower-cased; None for none; InvalidInput when it cannot be one."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if len(value) > 254 or not EMAIL.match(value):
+        raise InvalidInput(f"alamat e-mail {value!r} tidak sah")
+    return value.lower()
+
+
+def set_email(ctx: Context, username: str, email: str | None, *, actor: Actor | str) -> bool:
+    """Set (or clear, with None or "") the address a user is notified at; audited."""
+    with ctx.engine.connect() as conn:
+        user_id = conn.execute(
+            sa.select(t.users.c.id).where(t.users.c.username == username.strip().lower())
+        ).scalar()
+    if user_id is None:
+        raise NotFound(f"pengguna {username!r} tidak ada")
+    return change_email(ctx, int(user_id), email, actor=actor)
+
+
+def change_email(ctx: Context, user_id: int, email: str | None, *, actor: Actor | str) -> bool:
+    """The same by id; False when the address is what it was (nothing written)."""
+    address = check_email(email)
+    with ctx.engine.begin() as conn:
+        row = conn.execute(
+            sa.select(t.users.c.username, t.users.c.email).where(t.users.c.id == user_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"pengguna {user_id} tidak ada")
+        if row.email == address:
+            return False
+        conn.execute(sa.update(t.users).where(t.users.c.id == user_id).values(email=address))
+        audit.record(
+            conn,
+            at=ctx.now(),
+            actor=actor,
+            action="user.email",
+            target_kind="user",
+            target_id=row.username,
+            detail={"set": address is not None},  # the address itself stays out of the trail
+        )
+    return True
 
 
 def _check_user(conn: sa.Connection, role_raw: str, scope: str | None) -> tuple[Role, str | None]:
@@ -222,6 +269,7 @@ def add_user(
     scope: str | None = None,
     full_name: str = "",
     password: str | None = None,
+    email: str | None = None,
     sample: bool = False,
     actor: Actor | str | None = None,
 ) -> int:
@@ -231,6 +279,7 @@ def add_user(
         raise InvalidInput(f"nama pengguna {username!r} tidak sah")
     if len(full_name) > 200:
         raise InvalidInput("nama lengkap paling banyak 200 karakter")
+    email = check_email(email)
     with ctx.engine.begin() as conn:
         checked_role, checked_scope = _check_user(conn, role, scope)
         if conn.execute(sa.select(t.users.c.id).where(t.users.c.username == username)).first():
@@ -244,6 +293,7 @@ def add_user(
                     role=checked_role.value,
                     scope_code=checked_scope,
                     password_hash=hash_password(password) if password else None,
+                    email=email,
                     active=True,
                     is_sample=sample,
                     created_at=ctx.now(),
@@ -278,6 +328,7 @@ def import_users(
                 if "__error__" in row:
                     raise InvalidInput(row["__error__"])
                 _check_user(conn, row["role"], row.get("scope"))
+                check_email(row.get("email"))
             except InvalidInput as exc:
                 errors.append(LineError(str(path), line, str(exc)))
                 continue
@@ -295,6 +346,7 @@ def import_users(
             role=row["role"],
             scope=row.get("scope") or None,
             full_name=row.get("full_name", ""),
+            email=row.get("email") or None,
             sample=sample,
         )
         report.added += 1
@@ -310,6 +362,7 @@ def list_users(ctx: Context) -> list[dict[str, Any]]:
                 t.users.c.full_name,
                 t.users.c.role,
                 t.users.c.scope_code,
+                t.users.c.email,
                 t.users.c.active,
             ).order_by(t.users.c.username)
         ).mappings()

@@ -139,6 +139,7 @@ users = sa.Table(
     sa.Column("role", sa.String(30), nullable=False),
     sa.Column("scope_code", sa.String(40), nullable=True),
     sa.Column("password_hash", sa.String(300), nullable=True),
+    sa.Column("email", sa.String(254), nullable=True),  # notifications (services/notify.py)
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", UtcDateTime, nullable=False),

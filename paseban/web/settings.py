@@ -291,6 +291,7 @@ def user_create(
     role: Annotated[str, Form(max_length=30)],
     scope: Annotated[str, Form(max_length=40)] = "",
     full_name: Annotated[str, Form(max_length=200)] = "",
+    email: Annotated[str, Form(max_length=254)] = "",
 ) -> Response:
     password = secrets.token_urlsafe(12)
     try:
@@ -301,6 +302,7 @@ def user_create(
             scope=scope.strip() or None,
             full_name=full_name.strip(),
             password=password,
+            email=email,
             actor=actor,
         )
     except UserError as exc:
@@ -324,12 +326,11 @@ def user_update(
     scope: Annotated[str, Form(max_length=40)] = "",
     full_name: Annotated[str, Form(max_length=200)] = "",
     active: Annotated[str, Form(max_length=5)] = "",
+    email: Annotated[str, Form(max_length=254)] = "",
 ) -> Response:
-    return _attempt(
-        request,
-        ctx,
-        "pengguna",
-        lambda: accounts.update_user(
+    def save() -> None:
+        address = accounts.check_email(email)  # refused before anything is stored
+        accounts.update_user(
             ctx,
             user_id,
             role=role,
@@ -337,8 +338,10 @@ def user_update(
             full_name=full_name,
             active=active == "1",
             actor=actor,
-        ),
-    )
+        )
+        accounts.change_email(ctx, user_id, address, actor=actor)
+
+    return _attempt(request, ctx, "pengguna", save)
 
 
 @router.post("/pengguna/{user_id}/sandi")

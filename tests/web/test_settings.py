@@ -134,6 +134,34 @@ def test_accounts_users_and_opds(app_ctx: Context, login: Callable[[str], Browse
         ).scalar_one()
     self_demote = op.post(f"/pengaturan/pengguna/{operator_id}", {"role": "viewer", "active": "1"})
     assert self_demote.status_code == 422 and "diri sendiri" in self_demote.text
+    # a notification address: a bad one stores nothing at all, a good one is kept, then cleared
+    bad = op.post(
+        f"/pengaturan/pengguna/{user_id}",
+        {"role": "viewer", "full_name": "Diganti", "active": "1", "email": "empang@"},
+    )
+    assert bad.status_code == 422 and "alamat e-mail" in bad.text
+    good = {"role": "kelurahan_admin", "scope": "32.71.01.1003", "full_name": "Lurah Empang"}
+    saved = op.post(f"/pengaturan/pengguna/{user_id}", {**good, "email": "Empang@Kota.go.id"})
+    assert saved.status_code == 303
+    with app_ctx.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(t.users.c.role, t.users.c.email).where(t.users.c.id == user_id)
+        ).one()
+        trail = (
+            conn.execute(
+                sa.select(t.audit_events.c.detail).where(t.audit_events.c.action == "user.email")
+            )
+            .scalars()
+            .all()
+        )
+    assert tuple(row) == ("kelurahan_admin", "empang@kota.go.id")  # the bad post changed nothing
+    assert trail == [{"set": True}]  # audited, without the address
+    assert 'value="empang@kota.go.id"' in op.get("/pengaturan/pengguna").text
+    op.post(f"/pengaturan/pengguna/{user_id}", {**good, "email": ""})
+    with app_ctx.engine.connect() as conn:
+        assert (
+            conn.execute(sa.select(t.users.c.email).where(t.users.c.id == user_id)).scalar() is None
+        )
     reset = op.post(f"/pengaturan/pengguna/{user_id}/sandi")
     assert reset.status_code == 200 and _secret(reset.text) != password
     # OPDs
