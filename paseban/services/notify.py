@@ -4,7 +4,10 @@ concern, through the job queue (one `send_email` job per message, its outcome in
 - `early_warning`: Diskominfo and the officers of the alert's OPD;
 - `report_written`: everyone who reads the report to the Wali Kota (role `viewer`, Diskominfo),
   with the PDF attached;
-- `campaign_reminder`: the kelurahan and kecamatan admins of the accounts that have not posted.
+- `campaign_reminder`: the kelurahan and kecamatan admins of the accounts that have not posted;
+- `case_event` for an SLA escalation: the people behind its symbolic recipients (`kepala:DLH`:
+  the OPD's officers, `camat:32.71.01`: that kecamatan's admins, `diskominfo`, and the names of
+  the leadership list: the `viewer` users).
 
 Recipients are active users with an e-mail address (`paseban users set-email`). Without
 `PASEBAN_SMTP_HOST` nothing is sent. The job gets user ids and looks the addresses up when it
@@ -91,6 +94,45 @@ def admin_recipients(conn: sa.Connection, account_ids: list[int]) -> list[int]:
             u.scope_code.in_(owners),
         ),
     )
+
+
+STAGE_WORDS = {"verify": "verifikasi", "follow_up": "tindak lanjut OPD", "confirm": "konfirmasi"}
+
+
+def escalation_recipients(conn: sa.Connection, symbols: list[str]) -> list[int]:
+    """User ids behind the SLA sweep's symbolic recipients (domain/sla.escalation_recipients)."""
+    u = t.users.c
+    conditions = []
+    for symbol in symbols:
+        kind, _, code = symbol.partition(":")
+        if kind == "kepala" and code:
+            conditions.append(sa.and_(u.role == Role.OPD_OFFICER.value, u.scope_code == code))
+        elif kind == "camat" and code:
+            conditions.append(sa.and_(u.role == Role.KECAMATAN_ADMIN.value, u.scope_code == code))
+        elif symbol == "diskominfo":
+            conditions.append(u.role == Role.DISKOMINFO.value)
+        else:  # a name on the leadership list
+            conditions.append(u.role == Role.VIEWER.value)
+    return _users(conn, *conditions) if conditions else []
+
+
+@hookimpl
+def case_event(ctx: Context, case_id: int, event: dict[str, Any]) -> None:
+    if event.get("action") != "escalate":
+        return
+    data = event.get("data") or {}
+    with ctx.engine.connect() as conn:
+        ticket = conn.execute(sa.select(t.cases.c.ticket).where(t.cases.c.id == case_id)).scalar()
+        to = escalation_recipients(conn, list(data.get("recipients") or []))
+    if ticket is None:
+        return
+    stage = STAGE_WORDS.get(str(data.get("stage")), str(data.get("stage")))
+    level = int(data.get("level") or 1)
+    body = (
+        f"Tenggat tahap {stage} untuk aduan {ticket} sudah terlewati; ini eskalasi tingkat "
+        f"{level}.\nBuka kasusnya dan tindak lanjuti: {ctx.settings.base_url()}/kasus/{ticket}\n"
+    )
+    _enqueue(ctx, to, f"[Paseban] Eskalasi {ticket}: tenggat {stage} terlewati", body)
 
 
 def _enqueue(

@@ -233,3 +233,27 @@ def test_the_send_job_is_registered(ctx: Context) -> None:
 
     spec: Any = jobs.registry(ctx)["send_email"]
     assert spec.every is None
+
+
+def test_an_sla_escalation_reaches_the_people_behind_its_recipients(mail: Context) -> None:
+    accounts.set_email(mail, "camat.bogorselatan", "camat.bs@kotabogor.go.id", actor="uji")
+    with mail.engine.begin() as conn:
+        case_id = b.case(conn, opened_at=mail.now(), kelurahan=KEL, kecamatan=KEC, opd="DLH")
+        ticket = conn.execute(sa.select(t.cases.c.ticket).where(t.cases.c.id == case_id)).scalar()
+    first = {
+        "action": "escalate",
+        "data": {"level": 1, "stage": "follow_up", "recipients": ["kepala:DLH", "camat:32.71.01"]},
+    }
+    mail.pm.hook.case_event(ctx=mail, case_id=case_id, event=first)
+    second = {
+        "action": "escalate",
+        "data": {"level": 2, "stage": "follow_up", "recipients": ["diskominfo", "walikota"]},
+    }
+    mail.pm.hook.case_event(ctx=mail, case_id=case_id, event=second)
+    mail.pm.hook.case_event(ctx=mail, case_id=case_id, event={"action": "note", "data": {}})
+    one, two = FakeSMTP.sent  # a note is no escalation: no third message
+    assert _bcc(one) == {ADDRESSES["petugas.dlh"], "camat.bs@kotabogor.go.id"}
+    assert one["Subject"] == f"[Paseban] Eskalasi {ticket}: tenggat tindak lanjut OPD terlewati"
+    assert f"https://paseban.kotabogor.go.id/kasus/{ticket}" in one.get_content()
+    assert _bcc(two) == {ADDRESSES["operator"], ADDRESSES["pimpinan"]}  # leadership: viewers
+    assert "eskalasi tingkat 2" in two.get_content()
