@@ -203,8 +203,8 @@ def send_email(
     body: str,
     attachments: list[str] | None = None,
 ) -> dict[str, int]:
-    """Job: one message to its recipients (Bcc: they do not see each other's addresses). An
-    SMTP error fails the job, recorded in job_runs."""
+    """Job: one message to its recipients, named in the SMTP envelope only (nobody sees the
+    others' addresses). An SMTP error fails the job, recorded in job_runs."""
     settings = ctx.settings
     with ctx.engine.connect() as conn:
         to = addresses(conn, user_ids)
@@ -212,8 +212,7 @@ def send_email(
         return {"recipients": 0, "attachments": 0}
     message = EmailMessage()
     message["From"] = settings.mail_from
-    message["To"] = settings.mail_from
-    message["Bcc"] = ", ".join(to)
+    message["To"] = "undisclosed-recipients:;"  # the addresses travel in the envelope only
     message["Subject"] = subject
     message.set_content(body)
     attached = 0
@@ -230,7 +229,7 @@ def send_email(
             smtp.starttls()
         if settings.smtp_username:
             smtp.login(settings.smtp_username, settings.smtp_password)
-        smtp.send_message(message)
+        smtp.send_message(message, to_addrs=to)
     log.info("e-mail sent", extra={"subject": subject, "recipients": len(to)})
     return {"recipients": len(to), "attachments": attached}
 

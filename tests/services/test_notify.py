@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import smtplib
+import socketserver
+import threading
 from datetime import timedelta
 from email.message import EmailMessage
 from importlib import resources
@@ -16,7 +18,7 @@ import sqlalchemy as sa
 
 from paseban.context import Context
 from paseban.errors import BadFile, InvalidInput, NotFound
-from paseban.services import accounts
+from paseban.services import accounts, notify
 from paseban.services import measurement as measurement_service
 from paseban.storage import tables as t
 from tests.measurement import builders as b
@@ -53,9 +55,10 @@ class FakeSMTP:
     def login(self, user: str, password: str) -> None:
         self.calls.append(f"login {user}")
 
-    def send_message(self, message: EmailMessage) -> None:
+    def send_message(self, message: EmailMessage, to_addrs: list[str]) -> None:
         if self.fail:
             raise OSError("koneksi ke server SMTP ditolak")
+        message["X-Envelope-To"] = ", ".join(to_addrs)  # what the server was told
         self.sent.append(message)
 
 
@@ -99,7 +102,8 @@ def _spike(ctx: Context, topic: str = "sampah") -> None:
 
 
 def _bcc(message: EmailMessage) -> set[str]:
-    return {a.strip() for a in str(message["Bcc"]).split(",")}
+    """The envelope's recipients (not in any header the recipients see)."""
+    return {a.strip() for a in str(message["X-Envelope-To"]).split(",")}
 
 
 def test_an_alert_reaches_diskominfo_and_the_opd_it_went_to(
@@ -257,3 +261,83 @@ def test_an_sla_escalation_reaches_the_people_behind_its_recipients(mail: Contex
     assert f"https://paseban.kotabogor.go.id/kasus/{ticket}" in one.get_content()
     assert _bcc(two) == {ADDRESSES["operator"], ADDRESSES["pimpinan"]}  # leadership: viewers
     assert "eskalasi tingkat 2" in two.get_content()
+
+
+class _SMTPHandler(socketserver.StreamRequestHandler):
+    """Enough of RFC 5321 for smtplib: EHLO, AUTH PLAIN, MAIL, RCPT, DATA, QUIT."""
+
+    def reply(self, line: str) -> None:
+        self.wfile.write(f"{line}\r\n".encode())
+
+    def handle(self) -> None:
+        server: Any = self.server
+        self.reply("220 uji.kotabogor.go.id ESMTP")
+        envelope: dict[str, Any] = {"rcpt": []}
+        while raw := self.rfile.readline():
+            command = raw.decode().rstrip("\r\n")
+            verb = command.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                self.wfile.write(b"250-uji.kotabogor.go.id\r\n250 AUTH PLAIN\r\n")
+            elif verb == "AUTH":
+                envelope["auth"] = command
+                self.reply("235 2.7.0 diterima")
+            elif verb == "MAIL":
+                envelope["from"] = command
+                self.reply("250 OK")
+            elif verb == "RCPT":
+                envelope["rcpt"].append(command)
+                self.reply("250 OK")
+            elif verb == "DATA":
+                self.reply("354 lanjut")
+                lines = []
+                while (line := self.rfile.readline()) not in (b".\r\n", b""):
+                    lines.append(line)
+                envelope["data"] = b"".join(lines)
+                server.received.append(envelope)
+                envelope = {"rcpt": []}
+                self.reply("250 OK terkirim")
+            elif verb == "QUIT":
+                self.reply("221 sampai jumpa")
+                return
+            else:
+                self.reply("250 OK")
+
+
+def test_the_message_goes_over_real_smtp(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Against a small SMTP server on 127.0.0.1: the envelope carries every recipient (and
+    only them), the message's headers show none of them."""
+    server: Any = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
+    server.received = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        accounts.add_user(ctx, "op.satu", role="diskominfo", email="satu@kotabogor.go.id")
+        accounts.add_user(ctx, "op.dua", role="diskominfo", email="dua@kotabogor.go.id")
+        ctx.settings = dataclasses.replace(
+            ctx.settings,
+            smtp_host="127.0.0.1",
+            smtp_port=server.server_address[1],
+            smtp_starttls=False,
+            smtp_username="paseban",
+            smtp_password="rahasia",
+            mail_from="paseban@kotabogor.go.id",
+        )
+        with ctx.engine.connect() as conn:
+            ids = notify.report_recipients(conn)
+        counts = notify.send_email(
+            ctx, user_ids=ids, subject="[Paseban] Laporan mingguan 2026-W47", body="Terbit."
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert counts == {"recipients": 2, "attachments": 0}
+    [envelope] = server.received
+    assert envelope["from"].upper() == "MAIL FROM:<PASEBAN@KOTABOGOR.GO.ID>"
+    assert sorted(r.split(":", 1)[1] for r in envelope["rcpt"]) == [
+        "<dua@kotabogor.go.id>",
+        "<satu@kotabogor.go.id>",
+    ]
+    assert envelope["auth"].startswith("AUTH PLAIN")
+    data = envelope["data"].decode()
+    assert "Subject: [Paseban] Laporan mingguan 2026-W47" in data
+    assert "satu@" not in data and "dua@" not in data  # addresses stay out of the message
+    assert "To: undisclosed-recipients:;" in data
