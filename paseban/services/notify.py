@@ -27,6 +27,7 @@ import sqlalchemy as sa
 
 from paseban.domain.accounts import Role
 from paseban.hookspecs import hookimpl
+from paseban.measurement import fmt
 from paseban.services.jobs import JobSpec
 from paseban.storage import tables as t
 
@@ -159,7 +160,7 @@ def early_warning(ctx: Context, alert: dict[str, Any]) -> None:
     sample = "\n(Data contoh, bukan kejadian nyata.)\n" if alert.get("is_sample") else ""
     body = (
         f"Lonjakan aduan {alert['topic_name'].lower()} di {place}: {alert['count']} aduan dalam "
-        f"6 jam terakhir, padahal biasanya sekitar {alert['expected']:.2f}.\n{sample}\n"
+        f"6 jam terakhir, padahal biasanya sekitar {fmt.num(alert['expected'], 2)}.\n{sample}\n"
         f"Lihat pesan di baliknya dan tanggapi: {ctx.settings.base_url()}/peringatan\n"
     )
     _enqueue(ctx, to, subject, body)

@@ -119,7 +119,7 @@ def test_an_alert_reaches_diskominfo_and_the_opd_it_went_to(
         == "[Paseban] Peringatan dini: Sampah dan kebersihan di Kelurahan Batu Tulis"
     )
     body = message.get_content()
-    assert "6 aduan dalam 6 jam terakhir" in body
+    assert "6 aduan dalam 6 jam terakhir, padahal biasanya sekitar 0,05." in body
     assert "https://paseban.kotabogor.go.id/peringatan" in body
     assert "0812" not in body and "gang" not in body  # no citizen's words
     assert message["From"] == "paseban@kotabogor.go.id"
