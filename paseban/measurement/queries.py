@@ -418,6 +418,27 @@ class _Content:
     growth: dict[int, Growth]
 
 
+@dataclass(frozen=True)
+class _AccountFacts:
+    """Everything per account that both units and single accounts are assembled from."""
+
+    content: _Content
+    responses: dict[int, dict[str, int]]
+    hists: dict[tuple[int, str], list[int]]
+    until: datetime  # days since the last post count to here: as measured, or the period's end
+
+
+def _account_facts(
+    conn: sa.Connection, period: Period, lo: datetime, hi: datetime, as_of: datetime
+) -> _AccountFacts:
+    return _AccountFacts(
+        content=_content(conn, period, lo, hi),
+        responses=_response_counts(conn, period, lo, hi, as_of),
+        hists=_histograms(conn, period),
+        until=min(as_of, hi),
+    )
+
+
 def _content(conn: sa.Connection, period: Period, lo: datetime, hi: datetime) -> _Content:
     campaigns = _campaigns(conn, lo, hi)
     return _Content(
@@ -438,6 +459,7 @@ class Measured:
     as_of: datetime
     units: dict[UnitKey, Unit]
     kpis: dict[UnitKey, UnitKpis]
+    facts: _AccountFacts | None = field(default=None, repr=False)  # reused by measure_accounts
 
     def group(self, kind: str) -> list[UnitKpis]:
         return [k for key, k in self.kpis.items() if key[0] == kind]
@@ -461,16 +483,16 @@ def measure(
     owner = _owner_of(all_units)
     city_key = next((k for k in all_units if k[0] == "city"), None)
 
-    content = _content(conn, period, lo, hi)
+    facts = _account_facts(conn, period, lo, hi, as_of)
+    content, until = facts.content, facts.until
     owners = _owners(conn)
-    responses = _by_unit(_response_counts(conn, period, lo, hi, as_of), owners, _add_counts)
-    hists = _by_unit(_histograms(conn, period), owners, histograms.add, account_of=lambda k: k)
+    responses = _by_unit(facts.responses, owners, _add_counts)
+    hists = _by_unit(facts.hists, owners, histograms.add, account_of=lambda k: k)
     wall = {key: _percentiles(h) for (key, clock), h in hists.items() if clock == "wall"}
     business = {key: _percentiles(h) for (key, clock), h in hists.items() if clock == "business"}
     sla = _sla_stats(conn, period, lo, hi, as_of)
     resolved = _resolved_stats(conn, period)
     visits = _visits(conn, lo, hi)
-    until = min(as_of, hi)
 
     out: dict[UnitKey, UnitKpis] = {}
     for key, unit in all_units.items():
@@ -509,7 +531,7 @@ def measure(
         ),
         code=city_unit.code,
     )
-    return Measured(period, as_of, all_units, out)
+    return Measured(period, as_of, all_units, out, facts)
 
 
 @dataclass(frozen=True)
@@ -531,10 +553,11 @@ def measure_accounts(
     tz: ZoneInfo,
     as_of: datetime,
     account_ids: list[int] | None,
+    measured: Measured | None = None,
 ) -> list[AccountKpis]:
     """The KPIs of some accounts (None: every active account) for one period, each account on
     its own (the units' rules: `_assemble` over one account, without case stages, resolutions
-    or field visits)."""
+    or field visits). Given the `measure` of the same period, its facts are reused."""
     a = t.accounts.c
     query = sa.select(a.id, a.platform, a.handle, a.active).order_by(a.platform, a.handle)
     if account_ids is None:
@@ -544,10 +567,10 @@ def measure_accounts(
     else:
         query = query.where(a.id.in_(account_ids))
     rows = conn.execute(query).all()
-    lo, hi = period.bounds(tz)
-    content = _content(conn, period, lo, hi)
-    responses = _response_counts(conn, period, lo, hi, as_of)
-    hists = _histograms(conn, period)
+    if measured is not None and measured.facts is not None and measured.period == period:
+        facts = measured.facts
+    else:
+        facts = _account_facts(conn, period, *period.bounds(tz), as_of)
     out = []
     for r in rows:
         unit = Unit("account", str(r.id), f"{r.platform}:{r.handle}", accounts=[r.id])
@@ -555,12 +578,12 @@ def measure_accounts(
             ("account", unit.code),
             unit,
             period,
-            min(as_of, hi),
+            facts.until,
             unit.accounts,
-            content,
-            responses.get(r.id),
-            _percentiles(hists.get((r.id, "wall"))),
-            _percentiles(hists.get((r.id, "business"))),
+            facts.content,
+            facts.responses.get(r.id),
+            _percentiles(facts.hists.get((r.id, "wall"))),
+            _percentiles(facts.hists.get((r.id, "business"))),
             {},
             None,
             0,

@@ -79,7 +79,12 @@ class Report:
 
     @property
     def file_stem(self) -> str:
-        return f"laporan-{self.period.key}"
+        return file_stem(self.period)
+
+
+def file_stem(period: Period) -> str:
+    """The name of a period's report files: laporan-2026-W47, laporan-2026-10."""
+    return f"laporan-{period.key}"
 
 
 def short_label(period: Period) -> str:

@@ -152,11 +152,19 @@ def unit_scorecard(ctx: Context, group: str, code: str, period: Period) -> Score
     }
     with ctx.engine.connect() as conn:
         ids = None if group == "city" else unit.accounts  # the city: every active account
-        mine = queries.measure_accounts(conn, period, tz=ctx.tz, as_of=now.as_of, account_ids=ids)
+        # the facts behind the units' figures, reused: not read from the database again
+        mine = queries.measure_accounts(
+            conn, period, tz=ctx.tz, as_of=now.as_of, account_ids=ids, measured=now
+        )
         before = {
             a.id: a
             for a in queries.measure_accounts(
-                conn, period.previous(), tz=ctx.tz, as_of=now.as_of, account_ids=ids
+                conn,
+                period.previous(),
+                tz=ctx.tz,
+                as_of=now.as_of,
+                account_ids=ids,
+                measured=before_kpis,
             )
         }
     accounts = [(a, scorecard.lines(a.kpis, before[a.id].kpis, account=True)) for a in mine]
@@ -347,7 +355,7 @@ def write_reports(ctx: Context) -> dict[str, int]:
     folder = Path(ctx.settings.reports_dir)
     counts = {"written": 0, "present": 0, "without_pdf": 0}
     for kind, period in due_periods(ctx.now().astimezone(ctx.tz)):
-        stem = f"laporan-{period.key}"
+        stem = reports.file_stem(period)
         if (folder / f"{stem}.html").exists():
             counts["present"] += 1
             continue

@@ -42,6 +42,17 @@ PAGES = [
 ]
 
 
+CSV = "text/csv; charset=utf-8"
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def _download(body: bytes, media_type: str, filename: str) -> Response:
+    return Response(body, media_type=media_type, headers=_attachment(filename))
+
+
 def chosen_period(ctx: Context, kind: str, text: str | None) -> periods.Period:
     """`rolling`: the last 30 days up to yesterday; `weekly`/`monthly`: the period named (or
     the last full week or month)."""
@@ -204,12 +215,7 @@ def scorecard_csv(
     if table not in tables:
         raise NotFound(f"tabel {table!r} tidak ada (kpi atau akun)")
     body = report_service.render_csv(tables[table]).encode("utf-8")
-    filename = f"{table}-{group}-{code}-{chosen.key}.csv"
-    return Response(
-        body,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return _download(body, CSV, f"{table}-{group}-{code}-{chosen.key}.csv")
 
 
 @router.get("/sosok-ideal", response_class=HTMLResponse)
@@ -288,9 +294,7 @@ def archived_report(ctx: CtxDep, actor: ReportsReader, name: str) -> FileRespons
     if match is None or not path.is_file():
         raise NotFound(f"laporan {name!r} tidak ada di arsip")
     return FileResponse(  # a download: the HTML report carries its own styles
-        path,
-        media_type=ARCHIVE_TYPES[match[2]],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        path, media_type=ARCHIVE_TYPES[match[2]], headers=_attachment(name)
     )
 
 
@@ -314,12 +318,8 @@ def report_file(
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif ext == "csv" and stem in report.tables:
         body = report_service.render_csv(report.tables[stem]).encode("utf-8")
-        media = "text/csv; charset=utf-8"
+        media = CSV
     else:
         raise NotFound(f"berkas laporan {name!r} tidak ada")
     filename = f"{report.file_stem}.{ext}" if stem == "laporan" else f"{report.file_stem}-{name}"
-    return Response(
-        body,
-        media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return _download(body, media, filename)
