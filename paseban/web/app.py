@@ -27,6 +27,7 @@ from paseban.web import measurement as measurement_pages
 from paseban.web import settings as settings_pages
 from paseban.web import webhooks as webhook_routes  # connectors
 from paseban.web.deps import NotSignedIn
+from paseban.web.query import DropBlankQuery
 from paseban.web.rendering import error_page, wants_html
 from paseban.web.security import SecurityHeaders
 
@@ -102,6 +103,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
 
     # --- sign-in and errors for pages (dashboard) ---
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(DropBlankQuery)  # filter forms send their unchosen fields blank
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
