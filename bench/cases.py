@@ -30,7 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from paseban.clock import FixedClock
 from paseban.context import Context
-from paseban.services import accounts, ingest, reference, sla
+from paseban.services.cases import sla
+from paseban.services.ingest import webhooks as ingest
+from paseban.services.people import accounts
+from paseban.services.reference import store as reference
 from paseban.settings import Settings
 from paseban.storage import migrate
 from paseban.storage import tables as t

@@ -32,7 +32,8 @@ from fastapi.testclient import TestClient
 
 from paseban.clock import FixedClock
 from paseban.context import Context
-from paseban.services import accounts, auth, reference
+from paseban.services.people import accounts, auth
+from paseban.services.reference import store as reference
 from paseban.settings import Settings
 from paseban.storage import migrate
 from paseban.storage import tables as t

@@ -40,10 +40,11 @@ from paseban.measurement import (  # noqa: E402
     recognition,
 )
 from paseban.measurement.periods import Period, month_of  # noqa: E402
-from paseban.services import measurement, reference  # noqa: E402
-from paseban.services import reports as report_service  # noqa: E402
-from paseban.services.case_rollups import refresh_activity_rollups, refresh_case_rollups  # noqa: E402
-from paseban.services.response_facts import refresh_response_facts  # noqa: E402
+from paseban.services.measurement import recording as measurement  # noqa: E402
+from paseban.services.measurement import reports as report_service  # noqa: E402
+from paseban.services.measurement.case_rollups import refresh_activity_rollups, refresh_case_rollups  # noqa: E402
+from paseban.services.measurement.response_facts import refresh_response_facts  # noqa: E402
+from paseban.services.reference import store as reference  # noqa: E402
 from paseban.settings import Settings  # noqa: E402
 from paseban.storage import migrate  # noqa: E402
 from paseban.storage import tables as t  # noqa: E402

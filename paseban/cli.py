@@ -94,7 +94,7 @@ def cli() -> None:
 @friendly
 def init(code: str, sample: bool) -> None:
     """Siapkan basis data: migrasi, data rujukan wilayah/OPD/topik, dan (opsional) data contoh."""
-    from paseban.services import reference
+    from paseban.services.reference import store as reference
 
     with open_context(migrated=False) as ctx:
         migrate.upgrade(ctx.engine)
@@ -107,7 +107,9 @@ def init(code: str, sample: bool) -> None:
 
 
 def load_sample(ctx: Context) -> None:
-    from paseban.services import accounts, ingest, reference
+    from paseban.services.ingest import webhooks as ingest
+    from paseban.services.people import accounts
+    from paseban.services.reference import store as reference
 
     if reference.city_code(ctx) != "32.71":
         raise Fail("data contoh hanya tersedia untuk Kota Bogor (32.71)")
@@ -126,7 +128,7 @@ def load_sample(ctx: Context) -> None:
 
 def load_sample_content(ctx: Context) -> None:
     """Programs, a running campaign, drafts at every stage, profiles, training (issue 8)."""
-    from paseban.services import content_sample
+    from paseban.sample import content as content_sample
 
     counts = content_sample.load(ctx)
     click.echo("konten contoh: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
@@ -134,7 +136,7 @@ def load_sample_content(ctx: Context) -> None:
 
 def load_sample_measurement(ctx: Context) -> None:
     """Three months of sample metrics, messages, replies and cases for the leaderboards."""
-    from paseban.services import sample_measurement
+    from paseban.sample import measurement as sample_measurement
 
     counts = sample_measurement.load(ctx)
     if not counts:
@@ -147,7 +149,7 @@ def load_sample_measurement(ctx: Context) -> None:
 
 def sample_passwords(ctx: Context) -> None:
     """Sample users get one random password, printed once, so `make run` has a way in."""
-    from paseban.services import auth
+    from paseban.services.people import auth
 
     password = secrets.token_urlsafe(9)
     names = auth.set_sample_passwords(ctx, password)
@@ -205,7 +207,7 @@ def accounts() -> None:
 @friendly
 def accounts_import(file: str, skip_bad: bool) -> None:
     """Impor akun dari CSV: platform, handle, platform_account_id, owner_kind, owner_code, name."""
-    from paseban.services import accounts as service
+    from paseban.services.people import accounts as service
 
     with open_context() as ctx:
         report = service.import_csv(ctx, file, skip_bad=skip_bad)
@@ -219,7 +221,7 @@ def accounts_import(file: str, skip_bad: bool) -> None:
 @friendly
 def accounts_list(as_json: bool) -> None:
     """Tampilkan akun resmi."""
-    from paseban.services import accounts as service
+    from paseban.services.people import accounts as service
 
     with open_context() as ctx:
         rows = service.list_accounts(ctx)
@@ -257,7 +259,7 @@ def users_add(
     password_stdin: bool,
 ) -> None:
     """Tambah pengguna."""
-    from paseban.services import accounts as service
+    from paseban.services.people import accounts as service
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     with open_context() as ctx:
@@ -282,7 +284,7 @@ def users_add(
 @friendly
 def users_set_email(username: str, email: str) -> None:
     """Atur alamat e-mail notifikasi pengguna ("" untuk menghapusnya)."""
-    from paseban.services import accounts as service
+    from paseban.services.people import accounts as service
 
     with open_context() as ctx:
         service.set_email(ctx, username, email, actor="cli")
@@ -296,7 +298,7 @@ def users_set_email(username: str, email: str) -> None:
 def users_set_password(username: str, password_stdin: bool) -> None:
     """Atur kata sandi pengguna (tanpa --password-stdin: dibuat acak dan ditampilkan sekali).
     Semua sesi pengguna itu berakhir."""
-    from paseban.services import auth
+    from paseban.services.people import auth
 
     generated = not password_stdin
     password = secrets.token_urlsafe(12) if generated else sys.stdin.readline().rstrip("\n")
@@ -313,7 +315,7 @@ def users_set_password(username: str, password_stdin: bool) -> None:
 @friendly
 def users_import(file: str, skip_bad: bool) -> None:
     """Impor pengguna dari CSV: username, full_name, role, scope."""
-    from paseban.services import accounts as service
+    from paseban.services.people import accounts as service
 
     with open_context() as ctx:
         report = service.import_users(ctx, file, skip_bad=skip_bad)
@@ -326,7 +328,7 @@ def users_import(file: str, skip_bad: bool) -> None:
 @friendly
 def users_list() -> None:
     """Tampilkan pengguna."""
-    from paseban.services import accounts as service
+    from paseban.services.people import accounts as service
 
     with open_context() as ctx:
         for r in service.list_users(ctx):
@@ -360,7 +362,7 @@ def tokens_add(
     name: str, scopes: tuple[str, ...], role: str, area: str | None, expires_days: int | None
 ) -> None:
     """Buat token API; token ditampilkan sekali dan disimpan hanya sebagai sidik (hash)."""
-    from paseban.services import auth
+    from paseban.services.people import auth
 
     with open_context() as ctx:
         token = auth.create_token(
@@ -380,7 +382,7 @@ def tokens_add(
 @friendly
 def tokens_list() -> None:
     """Tampilkan token API (tanpa rahasianya)."""
-    from paseban.services import auth
+    from paseban.services.people import auth
 
     with open_context() as ctx:
         rows = auth.list_tokens(ctx)
@@ -398,7 +400,7 @@ def tokens_list() -> None:
 @friendly
 def tokens_revoke(name: str) -> None:
     """Cabut token API; permintaan berikutnya dengan token itu ditolak (401)."""
-    from paseban.services import auth
+    from paseban.services.people import auth
 
     with open_context() as ctx:
         auth.revoke_token(ctx, name, actor="cli")
@@ -417,7 +419,7 @@ def tokens_revoke(name: str) -> None:
 def ingest(file: str, skip_bad: bool, platform: str | None, account: str | None) -> None:
     """Masukkan pesan warga dari berkas JSONL atau CSV ekspor platform (- untuk JSONL dari stdin);
     pesan yang sama disimpan sekali."""
-    from paseban.services import ingest as service
+    from paseban.services.ingest import webhooks as service
 
     with open_context() as ctx:
         report = service.ingest_file(
@@ -440,7 +442,7 @@ def cases() -> None:
 @friendly
 def cases_list(status: str | None, opd: str | None, limit: int) -> None:
     """Tampilkan kasus terbaru."""
-    from paseban.services import cases as service
+    from paseban.services.cases import reads as service
 
     with open_context() as ctx:
         rows, total = service.list_cases(ctx, status=status, opd=opd, limit=limit)
@@ -460,8 +462,8 @@ def cases_list(status: str | None, opd: str | None, limit: int) -> None:
 @friendly
 def cases_show(ticket: str) -> None:
     """Tampilkan satu kasus dengan tenggat dan jejak auditnya."""
-    from paseban.services import cases as service
-    from paseban.services.replies import local_time
+    from paseban.services.cases import reads as service
+    from paseban.services.cases.replies import local_time
 
     with open_context() as ctx:
         case = service.get_case(ctx, ticket)
@@ -493,7 +495,8 @@ def cases_act(
     """Lakukan aksi pada kasus (verify, forward, start, resolve, close, reject, ...)."""
     from paseban.domain.accounts import Role, scope_for
     from paseban.domain.cases import Actor
-    from paseban.services import accounts, actions
+    from paseban.services.cases import actions
+    from paseban.services.people import accounts
 
     with open_context() as ctx:
         user = accounts.get_user(ctx, actor_name)
@@ -516,7 +519,7 @@ def routing() -> None:
 @friendly
 def routing_auto_forward(state: str, actor_name: str) -> None:
     """Teruskan kasus baru langsung ke OPD (on) atau tahan untuk verifikasi (off)."""
-    from paseban.services import routing as service
+    from paseban.services.cases import routing as service
 
     with open_context() as ctx:
         service.set_auto_forward(ctx, state == "on", actor=actor_name)
@@ -527,7 +530,7 @@ def routing_auto_forward(state: str, actor_name: str) -> None:
 @friendly
 def routing_rules() -> None:
     """Tampilkan aturan rute (prioritas kecil menang)."""
-    from paseban.services import routing as service
+    from paseban.services.cases import routing as service
 
     with open_context() as ctx:
         for r in service.list_rules(ctx):
@@ -550,7 +553,7 @@ def open311_key() -> None:
 @friendly
 def open311_key_add(name: str) -> None:
     """Buat kunci API baru; kunci hanya ditampilkan sekali."""
-    from paseban.services import open311 as service
+    from paseban.services.cases import open311 as service
 
     with open_context() as ctx:
         key = service.add_key(ctx, name)
@@ -562,7 +565,7 @@ def open311_key_add(name: str) -> None:
 @friendly
 def open311_key_list() -> None:
     """Tampilkan kunci API (awalan saja)."""
-    from paseban.services import open311 as service
+    from paseban.services.cases import open311 as service
 
     with open_context() as ctx:
         for k in service.list_keys(ctx):
@@ -575,7 +578,7 @@ def open311_key_list() -> None:
 @friendly
 def open311_key_revoke(name: str) -> None:
     """Cabut kunci API."""
-    from paseban.services import open311 as service
+    from paseban.services.cases import open311 as service
 
     with open_context() as ctx:
         service.revoke_key(ctx, name)
@@ -592,7 +595,7 @@ def jobs() -> None:
 @friendly
 def jobs_list(limit: int) -> None:
     """Riwayat pekerjaan yang sudah berjalan."""
-    from paseban.services import jobs as service
+    from paseban import jobs as service
 
     with open_context() as ctx:
         for r in service.recent_runs(ctx, limit):
@@ -608,7 +611,7 @@ def jobs_list(limit: int) -> None:
 @friendly
 def jobs_run(name: str) -> None:
     """Jalankan satu pekerjaan sekarang (mis. analyze_pending)."""
-    from paseban.services import jobs as service
+    from paseban import jobs as service
 
     with open_context() as ctx:
         if name not in service.registry(ctx):
@@ -671,7 +674,7 @@ def analyze(input_path: str, output_path: str, code: str, skip_bad: bool) -> Non
     from paseban.nlp.analyzer import Analyzer
     from paseban.nlp.model import ModelError, bundled
     from paseban.nlp.place import Gazetteer
-    from paseban.services import analyze_files
+    from paseban.services.ingest import analyze_files
 
     settings = settings_from_env()
     data = reference.bundled(code)
@@ -791,7 +794,7 @@ def model_train(output: str | None, corrections: bool, corpus_dir: str | None) -
 
 def _corrections_from_database() -> list[Any]:
     from paseban.nlp.train import corrections_as_examples
-    from paseban.services import review
+    from paseban.services.inbox import review
 
     settings = settings_from_env()
     ctx = Context.create(settings, jobs_backend="eager")
@@ -865,7 +868,7 @@ def metrics() -> None:
 @friendly
 def metrics_import(file: str, skip_bad: bool) -> None:
     """Impor angka akun dari CSV untuk platform tanpa akses API (format: docs/measurement.md)."""
-    from paseban.services import measurement as service
+    from paseban.services.measurement import recording as service
 
     with open_context() as ctx:
         report = service.import_metrics_csv(ctx, file, skip_bad=skip_bad)
@@ -903,7 +906,7 @@ def report(kind: str, period: str | None, out_dir: str, formats: str) -> None:
     from pathlib import Path
 
     from paseban.measurement import periods
-    from paseban.services import reports as service
+    from paseban.services.measurement import reports as service
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in service.FORMATS]
@@ -1069,7 +1072,7 @@ def accounts_token(
 ) -> None:
     """Simpan token akses satu akun (dibaca dari stdin, tidak pernah dari argumen atau log)."""
     from paseban.connectors.files import parse_time
-    from paseban.services import credentials
+    from paseban.services.people import credentials
 
     with open_context() as ctx:
         if remove:
@@ -1094,7 +1097,7 @@ def accounts_token(
 @friendly
 def accounts_tokens() -> None:
     """Akun yang sudah punya token (tanpa menampilkan tokennya)."""
-    from paseban.services import credentials
+    from paseban.services.people import credentials
 
     with open_context() as ctx:
         rows = credentials.status(ctx)
@@ -1110,8 +1113,8 @@ def accounts_tokens() -> None:
 @friendly
 def poll(platform: str | None, handle: str | None) -> None:
     """Tarik sekarang komentar/mention dari X, YouTube, dan TikTok (kursor disimpan per halaman)."""
-    from paseban.services import polling
-    from paseban.services.accounts import find_account
+    from paseban.services.ingest import polling
+    from paseban.services.people.accounts import find_account
 
     with open_context() as ctx:
         if handle:
@@ -1163,7 +1166,7 @@ def outbox() -> None:
 @friendly
 def outbox_list(status: str | None, limit: int) -> None:
     """Tampilkan isi kotak keluar (tanpa teks balasan)."""
-    from paseban.services import outbox as service
+    from paseban.services.ingest import outbox as service
 
     with open_context() as ctx:
         rows = service.list_outbox(ctx, status=status, limit=limit)
@@ -1179,7 +1182,7 @@ def outbox_list(status: str | None, limit: int) -> None:
 @friendly
 def outbox_send() -> None:
     """Kirim sekarang yang sudah waktunya."""
-    from paseban.services import outbox as service
+    from paseban.services.ingest import outbox as service
 
     with open_context() as ctx:
         counts = service.send_due(ctx)
@@ -1191,7 +1194,7 @@ def outbox_send() -> None:
 @friendly
 def outbox_retry(outbox_id: int) -> None:
     """Coba lagi kiriman yang gagal (periksa dulu di platform bila hasilnya tidak pasti)."""
-    from paseban.services import outbox as service
+    from paseban.services.ingest import outbox as service
 
     with open_context() as ctx:
         service.retry(ctx, outbox_id)
@@ -1203,7 +1206,7 @@ def outbox_retry(outbox_id: int) -> None:
 @friendly
 def outbox_cancel(outbox_id: int) -> None:
     """Batalkan kiriman yang belum terkirim."""
-    from paseban.services import outbox as service
+    from paseban.services.ingest import outbox as service
 
     with open_context() as ctx:
         service.cancel(ctx, outbox_id)
@@ -1230,7 +1233,7 @@ def manual(
 ) -> None:
     """Catat aduan yang diterima langsung (warga lapor langsung, telepon, rapat)."""
     from paseban.connectors.files import parse_time
-    from paseban.services.manual import record_manual
+    from paseban.services.ingest.manual import record_manual
 
     body = sys.stdin.read() if text == "-" else text
     with open_context() as ctx:

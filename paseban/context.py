@@ -16,8 +16,8 @@ from paseban.settings import Settings
 from paseban.storage import db
 
 if TYPE_CHECKING:
+    from paseban.jobs import JobQueue
     from paseban.nlp.analyzer import Analyzer
-    from paseban.services.jobs import JobQueue
 
 
 @dataclass
@@ -39,8 +39,8 @@ class Context:
         load_entrypoints: bool = True,
         jobs_backend: str | None = None,
     ) -> Context:
+        from paseban.jobs import make_queue
         from paseban.plugins import build_plugin_manager
-        from paseban.services.jobs import make_queue
 
         engine = db.create_engine(settings.database_url)
         ctx = cls(
@@ -64,7 +64,7 @@ class Context:
         """The analyzer for the reference data in this database, built once and cached."""
         with self._lock:
             if self._analyzer is None:
-                from paseban.services.reference import build_analyzer
+                from paseban.services.reference.store import build_analyzer
 
                 self._analyzer = build_analyzer(self)
             return self._analyzer

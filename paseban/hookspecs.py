@@ -8,8 +8,8 @@ from pluggy import HookimplMarker, HookspecMarker
 
 if TYPE_CHECKING:
     from paseban.context import Context
+    from paseban.jobs import JobSpec
     from paseban.measurement.metrics import AccountMetrics
-    from paseban.services.jobs import JobSpec
 
 hookspec = HookspecMarker("paseban")
 hookimpl = HookimplMarker("paseban")

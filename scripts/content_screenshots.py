@@ -1,5 +1,5 @@
 """Screenshots of the content pages for docs/content.md, in headless Chromium (Debian's chromium
-and chromedriver, selenium). Needs the dashboard's sign-in (paseban.services.auth).
+and chromedriver, selenium). Needs the dashboard's sign-in (paseban.services.people.auth).
 
     .venv/bin/python scripts/content_screenshots.py [--out docs/content]
 
@@ -50,7 +50,8 @@ def main() -> None:
     from paseban.cli import load_sample
     from paseban.clock import FixedClock
     from paseban.context import Context
-    from paseban.services import auth, reference
+    from paseban.services.people import auth
+    from paseban.services.reference import store as reference
     from paseban.settings import Settings
     from paseban.storage import migrate
     from paseban.storage import tables as t

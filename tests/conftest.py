@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from paseban.clock import FixedClock
 from paseban.context import Context
-from paseban.services import reference
+from paseban.services.reference import store as reference
 from paseban.settings import Settings
 from paseban.storage import migrate
 

@@ -1,8 +1,8 @@
 """Every SQL query of the measurement's read side, in one place.
 
 The figures are aggregated in the database, mostly from the roll-ups that the refresh jobs keep
-(services/rollups.py), then put into `kpis.UnitKpis` values; the pure functions of `kpis.py` are
-the specification and a test checks that both give the same numbers.
+(services/measurement/rollups.py), then put into `kpis.UnitKpis` values; the pure functions of
+`kpis.py` are the specification and a test checks that both give the same numbers.
 
 What the figures are made of:
 
@@ -284,7 +284,7 @@ def _response_counts(
 
 def in_period(table: sa.Table, period: Period) -> Any:
     """The roll-up rows that make up a period: monthly rows for its whole months, daily rows
-    for the days left at either end (services/rollups.py)."""
+    for the days left at either end (services/measurement/rollups.py)."""
     c = table.c
     months, edges = split_months(period)
     parts = [sa.and_(c.grain == "day", c.day >= e.start, c.day <= e.end) for e in edges]

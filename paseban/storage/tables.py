@@ -139,7 +139,7 @@ users = sa.Table(
     sa.Column("role", sa.String(30), nullable=False),
     sa.Column("scope_code", sa.String(40), nullable=True),
     sa.Column("password_hash", sa.String(300), nullable=True),
-    sa.Column("email", sa.String(254), nullable=True),  # notifications (services/notify.py)
+    sa.Column("email", sa.String(254), nullable=True),  # notifications (services/people/notify.py)
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
@@ -735,8 +735,8 @@ response_facts = sa.Table(
     sa.Index("ix_response_facts_pending", "first_reply_at", "received_at"),
 )
 
-# roll-ups, rebuilt per local day by the refresh jobs (services/rollups.py); `grain` is "day" or
-# "month" (then `day` is the month's first day and the row sums the month's daily rows)
+# roll-ups, rebuilt per local day by the refresh jobs (services/measurement/rollups.py); `grain` is
+# "day" or "month" (then `day` is the month's first day and the row sums the month's daily rows)
 response_rollups = sa.Table(
     "response_rollups",
     metadata,

@@ -12,12 +12,12 @@ from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.domain.cases import STATUS_LABELS, Action, Actor, Status
 from paseban.errors import Forbidden
-from paseban.services import actions, merging
-from paseban.services import cases as case_service
-from paseban.services import replies as replies_service
-from paseban.services import routing as routing_service
-from paseban.services import sla as sla_service
-from paseban.services.replies import tracking_link
+from paseban.services.cases import actions, merging
+from paseban.services.cases import reads as case_service
+from paseban.services.cases import replies as replies_service
+from paseban.services.cases import routing as routing_service
+from paseban.services.cases import sla as sla_service
+from paseban.services.cases.replies import tracking_link
 from paseban.web.actors import CaseActor
 from paseban.web.deps import ActorDep, CasesReader, CtxDep, client_ip
 

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from paseban import __version__
 from paseban.context import Context
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound, PasebanError
-from paseban.services import audit
+from paseban.services.people import audit
 from paseban.web import api, case_page, dashboard, measurement_api, open311, policy_settings, public
 from paseban.web import auth as auth_pages
 from paseban.web import field as field_pages

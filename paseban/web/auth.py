@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paseban.domain.auth import Actor
-from paseban.services import auth
+from paseban.services.people import auth
 from paseban.web import formatting
 from paseban.web.deps import (
     LOGIN_CSRF_COOKIE,

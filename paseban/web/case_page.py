@@ -30,10 +30,13 @@ from paseban.domain.cases import (
 from paseban.domain.sla import LEVEL_LABELS, STAGE_LABELS, Level, Stage
 from paseban.domain.wilayah import OpdKind
 from paseban.errors import Conflict, InvalidInput, NotFound
-from paseban.services import actions, casework, inbox, merging, policy
-from paseban.services import cases as case_service
-from paseban.services import reference as ref
-from paseban.services import sla as sla_service
+from paseban.services.cases import actions, merging
+from paseban.services.cases import board as casework
+from paseban.services.cases import reads as case_service
+from paseban.services.cases import sla as sla_service
+from paseban.services.inbox import messages as inbox
+from paseban.services.reference import policy
+from paseban.services.reference import store as ref
 from paseban.web.actors import to_case_actor
 from paseban.web.deps import CasesReader, CasesWriter, CtxDep
 from paseban.web.rendering import render

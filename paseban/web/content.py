@@ -20,8 +20,8 @@ from paseban.content.quality import CONTENT_TYPE_LABELS, ContentType
 from paseban.content.stories import STORY_PROMPTS
 from paseban.domain.accounts import Role
 from paseban.errors import InvalidInput, PasebanError
-from paseban.services import content as service
-from paseban.services import network, programs, publishing, stories
+from paseban.services.content import network, programs, publishing, stories
+from paseban.services.content import posts as service
 from paseban.web.content_auth import ContentActor, ContentWriter, page_context
 from paseban.web.deps import CtxDep
 

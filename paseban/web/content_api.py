@@ -12,8 +12,8 @@ from pydantic import BaseModel, Field
 from paseban.content.calendar import week_start
 from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Fact, Program
-from paseban.services import content as service
-from paseban.services import network, programs, publishing, stories
+from paseban.services.content import network, programs, publishing, stories
+from paseban.services.content import posts as service
 from paseban.web.content_auth import ContentActor, ContentWriter
 from paseban.web.deps import CtxDep
 

@@ -9,9 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paseban.domain.auth import Permission
 from paseban.domain.cases import OPEN, STATUS_COLOURS, STATUS_LABELS, Status
-from paseban.services import cases as case_service
-from paseban.services import casework
-from paseban.services import reference as ref
+from paseban.services.cases import board as casework
+from paseban.services.cases import reads as case_service
+from paseban.services.reference import store as ref
 from paseban.web.deps import ActorDep, CasesReader, CtxDep
 from paseban.web.rendering import render
 

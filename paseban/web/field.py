@@ -14,7 +14,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from paseban.context import Context
 from paseban.domain.auth import Actor, Permission
 from paseban.errors import InvalidInput
-from paseban.services import casework, fieldwork
+from paseban.services.cases import board as casework
+from paseban.services.measurement import fieldwork
 from paseban.web.deps import CtxDep, client_ip, require, writer
 from paseban.web.rendering import render
 

@@ -9,7 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paseban.domain.auth import Permission, mask_name
 from paseban.domain.inbox import INBOX_LABELS, InboxState
-from paseban.services import audit, inbox, review
+from paseban.services.inbox import messages as inbox
+from paseban.services.inbox import review
+from paseban.services.people import audit
 from paseban.web.auth import safe_next
 from paseban.web.deps import CtxDep, MessagesReader, MessagesWriter, client_ip
 from paseban.web.rendering import render

@@ -15,8 +15,9 @@ from paseban.context import Context
 from paseban.domain.auth import Actor, Permission
 from paseban.domain.wilayah import Level
 from paseban.errors import Forbidden, InvalidInput
-from paseban.services import audit, manual
-from paseban.services import reference as ref
+from paseban.services.ingest import manual
+from paseban.services.people import audit
+from paseban.services.reference import store as ref
 from paseban.web.deps import CtxDep, MessagesWriter, client_ip, require
 from paseban.web.rendering import render
 

@@ -13,9 +13,9 @@ from fastapi.responses import HTMLResponse
 
 from paseban.domain.cases import STATUS_LABELS
 from paseban.errors import Forbidden
-from paseban.services import casework
-from paseban.services import reference as ref
-from paseban.services.casework import Place
+from paseban.services.cases import board as casework
+from paseban.services.cases.board import Place
+from paseban.services.reference import store as ref
 from paseban.web.deps import CasesReader, CtxDep
 from paseban.web.rendering import render
 

@@ -23,7 +23,7 @@ from paseban.measurement import fmt, leaderboards, periods, scorecard
 from paseban.measurement.indices import INDEX_LABELS, INDICES
 from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS
-from paseban.services import reports as report_service
+from paseban.services.measurement import reports as report_service
 from paseban.web.deps import CtxDep, require
 from paseban.web.rendering import render
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path
 
 from paseban.measurement import scorecard
 from paseban.measurement.periods import Period
-from paseban.services import reports as report_service
+from paseban.services.measurement import reports as report_service
 from paseban.web.deps import CasesReader, CtxDep
 from paseban.web.measurement import KIND, PERIOD, chosen_period
 

@@ -17,8 +17,8 @@ from fastapi.responses import Response
 
 from paseban.domain.cases import Status
 from paseban.errors import PasebanError
-from paseban.services import open311 as service
-from paseban.services.open311 import NewRequest, Open311Error
+from paseban.services.cases import open311 as service
+from paseban.services.cases.open311 import NewRequest, Open311Error
 from paseban.web.deps import CtxDep
 
 router = APIRouter(tags=["open311"])

@@ -36,11 +36,11 @@ from paseban.routing.conditions import (
     from_rows,
     to_rows,
 )
-from paseban.services import policy
-from paseban.services import reference as ref
-from paseban.services import replies as replies_service
-from paseban.services import routing as routing_service
-from paseban.services import sla as sla_service
+from paseban.services.cases import replies as replies_service
+from paseban.services.cases import routing as routing_service
+from paseban.services.cases import sla as sla_service
+from paseban.services.reference import policy
+from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.web.deps import CtxDep, SettingsReader, SettingsWriter, client_ip
 from paseban.web.rendering import render

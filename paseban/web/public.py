@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from paseban.errors import NotFound
-from paseban.services import cases as case_service
-from paseban.services import reference as ref
-from paseban.services.replies import local_time
+from paseban.services.cases import reads as case_service
+from paseban.services.cases.replies import local_time
+from paseban.services.reference import store as ref
 from paseban.web.deps import CtxDep
 
 router = APIRouter(include_in_schema=False)

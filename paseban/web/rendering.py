@@ -13,8 +13,8 @@ from fastapi.templating import Jinja2Templates
 from paseban.context import Context
 from paseban.domain.accounts import ROLE_LABELS
 from paseban.domain.auth import Actor, Permission
-from paseban.services import fieldwork
-from paseban.services import reference as ref
+from paseban.services.measurement import fieldwork
+from paseban.services.reference import store as ref
 from paseban.web import formatting
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))

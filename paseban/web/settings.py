@@ -18,8 +18,9 @@ from paseban.domain.accounts import ROLE_LABELS, OwnerKind, Platform, Role
 from paseban.domain.auth import PERMISSION_LABELS, Permission
 from paseban.domain.wilayah import OpdKind
 from paseban.errors import Conflict, InvalidInput, NotFound
-from paseban.services import accounts, audit, auth, policy
-from paseban.services import reference as ref
+from paseban.services.people import accounts, audit, auth
+from paseban.services.reference import policy
+from paseban.services.reference import store as ref
 from paseban.web.deps import AuditReader, CtxDep, SettingsReader, SettingsWriter, client_ip
 from paseban.web.rendering import render
 

@@ -14,8 +14,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from paseban.errors import Forbidden, InvalidInput, NotFound
-from paseban.services import ingest
-from paseban.services.jobs import EagerQueue
+from paseban.jobs import EagerQueue
+from paseban.services.ingest import webhooks as ingest
 from paseban.web.deps import CtxDep
 
 router = APIRouter(tags=["webhooks"])

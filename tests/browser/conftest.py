@@ -20,7 +20,8 @@ import uvicorn
 
 from paseban.clock import FixedClock
 from paseban.context import Context
-from paseban.services import accounts, auth, ingest
+from paseban.services.ingest import webhooks as ingest
+from paseban.services.people import accounts, auth
 from paseban.web.app import create_app
 from tests.conftest import IN_CI, T0, _sqlite_url, make_ctx
 from tests.factories import message, with_accounts, write_jsonl

@@ -22,8 +22,9 @@ from paseban.connectors.x import XMetrics
 from paseban.connectors.youtube import YouTubeMetrics
 from paseban.context import Context
 from paseban.measurement.metrics import PostMetrics
-from paseban.services import account_metrics, credentials
-from paseban.services import measurement as service
+from paseban.services.ingest import account_metrics
+from paseban.services.measurement import recording as service
+from paseban.services.people import credentials
 from paseban.storage import tables as t
 from tests.conftest import T0
 from tests.connectors.helpers import (

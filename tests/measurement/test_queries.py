@@ -13,9 +13,9 @@ from paseban.domain.workdays import WorkCalendar
 from paseban.measurement import histograms, kpis, leaderboards, queries
 from paseban.measurement.kpis import Inbound, PostRow, ResolvedCase, Snapshot, StageRow
 from paseban.measurement.periods import month_of, week_of
-from paseban.services import case_rollups, fieldwork, response_facts
-from paseban.services import measurement as service
-from paseban.services import reference as ref
+from paseban.services.measurement import case_rollups, fieldwork, response_facts
+from paseban.services.measurement import recording as service
+from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from tests.measurement import builders as b
 

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.domain.cases import Actor
-from paseban.services import cases, ingest
+from paseban.services.cases import reads as cases
+from paseban.services.ingest import webhooks as ingest
 from paseban.storage import tables as t
 from tests.factories import message, with_accounts, write_jsonl
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from paseban.context import Context
-from paseban.services import ingest
+from paseban.services.ingest import webhooks as ingest
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser
 

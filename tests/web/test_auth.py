@@ -13,7 +13,8 @@ from paseban.clock import FixedClock
 from paseban.context import Context
 from paseban.domain.auth import LoginPolicy
 from paseban.errors import Conflict, InvalidInput
-from paseban.services import audit, auth, ingest
+from paseban.services.ingest import webhooks as ingest
+from paseban.services.people import audit, auth
 from paseban.storage import tables as t
 from paseban.web.app import create_app
 from tests.factories import message, write_jsonl

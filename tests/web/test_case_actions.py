@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from paseban.clock import FixedClock
 from paseban.context import Context
 from paseban.domain.cases import Actor
-from paseban.services import actions, ingest
+from paseban.services.cases import actions
+from paseban.services.ingest import webhooks as ingest
 from paseban.storage import tables as t
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser

@@ -8,7 +8,9 @@ import sqlalchemy as sa
 
 from paseban.context import Context
 from paseban.domain.cases import Actor
-from paseban.services import actions, audit, ingest
+from paseban.services.cases import actions
+from paseban.services.ingest import webhooks as ingest
+from paseban.services.people import audit
 from paseban.storage import tables as t
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser

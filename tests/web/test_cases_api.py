@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from paseban.context import Context
-from paseban.services import accounts, audit, auth
+from paseban.services.people import accounts, audit, auth
 from paseban.web.app import create_app
 from tests.services.conftest import Desk
 

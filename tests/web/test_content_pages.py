@@ -11,7 +11,8 @@ from fastapi.testclient import TestClient
 from paseban.content.approvals import Person
 from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
-from paseban.services import accounts, auth, content_sample
+from paseban.sample import content as content_sample
+from paseban.services.people import accounts, auth
 from paseban.storage import tables as t
 from paseban.web.app import create_app
 from paseban.web.deps import SESSION_COOKIE

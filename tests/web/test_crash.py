@@ -15,10 +15,11 @@ from pathlib import Path
 import httpx
 import sqlalchemy as sa
 
+from paseban import jobs
 from paseban.clock import FixedClock
 from paseban.connectors import simulate
 from paseban.context import Context
-from paseban.services import accounts, jobs
+from paseban.services.people import accounts
 from paseban.settings import Settings
 from paseban.storage import tables as t
 from tests.conftest import T0

@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import pytest
 
 from paseban.context import Context
-from paseban.services import ingest
+from paseban.services.ingest import webhooks as ingest
 from paseban.web.query import without_blanks
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser

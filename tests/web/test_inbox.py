@@ -6,7 +6,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.services import audit, ingest
+from paseban.services.ingest import webhooks as ingest
+from paseban.services.people import audit
 from paseban.storage import tables as t
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser

@@ -73,7 +73,7 @@ def test_bad_input_and_other_areas_store_nothing(
 
 
 def test_machine_clients_post_reports_with_a_token(app_ctx: Context, anon: TestClient) -> None:
-    from paseban.services import auth
+    from paseban.services.people import auth
 
     token = auth.create_token(
         app_ctx,

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from paseban.context import Context
 from paseban.domain.cases import Actor
-from paseban.services import actions, ingest
-from paseban.services.casework import Place
+from paseban.services.cases import actions
+from paseban.services.cases.board import Place
+from paseban.services.ingest import webhooks as ingest
 from paseban.storage import tables as t
 from paseban.web.maps import colour, project
 from tests.factories import message, write_jsonl

@@ -18,9 +18,10 @@ from openpyxl import load_workbook
 
 from paseban.context import Context
 from paseban.measurement import periods
-from paseban.services import auth, fieldwork
-from paseban.services import measurement as service
-from paseban.services import reports as report_service
+from paseban.services.measurement import fieldwork
+from paseban.services.measurement import recording as service
+from paseban.services.measurement import reports as report_service
+from paseban.services.people import auth
 from paseban.storage import tables as t
 from paseban.web.app import create_app
 from paseban.web.deps import SESSION_COOKIE

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from paseban.context import Context
 from paseban.domain.cases import Status
-from paseban.services import actions, open311
+from paseban.services.cases import actions, open311
 from paseban.web.app import create_app
 from paseban.web.open311 import OPEN311_STATUS
 from tests.services.conftest import DISKOMINFO, PUPR, Desk

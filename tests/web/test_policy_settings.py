@@ -11,7 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.services import audit, ingest, routing
+from paseban.services.cases import routing
+from paseban.services.ingest import webhooks as ingest
+from paseban.services.people import audit
 from paseban.storage import tables as t
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from paseban.context import Context
-from paseban.services import actions
+from paseban.services.cases import actions
 from paseban.web.app import create_app
 from tests.services.conftest import DISKOMINFO, PUPR, Desk
 
@@ -65,7 +65,7 @@ def test_unknown_and_odd_tickets(site: tuple[TestClient, Desk]) -> None:
 
 
 def test_merged_case_points_to_its_target(site: tuple[TestClient, Desk]) -> None:
-    from paseban.services import merging
+    from paseban.services.cases import merging
 
     client, desk = site
     a = desk.send("jalan di batutulis berlubang, mohon diperbaiki")

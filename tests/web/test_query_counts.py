@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.services import ingest
+from paseban.services.ingest import webhooks as ingest
 from paseban.storage import tables as t
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser

@@ -6,7 +6,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.services import audit, auth
+from paseban.services.people import audit, auth
 from paseban.storage import tables as t
 from tests.web.conftest import Browser
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from paseban.clock import FixedClock
 from paseban.connectors import simulate
 from paseban.context import Context
-from paseban.services import accounts
+from paseban.services.people import accounts
 from paseban.storage import tables as t
 from paseban.web.app import create_app
 from tests.conftest import T0

@@ -11,11 +11,11 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from paseban import jobs
 from paseban.clock import FixedClock
 from paseban.context import Context
 from paseban.hookspecs import hookimpl
-from paseban.services import jobs
-from paseban.services.jobs import JobSpec
+from paseban.jobs import JobSpec
 from paseban.storage import tables as t
 from paseban.web.app import create_app
 from tests.conftest import T0
@@ -270,7 +270,7 @@ def test_unknown_account_is_kept_and_finished_once_registered(
         "instagram,kelurahan.cibuluh,17841499999999999,kelurahan,32.71.05.1001,Kelurahan Cibuluh\n",
         encoding="utf-8",
     )
-    from paseban.services import accounts
+    from paseban.services.people import accounts
 
     accounts.import_csv(wctx, csv)
     assert jobs.run_job(wctx, "resolve_raw_events", {}) == "ok"
