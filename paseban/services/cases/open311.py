@@ -1,6 +1,6 @@
 """Open311 GeoReport v2, the service side: API keys, services from our topics, a POSTed request
 opening a case like any other channel, and requests as plain values. The wire format (XML,
-JSON, the error list) lives in web/open311.py only."""
+JSON, the error list) lives in web/cases/open311.py only."""
 
 from __future__ import annotations
 

@@ -37,7 +37,7 @@ from paseban.services.cases import sla as sla_service
 from paseban.services.inbox import messages as inbox
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
-from paseban.web.actors import to_case_actor
+from paseban.web.cases.actors import to_case_actor
 from paseban.web.deps import CasesReader, CasesWriter, CtxDep
 from paseban.web.rendering import render
 

@@ -21,7 +21,7 @@ from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser
 
 PASSWORD = "kata-sandi-rahasia"
-TEMPLATES = Path(__file__).parents[2] / "paseban" / "web" / "templates"
+TEMPLATES = Path(__file__).parents[3] / "paseban" / "web" / "templates"
 
 
 def _form_login(client: TestClient, username: str, password: str, lanjut: str = "/"):  # type: ignore[no-untyped-def]

@@ -43,8 +43,8 @@ from paseban.services.reference import policy
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.web.deps import CtxDep, SettingsReader, SettingsWriter, client_ip
+from paseban.web.people.settings import SECTIONS
 from paseban.web.rendering import render
-from paseban.web.settings import SECTIONS
 
 router = APIRouter(prefix="/pengaturan", include_in_schema=False)
 UserError = (InvalidInput, Conflict, NotFound, ConditionError)

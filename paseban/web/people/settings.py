@@ -1,7 +1,7 @@
 """Settings for Diskominfo: accounts, users and scopes, OPDs, topics, API tokens, the audit trail.
 
 Each section is one entry in SECTIONS; routing rules, deadline policies and reply templates are
-entries too, with their own router (web/policy_settings.py)."""
+entries too, with their own router (web/cases/settings.py)."""
 
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ SECTIONS: list[Section] = [
         Permission.SETTINGS_WRITE,
     ),
     Section("topik", "Topik", "Topik aduan dan OPD bawaannya", Permission.SETTINGS_WRITE),
-    # the complaint desk's policy (web/policy_settings.py)
+    # the complaint desk's policy (web/cases/settings.py)
     Section(
         "aturan",
         "Aturan rute",

@@ -18,7 +18,7 @@ from paseban.services.cases import replies as replies_service
 from paseban.services.cases import routing as routing_service
 from paseban.services.cases import sla as sla_service
 from paseban.services.cases.replies import tracking_link
-from paseban.web.actors import CaseActor
+from paseban.web.cases.actors import CaseActor
 from paseban.web.deps import ActorDep, CasesReader, CtxDep, client_ip
 
 router = APIRouter(tags=["api"])

@@ -12,7 +12,7 @@ from paseban.services.cases import actions
 from paseban.services.cases.board import Place
 from paseban.services.ingest import webhooks as ingest
 from paseban.storage import tables as t
-from paseban.web.maps import colour, project
+from paseban.web.cases.maps import colour, project
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser
 

@@ -12,7 +12,7 @@ from paseban.measurement import scorecard
 from paseban.measurement.periods import Period
 from paseban.services.measurement import reports as report_service
 from paseban.web.deps import CasesReader, CtxDep
-from paseban.web.measurement import KIND, PERIOD, chosen_period
+from paseban.web.measurement.pages import KIND, PERIOD, chosen_period
 
 router = APIRouter(prefix="/measurement", tags=["measurement"])
 

@@ -18,7 +18,7 @@ from paseban.services.reference import store as ref
 from paseban.web.deps import CtxDep
 
 router = APIRouter(include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
 
 
 @router.get("/lacak", response_class=HTMLResponse)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from paseban.domain.sla import LEVEL_LABELS, Level
-from paseban.web.case_page import ACTION_FORMS, clock_views, photo_link, progress_notes
+from paseban.web.cases.page import ACTION_FORMS, clock_views, photo_link, progress_notes
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 

@@ -22,11 +22,11 @@ from paseban.domain.accounts import Role
 from paseban.errors import InvalidInput, PasebanError
 from paseban.services.content import network, programs, publishing, stories
 from paseban.services.content import posts as service
-from paseban.web.content_auth import ContentActor, ContentWriter, page_context
+from paseban.web.content.auth import ContentActor, ContentWriter, page_context
 from paseban.web.deps import CtxDep
 
 router = APIRouter(prefix="/konten", include_in_schema=False)
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
 assert templates.env.autoescape
 
 BULAN = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]

@@ -14,7 +14,7 @@ from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Fact, Program
 from paseban.services.content import network, programs, publishing, stories
 from paseban.services.content import posts as service
-from paseban.web.content_auth import ContentActor, ContentWriter
+from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.deps import CtxDep
 
 router = APIRouter(prefix="/content", tags=["content"])

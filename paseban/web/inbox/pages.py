@@ -12,8 +12,8 @@ from paseban.domain.inbox import INBOX_LABELS, InboxState
 from paseban.services.inbox import messages as inbox
 from paseban.services.inbox import review
 from paseban.services.people import audit
-from paseban.web.auth import safe_next
 from paseban.web.deps import CtxDep, MessagesReader, MessagesWriter, client_ip
+from paseban.web.people.auth import safe_next
 from paseban.web.rendering import render
 
 router = APIRouter(include_in_schema=False)

@@ -19,7 +19,7 @@ from paseban.context import Context
 from paseban.domain.cases import Status
 from paseban.services.cases import actions, open311
 from paseban.web.app import create_app
-from paseban.web.open311 import OPEN311_STATUS
+from paseban.web.cases.open311 import OPEN311_STATUS
 from tests.services.conftest import DISKOMINFO, PUPR, Desk
 
 BASE = "/open311/v2"
