@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_cli import run  # noqa: F401  (the fixture)
+from tests.cli.test_cli import run  # noqa: F401  (the fixture)
 
 
 def test_content_commands_on_the_sample(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

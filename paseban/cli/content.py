@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from paseban.cli import Fail, friendly, open_context
+from paseban.cli.common import Fail, friendly, open_context
 from paseban.errors import InvalidInput
 
 AS = click.option("--as", "username", required=True, help="Bertindak sebagai pengguna ini.")
