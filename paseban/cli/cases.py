@@ -19,10 +19,10 @@ def cases() -> None:
 @friendly
 def cases_list(status: str | None, opd: str | None, limit: int) -> None:
     """Tampilkan kasus terbaru."""
-    from paseban.services.cases import reads as service
+    from paseban.services.cases import reads
 
     with open_context() as ctx:
-        rows, total = service.list_cases(ctx, status=status, opd=opd, limit=limit)
+        rows, total = reads.list_cases(ctx, status=status, opd=opd, limit=limit)
     for r in rows:
         click.echo(
             f"{r['ticket']:<15} {r['status']:<12} {r['opd'] or '-':<18} {r['topic'] or '-':<14} "
@@ -36,12 +36,12 @@ def cases_list(status: str | None, opd: str | None, limit: int) -> None:
 @friendly
 def cases_show(ticket: str) -> None:
     """Tampilkan satu kasus dengan tenggat dan jejak auditnya."""
-    from paseban.services.cases import reads as service
+    from paseban.services.cases import reads
     from paseban.services.cases.replies import local_time
 
     with open_context() as ctx:
-        case = service.get_case(ctx, ticket)
-        events = service.timeline(ctx, case["id"])
+        case = reads.get_case(ctx, ticket)
+        events = reads.timeline(ctx, case["id"])
         click.echo(
             f"{case['ticket']}  {case['status']}  {case['opd'] or '-'}  "
             f"{case['report_count']} warga  versi {case['version']}"

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.domain.cases import Actor
-from paseban.services.cases import reads as cases
+from paseban.services.cases import reads
 from paseban.services.ingest import webhooks as ingest
 from paseban.storage import tables as t
 from tests.factories import message, with_accounts, write_jsonl
@@ -39,13 +39,13 @@ class Desk:
             case_id = conn.execute(
                 sa.select(t.messages.c.case_id).where(t.messages.c.id == report.message_ids[0])
             ).scalar()
-        return cases.get_case(self.ctx, int(case_id)) if case_id else None
+        return reads.get_case(self.ctx, int(case_id)) if case_id else None
 
     def case(self, ref: int | str) -> dict[str, Any]:
-        return cases.get_case(self.ctx, ref)
+        return reads.get_case(self.ctx, ref)
 
     def events(self, case_id: int) -> list[dict[str, Any]]:
-        return cases.timeline(self.ctx, case_id)
+        return reads.timeline(self.ctx, case_id)
 
     def outbox(self) -> list[dict[str, Any]]:
         with self.ctx.engine.connect() as conn:

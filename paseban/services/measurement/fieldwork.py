@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from paseban.domain.auth import Actor, Permission
 from paseban.domain.triage import distance_m
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
-from paseban.services.cases import board as casework
+from paseban.services.cases import reads
 from paseban.services.measurement import media
 from paseban.services.people import audit
 from paseban.storage import tables as t
@@ -177,7 +177,7 @@ def log_visit(
         raise Forbidden("kelurahan itu di luar wilayah Anda")
     case_id = None
     if ticket:
-        case_id = int(casework.get_case(ctx, actor, ticket.strip())["id"])
+        case_id = int(reads.case_for(ctx, actor, ticket.strip())["id"])
     with ctx.engine.begin() as conn:
         visit_id = record_visit(
             conn,
@@ -316,7 +316,7 @@ def add_photo_pair(
 ) -> float | None:
     if not actor.can(Permission.FIELD_WRITE):
         raise Forbidden("peran Anda tidak mengizinkan mengunggah foto sebelum/sesudah")
-    case = casework.get_case(ctx, actor, ticket)
+    case = reads.case_for(ctx, actor, ticket)
     with ctx.engine.begin() as conn:
         distance = record_photo_pair(
             conn,

@@ -12,8 +12,7 @@ from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.domain.cases import STATUS_LABELS, Action, Actor, Status
 from paseban.errors import Forbidden
-from paseban.services.cases import actions, merging
-from paseban.services.cases import reads as case_service
+from paseban.services.cases import actions, merging, reads
 from paseban.services.cases import replies as replies_service
 from paseban.services.cases import routing as routing_service
 from paseban.services.cases import sla as sla_service
@@ -72,7 +71,7 @@ def list_cases(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> CaseList:
     """Cases the caller may see (session or `Authorization: Bearer` token with `cases:read`)."""
-    rows, total = case_service.list_cases(
+    rows, total = reads.list_cases(
         ctx,
         scope=actor.scope,
         status=status.value if status else None,
@@ -163,13 +162,13 @@ class SplitIn(BaseModel):
 def _detail(
     ctx: Context, ref: int | str, actor: Actor, *, scope: Scope | None = None
 ) -> CaseDetail:
-    row = case_service.get_case(ctx, ref, scope=actor.scope if scope is None else scope)
+    row = reads.get_case(ctx, ref, scope=actor.scope if scope is None else scope)
     fields = {k: row[k] for k in CaseDetail.model_fields if k in row}
     return CaseDetail(
         **fields,
         status_label=STATUS_LABELS[Status(row["status"])],
         tracking_url=tracking_link(ctx, row["ticket"]),
-        timeline=[EventOut(**e) for e in case_service.timeline(ctx, row["id"])],
+        timeline=[EventOut(**e) for e in reads.timeline(ctx, row["id"])],
         clocks=[ClockOut(**c) for c in sla_service.clocks_of(ctx, row["id"])],
     )
 
@@ -242,7 +241,7 @@ def case_split(ctx: CtxDep, actor: CaseActor, ticket: str, body: SplitIn) -> Cas
 
 def _visible(ctx: Context, ticket: str, actor: Actor) -> None:
     """404 for a case outside the caller's scope, so that tickets cannot be probed."""
-    case_service.get_case(ctx, ticket, scope=actor.scope)
+    reads.get_case(ctx, ticket, scope=actor.scope)
 
 
 # the OPD work view: an officer's queue and the four things an officer does
@@ -266,7 +265,7 @@ def opd_queue(
     """The officer's OPD's cases, earliest deadline first (default: forwarded and in progress)."""
     opd = _officer(actor)
     wanted = [s.value for s in status] if status else ["forwarded", "in_progress"]
-    rows, total = case_service.list_cases(
+    rows, total = reads.list_cases(
         ctx,
         scope=actor.scope,
         opd=opd,

@@ -9,8 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paseban.domain.auth import Permission
 from paseban.domain.cases import OPEN, STATUS_COLOURS, STATUS_LABELS, Status
-from paseban.services.cases import board as casework
-from paseban.services.cases import reads as case_service
+from paseban.services.cases import reads
 from paseban.services.reference import store as ref
 from paseban.web.deps import ActorDep, CasesReader, CtxDep
 from paseban.web.rendering import render
@@ -61,13 +60,13 @@ def case_list(
         "urgency": urgency or None,
     }
     rows: list[dict[str, object]] = []
-    columns: list[casework.Column] = []
+    columns: list[reads.Column] = []
     if view == "board":
         # a column needs only a rough size: counting stops at BOARD_CAP ("1.000+")
-        columns = casework.board(ctx, actor.scope, count_cap=BOARD_CAP, **filters, **deadline)
+        columns = reads.board(ctx, actor.scope, count_cap=BOARD_CAP, **filters, **deadline)
         total = sum(min(c.total, BOARD_CAP) for c in columns)
     else:
-        rows, total = case_service.list_cases(
+        rows, total = reads.list_cases(
             ctx,
             scope=actor.scope,
             status=status.value if status else None,

@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse
 
 from paseban.domain.cases import STATUS_LABELS
 from paseban.errors import Forbidden
-from paseban.services.cases import board as casework
-from paseban.services.cases.board import Place
+from paseban.services.cases import reads
+from paseban.services.cases.reads import Place
 from paseban.services.reference import store as ref
 from paseban.web.deps import CasesReader, CtxDep
 from paseban.web.rendering import render
@@ -100,7 +100,7 @@ def map_page(
 ) -> HTMLResponse:
     days = PERIODS[period][1]
     since = ctx.now() - timedelta(days=days) if days else None
-    places, unplaced = casework.map_counts(ctx, actor.scope, topic=topic or None, since=since)
+    places, unplaced = reads.map_counts(ctx, actor.scope, topic=topic or None, since=since)
     dots, labels, height = project(places)
     with ctx.engine.connect() as conn:
         topics = ref.topics_all(conn)
@@ -152,7 +152,7 @@ def opd_page(
     name = ""
     load: list[dict[str, object]] = []
     if opd:
-        rows, total = casework.opd_queue(
+        rows, total = reads.opd_queue(
             ctx,
             actor.scope,
             opd,
@@ -164,7 +164,7 @@ def opd_page(
         with ctx.engine.connect() as conn:
             name = next((o.name for o in ref.opds_all(conn) if o.code == opd), opd)
     else:
-        load = casework.opd_load(ctx, actor.scope)
+        load = reads.opd_load(ctx, actor.scope)
     params = {"opd": opd or "", "stage": "" if stage == "kerja" else stage}
     if overdue:
         params["overdue"] = "1"

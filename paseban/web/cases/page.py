@@ -30,9 +30,7 @@ from paseban.domain.cases import (
 from paseban.domain.sla import LEVEL_LABELS, STAGE_LABELS, Level, Stage
 from paseban.domain.wilayah import OpdKind
 from paseban.errors import Conflict, InvalidInput, NotFound
-from paseban.services.cases import actions, merging
-from paseban.services.cases import board as casework
-from paseban.services.cases import reads as case_service
+from paseban.services.cases import actions, merging, reads
 from paseban.services.cases import sla as sla_service
 from paseban.services.inbox import messages as inbox
 from paseban.services.reference import policy
@@ -222,9 +220,9 @@ def case_view(
     draft: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    case = casework.get_case(ctx, actor, ticket)
+    case = reads.case_for(ctx, actor, ticket)
     status = Status(case["status"])
-    events = casework.timeline(ctx, case["id"])
+    events = reads.timeline(ctx, case["id"])
     can_reply = actor.can(Permission.MESSAGES_WRITE)
     reply_accounts = None
     if can_reply:
@@ -237,8 +235,8 @@ def case_view(
     opds: list[dict[str, Any]] = []
     if any(f.opd for f in forms):
         opds = [o for o in policy.list_opds(ctx) if o["active"]]
-    reports = casework.reports(ctx, case["id"])
-    related = casework.tickets_of(ctx, [case["merged_into"], case["split_from"]])
+    reports = reads.case_messages(ctx, case["id"])
+    related = reads.tickets_of(ctx, [case["merged_into"], case["split_from"]])
     choices: dict[str, Any] = {}
     if can_regroup:  # the split form's choices
         with ctx.engine.connect() as conn:
@@ -287,7 +285,7 @@ def _after(ctx: Context, actor: Actor, ticket: str, code: str) -> RedirectRespon
     """Back to the case, or, when the action took it out of the actor's area (an OPD returned
     it or sent it to a body outside the city), to where the actor's work is."""
     try:
-        case_service.get_case(ctx, ticket, scope=actor.scope)
+        reads.get_case(ctx, ticket, scope=actor.scope)
     except NotFound:
         return RedirectResponse(f"/?ok={code}", status_code=303)
     return RedirectResponse(f"/kasus/{ticket.upper()}?ok={code}", status_code=303)
@@ -332,7 +330,7 @@ def case_action(
     media_url: Annotated[str, Form(max_length=500)] = "",
     version: Annotated[int | None, Form()] = None,
 ) -> Response:
-    case = casework.get_case(ctx, actor, ticket)  # 403 (audited) outside the actor's area
+    case = reads.case_for(ctx, actor, ticket)  # 403 (audited) outside the actor's area
     spec = ACTION_FORMS.get(action)
     if spec is None:
         raise NotFound(f"aksi {action.value} tidak dilakukan dari halaman kasus")
@@ -373,7 +371,7 @@ def case_note(
     public_note: Text = "",
     media_url: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
-    case = casework.get_case(ctx, actor, ticket)
+    case = reads.case_for(ctx, actor, ticket)
 
     def run() -> str:
         actions.add_note(
@@ -406,7 +404,7 @@ def case_merge(
 ) -> Response:
     """`ke`: this case is the same problem as another one and joins it; `dari`: the other cases
     join this one. Diskominfo only (the service checks)."""
-    case = casework.get_case(ctx, actor, ticket)
+    case = reads.case_for(ctx, actor, ticket)
     found = [t.upper() for t in TICKETS.findall(others)]
 
     def run() -> str:
@@ -438,7 +436,7 @@ def case_split(
     version: Annotated[int | None, Form()] = None,
 ) -> Response:
     """Move the chosen reports into a new case (new ticket, routed and clocked anew)."""
-    case = casework.get_case(ctx, actor, ticket)
+    case = reads.case_for(ctx, actor, ticket)
 
     def run() -> str:
         out = merging.split(

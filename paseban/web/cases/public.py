@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 
 from paseban.errors import NotFound
-from paseban.services.cases import reads as case_service
+from paseban.services.cases import reads
 from paseban.services.cases.replies import local_time
 from paseban.services.reference import store as ref
 from paseban.web.deps import CtxDep
@@ -30,14 +30,14 @@ def track_form(request: Request, ctx: CtxDep, tiket: str = "") -> Response:
 
 @router.get("/lacak/{ticket}.json")
 def track_json(ctx: CtxDep, ticket: str) -> JSONResponse:
-    data = case_service.public_case(ctx, ticket)
+    data = reads.public_case(ctx, ticket)
     return JSONResponse(_jsonable(data))
 
 
 @router.get("/lacak/{ticket}", response_class=HTMLResponse)
 def track(request: Request, ctx: CtxDep, ticket: str) -> Response:
     try:
-        data = case_service.public_case(ctx, ticket)
+        data = reads.public_case(ctx, ticket)
     except NotFound:
         return _page(request, ctx, None, status_code=404, missing=ticket[:20])
     return _page(request, ctx, data, status_code=200)

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from paseban.context import Context
 from paseban.domain.auth import Actor, Permission
 from paseban.errors import InvalidInput
-from paseban.services.cases import board as casework
+from paseban.services.cases import reads
 from paseban.services.measurement import fieldwork
 from paseban.web.deps import CtxDep, client_ip, require, writer
 from paseban.web.rendering import render
@@ -130,7 +130,7 @@ def photo_file(ctx: CtxDep, actor: Reader, name: str) -> FileResponse:
 
 @router.get("/kasus/{ticket}/foto", response_class=HTMLResponse)
 def pair_page(request: Request, ctx: CtxDep, actor: Reader, ticket: str) -> HTMLResponse:
-    case = casework.get_case(ctx, actor, ticket)
+    case = reads.case_for(ctx, actor, ticket)
     page = render(
         request,
         ctx,

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from paseban.context import Context
 from paseban.errors import BadFile
-from paseban.services.cases import reads as cases
+from paseban.services.cases import reads
 from paseban.services.ingest import webhooks as ingest
 from paseban.storage import tables as t
 from tests.factories import message, with_accounts, write_jsonl
@@ -37,7 +37,7 @@ def test_a_message_travels_to_a_routed_case(accounts_ready: Context, tmp_path: P
     )
     report = ingest.ingest_file(ctx, path)
     assert (report.stored, report.duplicates) == (2, 0)
-    rows, total = cases.list_cases(ctx)
+    rows, total = reads.list_cases(ctx)
     assert total == 1
     case = rows[0]
     assert case["ticket"] == "BGR-2611-0001"
@@ -80,7 +80,7 @@ def test_similar_reports_join_one_case(accounts_ready: Context, tmp_path: Path) 
         ],
     )
     ingest.ingest_file(ctx, path)
-    rows, total = cases.list_cases(ctx)
+    rows, total = reads.list_cases(ctx)
     assert total == 1 and rows[0]["report_count"] == 2
 
 
@@ -91,7 +91,7 @@ def test_national_road_goes_outside_the_city(accounts_ready: Context, tmp_path: 
         [message(1, "Jl. Pajajaran depan Botani Square berlubang besar, rusak parah")],
     )
     ingest.ingest_file(ctx, path)
-    rows, _ = cases.list_cases(ctx)
+    rows, _ = reads.list_cases(ctx)
     assert (rows[0]["opd"], rows[0]["route_rule"]) == ("EXT_JALAN_NASIONAL", "jalan-nasional")
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from paseban.context import Context
 from paseban.errors import InvalidInput
-from paseban.services.cases import reads as cases
+from paseban.services.cases import reads
 from paseban.services.ingest.manual import record_manual
 from paseban.storage import tables as t
 
@@ -42,7 +42,7 @@ def test_a_complaint_heard_at_the_office_becomes_a_case(ctx: Context) -> None:
     )
     assert message["kind"] == "report" and message["author_id"] == "081298765432"
     assert message["analyzed_at"] is not None and message["kelurahan"] == "32.71.01.1001"
-    rows, total = cases.list_cases(ctx)
+    rows, total = reads.list_cases(ctx)
     assert total == 1 and rows[0]["opened_at"] == datetime(2026, 11, 27, 1, 30, tzinfo=UTC)
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from paseban.context import Context
 from paseban.domain.cases import Actor
 from paseban.services.cases import actions
-from paseban.services.cases.board import Place
+from paseban.services.cases.reads import Place
 from paseban.services.ingest import webhooks as ingest
 from paseban.storage import tables as t
 from paseban.web.cases.maps import colour, project
