@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from paseban.sample.stream import Generator, check_local  # noqa: E402
+from paseban.connectors.simulate import Generator, check_local  # noqa: E402
 
 
 @dataclass

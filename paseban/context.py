@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ import pluggy
 import sqlalchemy as sa
 
 from paseban.clock import Clock, SystemClock
+from paseban.connectors.registry import Registry
 from paseban.settings import Settings
 from paseban.storage import db
 
@@ -59,6 +61,11 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    @cached_property
+    def connectors(self) -> Registry:
+        """The platform connectors registered through `register_connectors`, built once."""
+        return Registry.from_hook(self.pm, self.settings)
 
     def analyzer(self) -> Analyzer:
         """The analyzer for the reference data in this database, built once and cached."""

@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any
 from pluggy import HookimplMarker, HookspecMarker
 
 if TYPE_CHECKING:
+    from paseban.connectors.connector import Connector
     from paseban.context import Context
     from paseban.jobs import JobSpec
     from paseban.measurement.metrics import AccountMetrics
+    from paseban.settings import Settings
 
 hookspec = HookspecMarker("paseban")
 hookimpl = HookimplMarker("paseban")
@@ -18,6 +20,14 @@ hookimpl = HookimplMarker("paseban")
 @hookspec
 def register_jobs() -> list[JobSpec]:
     """Return the background jobs this plugin provides (name, function, schedule)."""
+
+
+@hookspec
+def register_connectors(settings: Settings) -> list[Connector]:
+    """Return the platform connectors this plugin provides, built from the settings (their
+    secrets and API versions): one object per platform that verifies and parses its webhook
+    deliveries, polls, sends replies and posts, reads account metrics and renews tokens. The
+    built-in ones (paseban.connectors.meta, whatsapp, x, youtube, tiktok) register here too."""
 
 
 @hookspec

@@ -9,6 +9,12 @@ import pluggy
 from paseban import hookspecs
 
 DEFAULT_PLUGINS = (
+    # connectors: one per platform (docs/connectors/)
+    "paseban.connectors.meta",
+    "paseban.connectors.whatsapp",
+    "paseban.connectors.x",
+    "paseban.connectors.youtube",
+    "paseban.connectors.tiktok",
     "paseban.services.ingest.analysis",
     "paseban.services.content.publishing",  # content: scheduled posts, quiet accounts, reminders
     "paseban.services.cases.sla",  # the SLA sweep job

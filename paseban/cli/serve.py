@@ -76,7 +76,7 @@ def _start_demo_stream(settings: Settings, rate: float) -> Any:
 
     import httpx
 
-    from paseban.sample import stream as simulate
+    from paseban.connectors import simulate
 
     url = f"http://127.0.0.1:{settings.port}"
     stop = threading.Event()
@@ -110,7 +110,7 @@ def simulate(rate: float, minutes: float, url: str | None, seed: int | None) -> 
     """Kirim kiriman webhook contoh bertanda tangan (komentar, DM, WhatsApp, X; bahasa sehari-hari,
     68 kelurahan Bogor) ke server yang sedang berjalan. Memakai PASEBAN_META_APP_SECRET (dan
     PASEBAN_X_CONSUMER_SECRET) yang sama dengan server, dan akun contoh (paseban init --sample)."""
-    from paseban.sample import stream as sim
+    from paseban.connectors import simulate as sim
 
     settings = settings_from_env()
     if not settings.meta_app_secret:

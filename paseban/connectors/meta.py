@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
@@ -36,8 +36,13 @@ from paseban.connectors.base import (
     transport_error,
     unix_time,
 )
+from paseban.connectors.connector import Connector, NotConfigured, hub_handshake
 from paseban.domain.messages import Message, MessageKind
+from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
+
+if TYPE_CHECKING:
+    from paseban.settings import Settings
 
 GRAPH = "https://graph.facebook.com"
 OBJECTS = {"instagram": "instagram", "page": "facebook"}
@@ -531,3 +536,46 @@ def _graph_error(response: httpx.Response) -> SendError:
     if code in TRANSIENT_CODES:
         return SendError(str(error), retryable=True)
     return error
+
+
+# --- the connector ---------------------------------------------------------------------------
+
+
+class MetaConnector(Connector):
+    """Instagram and Facebook Pages: one webhook (`/webhooks/meta`), the Graph API out."""
+
+    name = "meta"
+    platforms = ("instagram", "facebook")
+    channel = "meta"
+    signature_header = "x-hub-signature-256"
+    handshake = "hub"
+    handshake_summary = "Meta subscribe handshake (hub.challenge)"
+    delivery_summary = "Instagram and Facebook Page deliveries"
+    text_limits: ClassVar[Mapping[str, int]] = {"instagram": 2200, "facebook": 8000}
+
+    def webhook(self) -> MetaWebhook:
+        if not self.settings.meta_app_secret:
+            raise NotConfigured("PASEBAN_META_APP_SECRET belum diisi")
+        return MetaWebhook(self.settings.meta_app_secret)
+
+    def confirm_subscription(
+        self, *, mode: str | None, token: str | None, challenge: str | None
+    ) -> str:
+        expected = self.settings.meta_verify_token
+        return hub_handshake(expected, "meta", mode=mode, token=token, challenge=challenge)
+
+    def hydrate(
+        self, client: httpx.Client, item: Hydration, credentials: Credentials
+    ) -> Message | None:
+        return fetch_mention(client, item, credentials, version=self.settings.meta_graph_version)
+
+    def publisher(self, platform: str) -> MetaPublisher:
+        return MetaPublisher(platform, version=self.settings.meta_graph_version)
+
+    def metrics(self, platform: str) -> MetaMetrics:
+        return MetaMetrics(platform, version=self.settings.meta_graph_version)
+
+
+@hookimpl
+def register_connectors(settings: Settings) -> list[Connector]:
+    return [MetaConnector(settings)]

@@ -13,7 +13,7 @@ import json
 import math
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
@@ -33,8 +33,13 @@ from paseban.connectors.base import (
     transport_error,
     unix_time,
 )
+from paseban.connectors.connector import Connector, NotConfigured, hub_handshake
 from paseban.connectors.meta import GRAPH
 from paseban.domain.messages import Message, MessageKind
+from paseban.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from paseban.settings import Settings
 
 MEDIA_TYPES = ("image", "video", "document", "audio")
 RATE_LIMIT_CODES = frozenset({4, 80007, 130429, 131048, 131056})
@@ -212,3 +217,44 @@ def _error(response: httpx.Response) -> SendError:
     if code in TRANSIENT_CODES:
         return SendError(str(error), retryable=True)
     return error
+
+
+# --- the connector ---------------------------------------------------------------------------
+
+
+class WhatsAppConnector(Connector):
+    """WhatsApp Cloud API: its own webhook (`/webhooks/whatsapp`), replies within the window;
+    the app secret and verify token fall back to Meta's, the send token may be the business's."""
+
+    name = "whatsapp"
+    platforms = ("whatsapp",)
+    channel = "whatsapp"
+    signature_header = "x-hub-signature-256"
+    handshake = "hub"
+    handshake_summary = "WhatsApp subscribe handshake (hub.challenge)"
+    delivery_summary = "WhatsApp Cloud API deliveries"
+    text_limits: ClassVar[Mapping[str, int]] = {"whatsapp": 4096}
+
+    def webhook(self) -> WhatsAppWebhook:
+        secret = self.settings.whatsapp_app_secret or self.settings.meta_app_secret
+        if not secret:
+            raise NotConfigured("PASEBAN_WHATSAPP_APP_SECRET belum diisi")
+        return WhatsAppWebhook(secret)
+
+    def confirm_subscription(
+        self, *, mode: str | None, token: str | None, challenge: str | None
+    ) -> str:
+        expected = self.settings.whatsapp_verify_token or self.settings.meta_verify_token
+        return hub_handshake(expected, "whatsapp", mode=mode, token=token, challenge=challenge)
+
+    def publisher(self, platform: str) -> WhatsAppPublisher:
+        return WhatsAppPublisher(version=self.settings.meta_graph_version)
+
+    def app_sending_credentials(self, platform: str) -> Credentials | None:
+        token = self.settings.whatsapp_token
+        return Credentials(token) if token else None
+
+
+@hookimpl
+def register_connectors(settings: Settings) -> list[Connector]:
+    return [WhatsAppConnector(settings)]

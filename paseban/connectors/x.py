@@ -17,7 +17,7 @@ import hmac
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
@@ -41,8 +41,14 @@ from paseban.connectors.base import (
     iso_time,
     transport_error,
 )
+from paseban.connectors.connector import Connector, NotConfigured
 from paseban.domain.messages import Message, MessageKind
+from paseban.errors import InvalidInput
+from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
+
+if TYPE_CHECKING:
+    from paseban.settings import Settings
 
 API = "https://api.x.com/2"
 TWEET_FIELDS = (
@@ -334,3 +340,56 @@ class XPublisher:
         if created is None:
             raise SendError("x: jawaban tanpa id tweet", retryable=False)
         return created
+
+
+# --- the connector ---------------------------------------------------------------------------
+
+
+class XConnector(Connector):
+    """X: mentions polled (and pushed by the Account Activity webhook, `/webhooks/x`), replies
+    and posts out; user tokens expire after two hours and are renewed."""
+
+    name = "x"
+    platforms = ("x",)
+    channel = "x"
+    signature_header = "x-twitter-webhooks-signature"
+    handshake = "crc"
+    handshake_summary = "X challenge-response check (crc_token)"
+    delivery_summary = "X Account Activity API deliveries"
+    text_limits: ClassVar[Mapping[str, int]] = {"x": 280}
+    renews_tokens = True
+
+    def webhook(self) -> XWebhook:
+        if not self.settings.x_consumer_secret:
+            raise NotConfigured("PASEBAN_X_CONSUMER_SECRET belum diisi")
+        return XWebhook(self.settings.x_consumer_secret)
+
+    def crc(self, crc_token: str | None) -> dict[str, str]:
+        if not self.settings.x_consumer_secret:
+            raise NotConfigured("PASEBAN_X_CONSUMER_SECRET belum diisi")
+        if not crc_token or len(crc_token) > 500:
+            raise InvalidInput("crc_token wajib ada")
+        return crc_response(self.settings.x_consumer_secret, crc_token)
+
+    def poller(self, platform: str) -> XPoller:
+        return XPoller()
+
+    def publisher(self, platform: str) -> XPublisher:
+        return XPublisher()
+
+    def metrics(self, platform: str) -> XMetrics:
+        return XMetrics()
+
+    def app_reading_credentials(self, platform: str) -> Credentials | None:
+        token = self.settings.x_bearer_token
+        return Credentials(token) if token else None
+
+    def oauth_client(self, platform: str) -> tuple[str, str] | None:
+        if not self.settings.x_client_id:
+            return None
+        return self.settings.x_client_id, self.settings.x_client_secret
+
+
+@hookimpl
+def register_connectors(settings: Settings) -> list[Connector]:
+    return [XConnector(settings)]

@@ -60,6 +60,7 @@ TEXT = {
     "kasar": "[contoh] komentar kasar (disamarkan)",
 }
 PROGRAMS = ["bogor_bersih", "stunting", "umkm_naik_kelas", "bogor_nyaman"]
+MESSAGE_KIND = {"whatsapp": "direct"}  # as the platforms write them; elsewhere comments
 CAMPAIGN_DAYS = [("hut_bogor", 10), ("posyandu", 30), ("pilah_sampah", 55), ("bebas_banjir", 80)]
 
 
@@ -122,7 +123,7 @@ def load(ctx: Context) -> dict[str, int]:
         # --- snapshots and posts ---
         snaps, posts = [], []
         for a in accounts:
-            if a["platform"] in ("manual", "whatsapp"):
+            if ctx.connectors.metrics(a["platform"]) is None:  # no public figures (WhatsApp)
                 continue
             d = diligence[a["id"]]
             followers = int(rng.uniform(800, 6000) * (8 if a["owner_kind"] == "city" else 1))
@@ -220,7 +221,7 @@ def load(ctx: Context) -> dict[str, int]:
                             "platform": a["platform"],
                             "external_id": ext,
                             "account_id": a["id"],
-                            "kind": "direct" if a["platform"] == "whatsapp" else "comment",
+                            "kind": MESSAGE_KIND.get(a["platform"], "comment"),
                             "author": f"warga contoh {rng.randint(1, 5000)}",
                             "text": text,
                             "masked_text": text,

@@ -140,8 +140,11 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(policy_settings.router)  # before /pengaturan/{slug}
     app.include_router(settings_pages.router)
     app.include_router(case_page.router)  # /kasus/{ticket} and its actions
-    app.include_router(webhook_routes.router, prefix="/webhooks")  # connectors
-    app.add_middleware(webhook_routes.FastPath)  # connectors: deliveries skip the routing layer
+    app.include_router(webhook_routes.router(ctx.connectors), prefix="/webhooks")  # connectors
+    # connectors: deliveries skip the routing layer
+    app.add_middleware(
+        webhook_routes.FastPath, channels=webhook_routes.fast_paths(ctx.connectors, "/webhooks")
+    )
     app.include_router(dashboard.router)
     _add_content(app)
     app.include_router(measurement_pages.router)  # /papan (public), /peringkat, ..., /laporan

@@ -19,14 +19,9 @@ import httpx
 from paseban.connectors.base import (
     AccountRef,
     Credentials,
-    MetricsReader,
     PayloadError,
     SendError,
 )
-from paseban.connectors.meta import MetaMetrics
-from paseban.connectors.tiktok import TikTokMetrics
-from paseban.connectors.x import XMetrics
-from paseban.connectors.youtube import YouTubeMetrics
 from paseban.errors import PasebanError
 from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics
@@ -35,7 +30,6 @@ from paseban.services.people import credentials as creds
 
 if TYPE_CHECKING:
     from paseban.context import Context
-    from paseban.settings import Settings
 
 log = logging.getLogger("paseban.account_metrics")
 
@@ -45,17 +39,6 @@ NO_METRICS = "platform tanpa metrik publik: isi lewat `paseban metrics import`"
 
 class MetricsFailed(PasebanError):
     """The platform refused or could not be read; the message says which account and why."""
-
-
-def readers(settings: Settings) -> dict[str, MetricsReader]:
-    version = settings.meta_graph_version
-    return {
-        "facebook": MetaMetrics("facebook", version=version),
-        "instagram": MetaMetrics("instagram", version=version),
-        "x": XMetrics(),
-        "youtube": YouTubeMetrics(),
-        "tiktok": TikTokMetrics(),
-    }
 
 
 @hookimpl
@@ -70,7 +53,7 @@ def collect(
     read. A refusal or a bad answer of the platform raises MetricsFailed, naming the account and
     the platform's reason; the job logs it, counts it as failed and goes on."""
     label = f"{account['platform']}:{account['handle']}"
-    reader = readers(ctx.settings).get(account["platform"])
+    reader = ctx.connectors.metrics(account["platform"])
     credentials, reason = _credentials(ctx, account) if reader else (None, NO_METRICS)
     if reader is None or credentials is None:
         # sample accounts never have tokens: not worth a line each at every daily run
@@ -100,7 +83,7 @@ def _credentials(ctx: Context, account: dict[str, Any]) -> tuple[Credentials | N
         return None, "platform_account_id akun belum diisi"
     with ctx.engine.connect() as conn:
         try:
-            found = creds.for_reading(conn, ctx.settings, account["platform"], account["id"])
+            found = creds.for_reading(conn, ctx, account["platform"], account["id"])
         except creds.CredentialsLocked as exc:
             return None, str(exc)
     return found, "" if found else "belum ada token untuk membaca"

@@ -22,11 +22,7 @@ import httpx
 import sqlalchemy as sa
 
 from paseban.connectors.base import AccountRef, Outgoing, Publisher, SendError, backoff
-from paseban.connectors.meta import MetaPublisher
-from paseban.connectors.tiktok import TikTokPublisher
-from paseban.connectors.whatsapp import WhatsAppPublisher
-from paseban.connectors.x import XPublisher
-from paseban.connectors.youtube import YouTubePublisher
+from paseban.connectors.connector import DEFAULT_TEXT_LIMIT
 from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
@@ -36,39 +32,31 @@ from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
     from paseban.context import Context
-    from paseban.settings import Settings
 
 log = logging.getLogger("paseban.outbox")
 
 IN_FLIGHT = "sedang dikirim"
 LEASE = timedelta(minutes=5)  # a claimed row not finished by then was cut off mid-send
-MAX_TEXT = {"x": 280, "instagram": 2200, "facebook": 8000, "whatsapp": 4096, "youtube": 10000}
 UNCERTAIN = (
     "hasil pengiriman tidak pasti ({why}); periksa di platform apakah balasan sudah tampil, "
     "lalu kirim ulang bila belum"
 )
 
 
-def publisher_for(settings: Settings, platform: str) -> Publisher:
-    version = settings.meta_graph_version
-    publishers: dict[str, Publisher] = {
-        "instagram": MetaPublisher("instagram", version=version),
-        "facebook": MetaPublisher("facebook", version=version),
-        "whatsapp": WhatsAppPublisher(version=version),
-        "x": XPublisher(),
-        "youtube": YouTubePublisher(),
-        "tiktok": TikTokPublisher(),
-    }
-    if platform not in publishers:
+def publisher_for(ctx: Context, platform: str) -> Publisher:
+    """The platform connector's sender (its rate limit with it)."""
+    publisher = ctx.connectors.publisher(platform)
+    if publisher is None:
         raise InvalidInput(f"platform {platform} tidak bisa dikirimi balasan")
-    return publishers[platform]
+    return publisher
 
 
-def _check_text(platform: str, text: str) -> str:
+def _check_text(ctx: Context, platform: str, text: str) -> str:
     text = text.strip()
     if not text:
         raise InvalidInput("teks balasan kosong")
-    limit = MAX_TEXT.get(platform, 5000)
+    connector = ctx.connectors.for_platform(platform)
+    limit = connector.text_limit(platform) if connector else DEFAULT_TEXT_LIMIT
     if len(text) > limit:
         raise InvalidInput(f"teks lebih dari {limit} karakter untuk {platform}")
     return text
@@ -91,7 +79,7 @@ def enqueue_reply(
         ).first()
         if message is None:
             raise NotFound(f"pesan {message_id} tidak ada")
-        text = _check_text(message.platform, text)
+        text = _check_text(ctx, message.platform, text)
         key = dedupe_key or f"reply:{message_id}:{_key(text)}"
         outbox_id = _insert(
             conn,
@@ -115,7 +103,7 @@ def enqueue_post(ctx: Context, account_id: int, text: str, *, dedupe_key: str) -
         ).scalar()
         if platform is None:
             raise NotFound(f"akun {account_id} tidak ada")
-        text = _check_text(platform, text)
+        text = _check_text(ctx, platform, text)
         outbox_id = _insert(
             conn,
             ctx,
@@ -251,7 +239,7 @@ def _send_one(ctx: Context, outbox_id: int, client: httpx.Client) -> str:
         return "postponed"
     if not _claim(ctx, row, now):
         return "postponed"  # another worker took it
-    publisher = publisher_for(ctx.settings, row.platform)
+    publisher = publisher_for(ctx, row.platform)
     try:
         external_id = publisher.send(client, item, credentials)
     except SendError as exc:
@@ -266,7 +254,7 @@ def _prepare(ctx: Context, conn: sa.Connection, row: Any) -> tuple[Any, Any, dat
     if account is None or not account.platform_account_id:
         return "akun belum punya platform_account_id", None, None
     try:
-        credentials = creds.for_sending(conn, ctx.settings, row.platform, row.account_id)
+        credentials = creds.for_sending(conn, ctx, row.platform, row.account_id)
     except creds.CredentialsLocked as exc:
         return str(exc), None, None
     if credentials is None:
@@ -300,7 +288,7 @@ def _prepare(ctx: Context, conn: sa.Connection, row: Any) -> tuple[Any, Any, dat
 
 def _rate_wait(ctx: Context, conn: sa.Connection, row: Any) -> datetime | None:
     """When the account already sent its allowance in the window, the time a slot frees up."""
-    count, seconds = publisher_for(ctx.settings, row.platform).rate_limit
+    count, seconds = publisher_for(ctx, row.platform).rate_limit
     window_start = ctx.now() - timedelta(seconds=seconds)
     sent = conn.execute(
         sa.select(t.outbox.c.sent_at)

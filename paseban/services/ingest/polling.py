@@ -17,11 +17,7 @@ import httpx
 import sqlalchemy as sa
 
 from paseban import __version__
-from paseban.connectors.base import AccountRef, Batch, Page, PayloadError, Poller, SendError
-from paseban.connectors.meta import fetch_mention
-from paseban.connectors.tiktok import TikTokPoller
-from paseban.connectors.x import XPoller
-from paseban.connectors.youtube import YouTubePoller
+from paseban.connectors.base import AccountRef, Batch, Page, PayloadError, SendError
 from paseban.errors import NotFound, PasebanError
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
@@ -36,7 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("paseban.polling")
 
-POLLERS: dict[str, Poller] = {"x": XPoller(), "youtube": YouTubePoller(), "tiktok": TikTokPoller()}
 MAX_PAGES = 10  # per account and poll; a longer backlog continues at the next poll
 RESOLVE_WINDOW = timedelta(days=7)
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
@@ -70,7 +65,7 @@ def poll_account(
             sa.select(t.connector_cursors).where(t.connector_cursors.c.account_id == account_id)
         ).first()
         try:
-            credentials = creds.for_reading(conn, ctx.settings, account.platform, account_id)
+            credentials = creds.for_reading(conn, ctx, account.platform, account_id)
             locked = None
         except creds.CredentialsLocked as exc:
             credentials, locked = None, str(exc)
@@ -78,7 +73,7 @@ def poll_account(
     if locked:
         report.skipped = locked
         return report
-    poller = POLLERS.get(account.platform)
+    poller = ctx.connectors.poller(account.platform)
     if poller is None:
         report.skipped = "platform ini tidak ditarik (datang lewat webhook atau berkas)"
         return report
@@ -181,7 +176,7 @@ def due_accounts(ctx: Context) -> list[int]:
             .where(
                 t.accounts.c.active.is_(True),
                 t.accounts.c.is_sample.is_(False),
-                t.accounts.c.platform.in_(sorted(POLLERS)),
+                t.accounts.c.platform.in_(ctx.connectors.polled_platforms()),
                 sa.or_(
                     t.connector_cursors.c.last_polled_at.is_(None),
                     t.connector_cursors.c.last_polled_at <= cutoff,
@@ -258,7 +253,7 @@ def resolve_raw_events(
 def _resolve(ctx: Context, row: Any, client: httpx.Client) -> DeliveryReport:
     raw_id, channel, body = row.id, row.channel.split(":", 1)[1], row.body
     try:
-        batch = webhook_source(ctx.settings, channel).parse(body.encode(), received_at=ctx.now())
+        batch = webhook_source(ctx, channel).parse(body.encode(), received_at=ctx.now())
     except PayloadError as exc:  # stored before a parser change; keep it, say why
         with ctx.engine.begin() as conn:
             conn.execute(
@@ -291,10 +286,13 @@ def _resolve(ctx: Context, row: Any, client: httpx.Client) -> DeliveryReport:
                 hydrated.hydrate.append(item)
                 problems.append(f"akun {item.platform}:{item.account} belum punya token")
                 continue
+            connector = ctx.connectors.for_platform(item.platform)
+            if connector is None:
+                hydrated.hydrate.append(item)
+                problems.append(f"platform {item.platform} tanpa konektor")
+                continue
             try:
-                message = fetch_mention(
-                    client, item, token, version=ctx.settings.meta_graph_version
-                )
+                message = connector.hydrate(client, item, token)
             except SendError as exc:
                 hydrated.hydrate.append(item)
                 problems.append(str(exc))

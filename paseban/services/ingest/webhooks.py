@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import logging
 import queue
 import threading
@@ -18,18 +17,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from paseban.connectors.base import Batch, PayloadError, WebhookSource, header
+from paseban.connectors.connector import NotConfigured as NotConfigured  # raised to callers
 from paseban.connectors.files import read_export
-from paseban.connectors.meta import MetaWebhook
-from paseban.connectors.whatsapp import WhatsAppWebhook
-from paseban.connectors.x import XWebhook, crc_response
 from paseban.domain.messages import Message
 from paseban.errors import (
     BadFile,
     Forbidden,
     InvalidInput,
     LineError,
-    NotFound,
-    PasebanError,
 )
 from paseban.services.ingest.deliveries import (
     Checkpointer,
@@ -45,7 +40,6 @@ from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
     from paseban.context import Context
-    from paseban.settings import Settings
 
 log = logging.getLogger("paseban.ingest")
 
@@ -240,59 +234,27 @@ class SignatureRejected(Forbidden):
         super().__init__(f"webhook {channel}: {reason}")
 
 
-class NotConfigured(PasebanError):
-    """A connector whose secret is not set in the environment."""
-
-
-SIGNATURE_HEADERS = {
-    "meta": "x-hub-signature-256",
-    "whatsapp": "x-hub-signature-256",
-    "x": "x-twitter-webhooks-signature",
-}
-
-
-def webhook_source(settings: Settings, channel: str) -> WebhookSource:
+def webhook_source(ctx: Context, channel: str) -> WebhookSource:
     """The connector behind /webhooks/{channel}, with its secret from settings."""
-    if channel == "meta":
-        if not settings.meta_app_secret:
-            raise NotConfigured("PASEBAN_META_APP_SECRET belum diisi")
-        return MetaWebhook(settings.meta_app_secret)
-    if channel == "whatsapp":
-        secret = settings.whatsapp_app_secret or settings.meta_app_secret
-        if not secret:
-            raise NotConfigured("PASEBAN_WHATSAPP_APP_SECRET belum diisi")
-        return WhatsAppWebhook(secret)
-    if channel == "x":
-        if not settings.x_consumer_secret:
-            raise NotConfigured("PASEBAN_X_CONSUMER_SECRET belum diisi")
-        return XWebhook(settings.x_consumer_secret)
-    raise NotFound(f"webhook {channel!r} tidak dikenal")
+    return ctx.connectors.for_channel(channel).webhook()
 
 
 def confirm_subscription(
-    settings: Settings, channel: str, *, mode: str | None, token: str | None, challenge: str | None
+    ctx: Context, channel: str, *, mode: str | None, token: str | None, challenge: str | None
 ) -> str:
-    """Meta's subscribe handshake: echo hub.challenge when hub.verify_token is ours."""
-    expected = settings.meta_verify_token
-    if channel == "whatsapp":
-        expected = settings.whatsapp_verify_token or settings.meta_verify_token
-    if not expected:
-        raise NotConfigured(f"token verifikasi webhook {channel} belum diisi")
-    if mode != "subscribe" or not challenge or len(challenge) > 200:
-        raise InvalidInput("hub.mode harus subscribe dan hub.challenge wajib ada")
-    if not hmac.compare_digest((token or "").encode(), expected.encode()):
+    """The subscribe handshake (Meta, WhatsApp): echo hub.challenge when hub.verify_token is
+    ours; the connector knows which token that is."""
+    connector = ctx.connectors.for_channel(channel)
+    try:
+        return connector.confirm_subscription(mode=mode, token=token, challenge=challenge)
+    except Forbidden:
         log.warning("webhook handshake refused", extra={"channel": channel})
-        raise Forbidden("hub.verify_token tidak cocok")
-    return challenge
+        raise
 
 
-def crc_check(settings: Settings, crc_token: str | None) -> dict[str, str]:
-    """X's challenge-response check for the Account Activity webhook."""
-    if not settings.x_consumer_secret:
-        raise NotConfigured("PASEBAN_X_CONSUMER_SECRET belum diisi")
-    if not crc_token or len(crc_token) > 500:
-        raise InvalidInput("crc_token wajib ada")
-    return crc_response(settings.x_consumer_secret, crc_token)
+def crc_check(ctx: Context, channel: str, crc_token: str | None) -> dict[str, str]:
+    """The challenge-response check of a webhook that asks for one (X's Account Activity)."""
+    return ctx.connectors.for_channel(channel).crc(crc_token)
 
 
 @dataclass(frozen=True)
@@ -308,9 +270,10 @@ class Delivery:
 def check_delivery(ctx: Context, channel: str, headers: Mapping[str, str], body: bytes) -> Delivery:
     """Verify the signature over the raw bytes and parse. Raises SignatureRejected (logged,
     nothing stored), NotConfigured or InvalidInput."""
-    source = webhook_source(ctx.settings, channel)
+    connector = ctx.connectors.for_channel(channel)
+    source = connector.webhook()
     if not source.verify(headers, body):
-        missing = not header(headers, SIGNATURE_HEADERS[channel])
+        missing = not header(headers, connector.signature_header)
         log.warning(
             "webhook signature rejected",
             extra={"channel": channel, "missing": missing, "bytes": len(body)},

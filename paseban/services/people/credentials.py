@@ -22,7 +22,6 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
 
 from paseban.connectors.base import Credentials, SendError
-from paseban.connectors.oauth import ENDPOINTS, refresh
 from paseban.errors import InvalidInput, NotFound
 from paseban.services.people.accounts import find_account
 from paseban.settings import PLACEHOLDER_SECRETS
@@ -130,30 +129,27 @@ def account_token(conn: sa.Connection, settings: Settings, account_id: int) -> C
 
 
 def for_reading(
-    conn: sa.Connection, settings: Settings, platform: str, account_id: int
+    conn: sa.Connection, ctx: Context, platform: str, account_id: int
 ) -> Credentials | None:
-    """What a poll or a mention lookup uses: the account's token, else the app's."""
-    own = account_token(conn, settings, account_id)
+    """What a poll or a mention lookup uses: the account's token, else the app's (the
+    connector knows whether its platform has one: X's bearer token, YouTube's API key)."""
+    own = account_token(conn, ctx.settings, account_id)
     if own is not None:
         return own
-    if platform == "x" and settings.x_bearer_token:
-        return Credentials(settings.x_bearer_token)
-    if platform == "youtube" and settings.youtube_api_key:
-        return Credentials(settings.youtube_api_key, {"api_key": True})
-    return None
+    connector = ctx.connectors.for_platform(platform)
+    return connector.app_reading_credentials(platform) if connector else None
 
 
 def for_sending(
-    conn: sa.Connection, settings: Settings, platform: str, account_id: int
+    conn: sa.Connection, ctx: Context, platform: str, account_id: int
 ) -> Credentials | None:
-    """What a reply or a post uses: the account's own token (WhatsApp may share the business's
-    system-user token from settings)."""
-    own = account_token(conn, settings, account_id)
+    """What a reply or a post uses: the account's own token, else the app's (WhatsApp may
+    share the business's system-user token from settings)."""
+    own = account_token(conn, ctx.settings, account_id)
     if own is not None:
         return own
-    if platform == "whatsapp" and settings.whatsapp_token:
-        return Credentials(settings.whatsapp_token)
-    return None
+    connector = ctx.connectors.for_platform(platform)
+    return connector.app_sending_credentials(platform) if connector else None
 
 
 def status(ctx: Context) -> list[dict[str, Any]]:
@@ -178,15 +174,6 @@ def status(ctx: Context) -> list[dict[str, Any]]:
 REFRESH_AHEAD = timedelta(minutes=15)
 
 
-def oauth_client(settings: Settings, platform: str) -> tuple[str, str] | None:
-    """The app's OAuth client id and secret for a platform, when configured."""
-    if platform == "x" and settings.x_client_id:
-        return settings.x_client_id, settings.x_client_secret
-    if platform == "youtube" and settings.youtube_client_id and settings.youtube_client_secret:
-        return settings.youtube_client_id, settings.youtube_client_secret
-    return None
-
-
 def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str, int]:
     """Renew the tokens that expire within REFRESH_AHEAD and carry a refresh token. A token
     that cannot be renewed is kept (it may still work) and the reason is logged, never the
@@ -204,7 +191,7 @@ def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str
             .where(
                 t.account_credentials.c.expires_at.is_not(None),
                 t.account_credentials.c.expires_at <= soon,
-                t.accounts.c.platform.in_(sorted(ENDPOINTS)),
+                t.accounts.c.platform.in_(ctx.connectors.renewable_platforms()),
             )
         ).all()
     counts = {"renewed": 0, "failed": 0, "skipped": 0}
@@ -212,22 +199,23 @@ def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str
     client = client or httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0))
     try:
         for row in rows:
-            app = oauth_client(ctx.settings, row.platform)
+            connector = ctx.connectors.for_platform(row.platform)
+            app = connector.oauth_client(row.platform) if connector else None
             sealed = (row.extra or {}).get("sealed")
             try:
                 extra = json.loads(_open(ctx.settings, sealed)) if sealed else {}
             except CredentialsLocked:
                 extra = {}
-            if app is None or not extra.get("refresh_token"):
+            if connector is None or app is None or not extra.get("refresh_token"):
                 counts["skipped"] += 1
                 continue
             try:
-                fresh = refresh(
+                fresh = connector.renew(
                     client,
                     row.platform,
                     client_id=app[0],
                     client_secret=app[1],
-                    refresh_token=extra["refresh_token"],
+                    token=extra["refresh_token"],
                 )
             except SendError as exc:
                 counts["failed"] += 1

@@ -17,7 +17,7 @@ from paseban.content.calendar import HARI, week_start
 from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Fact, Program
 from paseban.content.quality import CONTENT_TYPE_LABELS, ContentType
-from paseban.content.stories import STORY_PROMPTS
+from paseban.content.stories import IDEA_PLATFORM, STORY_PROMPTS
 from paseban.domain.accounts import Role
 from paseban.errors import InvalidInput, PasebanError
 from paseban.services.content import network, programs, publishing, stories
@@ -500,7 +500,7 @@ async def profile_save(request: Request, ctx: CtxDep, actor: ContentWriter, code
 def ideas_page(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLResponse:
     with ctx.engine.connect() as conn:
         accounts = service.visible_accounts(conn, actor)
-    by_wilayah = {a["owner_code"]: a["id"] for a in accounts if a["platform"] == "instagram"}
+    by_wilayah = {a["owner_code"]: a["id"] for a in accounts if a["platform"] == IDEA_PLATFORM}
     return render(
         request,
         ctx,

@@ -1,11 +1,13 @@
-"""Platform webhook endpoints: /webhooks/meta (Instagram and Facebook), /webhooks/whatsapp,
-/webhooks/x. They hand the raw bytes to services.ingest.receive_webhook, which checks the
-signature, keeps the delivery and stores its messages before we answer 200; analysis runs
-afterwards through the job queue, so a slow analysis never slows the answer."""
+"""Platform webhook endpoints, one pair per connector that platforms push to (with the built-in
+ones: /webhooks/meta for Instagram and Facebook, /webhooks/whatsapp, /webhooks/x). They hand the raw
+bytes to services.ingest.receive_webhook, which checks the signature, keeps the delivery and stores
+its messages before we answer 200; analysis runs afterwards through the job queue, so a slow
+analysis never slows the answer."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -13,12 +15,12 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from paseban.connectors.registry import Registry
 from paseban.errors import Forbidden, InvalidInput, NotFound
 from paseban.jobs import EagerQueue
 from paseban.services.ingest import webhooks as ingest
 from paseban.web.deps import CtxDep
 
-router = APIRouter(tags=["webhooks"])
 MAX_BODY = 5 * 1024 * 1024  # Meta batches up to 1,000 updates; far below this
 
 
@@ -31,7 +33,7 @@ def _handshake(
 ) -> Response:
     try:
         answer = ingest.confirm_subscription(
-            ctx.settings, channel, mode=mode, token=token, challenge=challenge
+            ctx, channel, mode=mode, token=token, challenge=challenge
         )
     except ingest.NotConfigured as exc:
         return _error(503, "NotConfigured", str(exc))
@@ -45,32 +47,37 @@ def _handshake(
 Mode = Annotated[str | None, Query(alias="hub.mode", max_length=50)]
 Token = Annotated[str | None, Query(alias="hub.verify_token", max_length=500)]
 Challenge = Annotated[str | None, Query(alias="hub.challenge", max_length=500)]
+CrcToken = Annotated[str | None, Query(max_length=500)]
 
 
-@router.get("/meta", summary="Meta subscribe handshake (hub.challenge)")
-def meta_handshake(
-    ctx: CtxDep, mode: Mode = None, token: Token = None, challenge: Challenge = None
-) -> Response:
-    return _handshake(ctx, "meta", mode, token, challenge)
+def _hub_route(channel: str) -> Callable[..., Response]:
+    def handshake(
+        ctx: CtxDep, mode: Mode = None, token: Token = None, challenge: Challenge = None
+    ) -> Response:
+        return _handshake(ctx, channel, mode, token, challenge)
+
+    return handshake
 
 
-@router.get("/whatsapp", summary="WhatsApp subscribe handshake (hub.challenge)")
-def whatsapp_handshake(
-    ctx: CtxDep, mode: Mode = None, token: Token = None, challenge: Challenge = None
-) -> Response:
-    return _handshake(ctx, "whatsapp", mode, token, challenge)
+def _crc_route(channel: str) -> Callable[..., Response]:
+    def crc(
+        ctx: CtxDep, crc_token: Annotated[str | None, Query(max_length=500)] = None
+    ) -> Response:
+        try:
+            return JSONResponse(ingest.crc_check(ctx, channel, crc_token))
+        except ingest.NotConfigured as exc:
+            return _error(503, "NotConfigured", str(exc))
+        except InvalidInput as exc:
+            return _error(400, "InvalidInput", str(exc))
+
+    return crc
 
 
-@router.get("/x", summary="X challenge-response check (crc_token)")
-def x_crc(
-    ctx: CtxDep, crc_token: Annotated[str | None, Query(max_length=500)] = None
-) -> JSONResponse:
-    try:
-        return JSONResponse(ingest.crc_check(ctx.settings, crc_token))
-    except ingest.NotConfigured as exc:
-        return _error(503, "NotConfigured", str(exc))
-    except InvalidInput as exc:
-        return _error(400, "InvalidInput", str(exc))
+# the GET route of a webhook, by the kind of check its platform makes (Connector.handshake)
+HANDSHAKES: dict[str, tuple[str, Callable[[str], Callable[..., Response]]]] = {
+    "hub": ("handshake", _hub_route),
+    "crc": ("crc", _crc_route),
+}
 
 
 async def _deliver(request: Request, channel: str) -> JSONResponse:
@@ -126,21 +133,19 @@ def _writer(request: Request, batcher: ingest.AnalysisBatcher | None) -> ingest.
     return writer
 
 
-CHANNELS = {"/webhooks/meta": "meta", "/webhooks/whatsapp": "whatsapp", "/webhooks/x": "x"}
-
-
 class FastPath:
     """ASGI middleware: deliveries (POST /webhooks/meta, /whatsapp, /x) go straight to their
     handler, skipping the framework's routing and dependency layers, which cost more CPU than
     storing the delivery. The same handler serves the routes below, which stay for the OpenAPI
     document and for a mount under another prefix."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, channels: Mapping[str, str]) -> None:
         self.app = app
+        self.channels = channels  # path -> channel, e.g. /webhooks/meta -> meta
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
-            channel = CHANNELS.get(scope["path"])
+            channel = self.channels.get(scope["path"])
             if channel is not None:
                 response = await _deliver(Request(scope, receive), channel)
                 await response(scope, receive, send)
@@ -148,16 +153,38 @@ class FastPath:
         await self.app(scope, receive, send)
 
 
-@router.post("/meta", summary="Instagram and Facebook Page deliveries")
-async def meta(request: Request) -> JSONResponse:
-    return await _deliver(request, "meta")
+def _delivery_route(channel: str) -> Callable[[Request], Awaitable[JSONResponse]]:
+    async def deliver(request: Request) -> JSONResponse:
+        return await _deliver(request, channel)
+
+    return deliver
 
 
-@router.post("/whatsapp", summary="WhatsApp Cloud API deliveries")
-async def whatsapp(request: Request) -> JSONResponse:
-    return await _deliver(request, "whatsapp")
+def router(connectors: Registry) -> APIRouter:
+    """One GET (the platform's handshake) and one POST (its deliveries) per connector that
+    platforms push to: /meta, /whatsapp, /x with the built-in ones."""
+    routes = APIRouter(tags=["webhooks"])
+    for connector in connectors.webhooks():
+        channel = str(connector.channel)
+        if connector.handshake is not None:
+            suffix, make = HANDSHAKES[connector.handshake]
+            routes.add_api_route(
+                f"/{channel}",
+                make(channel),
+                methods=["GET"],
+                name=f"{channel}_{suffix}",
+                summary=connector.handshake_summary,
+            )
+        routes.add_api_route(
+            f"/{channel}",
+            _delivery_route(channel),
+            methods=["POST"],
+            name=channel,
+            summary=connector.delivery_summary,
+        )
+    return routes
 
 
-@router.post("/x", summary="X Account Activity API deliveries")
-async def x(request: Request) -> JSONResponse:
-    return await _deliver(request, "x")
+def fast_paths(connectors: Registry, prefix: str) -> dict[str, str]:
+    """The delivery paths FastPath serves, for the webhooks mounted under `prefix`."""
+    return {f"{prefix}/{c.channel}": str(c.channel) for c in connectors.webhooks()}

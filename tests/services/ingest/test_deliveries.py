@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from paseban.clock import FixedClock
+from paseban.connectors.simulate import Generator
 from paseban.context import Context
-from paseban.sample.stream import Generator
 from paseban.services.ingest import webhooks as ingest
 from paseban.services.ingest.deliveries import write_transaction
 from paseban.services.people import accounts

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from paseban import jobs
 from paseban.clock import FixedClock
+from paseban.connectors import simulate
 from paseban.context import Context
-from paseban.sample import stream as simulate
 from paseban.services.people import accounts
 from paseban.settings import Settings
 from paseban.storage import tables as t

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from paseban.clock import FixedClock
+from paseban.connectors import simulate
 from paseban.context import Context
-from paseban.sample import stream as simulate
 from paseban.services.people import accounts
 from paseban.storage import tables as t
 from paseban.web.app import create_app

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from paseban.connectors import simulate
 from paseban.connectors.base import WebhookSource
 from paseban.connectors.meta import MetaWebhook
 from paseban.connectors.whatsapp import WhatsAppWebhook
 from paseban.connectors.x import XWebhook
-from paseban.sample import stream as simulate
 
 AT = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
