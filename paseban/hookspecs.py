@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pluggy import HookimplMarker, HookspecMarker
 
@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from paseban.jobs import JobSpec
     from paseban.measurement.metrics import AccountMetrics
     from paseban.settings import Settings
+    from paseban.storage.rows import AccountRow, AlertRow, AnalysisRow, CaseEventRow
 
 hookspec = HookspecMarker("paseban")
 hookimpl = HookimplMarker("paseban")
@@ -31,12 +32,12 @@ def register_connectors(settings: Settings) -> list[Connector]:
 
 
 @hookspec
-def case_event(ctx: Context, case_id: int, event: dict[str, Any]) -> None:
+def case_event(ctx: Context, case_id: int, event: CaseEventRow) -> None:
     """Called after a case change is committed: reply to the citizen, notify, count."""
 
 
 @hookspec
-def message_analyzed(ctx: Context, message_id: int, analysis: dict[str, Any]) -> None:
+def message_analyzed(ctx: Context, message_id: int, analysis: AnalysisRow) -> None:
     """Called after a citizen message has been analysed and stored."""
 
 
@@ -47,7 +48,7 @@ def campaign_reminder(ctx: Context, campaign_id: int, account_ids: list[int]) ->
 
 
 @hookspec
-def early_warning(ctx: Context, alert: dict[str, Any]) -> None:
+def early_warning(ctx: Context, alert: AlertRow) -> None:
     """Called once when the early-warning job raises a new alert (a spike of complaints on one
     topic in one kelurahan or kecamatan), after it is stored: deliver it to Diskominfo and the
     alert's OPD (WhatsApp, e-mail, a siren in the command centre). `alert` holds id, topic,
@@ -64,6 +65,6 @@ def report_written(ctx: Context, kind: str, period: str, paths: list[str]) -> No
 
 
 @hookspec(firstresult=True)
-def collect_account_metrics(ctx: Context, account: dict[str, Any]) -> AccountMetrics | None:
+def collect_account_metrics(ctx: Context, account: AccountRow) -> AccountMetrics | None:
     """Today's figures of one official account from its platform (followers, posts, reach or
     views, interactions per recent post), or None when this plugin cannot read that platform."""

@@ -26,6 +26,7 @@ from paseban.services.ingest import account_metrics
 from paseban.services.measurement import recording as service
 from paseban.services.people import credentials
 from paseban.storage import tables as t
+from paseban.storage.rows import AccountRow, row
 from tests.conftest import T0
 from tests.connectors.helpers import (
     Recorder,
@@ -524,14 +525,14 @@ def test_a_failing_platform_does_not_stop_the_others(
     assert "x-app-bearer" not in caplog.text
 
 
-def account_row(ctx: Context, platform: str, handle: str) -> dict[str, Any]:
+def account_row(ctx: Context, platform: str, handle: str) -> AccountRow:
     with ctx.engine.connect() as conn:
-        row = conn.execute(
+        found = conn.execute(
             sa.select(t.accounts).where(
                 t.accounts.c.platform == platform, t.accounts.c.handle == handle
             )
         ).one()
-    return dict(row._mapping)
+    return row(AccountRow, found._mapping)
 
 
 def test_accounts_that_cannot_be_read_answer_none_without_a_request(

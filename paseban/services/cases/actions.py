@@ -36,6 +36,7 @@ from paseban.routing.rules import route
 from paseban.services.cases import replies, sla
 from paseban.services.cases import routing as routing_service
 from paseban.storage import tables as t
+from paseban.storage.rows import CaseEventRow, CaseRow, row
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -63,21 +64,21 @@ class StaleVersion(Conflict):
 
 @dataclass(frozen=True)
 class Outcome:
-    case: dict[str, Any]
-    events: list[dict[str, Any]]
+    case: CaseRow
+    events: list[CaseEventRow]
 
 
 # --- reading and writing rows ----------------------------------------------------------------
 
 
-def load_case(conn: sa.Connection, ref: int | str) -> dict[str, Any]:
+def load_case(conn: sa.Connection, ref: int | str) -> CaseRow:
     """A case by id or ticket code."""
     column = t.cases.c.id if isinstance(ref, int) else t.cases.c.ticket
     key = ref if isinstance(ref, int) else str(ref).strip().upper()
-    row = conn.execute(sa.select(t.cases).where(column == key)).mappings().first()
-    if row is None:
+    found = conn.execute(sa.select(t.cases).where(column == key)).mappings().first()
+    if found is None:
         raise NotFound(f"kasus {ref} tidak ditemukan")
-    return dict(row)
+    return row(CaseRow, found)
 
 
 def record_event(
@@ -92,7 +93,7 @@ def record_event(
     note: str = "",
     public_note: str | None = None,
     data: dict[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> CaseEventRow:
     values = {
         "case_id": case_id,
         "action": action,
@@ -105,15 +106,15 @@ def record_event(
         "data": data,
     }
     event_id = conn.execute(_INSERT_EVENT, values).scalar_one()
-    return {"id": int(event_id), **values}
+    return row(CaseEventRow, {"id": int(event_id), **values})
 
 
 _INSERT_EVENT = sa.insert(t.case_events).returning(t.case_events.c.id)
 
 
 def save_versioned(
-    conn: sa.Connection, case: dict[str, Any], values: dict[str, Any], *, bump: bool = True
-) -> dict[str, Any]:
+    conn: sa.Connection, case: CaseRow, values: dict[str, Any], *, bump: bool = True
+) -> CaseRow:
     """Write the case only if nobody changed it since we read it (optimistic locking)."""
     if bump:
         values = {**values, "version": case["version"] + 1}
@@ -126,10 +127,10 @@ def save_versioned(
         raise StaleVersion(
             f"kasus {case['ticket']} baru saja diubah orang lain; muat ulang lalu coba lagi"
         )
-    return {**case, **values}
+    return row(CaseRow, {**case, **values})
 
 
-def _domain_case(case: dict[str, Any]) -> Case:
+def _domain_case(case: CaseRow) -> Case:
     return Case(
         case["id"],
         case["ticket"],
@@ -168,7 +169,7 @@ def _check_text(note: str, public_note: str | None, media_url: str | None) -> No
 def apply(
     conn: sa.Connection,
     ctx: Context,
-    case: dict[str, Any],
+    case: CaseRow,
     action: Action,
     *,
     actor: Actor,
@@ -290,7 +291,7 @@ def apply(
     return Outcome(saved, events)
 
 
-def _facts(case: dict[str, Any]) -> dict[str, Any]:
+def _facts(case: CaseRow) -> dict[str, Any]:
     return {
         "intent": "aduan",
         "topic": case["topic"],
@@ -300,11 +301,11 @@ def _facts(case: dict[str, Any]) -> dict[str, Any]:
         "street": case.get("street"),
         "landmark": case.get("landmark"),
         "text": f" {case.get('keywords') or ''} ",
-        "platform": (case.get("platforms") or [None])[0],
+        "platform": next(iter(case["platforms"] or []), None),
     }
 
 
-def fire_hooks(ctx: Context, case_id: int, events: list[dict[str, Any]]) -> None:
+def fire_hooks(ctx: Context, case_id: int, events: list[CaseEventRow]) -> None:
     for event in events:
         ctx.pm.hook.case_event(ctx=ctx, case_id=case_id, event=event)
 
@@ -323,7 +324,7 @@ def act(
     opd: str | None = None,
     media_url: str | None = None,
     version: int | None = None,
-) -> dict[str, Any]:
+) -> CaseRow:
     """Do `action` on the case (id or ticket). Raises NotFound, Forbidden, IllegalTransition or
     StaleVersion (409), InvalidInput (422); nothing is stored when it raises."""
     try:
@@ -359,7 +360,7 @@ def add_note(
     note: str = "",
     public_note: str | None = None,
     media_url: str | None = None,
-) -> dict[str, Any]:
+) -> CaseRow:
     """A progress note (optionally public, optionally with a photo link); no status change."""
     note, public_note = note.strip(), (public_note or "").strip() or None
     if not note and not public_note and not media_url:
@@ -395,14 +396,14 @@ def add_note(
             public_note=public_note,
             data={"media_url": media_url} if media_url else None,
         )
-        case = {**case, **values}
+        case = row(CaseRow, {**case, **values})
     fire_hooks(ctx, case["id"], [event])
     return case
 
 
 def auto_close(
-    conn: sa.Connection, ctx: Context, case: dict[str, Any], *, at: datetime
-) -> dict[str, Any] | None:
+    conn: sa.Connection, ctx: Context, case: CaseRow, *, at: datetime
+) -> CaseEventRow | None:
     """The sweep closes a resolved case nobody objected to; None when it is no longer
     resolved (someone acted in between)."""
     if case["status"] != Status.RESOLVED.value:
@@ -427,7 +428,7 @@ def auto_close(
 def citizen_answer(
     conn: sa.Connection,
     ctx: Context,
-    case: dict[str, Any],
+    case: CaseRow,
     *,
     fixed: bool,
     message_id: int,

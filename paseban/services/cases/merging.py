@@ -25,6 +25,7 @@ from paseban.services.cases.actions import (
 )
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
+from paseban.storage.rows import CaseEventRow, CaseRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -64,7 +65,7 @@ def merge(
     actor: Actor,
     note: str,
     version: int | None = None,
-) -> dict[str, Any]:
+) -> CaseRow:
     """Merge the source cases into the target: their reports move to the target, each source
     becomes `merged` (pointing at the target) and its citizens are told the target's ticket."""
     _require_diskominfo(actor)
@@ -73,7 +74,7 @@ def merge(
     if not source_refs:
         raise InvalidInput("sebutkan kasus yang digabung")
     now = ctx.now()
-    fired: list[tuple[int, dict[str, Any]]] = []
+    fired: list[tuple[int, CaseEventRow]] = []
     with ctx.engine.begin() as conn:
         target = load_case(conn, target_ref)
         if Status(target["status"]) in TERMINAL:
@@ -145,7 +146,7 @@ def split(
     topic: str | None = None,
     kelurahan: str | None = None,
     version: int | None = None,
-) -> dict[str, Any]:
+) -> dict[str, CaseRow]:
     """Move some reports of a case into a new case (new ticket code, routed and clocked anew).
     At least one report stays behind."""
     from paseban.services.cases.triage import next_ticket

@@ -22,6 +22,14 @@ from paseban.domain.sla import STAGE_LABELS, Stage
 from paseban.errors import Forbidden, NotFound
 from paseban.nlp.mask import mask
 from paseban.storage import tables as t
+from paseban.storage.rows import (
+    CaseDetailRow,
+    CaseEventRow,
+    CaseListRow,
+    CaseMessageRow,
+    PublicEventRow,
+    row,
+)
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -72,7 +80,7 @@ def list_cases(
     overdue_at: datetime | None = None,
     order: str = "newest",
     count_cap: int | None = None,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[CaseListRow], int]:
     """A page of cases in the scope and how many match (counted up to count_cap + 1 when given,
     so that a large city's list page stays fast). `overdue_at`: only cases whose running
     deadline passed by then. `order`: newest (opening time), deadline (earliest due first,
@@ -132,10 +140,10 @@ def list_cases(
     with ctx.engine.connect() as conn:
         total = int(conn.execute(count_query).scalar_one())
         rows = conn.execute(query.order_by(*ordering).limit(limit).offset(offset)).mappings()
-        return [dict(r) for r in rows], total
+        return [row(CaseListRow, r) for r in rows], total
 
 
-def get_case(ctx: Context, ref: int | str, *, scope: Scope | None = None) -> dict[str, Any]:
+def get_case(ctx: Context, ref: int | str, *, scope: Scope | None = None) -> CaseDetailRow:
     """One case (by id or ticket) with names, for staff; NotFound outside the scope."""
     key = t.cases.c.id == ref if isinstance(ref, int) else t.cases.c.ticket == str(ref).upper()
     rows = _select_cases(ctx, key, scope or Scope())
@@ -144,7 +152,7 @@ def get_case(ctx: Context, ref: int | str, *, scope: Scope | None = None) -> dic
     return rows[0]
 
 
-def case_for(ctx: Context, actor: Actor, ticket: str) -> dict[str, Any]:
+def case_for(ctx: Context, actor: Actor, ticket: str) -> CaseDetailRow:
     """One case by ticket for a signed-in person (the case pages): Forbidden when it lies outside
     the actor's area (the pages audit the 403), NotFound when there is no such case."""
     if not actor.can(Permission.CASES_READ):
@@ -160,7 +168,7 @@ def case_for(ctx: Context, actor: Actor, ticket: str) -> dict[str, Any]:
     raise Forbidden(f"kasus {found} di luar wilayah atau OPD Anda")
 
 
-def _select_cases(ctx: Context, where: Any, scope: Scope) -> list[dict[str, Any]]:
+def _select_cases(ctx: Context, where: Any, scope: Scope) -> list[CaseDetailRow]:
     kel = t.wilayah.alias("kel")
     kec = t.wilayah.alias("kec")
     query = (
@@ -182,7 +190,7 @@ def _select_cases(ctx: Context, where: Any, scope: Scope) -> list[dict[str, Any]
     )
     query = _scoped(query, scope)
     with ctx.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
+        return [row(CaseDetailRow, r) for r in conn.execute(query).mappings()]
 
 
 def tickets_of(ctx: Context, ids: list[int | None]) -> dict[int, str]:
@@ -198,22 +206,24 @@ def tickets_of(ctx: Context, ids: list[int | None]) -> dict[int, str]:
         return {int(r.id): str(r.ticket) for r in rows}
 
 
-def timeline(ctx: Context, case_id: int, *, public: bool = False) -> list[dict[str, Any]]:
-    """The audit trail of a case, oldest first. `public`: only what a citizen may see: status
-    changes and public notes, no internal notes, no staff names."""
+def timeline(ctx: Context, case_id: int) -> list[CaseEventRow]:
+    """The audit trail of a case, oldest first."""
     with ctx.engine.connect() as conn:
-        rows = [
-            dict(r)
+        return [
+            row(CaseEventRow, r)
             for r in conn.execute(
                 sa.select(t.case_events)
                 .where(t.case_events.c.case_id == case_id)
                 .order_by(t.case_events.c.at, t.case_events.c.id)
             ).mappings()
         ]
-    if not public:
-        return rows
-    out = []
-    for r in rows:
+
+
+def public_timeline(ctx: Context, case_id: int) -> list[PublicEventRow]:
+    """Only what a citizen may see of the trail: status changes and public notes, no internal
+    notes, no staff names."""
+    out: list[PublicEventRow] = []
+    for r in timeline(ctx, case_id):
         changed = r["from_status"] is not None and r["from_status"] != r["to_status"]
         if r["action"] == "open" or changed or (r["action"] == "note" and r["public_note"]):
             data = r["data"] or {}
@@ -230,7 +240,7 @@ def timeline(ctx: Context, case_id: int, *, public: bool = False) -> list[dict[s
     return out
 
 
-def case_messages(ctx: Context, case_id: int) -> list[dict[str, Any]]:
+def case_messages(ctx: Context, case_id: int) -> list[CaseMessageRow]:
     """The citizen messages that joined the case (masked text only)."""
     with ctx.engine.connect() as conn:
         rows = conn.execute(
@@ -246,7 +256,7 @@ def case_messages(ctx: Context, case_id: int) -> list[dict[str, Any]]:
             .where(t.messages.c.case_id == case_id)
             .order_by(t.messages.c.posted_at)
         ).mappings()
-        return [dict(r) for r in rows]
+        return [row(CaseMessageRow, r) for r in rows]
 
 
 def public_case(ctx: Context, ticket: str) -> dict[str, Any]:
@@ -256,7 +266,7 @@ def public_case(ctx: Context, ticket: str) -> dict[str, Any]:
     if not TICKET_PATTERN.match(ticket.strip().upper()):
         raise NotFound(f"tiket {ticket!r} tidak ditemukan")
     case = get_case(ctx, ticket.strip().upper())
-    events = timeline(ctx, case["id"], public=True)
+    events = public_timeline(ctx, case["id"])
     with ctx.engine.connect() as conn:
         names = dict(conn.execute(sa.select(t.opds.c.code, t.opds.c.name)).all())
         merged_into = None
@@ -302,7 +312,7 @@ def public_case(ctx: Context, ticket: str) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Column:
     status: Status
-    rows: list[dict[str, Any]]
+    rows: list[CaseListRow]
     total: int
 
 
@@ -342,7 +352,7 @@ def opd_queue(
     overdue_at: datetime | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[CaseListRow], int]:
     """An OPD's cases at one stage, the earliest deadline first (then the longest open)."""
     return list_cases(
         ctx,

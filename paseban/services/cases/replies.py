@@ -8,6 +8,7 @@ records the outcome; `dedupe_key` makes queueing the same reply twice a no-op.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -112,7 +113,7 @@ def local_time(ctx: Context, value: Any) -> str:
     return f"{local.day} {BULAN[local.month - 1]} {local.year} {local:%H:%M} WIB"
 
 
-def _names(conn: sa.Connection, case: dict[str, Any]) -> dict[str, str]:
+def _names(conn: sa.Connection, case: Mapping[str, Any]) -> dict[str, str]:
     def load_opds() -> dict[str, str]:
         return dict(conn.execute(sa.select(t.opds.c.code, t.opds.c.name)).all())
 
@@ -132,7 +133,7 @@ def _names(conn: sa.Connection, case: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def case_values(conn: sa.Connection, ctx: Context, case: dict[str, Any]) -> dict[str, Any]:
+def case_values(conn: sa.Connection, ctx: Context, case: Mapping[str, Any]) -> dict[str, Any]:
     """What the placeholders of a template become for a case (those of one event, such as
     {alasan} or {tiket_tujuan}, are added by the caller)."""
     return {
@@ -148,7 +149,7 @@ def case_values(conn: sa.Connection, ctx: Context, case: dict[str, Any]) -> dict
 def compose(
     conn: sa.Connection,
     ctx: Context,
-    case: dict[str, Any],
+    case: Mapping[str, Any],
     event: ReplyEvent,
     **extra: Any,
 ) -> str:
@@ -184,7 +185,7 @@ def reporters(conn: sa.Connection, case_id: int) -> list[int]:
 def answer_case(
     conn: sa.Connection,
     ctx: Context,
-    case: dict[str, Any],
+    case: Mapping[str, Any],
     event: ReplyEvent,
     *,
     reason: str,

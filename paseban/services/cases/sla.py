@@ -34,6 +34,7 @@ from paseban.jobs import JobSpec
 from paseban.services.people import audit
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
+from paseban.storage.rows import CaseEventRow, CaseRow, row
 from paseban.storage.txcache import cached
 
 if TYPE_CHECKING:
@@ -185,7 +186,7 @@ def sweep(ctx: Context, limit: int | None = None) -> dict[str, int]:
     now = ctx.now()
     while limit is None or done < limit:
         size = SWEEP_BATCH if limit is None else min(SWEEP_BATCH, limit - done)
-        posted: list[tuple[int, dict[str, Any]]] = []
+        posted: list[tuple[int, CaseEventRow]] = []
         with ctx.engine.begin() as conn:
             due = conn.execute(
                 sa.select(
@@ -223,8 +224,8 @@ def sweep(ctx: Context, limit: int | None = None) -> dict[str, int]:
                 counts["escalated"] += 1
                 posted.append((row.case_id, event))
             done += len(due)
-        for case_id, event in posted:
-            ctx.pm.hook.case_event(ctx=ctx, case_id=case_id, event=event)
+        for case_id, posted_event in posted:
+            ctx.pm.hook.case_event(ctx=ctx, case_id=case_id, event=posted_event)
         if len(due) < size:
             break
     if any(counts.values()):
@@ -232,9 +233,9 @@ def sweep(ctx: Context, limit: int | None = None) -> dict[str, int]:
     return counts
 
 
-def _cases_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, dict[str, Any]]:
+def _cases_by_id(conn: sa.Connection, ids: list[int]) -> dict[int, CaseRow]:
     rows = conn.execute(sa.select(t.cases).where(t.cases.c.id.in_(ids))).mappings()
-    return {r["id"]: dict(r) for r in rows}
+    return {r["id"]: row(CaseRow, r) for r in rows}
 
 
 def _clear(conn: sa.Connection, stage_id: int) -> None:
@@ -244,8 +245,8 @@ def _clear(conn: sa.Connection, stage_id: int) -> None:
 
 
 def _escalate(
-    conn: sa.Connection, case: dict[str, Any], row: Any, *, now: datetime, leaders: list[str]
-) -> dict[str, Any] | None:
+    conn: sa.Connection, case: CaseRow, row: Any, *, now: datetime, leaders: list[str]
+) -> CaseEventRow | None:
     """Raise the stage's escalation level by one and record who is told. The update is guarded
     by the level read, so two sweepers never escalate the same clock twice."""
     from paseban.services.cases.actions import record_event

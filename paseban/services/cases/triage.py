@@ -29,6 +29,7 @@ from paseban.routing.rules import route
 from paseban.services.cases import routing
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
+from paseban.storage.rows import CaseRow, row
 from paseban.storage.txcache import cached
 from paseban.storage.upsert import insert
 
@@ -265,12 +266,12 @@ def _join(
     action: str,
     note: str,
     data: dict[str, Any],
-) -> dict[str, Any]:
+) -> CaseRow:
     """A citizen's message joins a case: counted once per citizen, platforms and the last
     report time kept current. No version bump: joining never conflicts with staff actions."""
     from paseban.services.cases.actions import record_event
 
-    case = dict(conn.execute(_CASE_BY_ID, {"case_id": case_id}).mappings().one())
+    case = row(CaseRow, conn.execute(_CASE_BY_ID, {"case_id": case_id}).mappings().one())
     more = 0 if _is_reporter(conn, case_id, platform, author, author_id) else 1
     values: dict[str, Any] = {
         "updated_at": ctx.now(),
@@ -289,9 +290,7 @@ def _join(
         note=note,
         data={"message_id": message_id, **data},
     )
-    case.update(values)
-    case["report_count"] = int(case["report_count"] or 0) + more
-    return case
+    return row(CaseRow, {**case, **values, "report_count": int(case["report_count"] or 0) + more})
 
 
 _INSERT_CASE = sa.insert(t.cases).returning(t.cases.c.id)
@@ -416,7 +415,7 @@ def open_or_join(
         note=f"dirutekan oleh aturan {rule.name}" if rule else "tidak ada aturan rute yang cocok",
         data={"message_id": message_id, "route_rule": rule.name if rule else None},
     )
-    case = {"id": case_id, **values}
+    case = row(CaseRow, {"id": case_id, **values})
     replies.answer_case(
         conn,
         ctx,
@@ -577,7 +576,7 @@ def place_message(
     ):
         target = open_mine[0]
     if target is not None:
-        case = _join(
+        joined = _join(
             conn,
             ctx,
             target["id"],
@@ -594,9 +593,9 @@ def place_message(
             replies.answer_case(
                 conn,
                 ctx,
-                case,
+                joined,
                 ReplyEvent.STATUS,
-                reason=f"case:{case['id']}:status",
+                reason=f"case:{joined['id']}:status",
                 message_ids=[message_id],
             )
         return Placement(target["id"], target["ticket"], True, "follow_up")

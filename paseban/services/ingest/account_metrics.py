@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -27,6 +27,7 @@ from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics
 from paseban.services.ingest.polling import http_client
 from paseban.services.people import credentials as creds
+from paseban.storage.rows import AccountRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -42,12 +43,12 @@ class MetricsFailed(PasebanError):
 
 
 @hookimpl
-def collect_account_metrics(ctx: Context, account: dict[str, Any]) -> AccountMetrics | None:
+def collect_account_metrics(ctx: Context, account: AccountRow) -> AccountMetrics | None:
     return collect(ctx, account)
 
 
 def collect(
-    ctx: Context, account: dict[str, Any], *, client: httpx.Client | None = None
+    ctx: Context, account: AccountRow, *, client: httpx.Client | None = None
 ) -> AccountMetrics | None:
     """Today's figures of one account, or None (with the reason in the log) when they cannot be
     read. A refusal or a bad answer of the platform raises MetricsFailed, naming the account and
@@ -61,7 +62,8 @@ def collect(
         log.log(level, "account metrics skipped", extra={"account": label, "reason": reason})
         return None
     now = ctx.now()
-    ref = AccountRef(account["platform"], account["platform_account_id"], account["handle"])
+    # _credentials answered None above for an account without a platform id
+    ref = AccountRef(account["platform"], account["platform_account_id"] or "", account["handle"])
     owned = client is None
     client = client or http_client()
     try:
@@ -75,7 +77,7 @@ def collect(
             client.close()
 
 
-def _credentials(ctx: Context, account: dict[str, Any]) -> tuple[Credentials | None, str]:
+def _credentials(ctx: Context, account: AccountRow) -> tuple[Credentials | None, str]:
     """The token to read with, or None and why not."""
     if account.get("is_sample"):
         return None, "akun contoh"

@@ -24,6 +24,7 @@ from paseban.connectors.base import Batch, DeliveryStatus
 from paseban.domain.messages import Message, MessageKind
 from paseban.services.people.accounts import find_account
 from paseban.storage import tables as t
+from paseban.storage.rows import AccountRow, row
 from paseban.storage.upsert import insert
 
 log = logging.getLogger("paseban.ingest")
@@ -92,7 +93,7 @@ class DeliveryReport:
 
 _locks: weakref.WeakKeyDictionary[sa.Engine, threading.Lock] = weakref.WeakKeyDictionary()
 _accounts: weakref.WeakKeyDictionary[
-    sa.Engine, dict[tuple[str, str], tuple[float, dict[str, Any] | None]]
+    sa.Engine, dict[tuple[str, str], tuple[float, AccountRow | None]]
 ] = weakref.WeakKeyDictionary()
 _guard = threading.Lock()
 
@@ -224,15 +225,15 @@ def forget_accounts(engine: sa.Engine) -> None:
         _accounts.pop(engine, None)
 
 
-def _account(conn: sa.Connection, platform: str, ref: str) -> dict[str, Any] | None:
+def _account(conn: sa.Connection, platform: str, ref: str) -> AccountRow | None:
     cache = _accounts.setdefault(conn.engine, {})
     key = (platform, ref)
     hit = cache.get(key)
     now = time.monotonic()
     if hit is not None and now - hit[0] < ACCOUNT_TTL and hit[1] is not None:
         return hit[1]
-    row = conn.execute(ACCOUNT_BY_ID, {"platform": platform, "ref": ref}).mappings().first()
-    account = dict(row) if row else find_account(conn, platform, ref)
+    found = conn.execute(ACCOUNT_BY_ID, {"platform": platform, "ref": ref}).mappings().first()
+    account = row(AccountRow, found) if found else find_account(conn, platform, ref)
     if account is not None:  # unknown accounts are looked up again: they may be added any time
         cache[key] = (now, account)
     return account
@@ -271,7 +272,9 @@ def store_batch(
         if account is None:
             report.unknown_accounts += 1
             continue
-        rows.append(_row(message, account, raw_event_id, at))
+        # messages that reach a sample account (the demo stream) are sample data too
+        sample = bool(account.get("is_sample"))
+        rows.append(message_row(message, account["id"], raw_event_id, at, sample=sample))
     report.message_ids = _insert_messages(conn, rows)
     report.stored = len(report.message_ids)
     report.duplicates = len(rows) - report.stored
@@ -304,11 +307,14 @@ def store_batch(
     return report
 
 
-def _row(message: Message, account: dict[str, Any], raw_id: int, at: datetime) -> dict[str, Any]:
+def message_row(
+    message: Message, account_id: int, raw_id: int, at: datetime, *, sample: bool
+) -> dict[str, Any]:
+    """The one mapping of a parsed message to its `messages` row (webhooks, polls, files)."""
     return {
         "platform": message.platform,
         "external_id": message.external_id,
-        "account_id": account["id"],
+        "account_id": account_id,
         "raw_event_id": raw_id,
         "kind": message.kind.value,
         "author": message.author,
@@ -320,8 +326,7 @@ def _row(message: Message, account: dict[str, Any], raw_id: int, at: datetime) -
         "lat": message.lat,
         "lon": message.lon,
         "needs_review": False,
-        # messages that reach a sample account (the demo stream) are sample data too
-        "is_sample": bool(account.get("is_sample")),
+        "is_sample": sample,
     }
 
 
@@ -345,12 +350,12 @@ def _insert_messages(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[in
         _message_insert[dialect] = stmt
     ids: list[int] = []
     seen: set[tuple[str, str]] = set()
-    for row in rows:
-        key = (row["platform"], row["external_id"])
+    for values in rows:
+        key = (values["platform"], values["external_id"])
         if key in seen:  # the same item twice in one delivery
             continue
         seen.add(key)
-        new_id = conn.execute(stmt, row).scalar()
+        new_id = conn.execute(stmt, values).scalar()
         if new_id is not None:
             ids.append(int(new_id))
     return ids
@@ -368,7 +373,7 @@ def _sent_by_us(conn: sa.Connection, messages: list[Message]) -> set[tuple[str, 
     return {(r.platform, r.external_id) for r in rows}
 
 
-def _record_own(conn: sa.Connection, message: Message, account: dict[str, Any]) -> None:
+def _record_own(conn: sa.Connection, message: Message, account: AccountRow) -> None:
     """A reply or comment the account wrote on the platform itself is ours: keep it as a sent
     outbox row (so first-response times count it) unless we sent it through the outbox."""
     if conn.execute(

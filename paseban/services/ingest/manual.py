@@ -7,7 +7,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -17,6 +17,7 @@ from paseban.errors import InvalidInput
 from paseban.services.ingest.webhooks import store_messages
 from paseban.services.people.accounts import find_account
 from paseban.storage import tables as t
+from paseban.storage.rows import AccountRow
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def record_manual(
     return ManualReport(int(message_id), external, bool(ids))
 
 
-def _manual_account(conn: sa.Connection, wilayah: str, *, at: datetime) -> dict[str, Any]:
+def _manual_account(conn: sa.Connection, wilayah: str, *, at: datetime) -> AccountRow:
     level = conn.execute(sa.select(t.wilayah.c.level).where(t.wilayah.c.code == wilayah)).scalar()
     if level not in MANUAL_KINDS:
         raise InvalidInput(f"kode wilayah {wilayah!r} tidak dikenal (kelurahan atau kecamatan)")

@@ -31,11 +31,13 @@ from paseban.services.ingest.deliveries import (
     DeliveryReport,
     WriterConnection,
     insert_raw,
+    message_row,
     store_batch,
     write_transaction,
 )
 from paseban.services.people.accounts import find_account
 from paseban.storage import tables as t
+from paseban.storage.rows import AccountRow
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
@@ -61,7 +63,7 @@ class IngestReport:
 
 def store_messages(
     conn: sa.Connection,
-    items: Iterable[tuple[Message, dict[str, Any], str]],
+    items: Iterable[tuple[Message, AccountRow, str]],
     *,
     channel: str,
     at: Any,
@@ -78,7 +80,7 @@ def store_messages(
     for start in range(0, len(batch), STORE_CHUNK):
         chunk = batch[start : start + STORE_CHUNK]
         stored = _already_stored(conn, chunk)
-        fresh: list[tuple[Message, dict[str, Any], str]] = []
+        fresh: list[tuple[Message, AccountRow, str]] = []
         seen: set[tuple[str, str]] = set()
         for item in chunk:
             key = (item[0].platform, item[0].external_id)
@@ -100,23 +102,7 @@ def store_messages(
             )
         ]
         rows = [
-            {
-                "platform": message.platform,
-                "external_id": message.external_id,
-                "account_id": account["id"],
-                "raw_event_id": raw_id,
-                "kind": message.kind.value,
-                "author": message.author,
-                "author_id": message.author_id,
-                "parent_external_id": message.parent_external_id,
-                "text": message.text,
-                "posted_at": message.posted_at,
-                "received_at": at,
-                "lat": message.lat,
-                "lon": message.lon,
-                "needs_review": False,
-                "is_sample": sample,
-            }
+            message_row(message, account["id"], raw_id, at, sample=sample)
             for (message, account, _), raw_id in zip(fresh, raw_ids, strict=True)
         ]
         stmt = (
@@ -142,7 +128,7 @@ _INSERT_RAW = sa.insert(t.raw_events).returning(t.raw_events.c.id, sort_by_param
 
 
 def _already_stored(
-    conn: sa.Connection, chunk: list[tuple[Message, dict[str, Any], str]]
+    conn: sa.Connection, chunk: list[tuple[Message, AccountRow, str]]
 ) -> set[tuple[str, str]]:
     by_platform: dict[str, list[str]] = {}
     for message, _, _ in chunk:
@@ -172,10 +158,10 @@ def ingest_file(
     reported. `platform` and `account` fill in what a one-account export leaves out."""
     source = "stdin" if str(path) == "-" else str(path)
     report = IngestReport(source)
-    good: list[tuple[Message, dict[str, Any], str]] = []
+    good: list[tuple[Message, AccountRow, str]] = []
     errors: list[LineError] = []
     with ctx.engine.connect() as conn:
-        accounts: dict[tuple[str, str], dict[str, Any] | None] = {}
+        accounts: dict[tuple[str, str], AccountRow | None] = {}
         seen: dict[tuple[str, str], int] = {}
         for number, raw, item in read_export(
             path, source=source, platform=platform, account=account

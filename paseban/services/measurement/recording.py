@@ -22,6 +22,7 @@ from paseban.measurement import metrics as m
 from paseban.measurement.kpis import COMPLAINT
 from paseban.services.measurement import case_rollups, response_facts
 from paseban.storage import tables as t
+from paseban.storage.rows import AccountRow, AlertRow, row
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
@@ -165,7 +166,7 @@ def record_account_metrics(ctx: Context) -> dict[str, int]:
     counts = {"accounts": 0, "snapshots": 0, "posts": 0, "unsupported": 0, "failed": 0}
     with ctx.engine.connect() as conn:
         accounts = [
-            dict(r._mapping)
+            row(AccountRow, r._mapping)
             for r in conn.execute(sa.select(t.accounts).where(t.accounts.c.active.is_(True)))
         ]
     for account in accounts:
@@ -317,11 +318,11 @@ def _announce(ctx: Context, alert_ids: list[int]) -> None:
             .where(t.alerts.c.id.in_(alert_ids))
             .order_by(t.alerts.c.id)
         ).all()
-    for row in rows:
+    for found in rows:
         try:
-            ctx.pm.hook.early_warning(ctx=ctx, alert=dict(row._mapping))
+            ctx.pm.hook.early_warning(ctx=ctx, alert=row(AlertRow, found._mapping))
         except Exception:
-            log.exception("early warning delivery failed", extra={"alert_id": row.id})
+            log.exception("early warning delivery failed", extra={"alert_id": found.id})
 
 
 def rebuild_measurement(ctx: Context) -> dict[str, int]:

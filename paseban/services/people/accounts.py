@@ -22,6 +22,7 @@ from paseban.errors import BadFile, Conflict, ImportReport, InvalidInput, LineEr
 from paseban.security import hash_password
 from paseban.services.people import audit
 from paseban.storage import tables as t
+from paseban.storage.rows import AccountRow, row
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -159,18 +160,18 @@ def _upsert(conn: sa.Connection, account: Account, *, at: Any, sample: bool) -> 
     return "updated"
 
 
-def list_accounts(ctx: Context) -> list[dict[str, Any]]:
+def list_accounts(ctx: Context) -> list[AccountRow]:
     with ctx.engine.connect() as conn:
         rows = conn.execute(
             sa.select(t.accounts).order_by(t.accounts.c.platform, t.accounts.c.handle)
         ).mappings()
-        return [dict(r) for r in rows]
+        return [row(AccountRow, r) for r in rows]
 
 
-def find_account(conn: sa.Connection, platform: str, ref: str) -> dict[str, Any] | None:
+def find_account(conn: sa.Connection, platform: str, ref: str) -> AccountRow | None:
     """An account by handle (case-insensitive, with or without @) or platform account id."""
     handle = ref.lstrip("@").lower()
-    row = (
+    found = (
         conn.execute(
             sa.select(t.accounts).where(
                 t.accounts.c.platform == platform,
@@ -183,7 +184,7 @@ def find_account(conn: sa.Connection, platform: str, ref: str) -> dict[str, Any]
         .mappings()
         .first()
     )
-    return dict(row) if row else None
+    return row(AccountRow, found) if found else None
 
 
 # --- users -------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
 from paseban.measurement import fmt
 from paseban.storage import tables as t
+from paseban.storage.rows import AlertRow, CaseEventRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -118,7 +119,7 @@ def escalation_recipients(conn: sa.Connection, symbols: list[str]) -> list[int]:
 
 
 @hookimpl
-def case_event(ctx: Context, case_id: int, event: dict[str, Any]) -> None:
+def case_event(ctx: Context, case_id: int, event: CaseEventRow) -> None:
     if event.get("action") != "escalate":
         return
     data = event.get("data") or {}
@@ -151,7 +152,7 @@ def _enqueue(
 
 
 @hookimpl
-def early_warning(ctx: Context, alert: dict[str, Any]) -> None:
+def early_warning(ctx: Context, alert: AlertRow) -> None:
     with ctx.engine.connect() as conn:
         to = alert_recipients(conn, alert.get("opd"))
     level = "Kelurahan" if alert["level"] == "kelurahan" else "Kecamatan"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -52,7 +53,7 @@ class CaseList(BaseModel):
     items: list[CaseOut]
 
 
-def case_out(row: dict[str, Any]) -> CaseOut:
+def case_out(row: Mapping[str, Any]) -> CaseOut:
     return CaseOut(
         **{k: row[k] for k in CaseOut.model_fields if k in row and k != "status_label"},
         status_label=STATUS_LABELS[Status(row["status"])],
@@ -163,12 +164,12 @@ def _detail(
     ctx: Context, ref: int | str, actor: Actor, *, scope: Scope | None = None
 ) -> CaseDetail:
     row = reads.get_case(ctx, ref, scope=actor.scope if scope is None else scope)
-    fields = {k: row[k] for k in CaseDetail.model_fields if k in row}
+    fields: dict[str, Any] = {k: v for k, v in row.items() if k in CaseDetail.model_fields}
     return CaseDetail(
         **fields,
         status_label=STATUS_LABELS[Status(row["status"])],
         tracking_url=tracking_link(ctx, row["ticket"]),
-        timeline=[EventOut(**e) for e in reads.timeline(ctx, row["id"])],
+        timeline=[EventOut.model_validate(e) for e in reads.timeline(ctx, row["id"])],
         clocks=[ClockOut(**c) for c in sla_service.clocks_of(ctx, row["id"])],
     )
 

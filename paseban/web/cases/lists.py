@@ -11,6 +11,7 @@ from paseban.domain.auth import Permission
 from paseban.domain.cases import OPEN, STATUS_COLOURS, STATUS_LABELS, Status
 from paseban.services.cases import reads
 from paseban.services.reference import store as ref
+from paseban.storage.rows import CaseListRow
 from paseban.web.deps import ActorDep, CasesReader, CtxDep
 from paseban.web.rendering import render
 
@@ -59,7 +60,7 @@ def case_list(
         "kelurahan": kelurahan or None,
         "urgency": urgency or None,
     }
-    rows: list[dict[str, object]] = []
+    rows: list[CaseListRow] = []
     columns: list[reads.Column] = []
     if view == "board":
         # a column needs only a rough size: counting stops at BOARD_CAP ("1.000+")

@@ -16,6 +16,7 @@ from paseban.errors import Forbidden
 from paseban.services.cases import reads
 from paseban.services.cases.reads import Place
 from paseban.services.reference import store as ref
+from paseban.storage.rows import CaseListRow
 from paseban.web.deps import CasesReader, CtxDep
 from paseban.web.rendering import render
 
@@ -147,7 +148,7 @@ def opd_page(
             raise Forbidden("Anda hanya dapat melihat antrean OPD Anda sendiri")
         opd = actor.scope.opd
     per_page = 50
-    rows: list[dict[str, object]] = []
+    rows: list[CaseListRow] = []
     total = 0
     name = ""
     load: list[dict[str, object]] = []

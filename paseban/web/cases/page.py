@@ -8,10 +8,10 @@ page is shown again with the case as it is now and a clear message; what was typ
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -160,6 +160,9 @@ class ClockView:
     left: timedelta  # running: time until the deadline (negative: how late); else zero
 
 
+E = TypeVar("E", bound=Mapping[str, Any])  # a timeline event, as read or as a test builds it
+
+
 def clock_views(rows: list[dict[str, Any]], now: datetime) -> list[ClockView]:
     """The case's clocks, newest first."""
     views = []
@@ -184,7 +187,7 @@ def clock_views(rows: list[dict[str, Any]], now: datetime) -> list[ClockView]:
     return views
 
 
-def progress_notes(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def progress_notes(events: list[E]) -> list[E]:
     """Progress notes and the results the OPD reported (with photo links), newest first."""
     picked = [
         e
@@ -267,8 +270,8 @@ def case_view(
             "can_note": writer and actor.role is not Role.VIEWER and status not in TERMINAL,
             "can_regroup": can_regroup,
             "choices": choices,
-            "merged_into": related.get(case["merged_into"]),
-            "split_from": related.get(case["split_from"]),
+            "merged_into": related.get(case["merged_into"]) if case["merged_into"] else None,
+            "split_from": related.get(case["split_from"]) if case["split_from"] else None,
             "error": error,
             "draft": draft or {},
         },
