@@ -36,8 +36,8 @@ def cases_list(status: str | None, opd: str | None, limit: int) -> None:
 @friendly
 def cases_show(ticket: str) -> None:
     """Tampilkan satu kasus dengan tenggat dan jejak auditnya."""
+    from paseban.domain import fmt
     from paseban.services.cases import reads
-    from paseban.services.cases.replies import local_time
 
     with open_context() as ctx:
         case = reads.get_case(ctx, ticket)
@@ -47,10 +47,12 @@ def cases_show(ticket: str) -> None:
             f"{case['report_count']} warga  versi {case['version']}"
         )
         if case["due_at"]:
-            click.echo(f"tenggat {case['stage']}: {local_time(ctx, case['due_at'])}")
+            click.echo(
+                f"tenggat {case['stage']}: {fmt.local_time(case['due_at'], ctx.tz, missing='')}"
+            )
         for e in events:
             click.echo(
-                f"  {local_time(ctx, e['at'])}  {e['action']:<14} "
+                f"  {fmt.local_time(e['at'], ctx.tz, missing='')}  {e['action']:<14} "
                 f"{e['from_status'] or '-'} -> {e['to_status']}  {e['actor']}  {e['note'][:60]}"
             )
 

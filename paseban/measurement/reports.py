@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from paseban.measurement import fmt, leaderboards, recognition, svg
+from paseban.domain import fmt
+from paseban.measurement import leaderboards, recognition, svg
 from paseban.measurement.indices import INDEX_LABELS
 from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS, Leaderboard

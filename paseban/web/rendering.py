@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from paseban.context import Context
+from paseban.domain import fmt
 from paseban.domain.accounts import ROLE_LABELS
 from paseban.domain.auth import Actor, Permission
 from paseban.services.measurement import fieldwork
 from paseban.services.reference import store as ref
-from paseban.web import formatting
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 assert templates.env.autoescape  # citizen text is untrusted: autoescaping stays on
@@ -92,10 +92,11 @@ def page_context(request: Request, ctx: Context) -> dict[str, Any]:
         "city": city,
         "notice": notice,
         "now": ctx.now(),
-        "local": lambda value: formatting.local_time(value, ctx.tz),
-        "duration": formatting.duration,
-        "number": formatting.number,
-        "percent": formatting.percent,
+        "local": lambda value: fmt.local_time(value, ctx.tz),
+        "zone": fmt.zone_name(ctx.tz, ctx.now().astimezone(ctx.tz)),  # WIB, WITA or WIT
+        "duration": fmt.waited,
+        "number": fmt.number,
+        "percent": fmt.percent,
         "query": query,
         "P": Permission,
     }

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from paseban.measurement import (
-    alerts,
-    fmt,
-    indices,
-    kpis,
-    leaderboards,
-    periods,
-    recognition,
-)
+from paseban.domain import fmt
+from paseban.measurement import alerts, indices, kpis, leaderboards, periods, recognition
 from tests.test_layers import IO_PACKAGES, imported_modules
 
 PURE = (alerts, fmt, indices, kpis, leaderboards, periods, recognition)

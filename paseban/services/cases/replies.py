@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from paseban.domain import fmt
 from paseban.domain.cases import STATUS_LABELS, Status
 from paseban.domain.replies import (
     InvalidTemplate,
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
 # channels we cannot answer through automatically: the reply is kept, marked cancelled
 NO_REPLY_PLATFORMS = frozenset({"file", "manual", "open311"})
-BULAN = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
 def queue_reply(
@@ -106,13 +106,6 @@ def tracking_link(ctx: Context, ticket: str) -> str:
     return f"{ctx.settings.base_url()}/lacak/{ticket}"
 
 
-def local_time(ctx: Context, value: Any) -> str:
-    if value is None:
-        return ""
-    local = value.astimezone(ctx.tz)
-    return f"{local.day} {BULAN[local.month - 1]} {local.year} {local:%H:%M} WIB"
-
-
 def _names(conn: sa.Connection, case: Mapping[str, Any]) -> dict[str, str]:
     def load_opds() -> dict[str, str]:
         return dict(conn.execute(sa.select(t.opds.c.code, t.opds.c.name)).all())
@@ -140,7 +133,7 @@ def case_values(conn: sa.Connection, ctx: Context, case: Mapping[str, Any]) -> d
         "tiket": case["ticket"],
         "tautan": tracking_link(ctx, case["ticket"]),
         "status": STATUS_LABELS[Status(case["status"])].lower(),
-        "tenggat": local_time(ctx, case.get("due_at")),
+        "tenggat": fmt.local_time(case.get("due_at"), ctx.tz, missing=""),
         "jumlah": case.get("report_count") or 1,
         **_names(conn, case),
     }

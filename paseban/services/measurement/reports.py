@@ -16,19 +16,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from paseban.domain import fmt
 from paseban.errors import NotFound, PasebanError
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
-from paseban.measurement import (
-    fmt,
-    leaderboards,
-    periods,
-    queries,
-    recognition,
-    reports,
-    scorecard,
-    svg,
-)
+from paseban.measurement import leaderboards, periods, queries, recognition, reports, scorecard, svg
 from paseban.measurement.indices import INDEX_LABELS, INDICES
 from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS

@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from paseban.domain import fmt
 from paseban.domain.accounts import Role
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
-from paseban.measurement import fmt
 from paseban.storage import tables as t
 from paseban.storage.rows import AlertRow, CaseEventRow
 

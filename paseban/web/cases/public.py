@@ -11,9 +11,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from paseban.domain import fmt
 from paseban.errors import NotFound
 from paseban.services.cases import reads
-from paseban.services.cases.replies import local_time
 from paseban.services.reference import store as ref
 from paseban.web.deps import CtxDep
 
@@ -62,7 +62,8 @@ def _page(
             "case": data,
             "missing": missing,
             "overdue": overdue,
-            "local": lambda v: local_time(ctx, v) or "-",
+            "local": lambda v: fmt.local_time(v, ctx.tz),
+            "zone": fmt.zone_name(ctx.tz, ctx.now().astimezone(ctx.tz)),
         },
         status_code=status_code,
     )

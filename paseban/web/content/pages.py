@@ -18,6 +18,7 @@ from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Fact, Program
 from paseban.content.quality import CONTENT_TYPE_LABELS, ContentType
 from paseban.content.stories import IDEA_PLATFORM, STORY_PROMPTS
+from paseban.domain import fmt
 from paseban.domain.accounts import Role
 from paseban.errors import InvalidInput, PasebanError
 from paseban.services.content import network, programs, publishing, stories
@@ -29,7 +30,6 @@ router = APIRouter(prefix="/konten", include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
 assert templates.env.autoescape
 
-BULAN = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 NOTICES = {
     "created": "Konsep disimpan.",
     "saved": "Perubahan disimpan.",
@@ -39,17 +39,8 @@ NOTICES = {
 }
 
 
-def _wib(ctx: Any, value: datetime | None) -> str:
-    if value is None:
-        return "-"
-    local = value.astimezone(ctx.tz)
-    return f"{local.day} {BULAN[local.month - 1]} {local.year} {local:%H:%M} WIB"
-
-
 def _day(value: date | None) -> str:
-    if value is None:
-        return "-"
-    return f"{HARI[value.weekday()]}, {value.day} {BULAN[value.month - 1]} {value.year}"
+    return "-" if value is None else fmt.day(value, HARI)
 
 
 def render(
@@ -60,7 +51,7 @@ def render(
         {
             "me": actor,
             "is_kominfo": actor.role is Role.DISKOMINFO,
-            "wib": lambda v: _wib(ctx, v),
+            "wib": lambda v: fmt.local_time(v, ctx.tz),
             "day": _day,
             "status_labels": {s.value: label for s, label in ap.STATUS_LABELS.items()},
             "type_labels": {t.value: label for t, label in CONTENT_TYPE_LABELS.items()},

@@ -15,11 +15,12 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from paseban.context import Context
+from paseban.domain import fmt
 from paseban.domain.accounts import Scope
 from paseban.domain.auth import Actor, Permission
 from paseban.domain.wilayah import is_within
 from paseban.errors import InvalidInput, NotFound
-from paseban.measurement import fmt, leaderboards, periods, scorecard
+from paseban.measurement import leaderboards, periods, scorecard
 from paseban.measurement.indices import INDEX_LABELS, INDICES
 from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS

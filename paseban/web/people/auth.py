@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from paseban.domain import fmt
 from paseban.domain.auth import Actor
 from paseban.services.people import auth
-from paseban.web import formatting
 from paseban.web.deps import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -95,7 +95,7 @@ def login_submit(
     except auth.LoginRefused as exc:
         message = str(exc).capitalize() + "."
         if exc.retry_at is not None:
-            message += f" Coba lagi setelah {formatting.local_time(exc.retry_at, ctx.tz)}."
+            message += f" Coba lagi setelah {fmt.local_time(exc.retry_at, ctx.tz)}."
         status = 401 if exc.reason == "invalid" else 429
         return _login_page(
             request,

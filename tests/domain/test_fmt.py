@@ -3,7 +3,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from paseban.web.formatting import duration, local_time, number, percent
+from paseban.domain.fmt import local_time, number, percent
+from paseban.domain.fmt import waited as duration
 
 
 def test_local_time_in_wib() -> None:
