@@ -19,8 +19,10 @@ hookimpl = HookimplMarker("paseban")
 
 
 @hookspec
-def register_jobs() -> list[JobSpec]:
-    """Return the background jobs this plugin provides (name, function, schedule)."""
+def register_jobs(settings: Settings) -> list[JobSpec]:
+    """Return the background jobs this plugin provides (name, function, schedule). `settings`
+    holds what a schedule depends on (PASEBAN_SLA_SWEEP_SECONDS); an implementation that needs
+    none leaves the argument out."""
 
 
 @hookspec

@@ -59,7 +59,7 @@ class JobQueue(Protocol):
 
 def registry(ctx: Context) -> dict[str, JobSpec]:
     specs: dict[str, JobSpec] = {}
-    for batch in ctx.pm.hook.register_jobs():
+    for batch in ctx.pm.hook.register_jobs(settings=ctx.settings):
         for spec in batch:
             specs[spec.name] = spec
     return specs

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from paseban import jobs
 from paseban.context import Context
 from paseban.hookspecs import hookimpl
+from paseban.settings import Settings
 from paseban.storage import tables as t
 
 
@@ -81,3 +84,14 @@ def test_long_arguments_are_summarised(with_plugin: Context) -> None:
     assert jobs._loggable({"ids": list(range(100))}) == {
         "ids": {"count": 100, "first": [0, 1, 2, 3, 4]}
     }
+
+
+def test_the_sla_sweep_runs_as_often_as_the_settings_say() -> None:
+    for seconds, every in ((90, 90), (1, 5)):  # never more often than every 5 seconds
+        ctx = Context.create(
+            Settings(database_url="sqlite://", sla_sweep_seconds=seconds), load_entrypoints=False
+        )
+        try:
+            assert jobs.registry(ctx)["sla_sweep"].every == timedelta(seconds=every)
+        finally:
+            ctx.close()

@@ -7,7 +7,6 @@ clocks survive restarts. A built-in plugin: it registers the sweep through `regi
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -40,6 +39,7 @@ from paseban.storage.txcache import cached
 if TYPE_CHECKING:
     from paseban.context import Context
     from paseban.domain.auth import Actor
+    from paseban.settings import Settings
 
 log = logging.getLogger("paseban.sla")
 SWEEP_BATCH = 500
@@ -287,23 +287,13 @@ def _escalate(
     )
 
 
-def _sweep_every() -> timedelta:
-    """PASEBAN_SLA_SWEEP_SECONDS (docs/settings.md); the hook has no settings to read from."""
-    raw = os.environ.get("PASEBAN_SLA_SWEEP_SECONDS", "60")
-    try:
-        seconds = int(raw)
-    except ValueError:
-        seconds = 60
-    return timedelta(seconds=max(5, seconds))
-
-
 @hookimpl
-def register_jobs() -> list[JobSpec]:
+def register_jobs(settings: Settings) -> list[JobSpec]:
     return [
         JobSpec(
             "sla_sweep",
             sweep,
-            every=_sweep_every(),
+            every=timedelta(seconds=max(5, settings.sla_sweep_seconds)),
             description="eskalasi tenggat yang terlewati dan penutupan otomatis",
         )
     ]
