@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.context import Context
 from paseban.services.cases import sla
@@ -51,7 +52,7 @@ def make_context(url: str, clock: FixedClock) -> Context:
     settings = Settings(
         database_url=url, secret_key="bench", log_format="console", log_level="WARNING"
     )
-    return Context.create(settings, clock=clock, load_entrypoints=False, jobs_backend="eager")
+    return create_context(settings, clock=clock, load_entrypoints=False, jobs_backend="eager")
 
 
 def prepare(ctx: Context) -> list[str]:

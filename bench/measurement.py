@@ -31,6 +31,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from paseban.boot import create_context  # noqa: E402
 from paseban.clock import FixedClock  # noqa: E402
 from paseban.context import Context  # noqa: E402
 from paseban.measurement import (  # noqa: E402
@@ -372,7 +373,7 @@ def run(url: str) -> None:
     settings = Settings(
         database_url=url, secret_key="bench", log_format="console", log_level="WARNING"
     )
-    ctx = Context.create(
+    ctx = create_context(
         settings, clock=FixedClock(NOW), load_entrypoints=False, jobs_backend="eager"
     )
     engine = ctx.engine

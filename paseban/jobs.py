@@ -20,15 +20,14 @@ import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
+import pluggy
 import sqlalchemy as sa
 
+from paseban.settings import Settings
 from paseban.storage import tables as t
-
-if TYPE_CHECKING:
-    from paseban.context import Context
 
 log = logging.getLogger("paseban.jobs")
 
@@ -41,6 +40,17 @@ class JobSpec:
     func: JobFunc
     every: timedelta | None = None  # run periodically by the scheduler
     description: str = ""
+
+
+class Context(Protocol):
+    """What the queue needs of the context it runs jobs with (paseban.context.Context): named
+    here, not imported, because the context makes its queue."""
+
+    settings: Settings
+    engine: sa.Engine
+    pm: pluggy.PluginManager
+
+    def now(self) -> datetime: ...
 
 
 class UnknownJob(KeyError):

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from paseban import jobs
+from paseban.boot import create_context
 from paseban.context import Context
 from paseban.hookspecs import hookimpl
 from paseban.settings import Settings
@@ -88,7 +89,7 @@ def test_long_arguments_are_summarised(with_plugin: Context) -> None:
 
 def test_the_sla_sweep_runs_as_often_as_the_settings_say() -> None:
     for seconds, every in ((90, 90), (1, 5)):  # never more often than every 5 seconds
-        ctx = Context.create(
+        ctx = create_context(
             Settings(database_url="sqlite://", sla_sweep_seconds=seconds), load_entrypoints=False
         )
         try:

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from paseban import logs
+from paseban.boot import create_context
 from paseban.context import Context
 from paseban.errors import PasebanError
 from paseban.reference import UnknownWilayah
@@ -50,7 +51,7 @@ def settings_from_env() -> Settings:
 def open_context(*, migrated: bool = True, jobs: str = "eager") -> Iterator[Context]:
     settings = settings_from_env()
     logs.configure(settings.log_level, settings.log_format)
-    ctx = Context.create(settings, jobs_backend=jobs)
+    ctx = create_context(settings, jobs_backend=jobs)
     try:
         db.check(ctx.engine)
         if migrated and not migrate.is_current(ctx.engine):

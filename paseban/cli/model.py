@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
+from paseban.boot import create_context
 from paseban.cli.common import Fail, friendly, settings_from_env
-from paseban.context import Context
 from paseban.storage import db, migrate
 
 
@@ -84,7 +84,7 @@ def _corrections_from_database() -> list[Any]:
     from paseban.services.inbox import review
 
     settings = settings_from_env()
-    ctx = Context.create(settings, jobs_backend="eager")
+    ctx = create_context(settings, jobs_backend="eager")
     try:
         db.check(ctx.engine)
         if not migrate.is_current(ctx.engine):

@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from paseban import logs
+from paseban.boot import create_context
 from paseban.cli.common import Fail, friendly, settings_from_env
-from paseban.context import Context
 from paseban.settings import PLACEHOLDER_SECRETS, Settings
 from paseban.storage import db, migrate
 
@@ -45,7 +45,7 @@ def serve(host: str | None, port: int | None, demo_rate: float) -> None:
     if demo_rate and not settings.meta_app_secret:  # connectors: a secret for this run only
         settings = dataclasses.replace(settings, meta_app_secret=secrets.token_hex(32))
     logs.configure(settings.log_level, settings.log_format)
-    ctx = Context.create(settings)
+    ctx = create_context(settings)
     try:
         db.check(ctx.engine)
     except db.DatabaseUnavailable as exc:

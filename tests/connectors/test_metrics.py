@@ -14,6 +14,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.connectors.base import AccountRef, Credentials, PayloadError, SendError
 from paseban.connectors.meta import MetaMetrics
@@ -409,7 +410,7 @@ def all_platforms_api() -> Recorder:
 
 @pytest.fixture
 def mctx(db_url: str, tmp_path: Path) -> Iterator[Context]:
-    ctx = Context.create(connector_settings(db_url), clock=FixedClock(T0), load_entrypoints=False)
+    ctx = create_context(connector_settings(db_url), clock=FixedClock(T0), load_entrypoints=False)
     with_connector_accounts(ctx, tmp_path)
     for platform, handle in (
         ("facebook", "pemkotbogor.fb"),

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.connectors.simulate import Generator
 from paseban.context import Context
@@ -30,7 +31,7 @@ SAMPLE = Path(ingest.__file__).parents[2] / "data" / "sample" / "accounts.csv"
 def dctx(sqlite_template: Path, tmp_path: Path) -> Iterator[Context]:
     target = tmp_path / "d.db"
     target.write_bytes(sqlite_template.read_bytes())
-    ctx = Context.create(
+    ctx = create_context(
         connector_settings(f"sqlite:///{target}"),
         clock=FixedClock(T0),
         load_entrypoints=False,

@@ -12,6 +12,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.connectors.meta import MetaPublisher
 from paseban.context import Context
@@ -36,7 +37,7 @@ REPLIES = ("POST", "/v21.0/17900000000000101/replies")
 
 @pytest.fixture
 def octx(db_url: str, tmp_path: Path) -> Iterator[Context]:
-    ctx = Context.create(
+    ctx = create_context(
         connector_settings(db_url),
         clock=FixedClock(T0),
         load_entrypoints=False,

@@ -11,6 +11,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.context import Context
 from paseban.services.ingest import polling
@@ -32,7 +33,7 @@ MENTIONS = ("GET", "/2/users/123456789/mentions")
 
 @pytest.fixture
 def pctx(db_url: str, tmp_path: Path) -> Iterator[Context]:
-    ctx = Context.create(
+    ctx = create_context(
         connector_settings(db_url),
         clock=FixedClock(T0),
         load_entrypoints=False,
@@ -189,7 +190,7 @@ def test_poll_due_reads_youtube_and_tiktok_and_skips_what_is_not_due(pctx: Conte
 
 
 def test_accounts_without_a_token_are_skipped(db_url: str, tmp_path: Path) -> None:
-    ctx = Context.create(
+    ctx = create_context(
         connector_settings(db_url, x_bearer_token="", youtube_api_key=""),
         clock=FixedClock(T0),
         load_entrypoints=False,

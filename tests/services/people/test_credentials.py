@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from paseban.boot import create_context
 from paseban.context import Context
 from paseban.errors import InvalidInput, NotFound
 from paseban.services.people import credentials
@@ -61,7 +62,7 @@ def refresh_context(db_url: str) -> Context:
         youtube_client_id="g-client",
         youtube_client_secret="g-secret",
     )
-    return Context.create(
+    return create_context(
         settings, clock=FixedClock(T0), load_entrypoints=False, jobs_backend="eager"
     )
 

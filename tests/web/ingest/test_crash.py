@@ -16,9 +16,9 @@ import httpx
 import sqlalchemy as sa
 
 from paseban import jobs
+from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.connectors import simulate
-from paseban.context import Context
 from paseban.services.people import accounts
 from paseban.settings import Settings
 from paseban.storage import tables as t
@@ -40,7 +40,7 @@ def test_kill_9_between_storing_and_analysing_loses_nothing(
     db = tmp_path / "crash.db"
     db.write_bytes(sqlite_template.read_bytes())
     url = f"sqlite:///{db}"
-    setup = Context.create(
+    setup = create_context(
         Settings(database_url=url),
         clock=FixedClock(T0),
         load_entrypoints=False,
@@ -90,7 +90,7 @@ def test_kill_9_between_storing_and_analysing_loses_nothing(
         server.kill()
         server.wait(10)
 
-    restarted = Context.create(
+    restarted = create_context(
         Settings(database_url=url),
         clock=FixedClock(T0),
         load_entrypoints=False,
@@ -123,7 +123,7 @@ def test_serve_with_a_demo_stream_fills_the_inbox(sqlite_template: Path, tmp_pat
     db = tmp_path / "demo.db"
     db.write_bytes(sqlite_template.read_bytes())
     url = f"sqlite:///{db}"
-    setup = Context.create(
+    setup = create_context(
         Settings(database_url=url),
         clock=FixedClock(T0),
         load_entrypoints=False,

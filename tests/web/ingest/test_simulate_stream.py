@@ -7,9 +7,9 @@ from pathlib import Path
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.connectors import simulate
-from paseban.context import Context
 from paseban.services.people import accounts
 from paseban.storage import tables as t
 from paseban.web.app import create_app
@@ -18,7 +18,7 @@ from tests.connectors.helpers import connector_settings
 
 
 def test_a_stream_fills_the_inbox_and_retries_add_nothing(db_url: str) -> None:
-    ctx = Context.create(
+    ctx = create_context(
         connector_settings(db_url),
         clock=FixedClock(T0),
         load_entrypoints=False,

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from paseban import jobs
+from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.context import Context
 from paseban.hookspecs import hookimpl
@@ -44,7 +45,7 @@ DELIVERIES = [
 
 
 def make_context(url: str, **overrides: Any) -> Context:
-    return Context.create(
+    return create_context(
         connector_settings(url, **overrides),
         clock=FixedClock(T0),
         load_entrypoints=False,
@@ -346,7 +347,7 @@ class Blocker:
 
 
 def test_a_crash_between_storing_and_analysing_loses_nothing(db_url: str, tmp_path: Path) -> None:
-    first = Context.create(
+    first = create_context(
         connector_settings(db_url, jobs_workers=1),
         clock=FixedClock(T0),
         load_entrypoints=False,
