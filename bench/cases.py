@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.context import Context
-from paseban.services.cases import sla
+from paseban.services.cases import sweep
 from paseban.services.ingest import webhooks as ingest
 from paseban.services.people import accounts
 from paseban.services.reference import store as reference
@@ -196,10 +196,10 @@ def bench_sweep(ctx: Context, clock: FixedClock, total: int, overdue: int) -> No
         ).scalar_one()
         find_ms = (time.perf_counter() - started) * 1000
     started = time.perf_counter()
-    counts = sla.sweep(ctx)
+    counts = sweep.sweep(ctx)
     seconds = time.perf_counter() - started
     started = time.perf_counter()
-    idle = sla.sweep(ctx)
+    idle = sweep.sweep(ctx)
     idle_ms = (time.perf_counter() - started) * 1000
     assert idle["escalated"] == 0 and counts["escalated"] >= due
     out(

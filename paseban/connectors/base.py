@@ -10,6 +10,7 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 import httpx
@@ -310,8 +311,6 @@ def _retry_after(response: httpx.Response) -> float | None:
         date = response.headers.get("date")
         now = None
         if date:
-            from email.utils import parsedate_to_datetime
-
             try:
                 now = parsedate_to_datetime(date).timestamp()
             except (TypeError, ValueError):

@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import math
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -114,7 +115,6 @@ def read_jsonl(
     path: Path | str, *, source: str | None = None, defaults: dict[str, str] | None = None
 ) -> Iterator[tuple[int, str, Message | LineError]]:
     """Yield (line number, raw line, Message or the line's error). `-` reads stdin."""
-    import sys
 
     name = source or str(path)
     if str(path) == "-":

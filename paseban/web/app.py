@@ -22,6 +22,8 @@ from paseban.web.cases import lists as dashboard
 from paseban.web.cases import maps as map_pages
 from paseban.web.cases import page as case_page
 from paseban.web.cases import settings as policy_settings
+from paseban.web.content import api as content_api
+from paseban.web.content import pages as content
 from paseban.web.deps import NotSignedIn
 from paseban.web.inbox import pages as inbox_pages
 from paseban.web.ingest import manual as manual_pages
@@ -158,8 +160,5 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
 
 
 def _add_content(app: FastAPI) -> None:
-    from paseban.web.content import api as content_api
-    from paseban.web.content import pages as content
-
     app.include_router(content_api.router, prefix="/api/v1")
     app.include_router(content.router)

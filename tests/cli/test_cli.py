@@ -142,7 +142,7 @@ def test_tokens(run) -> None:  # type: ignore[no-untyped-def]
 def test_plugins_are_listed() -> None:
     result = CliRunner().invoke(cli, ["plugins"])
     assert "paseban.services.ingest.analysis: register_jobs" in result.output
-    assert "paseban.services.cases.sla: register_jobs" in result.output
+    assert "paseban.services.cases.sweep: register_jobs" in result.output
 
 
 def test_serve_refuses_a_public_interface_without_a_secret(run) -> None:  # type: ignore[no-untyped-def]

@@ -33,7 +33,7 @@ from paseban.domain.replies import ReplyEvent
 from paseban.domain.wilayah import OpdKind
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paseban.routing.rules import route
-from paseban.services.cases import replies, sla
+from paseban.services.cases import clocks, replies
 from paseban.services.cases import routing as routing_service
 from paseban.storage import tables as t
 from paseban.storage.rows import CaseEventRow, CaseRow, row
@@ -241,7 +241,7 @@ def apply(
         extra.update({"returned_by": case["opd"], "rerouted_to": values["opd"]})
     merged = {**case, **values}
     values.update(
-        sla.enter_status(
+        clocks.enter_status(
             conn,
             ctx,
             case_id=case["id"],

@@ -13,16 +13,18 @@ from paseban.domain.replies import ReplyEvent
 from paseban.domain.triage import keywords
 from paseban.errors import Forbidden, InvalidInput
 from paseban.routing.rules import route
-from paseban.services.cases import replies, sla
+from paseban.services.cases import clocks, replies
 from paseban.services.cases import routing as routing_service
 from paseban.services.cases.actions import (
     IllegalTransition,
+    StaleVersion,
     apply,
     fire_hooks,
     load_case,
     record_event,
     save_versioned,
 )
+from paseban.services.cases.triage import next_ticket
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.storage.rows import CaseEventRow, CaseRow
@@ -80,8 +82,6 @@ def merge(
         if Status(target["status"]) in TERMINAL:
             raise IllegalTransition(f"kasus tujuan {target['ticket']} sudah {target['status']}")
         if version is not None and version != target["version"]:
-            from paseban.services.cases.actions import StaleVersion
-
             raise StaleVersion(f"kasus {target['ticket']} sudah berubah; muat ulang")
         sources = [load_case(conn, s) for s in source_refs]
         if any(s["id"] == target["id"] for s in sources):
@@ -149,7 +149,6 @@ def split(
 ) -> dict[str, CaseRow]:
     """Move some reports of a case into a new case (new ticket code, routed and clocked anew).
     At least one report stays behind."""
-    from paseban.services.cases.triage import next_ticket
 
     _require_diskominfo(actor)
     if not note.strip():
@@ -163,8 +162,6 @@ def split(
         if Status(source["status"]) in TERMINAL:
             raise IllegalTransition(f"kasus {source['ticket']} sudah {source['status']}")
         if version is not None and version != source["version"]:
-            from paseban.services.cases.actions import StaleVersion
-
             raise StaleVersion(f"kasus {source['ticket']} sudah berubah; muat ulang")
         msgs = (
             conn.execute(sa.select(t.messages).where(t.messages.c.case_id == source["id"]))
@@ -248,7 +245,7 @@ def split(
         )
         new_values = refresh_reports(conn, new_id)
         new_values.update(
-            sla.enter_status(
+            clocks.enter_status(
                 conn,
                 ctx,
                 case_id=new_id,

@@ -21,7 +21,7 @@ from paseban.domain.triage import distance_m
 from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.nlp.mask import mask
 from paseban.nlp.pipeline import Decision, Place
-from paseban.services.cases import sla
+from paseban.services.cases import clocks
 from paseban.services.cases.triage import place_message
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
@@ -531,9 +531,9 @@ def expected_at(conn: sa.Connection, ctx: Context, case: Any) -> datetime | None
         due: datetime = case["due_at"]
         return due
     policy = resolve_policy(
-        sla.policies(conn), Stage.FOLLOW_UP, topic=case["topic"], urgency=case["urgency"]
+        clocks.policies(conn), Stage.FOLLOW_UP, topic=case["topic"], urgency=case["urgency"]
     )
-    return add(sla.calendar(conn, ctx), case["due_at"], policy.amount, policy.unit)
+    return add(clocks.calendar(conn, ctx), case["due_at"], policy.amount, policy.unit)
 
 
 def _request(conn: sa.Connection, ctx: Context, case: Any, city: str) -> dict[str, Any]:

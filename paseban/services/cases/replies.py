@@ -24,6 +24,7 @@ from paseban.domain.replies import (
     validate_template,
 )
 from paseban.errors import InvalidInput
+from paseban.services.cases.routing import record_revision
 from paseban.services.people import audit
 from paseban.storage import tables as t
 from paseban.storage.txcache import cached
@@ -215,7 +216,6 @@ def save_template(
 ) -> Template:
     """Add or change the template for (event, topic); checked before it is stored, kept as a
     revision and in the audit trail (text before and after)."""
-    from paseban.services.cases.routing import record_revision
 
     try:
         kind = ReplyEvent(event)

@@ -26,7 +26,8 @@ from paseban.domain.triage import (
 from paseban.domain.wilayah import OpdKind
 from paseban.nlp.pipeline import Analysis
 from paseban.routing.rules import route
-from paseban.services.cases import routing
+from paseban.services.cases import actions, clocks, replies, routing
+from paseban.services.cases.actions import record_event
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.storage.rows import CaseRow, row
@@ -269,7 +270,6 @@ def _join(
 ) -> CaseRow:
     """A citizen's message joins a case: counted once per citizen, platforms and the last
     report time kept current. No version bump: joining never conflicts with staff actions."""
-    from paseban.services.cases.actions import record_event
 
     case = row(CaseRow, conn.execute(_CASE_BY_ID, {"case_id": case_id}).mappings().one())
     more = 0 if _is_reporter(conn, case_id, platform, author, author_id) else 1
@@ -316,7 +316,6 @@ def open_or_join(
     new one: routed by the rules, on the verification clock, answered with its ticket code, and
     forwarded at once when the `routing.auto_forward` parameter is on.
     A new case opens at the time the citizen reported (never in the future)."""
-    from paseban.services.cases import actions, replies, sla
 
     now = ctx.now()
     reported = min(reported_at, now) if reported_at else now
@@ -392,7 +391,7 @@ def open_or_join(
         "escalation_level": 0,
         "returned_by": [],
     }
-    clock = sla.enter_status(
+    clock = clocks.enter_status(
         conn,
         ctx,
         case_id=None,
@@ -403,7 +402,7 @@ def open_or_join(
     )
     values.update({k: v for k, v in clock.items() if k != "_clock"})
     case_id = int(conn.execute(_INSERT_CASE, values).scalar_one())
-    sla.save_clock(conn, case_id, clock)
+    clocks.save_clock(conn, case_id, clock)
     actions.record_event(
         conn,
         case_id=case_id,
@@ -525,7 +524,6 @@ def place_message(
     """Where an analysed message belongs. In order: the answer to "sudah beres?" on the
     citizen's resolved case (yes closes, no reopens); a follow-up on the citizen's open case or
     on a ticket code the text names; a complaint (open_or_join); otherwise nowhere (None)."""
-    from paseban.services.cases import actions, replies
 
     now = ctx.now()
     reported = min(reported_at, now) if reported_at else now

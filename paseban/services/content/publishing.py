@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from paseban.content import approvals as ap
+from paseban.errors import InvalidInput
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
 from paseban.services.content import programs
+from paseban.services.content.posts import account_ref, require_diskominfo
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 
@@ -199,9 +201,6 @@ def quiet_days(conn: sa.Connection) -> tuple[int, int]:
 
 
 def set_quiet_days(ctx: Context, who: ap.Who, *, post: int, answer: int) -> None:
-    from paseban.errors import InvalidInput
-    from paseban.services.content.posts import require_diskominfo
-
     require_diskominfo(who, "mengubah batas akun sepi")
     if not (1 <= post <= 90 and 1 <= answer <= 90):
         raise InvalidInput("batas hari harus 1 sampai 90")
@@ -317,7 +316,6 @@ def quiet_alerts(
     ctx: Context, who: ap.Who, *, include_resolved: bool = False
 ) -> list[dict[str, Any]]:
     """Open flags this person should see: Diskominfo all, a kecamatan its own, an admin theirs."""
-    from paseban.services.content.posts import account_ref
 
     now = ctx.now()
     with ctx.engine.connect() as conn:

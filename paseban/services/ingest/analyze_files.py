@@ -16,6 +16,7 @@ from paseban.errors import LineError
 from paseban.nlp.analyzer import Analyzer
 from paseban.nlp.pipeline import Analysis, needs_review
 from paseban.routing.rules import Rule, route, topic_default_rule
+from paseban.services.cases.triage import routing_facts
 
 CHUNK = 2000
 TOPIC_INTENTS = ("aduan", "pertanyaan", "aspirasi")
@@ -67,8 +68,6 @@ def output_record(
     topical = analysis.intent.label in TOPIC_INTENTS
     rule = None
     if topical:
-        from paseban.services.cases.triage import routing_facts
-
         rule = route(routing_facts(analysis, platform or ""), rules)
     place = analysis.place
     return {

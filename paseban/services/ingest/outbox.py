@@ -26,6 +26,7 @@ from paseban.connectors.connector import DEFAULT_TEXT_LIMIT
 from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
+from paseban.services.ingest.polling import http_client
 from paseban.services.people import credentials as creds
 from paseban.storage import tables as t
 from paseban.storage.upsert import insert
@@ -207,8 +208,6 @@ def send_due(
         return counts
     owned = client is None
     if client is None:
-        from paseban.services.ingest.polling import http_client
-
         client = http_client()
     try:
         for outbox_id in due:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from jinja2 import Environment, PackageLoader, select_autoescape
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from paseban.domain import fmt
 from paseban.errors import NotFound, PasebanError
@@ -243,6 +245,8 @@ def render_html(report: reports.Report, *, standalone: bool = True) -> str:
 
 def render_pdf(html: str) -> bytes:
     try:
+        # the one import inside a function that breaks no cycle: WeasyPrint loads Pango when it
+        # is imported, and a server without Pango must still run everything but the PDF
         from weasyprint import HTML
     except OSError as exc:  # pango or its friends are missing
         raise ReportError(
@@ -254,9 +258,6 @@ def render_pdf(html: str) -> bytes:
 
 
 def render_xlsx(report: reports.Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     book = Workbook()
     book.remove(book.active)
     for key, table in report.tables.items():

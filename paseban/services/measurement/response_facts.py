@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from paseban.measurement import histograms
 from paseban.measurement.kpis import COMPLAINT, FIRST_RESPONSE_SLA, NEEDS_REPLY
-from paseban.services.cases.sla import calendar as work_calendar
+from paseban.services.cases.clocks import calendar as work_calendar
 from paseban.services.measurement import rollups
 from paseban.storage import tables as t
 

@@ -13,10 +13,9 @@ from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.domain.cases import STATUS_LABELS, Action, Actor, Status
 from paseban.errors import Forbidden
-from paseban.services.cases import actions, merging, reads
+from paseban.services.cases import actions, clocks, merging, reads
 from paseban.services.cases import replies as replies_service
 from paseban.services.cases import routing as routing_service
-from paseban.services.cases import sla as sla_service
 from paseban.services.cases.replies import tracking_link
 from paseban.web.cases.actors import CaseActor
 from paseban.web.deps import ActorDep, CasesReader, CtxDep, client_ip
@@ -170,7 +169,7 @@ def _detail(
         status_label=STATUS_LABELS[Status(row["status"])],
         tracking_url=tracking_link(ctx, row["ticket"]),
         timeline=[EventOut.model_validate(e) for e in reads.timeline(ctx, row["id"])],
-        clocks=[ClockOut(**c) for c in sla_service.clocks_of(ctx, row["id"])],
+        clocks=[ClockOut(**c) for c in clocks.clocks_of(ctx, row["id"])],
     )
 
 
@@ -407,7 +406,7 @@ def sla_policies(ctx: CtxDep, actor: CaseActor) -> list[dict[str, Any]]:
             "unit": p.unit.value,
             "escalate_after": p.escalate_after,
         }
-        for p in sla_service.list_policies(ctx)
+        for p in clocks.list_policies(ctx)
     ]
 
 
@@ -417,9 +416,9 @@ def sla_policy_save(
 ) -> dict[str, Any]:
     """Add or change the policy for (stage, topic, urgency); applies to clocks started after."""
     _diskominfo(actor)
-    policy = sla_service.parse_policy(body.model_dump(exclude={"note"}))
-    saved = sla_service.save_policy(ctx, policy, actor=who, note=body.note, ip=client_ip(request))
-    return {"key": sla_service.policy_key(saved), "amount": saved.amount, "unit": saved.unit}
+    policy = clocks.parse_policy(body.model_dump(exclude={"note"}))
+    saved = clocks.save_policy(ctx, policy, actor=who, note=body.note, ip=client_ip(request))
+    return {"key": clocks.policy_key(saved), "amount": saved.amount, "unit": saved.unit}
 
 
 @router.put("/replies/templates/{event}")

@@ -7,6 +7,7 @@ See docs/open311.md for the endpoints and every deviation.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -78,8 +79,6 @@ def _element(tag: str, value: Any) -> ET.Element:
 
 def render(fmt: str, root: str, data: Any, status: int = 200) -> Response:
     if fmt == "json":
-        import json
-
         body = json.dumps(data, ensure_ascii=False)
         return Response(body, status_code=status, media_type=FORMATS["json"])
     tree = _element(root, data)

@@ -30,8 +30,7 @@ from paseban.domain.cases import (
 from paseban.domain.sla import LEVEL_LABELS, STAGE_LABELS, Level, Stage
 from paseban.domain.wilayah import OpdKind
 from paseban.errors import Conflict, InvalidInput, NotFound
-from paseban.services.cases import actions, merging, reads
-from paseban.services.cases import sla as sla_service
+from paseban.services.cases import actions, clocks, merging, reads
 from paseban.services.inbox import messages as inbox
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
@@ -255,7 +254,7 @@ def case_view(
             "c": case,
             "reports": reports,
             "events": events,
-            "clocks": clock_views(sla_service.clocks_of(ctx, case["id"]), ctx.now()),
+            "clocks": clock_views(clocks.clocks_of(ctx, case["id"]), ctx.now()),
             "notes": progress_notes(events),
             "photo_link": photo_link,
             "status_labels": {s.value: label for s, label in STATUS_LABELS.items()},

@@ -36,9 +36,9 @@ from paseban.routing.conditions import (
     from_rows,
     to_rows,
 )
+from paseban.services.cases import clocks
 from paseban.services.cases import replies as replies_service
 from paseban.services.cases import routing as routing_service
-from paseban.services.cases import sla as sla_service
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
@@ -323,7 +323,7 @@ def _sla_page(
 ) -> HTMLResponse:
     words = _topics_and_urgencies(ctx)
     policies = sorted(
-        sla_service.list_policies(ctx),
+        clocks.list_policies(ctx),
         key=lambda p: (list(Stage).index(p.stage), p.specificity, p.topic or "", p.urgency or ""),
     )
     history = list(reversed(routing_service.revisions(ctx, "sla_policy")))[:30]
@@ -334,7 +334,7 @@ def _sla_page(
         "topics": words["topic"],
         "urgencies": words["urgency"],
         "history": history,
-        "key": sla_service.policy_key,
+        "key": clocks.policy_key,
     }
     return _page(
         request, ctx, "tenggat", "settings/tenggat.html", data, error=error,
@@ -376,10 +376,10 @@ def sla_save(
             if not raw.strip().isdigit():
                 raise InvalidInput(f"{label} harus bilangan bulat 0 atau lebih")
         fields = {"stage": stage, "amount": amount, "unit": unit, "topic": topic}
-        parsed = sla_service.parse_policy(
+        parsed = clocks.parse_policy(
             {**fields, "urgency": urgency, "escalate_after": escalate_after}
         )
-        sla_service.save_policy(ctx, parsed, actor=actor, note=note.strip(), ip=client_ip(request))
+        clocks.save_policy(ctx, parsed, actor=actor, note=note.strip(), ip=client_ip(request))
 
     return _attempt(request, ctx, _sla_page, run, "/pengaturan/tenggat")
 
@@ -398,7 +398,7 @@ def sla_delete(
             chosen = Stage(stage)
         except ValueError:
             raise InvalidInput(f"tahap {stage!r} tidak dikenal") from None
-        sla_service.delete_policy(
+        clocks.delete_policy(
             ctx, chosen, topic or None, urgency or None, actor=actor, ip=client_ip(request)
         )
 

@@ -12,7 +12,7 @@ from paseban.context import Context
 from paseban.domain.sla import Stage
 from paseban.domain.workdays import JAKARTA
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
-from paseban.services.cases import actions, routing, sla
+from paseban.services.cases import actions, clocks, routing, sweep
 from paseban.services.cases.actions import IllegalTransition, StaleVersion
 from paseban.storage import tables as t
 from tests.conftest import make_ctx
@@ -72,7 +72,7 @@ def test_the_happy_path_with_clocks_replies_and_audit(desk: Desk) -> None:
     assert len(texts) == 5  # received, forwarded, in progress, resolved (sudah beres?), closed
     assert "Dinas Pekerjaan Umum" in texts[1] and "4 Des 2026 09:00 WIB" in texts[1]
     assert "Lubang sudah ditambal." in texts[3] and "SUDAH atau BELUM" in texts[3]
-    stages = sla.clocks_of(ctx, case["id"])
+    stages = clocks.clocks_of(ctx, case["id"])
     assert [(s["stage"], s["breached"]) for s in stages] == [
         ("verify", False), ("follow_up", False), ("confirm", False)
     ]  # fmt: skip
@@ -193,10 +193,10 @@ def test_sweep_escalates_in_two_steps_and_survives_a_restart(
     case = desk.send(ROAD)
     assert case is not None
     actions.act(ctx, case["id"], "forward", actor=DISKOMINFO)  # due Fri 4 Dec 09:00
-    assert sla.sweep(ctx) == {"escalated": 0, "auto_closed": 0, "skipped": 0}
+    assert sweep.sweep(ctx) == {"escalated": 0, "auto_closed": 0, "skipped": 0}
     clock.at = wib(2026, 12, 4, 9, 1)
-    assert sla.sweep(ctx)["escalated"] == 1
-    assert sla.sweep(ctx)["escalated"] == 0  # nothing twice
+    assert sweep.sweep(ctx)["escalated"] == 1
+    assert sweep.sweep(ctx)["escalated"] == 0  # nothing twice
     first = desk.events(case["id"])[-1]
     assert first["action"] == "escalate" and first["data"]["level"] == 1
     assert first["data"]["recipients"] == ["kepala:DPUPR", "camat:32.71.01"]
@@ -205,17 +205,17 @@ def test_sweep_escalates_in_two_steps_and_survives_a_restart(
     clock.at = wib(2026, 12, 7, 9, 1)  # one working day later (Monday)
     restarted = make_ctx(db_url, clock=clock)
     try:
-        assert sla.sweep(restarted)["escalated"] == 1
+        assert sweep.sweep(restarted)["escalated"] == 1
     finally:
         restarted.close()
     second = desk.events(case["id"])[-1]
     assert second["data"]["level"] == 2
     assert second["data"]["recipients"] == ["diskominfo", "sekda", "walikota"]
     clock.at = wib(2027, 1, 30, 9, 0)
-    assert sla.sweep(ctx)["escalated"] == 0  # level 2 is the top
+    assert sweep.sweep(ctx)["escalated"] == 0  # level 2 is the top
     # finishing the stage late records the breach
     actions.act(ctx, case["id"], "resolve", actor=PUPR)
-    assert [s["breached"] for s in sla.clocks_of(ctx, case["id"])] == [False, True, None]
+    assert [s["breached"] for s in clocks.clocks_of(ctx, case["id"])] == [False, True, None]
 
 
 def test_silence_closes_a_resolved_case(desk: Desk, clock: FixedClock) -> None:
@@ -225,9 +225,9 @@ def test_silence_closes_a_resolved_case(desk: Desk, clock: FixedClock) -> None:
     actions.act(ctx, case["id"], "forward", actor=DISKOMINFO)
     actions.act(ctx, case["id"], "resolve", actor=PUPR)
     clock.at = wib(2026, 12, 11, 9, 0)
-    assert sla.sweep(ctx)["auto_closed"] == 0  # due exactly now: not yet
+    assert sweep.sweep(ctx)["auto_closed"] == 0  # due exactly now: not yet
     clock.at = wib(2026, 12, 11, 9, 1)
-    assert sla.sweep(ctx) == {"escalated": 0, "auto_closed": 1, "skipped": 0}
+    assert sweep.sweep(ctx) == {"escalated": 0, "auto_closed": 1, "skipped": 0}
     closed = desk.case(case["id"])
     assert closed["status"] == "closed"
     assert desk.events(case["id"])[-1]["data"] == {"auto": True}
@@ -242,10 +242,10 @@ def test_sweep_runs_as_a_registered_periodic_job(ctx: Context) -> None:
 
 def test_policy_edits_apply_to_new_cases_with_history(desk: Desk) -> None:
     ctx = desk.ctx
-    policy = sla.parse_policy(
+    policy = clocks.parse_policy(
         {"stage": "verify", "topic": "jalan", "amount": 1, "unit": "working_days"}
     )
-    sla.save_policy(ctx, policy, actor="op.diskominfo", note="jalan lebih cepat")
+    clocks.save_policy(ctx, policy, actor="op.diskominfo", note="jalan lebih cepat")
     case = desk.send(ROAD)
     assert case is not None and case["due_at"] == wib(2026, 11, 30, 8, 0)
     history = routing.revisions(ctx, "sla_policy", "verify:jalan:*")
@@ -257,8 +257,8 @@ def test_policy_edits_apply_to_new_cases_with_history(desk: Desk) -> None:
         {"stage": "verify"},
     ):
         with pytest.raises(InvalidInput):
-            sla.save_policy(ctx, sla.parse_policy(bad), actor="op")
+            clocks.save_policy(ctx, clocks.parse_policy(bad), actor="op")
     with pytest.raises(InvalidInput):
-        sla.delete_policy(ctx, Stage.VERIFY, None, None, actor="op")
-    sla.delete_policy(ctx, Stage.VERIFY, "jalan", None, actor="op")
+        clocks.delete_policy(ctx, Stage.VERIFY, None, None, actor="op")
+    clocks.delete_policy(ctx, Stage.VERIFY, "jalan", None, actor="op")
     assert routing.revisions(ctx, "sla_policy", "verify:jalan:*")[-1]["data"] is None

@@ -20,7 +20,7 @@ from paseban.clock import FixedClock
 from paseban.domain.cases import TRANSITIONS, Action, Status
 from paseban.domain.sla import STAGE_OF
 from paseban.errors import PasebanError
-from paseban.services.cases import actions, sla
+from paseban.services.cases import actions, sweep
 from paseban.services.reference import store as reference
 from paseban.storage import migrate
 from paseban.storage import tables as t
@@ -92,7 +92,7 @@ class ServiceLifecycle(RuleBasedStateMachine):
     @rule(days=st.integers(1, 15))
     def time_passes(self, days: int) -> None:
         self.clock.advance(timedelta(days=days))
-        sla.sweep(self.ctx)
+        sweep.sweep(self.ctx)
 
     @invariant()
     def audit_trail_replays_to_the_status(self) -> None:
