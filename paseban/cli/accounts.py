@@ -8,6 +8,9 @@ import sys
 import click
 
 from paseban.cli.common import Fail, friendly, open_context
+from paseban.connectors.files import parse_time
+from paseban.services.people import accounts as service
+from paseban.services.people import credentials
 
 
 @click.group()
@@ -21,7 +24,6 @@ def accounts() -> None:
 @friendly
 def accounts_import(file: str, skip_bad: bool) -> None:
     """Impor akun dari CSV: platform, handle, platform_account_id, owner_kind, owner_code, name."""
-    from paseban.services.people import accounts as service
 
     with open_context() as ctx:
         report = service.import_csv(ctx, file, skip_bad=skip_bad)
@@ -35,7 +37,6 @@ def accounts_import(file: str, skip_bad: bool) -> None:
 @friendly
 def accounts_list(as_json: bool) -> None:
     """Tampilkan akun resmi."""
-    from paseban.services.people import accounts as service
 
     with open_context() as ctx:
         rows = service.list_accounts(ctx)
@@ -64,8 +65,6 @@ def accounts_token(
     with_refresh: bool,
 ) -> None:
     """Simpan token akses satu akun (dibaca dari stdin, tidak pernah dari argumen atau log)."""
-    from paseban.connectors.files import parse_time
-    from paseban.services.people import credentials
 
     with open_context() as ctx:
         if remove:
@@ -90,7 +89,6 @@ def accounts_token(
 @friendly
 def accounts_tokens() -> None:
     """Akun yang sudah punya token (tanpa menampilkan tokennya)."""
-    from paseban.services.people import credentials
 
     with open_context() as ctx:
         rows = credentials.status(ctx)

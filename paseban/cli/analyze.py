@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 
 import click
 
+from paseban import reference
 from paseban.cli.common import Fail, friendly, settings_from_env
+from paseban.nlp.analyzer import Analyzer
+from paseban.nlp.model import ModelError, bundled
+from paseban.nlp.place import Gazetteer
+from paseban.services.ingest import analyze_files
 
 
 @click.command()
@@ -37,14 +44,6 @@ from paseban.cli.common import Fail, friendly, settings_from_env
 @friendly
 def analyze(input_path: str, output_path: str, code: str, skip_bad: bool) -> None:
     """Analisis pesan tanpa basis data: {"id", "text"} per baris -> niat, topik, tempat, OPD."""
-    import os
-    import tempfile
-
-    from paseban import reference
-    from paseban.nlp.analyzer import Analyzer
-    from paseban.nlp.model import ModelError, bundled
-    from paseban.nlp.place import Gazetteer
-    from paseban.services.ingest import analyze_files
 
     settings = settings_from_env()
     data = reference.bundled(code)

@@ -5,6 +5,11 @@ from __future__ import annotations
 import click
 
 from paseban.cli.common import friendly, open_context
+from paseban.domain import fmt
+from paseban.domain.accounts import Role, scope_for
+from paseban.domain.cases import Actor
+from paseban.services.cases import actions, reads
+from paseban.services.people import accounts
 
 
 @click.group()
@@ -19,7 +24,6 @@ def cases() -> None:
 @friendly
 def cases_list(status: str | None, opd: str | None, limit: int) -> None:
     """Tampilkan kasus terbaru."""
-    from paseban.services.cases import reads
 
     with open_context() as ctx:
         rows, total = reads.list_cases(ctx, status=status, opd=opd, limit=limit)
@@ -36,8 +40,6 @@ def cases_list(status: str | None, opd: str | None, limit: int) -> None:
 @friendly
 def cases_show(ticket: str) -> None:
     """Tampilkan satu kasus dengan tenggat dan jejak auditnya."""
-    from paseban.domain import fmt
-    from paseban.services.cases import reads
 
     with open_context() as ctx:
         case = reads.get_case(ctx, ticket)
@@ -69,10 +71,6 @@ def cases_act(
     ticket: str, action: str, actor_name: str, note: str, public_note: str | None, opd: str | None
 ) -> None:
     """Lakukan aksi pada kasus (verify, forward, start, resolve, close, reject, ...)."""
-    from paseban.domain.accounts import Role, scope_for
-    from paseban.domain.cases import Actor
-    from paseban.services.cases import actions
-    from paseban.services.people import accounts
 
     with open_context() as ctx:
         user = accounts.get_user(ctx, actor_name)

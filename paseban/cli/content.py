@@ -13,7 +13,12 @@ from typing import Any
 import click
 
 from paseban.cli.common import Fail, friendly, open_context
-from paseban.errors import InvalidInput
+from paseban.content.calendar import week_start
+from paseban.csvfiles import read_rows
+from paseban.errors import BadFile, InvalidInput, LineError
+from paseban.sample import content as content_sample
+from paseban.services.content import network, programs, publishing, stories
+from paseban.services.content import posts as service
 
 AS = click.option("--as", "username", required=True, help="Bertindak sebagai pengguna ini.")
 
@@ -50,8 +55,6 @@ def content_check(
     file: str, platform: str, content_type: str, program: str | None, as_json: bool
 ) -> None:
     """Periksa kualitas draf (teks dari berkas atau stdin): skor 0-100 dan alasannya."""
-    from paseban.services.content import posts as service
-    from paseban.services.content import programs
 
     try:
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
@@ -79,7 +82,6 @@ def content_check(
 @friendly
 def content_programs(as_json: bool) -> None:
     """Daftar program prioritas."""
-    from paseban.services.content import programs
 
     with open_context() as ctx:
         rows = programs.list_programs(ctx)
@@ -101,8 +103,6 @@ def content_programs(as_json: bool) -> None:
 @friendly
 def content_program_import(file: str, username: str) -> None:
     """Tambah/perbarui program dari JSON: daftar objek {code, name, owner_opd, ...}."""
-    from paseban.sample import content as content_sample
-    from paseban.services.content import posts as service
 
     with open_context() as ctx:
         who = service.person(ctx, username)
@@ -121,8 +121,6 @@ def content_program_import(file: str, username: str) -> None:
 @friendly
 def content_campaigns(username: str) -> None:
     """Kampanye yang menyasar akun Anda, dengan kemajuan unggahan."""
-    from paseban.services.content import posts as service
-    from paseban.services.content import programs
 
     with open_context() as ctx:
         rows = programs.list_campaigns(ctx, service.person(ctx, username))
@@ -142,7 +140,6 @@ def content_campaigns(username: str) -> None:
 @friendly
 def content_posts(username: str, status: str | None, waiting: bool) -> None:
     """Draf dan unggahan akun Anda."""
-    from paseban.services.content import posts as service
 
     with open_context() as ctx:
         rows, total = service.list_posts(
@@ -173,7 +170,6 @@ def content_act(
     post_id: int, action: str, username: str, note: str, when: str | None, external_id: str | None
 ) -> None:
     """Ajukan, setujui, kembalikan, jadwalkan, tandai terbit, batalkan, atau komentari."""
-    from paseban.services.content import posts as service
 
     with open_context() as ctx:
         post = service.act(
@@ -196,8 +192,6 @@ def content_act(
 @friendly
 def content_calendar(username: str, handle: str | None, start: str | None, days: int) -> None:
     """Kalender konten: tema harian, draf, jadwal, unggahan, dan hari yang kosong."""
-    from paseban.content.calendar import week_start
-    from paseban.services.content import posts as service
 
     with open_context() as ctx:
         who = service.person(ctx, username)
@@ -232,8 +226,6 @@ def content_calendar(username: str, handle: str | None, start: str | None, days:
 @friendly
 def content_ideas(username: str, days: int) -> None:
     """Ide cerita dari pesan apresiasi dan informasi warga, per kelurahan."""
-    from paseban.services.content import posts as service
-    from paseban.services.content import stories
 
     with open_context() as ctx:
         ideas = stories.story_ideas(ctx, service.person(ctx, username), days=days)
@@ -247,8 +239,6 @@ def content_ideas(username: str, days: int) -> None:
 @friendly
 def content_quiet(username: str) -> None:
     """Akun yang lama tidak mengunggah atau tidak menjawab warga."""
-    from paseban.services.content import posts as service
-    from paseban.services.content import publishing
 
     with open_context() as ctx:
         rows = publishing.quiet_alerts(ctx, service.person(ctx, username))
@@ -266,8 +256,6 @@ def content_quiet(username: str) -> None:
 @friendly
 def content_quiet_days(username: str, post: int, answer: int) -> None:
     """Atur batas hari akun sepi (disimpan di basis data)."""
-    from paseban.services.content import posts as service
-    from paseban.services.content import publishing
 
     with open_context() as ctx:
         publishing.set_quiet_days(ctx, service.person(ctx, username), post=post, answer=answer)
@@ -286,8 +274,6 @@ def content_session(
     username: str, kind: str, title: str, when: str, place: str, kecamatan: str | None
 ) -> None:
     """Buat sesi pelatihan atau kopdar; mencetak kode hadir."""
-    from paseban.services.content import network
-    from paseban.services.content import posts as service
 
     held_at = _when(when)
     assert held_at is not None
@@ -311,8 +297,6 @@ def content_session(
 @friendly
 def content_checkin(code: str, username: str) -> None:
     """Isi daftar hadir dengan kode yang ditampilkan di acara."""
-    from paseban.services.content import network
-    from paseban.services.content import posts as service
 
     with open_context() as ctx:
         result = network.check_in(ctx, service.person(ctx, username), code)
@@ -326,8 +310,6 @@ def content_checkin(code: str, username: str) -> None:
 @friendly
 def content_training_report(session_id: int, username: str) -> None:
     """Sebelum/sesudah pelatihan: skor kualitas, unggahan, dan median waktu balas per akun."""
-    from paseban.services.content import network
-    from paseban.services.content import posts as service
 
     def show(value: Any) -> str:
         return "-" if value is None else str(value)
@@ -352,9 +334,6 @@ def content_training_report(session_id: int, username: str) -> None:
 def content_metrics_import(file: str) -> None:
     """Impor angka unggahan dari CSV: platform, external_id, likes, comments, shares, saves,
     reach, views (kolom angka boleh kosong)."""
-    from paseban.csvfiles import read_rows
-    from paseban.errors import BadFile, LineError
-    from paseban.services.content import programs
 
     numbers = ("likes", "comments", "shares", "saves", "reach", "views")
     with open_context() as ctx:

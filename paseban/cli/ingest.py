@@ -5,9 +5,16 @@ from __future__ import annotations
 import sys
 
 import click
+import sqlalchemy as sa
 
 from paseban.cli.common import Fail, friendly, open_context
+from paseban.connectors.files import parse_time
 from paseban.context import Context
+from paseban.services.ingest import polling
+from paseban.services.ingest import webhooks as service
+from paseban.services.ingest.manual import record_manual
+from paseban.services.people.accounts import find_account
+from paseban.storage import tables as t
 
 
 @click.command()
@@ -19,7 +26,6 @@ from paseban.context import Context
 def ingest(file: str, skip_bad: bool, platform: str | None, account: str | None) -> None:
     """Masukkan pesan warga dari berkas JSONL atau CSV ekspor platform (- untuk JSONL dari stdin);
     pesan yang sama disimpan sekali."""
-    from paseban.services.ingest import webhooks as service
 
     with open_context() as ctx:
         report = service.ingest_file(
@@ -36,8 +42,6 @@ def ingest(file: str, skip_bad: bool, platform: str | None, account: str | None)
 @friendly
 def poll(platform: str | None, handle: str | None) -> None:
     """Tarik sekarang komentar/mention dari X, YouTube, dan TikTok (kursor disimpan per halaman)."""
-    from paseban.services.ingest import polling
-    from paseban.services.people.accounts import find_account
 
     with open_context() as ctx:
         if handle:
@@ -66,10 +70,6 @@ def poll(platform: str | None, handle: str | None) -> None:
 
 
 def _platform_of(ctx: Context, account_id: int) -> str:
-    import sqlalchemy as sa
-
-    from paseban.storage import tables as t
-
     with ctx.engine.connect() as conn:
         return str(
             conn.execute(
@@ -97,8 +97,6 @@ def manual(
     actor: str,
 ) -> None:
     """Catat aduan yang diterima langsung (warga lapor langsung, telepon, rapat)."""
-    from paseban.connectors.files import parse_time
-    from paseban.services.ingest.manual import record_manual
 
     body = sys.stdin.read() if text == "-" else text
     with open_context() as ctx:

@@ -9,6 +9,11 @@ import click
 
 from paseban.cli.common import Fail, friendly, open_context
 from paseban.context import Context
+from paseban.sample import content as content_sample
+from paseban.sample import measurement as sample_measurement
+from paseban.services.ingest import webhooks as ingest
+from paseban.services.people import accounts, auth
+from paseban.services.reference import store as reference
 from paseban.storage import migrate
 
 
@@ -24,7 +29,6 @@ from paseban.storage import migrate
 @friendly
 def init(code: str, sample: bool) -> None:
     """Siapkan basis data: migrasi, data rujukan wilayah/OPD/topik, dan (opsional) data contoh."""
-    from paseban.services.reference import store as reference
 
     with open_context(migrated=False) as ctx:
         migrate.upgrade(ctx.engine)
@@ -37,10 +41,6 @@ def init(code: str, sample: bool) -> None:
 
 
 def load_sample(ctx: Context) -> None:
-    from paseban.services.ingest import webhooks as ingest
-    from paseban.services.people import accounts
-    from paseban.services.reference import store as reference
-
     if reference.city_code(ctx) != "32.71":
         raise Fail("data contoh hanya tersedia untuk Kota Bogor (32.71)")
     folder = resources.files("paseban.data").joinpath("sample")
@@ -58,7 +58,6 @@ def load_sample(ctx: Context) -> None:
 
 def load_sample_content(ctx: Context) -> None:
     """Programs, a running campaign, drafts at every stage, profiles, training (issue 8)."""
-    from paseban.sample import content as content_sample
 
     counts = content_sample.load(ctx)
     click.echo("konten contoh: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
@@ -66,7 +65,6 @@ def load_sample_content(ctx: Context) -> None:
 
 def load_sample_measurement(ctx: Context) -> None:
     """Three months of sample metrics, messages, replies and cases for the leaderboards."""
-    from paseban.sample import measurement as sample_measurement
 
     counts = sample_measurement.load(ctx)
     if not counts:
@@ -79,7 +77,6 @@ def load_sample_measurement(ctx: Context) -> None:
 
 def sample_passwords(ctx: Context) -> None:
     """Sample users get one random password, printed once, so `make run` has a way in."""
-    from paseban.services.people import auth
 
     password = secrets.token_urlsafe(9)
     names = auth.set_sample_passwords(ctx, password)

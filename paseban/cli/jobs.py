@@ -6,6 +6,7 @@ import json
 
 import click
 
+from paseban import jobs as service
 from paseban.cli.common import Fail, friendly, open_context
 
 
@@ -19,7 +20,6 @@ def jobs() -> None:
 @friendly
 def jobs_list(limit: int) -> None:
     """Riwayat pekerjaan yang sudah berjalan."""
-    from paseban import jobs as service
 
     with open_context() as ctx:
         for r in service.recent_runs(ctx, limit):
@@ -35,7 +35,6 @@ def jobs_list(limit: int) -> None:
 @friendly
 def jobs_run(name: str) -> None:
     """Jalankan satu pekerjaan sekarang (mis. analyze_pending)."""
-    from paseban import jobs as service
 
     with open_context() as ctx:
         if name not in service.registry(ctx):

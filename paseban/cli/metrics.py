@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from paseban.cli.common import friendly, open_context
+from paseban.services.measurement import recording as service
 
 
 @click.group()
@@ -18,7 +19,6 @@ def metrics() -> None:
 @friendly
 def metrics_import(file: str, skip_bad: bool) -> None:
     """Impor angka akun dari CSV untuk platform tanpa akses API (format: docs/measurement.md)."""
-    from paseban.services.measurement import recording as service
 
     with open_context() as ctx:
         report = service.import_metrics_csv(ctx, file, skip_bad=skip_bad)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
+from paseban import reference
 from paseban.boot import create_context
 from paseban.cli.common import Fail, friendly, settings_from_env
+from paseban.nlp import evaluate, labelled, train
+from paseban.nlp import model as nlp_model
+from paseban.nlp.analyzer import Analyzer
+from paseban.nlp.model import ModelError, bundled
+from paseban.nlp.place import Gazetteer
+from paseban.nlp.train import corrections_as_examples
+from paseban.services.inbox import review
 from paseban.storage import db, migrate
 
 
@@ -39,13 +48,6 @@ def model() -> None:
 @friendly
 def model_train(output: str | None, corrections: bool, corpus_dir: str | None) -> None:
     """Latih model niat, topik, dan urgensi dari korpus di repositori (+ koreksi manusia)."""
-    from pathlib import Path
-
-    from paseban import reference
-    from paseban.nlp import evaluate, labelled, train
-    from paseban.nlp import model as nlp_model
-    from paseban.nlp.analyzer import Analyzer
-    from paseban.nlp.place import Gazetteer
 
     extra: list[labelled.Example] = []
     if corrections:
@@ -80,9 +82,6 @@ def model_train(output: str | None, corrections: bool, corpus_dir: str | None) -
 
 
 def _corrections_from_database() -> list[Any]:
-    from paseban.nlp.train import corrections_as_examples
-    from paseban.services.inbox import review
-
     settings = settings_from_env()
     ctx = create_context(settings, jobs_backend="eager")
     try:
@@ -111,13 +110,6 @@ def _corrections_from_database() -> list[Any]:
 @friendly
 def model_evaluate(eval_dir: str) -> None:
     """Presisi, recall, F1 dan matriks kebingungan pada data uji, dan pada data nyata bila ada."""
-    from pathlib import Path
-
-    from paseban import reference
-    from paseban.nlp import evaluate, labelled, train
-    from paseban.nlp.analyzer import Analyzer
-    from paseban.nlp.model import ModelError, bundled
-    from paseban.nlp.place import Gazetteer
 
     try:
         text_model = bundled()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from paseban.cli.common import friendly, open_context
+from paseban.services.cases import open311 as service
 
 
 @click.group()
@@ -22,7 +23,6 @@ def open311_key() -> None:
 @friendly
 def open311_key_add(name: str) -> None:
     """Buat kunci API baru; kunci hanya ditampilkan sekali."""
-    from paseban.services.cases import open311 as service
 
     with open_context() as ctx:
         key = service.add_key(ctx, name)
@@ -34,7 +34,6 @@ def open311_key_add(name: str) -> None:
 @friendly
 def open311_key_list() -> None:
     """Tampilkan kunci API (awalan saja)."""
-    from paseban.services.cases import open311 as service
 
     with open_context() as ctx:
         for k in service.list_keys(ctx):
@@ -47,7 +46,6 @@ def open311_key_list() -> None:
 @friendly
 def open311_key_revoke(name: str) -> None:
     """Cabut kunci API."""
-    from paseban.services.cases import open311 as service
 
     with open_context() as ctx:
         service.revoke_key(ctx, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from paseban.cli.common import friendly, open_context
+from paseban.services.ingest import outbox as service
 
 
 @click.group()
@@ -18,7 +19,6 @@ def outbox() -> None:
 @friendly
 def outbox_list(status: str | None, limit: int) -> None:
     """Tampilkan isi kotak keluar (tanpa teks balasan)."""
-    from paseban.services.ingest import outbox as service
 
     with open_context() as ctx:
         rows = service.list_outbox(ctx, status=status, limit=limit)
@@ -34,7 +34,6 @@ def outbox_list(status: str | None, limit: int) -> None:
 @friendly
 def outbox_send() -> None:
     """Kirim sekarang yang sudah waktunya."""
-    from paseban.services.ingest import outbox as service
 
     with open_context() as ctx:
         counts = service.send_due(ctx)
@@ -46,7 +45,6 @@ def outbox_send() -> None:
 @friendly
 def outbox_retry(outbox_id: int) -> None:
     """Coba lagi kiriman yang gagal (periksa dulu di platform bila hasilnya tidak pasti)."""
-    from paseban.services.ingest import outbox as service
 
     with open_context() as ctx:
         service.retry(ctx, outbox_id)
@@ -58,7 +56,6 @@ def outbox_retry(outbox_id: int) -> None:
 @friendly
 def outbox_cancel(outbox_id: int) -> None:
     """Batalkan kiriman yang belum terkirim."""
-    from paseban.services.ingest import outbox as service
 
     with open_context() as ctx:
         service.cancel(ctx, outbox_id)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
+from paseban.plugins import build_plugin_manager
+
 
 @click.command()
 def plugins() -> None:
     """Plugin yang terpasang dan hook yang mereka isi."""
-    from paseban.plugins import build_plugin_manager
 
     pm = build_plugin_manager()
     for name, plugin in pm.list_name_plugin():

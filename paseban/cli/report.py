@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from paseban.cli.common import Fail, friendly, open_context
+from paseban.measurement import periods
+from paseban.services.measurement import reports as service
 
 
 @click.command()
@@ -33,10 +37,6 @@ from paseban.cli.common import Fail, friendly, open_context
 @friendly
 def report(kind: str, period: str | None, out_dir: str, formats: str) -> None:
     """Tulis laporan mingguan/bulanan untuk Wali Kota (HTML, PDF, XLSX, CSV)."""
-    from pathlib import Path
-
-    from paseban.measurement import periods
-    from paseban.services.measurement import reports as service
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in wanted if f not in service.FORMATS]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from paseban.cli.common import friendly, open_context
+from paseban.services.cases import routing as service
 
 
 @click.group()
@@ -18,7 +19,6 @@ def routing() -> None:
 @friendly
 def routing_auto_forward(state: str, actor_name: str) -> None:
     """Teruskan kasus baru langsung ke OPD (on) atau tahan untuk verifikasi (off)."""
-    from paseban.services.cases import routing as service
 
     with open_context() as ctx:
         service.set_auto_forward(ctx, state == "on", actor=actor_name)
@@ -29,7 +29,6 @@ def routing_auto_forward(state: str, actor_name: str) -> None:
 @friendly
 def routing_rules() -> None:
     """Tampilkan aturan rute (prioritas kecil menang)."""
-    from paseban.services.cases import routing as service
 
     with open_context() as ctx:
         for r in service.list_rules(ctx):

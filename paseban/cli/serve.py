@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
+import threading
+import time
 from typing import Any
 
 import click
+import httpx
+import uvicorn
 
 from paseban import logs
 from paseban.boot import create_context
 from paseban.cli.common import Fail, friendly, settings_from_env
+from paseban.connectors import simulate as sim
 from paseban.settings import PLACEHOLDER_SECRETS, Settings
 from paseban.storage import db, migrate
+from paseban.web.app import create_app
 
 
 @click.command()
@@ -27,11 +34,6 @@ from paseban.storage import db, migrate
 @friendly
 def serve(host: str | None, port: int | None, demo_rate: float) -> None:
     """Jalankan dasbor, API, dan pekerjaan latar belakang."""
-    import dataclasses
-
-    import uvicorn
-
-    from paseban.web.app import create_app
 
     settings = settings_from_env()
     settings = dataclasses.replace(settings, host=host or settings.host, port=port or settings.port)
@@ -71,12 +73,6 @@ def serve(host: str | None, port: int | None, demo_rate: float) -> None:
 
 def _start_demo_stream(settings: Settings, rate: float) -> Any:
     """A thread that replays the simulator into this server once it answers."""
-    import threading
-    import time
-
-    import httpx
-
-    from paseban.connectors import simulate
 
     url = f"http://127.0.0.1:{settings.port}"
     stop = threading.Event()
@@ -90,9 +86,9 @@ def _start_demo_stream(settings: Settings, rate: float) -> Any:
                 pass
             if stop.wait(0.2):
                 return
-        generator = simulate.Generator(settings.meta_app_secret, settings.x_consumer_secret)
+        generator = sim.Generator(settings.meta_app_secret, settings.x_consumer_secret)
         started = time.monotonic()
-        report = simulate.run(url, generator, rate=rate, seconds=0, stop=stop)
+        report = sim.run(url, generator, rate=rate, seconds=0, stop=stop)
         click.echo(f"aliran contoh ({time.monotonic() - started:.0f} dtk): {report.summary()}")
 
     threading.Thread(target=feed, name="paseban-demo-stream", daemon=True).start()
@@ -110,7 +106,6 @@ def simulate(rate: float, minutes: float, url: str | None, seed: int | None) -> 
     """Kirim kiriman webhook contoh bertanda tangan (komentar, DM, WhatsApp, X; bahasa sehari-hari,
     68 kelurahan Bogor) ke server yang sedang berjalan. Memakai PASEBAN_META_APP_SECRET (dan
     PASEBAN_X_CONSUMER_SECRET) yang sama dengan server, dan akun contoh (paseban init --sample)."""
-    from paseban.connectors import simulate as sim
 
     settings = settings_from_env()
     if not settings.meta_app_secret:

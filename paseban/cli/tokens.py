@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from paseban.cli.common import friendly, open_context
+from paseban.services.people import auth
 
 
 @click.group()
@@ -30,7 +31,6 @@ def tokens_add(
     name: str, scopes: tuple[str, ...], role: str, area: str | None, expires_days: int | None
 ) -> None:
     """Buat token API; token ditampilkan sekali dan disimpan hanya sebagai sidik (hash)."""
-    from paseban.services.people import auth
 
     with open_context() as ctx:
         token = auth.create_token(
@@ -50,7 +50,6 @@ def tokens_add(
 @friendly
 def tokens_list() -> None:
     """Tampilkan token API (tanpa rahasianya)."""
-    from paseban.services.people import auth
 
     with open_context() as ctx:
         rows = auth.list_tokens(ctx)
@@ -68,7 +67,6 @@ def tokens_list() -> None:
 @friendly
 def tokens_revoke(name: str) -> None:
     """Cabut token API; permintaan berikutnya dengan token itu ditolak (401)."""
-    from paseban.services.people import auth
 
     with open_context() as ctx:
         auth.revoke_token(ctx, name, actor="cli")

@@ -8,6 +8,8 @@ import sys
 import click
 
 from paseban.cli.common import Fail, friendly, open_context
+from paseban.services.people import accounts as service
+from paseban.services.people import auth
 
 
 @click.group()
@@ -36,7 +38,6 @@ def users_add(
     password_stdin: bool,
 ) -> None:
     """Tambah pengguna."""
-    from paseban.services.people import accounts as service
 
     password = sys.stdin.readline().rstrip("\n") if password_stdin else None
     with open_context() as ctx:
@@ -61,7 +62,6 @@ def users_add(
 @friendly
 def users_set_email(username: str, email: str) -> None:
     """Atur alamat e-mail notifikasi pengguna ("" untuk menghapusnya)."""
-    from paseban.services.people import accounts as service
 
     with open_context() as ctx:
         service.set_email(ctx, username, email, actor="cli")
@@ -75,7 +75,6 @@ def users_set_email(username: str, email: str) -> None:
 def users_set_password(username: str, password_stdin: bool) -> None:
     """Atur kata sandi pengguna (tanpa --password-stdin: dibuat acak dan ditampilkan sekali).
     Semua sesi pengguna itu berakhir."""
-    from paseban.services.people import auth
 
     generated = not password_stdin
     password = secrets.token_urlsafe(12) if generated else sys.stdin.readline().rstrip("\n")
@@ -92,7 +91,6 @@ def users_set_password(username: str, password_stdin: bool) -> None:
 @friendly
 def users_import(file: str, skip_bad: bool) -> None:
     """Impor pengguna dari CSV: username, full_name, role, scope."""
-    from paseban.services.people import accounts as service
 
     with open_context() as ctx:
         report = service.import_users(ctx, file, skip_bad=skip_bad)
@@ -105,7 +103,6 @@ def users_import(file: str, skip_bad: bool) -> None:
 @friendly
 def users_list() -> None:
     """Tampilkan pengguna."""
-    from paseban.services.people import accounts as service
 
     with open_context() as ctx:
         for r in service.list_users(ctx):
