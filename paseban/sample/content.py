@@ -6,12 +6,10 @@ loaded, so the campaign is always running; loading it again adds nothing."""
 from __future__ import annotations
 
 import contextlib
-import csv
 import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -20,6 +18,7 @@ from paseban.clock import FixedClock
 from paseban.content import approvals as ap
 from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Program
+from paseban.csvfiles import package_file, package_rows
 from paseban.domain.accounts import Role
 from paseban.errors import Conflict, InvalidInput
 from paseban.services.content import network, programs, stories
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
 
 
 def _folder() -> Any:
-    return resources.files("paseban.data").joinpath("sample", "content")
+    return package_file("sample", "content")
 
 
 def program_from_data(item: Mapping[str, Any]) -> Program:
@@ -260,8 +259,7 @@ def _sample_post(
 def _profiles(ctx: Context, who: ap.Who) -> int:
     """A profile row for every kelurahan: what we know for sure (with its source), and empty
     fields that the dashboard turns into prompts. Nothing is invented."""
-    rows = _folder().joinpath("profiles.csv").read_text(encoding="utf-8").splitlines()
-    known = {r["kelurahan"]: r for r in csv.DictReader(rows)}
+    known = {r["kelurahan"]: r for r in package_rows("sample", "content", "profiles.csv")}
     with ctx.engine.connect() as conn:
         existing = set(conn.execute(sa.select(t.kelurahan_profiles.c.kelurahan)).scalars())
         codes = conn.execute(sa.select(t.wilayah.c.code).where(t.wilayah.c.level == 4)).scalars()
