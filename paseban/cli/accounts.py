@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from paseban.cli.common import Fail, friendly, open_context
+from paseban.cli.common import Fail, friendly, open_context, show_import
 from paseban.connectors.files import parse_time
 from paseban.services.people import accounts as service
 from paseban.services.people import credentials
@@ -27,9 +27,7 @@ def accounts_import(file: str, skip_bad: bool) -> None:
 
     with open_context() as ctx:
         report = service.import_csv(ctx, file, skip_bad=skip_bad)
-    for problem in report.skipped:
-        click.echo(f"dilewati: {problem}", err=True)
-    click.echo(report.summary())
+    show_import(report)
 
 
 @accounts.command("list")

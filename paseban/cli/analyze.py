@@ -9,7 +9,7 @@ import tempfile
 import click
 
 from paseban import reference
-from paseban.cli.common import Fail, friendly, settings_from_env
+from paseban.cli.common import Fail, friendly, settings_from_env, show_skipped
 from paseban.nlp.analyzer import Analyzer
 from paseban.nlp.model import ModelError, bundled
 from paseban.nlp.place import Gazetteer
@@ -84,8 +84,7 @@ def analyze(input_path: str, output_path: str, code: str, skip_bad: bool) -> Non
     if tmp_name:
         out.close()
         os.replace(tmp_name, output_path)
-    for problem in report.skipped:
-        click.echo(f"dilewati: {problem}", err=True)
+    show_skipped(report.skipped)
     click.echo(
         f"{report.analyzed} pesan dianalisis"
         + (f", {len(report.skipped)} baris dilewati" if report.skipped else ""),

@@ -1,18 +1,19 @@
-"""What every command shares: one-line errors, the settings, an open and migrated Context."""
+"""What every command shares: one-line errors, the settings, an open and migrated Context, and
+the report of an import."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import click
 
 from paseban import logs
 from paseban.boot import create_context
 from paseban.context import Context
-from paseban.errors import PasebanError
+from paseban.errors import LineError, PasebanError
 from paseban.reference import UnknownWilayah
 from paseban.settings import Settings, SettingsError
 from paseban.storage import db, migrate
@@ -63,3 +64,24 @@ def open_context(*, migrated: bool = True, jobs: str = "eager") -> Iterator[Cont
         raise Fail(str(exc)) from None
     finally:
         ctx.close()
+
+
+class Report(Protocol):
+    """What an import reports: the lines it skipped and a one-line summary."""
+
+    @property
+    def skipped(self) -> Sequence[LineError]: ...
+
+    def summary(self) -> str: ...
+
+
+def show_skipped(skipped: Sequence[LineError]) -> None:
+    """Each skipped line on stderr, naming its file and line."""
+    for problem in skipped:
+        click.echo(f"dilewati: {problem}", err=True)
+
+
+def show_import(report: Report) -> None:
+    """The import report every `... import` command prints: skipped lines, then the summary."""
+    show_skipped(report.skipped)
+    click.echo(report.summary())

@@ -7,7 +7,7 @@ import sys
 import click
 import sqlalchemy as sa
 
-from paseban.cli.common import Fail, friendly, open_context
+from paseban.cli.common import Fail, friendly, open_context, show_import
 from paseban.connectors.files import parse_time
 from paseban.context import Context
 from paseban.services.ingest import polling
@@ -31,9 +31,7 @@ def ingest(file: str, skip_bad: bool, platform: str | None, account: str | None)
         report = service.ingest_file(
             ctx, file, skip_bad=skip_bad, platform=platform, account=account
         )
-    for problem in report.skipped:
-        click.echo(f"dilewati: {problem}", err=True)
-    click.echo(report.summary())
+    show_import(report)
 
 
 @click.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from paseban.cli.common import friendly, open_context
+from paseban.cli.common import friendly, open_context, show_import
 from paseban.services.measurement import recording as service
 
 
@@ -22,6 +22,4 @@ def metrics_import(file: str, skip_bad: bool) -> None:
 
     with open_context() as ctx:
         report = service.import_metrics_csv(ctx, file, skip_bad=skip_bad)
-    for problem in report.skipped:
-        click.echo(f"dilewati: {problem}", err=True)
-    click.echo(report.summary())
+    show_import(report)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from paseban.context import Context
@@ -16,6 +17,8 @@ from paseban.domain.accounts import ROLE_LABELS
 from paseban.domain.auth import Actor, Permission
 from paseban.services.measurement import fieldwork
 from paseban.services.reference import store as ref
+
+T = TypeVar("T")
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 assert templates.env.autoescape  # citizen text is untrusted: autoescaping stays on
@@ -142,3 +145,21 @@ def error_page(request: Request, status_code: int, detail: str) -> HTMLResponse:
         {"heading": heading, "detail": detail},
         status_code=status_code,
     )
+
+
+def save_or_show(
+    run: Callable[[], T],
+    *,
+    done: Callable[[T], Response],
+    show: Callable[[str, int], Response],
+    errors: Mapping[type[Exception], int],
+) -> Response:
+    """Run one save from a form. A problem the user can fix (one of `errors`, with its status)
+    shows the form's page again with the reason, and nothing is stored; otherwise `done`
+    answers (a redirect to the saved page)."""
+    try:
+        result = run()
+    except tuple(errors) as exc:
+        status = next(code for kind, code in errors.items() if isinstance(exc, kind))
+        return show(str(exc), status)
+    return done(result)

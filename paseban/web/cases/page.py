@@ -36,7 +36,7 @@ from paseban.services.reference import policy
 from paseban.services.reference import store as ref
 from paseban.web.cases.actors import to_case_actor
 from paseban.web.deps import CasesReader, CasesWriter, CtxDep
-from paseban.web.rendering import render
+from paseban.web.rendering import render, save_or_show
 
 router = APIRouter(include_in_schema=False)
 
@@ -304,16 +304,18 @@ def _attempt(
     ok: str,
 ) -> Response:
     """Run one service call; a conflict or a bad input shows the fresh page with the reason."""
-    try:
-        target = run()
-    except Conflict as exc:
-        message = (
-            f"{exc}. Halaman ini sudah menampilkan keadaan terbaru kasus; periksa lalu ulangi."
-        )
-        return case_view(request, ctx, actor, ticket, error=message, draft=draft, status_code=409)
-    except InvalidInput as exc:
-        return case_view(request, ctx, actor, ticket, error=str(exc), draft=draft, status_code=422)
-    return _after(ctx, actor, target, ok)
+
+    def show(error: str, status: int) -> Response:
+        if status == 409:
+            error += ". Halaman ini sudah menampilkan keadaan terbaru kasus; periksa lalu ulangi."
+        return case_view(request, ctx, actor, ticket, error=error, draft=draft, status_code=status)
+
+    return save_or_show(
+        run,
+        done=lambda target: _after(ctx, actor, target, ok),
+        show=show,
+        errors={Conflict: 409, InvalidInput: 422},
+    )
 
 
 Text = Annotated[str, Form(max_length=2000)]

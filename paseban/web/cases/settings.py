@@ -44,7 +44,7 @@ from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.web.deps import CtxDep, SettingsReader, SettingsWriter, client_ip
 from paseban.web.people.settings import SECTIONS
-from paseban.web.rendering import render
+from paseban.web.rendering import render, save_or_show
 
 router = APIRouter(prefix="/pengaturan", include_in_schema=False)
 UserError = (InvalidInput, Conflict, NotFound, ConditionError)
@@ -351,11 +351,12 @@ def _attempt(
     request: Request, ctx: Context, page: Callable[..., HTMLResponse], run: Callable[[], Any],
     path: str,
 ) -> Response:  # fmt: skip
-    try:
-        run()
-    except UserError as exc:
-        return page(request, ctx, error=str(exc), status_code=422)
-    return _done(path)
+    return save_or_show(
+        run,
+        done=lambda _: _done(path),
+        show=lambda error, status: page(request, ctx, error=error, status_code=status),
+        errors=dict.fromkeys(UserError, 422),
+    )
 
 
 @router.post("/tenggat")

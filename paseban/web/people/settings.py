@@ -22,7 +22,7 @@ from paseban.services.people import accounts, audit, auth
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
 from paseban.web.deps import AuditReader, CtxDep, SettingsReader, SettingsWriter, client_ip
-from paseban.web.rendering import render
+from paseban.web.rendering import render, save_or_show
 
 router = APIRouter(prefix="/pengaturan", include_in_schema=False)
 
@@ -168,11 +168,14 @@ def _attempt(
     request: Request, ctx: Context, slug: str, action: Callable[[], Any], ok: str = "saved"
 ) -> Response:
     """Run a save; a validation problem shows the same page with the reason (nothing stored)."""
-    try:
-        action()
-    except UserError as exc:
-        return section_page(request, ctx, slug, error=str(exc), status_code=422)
-    return _saved(slug, ok)
+    return save_or_show(
+        action,
+        done=lambda _: _saved(slug, ok),
+        show=lambda error, status: section_page(
+            request, ctx, slug, error=error, status_code=status
+        ),
+        errors=dict.fromkeys(UserError, 422),
+    )
 
 
 @router.get("", response_class=HTMLResponse)
