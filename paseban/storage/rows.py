@@ -3,7 +3,7 @@ hooks receive. They are TypedDicts because rows are passed through as they are r
 a plugin reads `case["ticket"]`), and mypy then checks every key a reader names. Inside storage
 and the services' SQL a row is still a mapping; `row()` is the one place it becomes typed.
 
-Each shape lists the columns of its table (`tables.py`) and the names a read joins to them.
+Each shape lists the columns of its table (`tables/`) and the names a read joins to them.
 """
 
 from __future__ import annotations
