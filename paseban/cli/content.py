@@ -17,7 +17,15 @@ from paseban.content.calendar import week_start
 from paseban.csvfiles import read_rows
 from paseban.errors import BadFile, InvalidInput, LineError
 from paseban.sample import content as content_sample
-from paseban.services.content import network, programs, publishing, stories
+from paseban.services.content import (
+    access,
+    checking,
+    network,
+    planning,
+    programs,
+    publishing,
+    stories,
+)
 from paseban.services.content import posts as service
 
 AS = click.option("--as", "username", required=True, help="Bertindak sebagai pengguna ini.")
@@ -62,8 +70,8 @@ def content_check(
         raise Fail(f"{file}: tidak dapat dibaca: {exc.strerror}") from None
     with open_context() as ctx:
         program_id = programs.get_program(ctx, program)["id"] if program else None
-        report = service.check_draft(
-            ctx, service.CheckInput(text, platform, content_type, program_id)
+        report = checking.check_draft(
+            ctx, checking.CheckInput(text, platform, content_type, program_id)
         )
     if as_json:
         _dump(report.as_dict())
@@ -105,7 +113,7 @@ def content_program_import(file: str, username: str) -> None:
     """Tambah/perbarui program dari JSON: daftar objek {code, name, owner_opd, ...}."""
 
     with open_context() as ctx:
-        who = service.person(ctx, username)
+        who = access.person(ctx, username)
         try:
             items = json.loads(Path(file).read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
@@ -123,7 +131,7 @@ def content_campaigns(username: str) -> None:
     """Kampanye yang menyasar akun Anda, dengan kemajuan unggahan."""
 
     with open_context() as ctx:
-        rows = programs.list_campaigns(ctx, service.person(ctx, username))
+        rows = programs.list_campaigns(ctx, access.person(ctx, username))
     for r in rows:
         s = r["summary"]
         state = "berjalan" if r["running"] else "selesai/belum mulai"
@@ -143,7 +151,7 @@ def content_posts(username: str, status: str | None, waiting: bool) -> None:
 
     with open_context() as ctx:
         rows, total = service.list_posts(
-            ctx, service.person(ctx, username), status=status, waiting_for_me=waiting
+            ctx, access.person(ctx, username), status=status, waiting_for_me=waiting
         )
     for r in rows:
         click.echo(
@@ -174,7 +182,7 @@ def content_act(
     with open_context() as ctx:
         post = service.act(
             ctx,
-            service.person(ctx, username),
+            access.person(ctx, username),
             post_id,
             action,
             note=note,
@@ -194,11 +202,11 @@ def content_calendar(username: str, handle: str | None, start: str | None, days:
     """Kalender konten: tema harian, draf, jadwal, unggahan, dan hari yang kosong."""
 
     with open_context() as ctx:
-        who = service.person(ctx, username)
+        who = access.person(ctx, username)
         account_id = None
         if handle:
             with ctx.engine.connect() as conn:
-                found = [a for a in service.visible_accounts(conn, who) if a["handle"] == handle]
+                found = [a for a in access.visible_accounts(conn, who) if a["handle"] == handle]
             if not found:
                 raise Fail(f"akun {handle!r} tidak ada atau di luar cakupan Anda")
             account_id = found[0]["id"]
@@ -210,7 +218,7 @@ def content_calendar(username: str, handle: str | None, start: str | None, days:
             )
         except ValueError:
             raise Fail(f"tanggal {start!r} tidak sah (contoh: 2026-11-30)") from None
-        calendar, _ = service.calendar(ctx, who, start=first, days=days, account_id=account_id)
+        calendar, _ = planning.calendar(ctx, who, start=first, days=days, account_id=account_id)
     for day in calendar:
         theme = day.pillar.label if day.pillar else "-"
         click.echo(f"{day.label:<7} {day.day}  {theme}")
@@ -228,7 +236,7 @@ def content_ideas(username: str, days: int) -> None:
     """Ide cerita dari pesan apresiasi dan informasi warga, per kelurahan."""
 
     with open_context() as ctx:
-        ideas = stories.story_ideas(ctx, service.person(ctx, username), days=days)
+        ideas = stories.story_ideas(ctx, access.person(ctx, username), days=days)
     for i in ideas:
         click.echo(f"{i['kelurahan_name']}: {i['why']}\n    “{i['headline']}”")
     click.echo(f"{len(ideas)} ide")
@@ -241,7 +249,7 @@ def content_quiet(username: str) -> None:
     """Akun yang lama tidak mengunggah atau tidak menjawab warga."""
 
     with open_context() as ctx:
-        rows = publishing.quiet_alerts(ctx, service.person(ctx, username))
+        rows = publishing.quiet_alerts(ctx, access.person(ctx, username))
     for r in rows:
         click.echo(
             f"{r['platform']:<10} {r['handle']:<30} {r['kind_label']} {r['quiet_days']} hari"
@@ -258,7 +266,7 @@ def content_quiet_days(username: str, post: int, answer: int) -> None:
     """Atur batas hari akun sepi (disimpan di basis data)."""
 
     with open_context() as ctx:
-        publishing.set_quiet_days(ctx, service.person(ctx, username), post=post, answer=answer)
+        publishing.set_quiet_days(ctx, access.person(ctx, username), post=post, answer=answer)
     click.echo(f"akun ditandai setelah {post} hari tanpa unggahan / {answer} hari tanpa jawaban")
 
 
@@ -280,7 +288,7 @@ def content_session(
     with open_context() as ctx:
         made = network.create_session(
             ctx,
-            service.person(ctx, username),
+            access.person(ctx, username),
             kind=kind,
             title=title,
             held_at=held_at,
@@ -299,7 +307,7 @@ def content_checkin(code: str, username: str) -> None:
     """Isi daftar hadir dengan kode yang ditampilkan di acara."""
 
     with open_context() as ctx:
-        result = network.check_in(ctx, service.person(ctx, username), code)
+        result = network.check_in(ctx, access.person(ctx, username), code)
     already = " (sudah tercatat sebelumnya)" if result["already"] else ""
     click.echo(f"hadir di “{result['title']}”{already}")
 
@@ -315,7 +323,7 @@ def content_training_report(session_id: int, username: str) -> None:
         return "-" if value is None else str(value)
 
     with open_context() as ctx:
-        result = network.before_after(ctx, service.person(ctx, username), session_id)
+        result = network.before_after(ctx, access.person(ctx, username), session_id)
     click.echo(
         f"jendela {result['window_days']} hari" + (" (masih berjalan)" if result["running"] else "")
     )

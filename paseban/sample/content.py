@@ -21,7 +21,7 @@ from paseban.content.programs import Program
 from paseban.csvfiles import package_file, package_rows
 from paseban.domain.accounts import Role
 from paseban.errors import Conflict, InvalidInput
-from paseban.services.content import network, programs, stories
+from paseban.services.content import access, checking, network, programs, stories
 from paseban.services.content import posts as content
 from paseban.services.people import accounts
 from paseban.storage import tables as t
@@ -42,8 +42,8 @@ def program_from_data(item: Mapping[str, Any]) -> Program:
             owner_opd=str(item["owner_opd"]),
             summary=str(item.get("summary", "")),
             key_messages=tuple(item.get("key_messages", ())),
-            facts=content._facts(item.get("facts")),
-            achievements=content._facts(item.get("achievements")),
+            facts=checking._facts(item.get("facts")),
+            achievements=checking._facts(item.get("achievements")),
             hashtags=tuple(item.get("hashtags", ())),
             official_names=tuple(item.get("official_names", ())),
             misspellings=tuple(item.get("misspellings", ())),
@@ -93,7 +93,7 @@ def load(ctx: Context) -> dict[str, int]:
                 full_name=user["full_name"],
                 sample=True,
             )
-    operator = content.person(ctx, "operator")
+    operator = access.person(ctx, "operator")
     items = json.loads(folder.joinpath("programs.json").read_text(encoding="utf-8"))
     counts["programs"] = save_programs(ctx, operator, items, source="programs.json", sample=True)
     with ctx.engine.connect() as conn:
@@ -133,7 +133,7 @@ def load(ctx: Context) -> dict[str, int]:
             message=c["message"],
             starts_on=_local(ctx, c["starts_days"], 0).date(),
             ends_on=_local(ctx, c["ends_days"], 0).date(),
-            facts=content._facts(c["facts"]),
+            facts=checking._facts(c["facts"]),
             media_links=tuple(c["media_links"]),
             hashtags=tuple(c["hashtags"]),
             program_id=program_ids.get(c["program"]),
@@ -179,7 +179,7 @@ def load(ctx: Context) -> dict[str, int]:
             for username in spec["attendees"]:
                 network.check_in(
                     _at(ctx, held + timedelta(minutes=10)),
-                    content.person(ctx, username),
+                    access.person(ctx, username),
                     made["checkin_code"],
                 )
             counts["sessions"] += 1
@@ -197,8 +197,8 @@ def _reviewer(ctx: Context, status: ap.PostStatus, account: ap.AccountRef, autho
             ).scalars()
             found = next(iter(names), None)
         if found:
-            return content.person(ctx, found)
-    return content.person(ctx, "editor.diskominfo" if author == "operator" else "operator")
+            return access.person(ctx, found)
+    return access.person(ctx, "editor.diskominfo" if author == "operator" else "operator")
 
 
 def _sample_post(
@@ -209,7 +209,7 @@ def _sample_post(
     campaign_id: int,
 ) -> int:
     stage = ap.PostStatus(spec["stage"])
-    author = content.person(ctx, spec["author"])
+    author = access.person(ctx, spec["author"])
     moment = _local(ctx, spec["days"], spec.get("hour", 9)) if "days" in spec else None
     planned = _local(ctx, spec["planned_days"], 9).date() if "planned_days" in spec else None
     past = moment is not None and moment < ctx.now()
@@ -233,7 +233,7 @@ def _sample_post(
         content.act(when, author, post_id, "cancel", note="tidak jadi diunggah")
         return post_id
     post = content.act(when, author, post_id, "submit")
-    account = content.account_ref(post["account"])
+    account = access.account_ref(post["account"])
     while ap.PostStatus(post["status"]) in ap.IN_REVIEW:
         reviewer = _reviewer(ctx, ap.PostStatus(post["status"]), account, spec["author"])
         if stage is ap.PostStatus(post["status"]):

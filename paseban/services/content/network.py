@@ -25,7 +25,7 @@ from paseban.content import approvals as ap
 from paseban.domain.accounts import Role
 from paseban.domain.wilayah import Level
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
-from paseban.services.content import posts as content
+from paseban.services.content import access
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 
@@ -56,8 +56,8 @@ def add_admin(
     if not name or len(name) > 200:
         raise InvalidInput("nama admin wajib diisi (maks. 200 huruf)")
     with ctx.engine.begin() as conn:
-        account = content.load_account(conn, account_id)
-        if not ap.can_author(who, content.account_ref(account)):
+        account = access.load_account(conn, account_id)
+        if not ap.can_author(who, access.account_ref(account)):
             raise Forbidden("Anda hanya dapat mengurus admin akun Anda sendiri")
         user_id = None
         if username:
@@ -98,8 +98,8 @@ def end_admin(ctx: Context, who: ap.Who, admin_id: int, *, until: date) -> None:
         ).first()
         if row is None:
             raise NotFound(f"admin {admin_id} tidak ada")
-        account = content.load_account(conn, row.account_id)
-        if not ap.can_author(who, content.account_ref(account)):
+        account = access.load_account(conn, row.account_id)
+        if not ap.can_author(who, access.account_ref(account)):
             raise Forbidden("Anda hanya dapat mengurus admin akun Anda sendiri")
         conn.execute(
             sa.update(t.account_admins)
@@ -111,7 +111,7 @@ def end_admin(ctx: Context, who: ap.Who, admin_id: int, *, until: date) -> None:
 def roster(ctx: Context, who: ap.Who) -> list[dict[str, Any]]:
     """Each visible account with its active admins and their last training."""
     with ctx.engine.connect() as conn:
-        accounts = content.visible_accounts(conn, who)
+        accounts = access.visible_accounts(conn, who)
         admins = (
             conn.execute(
                 sa.select(t.account_admins, t.users.c.username)
@@ -169,7 +169,7 @@ def create_session(
     sample: bool = False,
 ) -> dict[str, Any]:
     """A training or kopdar. Check-in opens an hour before and closes `hours` after the start."""
-    content.require_diskominfo(who, "membuat sesi pelatihan atau kopdar")
+    access.require_diskominfo(who, "membuat sesi pelatihan atau kopdar")
     if kind not in KINDS:
         raise InvalidInput(f"jenis sesi {kind!r} tidak dikenal (pilihan: {', '.join(KINDS)})")
     if not title.strip() or len(title) > 200:
@@ -282,7 +282,7 @@ def check_in(
         raise InvalidInput("cara hadir: kode, qr, atau manual")
     target = who.name
     if username:
-        content.require_diskominfo(who, "mencatat kehadiran orang lain")
+        access.require_diskominfo(who, "mencatat kehadiran orang lain")
         target, method = username.strip().lower(), "manual"
     now = ctx.now()
     with ctx.engine.begin() as conn:
@@ -339,7 +339,7 @@ def _accounts_of(conn: sa.Connection, user: Any) -> list[int]:
                 sa.select(t.accounts.c.id).where(
                     t.accounts.c.owner_code == user.scope_code,
                     t.accounts.c.active.is_(True),
-                    t.accounts.c.platform.in_(content.PUBLISHABLE),
+                    t.accounts.c.platform.in_(access.PUBLISHABLE),
                 )
             ).scalars()
         )
@@ -400,7 +400,7 @@ def before_after(ctx: Context, who: ap.Who, session_id: int) -> dict[str, Any]:
             .join(t.training_attendance, t.training_attendance.c.user_id == t.users.c.id)
             .where(t.training_attendance.c.session_id == session_id)
         ).all()
-        visible = {a["id"]: a for a in content.visible_accounts(conn, who)}
+        visible = {a["id"]: a for a in access.visible_accounts(conn, who)}
         rows = []
         seen: set[int] = set()
         for user in users:

@@ -6,272 +6,41 @@ scope: an admin sees and edits only their own accounts' content. One transaction
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import sqlalchemy as sa
 
 from paseban.content import approvals as ap
-from paseban.content.calendar import (
-    DEFAULT_PILLARS,
-    Day,
-    Entry,
-    Pillar,
-    build_days,
-    pillars_as_data,
-    pillars_from_data,
-)
-from paseban.content.names import NameBook, city_names
-from paseban.content.programs import Fact, Program
 from paseban.content.quality import (
     CONTENT_TYPE_LABELS,
-    PLATFORM_LIMITS,
-    URL,
     ContentType,
-    Draft,
-    Report,
-    check,
-    link_problem,
 )
-from paseban.domain.accounts import OwnerKind, Role, Scope
+from paseban.domain.accounts import OwnerKind
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
-from paseban.services.reference import store as ref
+from paseban.services.content.access import (
+    PUBLISHABLE,
+    account_ref,
+    load_account,
+    require_diskominfo,
+    visible_accounts,
+)
+from paseban.services.content.checking import CheckInput, _content_type, check_draft
+from paseban.services.content.planning import pillars
 from paseban.storage import tables as t
 
 if TYPE_CHECKING:
     from paseban.context import Context
 
-PILLARS_KEY = "content.pillars"
-PUBLISHABLE = ("instagram", "facebook", "x", "tiktok", "youtube")  # platforms we post to
-
-
 # --- who is acting -----------------------------------------------------------------------------
-
-
-def person(ctx: Context, username: str) -> ap.Person:
-    """A stored user as an actor (the CLI's --as)."""
-    with ctx.engine.connect() as conn:
-        row = conn.execute(
-            sa.select(
-                t.users.c.username, t.users.c.role, t.users.c.scope_code, t.users.c.active
-            ).where(t.users.c.username == username.strip().lower())
-        ).first()
-    if row is None or not row.active:
-        raise NotFound(f"pengguna {username!r} tidak ada atau tidak aktif")
-    role = Role(row.role)
-    if role is Role.OPD_OFFICER:
-        scope = Scope(opd=row.scope_code)
-    elif row.scope_code:
-        scope = Scope(wilayah=row.scope_code)
-    else:
-        scope = Scope()
-    return ap.Person(row.username, role, scope)
-
-
-def require_diskominfo(who: ap.Who, what: str) -> None:
-    if who.role is not Role.DISKOMINFO:
-        raise Forbidden(f"hanya operator Diskominfo yang dapat {what}")
-
-
-def account_ref(row: Mapping[str, Any]) -> ap.AccountRef:
-    return ap.AccountRef(int(row["id"]), OwnerKind(row["owner_kind"]), str(row["owner_code"]))
-
-
-def load_account(conn: sa.Connection, account_id: int) -> dict[str, Any]:
-    row = (
-        conn.execute(sa.select(t.accounts).where(t.accounts.c.id == account_id)).mappings().first()
-    )
-    if row is None:
-        raise NotFound(f"akun {account_id} tidak ada")
-    return dict(row)
-
-
-def visible_accounts(conn: sa.Connection, who: ap.Who) -> list[dict[str, Any]]:
-    """The active publishing accounts this person may see, city first, then by name."""
-    rows = conn.execute(
-        sa.select(t.accounts)
-        .where(t.accounts.c.active.is_(True), t.accounts.c.platform.in_(PUBLISHABLE))
-        .order_by(t.accounts.c.owner_kind, t.accounts.c.name, t.accounts.c.handle)
-    ).mappings()
-    order = {"city": 0, "kecamatan": 1, "kelurahan": 2, "opd": 3}
-    out = [dict(r) for r in rows if ap.can_see(who, account_ref(dict(r)))]
-    return sorted(out, key=lambda r: (order.get(r["owner_kind"], 9), r["name"], r["handle"]))
 
 
 # --- programs as domain values, and the name book --------------------------------------------
 
 
-def _facts(raw: Sequence[Mapping[str, Any]] | None) -> tuple[Fact, ...]:
-    out: list[Fact] = []
-    for item in raw or ():
-        as_of = item.get("as_of")
-        out.append(
-            Fact(
-                str(item.get("text", "")),
-                str(item.get("source", "")),
-                date.fromisoformat(as_of) if as_of else None,
-            )
-        )
-    return tuple(out)
-
-
-def program_from_row(row: Mapping[str, Any]) -> Program:
-    return Program(
-        code=row["code"],
-        name=row["name"],
-        owner_opd=row["owner_opd"],
-        summary=row["summary"],
-        key_messages=tuple(row["key_messages"] or ()),
-        facts=_facts(row["facts"]),
-        achievements=_facts(row["achievements"]),
-        hashtags=tuple(row["hashtags"] or ()),
-        official_names=tuple(row["official_names"] or ()),
-        misspellings=tuple(row["misspellings"] or ()),
-        active=bool(row["active"]),
-        id=row["id"],
-        is_sample=bool(row["is_sample"]),
-    )
-
-
-_books: dict[str, tuple[tuple[Any, ...], NameBook]] = {}
-_books_lock = threading.Lock()
-
-
-def name_book(ctx: Context, conn: sa.Connection) -> NameBook:
-    """The city's official names; rebuilt only when the programs or the wilayah change."""
-    stamp = tuple(
-        conn.execute(
-            sa.select(
-                sa.func.count(t.programs.c.id),
-                sa.func.max(t.programs.c.updated_at),
-                sa.select(sa.func.count(t.wilayah.c.code)).scalar_subquery(),
-            )
-        ).one()
-    )
-    key = str(ctx.engine.url)
-    with _books_lock:
-        cached = _books.get(key)
-        if cached and cached[0] == stamp:
-            return cached[1]
-    wilayah = [w for w in ref.wilayah_all(conn) if w.level >= 3]
-    places = conn.execute(sa.select(t.landmarks.c.name)).scalars().all()
-    programs = [
-        (r.name, tuple(r.official_names or ()))
-        for r in conn.execute(sa.select(t.programs.c.name, t.programs.c.official_names))
-    ]
-    book = city_names(
-        city=str(ref.get_parameter(conn, "city_name", "") or ""),
-        wilayah=[(w.name, w.aliases) for w in wilayah],
-        places=places,
-        programs=programs,
-    )
-    with _books_lock:
-        _books[key] = (stamp, book)
-    return book
-
-
 # --- the quality check -------------------------------------------------------------------------
-
-
-def live_link_status(
-    urls: Sequence[str], *, transport: httpx.BaseTransport | None = None, timeout: float = 3.0
-) -> dict[str, int | None]:
-    """HEAD each well-formed link (GET when HEAD is refused); None when unreachable."""
-    out: dict[str, int | None] = {}
-    with httpx.Client(
-        transport=transport,
-        timeout=timeout,
-        follow_redirects=True,
-        headers={"User-Agent": "Paseban"},
-    ) as client:
-        for url in urls:
-            if link_problem(url):
-                continue
-            target = url if url.lower().startswith(("http://", "https://")) else f"https://{url}"
-            try:
-                response = client.head(target)
-                if response.status_code in (403, 405):
-                    response = client.get(target)
-                out[url] = response.status_code
-            except httpx.HTTPError:
-                out[url] = None
-    return out
-
-
-@dataclass(frozen=True)
-class CheckInput:
-    text: str
-    platform: str = "instagram"
-    content_type: str = "informasi"
-    program_id: int | None = None
-    campaign_id: int | None = None
-
-
-def _content_type(raw: str) -> ContentType:
-    try:
-        return ContentType(raw)
-    except ValueError:
-        choices = ", ".join(c.value for c in ContentType)
-        raise InvalidInput(f"jenis konten {raw!r} tidak dikenal (pilihan: {choices})") from None
-
-
-def check_draft(
-    ctx: Context,
-    item: CheckInput,
-    *,
-    live: bool | None = None,
-    transport: httpx.BaseTransport | None = None,
-    conn: sa.Connection | None = None,
-) -> Report:
-    """Score a draft. The live link check runs when `live` (default: the setting) is on."""
-    if item.platform not in PLATFORM_LIMITS:
-        raise InvalidInput(f"platform {item.platform!r} tidak dipakai untuk unggahan")
-    if len(item.text) > 70_000:
-        raise InvalidInput("teks terlalu panjang untuk diperiksa (maks. 70.000 huruf)")
-    kind = _content_type(item.content_type)
-    with _maybe_connect(ctx, conn) as c:
-        book = name_book(ctx, c)
-        program = None
-        if item.program_id is not None:
-            row = c.execute(sa.select(t.programs).where(t.programs.c.id == item.program_id))
-            found = row.mappings().first()
-            if found is None:
-                raise NotFound(f"program {item.program_id} tidak ada")
-            program = program_from_row(dict(found))
-        tags: tuple[str, ...] = ()
-        if item.campaign_id is not None:
-            kit_tags = c.execute(
-                sa.select(t.campaigns.c.hashtags).where(t.campaigns.c.id == item.campaign_id)
-            ).scalar()
-            if kit_tags is None:
-                raise NotFound(f"kampanye {item.campaign_id} tidak ada")
-            tags = tuple(kit_tags)
-    use_live = ctx.settings.content_link_check if live is None else live
-    statuses = None
-    if use_live:
-        urls = [u.rstrip(".,;:!?)»”'\"") for u in URL.findall(item.text)]
-        statuses = live_link_status(urls, transport=transport) if urls else None
-    return check(Draft(item.text, item.platform, kind, program, tags), book, live_links=statuses)
-
-
-class _maybe_connect:
-    def __init__(self, ctx: Context, conn: sa.Connection | None) -> None:
-        self.ctx, self.conn = ctx, conn
-        self.own: sa.Connection | None = None
-
-    def __enter__(self) -> sa.Connection:
-        if self.conn is not None:
-            return self.conn
-        self.own = self.ctx.engine.connect()
-        return self.own
-
-    def __exit__(self, *exc: object) -> None:
-        if self.own is not None:
-            self.own.close()
 
 
 # --- policies ----------------------------------------------------------------------------------
@@ -755,81 +524,3 @@ def list_posts(
 
 
 # --- pillars and the calendar ------------------------------------------------------------------
-
-
-def pillars(conn: sa.Connection) -> tuple[Pillar, ...]:
-    stored = ref.get_parameter(conn, PILLARS_KEY)
-    if not stored:
-        return DEFAULT_PILLARS
-    return pillars_from_data(stored)
-
-
-def set_pillars(ctx: Context, who: ap.Who, rows: Sequence[Mapping[str, Any]]) -> tuple[Pillar, ...]:
-    require_diskominfo(who, "mengubah pilar konten")
-    try:
-        parsed = pillars_from_data(rows)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
-    with ctx.engine.begin() as conn:
-        ref.set_parameter(conn, PILLARS_KEY, pillars_as_data(parsed), at=ctx.now(), actor=who.name)
-    return parsed
-
-
-def calendar(
-    ctx: Context,
-    who: ap.Who,
-    *,
-    start: date,
-    days: int = 7,
-    account_id: int | None = None,
-) -> tuple[list[Day], dict[int, dict[str, Any]]]:
-    """The calendar for one account, or every account this person may see (the city view)."""
-    if not 1 <= days <= 42:
-        raise InvalidInput("rentang kalender 1 sampai 42 hari")
-    tz = ctx.tz
-    begin = datetime(start.year, start.month, start.day, tzinfo=tz)
-    end = begin + timedelta(days=days)
-    with ctx.engine.connect() as conn:
-        accounts = {a["id"]: a for a in visible_accounts(conn, who)}
-        if account_id is not None:
-            if account_id not in accounts:
-                raise Forbidden("Anda tidak berwenang atas akun ini")
-            wanted = [account_id]
-        else:
-            wanted = list(accounts)
-        when = sa.func.coalesce(t.content_posts.c.published_at, t.content_posts.c.scheduled_at)
-        c = t.content_posts.c
-        rows = conn.execute(
-            sa.select(
-                c.id,
-                c.account_id,
-                c.title,
-                c.body,
-                c.status,
-                c.pillar,
-                c.published_at,
-                c.scheduled_at,
-                c.planned_on,
-            ).where(
-                c.account_id.in_(wanted),
-                c.status != ap.PostStatus.CANCELLED.value,
-                sa.or_(
-                    sa.and_(when >= begin, when < end),
-                    sa.and_(
-                        c.published_at.is_(None),
-                        c.scheduled_at.is_(None),
-                        c.planned_on >= start,
-                        c.planned_on < start + timedelta(days=days),
-                    ),
-                ),
-            )
-        ).all()
-        day_pillars = pillars(conn)
-    entries = []
-    for r in rows:
-        at = r.published_at or r.scheduled_at
-        if at is None and r.planned_on is not None:
-            at = datetime(r.planned_on.year, r.planned_on.month, r.planned_on.day, 12, tzinfo=tz)
-        title = r.title or " ".join(r.body.split())[:60]
-        entries.append(Entry(r.id, r.account_id, title, r.status, at, r.pillar))
-    return build_days(start, days, entries, day_pillars, tz), accounts

@@ -23,6 +23,7 @@ from paseban.content.campaigns import (
 from paseban.content.programs import Fact, Program, normalize_hashtag, validate_program
 from paseban.domain.accounts import Role
 from paseban.errors import Forbidden, InvalidInput, NotFound
+from paseban.services.content import access, checking
 from paseban.services.content import posts as content
 from paseban.storage import tables as t
 
@@ -147,7 +148,7 @@ def kit_from_row(row: Any) -> CampaignKit:
         message=row["message"],
         starts_on=row["starts_on"],
         ends_on=row["ends_on"],
-        facts=content._facts(row["facts"]),
+        facts=checking._facts(row["facts"]),
         media_links=tuple(row["media_links"] or ()),
         hashtags=tuple(row["hashtags"] or ()),
         program_id=row["program_id"],
@@ -166,7 +167,7 @@ def create_campaign(
     sample: bool = False,
 ) -> int:
     """Diskominfo pushes a kit to every publishing account (account_ids None) or to some."""
-    content.require_diskominfo(who, "membuat kampanye")
+    access.require_diskominfo(who, "membuat kampanye")
     kit = CampaignKit(
         **{
             **asdict(kit),
@@ -188,7 +189,7 @@ def create_campaign(
             ).first()
         ):
             raise InvalidInput(f"program {kit.program_id} tidak ada")
-        publishing = {a["id"] for a in content.visible_accounts(conn, who)}
+        publishing = {a["id"] for a in access.visible_accounts(conn, who)}
         if account_ids is None:
             targets = sorted(publishing)
         else:
@@ -242,7 +243,7 @@ def list_campaigns(ctx: Context, who: ap.Who) -> list[dict[str, Any]]:
     """Campaigns that target at least one account this person sees, with progress."""
     today = ctx.now().astimezone(ctx.tz).date()
     with ctx.engine.connect() as conn:
-        mine = {a["id"] for a in content.visible_accounts(conn, who)}
+        mine = {a["id"] for a in access.visible_accounts(conn, who)}
         rows = [
             dict(r)
             for r in conn.execute(
@@ -294,7 +295,7 @@ def campaign_detail(ctx: Context, who: ap.Who, ref: str | int) -> dict[str, Any]
     today = ctx.now().astimezone(ctx.tz).date()
     with ctx.engine.connect() as conn:
         row = _campaign(conn, ref)
-        accounts = {a["id"]: a for a in content.visible_accounts(conn, who)}
+        accounts = {a["id"]: a for a in access.visible_accounts(conn, who)}
         tracked = _participation(conn, row, set(accounts), today=today, now=ctx.now())
         if not tracked and who.role is not Role.DISKOMINFO:
             raise Forbidden("kampanye ini tidak menyasar akun Anda")
@@ -324,7 +325,7 @@ def adapt_for_account(ctx: Context, who: ap.Who, ref: str | int, account_id: int
     facts and hashtags that fit the platform."""
     with ctx.engine.connect() as conn:
         row = _campaign(conn, ref)
-        account = content.load_account(conn, account_id)
+        account = access.load_account(conn, account_id)
         targeted = conn.execute(
             sa.select(t.campaign_targets.c.account_id).where(
                 t.campaign_targets.c.campaign_id == row["id"],

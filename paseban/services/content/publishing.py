@@ -21,7 +21,7 @@ from paseban.errors import InvalidInput
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
 from paseban.services.content import programs
-from paseban.services.content.posts import account_ref, require_diskominfo
+from paseban.services.content.access import account_ref, require_diskominfo
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 

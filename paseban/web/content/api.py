@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from paseban.content.calendar import week_start
 from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Fact, Program
-from paseban.services.content import network, programs, publishing, stories
+from paseban.services.content import checking, network, planning, programs, publishing, stories
 from paseban.services.content import posts as service
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.deps import CtxDep
@@ -32,9 +32,9 @@ class CheckIn(BaseModel):
 def check(ctx: CtxDep, actor: ContentActor, body: CheckIn) -> dict[str, Any]:
     """Score a draft (0-100) with a reason per point; the draft page calls this while typing.
     It reads only, so it needs no CSRF token."""
-    report = service.check_draft(
+    report = checking.check_draft(
         ctx,
-        service.CheckInput(
+        checking.CheckInput(
             body.text, body.platform, body.content_type, body.program_id, body.campaign_id
         ),
     )
@@ -154,7 +154,7 @@ def calendar(
     account_id: int | None = None,
 ) -> dict[str, Any]:
     first = start or week_start(ctx.now().astimezone(ctx.tz).date())
-    result, _ = service.calendar(ctx, actor, start=first, days=days, account_id=account_id)
+    result, _ = planning.calendar(ctx, actor, start=first, days=days, account_id=account_id)
     return {
         "start": first,
         "days": [

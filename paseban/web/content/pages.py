@@ -21,7 +21,7 @@ from paseban.content.stories import IDEA_PLATFORM, STORY_PROMPTS
 from paseban.domain import fmt
 from paseban.domain.accounts import Role
 from paseban.errors import InvalidInput, PasebanError
-from paseban.services.content import network, programs, publishing, stories
+from paseban.services.content import access, network, planning, programs, publishing, stories
 from paseban.services.content import posts as service
 from paseban.web.content.auth import ContentActor, ContentWriter, page_context
 from paseban.web.deps import CtxDep
@@ -160,7 +160,7 @@ def post_list(
         offset=(page - 1) * per_page,
     )
     with ctx.engine.connect() as conn:
-        accounts = service.visible_accounts(conn, actor)
+        accounts = access.visible_accounts(conn, actor)
     return render(
         request,
         ctx,
@@ -182,10 +182,10 @@ def _form_options(ctx: Any, actor: ap.Who) -> dict[str, Any]:
     with ctx.engine.connect() as conn:
         accounts = [
             a
-            for a in service.visible_accounts(conn, actor)
-            if ap.can_author(actor, service.account_ref(a))
+            for a in access.visible_accounts(conn, actor)
+            if ap.can_author(actor, access.account_ref(a))
         ]
-        pillars = service.pillars(conn)
+        pillars = planning.pillars(conn)
     return {
         "accounts": accounts,
         "programs": programs.list_programs(ctx, active_only=True),
@@ -334,7 +334,7 @@ def calendar_page(
     mulai: date | None = None,
 ) -> HTMLResponse:
     start = week_start(mulai or ctx.now().astimezone(ctx.tz).date())
-    days, accounts = service.calendar(ctx, actor, start=start, days=7, account_id=akun)
+    days, accounts = planning.calendar(ctx, actor, start=start, days=7, account_id=akun)
     return render(
         request,
         ctx,
@@ -490,7 +490,7 @@ async def profile_save(request: Request, ctx: CtxDep, actor: ContentWriter, code
 @router.get("/ide", response_class=HTMLResponse)
 def ideas_page(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLResponse:
     with ctx.engine.connect() as conn:
-        accounts = service.visible_accounts(conn, actor)
+        accounts = access.visible_accounts(conn, actor)
     by_wilayah = {a["owner_code"]: a["id"] for a in accounts if a["platform"] == IDEA_PLATFORM}
     return render(
         request,
@@ -529,7 +529,7 @@ def quiet_page(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLRespon
 def rules_page(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLResponse:
     with ctx.engine.connect() as conn:
         policies = service.policies(conn)
-        pillars = service.pillars(conn)
+        pillars = planning.pillars(conn)
         post_days, answer_days = publishing.quiet_days(conn)
     return render(
         request,
@@ -583,7 +583,7 @@ async def rules_pillars(request: Request, ctx: CtxDep, actor: ContentWriter) -> 
                     "description": str(form.get(f"description_{weekday}", "")).strip(),
                 }
             )
-    service.set_pillars(ctx, actor, rows)
+    planning.set_pillars(ctx, actor, rows)
     return _back("/konten/aturan", "saved")
 
 
@@ -670,7 +670,7 @@ def session_detail(
 
 @router.get("/sesi/{session_id}/qr.svg")
 def session_qr(ctx: CtxDep, actor: ContentActor, session_id: int) -> Response:
-    service.require_diskominfo(actor, "menampilkan kode hadir")
+    access.require_diskominfo(actor, "menampilkan kode hadir")
     session = network.get_session(ctx, session_id)
     return Response(
         network.qr_svg(ctx, session["checkin_code"]),

@@ -13,8 +13,8 @@ from paseban.content.programs import Fact, Program
 from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.errors import Conflict, Forbidden, InvalidInput
+from paseban.services.content import checking, planning, programs
 from paseban.services.content import posts as content
-from paseban.services.content import programs
 from paseban.storage import tables as t
 from tests.factories import with_accounts
 
@@ -182,7 +182,7 @@ def test_check_uses_program_names_and_live_links(ctx: Context) -> None:
         Program("bb", "Bogor Berlari", "DLH", key_messages=("lari",), hashtags=("#BogorBerlari",)),
     )
     text = "Ikuti Bogor Beralri pekan ini di https://kotabogor.go.id/lari #BogorBerlari"
-    report = content.check_draft(ctx, content.CheckInput(text))
+    report = checking.check_draft(ctx, checking.CheckInput(text))
     spelling = next(p for p in report.points if p.code == "spelling")
     assert "Bogor Berlari" in " ".join(spelling.reasons)
 
@@ -190,11 +190,11 @@ def test_check_uses_program_names_and_live_links(ctx: Context) -> None:
         assert request.method in ("HEAD", "GET")
         return httpx.Response(404)
 
-    dead = content.check_draft(
-        ctx, content.CheckInput(text), live=True, transport=httpx.MockTransport(handler)
+    dead = checking.check_draft(
+        ctx, checking.CheckInput(text), live=True, transport=httpx.MockTransport(handler)
     )
     assert "HTTP 404" in " ".join(dead.blockers)
-    assert not content.check_draft(ctx, content.CheckInput(text)).blockers  # setting off
+    assert not checking.check_draft(ctx, checking.CheckInput(text)).blockers  # setting off
 
 
 def test_calendar_shows_posts_and_gaps(ctx: Context, accounts: dict[str, int]) -> None:
@@ -208,15 +208,15 @@ def test_calendar_shows_posts_and_gaps(ctx: Context, accounts: dict[str, int]) -
         LURAH_BT,
         content.PostInput(acc, GOOD, pillar="umkm", planned_on=(monday + timedelta(days=1)).date()),
     )
-    days, _ = content.calendar(ctx, LURAH_BT, start=monday.date(), account_id=acc)
+    days, _ = planning.calendar(ctx, LURAH_BT, start=monday.date(), account_id=acc)
     assert [len(d.entries) for d in days][:3] == [1, 1, 0]
     assert days[1].drafts and days[1].gap  # a draft is not yet a post
     with pytest.raises(Forbidden):
-        content.calendar(ctx, LURAH_BT, start=monday.date(), account_id=accounts["pemkotbogor"])
+        planning.calendar(ctx, LURAH_BT, start=monday.date(), account_id=accounts["pemkotbogor"])
     with pytest.raises(Forbidden):
-        content.set_pillars(ctx, LURAH_BT, [])
-    content.set_pillars(ctx, OPERATOR, [{"weekday": 0, "code": "senin", "label": "Senin Ceria"}])
-    days, _ = content.calendar(ctx, OPERATOR, start=monday.date())
+        planning.set_pillars(ctx, LURAH_BT, [])
+    planning.set_pillars(ctx, OPERATOR, [{"weekday": 0, "code": "senin", "label": "Senin Ceria"}])
+    days, _ = planning.calendar(ctx, OPERATOR, start=monday.date())
     assert days[0].pillar and days[0].pillar.label == "Senin Ceria" and days[1].pillar is None
 
 
