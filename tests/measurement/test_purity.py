@@ -1,4 +1,4 @@
-"""The measurement's rules stay pure: only queries.py and the report renderer touch IO."""
+"""The measurement's rules stay pure: only the *queries.py modules and the renderer touch IO."""
 
 from __future__ import annotations
 

@@ -22,7 +22,16 @@ from paseban.domain import fmt
 from paseban.errors import NotFound, PasebanError
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
-from paseban.measurement import leaderboards, periods, queries, recognition, reports, scorecard, svg
+from paseban.measurement import (
+    leaderboards,
+    periods,
+    queries,
+    recognition,
+    report_queries,
+    reports,
+    scorecard,
+    svg,
+)
 from paseban.measurement.indices import INDEX_LABELS, INDICES
 from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS
@@ -88,7 +97,7 @@ def _standings(
 ) -> tuple[reports.Standings, queries.Measured, queries.Measured]:
     now, before = measure_pair(ctx, period)
     with ctx.engine.connect() as conn:
-        activity = queries.admin_activity(conn, period)
+        activity = report_queries.admin_activity(conn, period)
     ranked = reports.standings(
         period,
         {g: now.group(g) for g in GROUPS},
@@ -182,7 +191,7 @@ def build_report(ctx: Context, kind: str, period: Period) -> reports.Report:
     plo, phi = period.previous().bounds(ctx.tz)
     with ctx.engine.connect() as conn:
         city = ref.get_parameter(conn, "city_name", "") or "Kota"
-        counts = queries.complaints_by_kelurahan(conn, lo, hi)
+        counts = report_queries.complaints_by_kelurahan(conn, lo, hi)
         kecamatan_names = {u.code: u.name for u in now.units.values() if u.kind == "kecamatan"}
         places = [
             svg.Place(
@@ -196,8 +205,8 @@ def build_report(ctx: Context, kind: str, period: Period) -> reports.Report:
             for u in now.units.values()
             if u.kind == "kelurahan"
         ]
-        series = queries.weekly_series(conn, trend_periods(kind, period), ctx.tz, ctx.now())
-        alerts = queries.alerts_list(conn, lo, hi)
+        series = report_queries.weekly_series(conn, trend_periods(kind, period), ctx.tz, ctx.now())
+        alerts = report_queries.alerts_list(conn, lo, hi)
         alerts_before = conn.execute(
             sa.select(sa.func.count())
             .select_from(t.alerts)
@@ -219,10 +228,10 @@ def build_report(ctx: Context, kind: str, period: Period) -> reports.Report:
             city_before=before.city,
             series=series,
             places=places,
-            admins=queries.admin_activity(conn, period),
-            top_problems=queries.top_problems(conn, lo, hi),
-            topics=queries.topics_count(conn, lo, hi),
-            overdue=queries.overdue_by_opd(conn, ctx.now()),
+            admins=report_queries.admin_activity(conn, period),
+            top_problems=report_queries.top_problems(conn, lo, hi),
+            topics=report_queries.topics_count(conn, lo, hi),
+            overdue=report_queries.overdue_by_opd(conn, ctx.now()),
             alerts=alerts,
             alerts_before=int(alerts_before),
             is_sample=is_sample,
