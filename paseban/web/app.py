@@ -23,7 +23,9 @@ from paseban.web.cases import maps as map_pages
 from paseban.web.cases import page as case_page
 from paseban.web.cases import settings as policy_settings
 from paseban.web.content import api as content_api
+from paseban.web.content import network as content_network
 from paseban.web.content import pages as content
+from paseban.web.content import programs as content_programs
 from paseban.web.deps import NotSignedIn
 from paseban.web.inbox import pages as inbox_pages
 from paseban.web.ingest import manual as manual_pages
@@ -162,3 +164,5 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
 def _add_content(app: FastAPI) -> None:
     app.include_router(content_api.router, prefix="/api/v1")
     app.include_router(content.router)
+    app.include_router(content_programs.router)
+    app.include_router(content_network.router)
