@@ -24,7 +24,7 @@ from paseban.services.cases.actions import (
     record_event,
     save_versioned,
 )
-from paseban.services.cases.triage import next_ticket
+from paseban.services.cases.tickets import next_ticket
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.storage.rows import CaseEventRow, CaseRow

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from paseban.errors import Conflict, InvalidInput, NotFound
+from paseban.nlp.pipeline import Analysis
 from paseban.routing.rules import InvalidRule, Rule, validate_rule
 from paseban.services.people import audit
 from paseban.services.reference import store as ref
@@ -216,3 +217,18 @@ def deactivate_rule(ctx: Context, name: str, *, actor: Actor | str, ip: str | No
             actor=audit.actor_name(actor),
             note="nonaktif",
         )
+
+
+def routing_facts(analysis: Analysis, platform: str) -> dict[str, Any]:
+    """What the routing rules see of an analysed message (routing/rules.py matches on these)."""
+    return {
+        "intent": analysis.intent.label,
+        "topic": analysis.topic.label,
+        "urgency": analysis.urgency.label,
+        "kelurahan": analysis.place.kelurahan,
+        "kecamatan": analysis.place.kecamatan,
+        "street": analysis.place.street,
+        "landmark": analysis.place.landmark,
+        "text": f" {analysis.normalized} ",
+        "platform": platform,
+    }

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from paseban.domain.cases import OPEN, SYSTEM, Action, Status, ticket_code
+from paseban.domain.cases import OPEN, SYSTEM, Action, Status
 from paseban.domain.replies import Answer, ReplyEvent, classify_answer
 from paseban.domain.triage import (
     Candidate,
@@ -28,11 +28,11 @@ from paseban.nlp.pipeline import Analysis
 from paseban.routing.rules import route
 from paseban.services.cases import actions, clocks, replies, routing
 from paseban.services.cases.actions import record_event
+from paseban.services.cases.tickets import next_ticket
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.storage.rows import CaseRow, row
 from paseban.storage.txcache import cached
-from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -42,45 +42,7 @@ TITLE_CHARS = 140
 NEIGHBOUR_KM = 1.5  # kelurahan whose centres are this close are neighbours
 OPEN_VALUES = frozenset(s.value for s in OPEN)
 TICKET_HINT = re.compile(r"[A-Za-z]{3}-\d{4}-\d{4}")
-
-
-def next_ticket(conn: sa.Connection, prefix: str, at_local: datetime) -> str:
-    """A ticket code never handed out before: the counter only goes up, in the same transaction
-    as the case it names."""
-    period = f"{prefix}-{at_local:%y%m}"
-    seq = int(conn.execute(_ticket_statement(conn), {"period": period}).scalar_one())
-    return ticket_code(prefix, at_local, seq)
-
-
-_STATEMENTS: dict[str, Any] = {}
-
-
-def _ticket_statement(conn: sa.Connection) -> Any:
-    key = f"ticket:{conn.dialect.name}"
-    if key not in _STATEMENTS:
-        _STATEMENTS[key] = (
-            insert(conn, t.ticket_counters)
-            .values(period=sa.bindparam("period"), last=1)
-            .on_conflict_do_update(
-                index_elements=["period"], set_={"last": t.ticket_counters.c.last + 1}
-            )
-            .returning(t.ticket_counters.c.last)
-        )
-    return _STATEMENTS[key]
-
-
-def routing_facts(analysis: Analysis, platform: str) -> dict[str, Any]:
-    return {
-        "intent": analysis.intent.label,
-        "topic": analysis.topic.label,
-        "urgency": analysis.urgency.label,
-        "kelurahan": analysis.place.kelurahan,
-        "kecamatan": analysis.place.kecamatan,
-        "street": analysis.place.street,
-        "landmark": analysis.place.landmark,
-        "text": f" {analysis.normalized} ",
-        "platform": platform,
-    }
+_STATEMENTS: dict[str, Any] = {}  # statements built once per dialect
 
 
 @dataclass(frozen=True)
@@ -360,7 +322,7 @@ def open_or_join(
             message_ids=[message_id],
         )
         return Placement(match.case_id, case["ticket"], True)
-    rule = route(routing_facts(analysis, platform), routing.active_rules(conn))
+    rule = route(routing.routing_facts(analysis, platform), routing.active_rules(conn))
     prefix = cached(conn, "ticket_prefix", lambda: ref.get_parameter(conn, "ticket_prefix", "PSB"))
     ticket = next_ticket(conn, prefix, reported.astimezone(ctx.tz))
     title = " ".join(analysis.masked.split())[:TITLE_CHARS]

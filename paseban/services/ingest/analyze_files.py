@@ -16,7 +16,7 @@ from paseban.errors import LineError
 from paseban.nlp.analyzer import Analyzer
 from paseban.nlp.pipeline import Analysis, needs_review
 from paseban.routing.rules import Rule, route, topic_default_rule
-from paseban.services.cases.triage import routing_facts
+from paseban.services.cases.routing import routing_facts
 
 CHUNK = 2000
 TOPIC_INTENTS = ("aduan", "pertanyaan", "aspirasi")
