@@ -5,16 +5,14 @@ from __future__ import annotations
 import sys
 
 import click
-import sqlalchemy as sa
 
 from paseban.cli.common import Fail, friendly, open_context, show_import
 from paseban.connectors.files import parse_time
-from paseban.context import Context
 from paseban.services.ingest import polling
 from paseban.services.ingest import webhooks as service
 from paseban.services.ingest.manual import record_manual
+from paseban.services.people import accounts
 from paseban.services.people.accounts import find_account
-from paseban.storage import tables as t
 
 
 @click.command()
@@ -54,7 +52,7 @@ def poll(platform: str | None, handle: str | None) -> None:
             ids = [
                 i
                 for i in polling.due_accounts(ctx)
-                if platform is None or _platform_of(ctx, i) == platform
+                if platform is None or accounts.account_platform(ctx, i) == platform
             ]
         with polling.http_client() as client:
             for account_id in ids:
@@ -65,15 +63,6 @@ def poll(platform: str | None, handle: str | None) -> None:
                     f"{report.duplicates} sudah ada: {state}"
                 )
     click.echo(f"{len(ids)} akun ditarik")
-
-
-def _platform_of(ctx: Context, account_id: int) -> str:
-    with ctx.engine.connect() as conn:
-        return str(
-            conn.execute(
-                sa.select(t.accounts.c.platform).where(t.accounts.c.id == account_id)
-            ).scalar_one()
-        )
 
 
 @click.command()

@@ -168,6 +168,16 @@ def list_accounts(ctx: Context) -> list[AccountRow]:
         return [row(AccountRow, r) for r in rows]
 
 
+def account_platform(ctx: Context, account_id: int) -> str:
+    """The platform of an account, by id (NoResultFound when there is none)."""
+    with ctx.engine.connect() as conn:
+        return str(
+            conn.execute(
+                sa.select(t.accounts.c.platform).where(t.accounts.c.id == account_id)
+            ).scalar_one()
+        )
+
+
 def find_account(conn: sa.Connection, platform: str, ref: str) -> AccountRow | None:
     """An account by handle (case-insensitive, with or without @) or platform account id."""
     handle = ref.lstrip("@").lower()

@@ -218,6 +218,14 @@ def active_rules(conn: sa.Connection) -> list[Rule]:
     return [Rule(r["name"], r["condition"], r["assign_to"], r["priority"]) for r in rows]
 
 
+def urgency_names(conn: sa.Connection) -> dict[str, str]:
+    return dict(conn.execute(sa.select(t.urgencies.c.code, t.urgencies.c.name)).all())
+
+
+def intent_names(conn: sa.Connection) -> dict[str, str]:
+    return dict(conn.execute(sa.select(t.intents.c.code, t.intents.c.name)).all())
+
+
 def holiday_dates(conn: sa.Connection) -> frozenset[date]:
     return frozenset(conn.execute(sa.select(t.holidays.c.date)).scalars())
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -41,7 +40,6 @@ from paseban.services.cases import replies as replies_service
 from paseban.services.cases import routing as routing_service
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
-from paseban.storage import tables as t
 from paseban.web.deps import CtxDep, SettingsReader, SettingsWriter, client_ip
 from paseban.web.people.settings import SECTIONS
 from paseban.web.rendering import render, save_or_show
@@ -87,14 +85,11 @@ def vocabulary(ctx: Context) -> Vocabulary:
     with ctx.engine.connect() as conn:
         wilayah = ref.wilayah_all(conn)
         topics = {tp.code: tp.name for tp in ref.topics_all(conn)}
-        words = {
-            table.name: dict(conn.execute(sa.select(table.c.code, table.c.name)).all())
-            for table in (t.urgencies, t.intents)
-        }
+        urgencies, intents = ref.urgency_names(conn), ref.intent_names(conn)
     return {
         "topic": topics,
-        "urgency": words["urgencies"],
-        "intent": words["intents"],
+        "urgency": urgencies,
+        "intent": intents,
         "platform": {p.value: p.value for p in Platform},
         "kelurahan": {w.code: w.name for w in wilayah if w.level == 4},
         "kecamatan": {w.code: w.name for w in wilayah if w.level == 3},
@@ -314,7 +309,7 @@ def _topics_and_urgencies(ctx: Context) -> dict[str, dict[str, str]]:
     with ctx.engine.connect() as conn:
         return {
             "topic": {tp.code: tp.name for tp in ref.topics_all(conn)},
-            "urgency": dict(conn.execute(sa.select(t.urgencies.c.code, t.urgencies.c.name)).all()),
+            "urgency": ref.urgency_names(conn),
         }
 
 
