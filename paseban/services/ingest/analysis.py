@@ -125,7 +125,7 @@ def _store(
             counts["review"] += int(review)
             counts["complaints"] += int(analysis.is_complaint)
             # complaints open or join a case; a citizen's follow-up or answer to
-            # "sudah beres?" joins their own case (services.triage.place_message)
+            # "sudah beres?" joins their own case (services.cases.triage.place_message)
             placement = triage.place_message(
                 conn,
                 ctx,

@@ -1,6 +1,6 @@
 """'Lapor langsung': a complaint heard offline (at the kelurahan office, at a meeting, by phone)
 entered from the dashboard; it becomes an ordinary message of the wilayah's counter ("loket")
-and goes through the same analysis, cases and routing (services.manual)."""
+and goes through the same analysis, cases and routing (services.ingest.manual)."""
 
 from __future__ import annotations
 

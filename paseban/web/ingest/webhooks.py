@@ -1,8 +1,8 @@
 """Platform webhook endpoints, one pair per connector that platforms push to (with the built-in
 ones: /webhooks/meta for Instagram and Facebook, /webhooks/whatsapp, /webhooks/x). They hand the raw
-bytes to services.ingest.receive_webhook, which checks the signature, keeps the delivery and stores
-its messages before we answer 200; analysis runs afterwards through the job queue, so a slow
-analysis never slows the answer."""
+bytes to services.ingest.webhooks.receive_webhook, which checks the signature, keeps the delivery
+and stores its messages before we answer 200; analysis runs afterwards through the job queue, so a
+slow analysis never slows the answer."""
 
 from __future__ import annotations
 
