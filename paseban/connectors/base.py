@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -209,6 +210,27 @@ def hub_signature_ok(secret: str, headers: Mapping[str, str], body: bytes) -> bo
         return False
     digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(f"sha256={digest}", given.strip().lower())
+
+
+def load_body(body: bytes) -> Any:
+    """A delivery's JSON body; PayloadError when it is not JSON."""
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise PayloadError("badan bukan JSON") from None
+
+
+class HubSignedWebhook:
+    """What Meta's webhooks share (Instagram, Facebook, WhatsApp): the app secret, and the
+    X-Hub-Signature-256 check over the raw body. Each subclass parses its own objects."""
+
+    channel = ""
+
+    def __init__(self, app_secret: str) -> None:
+        self._secret = app_secret
+
+    def verify(self, headers: Mapping[str, str], body: bytes) -> bool:
+        return hub_signature_ok(self._secret, headers, body)
 
 
 def hub_signature(secret: str, body: bytes) -> str:

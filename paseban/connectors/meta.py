@@ -8,7 +8,6 @@ delivery is signed with X-Hub-Signature-256 over the raw body; `entry[].id` is *
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,6 +19,7 @@ from paseban.connectors.base import (
     AccountRef,
     Batch,
     Credentials,
+    HubSignedWebhook,
     Hydration,
     Outgoing,
     PayloadError,
@@ -30,9 +30,9 @@ from paseban.connectors.base import (
     count,
     get_json,
     http_error,
-    hub_signature_ok,
     ident,
     iso_time,
+    load_body,
     transport_error,
     unix_time,
 )
@@ -51,22 +51,13 @@ RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80004, 80005, 80006,
 TRANSIENT_CODES = frozenset({1, 2})
 
 
-class MetaWebhook:
+class MetaWebhook(HubSignedWebhook):
     """`/webhooks/meta`: deliveries for `object: "instagram"` and `object: "page"`."""
 
     channel = "meta"
 
-    def __init__(self, app_secret: str) -> None:
-        self._secret = app_secret
-
-    def verify(self, headers: Mapping[str, str], body: bytes) -> bool:
-        return hub_signature_ok(self._secret, headers, body)
-
     def parse(self, body: bytes, *, received_at: datetime) -> Batch:
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise PayloadError("badan bukan JSON") from None
+        payload = load_body(body)
         if not isinstance(payload, dict) or payload.get("object") not in OBJECTS:
             raise PayloadError("object harus instagram atau page")
         platform = OBJECTS[payload["object"]]

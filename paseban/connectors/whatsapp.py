@@ -9,7 +9,6 @@ kelurahan centre (`paseban.domain.geo.nearest_kelurahan`) turns them into a plac
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from datetime import datetime
@@ -21,6 +20,7 @@ from paseban.connectors.base import (
     Batch,
     Credentials,
     DeliveryStatus,
+    HubSignedWebhook,
     Outgoing,
     PayloadError,
     SendError,
@@ -28,8 +28,8 @@ from paseban.connectors.base import (
     as_list,
     clean_text,
     http_error,
-    hub_signature_ok,
     ident,
+    load_body,
     transport_error,
     unix_time,
 )
@@ -47,22 +47,13 @@ TRANSIENT_CODES = frozenset({1, 2, 131000, 131016})
 OUTSIDE_WINDOW = 131047
 
 
-class WhatsAppWebhook:
+class WhatsAppWebhook(HubSignedWebhook):
     """`/webhooks/whatsapp`: `object: "whatsapp_business_account"`, field `messages`."""
 
     channel = "whatsapp"
 
-    def __init__(self, app_secret: str) -> None:
-        self._secret = app_secret
-
-    def verify(self, headers: Mapping[str, str], body: bytes) -> bool:
-        return hub_signature_ok(self._secret, headers, body)
-
     def parse(self, body: bytes, *, received_at: datetime) -> Batch:
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise PayloadError("badan bukan JSON") from None
+        payload = load_body(body)
         if not isinstance(payload, dict) or payload.get("object") != "whatsapp_business_account":
             raise PayloadError("object harus whatsapp_business_account")
         batch = Batch()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -39,6 +38,7 @@ from paseban.connectors.base import (
     http_error,
     ident,
     iso_time,
+    load_body,
     transport_error,
 )
 from paseban.connectors.connector import Connector, NotConfigured
@@ -87,10 +87,7 @@ class XWebhook:
         return hmac.compare_digest(webhook_signature(self._secret, body), given)
 
     def parse(self, body: bytes, *, received_at: datetime) -> Batch:
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise PayloadError("badan bukan JSON") from None
+        payload = load_body(body)
         if not isinstance(payload, dict):
             raise PayloadError("badan harus objek JSON")
         account = ident(payload.get("for_user_id"))
