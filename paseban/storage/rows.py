@@ -109,6 +109,44 @@ class CaseMessageRow(TypedDict):
     account_handle: str
 
 
+class InboxMessageRow(TypedDict):
+    """A citizen message as the inbox and its pages show it: the message, its analysis, its
+    state in the inbox, and the names of its account, case and kelurahan."""
+
+    id: int
+    platform: str
+    kind: str
+    author: str
+    text: str
+    masked_text: str | None
+    posted_at: datetime
+    received_at: datetime
+    analyzed_at: datetime | None
+    intent: str | None
+    topic: str | None
+    urgency: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    place_source: str | None
+    place_detail: dict[str, Any] | None
+    confidence: dict[str, float] | None
+    reasons: dict[str, str] | None
+    needs_review: bool
+    case_id: int | None
+    inbox_state: str
+    handled_at: datetime | None
+    handled_by: str | None
+    account_id: int
+    is_sample: bool
+    account_handle: str
+    account_name: str
+    account_owner: str
+    ticket: str | None
+    case_status: str | None
+    case_opd: str | None
+    kelurahan_name: str | None
+
+
 class AccountRow(TypedDict):
     """`accounts`, one official account; what `collect_account_metrics` receives."""
 

@@ -30,6 +30,7 @@ from paseban.services.cases import replies
 from paseban.services.inbox import review
 from paseban.services.people import audit
 from paseban.storage import tables as t
+from paseban.storage.rows import InboxMessageRow, row
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -91,7 +92,7 @@ def accounts_for(ctx: Context, scope: Scope) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class MessagePage:
-    rows: list[dict[str, Any]]
+    rows: list[InboxMessageRow]
     has_next: bool
     waiting: int  # messages still waiting in the scope (up to COUNT_CAP + 1)
     capped: bool
@@ -184,7 +185,7 @@ def list_messages(
         rows = conn.execute(
             _message_query().where(*where).order_by(*order).limit(limit + 1).offset(offset)
         ).mappings()
-        result = [dict(r) for r in rows]
+        result = [row(InboxMessageRow, r) for r in rows]
         # the page knows whether there is a next one; the only count is of what still waits,
         # which an index answers quickly (counting a million filtered rows would not)
         waiting_where = [m.c.inbox_state == InboxState.NEW.value]
@@ -197,18 +198,20 @@ def list_messages(
     return MessagePage(result[:limit], len(result) > limit, waiting, waiting > COUNT_CAP)
 
 
-def get_message(ctx: Context, actor: Actor, message_id: int) -> dict[str, Any]:
+def get_message(ctx: Context, actor: Actor, message_id: int) -> InboxMessageRow:
     """One message, if the actor works the account it came in on (403 otherwise)."""
     if not actor.can(Permission.MESSAGES_READ):
         raise Forbidden("peran Anda tidak mengizinkan membaca pesan warga")
     with ctx.engine.connect() as conn:
-        row = conn.execute(_message_query().where(t.messages.c.id == message_id)).mappings().first()
-        if row is None:
+        found = (
+            conn.execute(_message_query().where(t.messages.c.id == message_id)).mappings().first()
+        )
+        if found is None:
             raise NotFound(f"pesan {message_id} tidak ada")
         ids = account_ids_in_scope(conn, actor.scope)
-    if ids is not None and row["account_id"] not in ids:
+    if ids is not None and found["account_id"] not in ids:
         raise Forbidden("pesan ini masuk ke akun di luar cakupan Anda")
-    return dict(row)
+    return row(InboxMessageRow, found)
 
 
 def view_original(ctx: Context, actor: Actor, message_id: int, *, ip: str | None = None) -> str:
