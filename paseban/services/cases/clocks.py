@@ -29,6 +29,7 @@ from paseban.services.cases.routing import record_revision
 from paseban.services.people import audit
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
+from paseban.storage.lookup import exists
 from paseban.storage.txcache import cached
 
 if TYPE_CHECKING:
@@ -186,19 +187,9 @@ def save_policy(
     an audit row (before and after). It applies to clocks started from now on."""
 
     with ctx.engine.begin() as conn:
-        if (
-            policy.topic is not None
-            and not conn.execute(
-                sa.select(t.topics.c.code).where(t.topics.c.code == policy.topic)
-            ).first()
-        ):
+        if policy.topic is not None and not exists(conn, t.topics.c.code, policy.topic):
             raise InvalidInput(f"topik {policy.topic!r} tidak dikenal")
-        if (
-            policy.urgency is not None
-            and not conn.execute(
-                sa.select(t.urgencies.c.code).where(t.urgencies.c.code == policy.urgency)
-            ).first()
-        ):
+        if policy.urgency is not None and not exists(conn, t.urgencies.c.code, policy.urgency):
             raise InvalidInput(f"urgensi {policy.urgency!r} tidak dikenal")
         key = _key_where(policy.stage, policy.topic, policy.urgency)
         values = {

@@ -27,6 +27,7 @@ from paseban.services.cases.actions import (
 from paseban.services.cases.tickets import next_ticket
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
+from paseban.storage.lookup import exists
 from paseban.storage.rows import CaseEventRow, CaseRow
 
 if TYPE_CHECKING:
@@ -177,10 +178,7 @@ def split(
         moved = [m for m in msgs if m["id"] in wanted]
         first = min(moved, key=lambda m: (m["posted_at"], m["id"]))
         new_topic = topic or first["topic"] or source["topic"]
-        if (
-            topic
-            and not conn.execute(sa.select(t.topics.c.code).where(t.topics.c.code == topic)).first()
-        ):
+        if topic and not exists(conn, t.topics.c.code, topic):
             raise InvalidInput(f"topik {topic!r} tidak dikenal")
         kel, kec = first["kelurahan"], first["kecamatan"]
         if kelurahan:

@@ -27,6 +27,7 @@ from paseban.errors import InvalidInput
 from paseban.services.cases.routing import record_revision
 from paseban.services.people import audit
 from paseban.storage import tables as t
+from paseban.storage.lookup import exists
 from paseban.storage.txcache import cached
 from paseban.storage.upsert import insert
 
@@ -227,10 +228,7 @@ def save_template(
     except InvalidTemplate as exc:
         raise InvalidInput(str(exc)) from None
     with ctx.engine.begin() as conn:
-        if (
-            topic is not None
-            and not conn.execute(sa.select(t.topics.c.code).where(t.topics.c.code == topic)).first()
-        ):
+        if topic is not None and not exists(conn, t.topics.c.code, topic):
             raise InvalidInput(f"topik {topic!r} tidak dikenal")
         c = t.reply_templates.c
         where = [c.event == kind.value, c.topic.is_(None) if topic is None else c.topic == topic]

@@ -30,6 +30,7 @@ from paseban.services.content.access import (
 from paseban.services.content.checking import CheckInput, _content_type, check_draft
 from paseban.services.content.planning import pillars
 from paseban.storage import tables as t
+from paseban.storage.lookup import exists
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -153,25 +154,12 @@ def _validate_post(conn: sa.Connection, item: PostInput, *, now: datetime) -> No
             raise InvalidInput("waktu terbit harus menyertakan zona waktu")
         if item.scheduled_at <= now:
             raise InvalidInput("waktu terbit harus di masa depan")
-    if (
-        item.program_id is not None
-        and not conn.execute(
-            sa.select(t.programs.c.id).where(t.programs.c.id == item.program_id)
-        ).first()
-    ):
+    if item.program_id is not None and not exists(conn, t.programs.c.id, item.program_id):
         raise InvalidInput(f"program {item.program_id} tidak ada")
-    if (
-        item.campaign_id is not None
-        and not conn.execute(
-            sa.select(t.campaigns.c.id).where(t.campaigns.c.id == item.campaign_id)
-        ).first()
-    ):
+    if item.campaign_id is not None and not exists(conn, t.campaigns.c.id, item.campaign_id):
         raise InvalidInput(f"kampanye {item.campaign_id} tidak ada")
-    if (
-        item.source_message_id is not None
-        and not conn.execute(
-            sa.select(t.messages.c.id).where(t.messages.c.id == item.source_message_id)
-        ).first()
+    if item.source_message_id is not None and not exists(
+        conn, t.messages.c.id, item.source_message_id
     ):
         raise InvalidInput(f"pesan {item.source_message_id} tidak ada")
     if item.pillar:

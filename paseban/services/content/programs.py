@@ -26,6 +26,7 @@ from paseban.errors import Forbidden, InvalidInput, NotFound
 from paseban.services.content import access, checking
 from paseban.services.content import posts as content
 from paseban.storage import tables as t
+from paseban.storage.lookup import exists
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -182,12 +183,7 @@ def create_campaign(
     with ctx.engine.begin() as conn:
         if conn.execute(sa.select(t.campaigns.c.id).where(t.campaigns.c.code == kit.code)).first():
             raise InvalidInput(f"kode kampanye {kit.code!r} sudah dipakai")
-        if (
-            kit.program_id is not None
-            and not conn.execute(
-                sa.select(t.programs.c.id).where(t.programs.c.id == kit.program_id)
-            ).first()
-        ):
+        if kit.program_id is not None and not exists(conn, t.programs.c.id, kit.program_id):
             raise InvalidInput(f"program {kit.program_id} tidak ada")
         publishing = {a["id"] for a in access.visible_accounts(conn, who)}
         if account_ids is None:
