@@ -109,15 +109,7 @@ def manual_submit(
         )
     except InvalidInput as exc:
         return _page(request, ctx, actor, values=values, error=str(exc), status_code=422)
-    audit.record_now(
-        ctx,
-        actor=actor,
-        action="message.manual",
-        target_kind="message",
-        target_id=report.message_id,
-        ip=client_ip(request),
-        detail={"wilayah": wilayah, "created": report.created},
-    )
+    _audit(request, ctx, actor, report, wilayah)
     return RedirectResponse(f"/kotak-masuk/{report.message_id}?ok=manual", status_code=303)
 
 
@@ -161,6 +153,16 @@ def manual_api(request: Request, ctx: CtxDep, actor: MessagesWriter, body: Manua
         lat=body.lat,
         lon=body.lon,
     )
+    _audit(request, ctx, actor, report, body.wilayah)
+    return ManualOut(
+        message_id=report.message_id, external_id=report.external_id, created=report.created
+    )
+
+
+def _audit(
+    request: Request, ctx: Context, actor: Actor, report: manual.ManualReport, wilayah: str
+) -> None:
+    """The form and the API leave the same audit row for a manual report."""
     audit.record_now(
         ctx,
         actor=actor,
@@ -168,8 +170,5 @@ def manual_api(request: Request, ctx: CtxDep, actor: MessagesWriter, body: Manua
         target_kind="message",
         target_id=report.message_id,
         ip=client_ip(request),
-        detail={"wilayah": body.wilayah, "created": report.created},
-    )
-    return ManualOut(
-        message_id=report.message_id, external_id=report.external_id, created=report.created
+        detail={"wilayah": wilayah, "created": report.created},
     )
