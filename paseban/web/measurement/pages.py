@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path as FilePath
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -24,6 +25,7 @@ from paseban.measurement import leaderboards, periods, scorecard
 from paseban.measurement.indices import INDEX_LABELS, INDICES
 from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS
+from paseban.measurement.reports import Standings
 from paseban.services.measurement import reports as report_service
 from paseban.web.deps import CtxDep, require
 from paseban.web.rendering import render
@@ -143,18 +145,33 @@ def public_board(request: Request, ctx: CtxDep) -> HTMLResponse:
     return response
 
 
+def _standings_page(
+    request: Request,
+    ctx: Context,
+    actor: Actor,
+    kind: str,
+    period: str | None,
+    template: str,
+    values: Callable[[Standings], dict[str, Any]],
+) -> HTMLResponse:
+    """A page drawn from the period's standings (leaderboards, sosok ideal, who needs a push)."""
+    chosen = chosen_period(ctx, kind, period)
+    ranked, _ = report_service.standings(ctx, chosen)
+    return render(request, ctx, template, {**_page(request, actor, kind, chosen), **values(ranked)})
+
+
 @router.get("/peringkat", response_class=HTMLResponse)
 def leaderboard_page(
     request: Request, ctx: CtxDep, actor: Reader, kind: KIND = "rolling", period: PERIOD = None
 ) -> HTMLResponse:
-    chosen = chosen_period(ctx, kind, period)
-    ranked, _ = report_service.standings(ctx, chosen)
-    return render(
+    return _standings_page(
         request,
         ctx,
+        actor,
+        kind,
+        period,
         "pengukuran/peringkat.html",
-        {
-            **_page(request, actor, kind, chosen),
+        lambda ranked: {
             "boards": ranked.boards,
             "indices": INDICES,
             "mine": lambda group, code: not actor.scope.is_city and _mine(actor.scope, group, code),
@@ -223,17 +240,14 @@ def scorecard_csv(
 def ideal_page(
     request: Request, ctx: CtxDep, actor: Reader, kind: KIND = "rolling", period: PERIOD = None
 ) -> HTMLResponse:
-    chosen = chosen_period(ctx, kind, period)
-    ranked, _ = report_service.standings(ctx, chosen)
-    return render(
+    return _standings_page(
         request,
         ctx,
+        actor,
+        kind,
+        period,
         "pengukuran/sosok.html",
-        {
-            **_page(request, actor, kind, chosen),
-            "highlights": ranked.highlights,
-            "admins": ranked.admins,
-        },
+        lambda ranked: {"highlights": ranked.highlights, "admins": ranked.admins},
     )
 
 
@@ -242,14 +256,17 @@ def lagging_page(
     request: Request, ctx: CtxDep, actor: Reader, kind: KIND = "rolling", period: PERIOD = None
 ) -> HTMLResponse:
     """Every lagging measure with a suggested action; an admin or OPD sees its own units."""
-    chosen = chosen_period(ctx, kind, period)
-    ranked, _ = report_service.standings(ctx, chosen)
-    lags = [lag for lag in ranked.lags if _mine(actor.scope, lag.group, lag.code)]
-    return render(
+    return _standings_page(
         request,
         ctx,
+        actor,
+        kind,
+        period,
         "pengukuran/didorong.html",
-        {**_page(request, actor, kind, chosen), "lags": lags, "whole_city": actor.scope.is_city},
+        lambda ranked: {
+            "lags": [lag for lag in ranked.lags if _mine(actor.scope, lag.group, lag.code)],
+            "whole_city": actor.scope.is_city,
+        },
     )
 
 
