@@ -32,7 +32,7 @@ from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.context import Context
 from paseban.services.cases import sweep
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import files
 from paseban.services.people import accounts
 from paseban.services.reference import store as reference
 from paseban.settings import Settings
@@ -103,7 +103,7 @@ def bench_ingest(ctx: Context, n: int, handles: list[str], folder: Path) -> None
     write_messages(path, n, handles, texts, seed=1)
     ctx.analyzer()  # built once per process; not part of the per-message cost
     started, cpu = time.perf_counter(), time.process_time()
-    report = ingest.ingest_file(ctx, path)
+    report = files.ingest_file(ctx, path)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     with ctx.engine.connect() as conn:
         cases = conn.execute(sa.select(sa.func.count()).select_from(t.cases)).scalar_one()

@@ -8,8 +8,7 @@ import click
 
 from paseban.cli.common import Fail, friendly, open_context, show_import
 from paseban.connectors.files import parse_time
-from paseban.services.ingest import polling
-from paseban.services.ingest import webhooks as service
+from paseban.services.ingest import files, polling
 from paseban.services.ingest.manual import record_manual
 from paseban.services.people import accounts
 from paseban.services.people.accounts import find_account
@@ -26,9 +25,7 @@ def ingest(file: str, skip_bad: bool, platform: str | None, account: str | None)
     pesan yang sama disimpan sekali."""
 
     with open_context() as ctx:
-        report = service.ingest_file(
-            ctx, file, skip_bad=skip_bad, platform=platform, account=account
-        )
+        report = files.ingest_file(ctx, file, skip_bad=skip_bad, platform=platform, account=account)
     show_import(report)
 
 

@@ -11,7 +11,7 @@ from paseban.cli.common import Fail, friendly, open_context
 from paseban.context import Context
 from paseban.sample import content as content_sample
 from paseban.sample import measurement as sample_measurement
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import files
 from paseban.services.people import accounts, auth
 from paseban.services.reference import store as reference
 from paseban.storage import migrate
@@ -49,7 +49,7 @@ def load_sample(ctx: Context) -> None:
         click.echo(f"akun contoh: {report.summary().split(': ', 1)[1]}")
         users = accounts.import_users(ctx, path / "users.csv", sample=True)
         click.echo(f"pengguna contoh: {users.summary().split(': ', 1)[1]}")
-        messages = ingest.ingest_file(ctx, path / "messages.jsonl", sample=True)
+        messages = files.ingest_file(ctx, path / "messages.jsonl", sample=True)
         click.echo(f"pesan contoh: {messages.summary().split(': ', 1)[1]}")
     load_sample_content(ctx)
     load_sample_measurement(ctx)

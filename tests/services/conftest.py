@@ -12,7 +12,7 @@ from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.domain.cases import Actor
 from paseban.services.cases import reads
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import files
 from paseban.storage import tables as t
 from paseban.storage.rows import CaseRow
 from tests.factories import message, with_accounts, write_jsonl
@@ -35,7 +35,7 @@ class Desk:
         self.n += 1
         kw.setdefault("time", "2026-11-27T08:00:00+07:00")
         path = write_jsonl(self.tmp_path / f"m{self.n}.jsonl", [message(self.n, text, **kw)])
-        report = ingest.ingest_file(self.ctx, path)
+        report = files.ingest_file(self.ctx, path)
         with self.ctx.engine.connect() as conn:
             case_id = conn.execute(
                 sa.select(t.messages.c.case_id).where(t.messages.c.id == report.message_ids[0])

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from paseban.domain.accounts import HANDLE_PATTERN, Platform
 from paseban.domain.messages import Message, MessageKind
 from paseban.errors import InvalidInput
-from paseban.services.ingest.webhooks import store_messages
+from paseban.services.ingest.files import store_messages
 from paseban.services.people.accounts import find_account
 from paseban.storage import tables as t
 from paseban.storage.rows import AccountRow

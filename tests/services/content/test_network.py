@@ -13,7 +13,7 @@ from paseban.domain.accounts import Role, Scope
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paseban.services.content import network, stories
 from paseban.services.content import posts as content
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import files
 from paseban.services.people import accounts
 from paseban.storage import tables as t
 from tests.factories import message, with_accounts, write_jsonl
@@ -74,9 +74,7 @@ def test_roster_and_before_after(
     assert [a["name"] for a in roster["kelurahan.batutulis"]["admins"]] == ["Siti Aminah"]
     # before: a poor draft and a citizen answered after 3 days
     content.create_post(ctx, LURAH_BT, content.PostInput(acc, "info besok"))
-    ingest.ingest_file(
-        ctx, write_jsonl(tmp_path / "m.jsonl", [message(1, "jalan batutulis rusak")])
-    )
+    files.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", [message(1, "jalan batutulis rusak")]))
     with ctx.engine.begin() as conn:
         mid = conn.execute(sa.select(t.messages.c.id)).scalar_one()
         conn.execute(
@@ -131,7 +129,7 @@ def test_profiles_are_scoped_and_sourced(ctx: Context, people: None) -> None:
 
 
 def test_story_ideas_from_praise(ctx: Context, people: None, tmp_path: Path) -> None:
-    ingest.ingest_file(
+    files.ingest_file(
         ctx,
         write_jsonl(
             tmp_path / "p.jsonl",

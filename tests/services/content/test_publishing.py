@@ -13,7 +13,7 @@ from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.services.content import posts as content
 from paseban.services.content import publishing
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import files
 from paseban.storage import tables as t
 from tests.factories import message, with_accounts, write_jsonl
 from tests.services.content.test_posts import GOOD, LURAH_BT, OPERATOR, account_id
@@ -95,7 +95,7 @@ def test_quiet_accounts_are_flagged_to_kecamatan_and_diskominfo(
     ctx: Context, clock: FixedClock, tmp_path: Path
 ) -> None:
     with_accounts(ctx, tmp_path)
-    ingest.ingest_file(
+    files.ingest_file(
         ctx,
         write_jsonl(
             tmp_path / "m.jsonl",

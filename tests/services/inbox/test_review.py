@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from paseban.context import Context
 from paseban.errors import InvalidInput, NotFound
 from paseban.services.inbox import review
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import files
 from paseban.storage import tables as t
 from tests.factories import message, with_accounts, write_jsonl
 
@@ -16,7 +16,7 @@ from tests.factories import message, with_accounts, write_jsonl
 @pytest.fixture
 def one_message(ctx: Context, tmp_path: Path) -> int:
     with_accounts(ctx, tmp_path)
-    report = ingest.ingest_file(
+    report = files.ingest_file(
         ctx, write_jsonl(tmp_path / "m.jsonl", [message(1, "hmm gimana ya")])
     )
     with ctx.engine.begin() as conn:

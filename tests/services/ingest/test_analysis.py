@@ -6,8 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.services.ingest import analysis
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import analysis, files
 from paseban.storage import tables as t
 from tests.factories import message, with_accounts, write_jsonl
 
@@ -44,7 +43,7 @@ def test_a_point_the_citizen_sent_places_the_message(ctx: Context, tmp_path: Pat
             3, "sampah numpuk", account="pemkotbogor.wa", platform="whatsapp", lat=-7.8, lon=110.4
         ),  # far outside the city: no guess
     ]
-    ingest.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", records))
+    files.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", records))
     first, second, third = stored(ctx)
     assert (first["kelurahan"], first["place_source"]) == ("32.71.05.1002", "location")
     assert "km dari pusat Kel. Tegal Gundil" in first["reasons"]["place"]
@@ -54,7 +53,7 @@ def test_a_point_the_citizen_sent_places_the_message(ctx: Context, tmp_path: Pat
 
 def test_analysing_twice_places_a_message_once(ctx: Context, tmp_path: Path) -> None:
     with_accounts(ctx, tmp_path)
-    report = ingest.ingest_file(
+    report = files.ingest_file(
         ctx, write_jsonl(tmp_path / "m.jsonl", [message(1, "jalan rusak parah di batutulis")])
     )
     again = analysis.analyze_messages(ctx, report.message_ids)  # a second worker, too late

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from paseban.context import Context
 from paseban.errors import BadFile
 from paseban.services.cases import reads
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import files
 from paseban.storage import tables as t
 from tests.factories import message, with_accounts, write_jsonl
 
@@ -35,7 +35,7 @@ def test_a_message_travels_to_a_routed_case(accounts_ready: Context, tmp_path: P
             message(2, "mantap pak lurah, gercep!"),
         ],
     )
-    report = ingest.ingest_file(ctx, path)
+    report = files.ingest_file(ctx, path)
     assert (report.stored, report.duplicates) == (2, 0)
     rows, total = reads.list_cases(ctx)
     assert total == 1
@@ -59,9 +59,9 @@ def test_the_same_file_twice_adds_nothing(accounts_ready: Context, tmp_path: Pat
         tmp_path / "in.jsonl",
         [message(1, "sampah numpuk di tegal gundil"), message(1, "sampah numpuk di tegal gundil")],
     )
-    first = ingest.ingest_file(ctx, path)
+    first = files.ingest_file(ctx, path)
     assert (first.stored, first.duplicates) == (1, 1)
-    second = ingest.ingest_file(ctx, path)
+    second = files.ingest_file(ctx, path)
     assert (second.stored, second.duplicates) == (0, 2)
     assert (
         count(ctx, t.messages) == 1 and count(ctx, t.raw_events) == 1 and count(ctx, t.cases) == 1
@@ -79,7 +79,7 @@ def test_similar_reports_join_one_case(accounts_ready: Context, tmp_path: Path) 
             message(2, "sampah menumpuk lagi di tegal gundil, bau", account="kecamatan.bogorutara"),
         ],
     )
-    ingest.ingest_file(ctx, path)
+    files.ingest_file(ctx, path)
     rows, total = reads.list_cases(ctx)
     assert total == 1 and rows[0]["report_count"] == 2
 
@@ -90,7 +90,7 @@ def test_national_road_goes_outside_the_city(accounts_ready: Context, tmp_path: 
         tmp_path / "in.jsonl",
         [message(1, "Jl. Pajajaran depan Botani Square berlubang besar, rusak parah")],
     )
-    ingest.ingest_file(ctx, path)
+    files.ingest_file(ctx, path)
     rows, _ = reads.list_cases(ctx)
     assert (rows[0]["opd"], rows[0]["route_rule"]) == ("EXT_JALAN_NASIONAL", "jalan-nasional")
 
@@ -110,7 +110,7 @@ def test_bad_lines_stop_the_import_with_nothing_stored(
         ],
     )
     with pytest.raises(BadFile) as info:
-        ingest.ingest_file(ctx, path)
+        files.ingest_file(ctx, path)
     problems = {e.line: e.problem for e in info.value.errors}
     assert set(problems) == {2, 3, 4, 5}
     assert "JSON" in problems[2] and "tidak terdaftar" in problems[3]
@@ -120,7 +120,7 @@ def test_bad_lines_stop_the_import_with_nothing_stored(
 
 def test_skip_bad_stores_the_good_lines(accounts_ready: Context, tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "in.jsonl", [message(1, "jalan rusak di batutulis"), "{not json"])
-    report = ingest.ingest_file(accounts_ready, path, skip_bad=True)
+    report = files.ingest_file(accounts_ready, path, skip_bad=True)
     assert report.stored == 1 and [e.line for e in report.skipped] == [2]
 
 
@@ -129,7 +129,7 @@ def test_invalid_utf8_and_binary_lines(accounts_ready: Context, tmp_path: Path) 
     path.write_bytes(
         b'{"platform":"instagram","id":"a","account":"pemkotbogor","text":"ok","time":"2026-11-27T08:00:00"}\n\xff\xfe\x00\n'
     )
-    report = ingest.ingest_file(accounts_ready, path, skip_bad=True)
+    report = files.ingest_file(accounts_ready, path, skip_bad=True)
     assert report.stored == 1 and "UTF-8" in report.skipped[0].problem
 
 
@@ -139,7 +139,7 @@ def test_logs_hold_no_citizen_text(
     text = "air mati di kedung badak, hubungi 081234567890"
     path = write_jsonl(tmp_path / "in.jsonl", [message(1, text, account="pemkotbogor")])
     with caplog.at_level("DEBUG", logger="paseban"):
-        ingest.ingest_file(accounts_ready, path)
+        files.ingest_file(accounts_ready, path)
     logged = "\n".join(r.getMessage() + str(r.__dict__) for r in caplog.records)
     assert "081234567890" not in logged and "kedung badak" not in logged
     with accounts_ready.engine.connect() as conn:

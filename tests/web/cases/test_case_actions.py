@@ -14,7 +14,7 @@ from paseban.clock import FixedClock
 from paseban.context import Context
 from paseban.domain.cases import Actor
 from paseban.services.cases import actions
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import files
 from paseban.storage import tables as t
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser
@@ -28,7 +28,7 @@ def _tickets(ctx: Context, tmp_path: Path) -> dict[str, str]:
         message(2, "lampu jalan di batutulis masih mati min", time="2026-11-27T08:30:00+07:00"),
         message(3, "sampah numpuk di kel. tegal gundil", account="kelurahan.tegalgundil"),
     ]
-    ingest.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", records))
+    files.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", records))
     with ctx.engine.connect() as conn:
         rows = conn.execute(sa.select(t.cases.c.topic, t.cases.c.ticket)).all()
     return {str(topic): str(ticket) for topic, ticket in rows}

@@ -10,7 +10,7 @@ from paseban.context import Context
 from paseban.domain.cases import Actor
 from paseban.services.cases import actions
 from paseban.services.cases.reads import Place
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import files
 from paseban.storage import tables as t
 from paseban.web.cases.maps import colour, project
 from tests.factories import message, write_jsonl
@@ -45,7 +45,7 @@ def _ingest(ctx: Context, tmp_path: Path) -> None:
         message(3, "jalan berlubang parah di empang", time="2026-10-01T08:00:00+07:00"),
         message(4, "jalan rusak di tegal gundil bolong besar", account="kelurahan.tegalgundil"),
     ]
-    ingest.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", records))
+    files.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", records))
 
 
 def test_map_page_counts_cases_in_scope(

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from paseban.context import Context
 from paseban.services.cases import routing
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import files
 from paseban.services.people import audit
 from paseban.storage import tables as t
 from tests.factories import message, write_jsonl
@@ -23,7 +23,7 @@ RUBBISH = "sampah numpuk di kel. tegal gundil udah 3 hari"
 
 def _send(ctx: Context, tmp_path: Path, n: int, text: str, **kw: Any) -> dict[str, Any]:
     path = write_jsonl(tmp_path / f"m{n}.jsonl", [message(n, text, **kw)])
-    ingest.ingest_file(ctx, path)
+    files.ingest_file(ctx, path)
     with ctx.engine.connect() as conn:
         case_id = conn.execute(
             sa.select(t.messages.c.case_id).where(t.messages.c.external_id == f"m{n}")

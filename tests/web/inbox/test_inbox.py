@@ -6,7 +6,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import files
 from paseban.services.people import audit
 from paseban.storage import tables as t
 from tests.factories import message, write_jsonl
@@ -20,7 +20,7 @@ def _ingest(ctx: Context, tmp_path: Path) -> dict[str, int]:
         message(3, "mantap min acaranya kemarin seru"),
         message(4, "slot gacor deposit 10rb wd pasti cair"),
     ]
-    ingest.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", records))
+    files.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", records))
     with ctx.engine.connect() as conn:
         rows = conn.execute(sa.select(t.messages.c.external_id, t.messages.c.id)).all()
     return {str(ext): int(mid) for ext, mid in rows}

@@ -13,7 +13,7 @@ from paseban.clock import FixedClock
 from paseban.context import Context
 from paseban.domain.auth import LoginPolicy
 from paseban.errors import Conflict, InvalidInput
-from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest import files
 from paseban.services.people import audit, auth
 from paseban.storage import tables as t
 from paseban.web.app import create_app
@@ -141,7 +141,7 @@ def test_templates_have_no_inline_script_or_style() -> None:
 
 
 def test_api_tokens_are_scoped(app_ctx: Context, anon: TestClient, tmp_path: Path) -> None:
-    ingest.ingest_file(
+    files.ingest_file(
         app_ctx,
         write_jsonl(
             tmp_path / "m.jsonl",
@@ -199,7 +199,7 @@ def test_api_tokens_are_scoped(app_ctx: Context, anon: TestClient, tmp_path: Pat
 def test_scopes_limit_what_each_role_sees(
     app_ctx: Context, login: Callable[[str], Browser], tmp_path: Path
 ) -> None:
-    ingest.ingest_file(
+    files.ingest_file(
         app_ctx,
         write_jsonl(
             tmp_path / "m.jsonl",
