@@ -324,6 +324,20 @@ def http_error(response: httpx.Response, *, platform: str) -> SendError:
     return SendError(f"{platform}: ditolak (HTTP {status}){detail}", retryable=False)
 
 
+def by_code(
+    error: SendError, code: Any, *, rate_limit: frozenset[int], transient: frozenset[int]
+) -> SendError:
+    """An HTTP error refined by the platform's error code: slow down (rate limited), try again
+    later (transient), or as it was."""
+    if code in rate_limit:
+        return SendError(
+            str(error), retryable=True, rate_limited=True, retry_after=error.retry_after
+        )
+    if code in transient:
+        return SendError(str(error), retryable=True)
+    return error
+
+
 def _retry_after(response: httpx.Response) -> float | None:
     raw = response.headers.get("retry-after")
     if raw and raw.strip().isdigit():

@@ -26,6 +26,7 @@ from paseban.connectors.base import (
     SendError,
     as_dict,
     as_list,
+    by_code,
     clean_text,
     count,
     get_json,
@@ -520,13 +521,7 @@ def _graph_error(response: httpx.Response) -> SendError:
     """Graph API errors come as HTTP 400/403 with an error code in the body."""
     error = http_error(response, platform="meta")
     code = _graph_code(response)
-    if code in RATE_LIMIT_CODES:
-        return SendError(
-            str(error), retryable=True, rate_limited=True, retry_after=error.retry_after
-        )
-    if code in TRANSIENT_CODES:
-        return SendError(str(error), retryable=True)
-    return error
+    return by_code(error, code, rate_limit=RATE_LIMIT_CODES, transient=TRANSIENT_CODES)
 
 
 # --- the connector ---------------------------------------------------------------------------

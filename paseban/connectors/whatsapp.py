@@ -26,6 +26,7 @@ from paseban.connectors.base import (
     SendError,
     as_dict,
     as_list,
+    by_code,
     clean_text,
     http_error,
     ident,
@@ -201,13 +202,7 @@ def _error(response: httpx.Response) -> SendError:
             "disetujui yang bisa dikirim (131047)",
             retryable=False,
         )
-    if code in RATE_LIMIT_CODES:
-        return SendError(
-            str(error), retryable=True, rate_limited=True, retry_after=error.retry_after
-        )
-    if code in TRANSIENT_CODES:
-        return SendError(str(error), retryable=True)
-    return error
+    return by_code(error, code, rate_limit=RATE_LIMIT_CODES, transient=TRANSIENT_CODES)
 
 
 # --- the connector ---------------------------------------------------------------------------
