@@ -116,32 +116,17 @@ def sample_cases(
         stages.append(_stage(cid, "follow_up", follow_start, follow_due, at if done else None))
         if done:
             confirm_start = at
+            due = _add_working_days(hours, confirm_start, 10)  # the citizen's 10 days
             roll = rng.random()
             if roll < 0.08:
                 step("reopen", "in_progress", timedelta(days=rng.uniform(0.5, 3)), "warga")
-                stages.append(
-                    _stage(
-                        cid,
-                        "confirm",
-                        confirm_start,
-                        _add_working_days(hours, confirm_start, 10),
-                        at,
-                    )
-                )
+                stages.append(_stage(cid, "confirm", confirm_start, due, at))
                 step("resolve", "resolved", timedelta(days=rng.uniform(1, 4)), officer)
             elif roll < 0.5:
                 step("close", "closed", timedelta(days=rng.uniform(0.2, 4)), "warga")
-                stages.append(
-                    _stage(
-                        cid,
-                        "confirm",
-                        confirm_start,
-                        _add_working_days(hours, confirm_start, 10),
-                        at if status == "closed" else None,
-                    )
-                )
+                ended = at if status == "closed" else None
+                stages.append(_stage(cid, "confirm", confirm_start, due, ended))
             else:
-                due = _add_working_days(hours, confirm_start, 10)
                 closed = (
                     step("close", "closed", due - at + timedelta(minutes=1), "sistem")
                     if due < now
