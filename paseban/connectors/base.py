@@ -34,6 +34,7 @@ class DeliveryStatus:
     external_id: str
     status: str  # sent, delivered, read, failed
     error: str | None = None
+    platform: str = ""  # whose message id it is (WhatsApp's statuses[] today)
 
 
 @dataclass(frozen=True)

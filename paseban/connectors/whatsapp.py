@@ -91,7 +91,9 @@ def _value(value: dict[str, Any]) -> Batch:
         error = None
         if errors:
             error = " ".join(str(errors[0].get(k)) for k in ("code", "title") if errors[0].get(k))
-        batch.statuses.append(DeliveryStatus(wamid, str(status.get("status") or ""), error))
+        batch.statuses.append(
+            DeliveryStatus(wamid, str(status.get("status") or ""), error, platform="whatsapp")
+        )
     return batch
 
 

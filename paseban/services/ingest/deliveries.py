@@ -426,12 +426,19 @@ def _record_own(conn: sa.Connection, message: Message, account: AccountRow) -> N
 
 
 def _apply_statuses(conn: sa.Connection, statuses: list[DeliveryStatus]) -> None:
-    """A WhatsApp message we sent that the platform could not deliver is a failed reply."""
+    """A message we sent that the platform could not deliver (WhatsApp says so) is a failed
+    reply."""
     for status in statuses:
         if status.status != "failed":
             continue
         conn.execute(
             sa.update(t.outbox)
-            .where(t.outbox.c.platform == "whatsapp", t.outbox.c.external_id == status.external_id)
-            .values(status="failed", last_error=f"whatsapp: tidak terkirim ({status.error or '-'})")
+            .where(
+                t.outbox.c.platform == status.platform,
+                t.outbox.c.external_id == status.external_id,
+            )
+            .values(
+                status="failed",
+                last_error=f"{status.platform}: tidak terkirim ({status.error or '-'})",
+            )
         )
