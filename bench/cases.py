@@ -28,9 +28,13 @@ from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.context import Context
-from paseban.services import accounts, ingest, reference, sla
+from paseban.services.cases import sweep
+from paseban.services.ingest import files
+from paseban.services.people import accounts
+from paseban.services.reference import store as reference
 from paseban.settings import Settings
 from paseban.storage import migrate
 from paseban.storage import tables as t
@@ -48,7 +52,7 @@ def make_context(url: str, clock: FixedClock) -> Context:
     settings = Settings(
         database_url=url, secret_key="bench", log_format="console", log_level="WARNING"
     )
-    return Context.create(settings, clock=clock, load_entrypoints=False, jobs_backend="eager")
+    return create_context(settings, clock=clock, load_entrypoints=False, jobs_backend="eager")
 
 
 def prepare(ctx: Context) -> list[str]:
@@ -99,7 +103,7 @@ def bench_ingest(ctx: Context, n: int, handles: list[str], folder: Path) -> None
     write_messages(path, n, handles, texts, seed=1)
     ctx.analyzer()  # built once per process; not part of the per-message cost
     started, cpu = time.perf_counter(), time.process_time()
-    report = ingest.ingest_file(ctx, path)
+    report = files.ingest_file(ctx, path)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     with ctx.engine.connect() as conn:
         cases = conn.execute(sa.select(sa.func.count()).select_from(t.cases)).scalar_one()
@@ -192,10 +196,10 @@ def bench_sweep(ctx: Context, clock: FixedClock, total: int, overdue: int) -> No
         ).scalar_one()
         find_ms = (time.perf_counter() - started) * 1000
     started = time.perf_counter()
-    counts = sla.sweep(ctx)
+    counts = sweep.sweep(ctx)
     seconds = time.perf_counter() - started
     started = time.perf_counter()
-    idle = sla.sweep(ctx)
+    idle = sweep.sweep(ctx)
     idle_ms = (time.perf_counter() - started) * 1000
     assert idle["escalated"] == 0 and counts["escalated"] >= due
     out(

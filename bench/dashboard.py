@@ -30,9 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fastapi.testclient import TestClient
 
+from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.context import Context
-from paseban.services import accounts, auth, reference
+from paseban.services.people import accounts, auth
+from paseban.services.reference import store as reference
 from paseban.settings import Settings
 from paseban.storage import migrate
 from paseban.storage import tables as t
@@ -290,7 +292,7 @@ def main() -> int:
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="paseban-bench-")
     url = args.database_url or f"sqlite:///{folder}/bench.db"
-    ctx = Context.create(
+    ctx = create_context(
         Settings(database_url=url, secret_key="bench", log_level="WARNING"),
         clock=FixedClock(NOW),
         load_entrypoints=False,

@@ -31,6 +31,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from paseban.boot import create_context  # noqa: E402
 from paseban.clock import FixedClock  # noqa: E402
 from paseban.context import Context  # noqa: E402
 from paseban.measurement import (  # noqa: E402
@@ -40,10 +41,11 @@ from paseban.measurement import (  # noqa: E402
     recognition,
 )
 from paseban.measurement.periods import Period, month_of  # noqa: E402
-from paseban.services import measurement, reference  # noqa: E402
-from paseban.services import reports as report_service  # noqa: E402
-from paseban.services.case_rollups import refresh_activity_rollups, refresh_case_rollups  # noqa: E402
-from paseban.services.response_facts import refresh_response_facts  # noqa: E402
+from paseban.services.measurement import recording as measurement  # noqa: E402
+from paseban.services.measurement import reports as report_service  # noqa: E402
+from paseban.services.measurement.case_rollups import refresh_activity_rollups, refresh_case_rollups  # noqa: E402
+from paseban.services.measurement.response_facts import refresh_response_facts  # noqa: E402
+from paseban.services.reference import store as reference  # noqa: E402
 from paseban.settings import Settings  # noqa: E402
 from paseban.storage import migrate  # noqa: E402
 from paseban.storage import tables as t  # noqa: E402
@@ -371,7 +373,7 @@ def run(url: str) -> None:
     settings = Settings(
         database_url=url, secret_key="bench", log_format="console", log_level="WARNING"
     )
-    ctx = Context.create(
+    ctx = create_context(
         settings, clock=FixedClock(NOW), load_entrypoints=False, jobs_backend="eager"
     )
     engine = ctx.engine

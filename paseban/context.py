@@ -1,23 +1,32 @@
-"""Context: settings, database engine, clock, plugin manager and job queue, built once."""
+"""Context: settings, database engine, clock, plugin manager, job queue and connectors, built
+once (by `paseban.boot.create_context`) and passed to every service, job and hook.
+
+The context holds its parts and assembles nothing it would have to import from above it: the
+plugin manager and the analyzer's builder are handed in, so this module imports no plugin,
+hook or service (no import cycle runs through it). The job queue is made here, in the same
+step, because it needs the context it runs jobs with.
+"""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import InitVar, dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pluggy
 import sqlalchemy as sa
 
-from paseban.clock import Clock, SystemClock
+from paseban.clock import Clock
+from paseban.connectors.registry import Registry
+from paseban.jobs import JobQueue, make_queue
 from paseban.settings import Settings
-from paseban.storage import db
 
 if TYPE_CHECKING:
     from paseban.nlp.analyzer import Analyzer
-    from paseban.services.jobs import JobQueue
 
 
 @dataclass
@@ -26,32 +35,14 @@ class Context:
     engine: sa.Engine
     clock: Clock
     pm: pluggy.PluginManager
-    jobs: JobQueue
-    _analyzer: Analyzer | None = field(default=None, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    build_analyzer: Callable[[Context], Analyzer] = field(repr=False)
+    jobs_backend: InitVar[str | None] = None  # eager or inprocess; default from the settings
+    jobs: JobQueue = field(init=False)
+    _analyzer: Analyzer | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
-    @classmethod
-    def create(
-        cls,
-        settings: Settings,
-        *,
-        clock: Clock | None = None,
-        load_entrypoints: bool = True,
-        jobs_backend: str | None = None,
-    ) -> Context:
-        from paseban.plugins import build_plugin_manager
-        from paseban.services.jobs import make_queue
-
-        engine = db.create_engine(settings.database_url)
-        ctx = cls(
-            settings=settings,
-            engine=engine,
-            clock=clock or SystemClock(),
-            pm=build_plugin_manager(load_entrypoints=load_entrypoints),
-            jobs=None,  # type: ignore[arg-type]  # set just below: the queue needs the context
-        )
-        ctx.jobs = make_queue(ctx, jobs_backend or settings.jobs_backend)
-        return ctx
+    def __post_init__(self, jobs_backend: str | None) -> None:
+        self.jobs = make_queue(self, jobs_backend or self.settings.jobs_backend)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -60,13 +51,16 @@ class Context:
     def now(self) -> datetime:
         return self.clock.now()
 
+    @cached_property
+    def connectors(self) -> Registry:
+        """The platform connectors registered through `register_connectors`, built once."""
+        return Registry.from_hook(self.pm, self.settings)
+
     def analyzer(self) -> Analyzer:
         """The analyzer for the reference data in this database, built once and cached."""
         with self._lock:
             if self._analyzer is None:
-                from paseban.services.reference import build_analyzer
-
-                self._analyzer = build_analyzer(self)
+                self._analyzer = self.build_analyzer(self)
             return self._analyzer
 
     def reset_analyzer(self) -> None:

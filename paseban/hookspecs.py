@@ -2,31 +2,44 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pluggy import HookimplMarker, HookspecMarker
 
 if TYPE_CHECKING:
+    from paseban.connectors.connector import Connector
     from paseban.context import Context
+    from paseban.jobs import JobSpec
     from paseban.measurement.metrics import AccountMetrics
-    from paseban.services.jobs import JobSpec
+    from paseban.settings import Settings
+    from paseban.storage.rows import AccountRow, AlertRow, AnalysisRow, CaseEventRow
 
 hookspec = HookspecMarker("paseban")
 hookimpl = HookimplMarker("paseban")
 
 
 @hookspec
-def register_jobs() -> list[JobSpec]:
-    """Return the background jobs this plugin provides (name, function, schedule)."""
+def register_jobs(settings: Settings) -> list[JobSpec]:
+    """Return the background jobs this plugin provides (name, function, schedule). `settings`
+    holds what a schedule depends on (PASEBAN_SLA_SWEEP_SECONDS); an implementation that needs
+    none leaves the argument out."""
 
 
 @hookspec
-def case_event(ctx: Context, case_id: int, event: dict[str, Any]) -> None:
+def register_connectors(settings: Settings) -> list[Connector]:
+    """Return the platform connectors this plugin provides, built from the settings (their
+    secrets and API versions): one object per platform that verifies and parses its webhook
+    deliveries, polls, sends replies and posts, reads account metrics and renews tokens. The
+    built-in ones (paseban.connectors.meta, whatsapp, x, youtube, tiktok) register here too."""
+
+
+@hookspec
+def case_event(ctx: Context, case_id: int, event: CaseEventRow) -> None:
     """Called after a case change is committed: reply to the citizen, notify, count."""
 
 
 @hookspec
-def message_analyzed(ctx: Context, message_id: int, analysis: dict[str, Any]) -> None:
+def message_analyzed(ctx: Context, message_id: int, analysis: AnalysisRow) -> None:
     """Called after a citizen message has been analysed and stored."""
 
 
@@ -37,7 +50,7 @@ def campaign_reminder(ctx: Context, campaign_id: int, account_ids: list[int]) ->
 
 
 @hookspec
-def early_warning(ctx: Context, alert: dict[str, Any]) -> None:
+def early_warning(ctx: Context, alert: AlertRow) -> None:
     """Called once when the early-warning job raises a new alert (a spike of complaints on one
     topic in one kelurahan or kecamatan), after it is stored: deliver it to Diskominfo and the
     alert's OPD (WhatsApp, e-mail, a siren in the command centre). `alert` holds id, topic,
@@ -54,6 +67,6 @@ def report_written(ctx: Context, kind: str, period: str, paths: list[str]) -> No
 
 
 @hookspec(firstresult=True)
-def collect_account_metrics(ctx: Context, account: dict[str, Any]) -> AccountMetrics | None:
+def collect_account_metrics(ctx: Context, account: AccountRow) -> AccountMetrics | None:
     """Today's figures of one official account from its platform (followers, posts, reach or
     views, interactions per recent post), or None when this plugin cannot read that platform."""

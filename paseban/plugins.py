@@ -9,16 +9,22 @@ import pluggy
 from paseban import hookspecs
 
 DEFAULT_PLUGINS = (
-    "paseban.services.analysis",
-    "paseban.services.publishing",  # content: scheduled posts, quiet accounts, reminders
-    "paseban.services.sla",  # the SLA sweep job
+    # connectors: one per platform (docs/connectors/)
+    "paseban.connectors.meta",
+    "paseban.connectors.whatsapp",
+    "paseban.connectors.x",
+    "paseban.connectors.youtube",
+    "paseban.connectors.tiktok",
+    "paseban.services.ingest.analysis",
+    "paseban.services.content.publishing",  # content: scheduled posts, quiet accounts, reminders
+    "paseban.services.cases.sweep",  # the SLA sweep job
     # connectors: polling, finishing waiting deliveries, sending the outbox
-    "paseban.services.polling",
-    "paseban.services.outbox",
-    "paseban.services.measurement",  # measurement: response facts, early warning, metrics
-    "paseban.services.reports",  # measurement: the weekly and monthly reports, written on schedule
-    "paseban.services.account_metrics",  # connectors: daily followers and post counts
-    "paseban.services.notify",  # e-mail for early warning, reports, campaign reminders
+    "paseban.services.ingest.polling",
+    "paseban.services.ingest.outbox",
+    "paseban.services.measurement.recording",  # measurement: response facts, early warning, metrics
+    "paseban.services.measurement.reports",  # measurement: weekly and monthly reports, on schedule
+    "paseban.services.ingest.account_metrics",  # connectors: daily followers and post counts
+    "paseban.services.people.notify",  # e-mail for early warning, reports, campaign reminders
 )
 
 

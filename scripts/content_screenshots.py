@@ -1,5 +1,5 @@
 """Screenshots of the content pages for docs/content.md, in headless Chromium (Debian's chromium
-and chromedriver, selenium). Needs the dashboard's sign-in (paseban.services.auth).
+and chromedriver, selenium). Needs the dashboard's sign-in (paseban.services.people.auth).
 
     .venv/bin/python scripts/content_screenshots.py [--out docs/content]
 
@@ -47,10 +47,11 @@ def main() -> None:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    from paseban.cli import load_sample
+    from paseban.boot import create_context
+    from paseban.cli.init import load_sample
     from paseban.clock import FixedClock
-    from paseban.context import Context
-    from paseban.services import auth, reference
+    from paseban.services.people import auth
+    from paseban.services.reference import store as reference
     from paseban.settings import Settings
     from paseban.storage import migrate
     from paseban.storage import tables as t
@@ -58,7 +59,7 @@ def main() -> None:
     from paseban.web.deps import SESSION_COOKIE
 
     work = Path(tempfile.mkdtemp(prefix="paseban-shots-"))
-    ctx = Context.create(
+    ctx = create_context(
         Settings(database_url=f"sqlite:///{work / 'shots.db'}", secret_key="x", port=8765),
         clock=FixedClock(datetime(2026, 11, 27, 2, 0, tzinfo=UTC)),
         load_entrypoints=False,

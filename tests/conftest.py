@@ -16,9 +16,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.context import Context
-from paseban.services import reference
+from paseban.services.reference import store as reference
 from paseban.settings import Settings
 from paseban.storage import migrate
 
@@ -39,7 +40,7 @@ REPORTS_DIR, MEDIA_DIR = str(FILES / "laporan"), str(FILES / "media")
 
 
 def make_ctx(url: str, *, clock: FixedClock | None = None, jobs: str = "eager") -> Context:
-    return Context.create(
+    return create_context(
         Settings(
             database_url=url,
             secret_key="test-secret",

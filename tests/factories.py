@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from paseban.context import Context
-from paseban.services import accounts
+from paseban.services.people import accounts
 
 ACCOUNTS_CSV = """platform,handle,platform_account_id,owner_kind,owner_code,name
 instagram,pemkotbogor,1000,city,32.71,Pemkot Bogor

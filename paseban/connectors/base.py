@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 
 import httpx
@@ -32,6 +34,7 @@ class DeliveryStatus:
     external_id: str
     status: str  # sent, delivered, read, failed
     error: str | None = None
+    platform: str = ""  # whose message id it is (WhatsApp's statuses[] today)
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,27 @@ def hub_signature_ok(secret: str, headers: Mapping[str, str], body: bytes) -> bo
     return hmac.compare_digest(f"sha256={digest}", given.strip().lower())
 
 
+def load_body(body: bytes) -> Any:
+    """A delivery's JSON body; PayloadError when it is not JSON."""
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise PayloadError("badan bukan JSON") from None
+
+
+class HubSignedWebhook:
+    """What Meta's webhooks share (Instagram, Facebook, WhatsApp): the app secret, and the
+    X-Hub-Signature-256 check over the raw body. Each subclass parses its own objects."""
+
+    channel = ""
+
+    def __init__(self, app_secret: str) -> None:
+        self._secret = app_secret
+
+    def verify(self, headers: Mapping[str, str], body: bytes) -> bool:
+        return hub_signature_ok(self._secret, headers, body)
+
+
 def hub_signature(secret: str, body: bytes) -> str:
     """The header value a Meta delivery of `body` carries (used by the simulator and tests)."""
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
@@ -301,6 +325,20 @@ def http_error(response: httpx.Response, *, platform: str) -> SendError:
     return SendError(f"{platform}: ditolak (HTTP {status}){detail}", retryable=False)
 
 
+def by_code(
+    error: SendError, code: Any, *, rate_limit: frozenset[int], transient: frozenset[int]
+) -> SendError:
+    """An HTTP error refined by the platform's error code: slow down (rate limited), try again
+    later (transient), or as it was."""
+    if code in rate_limit:
+        return SendError(
+            str(error), retryable=True, rate_limited=True, retry_after=error.retry_after
+        )
+    if code in transient:
+        return SendError(str(error), retryable=True)
+    return error
+
+
 def _retry_after(response: httpx.Response) -> float | None:
     raw = response.headers.get("retry-after")
     if raw and raw.strip().isdigit():
@@ -310,8 +348,6 @@ def _retry_after(response: httpx.Response) -> float | None:
         date = response.headers.get("date")
         now = None
         if date:
-            from email.utils import parsedate_to_datetime
-
             try:
                 now = parsedate_to_datetime(date).timestamp()
             except (TypeError, ValueError):

@@ -12,14 +12,15 @@ CSV: a header row with the same names, or the names export tools use (`comment_i
 from __future__ import annotations
 
 import csv
-import io
 import json
 import math
+import sys
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from paseban.csvfiles import TOO_MANY, dict_rows, read_bytes, read_text
 from paseban.domain.accounts import Platform
 from paseban.domain.messages import Message, MessageKind
 from paseban.errors import BadFile, InvalidInput, LineError
@@ -114,16 +115,9 @@ def read_jsonl(
     path: Path | str, *, source: str | None = None, defaults: dict[str, str] | None = None
 ) -> Iterator[tuple[int, str, Message | LineError]]:
     """Yield (line number, raw line, Message or the line's error). `-` reads stdin."""
-    import sys
 
     name = source or str(path)
-    if str(path) == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise BadFile([LineError(name, 0, f"tidak dapat dibaca: {exc.strerror}")]) from None
+    data = sys.stdin.buffer.read() if str(path) == "-" else read_bytes(path, name)
     for number, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
             continue
@@ -204,27 +198,18 @@ def read_csv(
 ) -> Iterator[tuple[int, str, Message | LineError]]:
     """Like read_jsonl, for CSV exports. Raises BadFile when the file cannot be read at all."""
     name = source or str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise BadFile([LineError(name, 0, f"tidak dapat dibaca: {exc.strerror}")]) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise BadFile([LineError(name, line, "bukan teks UTF-8")]) from None
+    text = read_text(path, name)
     try:
         dialect: type[csv.Dialect] = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = header_map(list(reader.fieldnames or []))
+    header, rows = dict_rows(text, dialect=dialect)
+    columns = header_map(header)
     if "text" not in columns:
         raise BadFile([LineError(name, 1, "tidak ada kolom teks (text, message, comment, ...)")])
-    for row in reader:
-        number = reader.line_num
-        if None in row:
-            yield number, "", LineError(name, number, "jumlah kolom lebih banyak dari judul")
+    for number, row in rows:
+        if row is None:
+            yield number, "", LineError(name, number, TOO_MANY)
             continue
         record = {field: (row.get(column) or "").strip() for field, column in columns.items()}
         record["text"] = row.get(columns["text"]) or ""  # keep the text as written

@@ -8,10 +8,9 @@ delivery is signed with X-Hub-Signature-256 over the raw body; `entry[].id` is *
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
@@ -20,24 +19,31 @@ from paseban.connectors.base import (
     AccountRef,
     Batch,
     Credentials,
+    HubSignedWebhook,
     Hydration,
     Outgoing,
     PayloadError,
     SendError,
     as_dict,
     as_list,
+    by_code,
     clean_text,
     count,
     get_json,
     http_error,
-    hub_signature_ok,
     ident,
     iso_time,
+    load_body,
     transport_error,
     unix_time,
 )
+from paseban.connectors.connector import Connector, NotConfigured, hub_handshake
 from paseban.domain.messages import Message, MessageKind
+from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
+
+if TYPE_CHECKING:
+    from paseban.settings import Settings
 
 GRAPH = "https://graph.facebook.com"
 OBJECTS = {"instagram": "instagram", "page": "facebook"}
@@ -46,22 +52,13 @@ RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80001, 80002, 80004, 80005, 80006,
 TRANSIENT_CODES = frozenset({1, 2})
 
 
-class MetaWebhook:
+class MetaWebhook(HubSignedWebhook):
     """`/webhooks/meta`: deliveries for `object: "instagram"` and `object: "page"`."""
 
     channel = "meta"
 
-    def __init__(self, app_secret: str) -> None:
-        self._secret = app_secret
-
-    def verify(self, headers: Mapping[str, str], body: bytes) -> bool:
-        return hub_signature_ok(self._secret, headers, body)
-
     def parse(self, body: bytes, *, received_at: datetime) -> Batch:
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise PayloadError("badan bukan JSON") from None
+        payload = load_body(body)
         if not isinstance(payload, dict) or payload.get("object") not in OBJECTS:
             raise PayloadError("object harus instagram atau page")
         platform = OBJECTS[payload["object"]]
@@ -524,10 +521,47 @@ def _graph_error(response: httpx.Response) -> SendError:
     """Graph API errors come as HTTP 400/403 with an error code in the body."""
     error = http_error(response, platform="meta")
     code = _graph_code(response)
-    if code in RATE_LIMIT_CODES:
-        return SendError(
-            str(error), retryable=True, rate_limited=True, retry_after=error.retry_after
-        )
-    if code in TRANSIENT_CODES:
-        return SendError(str(error), retryable=True)
-    return error
+    return by_code(error, code, rate_limit=RATE_LIMIT_CODES, transient=TRANSIENT_CODES)
+
+
+# --- the connector ---------------------------------------------------------------------------
+
+
+class MetaConnector(Connector):
+    """Instagram and Facebook Pages: one webhook (`/webhooks/meta`), the Graph API out."""
+
+    name = "meta"
+    platforms = ("instagram", "facebook")
+    channel = "meta"
+    signature_header = "x-hub-signature-256"
+    handshake = "hub"
+    handshake_summary = "Meta subscribe handshake (hub.challenge)"
+    delivery_summary = "Instagram and Facebook Page deliveries"
+    text_limits: ClassVar[Mapping[str, int]] = {"instagram": 2200, "facebook": 8000}
+
+    def webhook(self) -> MetaWebhook:
+        if not self.settings.meta_app_secret:
+            raise NotConfigured("PASEBAN_META_APP_SECRET belum diisi")
+        return MetaWebhook(self.settings.meta_app_secret)
+
+    def confirm_subscription(
+        self, *, mode: str | None, token: str | None, challenge: str | None
+    ) -> str:
+        expected = self.settings.meta_verify_token
+        return hub_handshake(expected, "meta", mode=mode, token=token, challenge=challenge)
+
+    def hydrate(
+        self, client: httpx.Client, item: Hydration, credentials: Credentials
+    ) -> Message | None:
+        return fetch_mention(client, item, credentials, version=self.settings.meta_graph_version)
+
+    def publisher(self, platform: str) -> MetaPublisher:
+        return MetaPublisher(platform, version=self.settings.meta_graph_version)
+
+    def metrics(self, platform: str) -> MetaMetrics:
+        return MetaMetrics(platform, version=self.settings.meta_graph_version)
+
+
+@hookimpl
+def register_connectors(settings: Settings) -> list[Connector]:
+    return [MetaConnector(settings)]

@@ -10,8 +10,6 @@ when it retries, and a few are the account's own replies echoing back.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
 import threading
@@ -20,13 +18,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import resources
 from urllib.parse import urlsplit
 
 import httpx
 
 from paseban.connectors.base import hub_signature
 from paseban.connectors.x import webhook_signature
+from paseban.csvfiles import package_rows
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
@@ -150,14 +148,6 @@ class Delivery:
     kind: str  # instagram_comment, facebook_comment, ...
 
 
-def _package_csv(*parts: str) -> list[dict[str, str]]:
-    path = resources.files("paseban.data")
-    for part in parts:
-        path = path.joinpath(part)
-    text = path.read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
 @dataclass
 class Generator:
     """Builds deliveries. Deterministic for a given seed (ids, texts, places)."""
@@ -173,15 +163,15 @@ class Generator:
         self.rng = random.Random(self.seed)
         self.counter = 0
         landmarks: dict[str, list[str]] = {}
-        for row in _package_csv("reference", "bogor", "landmarks.csv"):
+        for row in package_rows("reference", "bogor", "landmarks.csv"):
             landmarks.setdefault(row["kelurahan"], []).append(row["name"])
-        for row in _package_csv("reference", "bogor", "wilayah.csv"):
+        for row in package_rows("reference", "bogor", "wilayah.csv"):
             lat = float(row["lat"]) if row.get("lat") else None
             lon = float(row["lon"]) if row.get("lon") else None
             self.places[row["kode"]] = Place(
                 row["kode"], row["kelurahan"], tuple(landmarks.get(row["kode"], ())), lat, lon
             )
-        for row in _package_csv("sample", "accounts.csv"):
+        for row in package_rows("sample", "accounts.csv"):
             if row["platform"] == "instagram" and row["owner_kind"] == "kelurahan":
                 self.accounts[row["owner_code"]] = row
             elif row["owner_kind"] == "city" and row["platform_account_id"]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -35,8 +35,13 @@ from paseban.connectors.base import (
     transport_error,
     unix_time,
 )
+from paseban.connectors.connector import Connector
 from paseban.domain.messages import Message, MessageKind
+from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
+
+if TYPE_CHECKING:
+    from paseban.settings import Settings
 
 API = "https://business-api.tiktok.com/open_api/v1.3"
 VIDEOS_PER_POLL = 10
@@ -266,3 +271,27 @@ class TikTokPublisher:
         if created is None:
             raise SendError("tiktok: jawaban tanpa id komentar", retryable=False)
         return created
+
+
+# --- the connector ---------------------------------------------------------------------------
+
+
+class TikTokConnector(Connector):
+    """TikTok: comments on the account's videos polled, replies out (no webhook)."""
+
+    name = "tiktok"
+    platforms = ("tiktok",)
+
+    def poller(self, platform: str) -> TikTokPoller:
+        return TikTokPoller()
+
+    def publisher(self, platform: str) -> TikTokPublisher:
+        return TikTokPublisher()
+
+    def metrics(self, platform: str) -> TikTokMetrics:
+        return TikTokMetrics()
+
+
+@hookimpl
+def register_connectors(settings: Settings) -> list[Connector]:
+    return [TikTokConnector(settings)]

@@ -9,11 +9,10 @@ kelurahan centre (`paseban.domain.geo.nearest_kelurahan`) turns them into a plac
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
@@ -21,20 +20,27 @@ from paseban.connectors.base import (
     Batch,
     Credentials,
     DeliveryStatus,
+    HubSignedWebhook,
     Outgoing,
     PayloadError,
     SendError,
     as_dict,
     as_list,
+    by_code,
     clean_text,
     http_error,
-    hub_signature_ok,
     ident,
+    load_body,
     transport_error,
     unix_time,
 )
+from paseban.connectors.connector import Connector, NotConfigured, hub_handshake
 from paseban.connectors.meta import GRAPH
 from paseban.domain.messages import Message, MessageKind
+from paseban.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from paseban.settings import Settings
 
 MEDIA_TYPES = ("image", "video", "document", "audio")
 RATE_LIMIT_CODES = frozenset({4, 80007, 130429, 131048, 131056})
@@ -42,22 +48,13 @@ TRANSIENT_CODES = frozenset({1, 2, 131000, 131016})
 OUTSIDE_WINDOW = 131047
 
 
-class WhatsAppWebhook:
+class WhatsAppWebhook(HubSignedWebhook):
     """`/webhooks/whatsapp`: `object: "whatsapp_business_account"`, field `messages`."""
 
     channel = "whatsapp"
 
-    def __init__(self, app_secret: str) -> None:
-        self._secret = app_secret
-
-    def verify(self, headers: Mapping[str, str], body: bytes) -> bool:
-        return hub_signature_ok(self._secret, headers, body)
-
     def parse(self, body: bytes, *, received_at: datetime) -> Batch:
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise PayloadError("badan bukan JSON") from None
+        payload = load_body(body)
         if not isinstance(payload, dict) or payload.get("object") != "whatsapp_business_account":
             raise PayloadError("object harus whatsapp_business_account")
         batch = Batch()
@@ -94,7 +91,9 @@ def _value(value: dict[str, Any]) -> Batch:
         error = None
         if errors:
             error = " ".join(str(errors[0].get(k)) for k in ("code", "title") if errors[0].get(k))
-        batch.statuses.append(DeliveryStatus(wamid, str(status.get("status") or ""), error))
+        batch.statuses.append(
+            DeliveryStatus(wamid, str(status.get("status") or ""), error, platform="whatsapp")
+        )
     return batch
 
 
@@ -205,10 +204,45 @@ def _error(response: httpx.Response) -> SendError:
             "disetujui yang bisa dikirim (131047)",
             retryable=False,
         )
-    if code in RATE_LIMIT_CODES:
-        return SendError(
-            str(error), retryable=True, rate_limited=True, retry_after=error.retry_after
-        )
-    if code in TRANSIENT_CODES:
-        return SendError(str(error), retryable=True)
-    return error
+    return by_code(error, code, rate_limit=RATE_LIMIT_CODES, transient=TRANSIENT_CODES)
+
+
+# --- the connector ---------------------------------------------------------------------------
+
+
+class WhatsAppConnector(Connector):
+    """WhatsApp Cloud API: its own webhook (`/webhooks/whatsapp`), replies within the window;
+    the app secret and verify token fall back to Meta's, the send token may be the business's."""
+
+    name = "whatsapp"
+    platforms = ("whatsapp",)
+    channel = "whatsapp"
+    signature_header = "x-hub-signature-256"
+    handshake = "hub"
+    handshake_summary = "WhatsApp subscribe handshake (hub.challenge)"
+    delivery_summary = "WhatsApp Cloud API deliveries"
+    text_limits: ClassVar[Mapping[str, int]] = {"whatsapp": 4096}
+
+    def webhook(self) -> WhatsAppWebhook:
+        secret = self.settings.whatsapp_app_secret or self.settings.meta_app_secret
+        if not secret:
+            raise NotConfigured("PASEBAN_WHATSAPP_APP_SECRET belum diisi")
+        return WhatsAppWebhook(secret)
+
+    def confirm_subscription(
+        self, *, mode: str | None, token: str | None, challenge: str | None
+    ) -> str:
+        expected = self.settings.whatsapp_verify_token or self.settings.meta_verify_token
+        return hub_handshake(expected, "whatsapp", mode=mode, token=token, challenge=challenge)
+
+    def publisher(self, platform: str) -> WhatsAppPublisher:
+        return WhatsAppPublisher(version=self.settings.meta_graph_version)
+
+    def app_sending_credentials(self, platform: str) -> Credentials | None:
+        token = self.settings.whatsapp_token
+        return Credentials(token) if token else None
+
+
+@hookimpl
+def register_connectors(settings: Settings) -> list[Connector]:
+    return [WhatsAppConnector(settings)]

@@ -14,10 +14,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
@@ -39,10 +38,17 @@ from paseban.connectors.base import (
     http_error,
     ident,
     iso_time,
+    load_body,
     transport_error,
 )
+from paseban.connectors.connector import Connector, NotConfigured
 from paseban.domain.messages import Message, MessageKind
+from paseban.errors import InvalidInput
+from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
+
+if TYPE_CHECKING:
+    from paseban.settings import Settings
 
 API = "https://api.x.com/2"
 TWEET_FIELDS = (
@@ -81,10 +87,7 @@ class XWebhook:
         return hmac.compare_digest(webhook_signature(self._secret, body), given)
 
     def parse(self, body: bytes, *, received_at: datetime) -> Batch:
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise PayloadError("badan bukan JSON") from None
+        payload = load_body(body)
         if not isinstance(payload, dict):
             raise PayloadError("badan harus objek JSON")
         account = ident(payload.get("for_user_id"))
@@ -334,3 +337,56 @@ class XPublisher:
         if created is None:
             raise SendError("x: jawaban tanpa id tweet", retryable=False)
         return created
+
+
+# --- the connector ---------------------------------------------------------------------------
+
+
+class XConnector(Connector):
+    """X: mentions polled (and pushed by the Account Activity webhook, `/webhooks/x`), replies
+    and posts out; user tokens expire after two hours and are renewed."""
+
+    name = "x"
+    platforms = ("x",)
+    channel = "x"
+    signature_header = "x-twitter-webhooks-signature"
+    handshake = "crc"
+    handshake_summary = "X challenge-response check (crc_token)"
+    delivery_summary = "X Account Activity API deliveries"
+    text_limits: ClassVar[Mapping[str, int]] = {"x": 280}
+    renews_tokens = True
+
+    def webhook(self) -> XWebhook:
+        if not self.settings.x_consumer_secret:
+            raise NotConfigured("PASEBAN_X_CONSUMER_SECRET belum diisi")
+        return XWebhook(self.settings.x_consumer_secret)
+
+    def crc(self, crc_token: str | None) -> dict[str, str]:
+        if not self.settings.x_consumer_secret:
+            raise NotConfigured("PASEBAN_X_CONSUMER_SECRET belum diisi")
+        if not crc_token or len(crc_token) > 500:
+            raise InvalidInput("crc_token wajib ada")
+        return crc_response(self.settings.x_consumer_secret, crc_token)
+
+    def poller(self, platform: str) -> XPoller:
+        return XPoller()
+
+    def publisher(self, platform: str) -> XPublisher:
+        return XPublisher()
+
+    def metrics(self, platform: str) -> XMetrics:
+        return XMetrics()
+
+    def app_reading_credentials(self, platform: str) -> Credentials | None:
+        token = self.settings.x_bearer_token
+        return Credentials(token) if token else None
+
+    def oauth_client(self, platform: str) -> tuple[str, str] | None:
+        if not self.settings.x_client_id:
+            return None
+        return self.settings.x_client_id, self.settings.x_client_secret
+
+
+@hookimpl
+def register_connectors(settings: Settings) -> list[Connector]:
+    return [XConnector(settings)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
@@ -34,8 +34,13 @@ from paseban.connectors.base import (
     iso_time,
     transport_error,
 )
+from paseban.connectors.connector import Connector
 from paseban.domain.messages import Message, MessageKind
+from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
+
+if TYPE_CHECKING:
+    from paseban.settings import Settings
 
 API = "https://www.googleapis.com/youtube/v3"
 OVERLAP = timedelta(minutes=10)  # re-read a little before the watermark: late-indexed comments
@@ -310,3 +315,40 @@ def _error(response: httpx.Response) -> SendError:
             str(error), retryable=True, rate_limited=True, retry_after=error.retry_after
         )
     return error
+
+
+# --- the connector ---------------------------------------------------------------------------
+
+
+class YouTubeConnector(Connector):
+    """YouTube: comment threads polled, replies out; Google user tokens expire after an hour and
+    are renewed; an API key reads public comments when an account has no token."""
+
+    name = "youtube"
+    platforms = ("youtube",)
+    text_limits: ClassVar[Mapping[str, int]] = {"youtube": 10000}
+    renews_tokens = True
+
+    def poller(self, platform: str) -> YouTubePoller:
+        return YouTubePoller()
+
+    def publisher(self, platform: str) -> YouTubePublisher:
+        return YouTubePublisher()
+
+    def metrics(self, platform: str) -> YouTubeMetrics:
+        return YouTubeMetrics()
+
+    def app_reading_credentials(self, platform: str) -> Credentials | None:
+        key = self.settings.youtube_api_key
+        return Credentials(key, {"api_key": True}) if key else None
+
+    def oauth_client(self, platform: str) -> tuple[str, str] | None:
+        settings = self.settings
+        if not (settings.youtube_client_id and settings.youtube_client_secret):
+            return None
+        return settings.youtube_client_id, settings.youtube_client_secret
+
+
+@hookimpl
+def register_connectors(settings: Settings) -> list[Connector]:
+    return [YouTubeConnector(settings)]

@@ -1,7 +1,8 @@
 """One case per problem: which open case a new report belongs to, and whether a citizen's later
 message is a follow-up on their own case ("gimana min udah ditindak belum?").
 
-Pure functions over plain values; services/cases.py loads the candidates and stores the result.
+Pure functions over plain values; services/cases/reads.py loads the candidates and stores the
+result.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ The rule (docs/measurement.md):
 4. A kecamatan alert is not raised when an alert for the same topic in one of its kelurahan
    already explains the spike (the kelurahan's count is at least half of the kecamatan's).
 
-The job that runs the rule (services/measurement.py) keeps one open alert per topic and place:
-a new spike while an alert is open updates it (count, messages) instead of raising another one.
+The job that runs the rule (services/measurement/recording.py) keeps one open alert per topic and
+place: a new spike while an alert is open updates it (count, messages) instead of raising another
+one.
 """
 
 from __future__ import annotations

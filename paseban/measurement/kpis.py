@@ -12,7 +12,8 @@ Rules (docs/measurement.md has the full table):
 - "no data" is `None` (or a Ratio with denominator 0), never 0, so that an account without
   complaints is not "0 % answered".
 
-`queries.py` computes the same figures with SQL aggregates for speed; a test keeps the two equal.
+`queries.py` (with `content_queries.py`) computes the same figures with SQL aggregates for speed;
+a test keeps the two equal.
 """
 
 from __future__ import annotations

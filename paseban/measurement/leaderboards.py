@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from paseban.measurement import fmt
+from paseban.domain import fmt
 from paseban.measurement.indices import INDICES, Score, score
 from paseban.measurement.kpis import UnitKpis
 

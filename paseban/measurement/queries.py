@@ -1,8 +1,8 @@
 """Every SQL query of the measurement's read side, in one place.
 
 The figures are aggregated in the database, mostly from the roll-ups that the refresh jobs keep
-(services/rollups.py), then put into `kpis.UnitKpis` values; the pure functions of `kpis.py` are
-the specification and a test checks that both give the same numbers.
+(services/measurement/rollups.py), then put into `kpis.UnitKpis` values; the pure functions of
+`kpis.py` are the specification and a test checks that both give the same numbers.
 
 What the figures are made of:
 
@@ -24,13 +24,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from paseban.measurement import histograms, kpis
+from paseban.measurement.content_queries import (
+    campaigns_posted,
+    follower_growth,
+    last_posts,
+    post_stats,
+    post_weeks,
+)
 from paseban.measurement.kpis import (
     EMPTY,
     FIRST_RESPONSE_SLA,
@@ -41,7 +48,6 @@ from paseban.measurement.kpis import (
     UnitKpis,
 )
 from paseban.measurement.periods import Period, split_months
-from paseban.measurement.recognition import AdminActivity
 from paseban.storage import tables as t
 
 CITIZEN_ACTOR = "warga"
@@ -106,124 +112,6 @@ def _owner_of(all_units: dict[UnitKey, Unit]) -> dict[int, UnitKey]:
 # --- content -------------------------------------------------------------------------------------
 
 
-def _post_stats(conn: sa.Connection, lo: datetime, hi: datetime) -> dict[int, dict[str, Any]]:
-    p = t.post_metrics.c
-    with_reach = p.reach > 0
-    inter = p.likes + p.comments + p.shares + p.saves
-    rows = conn.execute(
-        sa.select(
-            p.account_id,
-            sa.func.count().label("posts"),
-            sa.func.sum(sa.case((with_reach, inter), else_=0)).label("interactions"),
-            sa.func.sum(sa.case((with_reach, p.reach), else_=0)).label("reach"),
-            sa.func.sum(sa.case((with_reach, 1), else_=0)).label("with_reach"),
-            sa.func.sum(sa.case((p.views > 0, p.views), else_=0)).label("views"),
-            sa.func.count(p.program).label("program"),
-        )
-        .where(p.posted_at >= lo, p.posted_at < hi)
-        .group_by(p.account_id)
-    )
-    return {r.account_id: r._asdict() for r in rows}
-
-
-def _post_weeks(conn: sa.Connection, period: Period) -> dict[int, dict[int, int]]:
-    """Posts per account and 7-day block of the period (kpis.block_of), counted in SQL."""
-    p = t.post_metrics.c
-    if conn.dialect.name == "postgresql":
-        offset: Any = p.posted_on - sa.literal(period.start, sa.Date)
-    else:
-        offset = sa.cast(
-            sa.func.julianday(p.posted_on) - sa.func.julianday(sa.literal(period.start, sa.Date)),
-            sa.Integer,
-        )
-    week = (offset // 7).label("week")
-    last = kpis.weekly_blocks(period) - 1  # a short last block joins the one before
-    out: dict[int, dict[int, int]] = defaultdict(dict)
-    for account_id, raw, n in conn.execute(
-        sa.select(p.account_id, week, sa.func.count())
-        .where(p.posted_on >= period.start, p.posted_on <= period.end)
-        .group_by(p.account_id, week)
-    ):
-        block = min(int(raw), last)
-        out[account_id][block] = out[account_id].get(block, 0) + int(n)
-    return out
-
-
-def _last_posts(conn: sa.Connection, hi: datetime) -> dict[int, datetime]:
-    p = t.post_metrics.c
-    return dict(
-        conn.execute(
-            sa.select(p.account_id, sa.func.max(p.posted_at))
-            .where(p.posted_at < hi)
-            .group_by(p.account_id)
-        ).all()
-    )
-
-
-def _campaigns(conn: sa.Connection, lo: datetime, hi: datetime) -> dict[int, set[str]]:
-    p = t.post_metrics.c
-    out: dict[int, set[str]] = defaultdict(set)
-    for account_id, campaign in conn.execute(
-        sa.select(p.account_id, p.campaign)
-        .where(p.posted_at >= lo, p.posted_at < hi, p.campaign.is_not(None))
-        .distinct()
-    ):
-        out[account_id].add(campaign)
-    return out
-
-
-def _followers(conn: sa.Connection, period: Period) -> dict[int, Growth]:
-    """F_start and F_end per account (kpis.follower_growth's rule) with two window queries."""
-    s = t.account_snapshots.c
-    known = s.followers.is_not(None)
-
-    def last_on_or_before(day: date, since: date | None = None) -> dict[int, int]:
-        cond = [known, s.day <= day] + ([s.day >= since] if since else [])
-        ranked = (
-            sa.select(
-                s.account_id,
-                s.followers,
-                sa.func.row_number()
-                .over(partition_by=s.account_id, order_by=s.day.desc())
-                .label("rn"),
-            )
-            .where(*cond)
-            .subquery()
-        )
-        return dict(
-            conn.execute(
-                sa.select(ranked.c.account_id, ranked.c.followers).where(ranked.c.rn == 1)
-            ).all()
-        )
-
-    def first_inside() -> dict[int, int]:
-        ranked = (
-            sa.select(
-                s.account_id,
-                s.followers,
-                sa.func.row_number()
-                .over(partition_by=s.account_id, order_by=s.day.asc())
-                .label("rn"),
-            )
-            .where(known, s.day >= period.start, s.day <= period.end)
-            .subquery()
-        )
-        return dict(
-            conn.execute(
-                sa.select(ranked.c.account_id, ranked.c.followers).where(ranked.c.rn == 1)
-            ).all()
-        )
-
-    end = last_on_or_before(period.end, period.start)
-    start = last_on_or_before(period.start)
-    fallback = first_inside()
-    return {
-        a: Growth(start.get(a, fallback.get(a)), f_end)
-        for a, f_end in end.items()
-        if start.get(a, fallback.get(a)) is not None
-    }
-
-
 # --- citizens ------------------------------------------------------------------------------------
 
 
@@ -284,7 +172,7 @@ def _response_counts(
 
 def in_period(table: sa.Table, period: Period) -> Any:
     """The roll-up rows that make up a period: monthly rows for its whole months, daily rows
-    for the days left at either end (services/rollups.py)."""
+    for the days left at either end (services/measurement/rollups.py)."""
     c = table.c
     months, edges = split_months(period)
     parts = [sa.and_(c.grain == "day", c.day >= e.start, c.day <= e.end) for e in edges]
@@ -440,14 +328,14 @@ def _account_facts(
 
 
 def _content(conn: sa.Connection, period: Period, lo: datetime, hi: datetime) -> _Content:
-    campaigns = _campaigns(conn, lo, hi)
+    campaigns = campaigns_posted(conn, lo, hi)
     return _Content(
-        posts=_post_stats(conn, lo, hi),
-        weeks=_post_weeks(conn, period),
-        last=_last_posts(conn, hi),
+        posts=post_stats(conn, lo, hi),
+        weeks=post_weeks(conn, period),
+        last=last_posts(conn, hi),
         campaigns=campaigns,
         expected=set().union(*campaigns.values()) if campaigns else set(),
-        growth=_followers(conn, period),
+        growth=follower_growth(conn, period),
     )
 
 
@@ -673,177 +561,4 @@ def _assemble(
 # --- people ---------------------------------------------------------------------------------------
 
 
-def admin_activity(conn: sa.Connection, period: Period) -> list[AdminActivity]:
-    """Replies, case actions and field visits of every active user in the period."""
-    r, u = t.activity_rollups.c, t.users.c
-    done = {
-        name: (int(replies or 0), int(actions or 0), int(visits or 0))
-        for name, replies, actions, visits in conn.execute(
-            sa.select(
-                r.username,
-                sa.func.sum(r.replies),
-                sa.func.sum(r.case_actions),
-                sa.func.sum(r.field_visits),
-            )
-            .where(in_period(t.activity_rollups, period))
-            .group_by(r.username)
-        )
-    }
-    people = {
-        p.username: p
-        for p in conn.execute(
-            sa.select(u.username, u.full_name, u.role, u.scope_code).where(u.active.is_(True))
-        )
-    }
-    out = []
-    for name, (replies, actions, visits) in sorted(done.items()):
-        person = people.get(name)
-        if person is None:
-            continue
-        out.append(
-            AdminActivity(
-                name,
-                person.full_name or name,
-                person.role,
-                person.scope_code,
-                replies=replies,
-                case_actions=actions,
-                field_visits=visits,
-            )
-        )
-    return out
-
-
 # --- report tables -------------------------------------------------------------------------------
-
-
-def complaints_by_kelurahan(conn: sa.Connection, lo: datetime, hi: datetime) -> dict[str, int]:
-    c = t.cases.c
-    return {
-        code: int(n)
-        for code, n in conn.execute(
-            sa.select(c.kelurahan, sa.func.sum(c.report_count))
-            .where(c.opened_at >= lo, c.opened_at < hi, c.kelurahan.is_not(None))
-            .group_by(c.kelurahan)
-        )
-    }
-
-
-def top_problems(
-    conn: sa.Connection, lo: datetime, hi: datetime, limit: int = 10
-) -> list[dict[str, Any]]:
-    c = t.cases.c
-    rows = conn.execute(
-        sa.select(
-            c.topic,
-            t.topics.c.name.label("topic_name"),
-            c.kelurahan,
-            t.wilayah.c.name.label("kelurahan_name"),
-            sa.func.count().label("cases"),
-            sa.func.sum(c.report_count).label("reports"),
-        )
-        .select_from(
-            t.cases.join(t.topics, t.topics.c.code == c.topic).join(
-                t.wilayah, t.wilayah.c.code == c.kelurahan
-            )
-        )
-        .where(c.opened_at >= lo, c.opened_at < hi)
-        .group_by(c.topic, t.topics.c.name, c.kelurahan, t.wilayah.c.name)
-        .order_by(sa.desc("reports"), sa.desc("cases"), c.topic, c.kelurahan)
-        .limit(limit)
-    )
-    return [dict(r._mapping) for r in rows]
-
-
-def topics_count(conn: sa.Connection, lo: datetime, hi: datetime) -> list[dict[str, Any]]:
-    c = t.cases.c
-    rows = conn.execute(
-        sa.select(
-            c.topic,
-            t.topics.c.name.label("topic_name"),
-            sa.func.count().label("cases"),
-            sa.func.sum(c.report_count).label("reports"),
-        )
-        .select_from(t.cases.join(t.topics, t.topics.c.code == c.topic))
-        .where(c.opened_at >= lo, c.opened_at < hi)
-        .group_by(c.topic, t.topics.c.name)
-        .order_by(sa.desc("reports"), c.topic)
-    )
-    return [dict(r._mapping) for r in rows]
-
-
-def overdue_by_opd(conn: sa.Connection, as_of: datetime) -> list[dict[str, Any]]:
-    """Cases whose running stage is past its deadline at `as_of`, per OPD, with the oldest."""
-    s, c = case_stages.c, t.cases.c
-    rows = conn.execute(
-        sa.select(
-            c.opd,
-            t.opds.c.name.label("opd_name"),
-            sa.func.count(sa.distinct(c.id)).label("overdue"),
-            sa.func.min(s.due_at).label("oldest_due"),
-        )
-        .select_from(
-            case_stages.join(t.cases, c.id == s.case_id).outerjoin(t.opds, t.opds.c.code == c.opd)
-        )
-        .where(s.finished_at.is_(None), s.due_at < as_of)
-        .group_by(c.opd, t.opds.c.name)
-        .order_by(sa.desc("overdue"), c.opd)
-    )
-    return [dict(r._mapping) for r in rows]
-
-
-def weekly_series(
-    conn: sa.Connection, periods: list[Period], tz: ZoneInfo, as_of: datetime
-) -> list[dict[str, Any]]:
-    """City-wide complaints, response rate and median first response for each period (for the
-    trend charts)."""
-    out = []
-    for period in periods:
-        lo, hi = period.bounds(tz)
-        stats = dict.fromkeys(RESPONSE_FIGURES, 0)
-        for counts in _response_counts(conn, period, lo, hi, as_of).values():
-            stats = _add_counts(stats, counts)
-        business = [0] * histograms.BUCKETS
-        for (_, clock), counts_ in _histograms(conn, period).items():
-            if clock == "business":
-                business = histograms.add(business, counts_)
-        med = _percentiles(business)
-        posts = conn.execute(
-            sa.select(sa.func.count()).where(
-                t.post_metrics.c.posted_at >= lo, t.post_metrics.c.posted_at < hi
-            )
-        ).scalar_one()
-        out.append(
-            {
-                "period": period,
-                "complaints": int(stats["complaints"] or 0),
-                "needing": int(stats["needing"] or 0),
-                "answered": int(stats["answered"] or 0),
-                "median_business": med[0] if med else None,
-                "posts": int(posts),
-            }
-        )
-    return out
-
-
-def alerts_list(
-    conn: sa.Connection, lo: datetime, hi: datetime, *, limit: int = 500
-) -> list[dict[str, Any]]:
-    """The alerts raised in [lo, hi), newest first (the report's section)."""
-    a = t.alerts.c
-    stmt = (
-        sa.select(
-            t.alerts,
-            t.topics.c.name.label("topic_name"),
-            t.wilayah.c.name.label("area_name"),
-        )
-        .select_from(
-            t.alerts.join(t.topics, t.topics.c.code == a.topic).join(
-                t.wilayah, t.wilayah.c.code == a.area
-            )
-        )
-        .where(a.raised_at >= lo, a.raised_at < hi)
-        .order_by(a.raised_at.desc())
-        .limit(limit)
-    )
-    return [dict(r._mapping) for r in conn.execute(stmt)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from paseban.measurement import fmt
+from paseban.domain import fmt
 from paseban.measurement.indices import INDEX_LABELS
 from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS, Leaderboard, Row

@@ -1,7 +1,7 @@
 """The weekly and monthly report to the Wali Kota, as a value: headline numbers, leaderboards,
 sosok ideal, who needs a push, trend charts, the complaint map, top problems and overdue cases,
-and every table ready for CSV/XLSX export. Pure: the data comes in, `services/reports.py` reads
-it and writes the files."""
+and every table ready for CSV/XLSX export. Pure: the data comes in,
+`services/measurement/reports.py` reads it and writes the files."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from paseban.measurement import fmt, leaderboards, recognition, svg
+from paseban.domain import fmt
+from paseban.measurement import leaderboards, recognition, svg
 from paseban.measurement.indices import INDEX_LABELS
 from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS, Leaderboard

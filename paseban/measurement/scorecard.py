@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from paseban.measurement import fmt
+from paseban.domain import fmt
 from paseban.measurement.indices import INDICES
 from paseban.measurement.kpis import STAGES, Ratio, UnitKpis
 from paseban.measurement.leaderboards import Leaderboard, Row

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from paseban.measurement import fmt
+from paseban.domain import fmt
 
 INK = "#1f2937"
 GRID = "#d1d5db"

@@ -16,17 +16,25 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from paseban import __version__
 from paseban.context import Context
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound, PasebanError
-from paseban.services import audit
-from paseban.web import api, case_page, dashboard, measurement_api, open311, policy_settings, public
-from paseban.web import auth as auth_pages
-from paseban.web import field as field_pages
-from paseban.web import inbox as inbox_pages
-from paseban.web import manual as manual_pages
-from paseban.web import maps as map_pages
-from paseban.web import measurement as measurement_pages
-from paseban.web import settings as settings_pages
-from paseban.web import webhooks as webhook_routes  # connectors
+from paseban.services.people import audit
+from paseban.web.cases import api, open311, public
+from paseban.web.cases import lists as dashboard
+from paseban.web.cases import maps as map_pages
+from paseban.web.cases import page as case_page
+from paseban.web.cases import settings as policy_settings
+from paseban.web.content import api as content_api
+from paseban.web.content import network as content_network
+from paseban.web.content import pages as content
+from paseban.web.content import programs as content_programs
 from paseban.web.deps import NotSignedIn
+from paseban.web.inbox import pages as inbox_pages
+from paseban.web.ingest import manual as manual_pages
+from paseban.web.ingest import webhooks as webhook_routes  # connectors
+from paseban.web.measurement import api as measurement_api
+from paseban.web.measurement import field as field_pages
+from paseban.web.measurement import pages as measurement_pages
+from paseban.web.people import auth as auth_pages
+from paseban.web.people import settings as settings_pages
 from paseban.web.query import DropBlankQuery
 from paseban.web.rendering import error_page, wants_html
 from paseban.web.security import SecurityHeaders
@@ -136,8 +144,11 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(policy_settings.router)  # before /pengaturan/{slug}
     app.include_router(settings_pages.router)
     app.include_router(case_page.router)  # /kasus/{ticket} and its actions
-    app.include_router(webhook_routes.router, prefix="/webhooks")  # connectors
-    app.add_middleware(webhook_routes.FastPath)  # connectors: deliveries skip the routing layer
+    app.include_router(webhook_routes.router(ctx.connectors), prefix="/webhooks")  # connectors
+    # connectors: deliveries skip the routing layer
+    app.add_middleware(
+        webhook_routes.FastPath, channels=webhook_routes.fast_paths(ctx.connectors, "/webhooks")
+    )
     app.include_router(dashboard.router)
     _add_content(app)
     app.include_router(measurement_pages.router)  # /papan (public), /peringkat, ..., /laporan
@@ -151,7 +162,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
 
 
 def _add_content(app: FastAPI) -> None:
-    from paseban.web import content, content_api
-
     app.include_router(content_api.router, prefix="/api/v1")
     app.include_router(content.router)
+    app.include_router(content_programs.router)
+    app.include_router(content_network.router)

@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from paseban.context import Context
 from paseban.domain.auth import Actor, Permission
 from paseban.errors import Forbidden
-from paseban.services import auth
+from paseban.services.people import auth
 
 SESSION_COOKIE = "paseban_sesi"
 LOGIN_CSRF_COOKIE = "paseban_csrf"

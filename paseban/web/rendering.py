@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from paseban.context import Context
+from paseban.domain import fmt
 from paseban.domain.accounts import ROLE_LABELS
 from paseban.domain.auth import Actor, Permission
-from paseban.services import fieldwork
-from paseban.services import reference as ref
-from paseban.web import formatting
+from paseban.services.measurement import fieldwork
+from paseban.services.reference import store as ref
+
+T = TypeVar("T")
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 assert templates.env.autoescape  # citizen text is untrusted: autoescaping stays on
@@ -92,10 +95,11 @@ def page_context(request: Request, ctx: Context) -> dict[str, Any]:
         "city": city,
         "notice": notice,
         "now": ctx.now(),
-        "local": lambda value: formatting.local_time(value, ctx.tz),
-        "duration": formatting.duration,
-        "number": formatting.number,
-        "percent": formatting.percent,
+        "local": lambda value: fmt.local_time(value, ctx.tz),
+        "zone": fmt.zone_name(ctx.tz, ctx.now().astimezone(ctx.tz)),  # WIB, WITA or WIT
+        "duration": fmt.waited,
+        "number": fmt.number,
+        "percent": fmt.percent,
         "query": query,
         "P": Permission,
     }
@@ -141,3 +145,21 @@ def error_page(request: Request, status_code: int, detail: str) -> HTMLResponse:
         {"heading": heading, "detail": detail},
         status_code=status_code,
     )
+
+
+def save_or_show(
+    run: Callable[[], T],
+    *,
+    done: Callable[[T], Response],
+    show: Callable[[str, int], Response],
+    errors: Mapping[type[Exception], int],
+) -> Response:
+    """Run one save from a form. A problem the user can fix (one of `errors`, with its status)
+    shows the form's page again with the reason, and nothing is stored; otherwise `done`
+    answers (a redirect to the saved page)."""
+    try:
+        result = run()
+    except tuple(errors) as exc:
+        status = next(code for kind, code in errors.items() if isinstance(exc, kind))
+        return show(str(exc), status)
+    return done(result)

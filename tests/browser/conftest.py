@@ -20,7 +20,8 @@ import uvicorn
 
 from paseban.clock import FixedClock
 from paseban.context import Context
-from paseban.services import accounts, auth, ingest
+from paseban.services.ingest import files
+from paseban.services.people import accounts, auth
 from paseban.web.app import create_app
 from tests.conftest import IN_CI, T0, _sqlite_url, make_ctx
 from tests.factories import message, with_accounts, write_jsonl
@@ -97,7 +98,7 @@ def live(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Context]]
     for name, (role, scope) in USERS.items():
         accounts.add_user(ctx, name, role=role, scope=scope, full_name=name.title())
         auth.set_password(ctx, name, PASSWORD, actor="cli")
-    ingest.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", MESSAGES))
+    files.ingest_file(ctx, write_jsonl(tmp_path / "m.jsonl", MESSAGES))
     try:
         with serve(ctx) as base:
             yield base, ctx

@@ -10,7 +10,9 @@ import sqlalchemy as sa
 
 from paseban.context import Context
 from paseban.domain.cases import Actor
-from paseban.services import actions, audit, ingest
+from paseban.services.cases import actions
+from paseban.services.ingest import files
+from paseban.services.people import audit
 from paseban.storage import tables as t
 from tests.browser.conftest import DESKTOP, PASSWORD, PHONE, shot
 from tests.factories import message, write_jsonl
@@ -256,7 +258,7 @@ def test_diskominfo_changes_a_routing_rule_and_the_next_complaint_follows_it(
     assert "Perubahan disimpan" in by_css(browser, ".notice").text
     shot(browser, "desktop-rule-edit")
     # a new complaint is routed by the rule
-    ingest.ingest_file(
+    files.ingest_file(
         ctx,
         write_jsonl(
             tmp_path / "baru.jsonl",

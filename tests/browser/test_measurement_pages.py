@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from paseban.clock import FixedClock
 from paseban.context import Context
-from paseban.services import auth
+from paseban.services.people import auth
 from paseban.storage import tables as t
 from tests.browser.conftest import DESKTOP, PASSWORD, PHONE, _require_chromium, serve, shot
 from tests.browser.test_journeys import (

@@ -77,7 +77,7 @@ tiktok,pemkotbogor.tt,biz-pemkotbogor,city,32.71,Pemkot Bogor
 
 
 def with_connector_accounts(ctx: Any, tmp_path: Path) -> None:
-    from paseban.services import accounts
+    from paseban.services.people import accounts
 
     path = tmp_path / "connector_accounts.csv"
     path.write_text(CONNECTOR_ACCOUNTS_CSV, encoding="utf-8")

@@ -14,6 +14,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.connectors.base import AccountRef, Credentials, PayloadError, SendError
 from paseban.connectors.meta import MetaMetrics
@@ -22,9 +23,11 @@ from paseban.connectors.x import XMetrics
 from paseban.connectors.youtube import YouTubeMetrics
 from paseban.context import Context
 from paseban.measurement.metrics import PostMetrics
-from paseban.services import account_metrics, credentials
-from paseban.services import measurement as service
+from paseban.services.ingest import account_metrics
+from paseban.services.measurement import recording as service
+from paseban.services.people import credentials
 from paseban.storage import tables as t
+from paseban.storage.rows import AccountRow, row
 from tests.conftest import T0
 from tests.connectors.helpers import (
     Recorder,
@@ -407,7 +410,7 @@ def all_platforms_api() -> Recorder:
 
 @pytest.fixture
 def mctx(db_url: str, tmp_path: Path) -> Iterator[Context]:
-    ctx = Context.create(connector_settings(db_url), clock=FixedClock(T0), load_entrypoints=False)
+    ctx = create_context(connector_settings(db_url), clock=FixedClock(T0), load_entrypoints=False)
     with_connector_accounts(ctx, tmp_path)
     for platform, handle in (
         ("facebook", "pemkotbogor.fb"),
@@ -523,14 +526,14 @@ def test_a_failing_platform_does_not_stop_the_others(
     assert "x-app-bearer" not in caplog.text
 
 
-def account_row(ctx: Context, platform: str, handle: str) -> dict[str, Any]:
+def account_row(ctx: Context, platform: str, handle: str) -> AccountRow:
     with ctx.engine.connect() as conn:
-        row = conn.execute(
+        found = conn.execute(
             sa.select(t.accounts).where(
                 t.accounts.c.platform == platform, t.accounts.c.handle == handle
             )
         ).one()
-    return dict(row._mapping)
+    return row(AccountRow, found._mapping)
 
 
 def test_accounts_that_cannot_be_read_answer_none_without_a_request(

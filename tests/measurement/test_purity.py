@@ -1,16 +1,9 @@
-"""The measurement's rules stay pure: only queries.py and the report renderer touch IO."""
+"""The measurement's rules stay pure: only the *queries.py modules and the renderer touch IO."""
 
 from __future__ import annotations
 
-from paseban.measurement import (
-    alerts,
-    fmt,
-    indices,
-    kpis,
-    leaderboards,
-    periods,
-    recognition,
-)
+from paseban.domain import fmt
+from paseban.measurement import alerts, indices, kpis, leaderboards, periods, recognition
 from tests.test_layers import IO_PACKAGES, imported_modules
 
 PURE = (alerts, fmt, indices, kpis, leaderboards, periods, recognition)

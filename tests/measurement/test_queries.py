@@ -10,12 +10,12 @@ import sqlalchemy as sa
 
 from paseban.context import Context
 from paseban.domain.workdays import WorkCalendar
-from paseban.measurement import histograms, kpis, leaderboards, queries
+from paseban.measurement import histograms, kpis, leaderboards, queries, report_queries
 from paseban.measurement.kpis import Inbound, PostRow, ResolvedCase, Snapshot, StageRow
 from paseban.measurement.periods import month_of, week_of
-from paseban.services import case_rollups, fieldwork, response_facts
-from paseban.services import measurement as service
-from paseban.services import reference as ref
+from paseban.services.measurement import case_rollups, fieldwork, response_facts
+from paseban.services.measurement import recording as service
+from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from tests.measurement import builders as b
 
@@ -239,13 +239,13 @@ def test_admin_activity_and_report_tables(ctx: Context) -> None:
     service.rebuild_measurement(ctx)
     lo, hi = WEEK.bounds(WIB)
     with ctx.engine.connect() as conn:
-        people = {p.username: p for p in queries.admin_activity(conn, WEEK)}
+        people = {p.username: p for p in report_queries.admin_activity(conn, WEEK)}
         assert people["lurah.batutulis"].field_visits == 1
-        assert queries.complaints_by_kelurahan(conn, lo, hi) == {KEL: 4}
-        top = queries.top_problems(conn, lo, hi)
+        assert report_queries.complaints_by_kelurahan(conn, lo, hi) == {KEL: 4}
+        top = report_queries.top_problems(conn, lo, hi)
         assert top[0]["topic"] == "jalan" and top[0]["reports"] == 4
-        overdue = queries.overdue_by_opd(conn, ctx.now())
+        overdue = report_queries.overdue_by_opd(conn, ctx.now())
         assert [(r["opd"], r["overdue"]) for r in overdue] == [(OPD, 1)]
-        series = queries.weekly_series(conn, [WEEK.previous(), WEEK], WIB, ctx.now())
+        series = report_queries.weekly_series(conn, [WEEK.previous(), WEEK], WIB, ctx.now())
         assert [s["complaints"] for s in series] == [1, 7]
         assert ref.holiday_dates(conn) is not None

@@ -214,7 +214,7 @@ def test_engagement_and_growth_in_reasons() -> None:
 
 
 def test_durations_in_words() -> None:
-    from paseban.measurement import fmt
+    from paseban.domain import fmt
 
     assert fmt.duration(35 * 60) == "35 menit"
     assert fmt.duration(3.5 * 3600) == "3,5 jam"

@@ -20,8 +20,9 @@ from paseban.cli import cli
 from paseban.context import Context
 from paseban.hookspecs import hookimpl
 from paseban.measurement import periods, reports, svg
-from paseban.services import accounts, sample_measurement
-from paseban.services import reports as service
+from paseban.sample import measurement as sample_measurement
+from paseban.services.measurement import reports as service
+from paseban.services.people import accounts
 from paseban.storage import tables as t
 
 
@@ -205,6 +206,6 @@ def test_without_pango_the_report_still_goes_out_without_its_pdf(
 
 
 def test_the_report_job_is_registered(ctx: Context) -> None:
-    from paseban.services import jobs
+    from paseban import jobs
 
     assert jobs.registry(ctx)["write_reports"].every == timedelta(hours=1)

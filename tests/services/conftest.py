@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.domain.cases import Actor
-from paseban.services import cases, ingest
+from paseban.services.cases import reads
+from paseban.services.ingest import files
 from paseban.storage import tables as t
+from paseban.storage.rows import CaseRow
 from tests.factories import message, with_accounts, write_jsonl
 
 DISKOMINFO = Actor("op.diskominfo", Role.DISKOMINFO)
@@ -29,22 +31,22 @@ class Desk:
         self.n = 0
         with_accounts(ctx, tmp_path)
 
-    def send(self, text: str, **kw: Any) -> dict[str, Any] | None:
+    def send(self, text: str, **kw: Any) -> CaseRow | None:
         self.n += 1
         kw.setdefault("time", "2026-11-27T08:00:00+07:00")
         path = write_jsonl(self.tmp_path / f"m{self.n}.jsonl", [message(self.n, text, **kw)])
-        report = ingest.ingest_file(self.ctx, path)
+        report = files.ingest_file(self.ctx, path)
         with self.ctx.engine.connect() as conn:
             case_id = conn.execute(
                 sa.select(t.messages.c.case_id).where(t.messages.c.id == report.message_ids[0])
             ).scalar()
-        return cases.get_case(self.ctx, int(case_id)) if case_id else None
+        return reads.get_case(self.ctx, int(case_id)) if case_id else None
 
-    def case(self, ref: int | str) -> dict[str, Any]:
-        return cases.get_case(self.ctx, ref)
+    def case(self, ref: int | str) -> CaseRow:
+        return reads.get_case(self.ctx, ref)
 
     def events(self, case_id: int) -> list[dict[str, Any]]:
-        return cases.timeline(self.ctx, case_id)
+        return [dict[str, Any](e) for e in reads.timeline(self.ctx, case_id)]
 
     def outbox(self) -> list[dict[str, Any]]:
         with self.ctx.engine.connect() as conn:

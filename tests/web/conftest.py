@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from paseban.context import Context
-from paseban.services import accounts, auth
+from paseban.services.people import accounts, auth
 from paseban.web.app import create_app
 from paseban.web.deps import SESSION_COOKIE
 from tests.factories import with_accounts

@@ -6,7 +6,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from paseban.context import Context
-from paseban.services import ingest
+from paseban.services.ingest import files
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser
 
@@ -19,7 +19,7 @@ def test_healthz_is_public(anon: TestClient) -> None:
 def test_cases_as_json_and_html(
     app_ctx: Context, login: Callable[[str], Browser], tmp_path: Path
 ) -> None:
-    ingest.ingest_file(
+    files.ingest_file(
         app_ctx,
         write_jsonl(
             tmp_path / "m.jsonl",

@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.services import ingest
+from paseban.services.ingest import files
 from paseban.storage import tables as t
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser
@@ -36,7 +36,7 @@ def test_hostile_text_is_escaped_on_every_page(
         )
         for i, payload in enumerate(PAYLOADS, start=1)
     ]
-    ingest.ingest_file(app_ctx, write_jsonl(tmp_path / "m.jsonl", records))
+    files.ingest_file(app_ctx, write_jsonl(tmp_path / "m.jsonl", records))
     with app_ctx.engine.begin() as conn:
         conn.execute(sa.update(t.messages).values(needs_review=True))
         ids = list(conn.execute(sa.select(t.messages.c.id)).scalars())

@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import pytest
 
 from paseban.context import Context
-from paseban.services import ingest
+from paseban.services.ingest import files
 from paseban.web.query import without_blanks
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser
@@ -112,7 +112,7 @@ def test_filter_forms_answer_200_as_the_browser_submits_them(
     app_ctx: Context, login: Callable[[str], Browser], tmp_path: Path, user: str, page: str
 ) -> None:
     records = [message(1, "lampu jalan mati di batutulis, gelap banget min")]
-    ingest.ingest_file(app_ctx, write_jsonl(tmp_path / "m.jsonl", records))
+    files.ingest_file(app_ctx, write_jsonl(tmp_path / "m.jsonl", records))
     browser = login(user)
     shown = browser.get(page)
     assert shown.status_code == 200, page

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from paseban.context import Context
-from paseban.services import ingest
+from paseban.services.ingest import files
 from paseban.storage import tables as t
 from tests.factories import message, write_jsonl
 from tests.web.conftest import Browser
@@ -53,7 +53,7 @@ def _add(ctx: Context, tmp_path: Path, start: int, n: int) -> None:
         )
         for i in range(start, start + n)
     ]
-    ingest.ingest_file(ctx, write_jsonl(tmp_path / f"m{start}.jsonl", records))
+    files.ingest_file(ctx, write_jsonl(tmp_path / f"m{start}.jsonl", records))
     with ctx.engine.begin() as conn:
         conn.execute(sa.update(t.messages).values(needs_review=True))
 

@@ -1,0 +1,108 @@
+"""`paseban users ...`: the people who work the accounts and the desk."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+
+from paseban.cli.common import Fail, friendly, open_context, show_import
+from paseban.services.people import accounts as service
+from paseban.services.people import auth
+
+
+@click.group()
+def users() -> None:
+    """Pengguna, peran, dan cakupan."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option(
+    "--role",
+    required=True,
+    help="diskominfo, kecamatan_admin, kelurahan_admin, opd_officer, viewer",
+)
+@click.option("--scope", default=None, help="Kode wilayah atau OPD sesuai peran.")
+@click.option("--name", "full_name", default="")
+@click.option("--email", default=None, help="Alamat e-mail untuk notifikasi.")
+@click.option("--password-stdin", is_flag=True, help="Baca kata sandi dari stdin.")
+@friendly
+def users_add(
+    username: str,
+    role: str,
+    scope: str | None,
+    full_name: str,
+    email: str | None,
+    password_stdin: bool,
+) -> None:
+    """Tambah pengguna."""
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    with open_context() as ctx:
+        try:
+            service.add_user(
+                ctx,
+                username,
+                role=role,
+                scope=scope,
+                full_name=full_name,
+                password=password,
+                email=email,
+            )
+        except ValueError as exc:
+            raise Fail(str(exc)) from None
+    click.echo(f"pengguna {username.lower()} ditambahkan")
+
+
+@users.command("set-email")
+@click.argument("username")
+@click.argument("email")
+@friendly
+def users_set_email(username: str, email: str) -> None:
+    """Atur alamat e-mail notifikasi pengguna ("" untuk menghapusnya)."""
+
+    with open_context() as ctx:
+        service.set_email(ctx, username, email, actor="cli")
+    click.echo(f"e-mail {username.lower()} {'disimpan' if email else 'dihapus'}")
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Baca kata sandi dari stdin.")
+@friendly
+def users_set_password(username: str, password_stdin: bool) -> None:
+    """Atur kata sandi pengguna (tanpa --password-stdin: dibuat acak dan ditampilkan sekali).
+    Semua sesi pengguna itu berakhir."""
+
+    generated = not password_stdin
+    password = secrets.token_urlsafe(12) if generated else sys.stdin.readline().rstrip("\n")
+    with open_context() as ctx:
+        auth.set_password(ctx, username, password, actor="cli")
+    click.echo(f"kata sandi {username.lower()} diatur")
+    if generated:
+        click.echo(f"kata sandi baru (sekali tampil): {password}")
+
+
+@users.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--skip-bad", is_flag=True)
+@friendly
+def users_import(file: str, skip_bad: bool) -> None:
+    """Impor pengguna dari CSV: username, full_name, role, scope."""
+
+    with open_context() as ctx:
+        report = service.import_users(ctx, file, skip_bad=skip_bad)
+    show_import(report)
+
+
+@users.command("list")
+@friendly
+def users_list() -> None:
+    """Tampilkan pengguna."""
+
+    with open_context() as ctx:
+        for r in service.list_users(ctx):
+            mail = "e-mail" if r.get("email") else "-"
+            click.echo(f"{r['username']:<24} {r['role']:<16} {r['scope_code'] or '-':<16} {mail}")

@@ -1,0 +1,132 @@
+"""`Connector`: everything Paseban knows about one platform, in one object.
+
+A connector is built from the settings (its secrets and versions are deployment facts) and
+registered through the `register_connectors` hook, the built-in ones exactly as a third party's
+would be (each platform module ends with its `@hookimpl`). The rest of the code asks the
+registry (`connectors/registry.py`) for "the connector of this platform" or "of this webhook
+channel" and never names a platform itself. A capability that a platform lacks answers None:
+WhatsApp has no public metrics, Meta is not polled, TikTok has no webhook.
+
+Adding a platform is one new module here (its parsers, its API calls, its Connector and the
+hook) and its tests.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, ClassVar
+
+import httpx
+
+from paseban.connectors.base import (
+    Credentials,
+    Hydration,
+    MetricsReader,
+    Poller,
+    Publisher,
+    WebhookSource,
+)
+from paseban.connectors.oauth import Refreshed, refresh
+from paseban.errors import Forbidden, InvalidInput, NotFound, PasebanError
+
+if TYPE_CHECKING:
+    from paseban.domain.messages import Message
+    from paseban.settings import Settings
+
+DEFAULT_TEXT_LIMIT = 5000  # a reply or post longer than this is refused where no limit is known
+
+
+class NotConfigured(PasebanError):
+    """A connector whose secret is not set in the environment."""
+
+
+class Connector:
+    """One platform (or one family of platforms behind one API, as Meta serves Instagram and
+    Facebook). Class attributes describe it; methods build the pieces that talk to it."""
+
+    name: ClassVar[str] = ""  # "meta", "x", ...: the module that defines it
+    platforms: ClassVar[tuple[str, ...]] = ()  # the `accounts.platform` values it serves
+    channel: ClassVar[str | None] = None  # POST /webhooks/<channel>, when the platform pushes
+    signature_header: ClassVar[str] = ""  # the header that carries the delivery's signature
+    handshake: ClassVar[str | None] = None  # "hub" (hub.challenge) or "crc" (crc_token)
+    handshake_summary: ClassVar[str] = ""  # the GET route's line in the OpenAPI document
+    delivery_summary: ClassVar[str] = ""  # the POST route's line in the OpenAPI document
+    text_limits: ClassVar[Mapping[str, int]] = {}  # longest reply or post, per platform
+    renews_tokens: ClassVar[bool] = False  # user tokens expire within hours: refreshed by a job
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    # --- in: webhooks and polls ----------------------------------------------------------------
+
+    def webhook(self) -> WebhookSource:
+        """The delivery checker and parser, with its secret; NotConfigured without one."""
+        raise NotFound(f"webhook {self.channel!r} tidak dikenal")
+
+    def confirm_subscription(
+        self, *, mode: str | None, token: str | None, challenge: str | None
+    ) -> str:
+        """The subscribe handshake of a `hub` webhook: the challenge to echo."""
+        raise NotFound(f"webhook {self.channel!r} tidak dikenal")
+
+    def crc(self, crc_token: str | None) -> dict[str, str]:
+        """The challenge-response check of a `crc` webhook: the JSON to answer."""
+        raise NotFound(f"webhook {self.channel!r} tidak dikenal")
+
+    def poller(self, platform: str) -> Poller | None:
+        return None
+
+    def hydrate(
+        self, client: httpx.Client, item: Hydration, credentials: Credentials
+    ) -> Message | None:
+        """Fetch what a delivery only pointed at (an Instagram mention's text). Raises
+        SendError; None when the item is gone or holds nothing to store."""
+        raise NotConfigured(f"{item.platform}: kiriman ini tidak bisa dilengkapi")
+
+    # --- out: replies, posts, metrics ---------------------------------------------------------
+
+    def publisher(self, platform: str) -> Publisher | None:
+        return None
+
+    def text_limit(self, platform: str) -> int:
+        return self.text_limits.get(platform, DEFAULT_TEXT_LIMIT)
+
+    def metrics(self, platform: str) -> MetricsReader | None:
+        return None
+
+    # --- credentials -------------------------------------------------------------------------
+
+    def app_reading_credentials(self, platform: str) -> Credentials | None:
+        """The app's own token for reading, used when an account has none of its own."""
+        return None
+
+    def app_sending_credentials(self, platform: str) -> Credentials | None:
+        """The app's own token for sending, used when an account has none of its own."""
+        return None
+
+    def oauth_client(self, platform: str) -> tuple[str, str] | None:
+        """The app's OAuth client id and secret, when configured (token renewal)."""
+        return None
+
+    def renew(
+        self, client: httpx.Client, platform: str, *, client_id: str, client_secret: str, token: str
+    ) -> Refreshed:
+        """Trade a refresh token for a new access token. Raises SendError."""
+        return refresh(
+            client, platform, client_id=client_id, client_secret=client_secret, refresh_token=token
+        )
+
+
+def hub_handshake(
+    expected: str, channel: str, *, mode: str | None, token: str | None, challenge: str | None
+) -> str:
+    """Meta's subscribe handshake (Instagram, Facebook, WhatsApp): echo hub.challenge when
+    hub.verify_token is ours."""
+    if not expected:
+        raise NotConfigured(f"token verifikasi webhook {channel} belum diisi")
+    if mode != "subscribe" or not challenge or len(challenge) > 200:
+        raise InvalidInput("hub.mode harus subscribe dan hub.challenge wajib ada")
+    if not hmac.compare_digest((token or "").encode(), expected.encode()):
+        raise Forbidden("hub.verify_token tidak cocok")
+    return challenge

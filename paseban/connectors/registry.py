@@ -1,0 +1,62 @@
+"""The connectors this installation knows, from the `register_connectors` hook: who serves a
+platform, who answers a webhook channel. The rest of the code asks here and never names a
+platform (tests/test_layers.py checks that platform names appear in conditions only under
+connectors/)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from paseban.connectors.base import MetricsReader, Poller, Publisher
+from paseban.connectors.connector import Connector
+from paseban.errors import NotFound
+
+if TYPE_CHECKING:
+    import pluggy
+
+    from paseban.settings import Settings
+
+
+class Registry:
+    def __init__(self, connectors: Iterable[Connector]) -> None:
+        self.connectors = list(connectors)
+        self._by_platform = {p: c for c in self.connectors for p in c.platforms}
+        self._by_channel = {c.channel: c for c in self.connectors if c.channel}
+
+    @classmethod
+    def from_hook(cls, pm: pluggy.PluginManager, settings: Settings) -> Registry:
+        return cls(c for batch in pm.hook.register_connectors(settings=settings) for c in batch)
+
+    def for_platform(self, platform: str) -> Connector | None:
+        return self._by_platform.get(platform)
+
+    def for_channel(self, channel: str) -> Connector:
+        """The connector behind /webhooks/{channel}; NotFound for a channel nobody serves."""
+        found = self._by_channel.get(channel)
+        if found is None:
+            raise NotFound(f"webhook {channel!r} tidak dikenal")
+        return found
+
+    def webhooks(self) -> list[Connector]:
+        """The connectors that platforms push to, by channel name."""
+        return [self._by_channel[name] for name in sorted(self._by_channel)]
+
+    def poller(self, platform: str) -> Poller | None:
+        connector = self.for_platform(platform)
+        return connector.poller(platform) if connector else None
+
+    def publisher(self, platform: str) -> Publisher | None:
+        connector = self.for_platform(platform)
+        return connector.publisher(platform) if connector else None
+
+    def metrics(self, platform: str) -> MetricsReader | None:
+        connector = self.for_platform(platform)
+        return connector.metrics(platform) if connector else None
+
+    def polled_platforms(self) -> list[str]:
+        return sorted(p for p in self._by_platform if self.poller(p) is not None)
+
+    def renewable_platforms(self) -> list[str]:
+        """Platforms whose user tokens expire within hours and are renewed by a job."""
+        return sorted(p for p, c in self._by_platform.items() if c.renews_tokens)

@@ -1,0 +1,238 @@
+"""One seam for background work.
+
+A job is a named function `func(ctx, **kwargs) -> counts`. Code asks for work with
+`ctx.jobs.enqueue(name, **kwargs)` and never cares where it runs:
+
+- `eager`: runs at once in the caller (CLI, tests);
+- `inprocess` (default for the server): worker threads and a scheduler for periodic jobs, no
+  extra service to start.
+
+A distributed backend (Celery with Redis or RabbitMQ, for example) implements the same
+`JobQueue` protocol by sending `(name, kwargs)` to its broker; its worker calls `run_job`, so
+the jobs themselves and the domain code do not change. Every run leaves a row in `job_runs`.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+import pluggy
+import sqlalchemy as sa
+
+from paseban.settings import Settings
+from paseban.storage import tables as t
+
+log = logging.getLogger("paseban.jobs")
+
+JobFunc = Callable[..., dict[str, int] | None]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    func: JobFunc
+    every: timedelta | None = None  # run periodically by the scheduler
+    description: str = ""
+
+
+class Context(Protocol):
+    """What the queue needs of the context it runs jobs with (paseban.context.Context): named
+    here, not imported, because the context makes its queue."""
+
+    settings: Settings
+    engine: sa.Engine
+    pm: pluggy.PluginManager
+
+    def now(self) -> datetime: ...
+
+
+class UnknownJob(KeyError):
+    pass
+
+
+class JobQueue(Protocol):
+    def enqueue(self, name: str, /, **kwargs: Any) -> None: ...
+
+    def start(self) -> None: ...
+
+    def drain(self, timeout: float = 30.0) -> None: ...
+
+    def shutdown(self) -> None: ...
+
+
+def registry(ctx: Context) -> dict[str, JobSpec]:
+    specs: dict[str, JobSpec] = {}
+    for batch in ctx.pm.hook.register_jobs(settings=ctx.settings):
+        for spec in batch:
+            specs[spec.name] = spec
+    return specs
+
+
+def run_job(ctx: Context, name: str, kwargs: dict[str, Any]) -> str:
+    """Run one job and record it: a row written at start, closed as ok or failed."""
+    spec = registry(ctx).get(name)
+    if spec is None:
+        raise UnknownJob(name)
+    with ctx.engine.begin() as conn:
+        run_id = conn.execute(
+            sa.insert(t.job_runs)
+            .values(name=name, args=_loggable(kwargs), started_at=ctx.now(), status="running")
+            .returning(t.job_runs.c.id)
+        ).scalar_one()
+    try:
+        counts = spec.func(ctx, **kwargs) or {}
+    except Exception as exc:
+        log.exception("job failed", extra={"job": name, "run_id": run_id})
+        with ctx.engine.begin() as conn:
+            conn.execute(
+                sa.update(t.job_runs)
+                .where(t.job_runs.c.id == run_id)
+                .values(
+                    finished_at=ctx.now(),
+                    status="failed",
+                    error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=20)}",
+                )
+            )
+        return "failed"
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            sa.update(t.job_runs)
+            .where(t.job_runs.c.id == run_id)
+            .values(finished_at=ctx.now(), status="ok", counts=counts)
+        )
+    log.info("job done", extra={"job": name, "run_id": run_id, "counts": counts})
+    return "ok"
+
+
+def _loggable(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Job arguments are ids and names; long lists are summarised."""
+    out: dict[str, Any] = {}
+    for key, value in kwargs.items():
+        if isinstance(value, list | tuple) and len(value) > 20:
+            out[key] = {"count": len(value), "first": list(value[:5])}
+        else:
+            out[key] = value
+    return out
+
+
+class EagerQueue:
+    """Runs every job at once, in the caller."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def enqueue(self, name: str, /, **kwargs: Any) -> None:
+        run_job(self.ctx, name, kwargs)
+
+    def start(self) -> None:
+        return None
+
+    def drain(self, timeout: float = 30.0) -> None:
+        return None
+
+    def shutdown(self) -> None:
+        return None
+
+
+class InProcessQueue:
+    """Worker threads and a scheduler inside the server process. Until `start()`, jobs run eagerly,
+    so a CLI command that uses the same context still finishes its work."""
+
+    def __init__(self, ctx: Context, workers: int = 1) -> None:
+        self.ctx = ctx
+        self.workers = max(1, workers)
+        self._queue: queue.Queue[tuple[str, dict[str, Any]] | None] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+        self._started = False
+
+    def enqueue(self, name: str, /, **kwargs: Any) -> None:
+        if not self._started:
+            run_job(self.ctx, name, kwargs)
+            return
+        self._queue.put((name, kwargs))
+
+    def start(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        self._stop.clear()
+        for i in range(self.workers):
+            thread = threading.Thread(target=self._work, name=f"paseban-job-{i}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        scheduler = threading.Thread(target=self._schedule, name="paseban-scheduler", daemon=True)
+        scheduler.start()
+        self._threads.append(scheduler)
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            try:
+                if item is None:
+                    return
+                name, kwargs = item
+                try:
+                    run_job(self.ctx, name, kwargs)
+                except Exception:  # a broken job must not kill the worker
+                    log.exception("job crashed", extra={"job": name})
+            finally:
+                self._queue.task_done()
+
+    def _schedule(self) -> None:
+        last: dict[str, float] = {}
+        while not self._stop.wait(1.0):
+            now = self.ctx.now().timestamp()
+            for spec in registry(self.ctx).values():
+                if spec.every is None:
+                    continue
+                if now - last.get(spec.name, 0.0) >= spec.every.total_seconds():
+                    last[spec.name] = now
+                    self._queue.put((spec.name, {}))
+
+    def drain(self, timeout: float = 30.0) -> None:
+        if not self._started:
+            return
+        done = threading.Event()
+
+        def wait() -> None:
+            self._queue.join()
+            done.set()
+
+        threading.Thread(target=wait, daemon=True).start()
+        if not done.wait(timeout):
+            raise TimeoutError("antrean pekerjaan belum selesai")
+
+    def shutdown(self) -> None:
+        if not self._started:
+            return
+        self._stop.set()
+        for _ in range(self.workers):
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads.clear()
+        self._started = False
+
+
+def make_queue(ctx: Context, backend: str) -> JobQueue:
+    if backend == "eager":
+        return EagerQueue(ctx)
+    if backend == "inprocess":
+        return InProcessQueue(ctx, ctx.settings.jobs_workers)
+    raise ValueError(f"backend pekerjaan tidak dikenal: {backend!r}")
+
+
+def recent_runs(ctx: Context, limit: int = 50) -> list[dict[str, Any]]:
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(t.job_runs).order_by(t.job_runs.c.id.desc()).limit(limit)
+        ).mappings()
+        return [dict(r) for r in rows]

@@ -1,0 +1,197 @@
+"""The SQL behind the report's tables and the people page: complaints per kelurahan, top problems,
+topics, overdue cases per OPD, the weekly series, the alerts, and what each admin did."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from paseban.measurement import histograms
+from paseban.measurement.periods import Period
+from paseban.measurement.queries import (
+    RESPONSE_FIGURES,
+    _add_counts,
+    _histograms,
+    _percentiles,
+    _response_counts,
+    case_stages,
+    in_period,
+)
+from paseban.measurement.recognition import AdminActivity
+from paseban.storage import tables as t
+
+
+def admin_activity(conn: sa.Connection, period: Period) -> list[AdminActivity]:
+    """Replies, case actions and field visits of every active user in the period."""
+    r, u = t.activity_rollups.c, t.users.c
+    done = {
+        name: (int(replies or 0), int(actions or 0), int(visits or 0))
+        for name, replies, actions, visits in conn.execute(
+            sa.select(
+                r.username,
+                sa.func.sum(r.replies),
+                sa.func.sum(r.case_actions),
+                sa.func.sum(r.field_visits),
+            )
+            .where(in_period(t.activity_rollups, period))
+            .group_by(r.username)
+        )
+    }
+    people = {
+        p.username: p
+        for p in conn.execute(
+            sa.select(u.username, u.full_name, u.role, u.scope_code).where(u.active.is_(True))
+        )
+    }
+    out = []
+    for name, (replies, actions, visits) in sorted(done.items()):
+        person = people.get(name)
+        if person is None:
+            continue
+        out.append(
+            AdminActivity(
+                name,
+                person.full_name or name,
+                person.role,
+                person.scope_code,
+                replies=replies,
+                case_actions=actions,
+                field_visits=visits,
+            )
+        )
+    return out
+
+
+def complaints_by_kelurahan(conn: sa.Connection, lo: datetime, hi: datetime) -> dict[str, int]:
+    c = t.cases.c
+    return {
+        code: int(n)
+        for code, n in conn.execute(
+            sa.select(c.kelurahan, sa.func.sum(c.report_count))
+            .where(c.opened_at >= lo, c.opened_at < hi, c.kelurahan.is_not(None))
+            .group_by(c.kelurahan)
+        )
+    }
+
+
+def top_problems(
+    conn: sa.Connection, lo: datetime, hi: datetime, limit: int = 10
+) -> list[dict[str, Any]]:
+    c = t.cases.c
+    rows = conn.execute(
+        sa.select(
+            c.topic,
+            t.topics.c.name.label("topic_name"),
+            c.kelurahan,
+            t.wilayah.c.name.label("kelurahan_name"),
+            sa.func.count().label("cases"),
+            sa.func.sum(c.report_count).label("reports"),
+        )
+        .select_from(
+            t.cases.join(t.topics, t.topics.c.code == c.topic).join(
+                t.wilayah, t.wilayah.c.code == c.kelurahan
+            )
+        )
+        .where(c.opened_at >= lo, c.opened_at < hi)
+        .group_by(c.topic, t.topics.c.name, c.kelurahan, t.wilayah.c.name)
+        .order_by(sa.desc("reports"), sa.desc("cases"), c.topic, c.kelurahan)
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def topics_count(conn: sa.Connection, lo: datetime, hi: datetime) -> list[dict[str, Any]]:
+    c = t.cases.c
+    rows = conn.execute(
+        sa.select(
+            c.topic,
+            t.topics.c.name.label("topic_name"),
+            sa.func.count().label("cases"),
+            sa.func.sum(c.report_count).label("reports"),
+        )
+        .select_from(t.cases.join(t.topics, t.topics.c.code == c.topic))
+        .where(c.opened_at >= lo, c.opened_at < hi)
+        .group_by(c.topic, t.topics.c.name)
+        .order_by(sa.desc("reports"), c.topic)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def overdue_by_opd(conn: sa.Connection, as_of: datetime) -> list[dict[str, Any]]:
+    """Cases whose running stage is past its deadline at `as_of`, per OPD, with the oldest."""
+    s, c = case_stages.c, t.cases.c
+    rows = conn.execute(
+        sa.select(
+            c.opd,
+            t.opds.c.name.label("opd_name"),
+            sa.func.count(sa.distinct(c.id)).label("overdue"),
+            sa.func.min(s.due_at).label("oldest_due"),
+        )
+        .select_from(
+            case_stages.join(t.cases, c.id == s.case_id).outerjoin(t.opds, t.opds.c.code == c.opd)
+        )
+        .where(s.finished_at.is_(None), s.due_at < as_of)
+        .group_by(c.opd, t.opds.c.name)
+        .order_by(sa.desc("overdue"), c.opd)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def weekly_series(
+    conn: sa.Connection, periods: list[Period], tz: ZoneInfo, as_of: datetime
+) -> list[dict[str, Any]]:
+    """City-wide complaints, response rate and median first response for each period (for the
+    trend charts)."""
+    out = []
+    for period in periods:
+        lo, hi = period.bounds(tz)
+        stats = dict.fromkeys(RESPONSE_FIGURES, 0)
+        for counts in _response_counts(conn, period, lo, hi, as_of).values():
+            stats = _add_counts(stats, counts)
+        business = [0] * histograms.BUCKETS
+        for (_, clock), counts_ in _histograms(conn, period).items():
+            if clock == "business":
+                business = histograms.add(business, counts_)
+        med = _percentiles(business)
+        posts = conn.execute(
+            sa.select(sa.func.count()).where(
+                t.post_metrics.c.posted_at >= lo, t.post_metrics.c.posted_at < hi
+            )
+        ).scalar_one()
+        out.append(
+            {
+                "period": period,
+                "complaints": int(stats["complaints"] or 0),
+                "needing": int(stats["needing"] or 0),
+                "answered": int(stats["answered"] or 0),
+                "median_business": med[0] if med else None,
+                "posts": int(posts),
+            }
+        )
+    return out
+
+
+def alerts_list(
+    conn: sa.Connection, lo: datetime, hi: datetime, *, limit: int = 500
+) -> list[dict[str, Any]]:
+    """The alerts raised in [lo, hi), newest first (the report's section)."""
+    a = t.alerts.c
+    stmt = (
+        sa.select(
+            t.alerts,
+            t.topics.c.name.label("topic_name"),
+            t.wilayah.c.name.label("area_name"),
+        )
+        .select_from(
+            t.alerts.join(t.topics, t.topics.c.code == a.topic).join(
+                t.wilayah, t.wilayah.c.code == a.area
+            )
+        )
+        .where(a.raised_at >= lo, a.raised_at < hi)
+        .order_by(a.raised_at.desc())
+        .limit(limit)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]

@@ -1,0 +1,316 @@
+"""Deadline clocks: started and stopped with the case's stage and stored (cases.due_at and one
+`case_stages` row per stage), from the SLA policies that staff edit (also here). Nothing lives
+in memory, so clocks survive restarts; the sweep that acts on clocks that ran out is
+`sweep.py`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from paseban.domain.cases import Status
+from paseban.domain.sla import (
+    STAGE_OF,
+    Clock,
+    InvalidPolicy,
+    Level,
+    SlaPolicy,
+    Stage,
+    Unit,
+    start_clock,
+)
+from paseban.domain.workdays import WorkCalendar
+from paseban.errors import InvalidInput, NotFound
+from paseban.services.cases.routing import record_revision
+from paseban.services.people import audit
+from paseban.services.reference import store as ref
+from paseban.storage import tables as t
+from paseban.storage.lookup import exists
+from paseban.storage.txcache import cached
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+    from paseban.domain.auth import Actor
+
+log = logging.getLogger("paseban.sla")
+DEFAULT_LEADERSHIP = ["sekda", "walikota"]
+
+
+# --- policy and calendar -------------------------------------------------------------------------
+
+
+def _policy_from_row(r: Any) -> SlaPolicy:
+    return SlaPolicy(
+        Stage(r.stage), r.amount, Unit(r.unit), r.topic, r.urgency, r.escalate_after, r.id
+    )
+
+
+def policies(conn: sa.Connection) -> list[SlaPolicy]:
+    def load() -> list[SlaPolicy]:
+        rows = conn.execute(sa.select(t.sla_policies).order_by(t.sla_policies.c.id))
+        return [_policy_from_row(r) for r in rows]
+
+    return cached(conn, "sla_policies", load)
+
+
+def calendar(conn: sa.Connection, ctx: Context) -> WorkCalendar:
+    return cached(conn, "calendar", lambda: WorkCalendar.of(ref.holiday_dates(conn), ctx.tz))
+
+
+def leadership(conn: sa.Connection) -> list[str]:
+    value = ref.get_parameter(conn, "sla.leadership", DEFAULT_LEADERSHIP)
+    return [str(v) for v in value] if isinstance(value, list) else list(DEFAULT_LEADERSHIP)
+
+
+# --- clocks ----------------------------------------------------------------------------------
+
+
+def _policy_json(policy: SlaPolicy) -> dict[str, Any]:
+    data = asdict(policy)
+    data["stage"], data["unit"] = policy.stage.value, policy.unit.value
+    return data
+
+
+def stop_clock(conn: sa.Connection, case_id: int, at: datetime) -> None:
+    """End the running stage of a case (if any), recording whether it met its deadline."""
+    conn.execute(_STOP, {"b_case_id": case_id, "at": at})
+
+
+def enter_status(
+    conn: sa.Connection,
+    ctx: Context,
+    *,
+    case_id: int | None,
+    status: Status,
+    at: datetime,
+    topic: str | None,
+    urgency: str | None,
+    current: str | None = None,
+) -> dict[str, Any]:
+    """Stop the running clock and start the one for the new status's stage. Returns the case
+    columns to store (stage, due_at, escalation_level). When the stage does not change (`current`
+    is the case's stage now) the clock goes on: verifying keeps the verification clock, an OPD
+    accepting a forwarded case keeps the follow-up clock that started at forwarding.
+    `case_id=None`: a case about to be inserted; store its clock with `save_clock` after."""
+    stage = STAGE_OF.get(status)
+    if stage is not None and current == stage.value:
+        return {}
+    if case_id is not None:
+        stop_clock(conn, case_id, at)
+    if stage is None:
+        return {"stage": None, "due_at": None, "escalation_level": 0}
+    clock = start_clock(
+        stage,
+        at,
+        topic=topic,
+        urgency=urgency,
+        policies=policies(conn),
+        calendar=calendar(conn, ctx),
+    )
+    out: dict[str, Any] = {"stage": stage.value, "due_at": clock.due_at, "escalation_level": 0}
+    if case_id is None:
+        return {**out, "_clock": clock}
+    _insert_clock(conn, case_id, clock)
+    return out
+
+
+def save_clock(conn: sa.Connection, case_id: int, entered: dict[str, Any]) -> None:
+    clock = entered.get("_clock")
+    if clock is not None:
+        _insert_clock(conn, case_id, clock)
+
+
+_INSERT_STAGE = sa.insert(t.case_stages)
+_STOP = (
+    sa.update(t.case_stages)
+    .where(
+        t.case_stages.c.case_id == sa.bindparam("b_case_id"),
+        t.case_stages.c.finished_at.is_(None),
+    )
+    .values(
+        finished_at=sa.bindparam("at"),
+        sweep_at=None,
+        breached=t.case_stages.c.due_at < sa.bindparam("at"),
+    )
+)
+
+
+def _insert_clock(conn: sa.Connection, case_id: int, clock: Clock) -> None:
+    conn.execute(
+        _INSERT_STAGE,
+        {
+            "case_id": case_id,
+            "stage": clock.stage.value,
+            "started_at": clock.started_at,
+            "due_at": clock.due_at,
+            "escalate_at": clock.escalate_at,
+            "sweep_at": clock.next_action_at(Level.NONE),
+            "escalation_level": 0,
+            "finished_at": None,
+            "breached": None,
+            "policy": _policy_json(clock.policy),
+        },
+    )
+
+
+def clocks_of(ctx: Context, case_id: int) -> list[dict[str, Any]]:
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(t.case_stages)
+            .where(t.case_stages.c.case_id == case_id)
+            .order_by(t.case_stages.c.id)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+
+# --- staff edit policies -----------------------------------------------------------------------
+
+
+def list_policies(ctx: Context) -> list[SlaPolicy]:
+    with ctx.engine.connect() as conn:
+        return policies(conn)
+
+
+def save_policy(
+    ctx: Context,
+    policy: SlaPolicy,
+    *,
+    actor: Actor | str,
+    note: str = "",
+    ip: str | None = None,
+) -> SlaPolicy:
+    """Add or change the policy for (stage, topic, urgency); validated, with a revision row and
+    an audit row (before and after). It applies to clocks started from now on."""
+
+    with ctx.engine.begin() as conn:
+        if policy.topic is not None and not exists(conn, t.topics.c.code, policy.topic):
+            raise InvalidInput(f"topik {policy.topic!r} tidak dikenal")
+        if policy.urgency is not None and not exists(conn, t.urgencies.c.code, policy.urgency):
+            raise InvalidInput(f"urgensi {policy.urgency!r} tidak dikenal")
+        key = _key_where(policy.stage, policy.topic, policy.urgency)
+        values = {
+            "amount": policy.amount,
+            "unit": policy.unit.value,
+            "escalate_after": policy.escalate_after,
+            "updated_at": ctx.now(),
+            "updated_by": audit.actor_name(actor),
+        }
+        old = conn.execute(sa.select(t.sla_policies).where(*key)).mappings().first()
+        existing = old["id"] if old is not None else None
+        if existing is None:
+            existing = conn.execute(
+                sa.insert(t.sla_policies)
+                .values(
+                    stage=policy.stage.value, topic=policy.topic, urgency=policy.urgency, **values
+                )
+                .returning(t.sla_policies.c.id)
+            ).scalar_one()
+        else:
+            conn.execute(
+                sa.update(t.sla_policies).where(t.sla_policies.c.id == existing).values(**values)
+            )
+        saved = SlaPolicy(
+            policy.stage,
+            policy.amount,
+            policy.unit,
+            policy.topic,
+            policy.urgency,
+            policy.escalate_after,
+            int(existing),
+        )
+        record_revision(
+            conn,
+            kind="sla_policy",
+            key=policy_key(saved),
+            data=_policy_json(saved),
+            at=ctx.now(),
+            actor=audit.actor_name(actor),
+            note=note,
+        )
+        fields = ("amount", "unit", "escalate_after")
+        audit.record(
+            conn,
+            at=ctx.now(),
+            actor=actor,
+            action="sla_policy.save",
+            target_kind="sla_policy",
+            target_id=policy_key(saved),
+            ip=ip,
+            detail={
+                "before": {k: old[k] for k in fields} if old is not None else {},
+                "after": {k: values[k] for k in fields},
+                **({"note": note} if note else {}),
+            },
+        )
+    return saved
+
+
+def delete_policy(
+    ctx: Context,
+    stage: Stage,
+    topic: str | None,
+    urgency: str | None,
+    *,
+    actor: Actor | str,
+    ip: str | None = None,
+) -> None:
+    if topic is None and urgency is None:
+        raise InvalidInput("kebijakan bawaan tahap tidak dapat dihapus; ubah saja durasinya")
+    with ctx.engine.begin() as conn:
+        where = _key_where(stage, topic, urgency)
+        old = conn.execute(sa.select(t.sla_policies).where(*where)).mappings().first()
+        if old is None:
+            raise NotFound("kebijakan SLA itu tidak ada")
+        conn.execute(sa.delete(t.sla_policies).where(*where))
+        key = policy_key(SlaPolicy(stage, 0, Unit.HOURS, topic, urgency))
+        name = audit.actor_name(actor)
+        record_revision(
+            conn, kind="sla_policy", key=key, data=None, at=ctx.now(), actor=name, note="hapus"
+        )
+        audit.record(
+            conn,
+            at=ctx.now(),
+            actor=actor,
+            action="sla_policy.delete",
+            target_kind="sla_policy",
+            target_id=key,
+            ip=ip,
+            detail={
+                "before": {k: old[k] for k in ("amount", "unit", "escalate_after")},
+                "after": {},
+            },
+        )
+
+
+def policy_key(policy: SlaPolicy) -> str:
+    return f"{policy.stage.value}:{policy.topic or '*'}:{policy.urgency or '*'}"
+
+
+def _key_where(stage: Stage, topic: str | None, urgency: str | None) -> list[Any]:
+    c = t.sla_policies.c
+    return [
+        c.stage == stage.value,
+        c.topic.is_(None) if topic is None else c.topic == topic,
+        c.urgency.is_(None) if urgency is None else c.urgency == urgency,
+    ]
+
+
+def parse_policy(data: dict[str, Any]) -> SlaPolicy:
+    """A policy from user input (API, CLI), with one clear error."""
+    try:
+        return SlaPolicy(
+            Stage(data["stage"]),
+            int(data["amount"]),
+            Unit(data.get("unit", Unit.WORKING_DAYS.value)),
+            data.get("topic") or None,
+            data.get("urgency") or None,
+            int(data.get("escalate_after", 1)),
+        )
+    except KeyError as exc:
+        raise InvalidInput(f"kolom {exc.args[0]!r} wajib diisi") from None
+    except (ValueError, InvalidPolicy) as exc:
+        raise InvalidInput(f"kebijakan SLA tidak sah: {exc}") from None

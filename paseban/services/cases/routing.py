@@ -1,0 +1,234 @@
+"""Routing rules and routing parameters that staff edit: validated on save, every change kept in
+`policy_revisions` (append-only), applied from the next transaction on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from paseban.errors import Conflict, InvalidInput, NotFound
+from paseban.nlp.pipeline import Analysis
+from paseban.routing.rules import InvalidRule, Rule, validate_rule
+from paseban.services.people import audit
+from paseban.services.reference import store as ref
+from paseban.storage import tables as t
+from paseban.storage.txcache import cached
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+    from paseban.domain.auth import Actor
+
+AUTO_FORWARD = "routing.auto_forward"
+
+
+def record_revision(
+    conn: sa.Connection,
+    *,
+    kind: str,
+    key: str,
+    data: dict[str, Any] | None,
+    at: datetime,
+    actor: str,
+    note: str = "",
+) -> None:
+    conn.execute(
+        sa.insert(t.policy_revisions).values(
+            kind=kind, key=key, data=data, changed_at=at, changed_by=actor, note=note
+        )
+    )
+
+
+def revisions(ctx: Context, kind: str, key: str | None = None) -> list[dict[str, Any]]:
+    query = sa.select(t.policy_revisions).where(t.policy_revisions.c.kind == kind)
+    if key is not None:
+        query = query.where(t.policy_revisions.c.key == key)
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(query.order_by(t.policy_revisions.c.id)).mappings()
+        return [dict(r) for r in rows]
+
+
+def active_rules(conn: sa.Connection) -> list[Rule]:
+    return cached(conn, "routing_rules", lambda: ref.active_rules(conn))
+
+
+def auto_forward(conn: sa.Connection) -> bool:
+    """Forward new cases to the routed OPD at once (SiBadra), or hold them for verification."""
+    return cached(conn, AUTO_FORWARD, lambda: bool(ref.get_parameter(conn, AUTO_FORWARD, False)))
+
+
+def set_auto_forward(
+    ctx: Context, enabled: bool, *, actor: Actor | str, ip: str | None = None
+) -> None:
+    name = audit.actor_name(actor)
+    with ctx.engine.begin() as conn:
+        before = bool(ref.get_parameter(conn, AUTO_FORWARD, False))
+        ref.set_parameter(conn, AUTO_FORWARD, bool(enabled), at=ctx.now(), actor=name)
+        record_revision(
+            conn,
+            kind="parameter",
+            key=AUTO_FORWARD,
+            data={"value": bool(enabled)},
+            at=ctx.now(),
+            actor=name,
+        )
+        audit.record(
+            conn,
+            at=ctx.now(),
+            actor=actor,
+            action="routing.auto_forward",
+            target_kind="parameter",
+            target_id=AUTO_FORWARD,
+            ip=ip,
+            detail={"before": {"aktif": before}, "after": {"aktif": bool(enabled)}},
+        )
+
+
+def list_rules(ctx: Context, *, include_inactive: bool = True) -> list[dict[str, Any]]:
+    query = sa.select(t.routing_rules).order_by(t.routing_rules.c.priority, t.routing_rules.c.name)
+    if not include_inactive:
+        query = query.where(t.routing_rules.c.active.is_(True))
+    with ctx.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def save_rule(
+    ctx: Context,
+    *,
+    name: str,
+    condition: Any,
+    assign_to: str,
+    priority: int = 100,
+    active: bool = True,
+    notes: str = "",
+    actor: Actor | str,
+    ip: str | None = None,
+    new: bool = False,
+) -> dict[str, Any]:
+    """Add or change a rule. Everything is checked first (condition, OPD, priority, name), so a
+    bad rule never reaches the router; the change is kept as a revision and in the audit trail
+    (with the values before and after). `new`: refuse (409) when the name is taken; saving a
+    rule unchanged stores nothing."""
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        raise InvalidInput("prioritas harus bilangan bulat")
+    rule = Rule(name, condition, assign_to, priority)
+    now = ctx.now()
+    with ctx.engine.begin() as conn:
+        opds = conn.execute(sa.select(t.opds.c.code).where(t.opds.c.active.is_(True))).scalars()
+        try:
+            validate_rule(rule, opds=list(opds))
+        except InvalidRule as exc:
+            raise InvalidInput(str(exc)) from None
+        values = {
+            "priority": priority,
+            "condition": condition,
+            "assign_to": assign_to,
+            "active": active,
+            "notes": notes,
+            "updated_at": now,
+            "updated_by": audit.actor_name(actor),
+        }
+        old = (
+            conn.execute(sa.select(t.routing_rules).where(t.routing_rules.c.name == name))
+            .mappings()
+            .first()
+        )
+        existing = old["id"] if old is not None else None
+        if existing is not None and new:
+            raise Conflict(f"aturan {name!r} sudah ada; ubah aturan itu atau pakai nama lain")
+        data = {k: v for k, v in values.items() if k not in ("updated_at", "updated_by")}
+        if old is not None and all(old[k] == data[k] for k in RULE_FIELDS):
+            return dict(old)
+        if existing is None:
+            conn.execute(sa.insert(t.routing_rules).values(name=name, **values))
+        else:
+            conn.execute(
+                sa.update(t.routing_rules).where(t.routing_rules.c.id == existing).values(**values)
+            )
+        record_revision(
+            conn,
+            kind="routing_rule",
+            key=name,
+            data={"name": name, **data},
+            at=now,
+            actor=audit.actor_name(actor),
+            note="baru" if existing is None else "ubah",
+        )
+        _audit_rule(conn, now, actor, ip, name, dict(old) if old is not None else None, data)
+        row = conn.execute(sa.select(t.routing_rules).where(t.routing_rules.c.name == name))
+        return dict(row.mappings().one())
+
+
+RULE_FIELDS = ("priority", "condition", "assign_to", "active", "notes")
+
+
+def _audit_rule(
+    conn: sa.Connection,
+    at: datetime,
+    actor: Actor | str,
+    ip: str | None,
+    name: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    old = {k: before[k] for k in RULE_FIELDS} if before is not None else {}
+    changed = {k: after[k] for k in RULE_FIELDS if k in after and old.get(k) != after[k]}
+    audit.record(
+        conn,
+        at=at,
+        actor=actor,
+        action="routing_rule.save",
+        target_kind="routing_rule",
+        target_id=name,
+        ip=ip,
+        detail={"before": {k: old.get(k) for k in changed}, "after": changed},
+    )
+
+
+def deactivate_rule(ctx: Context, name: str, *, actor: Actor | str, ip: str | None = None) -> None:
+    with ctx.engine.begin() as conn:
+        row = (
+            conn.execute(sa.select(t.routing_rules).where(t.routing_rules.c.name == name))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            raise NotFound(f"aturan {name!r} tidak ada")
+        conn.execute(
+            sa.update(t.routing_rules)
+            .where(t.routing_rules.c.name == name)
+            .values(active=False, updated_at=ctx.now(), updated_by=audit.actor_name(actor))
+        )
+        _audit_rule(conn, ctx.now(), actor, ip, name, dict(row), {"active": False})
+        record_revision(
+            conn,
+            kind="routing_rule",
+            key=name,
+            data={
+                "name": name,
+                "priority": row["priority"],
+                "condition": row["condition"],
+                "assign_to": row["assign_to"],
+                "active": False,
+                "notes": row["notes"],
+            },
+            at=ctx.now(),
+            actor=audit.actor_name(actor),
+            note="nonaktif",
+        )
+
+
+def routing_facts(analysis: Analysis, platform: str) -> dict[str, Any]:
+    """What the routing rules see of an analysed message (routing/rules.py matches on these)."""
+    return {
+        "intent": analysis.intent.label,
+        "topic": analysis.topic.label,
+        "urgency": analysis.urgency.label,
+        "kelurahan": analysis.place.kelurahan,
+        "kecamatan": analysis.place.kecamatan,
+        "street": analysis.place.street,
+        "landmark": analysis.place.landmark,
+        "text": f" {analysis.normalized} ",
+        "platform": platform,
+    }

@@ -1,0 +1,69 @@
+"""Who is acting on content, and which accounts they may see: people by username, the
+Diskominfo-only check, accounts as the approval rules see them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from paseban.content import approvals as ap
+from paseban.domain.accounts import OwnerKind, Role, Scope
+from paseban.errors import Forbidden, NotFound
+from paseban.storage import tables as t
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+
+PUBLISHABLE = ("instagram", "facebook", "x", "tiktok", "youtube")  # platforms we post to
+
+
+def person(ctx: Context, username: str) -> ap.Person:
+    """A stored user as an actor (the CLI's --as)."""
+    with ctx.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(
+                t.users.c.username, t.users.c.role, t.users.c.scope_code, t.users.c.active
+            ).where(t.users.c.username == username.strip().lower())
+        ).first()
+    if row is None or not row.active:
+        raise NotFound(f"pengguna {username!r} tidak ada atau tidak aktif")
+    role = Role(row.role)
+    if role is Role.OPD_OFFICER:
+        scope = Scope(opd=row.scope_code)
+    elif row.scope_code:
+        scope = Scope(wilayah=row.scope_code)
+    else:
+        scope = Scope()
+    return ap.Person(row.username, role, scope)
+
+
+def require_diskominfo(who: ap.Who, what: str) -> None:
+    if who.role is not Role.DISKOMINFO:
+        raise Forbidden(f"hanya operator Diskominfo yang dapat {what}")
+
+
+def account_ref(row: Mapping[str, Any]) -> ap.AccountRef:
+    return ap.AccountRef(int(row["id"]), OwnerKind(row["owner_kind"]), str(row["owner_code"]))
+
+
+def load_account(conn: sa.Connection, account_id: int) -> dict[str, Any]:
+    row = (
+        conn.execute(sa.select(t.accounts).where(t.accounts.c.id == account_id)).mappings().first()
+    )
+    if row is None:
+        raise NotFound(f"akun {account_id} tidak ada")
+    return dict(row)
+
+
+def visible_accounts(conn: sa.Connection, who: ap.Who) -> list[dict[str, Any]]:
+    """The active publishing accounts this person may see, city first, then by name."""
+    rows = conn.execute(
+        sa.select(t.accounts)
+        .where(t.accounts.c.active.is_(True), t.accounts.c.platform.in_(PUBLISHABLE))
+        .order_by(t.accounts.c.owner_kind, t.accounts.c.name, t.accounts.c.handle)
+    ).mappings()
+    order = {"city": 0, "kecamatan": 1, "kelurahan": 2, "opd": 3}
+    out = [dict(r) for r in rows if ap.can_see(who, account_ref(dict(r)))]
+    return sorted(out, key=lambda r: (order.get(r["owner_kind"], 9), r["name"], r["handle"]))

@@ -1,0 +1,514 @@
+"""Content posts: drafts, the quality check, the approval flow with its history, the calendar.
+
+Every function takes `who` (a signed-in user, an API token, or the system) and enforces the
+scope: an admin sees and edits only their own accounts' content. One transaction per action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from paseban.content import approvals as ap
+from paseban.content.quality import (
+    CONTENT_TYPE_LABELS,
+    ContentType,
+)
+from paseban.domain.accounts import OwnerKind
+from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
+from paseban.services.content.access import (
+    PUBLISHABLE,
+    account_ref,
+    load_account,
+    require_diskominfo,
+    visible_accounts,
+)
+from paseban.services.content.checking import CheckInput, _content_type, check_draft
+from paseban.services.content.planning import pillars
+from paseban.storage import tables as t
+from paseban.storage.lookup import exists
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+
+# --- who is acting -----------------------------------------------------------------------------
+
+
+# --- programs as domain values, and the name book --------------------------------------------
+
+
+# --- the quality check -------------------------------------------------------------------------
+
+
+# --- policies ----------------------------------------------------------------------------------
+
+
+def policies(conn: sa.Connection) -> list[ap.Policy]:
+    rows = conn.execute(sa.select(t.content_policies).order_by(t.content_policies.c.id)).mappings()
+    return [
+        ap.Policy(
+            tuple(ap.Step(s) for s in r["steps"]),
+            OwnerKind(r["owner_kind"]) if r["owner_kind"] else None,
+            r["account_id"],
+            r["content_type"],
+            r["id"],
+        )
+        for r in rows
+    ]
+
+
+def set_policy(
+    ctx: Context,
+    who: ap.Who,
+    *,
+    steps: Sequence[str],
+    owner_kind: str | None = None,
+    account_id: int | None = None,
+    content_type: str | None = None,
+) -> int:
+    """Add or replace the policy for (owner kind, account, content type)."""
+    require_diskominfo(who, "mengubah aturan persetujuan")
+    try:
+        parsed = ap.parse_steps(steps)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    kind = None
+    if owner_kind:
+        try:
+            kind = OwnerKind(owner_kind)
+        except ValueError:
+            raise InvalidInput(f"jenis pemilik {owner_kind!r} tidak dikenal") from None
+    if content_type:
+        _content_type(content_type)
+    if kind is None and account_id is None:
+        raise InvalidInput("pilih jenis pemilik akun atau satu akun")
+    with ctx.engine.begin() as conn:
+        if account_id is not None:
+            load_account(conn, account_id)
+        match = (
+            (t.content_policies.c.owner_kind == kind.value)
+            if kind
+            else t.content_policies.c.owner_kind.is_(None),
+            (t.content_policies.c.account_id == account_id)
+            if account_id is not None
+            else t.content_policies.c.account_id.is_(None),
+            (t.content_policies.c.content_type == content_type)
+            if content_type
+            else t.content_policies.c.content_type.is_(None),
+        )
+        values = {
+            "steps": [s.value for s in parsed],
+            "updated_at": ctx.now(),
+            "updated_by": who.name,
+        }
+        existing = conn.execute(sa.select(t.content_policies.c.id).where(*match)).scalar()
+        if existing:
+            conn.execute(
+                sa.update(t.content_policies)
+                .where(t.content_policies.c.id == existing)
+                .values(**values)
+            )
+            return int(existing)
+        return int(
+            conn.execute(
+                sa.insert(t.content_policies)
+                .values(
+                    owner_kind=kind.value if kind else None,
+                    account_id=account_id,
+                    content_type=content_type or None,
+                    **values,
+                )
+                .returning(t.content_policies.c.id)
+            ).scalar_one()
+        )
+
+
+# --- posts -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostInput:
+    account_id: int
+    body: str
+    content_type: str = "informasi"
+    title: str = ""
+    program_id: int | None = None
+    campaign_id: int | None = None
+    pillar: str | None = None
+    planned_on: date | None = None
+    scheduled_at: datetime | None = None
+    source_message_id: int | None = None
+
+
+def _validate_post(conn: sa.Connection, item: PostInput, *, now: datetime) -> None:
+    if not item.body.strip():
+        raise InvalidInput("isi konten kosong")
+    if len(item.title) > 200:
+        raise InvalidInput("judul paling panjang 200 huruf")
+    if item.scheduled_at is not None:
+        if item.scheduled_at.tzinfo is None:
+            raise InvalidInput("waktu terbit harus menyertakan zona waktu")
+        if item.scheduled_at <= now:
+            raise InvalidInput("waktu terbit harus di masa depan")
+    if item.program_id is not None and not exists(conn, t.programs.c.id, item.program_id):
+        raise InvalidInput(f"program {item.program_id} tidak ada")
+    if item.campaign_id is not None and not exists(conn, t.campaigns.c.id, item.campaign_id):
+        raise InvalidInput(f"kampanye {item.campaign_id} tidak ada")
+    if item.source_message_id is not None and not exists(
+        conn, t.messages.c.id, item.source_message_id
+    ):
+        raise InvalidInput(f"pesan {item.source_message_id} tidak ada")
+    if item.pillar:
+        codes = {p.code for p in pillars(conn)}
+        if item.pillar not in codes:
+            raise InvalidInput(
+                f"pilar {item.pillar!r} tidak dikenal (pilihan: {', '.join(sorted(codes))})"
+            )
+
+
+def _event(
+    conn: sa.Connection,
+    post_id: int,
+    action: ap.Action,
+    *,
+    before: str | None,
+    after: str,
+    at: datetime,
+    actor: str,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> None:
+    conn.execute(
+        sa.insert(t.content_events).values(
+            post_id=post_id,
+            action=action.value,
+            from_status=before,
+            to_status=after,
+            at=at,
+            actor=actor,
+            note=note,
+            data=data,
+        )
+    )
+
+
+def _quality_values(
+    ctx: Context, conn: sa.Connection, item: PostInput, platform: str
+) -> dict[str, Any]:
+    report = check_draft(
+        ctx,
+        CheckInput(item.body, platform, item.content_type, item.program_id, item.campaign_id),
+        live=False,
+        conn=conn,
+    )
+    return {"quality_score": report.score, "quality": report.as_dict()}
+
+
+def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = False) -> int:
+    _content_type(item.content_type)
+    now = ctx.now()
+    with ctx.engine.begin() as conn:
+        account = load_account(conn, item.account_id)
+        if not ap.can_author(who, account_ref(account)):
+            raise Forbidden("Anda hanya dapat menulis konten untuk akun Anda sendiri")
+        if account["platform"] not in PUBLISHABLE:
+            raise InvalidInput(f"akun {account['platform']} tidak dipakai untuk unggahan")
+        _validate_post(conn, item, now=now)
+        post_id = int(
+            conn.execute(
+                sa.insert(t.content_posts)
+                .values(
+                    account_id=item.account_id,
+                    content_type=item.content_type,
+                    title=item.title.strip(),
+                    body=item.body,
+                    pillar=item.pillar or None,
+                    program_id=item.program_id,
+                    campaign_id=item.campaign_id,
+                    source_message_id=item.source_message_id,
+                    status=ap.PostStatus.DRAFT.value,
+                    planned_on=item.planned_on,
+                    scheduled_at=item.scheduled_at,
+                    created_by=who.name,
+                    created_at=now,
+                    updated_at=now,
+                    version=1,
+                    is_sample=sample,
+                    **_quality_values(ctx, conn, item, account["platform"]),
+                )
+                .returning(t.content_posts.c.id)
+            ).scalar_one()
+        )
+        _event(conn, post_id, ap.Action.CREATE, before=None, after="draft", at=now, actor=who.name)
+    return post_id
+
+
+def _load_post(conn: sa.Connection, post_id: int) -> dict[str, Any]:
+    row = (
+        conn.execute(sa.select(t.content_posts).where(t.content_posts.c.id == post_id))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFound(f"konten {post_id} tidak ada")
+    return dict(row)
+
+
+def _state(post: Mapping[str, Any], account: Mapping[str, Any]) -> ap.PostState:
+    return ap.PostState(
+        ap.PostStatus(post["status"]),
+        account_ref(account),
+        post["content_type"],
+        post["created_by"],
+        post["scheduled_at"],
+    )
+
+
+def update_post(
+    ctx: Context, who: ap.Who, post_id: int, item: PostInput, *, version: int | None = None
+) -> dict[str, Any]:
+    """Change a draft's text and plan. Approved or scheduled posts go back for approval."""
+    _content_type(item.content_type)
+    now = ctx.now()
+    with ctx.engine.begin() as conn:
+        post = _load_post(conn, post_id)
+        if version is not None and version != post["version"]:
+            raise Conflict("konten ini sudah diubah orang lain; muat ulang halaman")
+        account = load_account(conn, post["account_id"])
+        if item.account_id != post["account_id"]:
+            raise InvalidInput("akun konten tidak dapat dipindah; buat konsep baru")
+        state = _state(post, account)
+        policy = ap.policy_for(state.account, item.content_type, policies(conn))
+        outcome = _decide(state, ap.Action.EDIT, who, policy, now=now)
+        _validate_post(conn, item, now=now)
+        values = {
+            "content_type": item.content_type,
+            "title": item.title.strip(),
+            "body": item.body,
+            "pillar": item.pillar or None,
+            "program_id": item.program_id,
+            "campaign_id": item.campaign_id,
+            "planned_on": item.planned_on,
+            "scheduled_at": item.scheduled_at,
+            "status": outcome.status.value,
+            "updated_at": now,
+            "version": post["version"] + 1,
+            **_quality_values(ctx, conn, item, account["platform"]),
+        }
+        conn.execute(
+            sa.update(t.content_posts).where(t.content_posts.c.id == post_id).values(**values)
+        )
+        changed = [
+            k for k in ("body", "title", "scheduled_at", "content_type") if post[k] != values[k]
+        ]
+        _event(
+            conn,
+            post_id,
+            ap.Action.EDIT,
+            before=post["status"],
+            after=outcome.status.value,
+            at=now,
+            actor=who.name,
+            note=outcome.note,
+            data={"changed": changed, "quality_score": values["quality_score"]},
+        )
+    return get_post(ctx, who, post_id)
+
+
+def _decide(
+    state: ap.PostState,
+    action: ap.Action,
+    who: ap.Who,
+    policy: ap.Policy,
+    *,
+    now: datetime,
+    has_blockers: bool = False,
+    note: str = "",
+) -> ap.Outcome:
+    try:
+        return ap.decide(state, action, who, policy, now=now, has_blockers=has_blockers, note=note)
+    except ap.NotAllowed as exc:
+        if not ap.can_see(who, state.account):
+            raise Forbidden("Anda tidak berwenang atas akun ini") from None
+        raise Conflict(str(exc)) from None
+
+
+def act(
+    ctx: Context,
+    who: ap.Who,
+    post_id: int,
+    action: str,
+    *,
+    note: str = "",
+    scheduled_at: datetime | None = None,
+    external_id: str | None = None,
+    permalink: str | None = None,
+) -> dict[str, Any]:
+    """Submit, approve, return, schedule, unschedule, mark published, cancel, or comment."""
+    try:
+        wanted = ap.Action(action)
+    except ValueError:
+        raise InvalidInput(f"tindakan {action!r} tidak dikenal") from None
+    if wanted in (ap.Action.CREATE, ap.Action.EDIT, ap.Action.QUEUE, ap.Action.FAIL):
+        raise InvalidInput(f"tindakan {action!r} tidak dapat diminta langsung")
+    if len(note) > 2000:
+        raise InvalidInput("catatan paling panjang 2000 huruf")
+    if permalink and not permalink.startswith("https://"):
+        raise InvalidInput("tautan unggahan harus diawali https://")
+    now = ctx.now()
+    with ctx.engine.begin() as conn:
+        post = _load_post(conn, post_id)
+        account = load_account(conn, post["account_id"])
+        if wanted is ap.Action.SCHEDULE:
+            if scheduled_at is None or scheduled_at.tzinfo is None:
+                raise InvalidInput("isi waktu terbit (dengan zona waktu)")
+            post["scheduled_at"] = scheduled_at
+        state = _state(post, account)
+        policy = ap.policy_for(state.account, post["content_type"], policies(conn))
+        blockers = bool((post["quality"] or {}).get("blockers"))
+        outcome = _decide(state, wanted, who, policy, now=now, has_blockers=blockers, note=note)
+        values: dict[str, Any] = {"status": outcome.status.value, "updated_at": now}
+        if wanted is ap.Action.SCHEDULE:
+            values["scheduled_at"] = scheduled_at
+        if wanted is ap.Action.PUBLISHED:
+            values.update(
+                published_at=now,
+                external_id=(external_id or None),
+                permalink=(permalink or None),
+            )
+        if wanted is not ap.Action.COMMENT:
+            values["version"] = post["version"] + 1
+            conn.execute(
+                sa.update(t.content_posts)
+                .where(
+                    t.content_posts.c.id == post_id,
+                    t.content_posts.c.version == post["version"],
+                )
+                .values(**values)
+            )
+        _event(
+            conn,
+            post_id,
+            wanted,
+            before=post["status"],
+            after=outcome.status.value,
+            at=now,
+            actor=who.name,
+            note=note or outcome.note,
+            data={"scheduled_at": scheduled_at.isoformat()} if scheduled_at else None,
+        )
+    return get_post(ctx, who, post_id)
+
+
+def get_post(ctx: Context, who: ap.Who, post_id: int) -> dict[str, Any]:
+    with ctx.engine.connect() as conn:
+        post = _load_post(conn, post_id)
+        account = load_account(conn, post["account_id"])
+        ref_ = account_ref(account)
+        if not ap.can_see(who, ref_):
+            raise Forbidden("Anda tidak berwenang atas akun ini")
+        events = [
+            dict(r)
+            for r in conn.execute(
+                sa.select(t.content_events)
+                .where(t.content_events.c.post_id == post_id)
+                .order_by(t.content_events.c.id)
+            ).mappings()
+        ]
+        policy = ap.policy_for(ref_, post["content_type"], policies(conn))
+        program = campaign = None
+        if post["program_id"]:
+            program = (
+                conn.execute(
+                    sa.select(t.programs.c.id, t.programs.c.code, t.programs.c.name).where(
+                        t.programs.c.id == post["program_id"]
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        if post["campaign_id"]:
+            campaign = (
+                conn.execute(
+                    sa.select(t.campaigns.c.id, t.campaigns.c.code, t.campaigns.c.title).where(
+                        t.campaigns.c.id == post["campaign_id"]
+                    )
+                )
+                .mappings()
+                .first()
+            )
+    status = ap.PostStatus(post["status"])
+    state = _state(post, account)
+    step = ap.current_step(state)
+    return {
+        **post,
+        "status_label": ap.STATUS_LABELS[status],
+        "content_type_label": CONTENT_TYPE_LABELS.get(ContentType(post["content_type"]), ""),
+        "account": account,
+        "policy": policy.label,
+        "events": events,
+        "program": dict(program) if program else None,
+        "campaign": dict(campaign) if campaign else None,
+        "can_edit": status in ap.EDITABLE | ap.RE_APPROVE and ap.can_author(who, ref_),
+        "can_review": step is not None and ap.can_review(who, ref_, step),
+    }
+
+
+def list_posts(
+    ctx: Context,
+    who: ap.Who,
+    *,
+    status: str | None = None,
+    account_id: int | None = None,
+    campaign_id: int | None = None,
+    waiting_for_me: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """Posts on the accounts this person may see, newest first. `waiting_for_me`: the reviews
+    this person can act on now."""
+    with ctx.engine.connect() as conn:
+        accounts = {a["id"]: a for a in visible_accounts(conn, who)}
+        query = sa.select(t.content_posts).where(t.content_posts.c.account_id.in_(list(accounts)))
+        if status:
+            try:
+                ap.PostStatus(status)
+            except ValueError:
+                raise InvalidInput(f"status {status!r} tidak dikenal") from None
+            query = query.where(t.content_posts.c.status == status)
+        if account_id is not None:
+            query = query.where(t.content_posts.c.account_id == account_id)
+        if campaign_id is not None:
+            query = query.where(t.content_posts.c.campaign_id == campaign_id)
+        if waiting_for_me:
+            query = query.where(t.content_posts.c.status.in_([s.value for s in ap.IN_REVIEW]))
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                query.order_by(t.content_posts.c.updated_at.desc(), t.content_posts.c.id.desc())
+            ).mappings()
+        ]
+    if waiting_for_me:
+        rows = [
+            r
+            for r in rows
+            if ap.can_review(
+                who,
+                account_ref(accounts[r["account_id"]]),
+                ap.current_step(_state(r, accounts[r["account_id"]])),  # type: ignore[arg-type]
+            )
+            and r["created_by"] != who.name
+        ]
+    total = len(rows)
+    page = rows[offset : offset + limit]
+    for r in page:
+        r["account"] = accounts[r["account_id"]]
+        r["status_label"] = ap.STATUS_LABELS[ap.PostStatus(r["status"])]
+    return page, total
+
+
+# --- pillars and the calendar ------------------------------------------------------------------

@@ -1,0 +1,424 @@
+"""Priority programs and campaign kits: store, list, push to accounts, track who posted."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from paseban.content import approvals as ap
+from paseban.content.campaigns import (
+    PARTICIPATION_LABELS,
+    AccountParticipation,
+    CampaignKit,
+    CampaignPost,
+    adapt,
+    participation,
+    summary,
+    validate_kit,
+)
+from paseban.content.programs import Fact, Program, normalize_hashtag, validate_program
+from paseban.domain.accounts import Role
+from paseban.errors import Forbidden, InvalidInput, NotFound
+from paseban.services.content import access, checking
+from paseban.services.content import posts as content
+from paseban.storage import tables as t
+from paseban.storage.lookup import exists
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+
+
+def _fact_data(facts: Sequence[Fact]) -> list[dict[str, Any]]:
+    return [
+        {"text": f.text, "source": f.source, "as_of": f.as_of.isoformat() if f.as_of else None}
+        for f in facts
+    ]
+
+
+def _may_edit_program(who: ap.Who, owner_opd: str) -> bool:
+    if who.role is Role.DISKOMINFO:
+        return True
+    return who.role is Role.OPD_OFFICER and who.scope.opd == owner_opd
+
+
+def save_program(ctx: Context, who: ap.Who, program: Program, *, sample: bool = False) -> int:
+    """Add or update a program, keyed by its code. Diskominfo edits all; an OPD officer the
+    programs of their own OPD."""
+    program = Program(
+        **{
+            **{k: getattr(program, k) for k in program.__dataclass_fields__},
+            "hashtags": tuple(normalize_hashtag(h) for h in program.hashtags if h.strip()),
+            "key_messages": tuple(m.strip() for m in program.key_messages if m.strip()),
+            "official_names": tuple(n.strip() for n in program.official_names if n.strip()),
+        }
+    )
+    if not _may_edit_program(who, program.owner_opd):
+        raise Forbidden("hanya Diskominfo atau OPD pemilik yang dapat mengubah program")
+    with ctx.engine.begin() as conn:
+        opds = set(conn.execute(sa.select(t.opds.c.code)).scalars())
+        problems = validate_program(program, opd_codes=opds)
+        if problems:
+            raise InvalidInput("; ".join(problems))
+        values = {
+            "name": program.name.strip(),
+            "owner_opd": program.owner_opd,
+            "summary": program.summary.strip(),
+            "key_messages": list(program.key_messages),
+            "facts": _fact_data(program.facts),
+            "achievements": _fact_data(program.achievements),
+            "hashtags": list(program.hashtags),
+            "official_names": list(program.official_names),
+            "misspellings": list(program.misspellings),
+            "active": program.active,
+            "updated_at": ctx.now(),
+            "updated_by": who.name,
+        }
+        existing = conn.execute(
+            sa.select(t.programs.c.id, t.programs.c.owner_opd).where(
+                t.programs.c.code == program.code
+            )
+        ).first()
+        if existing:
+            if not _may_edit_program(who, existing.owner_opd):
+                raise Forbidden("program ini milik OPD lain")
+            conn.execute(
+                sa.update(t.programs).where(t.programs.c.id == existing.id).values(**values)
+            )
+            return int(existing.id)
+        return int(
+            conn.execute(
+                sa.insert(t.programs)
+                .values(code=program.code, is_sample=sample, **values)
+                .returning(t.programs.c.id)
+            ).scalar_one()
+        )
+
+
+def list_programs(ctx: Context, *, active_only: bool = False) -> list[dict[str, Any]]:
+    with ctx.engine.connect() as conn:
+        query = sa.select(t.programs, t.opds.c.name.label("opd_name")).join(
+            t.opds, t.opds.c.code == t.programs.c.owner_opd
+        )
+        if active_only:
+            query = query.where(t.programs.c.active.is_(True))
+        rows = [dict(r) for r in conn.execute(query.order_by(t.programs.c.name)).mappings()]
+        counts: dict[int, int] = dict(
+            conn.execute(
+                sa.select(t.content_posts.c.program_id, sa.func.count())
+                .where(t.content_posts.c.status == ap.PostStatus.PUBLISHED.value)
+                .group_by(t.content_posts.c.program_id)
+            ).all()
+        )
+    for r in rows:
+        r["published_posts"] = counts.get(r["id"], 0)
+    return rows
+
+
+def get_program(ctx: Context, ref: str | int) -> dict[str, Any]:
+    with ctx.engine.connect() as conn:
+        where = (
+            t.programs.c.id == int(ref)
+            if isinstance(ref, int) or str(ref).isdigit()
+            else t.programs.c.code == ref
+        )
+        row = (
+            conn.execute(
+                sa.select(t.programs, t.opds.c.name.label("opd_name"))
+                .join(t.opds, t.opds.c.code == t.programs.c.owner_opd)
+                .where(where)
+            )
+            .mappings()
+            .first()
+        )
+    if row is None:
+        raise NotFound(f"program {ref!r} tidak ada")
+    return dict(row)
+
+
+# --- campaigns ---------------------------------------------------------------------------------
+
+
+def kit_from_row(row: Any) -> CampaignKit:
+    return CampaignKit(
+        code=row["code"],
+        title=row["title"],
+        message=row["message"],
+        starts_on=row["starts_on"],
+        ends_on=row["ends_on"],
+        facts=checking._facts(row["facts"]),
+        media_links=tuple(row["media_links"] or ()),
+        hashtags=tuple(row["hashtags"] or ()),
+        program_id=row["program_id"],
+        all_accounts=bool(row["all_accounts"]),
+        id=row["id"],
+        is_sample=bool(row["is_sample"]),
+    )
+
+
+def create_campaign(
+    ctx: Context,
+    who: ap.Who,
+    kit: CampaignKit,
+    *,
+    account_ids: Sequence[int] | None = None,
+    sample: bool = False,
+) -> int:
+    """Diskominfo pushes a kit to every publishing account (account_ids None) or to some."""
+    access.require_diskominfo(who, "membuat kampanye")
+    kit = CampaignKit(
+        **{
+            **asdict(kit),
+            "facts": kit.facts,
+            "hashtags": tuple(normalize_hashtag(h) for h in kit.hashtags if h.strip()),
+            "media_links": tuple(m.strip() for m in kit.media_links if m.strip()),
+        }
+    )
+    problems = validate_kit(kit)
+    if problems:
+        raise InvalidInput("; ".join(problems))
+    with ctx.engine.begin() as conn:
+        if conn.execute(sa.select(t.campaigns.c.id).where(t.campaigns.c.code == kit.code)).first():
+            raise InvalidInput(f"kode kampanye {kit.code!r} sudah dipakai")
+        if kit.program_id is not None and not exists(conn, t.programs.c.id, kit.program_id):
+            raise InvalidInput(f"program {kit.program_id} tidak ada")
+        publishing = {a["id"] for a in access.visible_accounts(conn, who)}
+        if account_ids is None:
+            targets = sorted(publishing)
+        else:
+            unknown = sorted(set(account_ids) - publishing)
+            if unknown:
+                raise InvalidInput(f"akun tidak dikenal atau bukan akun unggahan: {unknown}")
+            targets = sorted(set(account_ids))
+        if not targets:
+            raise InvalidInput("kampanye membutuhkan sedikitnya satu akun sasaran")
+        campaign_id = int(
+            conn.execute(
+                sa.insert(t.campaigns)
+                .values(
+                    code=kit.code,
+                    title=kit.title.strip(),
+                    program_id=kit.program_id,
+                    message=kit.message.strip(),
+                    facts=_fact_data(kit.facts),
+                    media_links=list(kit.media_links),
+                    hashtags=list(kit.hashtags),
+                    starts_on=kit.starts_on,
+                    ends_on=kit.ends_on,
+                    all_accounts=account_ids is None,
+                    is_sample=sample,
+                    created_at=ctx.now(),
+                    created_by=who.name,
+                )
+                .returning(t.campaigns.c.id)
+            ).scalar_one()
+        )
+        conn.execute(
+            sa.insert(t.campaign_targets),
+            [{"campaign_id": campaign_id, "account_id": a, "reminders": 0} for a in targets],
+        )
+    return campaign_id
+
+
+def _campaign(conn: sa.Connection, ref: str | int) -> dict[str, Any]:
+    where = (
+        t.campaigns.c.id == int(ref)
+        if isinstance(ref, int) or str(ref).isdigit()
+        else t.campaigns.c.code == ref
+    )
+    row = conn.execute(sa.select(t.campaigns).where(where)).mappings().first()
+    if row is None:
+        raise NotFound(f"kampanye {ref!r} tidak ada")
+    return dict(row)
+
+
+def list_campaigns(ctx: Context, who: ap.Who) -> list[dict[str, Any]]:
+    """Campaigns that target at least one account this person sees, with progress."""
+    today = ctx.now().astimezone(ctx.tz).date()
+    with ctx.engine.connect() as conn:
+        mine = {a["id"] for a in access.visible_accounts(conn, who)}
+        rows = [
+            dict(r)
+            for r in conn.execute(
+                sa.select(t.campaigns).order_by(t.campaigns.c.starts_on.desc(), t.campaigns.c.id)
+            ).mappings()
+        ]
+        out = []
+        for row in rows:
+            tracked = _participation(conn, row, mine, today=today, now=ctx.now())
+            if not tracked:
+                continue
+            row["summary"] = summary(tracked)
+            row["running"] = row["starts_on"] <= today <= row["ends_on"]
+            out.append(row)
+    return out
+
+
+def _participation(
+    conn: sa.Connection,
+    row: dict[str, Any],
+    visible: set[int],
+    *,
+    today: date,
+    now: Any,
+) -> list[AccountParticipation]:
+    targets = conn.execute(
+        sa.select(t.campaign_targets.c.account_id, t.campaign_targets.c.reminded_at).where(
+            t.campaign_targets.c.campaign_id == row["id"]
+        )
+    ).all()
+    reminded = {r.account_id: r.reminded_at for r in targets if r.account_id in visible}
+    posts = [
+        CampaignPost(r.account_id, r.status, r.published_at, r.metrics or {})
+        for r in conn.execute(
+            sa.select(
+                t.content_posts.c.account_id,
+                t.content_posts.c.status,
+                t.content_posts.c.published_at,
+                t.content_posts.c.metrics,
+            ).where(t.content_posts.c.campaign_id == row["id"])
+        )
+    ]
+    return participation(
+        kit_from_row(row), sorted(reminded), posts, today=today, reminded=reminded, now=now
+    )
+
+
+def campaign_detail(ctx: Context, who: ap.Who, ref: str | int) -> dict[str, Any]:
+    today = ctx.now().astimezone(ctx.tz).date()
+    with ctx.engine.connect() as conn:
+        row = _campaign(conn, ref)
+        accounts = {a["id"]: a for a in access.visible_accounts(conn, who)}
+        tracked = _participation(conn, row, set(accounts), today=today, now=ctx.now())
+        if not tracked and who.role is not Role.DISKOMINFO:
+            raise Forbidden("kampanye ini tidak menyasar akun Anda")
+        program = None
+        if row["program_id"]:
+            program = get_program(ctx, row["program_id"])
+    row["program"] = program
+    row["running"] = row["starts_on"] <= today <= row["ends_on"]
+    row["summary"] = summary(tracked)
+    row["accounts"] = [
+        {
+            "account": accounts[p.account_id],
+            "state": p.state.value,
+            "state_label": PARTICIPATION_LABELS[p.state],
+            "published_at": p.published_at,
+            "engagements": p.engagements,
+            "reach": p.reach,
+            "reminder_due": p.reminder_due,
+        }
+        for p in tracked
+    ]
+    return row
+
+
+def adapt_for_account(ctx: Context, who: ap.Who, ref: str | int, account_id: int) -> int:
+    """Start this account's version of the kit: a draft with the message, a local line, the
+    facts and hashtags that fit the platform."""
+    with ctx.engine.connect() as conn:
+        row = _campaign(conn, ref)
+        account = access.load_account(conn, account_id)
+        targeted = conn.execute(
+            sa.select(t.campaign_targets.c.account_id).where(
+                t.campaign_targets.c.campaign_id == row["id"],
+                t.campaign_targets.c.account_id == account_id,
+            )
+        ).first()
+        wilayah = ""
+        if account["owner_kind"] in ("kelurahan", "kecamatan"):
+            wilayah = (
+                conn.execute(
+                    sa.select(t.wilayah.c.name).where(t.wilayah.c.code == account["owner_code"])
+                ).scalar()
+                or ""
+            )
+    if not targeted:
+        raise InvalidInput("akun ini bukan sasaran kampanye tersebut")
+    kit = kit_from_row(row)
+    text = adapt(
+        kit, platform=account["platform"], account_name=account["name"], wilayah_name=wilayah
+    )
+    return content.create_post(
+        ctx,
+        who,
+        content.PostInput(
+            account_id=account_id,
+            body=text,
+            content_type="kampanye",
+            title=kit.title,
+            program_id=kit.program_id,
+            campaign_id=row["id"],
+        ),
+    )
+
+
+def due_reminders(ctx: Context) -> list[tuple[int, list[int]]]:
+    """Running campaigns and the target accounts whose reminder is due; records the reminder."""
+    now = ctx.now()
+    today = now.astimezone(ctx.tz).date()
+    out: list[tuple[int, list[int]]] = []
+    with ctx.engine.begin() as conn:
+        rows = conn.execute(
+            sa.select(t.campaigns).where(
+                t.campaigns.c.starts_on <= today, t.campaigns.c.ends_on >= today
+            )
+        ).mappings()
+        for row in [dict(r) for r in rows]:
+            everyone = set(
+                conn.execute(
+                    sa.select(t.campaign_targets.c.account_id).where(
+                        t.campaign_targets.c.campaign_id == row["id"]
+                    )
+                ).scalars()
+            )
+            due = [
+                p.account_id
+                for p in _participation(conn, row, everyone, today=today, now=now)
+                if p.reminder_due
+            ]
+            if not due:
+                continue
+            conn.execute(
+                sa.update(t.campaign_targets)
+                .where(
+                    t.campaign_targets.c.campaign_id == row["id"],
+                    t.campaign_targets.c.account_id.in_(due),
+                )
+                .values(reminded_at=now, reminders=t.campaign_targets.c.reminders + 1)
+            )
+            out.append((row["id"], due))
+    return out
+
+
+def record_metrics(
+    ctx: Context, *, platform: str, external_id: str, metrics: dict[str, int]
+) -> bool:
+    """Store a published post's numbers (from a platform export or the measurement job)."""
+    allowed = {"likes", "comments", "shares", "saves", "reach", "views"}
+    clean = {}
+    for key, value in metrics.items():
+        if key not in allowed:
+            raise InvalidInput(
+                f"metrik {key!r} tidak dikenal (pilihan: {', '.join(sorted(allowed))})"
+            )
+        if not isinstance(value, int) or value < 0:
+            raise InvalidInput(f"metrik {key} harus bilangan bulat ≥ 0")
+        clean[key] = value
+    with ctx.engine.begin() as conn:
+        post_id = conn.execute(
+            sa.select(t.content_posts.c.id)
+            .join(t.accounts, t.accounts.c.id == t.content_posts.c.account_id)
+            .where(t.content_posts.c.external_id == external_id, t.accounts.c.platform == platform)
+        ).scalar()
+        if post_id is None:
+            return False
+        conn.execute(
+            sa.update(t.content_posts)
+            .where(t.content_posts.c.id == post_id)
+            .values(metrics=clean, metrics_at=ctx.now())
+        )
+    return True

@@ -1,0 +1,224 @@
+"""The analysis job: analyse stored messages, then open or join a case for each complaint.
+A built-in plugin: it registers its jobs through the same hook a third party would use."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from paseban.domain.accounts import OwnerKind
+from paseban.hookspecs import hookimpl
+from paseban.jobs import JobSpec
+from paseban.nlp.analyzer import Analyzer
+from paseban.nlp.pipeline import Analysis, needs_review
+from paseban.services.cases import triage
+from paseban.storage import tables as t
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+
+log = logging.getLogger("paseban.analysis")
+BATCH = 500  # messages read and analysed together (one array operation)
+WRITE_BATCH = 50  # messages written per transaction: short write locks, webhooks keep flowing
+
+
+def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
+    analyzer = ctx.analyzer()
+    counts = {
+        "analyzed": 0,
+        "complaints": 0,
+        "cases_opened": 0,
+        "cases_joined": 0,
+        "follow_ups": 0,
+        "review": 0,
+    }
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        with ctx.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(
+                    t.messages.c.id,
+                    t.messages.c.text,
+                    t.messages.c.platform,
+                    t.messages.c.is_sample,
+                    t.messages.c.posted_at,
+                    t.messages.c.author,
+                    t.messages.c.author_id,
+                    t.messages.c.lat,
+                    t.messages.c.lon,
+                    t.accounts.c.owner_kind,
+                    t.accounts.c.owner_code,
+                )
+                .join(t.accounts, t.accounts.c.id == t.messages.c.account_id)
+                .where(t.messages.c.id.in_(chunk), t.messages.c.analyzed_at.is_(None))
+                .order_by(t.messages.c.id)
+            ).all()
+        analyses = analyzer.analyze_batch(
+            (row.text, None if row.owner_kind == OwnerKind.OPD.value else row.owner_code)
+            for row in rows
+        )
+        for first in range(0, len(rows), WRITE_BATCH):
+            _store(
+                ctx,
+                analyzer,
+                rows[first : first + WRITE_BATCH],
+                analyses[first : first + WRITE_BATCH],
+                counts,
+            )
+    return counts
+
+
+def _store(
+    ctx: Context,
+    analyzer: Analyzer,
+    rows: Sequence[Any],
+    analyses: list[Analysis],
+    counts: dict[str, int],
+) -> None:
+    """Write analyses and place each message in one short transaction."""
+    with ctx.engine.begin() as conn:
+        # claim the rows first: a message another worker analysed meanwhile is left alone
+        claimed = set(
+            conn.execute(
+                sa.update(t.messages)
+                .where(
+                    t.messages.c.id.in_([r.id for r in rows]), t.messages.c.analyzed_at.is_(None)
+                )
+                .values(analyzed_at=ctx.now())
+                .returning(t.messages.c.id)
+            ).scalars()
+        )
+        updates: list[dict[str, Any]] = []
+        for row, analysis in zip(rows, analyses, strict=True):
+            if row.id not in claimed:
+                continue
+            analysis = _with_location(analyzer, analysis, row.lat, row.lon)
+            review = needs_review(analysis, ctx.settings.review_threshold)
+            values = {
+                "b_id": row.id,
+                "case_id": None,
+                "analyzed_at": ctx.now(),
+                "analysis_version": analysis.version,
+                "masked_text": analysis.masked,
+                "intent": analysis.intent.label,
+                "topic": analysis.topic.label,
+                "urgency": analysis.urgency.label,
+                "kelurahan": analysis.place.kelurahan,
+                "kecamatan": analysis.place.kecamatan,
+                "place_source": analysis.place.source,
+                "place_detail": {
+                    "street": analysis.place.street,
+                    "rt": analysis.place.rt,
+                    "rw": analysis.place.rw,
+                    "landmark": analysis.place.landmark,
+                },
+                "confidence": analysis.confidences(),
+                "reasons": analysis.reasons(),
+                "needs_review": review,
+            }
+            counts["analyzed"] += 1
+            counts["review"] += int(review)
+            counts["complaints"] += int(analysis.is_complaint)
+            # complaints open or join a case; a citizen's follow-up or answer to
+            # "sudah beres?" joins their own case (services.cases.triage.place_message)
+            placement = triage.place_message(
+                conn,
+                ctx,
+                message_id=row.id,
+                platform=row.platform,
+                analysis=analysis,
+                reported_at=row.posted_at,
+                sample=row.is_sample,
+                author=row.author or None,
+                author_id=row.author_id,
+                lat=row.lat,
+                lon=row.lon,
+            )
+            if placement is not None:
+                values["case_id"] = placement.case_id
+                key = "cases_joined" if placement.joined else "cases_opened"
+                counts[key if placement.kind == "report" else "follow_ups"] += 1
+                # linked at once: a later message of the same citizen in this batch
+                # (a follow-up) finds the case through it
+                conn.execute(_LINK, {"b_id": row.id, "case_id": placement.case_id})
+            updates.append(values)
+        if updates:  # one executemany for the batch (prebuilt statement)
+            conn.execute(_STORE_ANALYSIS, updates)
+
+
+def _with_location(
+    analyzer: Analyzer, analysis: Analysis, lat: float | None, lon: float | None
+) -> Analysis:
+    """A point the citizen sent beats the account's wilayah (but not a place named in the text)."""
+    if lat is None or lon is None or analysis.place.source == "text":
+        return analysis
+    place = analyzer.gazetteer.near(lat, lon)
+    if place is None:
+        return analysis
+    detail = analysis.place
+    place = replace(
+        place, street=detail.street, rt=detail.rt, rw=detail.rw, landmark=detail.landmark
+    )
+    return replace(analysis, place=place)
+
+
+_ANALYSIS_FIELDS = (
+    "case_id",
+    "analyzed_at",
+    "analysis_version",
+    "masked_text",
+    "intent",
+    "topic",
+    "urgency",
+    "kelurahan",
+    "kecamatan",
+    "place_source",
+    "place_detail",
+    "confidence",
+    "reasons",
+    "needs_review",
+)
+_STORE_ANALYSIS = (
+    sa.update(t.messages)
+    .where(t.messages.c.id == sa.bindparam("b_id"))
+    .values({name: sa.bindparam(name) for name in _ANALYSIS_FIELDS})
+)
+_LINK = (
+    sa.update(t.messages)
+    .where(t.messages.c.id == sa.bindparam("b_id"))
+    .values(case_id=sa.bindparam("case_id"))
+)
+
+
+def analyze_pending(ctx: Context) -> dict[str, int]:
+    """Catch messages whose analysis never ran (a crash between storing and analysing)."""
+    with ctx.engine.connect() as conn:
+        ids = list(
+            conn.execute(
+                sa.select(t.messages.c.id)
+                .where(t.messages.c.analyzed_at.is_(None))
+                .order_by(t.messages.c.id)
+                .limit(5000)
+            ).scalars()
+        )
+    if not ids:
+        return {"analyzed": 0}
+    return analyze_messages(ctx, ids)
+
+
+@hookimpl
+def register_jobs() -> list[JobSpec]:
+    return [
+        JobSpec("analyze_messages", analyze_messages, description="analisis pesan baru"),
+        JobSpec(
+            "analyze_pending",
+            analyze_pending,
+            every=timedelta(minutes=5),
+            description="analisis pesan yang tertinggal",
+        ),
+    ]

@@ -1,0 +1,444 @@
+"""Storing one parsed delivery (a webhook POST or a poll page) that is kept whole as a raw event.
+
+This is the hot path of every webhook, so its statements are built once, accounts are cached
+for a short while, and on SQLite the writers of this process queue on a lock instead of
+SQLite's sleeping busy handler. The rules are the same as `ingest.store_messages`: one message
+per (platform, external id), whatever arrives twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from paseban.connectors.base import Batch, DeliveryStatus
+from paseban.domain.messages import Message, MessageKind
+from paseban.services.people.accounts import find_account
+from paseban.storage import tables as t
+from paseban.storage.rows import AccountRow, row
+from paseban.storage.upsert import insert
+
+log = logging.getLogger("paseban.ingest")
+
+ACCOUNT_TTL = 30.0  # seconds an account lookup is trusted (a new account is seen within this)
+
+RAW_INSERT = sa.insert(t.raw_events).returning(t.raw_events.c.id)
+RAW_STATUS = (
+    sa.update(t.raw_events)
+    .where(t.raw_events.c.id == sa.bindparam("raw_id"))
+    .values(status=sa.bindparam("status"), error=None)
+)
+ACCOUNT_BY_ID = sa.select(t.accounts).where(
+    t.accounts.c.platform == sa.bindparam("platform"),
+    t.accounts.c.platform_account_id == sa.bindparam("ref"),
+)
+SENT_BY_US = sa.select(t.outbox.c.platform, t.outbox.c.external_id).where(
+    t.outbox.c.external_id.in_(sa.bindparam("ids", expanding=True))
+)
+SENT_BY_US_ONE = sa.select(t.outbox.c.platform, t.outbox.c.external_id).where(
+    t.outbox.c.external_id == sa.bindparam("id")
+)
+MESSAGE_COLUMNS = (
+    "platform",
+    "external_id",
+    "account_id",
+    "raw_event_id",
+    "kind",
+    "author",
+    "author_id",
+    "parent_external_id",
+    "text",
+    "posted_at",
+    "received_at",
+    "lat",
+    "lon",
+    "needs_review",
+    "is_sample",
+)
+
+
+@dataclass
+class DeliveryReport:
+    raw_event_id: int
+    status: str
+    stored: int = 0
+    duplicates: int = 0
+    own: int = 0
+    ignored: int = 0
+    unknown_accounts: int = 0
+    waiting: int = 0  # items that need one more API call (Instagram mentions)
+    message_ids: list[int] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "stored": self.stored,
+            "duplicates": self.duplicates,
+            "own": self.own,
+            "ignored": self.ignored,
+            "unknown_accounts": self.unknown_accounts,
+            "waiting": self.waiting,
+        }
+
+
+# --- per-engine helpers --------------------------------------------------------------------------
+
+_locks: weakref.WeakKeyDictionary[sa.Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_accounts: weakref.WeakKeyDictionary[
+    sa.Engine, dict[tuple[str, str], tuple[float, AccountRow | None]]
+] = weakref.WeakKeyDictionary()
+_guard = threading.Lock()
+
+
+@contextmanager
+def write_lock(engine: sa.Engine) -> Iterator[None]:
+    """SQLite has one writer at a time; threads of this process take turns here rather than in
+    SQLite's busy handler, which sleeps in steps of up to 100 ms. PostgreSQL needs no turn."""
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    with _guard:
+        lock = _locks.setdefault(engine, threading.Lock())
+    with lock:
+        yield
+
+
+T = TypeVar("T")
+BUSY_PAUSE = 0.0005  # seconds between tries while another connection writes
+BUSY_LIMIT = 10.0  # give up (and let the platform retry) after this long
+
+
+def write_transaction(engine: sa.Engine, work: Callable[[sa.Connection], T]) -> T:
+    """Run `work` in one write transaction and commit.
+
+    On SQLite, a writer that finds the database locked by another connection (the analysis job,
+    a CLI command) normally waits in SQLite's busy handler, which sleeps 25, 50, then 100 ms
+    between tries: a webhook answer would wait that long. Here the connection does not wait
+    inside SQLite; the transaction is rolled back and tried again every half millisecond (it
+    committed nothing, so trying again is safe), up to BUSY_LIMIT. Nor does this connection
+    checkpoint the WAL after its commit (copying pages into the database file and syncing it
+    can take a while on a busy disk): `Checkpointer` does that beside it."""
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            return work(conn)
+    with write_lock(engine), engine.connect() as conn:
+        _writer_pragmas(conn, busy_timeout=0, autocheckpoint=0)
+        try:
+            return _retrying(conn, work)
+        finally:
+            conn.rollback()
+            _writer_pragmas(conn, busy_timeout=10000, autocheckpoint=1000)
+
+
+def _writer_pragmas(conn: sa.Connection, *, busy_timeout: int, autocheckpoint: int) -> None:
+    conn.exec_driver_sql(f"PRAGMA busy_timeout = {int(busy_timeout)}")
+    conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {int(autocheckpoint)}")
+    conn.commit()
+
+
+def _retrying(conn: sa.Connection, work: Callable[[sa.Connection], T]) -> T:
+    deadline = time.monotonic() + BUSY_LIMIT
+    while True:
+        try:
+            with conn.begin():
+                return work(conn)
+        except sa.exc.OperationalError as exc:
+            locked = "locked" in str(exc.orig) or "busy" in str(exc.orig)
+            if not locked or time.monotonic() > deadline:
+                raise
+        time.sleep(BUSY_PAUSE)
+
+
+class WriterConnection:
+    """The connection of a long-lived writer thread: on SQLite it is set up once (no waiting in
+    the busy handler, no auto-checkpoint) and kept, instead of taken from the pool and set up
+    for every transaction. Same rules as write_transaction."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self._conn: sa.Connection | None = None
+
+    def run(self, work: Callable[[sa.Connection], T]) -> T:
+        if self.engine.dialect.name != "sqlite":
+            return write_transaction(self.engine, work)
+        with write_lock(self.engine):
+            if self._conn is None or self._conn.closed or self._conn.invalidated:
+                self._conn = self.engine.connect()
+                _writer_pragmas(self._conn, busy_timeout=0, autocheckpoint=0)
+            try:
+                return _retrying(self._conn, work)
+            except sa.exc.DBAPIError:
+                self.close()  # a broken connection is not kept
+                raise
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            finally:
+                self._conn = None
+
+
+class Checkpointer:
+    """Copies committed WAL pages into the SQLite database file from its own thread and
+    connection, about once a second (a PASSIVE checkpoint: it never blocks a writer), so that
+    the writer answering webhooks does not do it after its commits."""
+
+    def __init__(self, engine: sa.Engine, *, every: float = 1.0) -> None:
+        self.engine = engine
+        self.every = every
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.last: tuple[int, int, int] | None = None  # (busy, frames in the WAL, copied)
+
+    def start(self) -> None:
+        if self.engine.dialect.name != "sqlite" or self._thread is not None:
+            return
+        self._thread = threading.Thread(
+            target=self._run, name="paseban-wal-checkpoint", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                with self.engine.connect() as conn:
+                    row = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+                    self.last = (int(row[0]), int(row[1]), int(row[2]))
+            except sa.exc.SQLAlchemyError:
+                log.warning("wal checkpoint failed", exc_info=True)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def forget_accounts(engine: sa.Engine) -> None:
+    with _guard:
+        _accounts.pop(engine, None)
+
+
+def _account(conn: sa.Connection, platform: str, ref: str) -> AccountRow | None:
+    cache = _accounts.setdefault(conn.engine, {})
+    key = (platform, ref)
+    hit = cache.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < ACCOUNT_TTL and hit[1] is not None:
+        return hit[1]
+    found = conn.execute(ACCOUNT_BY_ID, {"platform": platform, "ref": ref}).mappings().first()
+    account = row(AccountRow, found) if found else find_account(conn, platform, ref)
+    if account is not None:  # unknown accounts are looked up again: they may be added any time
+        cache[key] = (now, account)
+    return account
+
+
+# --- storing -------------------------------------------------------------------------------------
+
+
+def insert_raw(conn: sa.Connection, *, channel: str, at: datetime, body: str) -> int:
+    values = {"channel": channel, "received_at": at, "body": body, "status": "processed"}
+    return int(conn.execute(RAW_INSERT, values).scalar_one())
+
+
+def store_batch(
+    conn: sa.Connection,
+    batch: Batch,
+    *,
+    raw_event_id: int,
+    channel: str,
+    at: datetime,
+    current_status: str = "processed",
+) -> DeliveryReport:
+    """Store a parsed delivery or poll page kept as raw event `raw_event_id` (whose status is
+    now `current_status`): citizen messages once per (platform, external id), our own items as
+    sent outbox rows, WhatsApp delivery failures on the outbox. Sets the raw event's status.
+    The caller commits."""
+    report = DeliveryReport(raw_event_id, "processed", ignored=batch.ignored)
+    ours = _sent_by_us(conn, batch.messages)
+    own = list(batch.own)
+    rows: list[dict[str, Any]] = []
+    for message in batch.messages:
+        if (message.platform, message.external_id) in ours:
+            own.append(message)
+            continue
+        account = _account(conn, message.platform, message.account)
+        if account is None:
+            report.unknown_accounts += 1
+            continue
+        # messages that reach a sample account (the demo stream) are sample data too
+        sample = bool(account.get("is_sample"))
+        rows.append(message_row(message, account["id"], raw_event_id, at, sample=sample))
+    report.message_ids = _insert_messages(conn, rows)
+    report.stored = len(report.message_ids)
+    report.duplicates = len(rows) - report.stored
+    for message in own:
+        account = _account(conn, message.platform, message.account)
+        if account is None:
+            report.unknown_accounts += 1
+            continue
+        _record_own(conn, message, account)
+        report.own += 1
+    _apply_statuses(conn, batch.statuses)
+    pending = [h for h in batch.hydrate if _account(conn, h.platform, h.account) is not None]
+    report.unknown_accounts += len(batch.hydrate) - len(pending)
+    report.waiting = len(pending)
+    if report.waiting:
+        report.status = "waiting"
+    elif report.unknown_accounts:
+        report.status = "unknown_account"
+    elif not report.stored and report.duplicates:
+        report.status = "duplicate"
+    elif not report.stored and not report.own and not batch.statuses:
+        report.status = "ignored"
+    if report.status != current_status:
+        conn.execute(RAW_STATUS, {"raw_id": raw_event_id, "status": report.status})
+    if report.unknown_accounts:
+        log.warning(
+            "delivery for unregistered accounts kept",
+            extra={"raw_event_id": raw_event_id, "unknown": report.unknown_accounts},
+        )
+    return report
+
+
+def message_row(
+    message: Message, account_id: int, raw_id: int, at: datetime, *, sample: bool
+) -> dict[str, Any]:
+    """The one mapping of a parsed message to its `messages` row (webhooks, polls, files)."""
+    return {
+        "platform": message.platform,
+        "external_id": message.external_id,
+        "account_id": account_id,
+        "raw_event_id": raw_id,
+        "kind": message.kind.value,
+        "author": message.author,
+        "author_id": message.author_id,
+        "parent_external_id": message.parent_external_id,
+        "text": message.text,
+        "posted_at": message.posted_at,
+        "received_at": at,
+        "lat": message.lat,
+        "lon": message.lon,
+        "needs_review": False,
+        "is_sample": sample,
+    }
+
+
+_message_insert: dict[str, Any] = {}
+
+
+def _insert_messages(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """INSERT ... ON CONFLICT (platform, external_id) DO NOTHING RETURNING id, one row at a time
+    (a delivery carries one or a few): what comes back was new."""
+    if not rows:
+        return []
+    dialect = conn.dialect.name
+    stmt = _message_insert.get(dialect)
+    if stmt is None:
+        stmt = (
+            insert(conn, t.messages)
+            .values({c: sa.bindparam(c) for c in MESSAGE_COLUMNS})
+            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+            .returning(t.messages.c.id)
+        )
+        _message_insert[dialect] = stmt
+    ids: list[int] = []
+    seen: set[tuple[str, str]] = set()
+    for values in rows:
+        key = (values["platform"], values["external_id"])
+        if key in seen:  # the same item twice in one delivery
+            continue
+        seen.add(key)
+        new_id = conn.execute(stmt, values).scalar()
+        if new_id is not None:
+            ids.append(int(new_id))
+    return ids
+
+
+def _sent_by_us(conn: sa.Connection, messages: list[Message]) -> set[tuple[str, str]]:
+    """Items whose id is one we got back when we sent them (our admins' replies)."""
+    if not messages:
+        return set()
+    ids = sorted({m.external_id for m in messages})
+    if len(ids) == 1:  # the usual delivery: a plain statement, compiled once
+        rows = conn.execute(SENT_BY_US_ONE, {"id": ids[0]})
+    else:
+        rows = conn.execute(SENT_BY_US, {"ids": ids})
+    return {(r.platform, r.external_id) for r in rows}
+
+
+def _record_own(conn: sa.Connection, message: Message, account: AccountRow) -> None:
+    """A reply or comment the account wrote on the platform itself is ours: keep it as a sent
+    outbox row (so first-response times count it) unless we sent it through the outbox."""
+    if conn.execute(
+        sa.select(t.outbox.c.id).where(
+            t.outbox.c.platform == message.platform,
+            t.outbox.c.external_id == message.external_id,
+        )
+    ).first():
+        return
+    parent_id = None
+    if message.parent_external_id:
+        parent_id = conn.execute(
+            sa.select(t.messages.c.id).where(
+                t.messages.c.platform == message.platform,
+                t.messages.c.external_id == message.parent_external_id,
+            )
+        ).scalar()
+    if parent_id is None and message.kind == MessageKind.DIRECT and message.author_id:
+        # a direct message answers the citizen's latest message in that conversation
+        parent_id = conn.execute(
+            sa.select(t.messages.c.id)
+            .where(
+                t.messages.c.platform == message.platform,
+                t.messages.c.account_id == account["id"],
+                t.messages.c.kind == MessageKind.DIRECT.value,
+                t.messages.c.posted_at <= message.posted_at,
+            )
+            .order_by(t.messages.c.posted_at.desc())
+            .limit(1)
+        ).scalar()
+    conn.execute(
+        insert(conn, t.outbox)
+        .values(
+            platform=message.platform,
+            account_id=account["id"],
+            in_reply_to_message_id=parent_id,
+            kind="reply" if message.parent_external_id or parent_id else "post",
+            text=message.text,
+            status="sent",
+            attempts=0,
+            next_attempt_at=None,
+            last_error=None,
+            dedupe_key=f"seen:{message.platform}:{message.external_id}"[:200],
+            created_at=message.posted_at,
+            sent_at=message.posted_at,
+            external_id=message.external_id,
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+
+
+def _apply_statuses(conn: sa.Connection, statuses: list[DeliveryStatus]) -> None:
+    """A message we sent that the platform could not deliver (WhatsApp says so) is a failed
+    reply."""
+    for status in statuses:
+        if status.status != "failed":
+            continue
+        conn.execute(
+            sa.update(t.outbox)
+            .where(
+                t.outbox.c.platform == status.platform,
+                t.outbox.c.external_id == status.external_id,
+            )
+            .values(
+                status="failed",
+                last_error=f"{status.platform}: tidak terkirim ({status.error or '-'})",
+            )
+        )

@@ -1,0 +1,243 @@
+"""Access tokens per official account (Page tokens, user tokens, business tokens).
+
+App-wide secrets are deployment facts and come from settings; a token that belongs to one
+account lives in `account_credentials`, set by an operator (`paseban accounts token`). Tokens
+are encrypted at rest (Fernet: AES-128-CBC with HMAC-SHA256) with a key derived from
+PASEBAN_SECRET_KEY, so a copy of the database alone does not hand out the city's accounts.
+They are never written to a log and never returned by the API; `Credentials.__repr__` hides them.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import sqlalchemy as sa
+from cryptography.fernet import Fernet, InvalidToken
+
+from paseban.connectors.base import Credentials, SendError
+from paseban.errors import InvalidInput, NotFound
+from paseban.services.people.accounts import find_account
+from paseban.settings import PLACEHOLDER_SECRETS
+from paseban.storage import tables as t
+from paseban.storage.upsert import insert
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+    from paseban.settings import Settings
+
+log = logging.getLogger("paseban.credentials")
+
+EXTRA_KEYS = frozenset({"refresh_token", "business_id", "note"})
+KEY_LABEL = b"paseban/account-credentials/v1"
+
+
+class CredentialsLocked(InvalidInput):
+    """Tokens cannot be stored or read without the key they are encrypted with."""
+
+
+def _fernet(settings: Settings) -> Fernet:
+    secret = settings.secret_key
+    if not secret or secret in PLACEHOLDER_SECRETS:
+        raise CredentialsLocked(
+            "PASEBAN_SECRET_KEY belum diisi: token akun disimpan terenkripsi dengan kunci itu"
+        )
+    digest = hmac.new(secret.encode(), KEY_LABEL, hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(digest))
+
+
+def _seal(settings: Settings, value: str) -> str:
+    return _fernet(settings).encrypt(value.encode()).decode()
+
+
+def _open(settings: Settings, value: str) -> str:
+    try:
+        return _fernet(settings).decrypt(value.encode()).decode()
+    except InvalidToken:
+        raise CredentialsLocked(
+            "token akun tidak bisa dibuka: PASEBAN_SECRET_KEY berbeda dari saat token disimpan; "
+            "simpan ulang tokennya (paseban accounts token)"
+        ) from None
+
+
+def set_token(
+    ctx: Context,
+    platform: str,
+    account_ref: str,
+    token: str,
+    *,
+    actor: str,
+    expires_at: datetime | None = None,
+    extra: dict[str, Any] | None = None,
+) -> int:
+    """Store (or replace) the token of one account; returns the account id."""
+    token = token.strip()
+    if not token or any(c.isspace() for c in token) or len(token) > 4000:
+        raise InvalidInput("token kosong atau tidak sah")
+    unknown = set(extra or {}) - EXTRA_KEYS
+    if unknown:
+        raise InvalidInput(f"kunci tambahan tidak dikenal: {', '.join(sorted(unknown))}")
+    with ctx.engine.begin() as conn:
+        account = find_account(conn, platform, account_ref)
+        if account is None:
+            raise NotFound(f"akun {account_ref!r} di {platform} tidak terdaftar")
+        values = {
+            "token": _seal(ctx.settings, token),
+            "extra": {"sealed": _seal(ctx.settings, json.dumps(extra or {}))},
+            "expires_at": expires_at,
+            "updated_at": ctx.now(),
+            "updated_by": actor,
+        }
+        conn.execute(
+            insert(conn, t.account_credentials)
+            .values(account_id=account["id"], **values)
+            .on_conflict_do_update(index_elements=["account_id"], set_=values)
+        )
+        return int(account["id"])
+
+
+def remove_token(ctx: Context, platform: str, account_ref: str) -> bool:
+    with ctx.engine.begin() as conn:
+        account = find_account(conn, platform, account_ref)
+        if account is None:
+            raise NotFound(f"akun {account_ref!r} di {platform} tidak terdaftar")
+        result = conn.execute(
+            sa.delete(t.account_credentials).where(
+                t.account_credentials.c.account_id == account["id"]
+            )
+        )
+        return bool(result.rowcount)
+
+
+def account_token(conn: sa.Connection, settings: Settings, account_id: int) -> Credentials | None:
+    row = conn.execute(
+        sa.select(t.account_credentials.c.token, t.account_credentials.c.extra).where(
+            t.account_credentials.c.account_id == account_id
+        )
+    ).first()
+    if row is None:
+        return None
+    sealed = (row.extra or {}).get("sealed")
+    extra = json.loads(_open(settings, sealed)) if sealed else {}
+    return Credentials(_open(settings, row.token), extra)
+
+
+def for_reading(
+    conn: sa.Connection, ctx: Context, platform: str, account_id: int
+) -> Credentials | None:
+    """What a poll or a mention lookup uses: the account's token, else the app's (the
+    connector knows whether its platform has one: X's bearer token, YouTube's API key)."""
+    own = account_token(conn, ctx.settings, account_id)
+    if own is not None:
+        return own
+    connector = ctx.connectors.for_platform(platform)
+    return connector.app_reading_credentials(platform) if connector else None
+
+
+def for_sending(
+    conn: sa.Connection, ctx: Context, platform: str, account_id: int
+) -> Credentials | None:
+    """What a reply or a post uses: the account's own token, else the app's (WhatsApp may
+    share the business's system-user token from settings)."""
+    own = account_token(conn, ctx.settings, account_id)
+    if own is not None:
+        return own
+    connector = ctx.connectors.for_platform(platform)
+    return connector.app_sending_credentials(platform) if connector else None
+
+
+def status(ctx: Context) -> list[dict[str, Any]]:
+    """Which accounts have a token, and until when; never the token itself."""
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                t.accounts.c.platform,
+                t.accounts.c.handle,
+                t.account_credentials.c.expires_at,
+                t.account_credentials.c.updated_at,
+                t.account_credentials.c.updated_by,
+            )
+            .join(t.accounts, t.accounts.c.id == t.account_credentials.c.account_id)
+            .order_by(t.accounts.c.platform, t.accounts.c.handle)
+        ).mappings()
+        return [dict(r) for r in rows]
+
+
+# --- renewing tokens that expire within hours (X, YouTube) ---------------------------------------
+
+REFRESH_AHEAD = timedelta(minutes=15)
+
+
+def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str, int]:
+    """Renew the tokens that expire within REFRESH_AHEAD and carry a refresh token. A token
+    that cannot be renewed is kept (it may still work) and the reason is logged, never the
+    token."""
+    soon = ctx.now() + REFRESH_AHEAD
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                t.account_credentials.c.account_id,
+                t.account_credentials.c.extra,
+                t.accounts.c.platform,
+                t.accounts.c.handle,
+            )
+            .join(t.accounts, t.accounts.c.id == t.account_credentials.c.account_id)
+            .where(
+                t.account_credentials.c.expires_at.is_not(None),
+                t.account_credentials.c.expires_at <= soon,
+                t.accounts.c.platform.in_(ctx.connectors.renewable_platforms()),
+            )
+        ).all()
+    counts = {"renewed": 0, "failed": 0, "skipped": 0}
+    owned = client is None
+    client = client or httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0))
+    try:
+        for row in rows:
+            connector = ctx.connectors.for_platform(row.platform)
+            app = connector.oauth_client(row.platform) if connector else None
+            sealed = (row.extra or {}).get("sealed")
+            try:
+                extra = json.loads(_open(ctx.settings, sealed)) if sealed else {}
+            except CredentialsLocked:
+                extra = {}
+            if connector is None or app is None or not extra.get("refresh_token"):
+                counts["skipped"] += 1
+                continue
+            try:
+                fresh = connector.renew(
+                    client,
+                    row.platform,
+                    client_id=app[0],
+                    client_secret=app[1],
+                    token=extra["refresh_token"],
+                )
+            except SendError as exc:
+                counts["failed"] += 1
+                log.warning(
+                    "token refresh failed",
+                    extra={"platform": row.platform, "account": row.handle, "error": str(exc)},
+                )
+                continue
+            if fresh.refresh_token:
+                extra["refresh_token"] = fresh.refresh_token
+            expires = ctx.now() + timedelta(seconds=fresh.expires_in) if fresh.expires_in else None
+            set_token(
+                ctx,
+                row.platform,
+                row.handle,
+                fresh.token,
+                actor="refresh",
+                expires_at=expires,
+                extra=extra,
+            )
+            counts["renewed"] += 1
+    finally:
+        if owned:
+            client.close()
+    return counts

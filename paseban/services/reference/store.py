@@ -1,0 +1,240 @@
+"""Store reference data for a city; read it back for the analyzer and the pages."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from paseban import reference
+from paseban.domain.wilayah import Level, Opd, OpdKind, Topic, Wilayah, ticket_prefix
+from paseban.errors import Conflict
+from paseban.nlp import model
+from paseban.nlp.analyzer import Analyzer
+from paseban.nlp.place import Gazetteer
+from paseban.routing.rules import Rule, topic_default_rule
+from paseban.storage import tables as t
+
+if TYPE_CHECKING:
+    from paseban.context import Context
+
+SYSTEM = "sistem"
+
+
+def get_parameter(conn: sa.Connection, key: str, default: Any = None) -> Any:
+    value = conn.execute(sa.select(t.parameters.c.value).where(t.parameters.c.key == key)).scalar()
+    return default if value is None else value
+
+
+def set_parameter(conn: sa.Connection, key: str, value: Any, *, at: Any, actor: str) -> None:
+    exists = conn.execute(sa.select(t.parameters.c.key).where(t.parameters.c.key == key)).scalar()
+    values = {"value": value, "updated_at": at, "updated_by": actor}
+    if exists:
+        conn.execute(sa.update(t.parameters).where(t.parameters.c.key == key).values(**values))
+    else:
+        conn.execute(sa.insert(t.parameters).values(key=key, **values))
+
+
+def city_code(ctx: Context) -> str | None:
+    with ctx.engine.connect() as conn:
+        value = get_parameter(conn, "city_code")
+    return str(value) if value else None
+
+
+def _insert_missing(
+    conn: sa.Connection, table: sa.Table, key: str, rows: list[dict[str, Any]]
+) -> int:
+    if not rows:
+        return 0
+    existing = set(conn.execute(sa.select(table.c[key])).scalars())
+    new = [r for r in rows if r[key] not in existing]
+    if new:
+        conn.execute(sa.insert(table), new)
+    return len(new)
+
+
+def load(ctx: Context, code: str = reference.DEFAULT_CITY) -> dict[str, int]:
+    """Load a city's reference data. Adds what is missing and never overwrites staff edits;
+    running it twice changes nothing. One database holds one city."""
+    data = reference.for_city(code)
+    now = ctx.now()
+    counts: dict[str, int] = {}
+    with ctx.engine.begin() as conn:
+        loaded = get_parameter(conn, "city_code")
+        if loaded and loaded != data.city.code:
+            name = get_parameter(conn, "city_name", loaded)
+            raise Conflict(
+                f"basis data ini sudah memuat {name} ({loaded}); "
+                f"gunakan basis data lain untuk {data.city.name} ({data.city.code})"
+            )
+        # parents before children (foreign keys)
+        ordered = sorted(data.wilayah, key=lambda w: w.level)
+        counts["wilayah"] = _insert_missing(
+            conn,
+            t.wilayah,
+            "code",
+            [
+                {
+                    "code": w.code,
+                    "name": w.name,
+                    "level": int(w.level),
+                    "kind": w.kind,
+                    "parent_code": w.parent_code if w.level > Level.KABKOTA else None,
+                    "postal_code": w.postal_code,
+                    "lat": w.lat,
+                    "lon": w.lon,
+                    "aliases": list(w.aliases),
+                }
+                for w in ordered
+            ],
+        )
+        counts["opds"] = _insert_missing(
+            conn,
+            t.opds,
+            "code",
+            [
+                {
+                    "code": o.code,
+                    "name": o.name,
+                    "handles": o.handles,
+                    "kind": o.kind.value,
+                    "active": True,
+                }
+                for o in data.opds
+            ],
+        )
+        counts["topics"] = _insert_missing(
+            conn,
+            t.topics,
+            "code",
+            [
+                {
+                    "code": tp.code,
+                    "name": tp.name,
+                    "examples": tp.examples,
+                    "default_opd": tp.default_opd,
+                    "notes": tp.notes,
+                    "active": True,
+                }
+                for tp in data.topics
+            ],
+        )
+        counts["intents"] = _insert_missing(
+            conn,
+            t.intents,
+            "code",
+            [{"code": v.code, "name": v.name, "description": v.description} for v in data.intents],
+        )
+        counts["urgencies"] = _insert_missing(
+            conn,
+            t.urgencies,
+            "code",
+            [
+                {"code": v.code, "name": v.name, "description": v.description}
+                for v in data.urgencies
+            ],
+        )
+        counts["holidays"] = _insert_missing(
+            conn,
+            t.holidays,
+            "date",
+            [{"date": h.date, "name": h.name, "kind": h.kind} for h in data.holidays],
+        )
+        counts["landmarks"] = _insert_missing(
+            conn,
+            t.landmarks,
+            "name",
+            [{"name": n, "aliases": a, "kelurahan": k} for n, a, k in data.landmarks],
+        )
+        rules = [
+            (topic_default_rule(tp.code, tp.default_opd), f"bawaan topik {tp.name}")
+            for tp in data.topics
+        ]
+        rules += list(data.rules)
+        counts["routing_rules"] = _insert_missing(
+            conn,
+            t.routing_rules,
+            "name",
+            [
+                {
+                    "name": r.name,
+                    "priority": r.priority,
+                    "condition": dict(r.when),
+                    "assign_to": r.assign_to,
+                    "active": True,
+                    "notes": note,
+                    "updated_at": now,
+                    "updated_by": SYSTEM,
+                }
+                for r, note in rules
+            ],
+        )
+        if not loaded:
+            set_parameter(conn, "city_code", data.city.code, at=now, actor=SYSTEM)
+            set_parameter(conn, "city_name", data.city.name, at=now, actor=SYSTEM)
+            set_parameter(
+                conn, "ticket_prefix", ticket_prefix(data.city.name), at=now, actor=SYSTEM
+            )
+    ctx.reset_analyzer()
+    return counts
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def wilayah_all(conn: sa.Connection) -> list[Wilayah]:
+    rows = conn.execute(sa.select(t.wilayah).order_by(t.wilayah.c.code)).mappings()
+    return [
+        Wilayah(
+            r["code"],
+            r["name"],
+            Level(r["level"]),
+            r["kind"],
+            r["parent_code"],
+            r["postal_code"],
+            r["lat"],
+            r["lon"],
+            tuple(r["aliases"] or ()),
+        )
+        for r in rows
+    ]
+
+
+def opds_all(conn: sa.Connection) -> list[Opd]:
+    rows = conn.execute(sa.select(t.opds).order_by(t.opds.c.code)).mappings()
+    return [Opd(r["code"], r["name"], r["handles"], OpdKind(r["kind"])) for r in rows]
+
+
+def topics_all(conn: sa.Connection) -> list[Topic]:
+    rows = conn.execute(sa.select(t.topics).order_by(t.topics.c.code)).mappings()
+    return [Topic(r["code"], r["name"], r["examples"], r["default_opd"], r["notes"]) for r in rows]
+
+
+def active_rules(conn: sa.Connection) -> list[Rule]:
+    rows = conn.execute(
+        sa.select(t.routing_rules).where(t.routing_rules.c.active.is_(True))
+    ).mappings()
+    return [Rule(r["name"], r["condition"], r["assign_to"], r["priority"]) for r in rows]
+
+
+def urgency_names(conn: sa.Connection) -> dict[str, str]:
+    return dict(conn.execute(sa.select(t.urgencies.c.code, t.urgencies.c.name)).all())
+
+
+def intent_names(conn: sa.Connection) -> dict[str, str]:
+    return dict(conn.execute(sa.select(t.intents.c.code, t.intents.c.name)).all())
+
+
+def holiday_dates(conn: sa.Connection) -> frozenset[date]:
+    return frozenset(conn.execute(sa.select(t.holidays.c.date)).scalars())
+
+
+def build_analyzer(ctx: Context) -> Analyzer:
+    with ctx.engine.connect() as conn:
+        regions = wilayah_all(conn)
+        marks = [
+            (r["name"], list(r["aliases"] or []), r["kelurahan"])
+            for r in conn.execute(sa.select(t.landmarks)).mappings()
+        ]
+    return Analyzer(Gazetteer(regions, marks), model.bundled())

@@ -1,0 +1,205 @@
+"""The shapes of the rows that leave storage: what services return to web/ and cli/, and what
+hooks receive. They are TypedDicts because rows are passed through as they are read (a page or
+a plugin reads `case["ticket"]`), and mypy then checks every key a reader names. Inside storage
+and the services' SQL a row is still a mapping; `row()` is the one place it becomes typed.
+
+Each shape lists the columns of its table (`tables/`) and the names a read joins to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, TypedDict, TypeVar, cast
+
+R = TypeVar("R")
+
+
+def row(shape: type[R], mapping: Mapping[Any, Any]) -> R:
+    """A row read from the database as the TypedDict `shape` (a plain dict: templates, JSON and
+    `dict(...)` treat it as before)."""
+    return cast(R, dict(mapping))
+
+
+class CaseRow(TypedDict):
+    """`cases`, one complaint: its lifecycle state, place, routing and deadline."""
+
+    id: int
+    ticket: str
+    status: str
+    topic: str | None
+    urgency: str
+    kelurahan: str | None
+    kecamatan: str | None
+    opd: str | None
+    route_rule: str | None
+    title: str
+    report_count: int
+    opened_at: datetime
+    updated_at: datetime
+    version: int
+    is_sample: bool
+    last_report_at: datetime | None
+    street: str | None
+    landmark: str | None
+    address: str | None
+    lat: float | None
+    lon: float | None
+    media_url: str | None
+    keywords: str
+    platforms: list[str]
+    stage: str | None
+    due_at: datetime | None
+    escalation_level: int
+    returned_by: list[str]
+    public_note: str | None
+    merged_into: int | None
+    split_from: int | None
+
+
+class CaseListRow(CaseRow):
+    """A case as the lists show it: with the names of its places, OPD and topic."""
+
+    kelurahan_name: str | None
+    kecamatan_name: str | None
+    opd_name: str | None
+    topic_name: str | None
+
+
+class CaseDetailRow(CaseListRow):
+    """One case for its page, the API and the CLI: the list's names and the OPD's kind."""
+
+    opd_kind: str | None
+
+
+class CaseEventRow(TypedDict):
+    """`case_events`, one line of a case's audit trail; what the `case_event` hook receives."""
+
+    id: int
+    case_id: int
+    action: str
+    from_status: str | None
+    to_status: str
+    at: datetime
+    actor: str
+    note: str
+    public_note: str | None
+    data: dict[str, Any] | None
+
+
+class PublicEventRow(TypedDict):
+    """A line of the public tracking page's timeline: what a citizen may see of an event."""
+
+    at: datetime
+    action: str
+    status: str
+    public_note: str | None
+    media_url: str | None
+    opd: str | None
+
+
+class CaseMessageRow(TypedDict):
+    """A citizen message that joined a case, as the case page shows it (masked text only)."""
+
+    id: int
+    platform: str
+    masked_text: str | None
+    posted_at: datetime
+    account_id: int
+    account_handle: str
+
+
+class InboxMessageRow(TypedDict):
+    """A citizen message as the inbox and its pages show it: the message, its analysis, its
+    state in the inbox, and the names of its account, case and kelurahan."""
+
+    id: int
+    platform: str
+    kind: str
+    author: str
+    text: str
+    masked_text: str | None
+    posted_at: datetime
+    received_at: datetime
+    analyzed_at: datetime | None
+    intent: str | None
+    topic: str | None
+    urgency: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    place_source: str | None
+    place_detail: dict[str, Any] | None
+    confidence: dict[str, float] | None
+    reasons: dict[str, str] | None
+    needs_review: bool
+    case_id: int | None
+    inbox_state: str
+    handled_at: datetime | None
+    handled_by: str | None
+    account_id: int
+    is_sample: bool
+    account_handle: str
+    account_name: str
+    account_owner: str
+    ticket: str | None
+    case_status: str | None
+    case_opd: str | None
+    kelurahan_name: str | None
+
+
+class AccountRow(TypedDict):
+    """`accounts`, one official account; what `collect_account_metrics` receives."""
+
+    id: int
+    platform: str
+    handle: str
+    platform_account_id: str | None
+    owner_kind: str
+    owner_code: str
+    name: str
+    active: bool
+    is_sample: bool
+    created_at: datetime
+
+
+class AlertRow(TypedDict):
+    """`alerts` with the names of its topic and area; what the `early_warning` hook receives."""
+
+    id: int
+    topic: str
+    level: str
+    area: str
+    opd: str | None
+    count: int
+    expected: float
+    p_value: float
+    message_ids: list[int]
+    window_start: datetime
+    window_end: datetime
+    status: str
+    raised_at: datetime
+    updated_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+    is_sample: bool
+    topic_name: str
+    area_name: str
+
+
+class AnalysisRow(TypedDict):
+    """What the analysis stores on a message; what the `message_analyzed` hook receives."""
+
+    case_id: int | None
+    analyzed_at: datetime
+    analysis_version: str
+    masked_text: str
+    intent: str | None
+    topic: str | None
+    urgency: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    place_source: str | None
+    place_detail: dict[str, Any] | None
+    confidence: dict[str, float] | None
+    reasons: dict[str, str] | None
+    needs_review: bool

@@ -1,0 +1,1 @@
+"""Content pages under /konten and the content REST API."""

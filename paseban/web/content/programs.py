@@ -1,0 +1,128 @@
+"""Priority programs and campaign kits under /konten: the lists, a program's page and form, a
+campaign's page, and adapting its kit for one account."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, Response
+
+from paseban.content.campaigns import CampaignKit
+from paseban.content.programs import Fact, Program
+from paseban.domain.accounts import Role
+from paseban.errors import InvalidInput
+from paseban.services.content import programs
+from paseban.web.content.auth import ContentActor, ContentWriter
+from paseban.web.content.rendering import (
+    back,
+    lines_of,
+    opt_date,
+    opt_int,
+    render,
+)
+from paseban.web.deps import CtxDep
+
+router = APIRouter(prefix="/konten", include_in_schema=False)
+
+
+@router.get("/program", response_class=HTMLResponse)
+def program_list(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLResponse:
+    return render(
+        request, ctx, actor, "content_programs.html", {"rows": programs.list_programs(ctx)}
+    )
+
+
+@router.get("/program/{code}", response_class=HTMLResponse)
+def program_detail(request: Request, ctx: CtxDep, actor: ContentActor, code: str) -> HTMLResponse:
+    program = programs.get_program(ctx, code)
+    can_edit = actor.role is Role.DISKOMINFO or (
+        actor.role is Role.OPD_OFFICER and actor.scope.opd == program["owner_opd"]
+    )
+    return render(
+        request,
+        ctx,
+        actor,
+        "content_program.html",
+        {"p": program, "can_edit": can_edit, "error": None},
+    )
+
+
+def _facts(raw: str) -> tuple[Fact, ...]:
+    """One fact per line: text | source."""
+    out = []
+    for line in lines_of(raw):
+        text, _, source = line.partition("|")
+        out.append(Fact(text.strip(), source.strip()))
+    return tuple(out)
+
+
+@router.post("/program", response_class=HTMLResponse)
+async def program_save(request: Request, ctx: CtxDep, actor: ContentWriter) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    program = Program(
+        code=form.get("code", "").strip(),
+        name=form.get("name", ""),
+        owner_opd=form.get("owner_opd", "").strip(),
+        summary=form.get("summary", ""),
+        key_messages=lines_of(form.get("key_messages", "")),
+        facts=_facts(form.get("facts", "")),
+        achievements=_facts(form.get("achievements", "")),
+        hashtags=tuple(form.get("hashtags", "").split()),
+        official_names=lines_of(form.get("official_names", "")),
+    )
+    programs.save_program(ctx, actor, program)
+    return back(f"/konten/program/{quote(program.code)}", "saved")
+
+
+@router.get("/kampanye", response_class=HTMLResponse)
+def campaign_list(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLResponse:
+    return render(
+        request,
+        ctx,
+        actor,
+        "content_campaigns.html",
+        {
+            "rows": programs.list_campaigns(ctx, actor),
+            "programs": programs.list_programs(ctx, active_only=True),
+            "today": ctx.now().astimezone(ctx.tz).date(),
+        },
+    )
+
+
+@router.post("/kampanye")
+async def campaign_create(request: Request, ctx: CtxDep, actor: ContentWriter) -> Response:
+    raw = await request.form()
+    chosen = [int(v) for v in raw.getlist("account_ids") if isinstance(v, str) and v.isdigit()]
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    starts, ends = opt_date(form.get("starts_on")), opt_date(form.get("ends_on"))
+    if starts is None or ends is None:
+        raise InvalidInput("isi tanggal mulai dan selesai")
+    kit = CampaignKit(
+        code=form.get("code", "").strip(),
+        title=form.get("title", ""),
+        message=form.get("message", ""),
+        starts_on=starts,
+        ends_on=ends,
+        facts=_facts(form.get("facts", "")),
+        media_links=lines_of(form.get("media_links", "")),
+        hashtags=tuple(form.get("hashtags", "").split()),
+        program_id=opt_int(form.get("program_id")),
+    )
+    programs.create_campaign(ctx, actor, kit, account_ids=chosen or None)
+    return back(f"/konten/kampanye/{quote(kit.code)}", "created")
+
+
+@router.get("/kampanye/{code}", response_class=HTMLResponse)
+def campaign_detail(request: Request, ctx: CtxDep, actor: ContentActor, code: str) -> HTMLResponse:
+    detail = programs.campaign_detail(ctx, actor, code)
+    return render(request, ctx, actor, "content_campaign.html", {"c": detail})
+
+
+@router.post("/kampanye/{code}/adaptasi")
+def campaign_adapt(
+    ctx: CtxDep, actor: ContentWriter, code: str, account_id: Annotated[int, Form()]
+) -> Response:
+    post_id = programs.adapt_for_account(ctx, actor, code, account_id)
+    return back(f"/konten/draf/{post_id}", "created")

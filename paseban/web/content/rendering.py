@@ -1,0 +1,104 @@
+"""What the content pages share: their templates and notices, and the readers of form values
+(dates and times in the city's zone, numbers, lists)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from paseban.content import approvals as ap
+from paseban.content.calendar import HARI
+from paseban.content.quality import CONTENT_TYPE_LABELS
+from paseban.domain import fmt
+from paseban.domain.accounts import Role
+from paseban.errors import InvalidInput
+from paseban.web.content.auth import page_context
+
+templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
+assert templates.env.autoescape
+
+
+NOTICES = {
+    "created": "Konsep disimpan.",
+    "saved": "Perubahan disimpan.",
+    "acted": "Tindakan dicatat.",
+    "checked_in": "Kehadiran Anda tercatat. Terima kasih!",
+    "already": "Kehadiran Anda sudah tercatat sebelumnya.",
+}
+
+
+def day_label(value: date | None) -> str:
+    return "-" if value is None else fmt.day(value, HARI)
+
+
+def render(
+    request: Request, ctx: Any, actor: ap.Who, name: str, values: dict[str, Any], status: int = 200
+) -> HTMLResponse:
+    context = page_context(request, ctx)
+    context.update(
+        {
+            "me": actor,
+            "is_kominfo": actor.role is Role.DISKOMINFO,
+            "wib": lambda v: fmt.local_time(v, ctx.tz),
+            "day": day_label,
+            "status_labels": {s.value: label for s, label in ap.STATUS_LABELS.items()},
+            "type_labels": {t.value: label for t, label in CONTENT_TYPE_LABELS.items()},
+            "content_notice": NOTICES.get(request.query_params.get("ok", "")),
+            **values,
+        }
+    )
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def back(url: str, ok: str) -> RedirectResponse:
+    sep = "&" if "?" in url else "?"
+    return RedirectResponse(f"{url}{sep}ok={ok}", status_code=303)
+
+
+def opt_int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise InvalidInput(f"angka tidak sah: {raw!r}")
+    return int(raw)
+
+
+def local_dt(ctx: Any, raw: str | None) -> datetime | None:
+    """A datetime-local form value, read as the city's local time."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"waktu tidak sah: {raw!r}") from None
+    return value if value.tzinfo else value.replace(tzinfo=ctx.tz)
+
+
+def opt_date(raw: str | None) -> date | None:
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"tanggal tidak sah: {raw!r}") from None
+
+
+def with_local(ctx: Any, post: dict[str, Any]) -> dict[str, Any]:
+    """The schedule as a datetime-local form value in the city's time."""
+    at = post.get("scheduled_at")
+    post["scheduled_local"] = (
+        at.astimezone(ctx.tz).strftime("%Y-%m-%dT%H:%M") if isinstance(at, datetime) else ""
+    )
+    return post
+
+
+def lines_of(raw: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in raw.splitlines() if line.strip())

@@ -1,0 +1,1 @@
+"""Messages coming in: the platforms' webhook endpoints and 'lapor langsung' (manual entry)."""

@@ -1,0 +1,1 @@
+"""Measurement pages and API: leaderboards, scorecards, reports, field visits and alerts."""

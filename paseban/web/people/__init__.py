@@ -1,0 +1,1 @@
+"""Signing in and the settings for accounts, users, OPDs, topics and API tokens."""

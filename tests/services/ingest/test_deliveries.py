@@ -1,0 +1,170 @@
+"""The webhook hot path: group commit, SQLite lock waits, analysis hand-over."""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from paseban.boot import create_context
+from paseban.clock import FixedClock
+from paseban.connectors.simulate import Generator
+from paseban.context import Context
+from paseban.services.ingest import webhooks as ingest
+from paseban.services.ingest.deliveries import write_transaction
+from paseban.services.people import accounts
+from paseban.storage import tables as t
+from tests.conftest import T0
+from tests.connectors.helpers import META_SECRET, RecordingQueue, connector_settings
+
+SAMPLE = Path(ingest.__file__).parents[2] / "data" / "sample" / "accounts.csv"
+
+
+@pytest.fixture
+def dctx(sqlite_template: Path, tmp_path: Path) -> Iterator[Context]:
+    target = tmp_path / "d.db"
+    target.write_bytes(sqlite_template.read_bytes())
+    ctx = create_context(
+        connector_settings(f"sqlite:///{target}"),
+        clock=FixedClock(T0),
+        load_entrypoints=False,
+        jobs_backend="eager",
+    )
+    accounts.import_csv(ctx, SAMPLE, sample=True)
+    ctx.jobs = RecordingQueue()
+    yield ctx
+    ctx.close()
+
+
+def deliveries(ctx: Context, n: int) -> list[ingest.Delivery]:
+    generator = Generator(META_SECRET, seed=5)
+    out: list[ingest.Delivery] = []
+    while len(out) < n:
+        d = generator.next(T0)
+        if d.kind == "echo":
+            continue
+        out.append(ingest.check_delivery(ctx, d.endpoint, d.headers, d.body))
+    return out
+
+
+def count(ctx: Context, table: sa.Table) -> int:
+    with ctx.engine.connect() as conn:
+        return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+
+
+def test_group_commit_stores_each_delivery_once_and_answers_each(dctx: Context) -> None:
+    batcher = ingest.AnalysisBatcher(dctx, interval=3600)
+    writer = ingest.DeliveryWriter(dctx, batcher=batcher, max_batch=16)
+    items = deliveries(dctx, 60)
+    futures = [writer.submit(d) for d in items + items[:10]]  # ten of them delivered twice
+    reports = [f.result(timeout=20) for f in futures]
+    assert sum(r.stored for r in reports) == 60 and sum(r.duplicates for r in reports) == 10
+    assert count(dctx, t.messages) == 60 and count(dctx, t.raw_events) == 70
+    batcher.flush()  # whatever the batcher thread has not handed over yet
+    handed = [i for name, kw in dctx.jobs.jobs for i in kw["ids"] if name == "analyze_messages"]  # type: ignore[attr-defined]
+    assert sorted(handed) == sorted(i for r in reports for i in r.message_ids)
+
+
+def test_one_failing_delivery_does_not_fail_the_others(
+    dctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = deliveries(dctx, 5)
+    real = ingest.store_delivery
+
+    def store(conn: sa.Connection, delivery: ingest.Delivery) -> Any:
+        if delivery is items[2]:
+            raise RuntimeError("rusak")
+        return real(conn, delivery)
+
+    monkeypatch.setattr(ingest, "store_delivery", store)
+    writer = ingest.DeliveryWriter(dctx, batcher=None)
+    gate = threading.Lock()
+    with gate:  # hold the writer so that all five go in one transaction
+        monkeypatch.setattr(writer, "_write", _held(writer._write, gate))
+        futures = [writer.submit(d) for d in items]
+    outcomes = [f.exception(timeout=20) for f in futures]
+    assert [o is None for o in outcomes] == [True, True, False, True, True]
+    assert count(dctx, t.raw_events) == 4
+
+
+def _held(write: Any, gate: threading.Lock) -> Any:
+    def wrapped(batch: Any) -> None:
+        with gate:
+            pass
+        write(batch)
+
+    return wrapped
+
+
+def test_a_locked_database_is_waited_for_without_long_sleeps(
+    dctx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from paseban.services.ingest import deliveries as delivery
+
+    path = str(dctx.engine.url.database)
+    other = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process or job is writing
+    pauses: list[float] = []
+    real_sleep = time.sleep
+
+    def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 20:
+            other.execute("COMMIT")  # the other writer finishes
+        real_sleep(seconds)
+
+    monkeypatch.setattr(time, "sleep", pause)
+    item = deliveries(dctx, 1)[0]
+    report = write_transaction(dctx.engine, lambda conn: ingest.store_delivery(conn, item))
+    assert report.stored == 1
+    assert len(pauses) >= 20 and set(pauses) == {delivery.BUSY_PAUSE}  # short tries, no long sleep
+    with dctx.engine.connect() as conn:  # the connection's own busy timeout is back
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10000
+    other.close()
+
+
+def test_the_batcher_trickles_during_a_burst_and_hands_over_the_rest_after(dctx: Context) -> None:
+    batcher = ingest.AnalysisBatcher(dctx, interval=3600, chunk=7, busy_rate=20, trickle=3)
+    for i in range(100):
+        batcher.arrived()  # 100 deliveries at once: a burst
+        batcher.add([i])
+    assert batcher.step()
+    jobs = dctx.jobs.jobs  # type: ignore[attr-defined]
+    assert [len(kw["ids"]) for _, kw in jobs] == [3]  # only the trickle
+    batcher._arrivals.clear()  # a short lull is not the end of the burst
+    assert batcher.step() and sum(len(kw["ids"]) for _, kw in jobs) == 6
+    batcher._busy_until = 0.0  # seconds later: the burst is over
+    assert batcher.step()
+    assert sorted(i for _, kw in jobs for i in kw["ids"]) == list(range(100))
+    assert max(len(kw["ids"]) for _, kw in jobs) <= 7 and batcher.pending() == 0
+    assert not batcher.step()
+
+
+def _store(item: Any, conn: sa.Connection) -> Any:
+    return ingest.store_delivery(conn, item)
+
+
+def test_the_checkpointer_copies_the_wal_back_beside_the_writer(dctx: Context) -> None:
+    from paseban.services.ingest.deliveries import Checkpointer
+
+    for item in deliveries(dctx, 30):
+        write_transaction(dctx.engine, functools.partial(_store, item))
+    checkpointer = Checkpointer(dctx.engine, every=0.01)
+    checkpointer.start()
+    try:
+        for _ in range(500):
+            if checkpointer.last is not None:
+                break
+            time.sleep(0.01)
+        assert checkpointer.last is not None
+        _busy, frames, copied = checkpointer.last
+        assert frames > 0 and copied == frames  # the writer left its pages; all copied back
+    finally:
+        checkpointer.stop()

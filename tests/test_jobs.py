@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from paseban import jobs
+from paseban.boot import create_context
+from paseban.context import Context
+from paseban.hookspecs import hookimpl
+from paseban.settings import Settings
+from paseban.storage import tables as t
+
+
+class Plugin:
+    calls: list[int] = []  # noqa: RUF012
+
+    @hookimpl
+    def register_jobs(self) -> list[jobs.JobSpec]:
+        def add(ctx: Context, n: int) -> dict[str, int]:
+            Plugin.calls.append(n)
+            return {"n": n}
+
+        def boom(ctx: Context) -> None:
+            raise RuntimeError("rusak")
+
+        return [jobs.JobSpec("add", add), jobs.JobSpec("boom", boom)]
+
+
+@pytest.fixture
+def with_plugin(ctx: Context) -> Context:
+    Plugin.calls = []
+    ctx.pm.register(Plugin(), "test-jobs")
+    return ctx
+
+
+def runs(ctx: Context) -> list[dict[str, object]]:
+    with ctx.engine.connect() as conn:
+        return [
+            dict(r)
+            for r in conn.execute(sa.select(t.job_runs).order_by(t.job_runs.c.id)).mappings()
+        ]
+
+
+def test_every_run_is_recorded(with_plugin: Context) -> None:
+    ctx = with_plugin
+    assert jobs.run_job(ctx, "add", {"n": 3}) == "ok"
+    assert jobs.run_job(ctx, "boom", {}) == "failed"
+    recorded = runs(ctx)
+    assert [(r["name"], r["status"]) for r in recorded] == [("add", "ok"), ("boom", "failed")]
+    assert recorded[0]["counts"] == {"n": 3} and recorded[0]["args"] == {"n": 3}
+    assert "RuntimeError: rusak" in str(recorded[1]["error"])
+    assert all(r["finished_at"] is not None for r in recorded)
+
+
+def test_unknown_job(with_plugin: Context) -> None:
+    with pytest.raises(jobs.UnknownJob):
+        jobs.run_job(with_plugin, "nope", {})
+
+
+def test_in_process_queue_runs_jobs_in_worker_threads(with_plugin: Context) -> None:
+    queue = jobs.InProcessQueue(with_plugin, workers=2)
+    queue.start()
+    try:
+        for n in range(5):
+            queue.enqueue("add", n=n)
+        queue.enqueue("boom")  # a failing job does not stop the others
+        queue.enqueue("add", n=99)
+        queue.drain(timeout=30)
+    finally:
+        queue.shutdown()
+    assert sorted(Plugin.calls) == [0, 1, 2, 3, 4, 99]
+    assert sum(r["status"] == "failed" for r in runs(with_plugin)) == 1
+
+
+def test_before_start_the_queue_runs_eagerly(with_plugin: Context) -> None:
+    queue = jobs.InProcessQueue(with_plugin)
+    queue.enqueue("add", n=7)
+    assert Plugin.calls == [7]
+
+
+def test_long_arguments_are_summarised(with_plugin: Context) -> None:
+    jobs.run_job(with_plugin, "add", {"n": 1})
+    assert jobs._loggable({"ids": list(range(100))}) == {
+        "ids": {"count": 100, "first": [0, 1, 2, 3, 4]}
+    }
+
+
+def test_the_sla_sweep_runs_as_often_as_the_settings_say() -> None:
+    for seconds, every in ((90, 90), (1, 5)):  # never more often than every 5 seconds
+        ctx = create_context(
+            Settings(database_url="sqlite://", sla_sweep_seconds=seconds), load_entrypoints=False
+        )
+        try:
+            assert jobs.registry(ctx)["sla_sweep"].every == timedelta(seconds=every)
+        finally:
+            ctx.close()
