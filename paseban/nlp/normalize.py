@@ -124,6 +124,17 @@ def _vocabulary() -> frozenset[str]:
     return frozenset(w for value in slang().values() for w in value.split())
 
 
+def known_words() -> frozenset[str]:
+    """Everyday words (the standard forms and the slang of the lexicons): a token that is one of
+    these is not taken for a misspelt place name ("sempak" is not Semplak)."""
+    return _known()
+
+
+@lru_cache(maxsize=1)
+def _known() -> frozenset[str]:
+    return _vocabulary() | frozenset(k for k in slang() if k.isalpha())
+
+
 @lru_cache(maxsize=65536)
 def _word(token: str) -> str:
     table = slang()

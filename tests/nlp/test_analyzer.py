@@ -75,7 +75,9 @@ def test_account_wilayah_is_a_marked_fallback() -> None:
 
 def test_rt_rw_and_street() -> None:
     place = analyze("Jl. Raya Pajajaran RT 03 RW 05 berlubang").place
-    assert (place.street, place.rt, place.rw) == ("Jl. Raya Pajajaran", "03", "05")
+    assert (place.street, place.rt, place.rw) == ("Jl. Pajajaran", "03", "05")  # as in the table
+    unknown = analyze("Jl. Kenari Indah RT 1 berlubang").place
+    assert unknown.street == "Jl. Kenari Indah"  # not in the table: as written
 
 
 def test_personal_data_is_masked_in_the_copy_only() -> None:
