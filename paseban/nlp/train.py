@@ -7,6 +7,7 @@ by the fast inference code in model.py. Reproducible: fixed seeds, deterministic
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections import Counter
@@ -20,12 +21,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from paseban.nlp import labelled, model
-from paseban.nlp.features import features
+from paseban.nlp.features import FEATURE_VERSION, features
 from paseban.nlp.labelled import Example
 from paseban.nlp.normalize import normalize
 from paseban.nlp.sources import SMS, Sources
 
 SEED = 20261127
+CLASS_WEIGHT: str | None = "balanced"
 MIN_DF = 2
 TOPIC_INTENTS = ("aduan", "pertanyaan", "aspirasi")
 Log = Callable[[str], None]
@@ -59,10 +61,10 @@ class Settings:
         return 1.0  # real comments and corrections
 
 
-INTENT_GRID = (1.0, 4.0, 16.0)
+INTENT_GRID = (4.0, 16.0, 64.0)
 CORPUS_WEIGHT_GRID = (0.5, 1.0)
 GENERATED_WEIGHT_GRID = (0.25, 0.5)
-HEAD_GRID = (2.0, 8.0, 32.0)
+HEAD_GRID = (8.0, 32.0, 128.0)
 
 
 # --- vectorising ----------------------------------------------------------------------------------
@@ -135,7 +137,7 @@ def _fit_head(x: Any, y: Sequence[str], weights: NDArray[np.float64], c: float) 
         )
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # (sklearn needs it)
 
-    clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=SEED)
+    clf = LogisticRegression(C=c, max_iter=3000, class_weight=CLASS_WEIGHT, random_state=SEED)
     # class_weight balances the classes; the sample weights say how much each source counts.
     # One BLAS thread: the problem is sparse and small, and threads fighting over the cores
     # (two test workers, a busy server) made a 3-second fit take over a minute
@@ -354,8 +356,12 @@ def train(
         settings, chosen = tune(sources, log=log)
     training = sources.training()
     fingerprint = labelled.fingerprint(training)
+    # the version names the data, the settings and the features: two different models never
+    # share one (each stored analysis records the version that made it)
+    recipe = f"{fingerprint}\t{sorted(asdict(settings).items())}\t{FEATURE_VERSION}"
+    digest = hashlib.sha256(recipe.encode()).hexdigest()[:8]
     meta: dict[str, Any] = {
-        "version": f"nlp-{datetime.now(UTC):%Y%m%d}-{fingerprint[:8]}",
+        "version": f"nlp-{datetime.now(UTC):%Y%m%d}-{digest}",
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "corpus_fingerprint": fingerprint,
         "seed": SEED,
@@ -369,8 +375,13 @@ def train(
     fitted = fit(training, settings, meta=meta)
     meta["features"] = len(fitted.vocabulary)
     meta["seconds"] = round(time.perf_counter() - started, 1)
+    # measured as it will be loaded: the artefact stores weights as float16
+    stored = {
+        name: replace(h, weights=h.weights.astype(np.float16).astype(np.float32))
+        for name, h in fitted.heads.items()
+    }
     fitted = model.TextModel(
-        fitted.vocabulary, fitted.idf, fitted.heads, {**meta, "format": model.FORMAT}
+        fitted.vocabulary, fitted.idf, stored, {**meta, "format": model.FORMAT}
     )
     after = held_out_scores(fitted, sources.real_test)
     before = None
