@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -558,6 +558,42 @@ def place_checks(analyzer: Analyzer) -> tuple[int, int]:
     return right, len(rows)
 
 
+# --- agreement of the labellers -------------------------------------------------------------------
+
+
+def cohen_kappa(first: Sequence[Hashable], second: Sequence[Hashable]) -> float:
+    """Agreement of two labellers beyond chance (1 = always agree, 0 = chance)."""
+    n = len(first)
+    if not n:
+        return 0.0
+    observed = sum(a == b for a, b in zip(first, second, strict=True)) / n
+    a_counts, b_counts = Counter(first), Counter(second)
+    expected = sum(a_counts[k] * b_counts[k] for k in a_counts) / (n * n)
+    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+
+
+def agreement() -> str | None:
+    """Intent agreement of the 300 comments labelled twice (corpus/real/*.second.csv)."""
+    from paseban.nlp import sources as source_data
+
+    main = source_data.real_labels_path()
+    second = main.with_suffix(".second.csv")
+    if not (main.is_file() and second.is_file()):
+        return None
+    first = {label.row: label for label in source_data.read_labels(main)}
+    pairs = [(first[x.row], x) for x in source_data.read_labels(second) if x.row in first]
+    intents = cohen_kappa([a.intent for a, _ in pairs], [b.intent for _, b in pairs])
+    complaint = cohen_kappa(
+        [a.intent == "aduan" for a, _ in pairs], [b.intent == "aduan" for _, b in pairs]
+    )
+    same = sum(a.intent == b.intent for a, b in pairs)
+    return (
+        f"Label ganda (dua pelabel, tanpa saling melihat): {len(pairs)} komentar, niat sama "
+        f"{same / len(pairs):.3f}, kappa Cohen niat {intents:.3f}, aduan vs lainnya "
+        f"{complaint:.3f}."
+    )
+
+
 # --- the whole report -----------------------------------------------------------------------------
 
 
@@ -586,6 +622,9 @@ def report(
 
     analyzer = analyzer_for(m)
     parts = [f"# Evaluasi model {m.version}", "", render_card(m.meta)]
+    kappa = agreement()
+    if kappa:
+        parts += [kappa, ""]
     if sources.real_test:
         parts.append(
             render_real(
