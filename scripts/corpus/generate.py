@@ -751,14 +751,16 @@ class Generator:
             )
             return N.apply(t, p["text"]), urg, p
 
-        # kept: placed complaints, letters, complaint-questions and urgent reports; the slang,
-        # English, Sundanese, ALL CAPS, tag and sarcasm families are left to hand-written and
-        # real text (unused families stay defined above for reference)
-        del a_slow, a_tag, a_noplace, a_caps, a_sunda, a_english, a_pii, q_ask, s_sarcasm
+        # kept: placed complaints, letters, complaint-questions, complaints that give a phone
+        # number, NIK or e-mail (real comments rarely do, and SMS spam teaches "hubungi 08..."),
+        # and urgent reports; the slang, English, Sundanese, ALL CAPS, tag and sarcasm families
+        # are left to hand-written and real text (unused families stay defined above)
+        del a_slow, a_tag, a_noplace, a_caps, a_sunda, a_english, q_ask, s_sarcasm
         fams = [
             a_basic,
             a_polite,
             a_warga,
+            a_pii,
             q_when,
             f_letter,
             f_yth,
@@ -777,6 +779,7 @@ class Generator:
                 e_short,
                 a_basic,
                 f_salam,
+                a_pii,
                 q_when,
                 f_yth,
             ]
