@@ -450,6 +450,8 @@ class Gazetteer:
         strong = prev in PLACE_WORDS
         cue = in_context or (i + 1 < n and tokens[i + 1] in AFTER_WORDS) or _after_rt_rw(tokens, i)
         known = self.known
+        if not cue and (tokens[i] in known or not tokens[i].isalpha()):
+            return None  # without a cue every part must be a word nobody uses otherwise
         for size in (3, 2, 1):
             if i + size > n:
                 continue
