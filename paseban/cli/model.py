@@ -7,14 +7,10 @@ from typing import Any
 
 import click
 
-from paseban import reference
 from paseban.boot import create_context
 from paseban.cli.common import Fail, friendly, settings_from_env
-from paseban.nlp import evaluate, labelled, train
-from paseban.nlp import model as nlp_model
-from paseban.nlp.analyzer import Analyzer
+from paseban.nlp import assessment, sources, train
 from paseban.nlp.model import ModelError, bundled
-from paseban.nlp.place import Gazetteer
 from paseban.nlp.train import corrections_as_examples
 from paseban.services.inbox import review
 from paseban.storage import db, migrate
@@ -45,40 +41,33 @@ def model() -> None:
     default=None,
     help="Folder korpus JSONL lain (bawaan: korpus di dalam paket).",
 )
+@click.option(
+    "--train-dir",
+    type=click.Path(file_okay=False),
+    default="../shared/train",
+    show_default=True,
+    help="Folder data latih nyata (teks komentar dan SMS); dilewati dengan catatan bila tidak ada.",
+)
+@click.option("--force", is_flag=True, help="Ganti model walau skor pada komentar nyata uji turun.")
 @friendly
-def model_train(output: str | None, corrections: bool, corpus_dir: str | None) -> None:
-    """Latih model niat, topik, dan urgensi dari korpus di repositori (+ koreksi manusia)."""
-
-    extra: list[labelled.Example] = []
-    if corrections:
-        extra = _corrections_from_database()
+def model_train(
+    output: str | None, corrections: bool, corpus_dir: str | None, train_dir: str, force: bool
+) -> None:
+    """Latih model niat, topik, dan urgensi (korpus tim, data nyata, koreksi manusia)."""
+    extra: list[Any] = _corrections_from_database() if corrections else []
     try:
-        examples = labelled.read(Path(corpus_dir).glob("*.jsonl") if corpus_dir else None)
+        data = sources.gather(
+            Path(train_dir),
+            corpus_paths=Path(corpus_dir).glob("*.jsonl") if corpus_dir else None,
+            corrections=extra,
+        )
     except ValueError as exc:
         raise Fail(f"korpus: {exc}") from None
-    if not examples:
+    if not data.corpus:
         raise Fail("korpus kosong: tidak ada berkas *.jsonl")
-    target = Path(output) if output else nlp_model.bundled_path()
-    fitted, parts, meta = train.train(examples, extra_train=extra, out=target, log=click.echo)
-    data = reference.bundled("32.71")
-    result = evaluate.evaluate(
-        Analyzer(Gazetteer(data.wilayah, data.landmarks), fitted), parts.test
-    )
-    meta = {**meta, "evaluation": result.headline()}
-    nlp_model.save(target, fitted.vocabulary, fitted.idf, fitted.heads, meta)
-    report = target.with_suffix(".report.md")
-    report.write_text(
-        f"# Laporan evaluasi model {meta['version']}\n\n"
-        f"Korpus {meta['corpus_size']} pesan (+{meta['corrections_used']} koreksi), latih "
-        f"{meta['train_size']}, uji {meta['test_size']}; {meta['features']} fitur; "
-        f"{meta['seconds']} detik.\n\n" + result.render(),
-        encoding="utf-8",
-    )
-    for key, value in result.headline().items():
-        click.echo(f"{key}: {value:.3f}")
-    click.echo(
-        f"model {meta['version']} ditulis ke {target.with_suffix('.npz')} (laporan: {report})"
-    )
+    outcome = train.train(data, out=Path(output) if output else None, force=force, log=click.echo)
+    for line in train.summary(outcome):
+        click.echo(line)
 
 
 def _corrections_from_database() -> list[Any]:
@@ -107,27 +96,35 @@ def _corrections_from_database() -> list[Any]:
     show_default=True,
     help="Folder data evaluasi nyata (hanya dibaca; dilewati bila tidak ada).",
 )
+@click.option(
+    "--train-dir",
+    type=click.Path(file_okay=False),
+    default="../shared/train",
+    show_default=True,
+    help="Folder data latih nyata (komentar uji tertahan; dilewati bila tidak ada).",
+)
+@click.option(
+    "--sources/--no-sources",
+    "held_out_sources",
+    default=True,
+    show_default=True,
+    help="Latih ulang tanpa tiap sumber korpus tim (beberapa menit).",
+)
 @friendly
-def model_evaluate(eval_dir: str) -> None:
-    """Presisi, recall, F1 dan matriks kebingungan pada data uji, dan pada data nyata bila ada."""
-
+def model_evaluate(eval_dir: str, train_dir: str, held_out_sources: bool) -> None:
+    """Evaluasi keluaran produk: komentar nyata tertahan, sumber korpus ditahan, data nyata lain."""
     try:
         text_model = bundled()
     except ModelError as exc:
         raise Fail(str(exc)) from None
-    data = reference.bundled("32.71")
-    analyzer = Analyzer(Gazetteer(data.wilayah, data.landmarks), text_model)
-    parts = train.split(labelled.read())
-    click.echo(f"# Evaluasi model {text_model.version}\n")
-    click.echo(evaluate.evaluate(analyzer, parts.test).render())
-    root = Path(eval_dir)
-    if not root.is_dir():
-        click.echo(f"data evaluasi nyata tidak ada di {root}: dilewati")
-        return
-    click.echo(f"## Data nyata ({root}; tidak pernah dipakai untuk melatih)\n")
-    figures = evaluate.real_data(analyzer, root, click.echo)
-    for name, values in figures.items():
-        click.echo(f"### {name}")
-        for key, value in values.items():
-            click.echo(f"- {key}: {value:.3f}" if isinstance(value, float) else f"- {key}: {value}")
-        click.echo("")
+    data = sources.gather(Path(train_dir))
+    click.echo(
+        assessment.report(
+            text_model,
+            data,
+            eval_root=Path(eval_dir),
+            train_root=Path(train_dir),
+            held_out_sources=held_out_sources,
+            log=lambda line: click.echo(line, err=True),
+        )
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from paseban import reference
 from paseban.domain.accounts import Account
 from paseban.nlp import model
 from paseban.nlp.analyzer import Analyzer
@@ -20,8 +21,6 @@ __all__ = ["Analysis", "Analyzer", "Decision", "Place", "analyze", "analyze_batc
 
 @lru_cache(maxsize=1)
 def default_analyzer() -> Analyzer:
-    from paseban import reference
-
     data = reference.bundled("32.71")
     return Analyzer(Gazetteer(data.wilayah, data.landmarks), model.bundled())
 

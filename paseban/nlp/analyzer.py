@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from paseban.nlp.mask import mask
 from paseban.nlp.model import Prediction, TextModel
-from paseban.nlp.normalize import normalize
+from paseban.nlp.normalize import abuse_words, normalize
 from paseban.nlp.pipeline import Analysis, Decision
 from paseban.nlp.place import Gazetteer
 
@@ -32,9 +32,13 @@ class Analyzer:
         self.version = text_model.version
 
     def _has_known_word(self, normalized: str) -> bool:
+        """A word or emoji the model knows, or a swear word ("wtf 🖕" is abuse, not noise)."""
         index = self.model.index
+        abuse = abuse_words()
         return any(
-            len(tok) > 1 and tok.isalpha() and f"w:{tok}" in index for tok in normalized.split()
+            tok in abuse
+            or (len(tok) > 1 and (tok.isalpha() or tok.startswith("emo_")) and f"w:{tok}" in index)
+            for tok in normalized.split()
         )
 
     def analyze(self, text: str, *, account_wilayah: str | None = None) -> Analysis:

@@ -1,18 +1,29 @@
-"""Evaluation: per-class precision, recall, F1 and confusion matrices on the repository's
-held-out split, and honest figures on real public datasets in ../shared/eval (read only when
-present, never used for training or tuning)."""
+"""Honest evaluation (`paseban model evaluate`), always of what the product emits: the analyzer
+end to end, so a complaint read as praise has no topic and no urgency, and that is a miss.
+
+(a) the held-out real comments (dated sources.TEST_FROM or later; no training or tuning reads
+    them); (b) the team's corpus with whole sources held out: each hand-written file in turn,
+    the generator as a whole, the model refitted without it; (c) every real set in
+    ../shared/eval (read only when present, never used for training or tuning), and the false
+    place rate on real text from other cities (every set in ../shared/eval and ../shared/train)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import lru_cache
+from typing import Any
 
+from paseban import reference
 from paseban.nlp.analyzer import Analyzer
 from paseban.nlp.labelled import Example
+from paseban.nlp.model import TextModel
+from paseban.nlp.place import Gazetteer
+
+TOPIC_INTENTS = ("aduan", "pertanyaan", "aspirasi")
+NONE = "—"  # what the product emits when it gives no topic or urgency
+CITY_ACCOUNT = "32.71"  # evaluated as a message to an account of the city (no fallback place)
 
 # Our fine topics onto the six coarse categories of the Purbalingga portal (decided from the
 # category names, before looking at any of its texts).
@@ -40,6 +51,18 @@ COARSE_TOPIC = {
     "lainnya": "Pelayanan Publik",
 }
 
+TARGETS = {
+    "real_complaint_f1": 0.85,
+    "real_intent_macro_f1": 0.75,
+    "purbalingga_aduan": 0.85,
+    "purbalingga_coarse_topic": 0.70,
+    "tweets_complaint_f1": 0.70,
+    "flood_aduan": 0.85,
+    "kasar_recall": 0.60,
+    "kasar_precision": 0.75,
+    "false_place": 0.005,
+}
+
 
 @dataclass
 class ClassReport:
@@ -60,26 +83,30 @@ class ClassReport:
         lines = [
             f"### {title}",
             "",
-            f"n = {sum(self.support.values())}, accuracy {self.accuracy:.3f}, "
+            f"n = {sum(self.support.values())}, akurasi {self.accuracy:.3f}, "
             f"macro-F1 {self.macro_f1:.3f}",
             "",
             "| kelas | n | presisi | recall | F1 |",
             "| --- | ---: | ---: | ---: | ---: |",
         ]
         for label in self.labels:
+            if not self.support.get(label) and label == NONE:
+                continue
             lines.append(
                 f"| {label} | {self.support.get(label, 0)} | {self.precision[label]:.3f} | "
                 f"{self.recall[label]:.3f} | {self.f1[label]:.3f} |"
             )
         lines += [
             "",
-            "Matriks kebingungan (baris = benar, kolom = tebakan):",
+            "Matriks kebingungan (baris = benar, kolom = keluaran produk):",
             "",
             "| | " + " | ".join(self.labels) + " |",
             "|---" * (len(self.labels) + 1) + "|",
         ]
         for gold in self.labels:
             row = self.confusion.get(gold, Counter())
+            if not sum(row.values()):
+                continue
             lines.append(
                 f"| **{gold}** | " + " | ".join(str(row.get(p, 0)) for p in self.labels) + " |"
             )
@@ -108,220 +135,130 @@ def classification(
     )
 
 
+@lru_cache(maxsize=1)
+def _gazetteer() -> Gazetteer:
+    data = reference.bundled("32.71")
+    return Gazetteer(data.wilayah, data.landmarks)
+
+
+def analyzer_for(m: TextModel) -> Analyzer:
+    """The product's analyzer (Kota Bogor's reference data) around a model."""
+    return Analyzer(_gazetteer(), m)
+
+
+# --- what the product emits -------------------------------------------------------------------
+
+
 @dataclass
 class Evaluation:
+    n: int
     intent: ClassReport
     complaint: ClassReport
-    topic: ClassReport
-    urgency: ClassReport
-    kelurahan_accuracy: float
-    kelurahan_n: int
-    kecamatan_accuracy: float
-    kecamatan_n: int
-    place_false_alarms: float  # a place found in a message that names none
+    topic: ClassReport  # gold topical messages; no topic emitted counts as a miss
+    urgency: ClassReport  # gold complaints; no urgency emitted (not read as aduan) is a miss
+    kelurahan_accuracy: float | None = None
+    kelurahan_n: int = 0
+
+    @property
+    def complaint_f1(self) -> float:
+        return self.complaint.f1.get("aduan", 0.0)
 
     def headline(self) -> dict[str, float]:
-        return {
-            "complaint_f1": round(self.complaint.f1["aduan"], 4),
+        out = {
+            "n": float(self.n),
+            "complaint_f1": round(self.complaint_f1, 4),
             "intent_macro_f1": round(self.intent.macro_f1, 4),
-            "topic_accuracy": round(self.topic.accuracy, 4),
-            "urgency_macro_f1": round(self.urgency.macro_f1, 4),
-            "kelurahan_accuracy": round(self.kelurahan_accuracy, 4),
-            "kecamatan_accuracy": round(self.kecamatan_accuracy, 4),
+            "topic_accuracy_emitted": round(self.topic.accuracy, 4),
+            "urgency_macro_f1_emitted": round(self.urgency.macro_f1, 4),
         }
-
-    def render(self) -> str:
-        h = self.headline()
-        parts = [
-            "## Hasil pada data uji korpus (held-out)",
-            "",
-            f"- deteksi aduan (aduan vs lainnya) F1: **{h['complaint_f1']:.3f}** (target ≥ 0.95)",
-            f"- niat (intent) macro-F1: **{h['intent_macro_f1']:.3f}** (target ≥ 0.90)",
-            f"- akurasi topik: **{h['topic_accuracy']:.3f}** (target ≥ 0.90)",
-            f"- urgensi macro-F1 (aduan): {h['urgency_macro_f1']:.3f}",
-            f"- akurasi kelurahan bila teks menyebut kelurahan: **{h['kelurahan_accuracy']:.3f}** "
-            f"(n = {self.kelurahan_n}, target ≥ 0.95)",
-            f"- akurasi kecamatan bila teks menyebut tempat: {h['kecamatan_accuracy']:.3f} "
-            f"(n = {self.kecamatan_n})",
-            f"- tempat ditemukan padahal teks tidak menyebutnya: {self.place_false_alarms:.3f}",
-            "",
-            self.intent.render("Niat (intent)"),
-            self.complaint.render("Aduan vs lainnya"),
-            self.topic.render("Topik (pesan uji yang bertopik)"),
-            self.urgency.render("Urgensi (aduan)"),
-        ]
-        return "\n".join(parts)
+        if self.kelurahan_accuracy is not None:
+            out["kelurahan_accuracy"] = round(self.kelurahan_accuracy, 4)
+        return out
 
 
-def evaluate(analyzer: Analyzer, examples: Sequence[Example]) -> Evaluation:
-    analyses = analyzer.analyze_batch([(e.text, None) for e in examples])
-    intent = classification([e.intent for e in examples], [a.intent.label or "" for a in analyses])
+def emitted(
+    analyzer: Analyzer, examples: Sequence[Example], *, account: str | None = CITY_ACCOUNT
+) -> Evaluation:
+    """Intent, topic and urgency as `paseban analyze` emits them, against the labels."""
+    analyses = analyzer.analyze_batch([(e.text, account) for e in examples])
+    intents = [a.intent.label or "" for a in analyses]
+    topics = [
+        (a.topic.label or NONE) if a.intent.label in TOPIC_INTENTS else NONE for a in analyses
+    ]
+    urgencies = [a.urgency.label or NONE if a.intent.label == "aduan" else NONE for a in analyses]
+    intent = classification([e.intent for e in examples], intents)
     complaint = classification(
         ["aduan" if e.intent == "aduan" else "lainnya" for e in examples],
-        ["aduan" if a.intent.label == "aduan" else "lainnya" for a in analyses],
+        ["aduan" if p == "aduan" else "lainnya" for p in intents],
+        ["aduan", "lainnya"],
     )
-    topical = [(e, a) for e, a in zip(examples, analyses, strict=True) if e.topic]
-    topic_preds = analyzer.model.predict_many(
-        [(a.normalized, e.text[:5000]) for e, a in topical], ("topic",)
-    )
-    topic = classification(
-        [e.topic or "" for e, _ in topical],
-        [p["topic"].label if p else "lainnya" for p in topic_preds],
-    )
-    complaints = [(e, a) for e, a in zip(examples, analyses, strict=True) if e.intent == "aduan"]
-    urgency_preds = analyzer.model.predict_many(
-        [(a.normalized, e.text[:5000]) for e, a in complaints], ("urgency",)
-    )
-    urgency = classification(
-        [e.urgency for e, _ in complaints],
-        [p["urgency"].label if p else "normal" for p in urgency_preds],
-    )
-    kel = [(e, a) for e, a in zip(examples, analyses, strict=True) if e.kelurahan]
-    kec = [(e, a) for e, a in zip(examples, analyses, strict=True) if e.kecamatan]
-    none = [
-        (e, a)
-        for e, a in zip(examples, analyses, strict=True)
-        if not e.kecamatan and not e.kelurahan
-    ]
+    topical = [i for i, e in enumerate(examples) if e.topic]
+    topic = classification([examples[i].topic or "" for i in topical], [topics[i] for i in topical])
+    aduan = [i for i, e in enumerate(examples) if e.intent == "aduan"]
+    urgency = classification([examples[i].urgency for i in aduan], [urgencies[i] for i in aduan])
+    placed = [i for i, e in enumerate(examples) if e.kelurahan]
     return Evaluation(
+        n=len(examples),
         intent=intent,
         complaint=complaint,
         topic=topic,
         urgency=urgency,
-        kelurahan_accuracy=sum(a.place.kelurahan == e.kelurahan for e, a in kel) / len(kel)
-        if kel
-        else 0.0,
-        kelurahan_n=len(kel),
-        kecamatan_accuracy=sum(a.place.kecamatan == e.kecamatan for e, a in kec) / len(kec)
-        if kec
-        else 0.0,
-        kecamatan_n=len(kec),
-        place_false_alarms=sum(a.place.kecamatan is not None for _, a in none) / len(none)
-        if none
-        else 0.0,
+        kelurahan_accuracy=(
+            sum(analyses[i].place.kelurahan == examples[i].kelurahan for i in placed) / len(placed)
+            if placed
+            else None
+        ),
+        kelurahan_n=len(placed),
     )
 
 
-# --- real data from ../shared/eval (evaluation only) ----------------------------------------------
+def _target(value: float, key: str, at_least: bool = True) -> str:
+    goal = TARGETS[key]
+    ok = value >= goal if at_least else value <= goal
+    sign = "≥" if at_least else "≤"
+    shown = f"{goal:.2f}" if goal >= 0.01 else f"{goal * 100:.1f} %"
+    return f"{sign} {shown} {'✓' if ok else '✗'}"
 
 
-def _csv_rows(path: Path, *, encoding: str = "utf-8", delimiter: str = ",") -> list[dict[str, str]]:
-    text = path.read_text(encoding=encoding, errors="replace")
-    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+def macro_f1_common(report: ClassReport, at_least: int = 10) -> float:
+    """Macro-F1 over the classes with at least `at_least` test messages (a class seen once in
+    the test part swings the plain macro-F1 by a seventh)."""
+    common = [label for label in report.labels if report.support.get(label, 0) >= at_least]
+    return sum(report.f1[label] for label in common) / len(common) if common else 0.0
 
 
-def _share(values: Sequence[bool]) -> float:
-    return sum(values) / len(values) if values else 0.0
+def render_real(result: Evaluation, title: str) -> str:
+    """Section (a): the held-out real comments."""
+    h = result.headline()
+    lines = [
+        f"## {title}",
+        "",
+        "| ukuran (keluaran produk) | hasil | target |",
+        "| --- | ---: | ---: |",
+        f"| deteksi aduan F1 (aduan vs lainnya) | {h['complaint_f1']:.3f} | "
+        f"{_target(h['complaint_f1'], 'real_complaint_f1')} |",
+        f"| niat macro-F1 (kelas yang ada) | {h['intent_macro_f1']:.3f} | "
+        f"{_target(h['intent_macro_f1'], 'real_intent_macro_f1')} |",
+        f"| niat macro-F1, kelas dengan ≥ 10 pesan uji | {macro_f1_common(result.intent):.3f} | |",
+        f"| niat akurasi | {result.intent.accuracy:.3f} | |",
+        f"| topik tepat (pesan bertopik; tanpa topik = salah) | "
+        f"{h['topic_accuracy_emitted']:.3f} | |",
+        f"| urgensi macro-F1 (aduan; bukan aduan = salah) | "
+        f"{h['urgency_macro_f1_emitted']:.3f} | |",
+        "",
+        result.intent.render(f"Niat (n = {result.n})"),
+    ]
+    return "\n".join(lines)
 
 
-def real_data(
-    analyzer: Analyzer, root: Path, log: Callable[[str], None]
-) -> dict[str, dict[str, float]]:
-    """Figures on each real dataset that is present. Returns them for the caller to print."""
-    out: dict[str, dict[str, float]] = {}
+# --- the whole report -----------------------------------------------------------------------------
 
-    def intents(texts: Sequence[str]) -> list[str]:
-        return [a.intent.label or "" for a in analyzer.analyze_batch([(t, None) for t in texts])]
 
-    path = root / "purbalingga-aduan" / "dataset_cleaned.csv"
-    if path.is_file():
-        rows = {r["text"]: r["kategori"] for r in _csv_rows(path) if r.get("text")}
-        texts = list(rows)
-        analyses = analyzer.analyze_batch([(t, None) for t in texts])
-        preds = analyzer.model.predict_many(
-            [(a.normalized, t[:5000]) for a, t in zip(analyses, texts, strict=True)], ("topic",)
-        )
-        coarse = [
-            COARSE_TOPIC.get(p["topic"].label, "Pelayanan Publik") if p else "Pelayanan Publik"
-            for p in preds
-        ]
-        report = classification([rows[t] for t in texts], coarse)
-        out["purbalingga_topics"] = {
-            "n": len(texts),
-            "complaint_recall": _share([a.intent.label == "aduan" for a in analyses]),
-            "complaint_or_request_recall": _share(
-                [a.intent.label in ("aduan", "aspirasi", "pertanyaan") for a in analyses]
-            ),
-            "coarse_topic_accuracy": report.accuracy,
-            "coarse_topic_macro_f1": report.macro_f1,
-            "spam_false_alarm": _share([a.intent.label == "spam" for a in analyses]),
-        }
-        log(report.render("Purbalingga: topik kasar (6 kategori)"))
-    path = root / "purbalingga-aduan" / "dataset_aduan.csv"
-    if path.is_file():
-        rows_list = [r for r in _csv_rows(path) if r.get("text")]
-        predicted = intents([r["text"] for r in rows_list])
-        report = classification(
-            ["aduan" if r["label"].strip() == "Aduan" else "lainnya" for r in rows_list],
-            ["aduan" if p == "aduan" else "lainnya" for p in predicted],
-        )
-        out["purbalingga_tweets"] = {
-            "n": len(rows_list),
-            "complaint_precision": report.precision["aduan"],
-            "complaint_recall": report.recall["aduan"],
-            "complaint_f1": report.f1["aduan"],
-        }
-    path = root / "petabencana-jkt-flood-2017" / "reports.csv"
-    if path.is_file():
-        texts = [r["text"] for r in _csv_rows(path) if (r.get("text") or "").strip()]
-        analyses = analyzer.analyze_batch([(t, None) for t in texts])
-        preds = analyzer.model.predict_many(
-            [(a.normalized, t[:5000]) for a, t in zip(analyses, texts, strict=True)], ("topic",)
-        )
-        out["petabencana_flood"] = {
-            "n": len(texts),
-            "complaint_recall": _share([a.intent.label == "aduan" for a in analyses]),
-            "flood_or_drainage_topic_recall": _share(
-                [
-                    p is not None and p["topic"].label in ("banjir_longsor", "drainase")
-                    for p in preds
-                ]
-            ),
-            "spam_false_alarm": _share([a.intent.label == "spam" for a in analyses]),
-        }
-    path = root / "id-multilabel-hatespeech" / "re_dataset.csv"
-    if path.is_file():
-        rows_list = [r for r in _csv_rows(path, encoding="latin-1") if r.get("Tweet")]
-        predicted = intents([r["Tweet"] for r in rows_list])
-        gold = ["kasar" if r["Abusive"].strip() == "1" else "lainnya" for r in rows_list]
-        report = classification(gold, ["kasar" if p == "kasar" else "lainnya" for p in predicted])
-        out["hatespeech_abusive"] = {
-            "n": len(rows_list),
-            "kasar_precision": report.precision["kasar"],
-            "kasar_recall": report.recall["kasar"],
-            "kasar_f1": report.f1["kasar"],
-            "spam_false_alarm": _share([p == "spam" for p in predicted]),
-        }
-    for name, folder, filename, has_header in (
-        ("smsa_valid", "smsa", "valid_preprocess.tsv", False),
-        ("nusax_test", "nusax-senti-id", "test.csv", True),
-    ):
-        path = root / folder / filename
-        if not path.is_file():
-            continue
-        if has_header:
-            pairs = [(r["text"], r["label"]) for r in _csv_rows(path)]
-        else:
-            pairs = [
-                (text, label)
-                for text, label in (
-                    line.rsplit("\t", 1)
-                    for line in path.read_text(encoding="utf-8").splitlines()
-                    if "\t" in line
-                )
-            ]
-        predicted = intents([t for t, _ in pairs])
-        negative = [
-            p for p, (_, label) in zip(predicted, pairs, strict=True) if label == "negative"
-        ]
-        positive = [
-            p for p, (_, label) in zip(predicted, pairs, strict=True) if label == "positive"
-        ]
-        out[name] = {
-            "n": len(pairs),
-            "negative_read_as_aduan_or_kasar": _share([p in ("aduan", "kasar") for p in negative]),
-            "positive_read_as_apresiasi": _share([p == "apresiasi" for p in positive]),
-            "positive_read_as_aduan_or_kasar": _share([p in ("aduan", "kasar") for p in positive]),
-            "spam_false_alarm": _share([p == "spam" for p in predicted]),
-        }
-    return out
+def render_card(meta: dict[str, Any]) -> str:
+    """The training sources of a model, with row counts and licences (the model card)."""
+    lines = ["| sumber latih | baris | lisensi |", "| --- | ---: | --- |"]
+    for row in meta.get("sources") or []:
+        lines.append(f"| {row['source']} | {row['rows']} | {row['licence']} |")
+    for note in meta.get("left_out") or []:
+        lines.append(f"| tidak diikutkan: {note} | | |")
+    return "\n".join(lines) + "\n"

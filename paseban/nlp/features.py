@@ -1,5 +1,6 @@
 """Features for the statistical models: words, word pairs, character n-grams of words (robust to
-typos and spelling variants), de-leeted tokens ("g4c0r" -> "gacor") and a few shape flags.
+typos and spelling variants), de-leeted tokens ("g4c0r" -> "gacor"), a swear-word lexicon
+("x:kasar": a swear word the labelled data never showed still counts) and a few shape flags.
 The same functions serve training and inference, so they can never disagree."""
 
 from __future__ import annotations
@@ -7,7 +8,9 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-FEATURE_VERSION = "f1"
+from paseban.nlp.normalize import abuse_words
+
+FEATURE_VERSION = "f2"
 
 _LEET = str.maketrans(
     {"4": "a", "0": "o", "1": "i", "3": "e", "5": "s", "7": "t", "8": "b", "9": "g"}
@@ -32,15 +35,19 @@ def _length_bucket(n: int) -> str:
 def token_features(tok: str) -> list[str]:
     """Everything one token contributes on its own (cached per token at inference)."""
     out = ["w:" + tok]
+    abuse = abuse_words()
     if len(tok) > 3 and not tok.startswith("emo_"):
         padded = f"<{tok}>"
         size = len(padded)
         for n in _CHAR_SIZES:
             out.extend("c:" + padded[i : i + n] for i in range(size - n + 1))
+    plain = tok
     if not tok.isalpha() and not tok.isdigit() and tok.isalnum():
         plain = tok.translate(_LEET)
         if plain.isalpha():
             out.append("w:" + plain)
+    if plain in abuse or tok in abuse:
+        out.append("x:kasar")
     return out
 
 

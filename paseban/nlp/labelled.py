@@ -1,5 +1,5 @@
-"""The labelled corpus that ships in the repository (`paseban/nlp/corpus/*.jsonl`), and its
-reproducible split: whole groups of near-duplicates go to train or to test, never both."""
+"""The team's labelled corpus that ships in the repository (`paseban/nlp/corpus/*.jsonl`), and
+the example type every training source is read into (sources.py adds real comments and SMS)."""
 
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ class Example:
     street: str | None = None
     landmark: str | None = None
     account_kelurahan: str | None = None
+    date: str | None = None  # real messages: the day it was written (the test split is by date)
+    origin: str = ""  # the corpus file it comes from (whole files are held out in evaluation)
 
 
 def corpus_dir() -> Path:
@@ -56,6 +58,7 @@ def read(paths: Iterable[Path] | None = None) -> list[Example]:
                         street=r.get("street"),
                         landmark=r.get("landmark"),
                         account_kelurahan=r.get("account_kelurahan"),
+                        origin=path.stem,
                     )
                 )
             except (KeyError, json.JSONDecodeError) as exc:

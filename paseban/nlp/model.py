@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,7 @@ class TextModel:
 
         lists = [self._indices(normalized, raw) for normalized, raw in docs]
         lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
-        cols = np.fromiter((i for x in lists for i in x), dtype=np.int64, count=int(lengths.sum()))
+        cols = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum()))
         rows = np.repeat(np.arange(len(lists)), lengths)
         x = sparse.csr_matrix(
             (np.ones(len(cols), dtype=np.float32), (rows, cols)),

@@ -124,6 +124,17 @@ def _vocabulary() -> frozenset[str]:
     return frozenset(w for value in slang().values() for w in value.split())
 
 
+def known_words() -> frozenset[str]:
+    """Everyday words (the standard forms and the slang of the lexicons): a token that is one of
+    these is not taken for a misspelt place name ("sempak" is not Semplak)."""
+    return _known()
+
+
+@lru_cache(maxsize=1)
+def _known() -> frozenset[str]:
+    return _vocabulary() | frozenset(k for k in slang() if k.isalpha())
+
+
 @lru_cache(maxsize=65536)
 def _word(token: str) -> str:
     table = slang()
@@ -144,8 +155,33 @@ def _word(token: str) -> str:
     return c3
 
 
+@lru_cache(maxsize=1)
+def abuse_words() -> frozenset[str]:
+    """The swear-word lexicon (`lexicons/kasar.txt`)."""
+    node = resources.files("paseban.nlp.lexicons").joinpath("kasar.txt")
+    lines = node.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+_CENSORED = re.compile(r"\b([a-z]*)[*#]+([a-z]*)\b")
+
+
+def _uncensor(match: re.Match[str]) -> str:
+    """ "gob*log" -> "goblog", "a*jing" -> "anjing": a swear word written with stars."""
+    head, tail = match.group(1), match.group(2)
+    if len(head) + len(tail) < 2:
+        return match.group(0)
+    for word in sorted(abuse_words()):
+        hidden = len(word) - len(head) - len(tail)
+        if 0 <= hidden <= 3 and word.startswith(head) and word.endswith(tail):
+            return word
+    return match.group(0)
+
+
 def normalize(text: str) -> str:
     text = text.lower()
+    if "*" in text or "#" in text:
+        text = _CENSORED.sub(_uncensor, text)
     if "." in text or "http" in text:
         text = _URL.sub(" urltoken ", text)
     if "@" in text:

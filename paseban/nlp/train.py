@@ -1,15 +1,18 @@
-"""Training and evaluation (`paseban model train`, `paseban model evaluate`).
+"""Training (`paseban model train`): every source of sources.py, hyper-parameters chosen on
+validation data, and a new model that replaces the shipped one only when it is not worse on the
+held-out real comments.
 
 scikit-learn fits the heads; the result is written as plain arrays (model.save) and read back
 by the fast inference code in model.py. Reproducible: fixed seeds, deterministic solvers."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,47 +20,54 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from paseban.nlp import labelled, model
-from paseban.nlp.features import features
+from paseban.nlp import evaluate, labelled, model
+from paseban.nlp import sources as source_data
+from paseban.nlp.analyzer import MAX_CHARS
+from paseban.nlp.evaluate import classification
+from paseban.nlp.features import FEATURE_VERSION, features
 from paseban.nlp.labelled import Example
 from paseban.nlp.normalize import normalize
+from paseban.nlp.sources import SMS, Sources
 
 SEED = 20261127
+CLASS_WEIGHT: str | None = "balanced"
 MIN_DF = 2
-GRID = (2.0, 8.0, 32.0)
 TOPIC_INTENTS = ("aduan", "pertanyaan", "aspirasi")
+Log = Callable[[str], None]
 
 
-@dataclass
-class Split:
-    train: list[Example]
-    test: list[Example]
-    dropped_near_duplicates: int = 0
+def _quiet(_: str) -> None:
+    return None
 
 
-def split(examples: Sequence[Example], extra_train: Sequence[Example] = ()) -> Split:
-    """Groups decide train or test; test items too close to a training item are dropped."""
-    from rapidfuzz import fuzz, process
+@dataclass(frozen=True)
+class Settings:
+    """Hyper-parameters: regularisation per head and how much each kind of source weighs.
 
-    train = [e for e in examples if not labelled.in_test(e.group)]
-    test = [e for e in examples if labelled.in_test(e.group)]
-    train_texts = [normalize(e.text) for e in train]
-    test_texts = [normalize(e.text) for e in test]
-    keep: list[Example] = []
-    dropped = 0
-    if test_texts and train_texts:
-        scores = process.cdist(
-            test_texts, train_texts, scorer=fuzz.token_sort_ratio, workers=1, dtype=np.uint8
-        )
-        nearest = scores.max(axis=1)
-        for example, best in zip(test, nearest, strict=True):
-            if best >= 90:
-                dropped += 1
-            else:
-                keep.append(example)
-    else:
-        keep = test
-    return Split([*train, *extra_train], keep, dropped)
+    Real comments weigh 1. The team's corpus and the generator weigh less or the same: chosen on
+    validation data, so that text written by the team does not drown what citizens write."""
+
+    c_intent: float = 4.0
+    c_topic: float = 8.0
+    c_urgency: float = 8.0
+    corpus_weight: float = 1.0
+    generated_weight: float = 0.5
+    sms_weight: float = 1.0
+
+    def weight(self, example: Example) -> float:
+        if example.source == "generated":
+            return self.generated_weight
+        if example.source == "hand":
+            return self.corpus_weight
+        if example.source == SMS:
+            return self.sms_weight
+        return 1.0  # real comments and corrections
+
+
+INTENT_GRID = (4.0, 16.0, 64.0)
+CORPUS_WEIGHT_GRID = (0.5, 1.0)
+GENERATED_WEIGHT_GRID = (0.25, 0.5)
+HEAD_GRID = (8.0, 32.0, 128.0)
 
 
 # --- vectorising ----------------------------------------------------------------------------------
@@ -103,90 +113,364 @@ class Vectorizer:
         )
 
 
-def _doc(example: Example) -> list[str]:
-    return features(normalize(example.text), example.text)
+class Docs:
+    """Feature lists per example, computed once per run (tuning refits many times)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, list[str]] = {}
+
+    def __call__(self, examples: Iterable[Example]) -> list[list[str]]:
+        out = []
+        for e in examples:
+            key = f"{e.id}\t{e.text}"
+            feats = self._cache.get(key)
+            if feats is None:
+                feats = self._cache[key] = features(normalize(e.text), e.text)
+            out.append(feats)
+        return out
 
 
-def _fit_head(
-    x: Any, y: Sequence[str], groups: Sequence[str]
-) -> tuple[model.Head, float, dict[str, float]]:
-    """Pick C on a grouped validation slice of the training data, then refit on all of it."""
+def _fit_head(x: Any, y: Sequence[str], weights: NDArray[np.float64], c: float) -> model.Head:
     from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import f1_score
 
-    labels = np.array(y)
-    val = np.array([labelled.in_test("val:" + g) for g in groups])
-    scores: dict[str, float] = {}
-    best_c, best_f1 = GRID[0], -1.0
-    if val.any() and (~val).any() and len(set(labels[~val])) == len(set(labels)):
-        for c in GRID:
-            clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=SEED)
-            clf.fit(x[~val], labels[~val])
-            f1 = float(f1_score(labels[val], clf.predict(x[val]), average="macro"))
-            scores[str(c)] = round(f1, 4)
-            if f1 > best_f1:
-                best_c, best_f1 = c, f1
-    clf = LogisticRegression(C=best_c, max_iter=3000, class_weight="balanced", random_state=SEED)
-    clf.fit(x, labels)
-    classes = tuple(str(c) for c in clf.classes_)
+    if len(set(y)) < 2:  # one class only (a tiny corpus): a head that always says it
+        only = str(y[0]) if len(y) else "normal"
+        return model.Head(
+            (only,), np.zeros((x.shape[1], 1), dtype=np.float32), np.zeros(1, dtype=np.float32)
+        )
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # (sklearn needs it)
+
+    clf = LogisticRegression(C=c, max_iter=3000, class_weight=CLASS_WEIGHT, random_state=SEED)
+    # class_weight balances the classes; the sample weights say how much each source counts.
+    # One BLAS thread: the problem is sparse and small, and threads fighting over the cores
+    # (two test workers, a busy server) made a 3-second fit take over a minute
+    with threadpool_limits(limits=1):
+        clf.fit(x, np.array(y), sample_weight=weights)
+    classes = tuple(str(label) for label in clf.classes_)
     coef = clf.coef_.T.astype(np.float32)
     bias = clf.intercept_.astype(np.float32)
     if len(classes) == 2:  # binary: sklearn keeps one column; make it two
         coef = np.hstack([-coef / 2, coef / 2])
         bias = np.array([-bias[0] / 2, bias[0] / 2], dtype=np.float32)
-    return model.Head(classes, coef, bias), best_c, scores
+    return model.Head(classes, coef, bias)
+
+
+def _rows_for(examples: Sequence[Example], head: str) -> list[int]:
+    if head == "topic":
+        return [i for i, e in enumerate(examples) if e.topic]
+    if head == "urgency":
+        return [i for i, e in enumerate(examples) if e.intent == "aduan"]
+    return list(range(len(examples)))
+
+
+def _labels(examples: Sequence[Example], head: str, rows: Sequence[int]) -> list[str]:
+    if head == "topic":
+        return [examples[i].topic or "" for i in rows]
+    if head == "urgency":
+        return [examples[i].urgency for i in rows]
+    return [examples[i].intent for i in rows]
+
+
+@dataclass
+class Matrix:
+    """The examples as TF-IDF rows with a vocabulary of their own (heads are refitted on it)."""
+
+    examples: Sequence[Example]
+    vectorizer: Vectorizer
+    x: Any
+
+    @classmethod
+    def build(cls, examples: Sequence[Example], docs: Docs | None = None) -> Matrix:
+        feats = (docs or Docs())(examples)
+        vec = Vectorizer.fit(feats)
+        return cls(examples, vec, vec.transform(feats))
+
+    def head(self, name: str, settings: Settings) -> model.Head:
+        rows = _rows_for(self.examples, name)
+        weights = np.array([settings.weight(self.examples[i]) for i in rows], dtype=np.float64)
+        c = {"intent": settings.c_intent, "topic": settings.c_topic}.get(name, settings.c_urgency)
+        return _fit_head(self.x[rows], _labels(self.examples, name, rows), weights, c)
+
+    def model(
+        self,
+        settings: Settings,
+        heads: Sequence[str] = model.HEADS,
+        meta: dict[str, Any] | None = None,
+    ) -> model.TextModel:
+        fitted = {name: self.head(name, settings) for name in heads}
+        info = {"version": "tuning", **(meta or {}), "format": model.FORMAT}
+        return model.TextModel(self.vectorizer.vocabulary, self.vectorizer.idf, fitted, info)
+
+
+def fit(
+    examples: Sequence[Example],
+    settings: Settings,
+    *,
+    docs: Docs | None = None,
+    meta: dict[str, Any] | None = None,
+) -> model.TextModel:
+    """One model (shared vocabulary, three heads) on these examples with these settings."""
+    return Matrix.build(examples, docs).model(settings, meta=meta)
+
+
+# --- choosing the hyper-parameters --------------------------------------------------------------
+
+
+def _score(intent_gold: Sequence[str], intent_pred: Sequence[str]) -> dict[str, float]:
+    intent = classification(intent_gold, intent_pred)
+    complaint = classification(
+        ["aduan" if g == "aduan" else "lainnya" for g in intent_gold],
+        ["aduan" if p == "aduan" else "lainnya" for p in intent_pred],
+    )
+    return {
+        "complaint_f1": complaint.f1.get("aduan", 0.0),
+        "intent_macro_f1": intent.macro_f1,
+        "score": (complaint.f1.get("aduan", 0.0) + intent.macro_f1) / 2,
+    }
+
+
+def _predict(m: model.TextModel, examples: Sequence[Example], head: str) -> list[str]:
+    docs = [(normalize(e.text[:MAX_CHARS]), e.text[:MAX_CHARS]) for e in examples]
+    fallback = {"intent": "informasi", "topic": "lainnya", "urgency": "normal"}[head]
+    return [p[head].label if p else fallback for p in m.predict_many(docs, (head,))]
+
+
+def tune(sources: Sources, *, log: Log = _quiet) -> tuple[Settings, dict[str, Any]]:
+    """Choose the settings on validation data: the validation slice of the earlier real comments
+    (when there) and a grouped slice of the team's corpus, never the real test part.
+
+    Intent is scored by complaint F1 and intent macro-F1, averaged over the two validation sets
+    (real comments and the team's corpus count the same: a model tuned to one kind of text only
+    would not generalise); topic and urgency by macro-F1 on their validation examples."""
+    real_val = sources.real_validation
+    real_val_ids = {e.id for e in real_val}
+    corpus_val = [e for e in sources.corpus if labelled.in_test("val:" + e.group)]
+    corpus_val_ids = {e.id for e in corpus_val}
+    part = [
+        e for e in sources.training() if e.id not in real_val_ids and e.id not in corpus_val_ids
+    ]
+    matrix = Matrix.build(part)
+    checked: dict[str, Any] = {"validation": {"real": len(real_val), "corpus": len(corpus_val)}}
+    best, best_score = Settings(), -1.0
+    grid: dict[str, float] = {}
+    for corpus_weight in CORPUS_WEIGHT_GRID:
+        for generated_weight in GENERATED_WEIGHT_GRID:
+            for c in INTENT_GRID:
+                settings = replace(
+                    Settings(),
+                    c_intent=c,
+                    corpus_weight=corpus_weight,
+                    generated_weight=generated_weight,
+                )
+                m = matrix.model(settings, ("intent",))
+                scores = []
+                for val in (real_val, corpus_val):
+                    if val:
+                        pred = _predict(m, val, "intent")
+                        scores.append(_score([e.intent for e in val], pred)["score"])
+                score = sum(scores) / len(scores) if scores else 0.0
+                key = f"C={c} korpus={corpus_weight} generator={generated_weight}"
+                grid[key] = round(score, 4)
+                log(f"  niat {key}: {score:.3f}")
+                if score > best_score:
+                    best, best_score = settings, score
+    checked["intent"] = grid
+    for head in ("topic", "urgency"):
+        val = [
+            e
+            for e in [*real_val, *corpus_val]
+            if (e.topic if head == "topic" else e.intent == "aduan")
+        ]
+        grid = {}
+        best_c, best_f1 = getattr(best, f"c_{head}"), -1.0
+        for c in HEAD_GRID:
+            settings = replace(best, **{f"c_{head}": c})
+            m = matrix.model(settings, (head,))
+            gold = _labels(val, head, range(len(val)))
+            f1 = classification(gold, _predict(m, val, head)).macro_f1 if val else 0.0
+            grid[f"C={c}"] = round(f1, 4)
+            log(f"  {head} C={c}: {f1:.3f}")
+            if f1 > best_f1:
+                best_c, best_f1 = c, f1
+        best = replace(best, **{f"c_{head}": best_c})
+        checked[head] = grid
+    return best, checked
+
+
+# --- the whole run ----------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What `paseban model train` did, for the command to print."""
+
+    fitted: model.TextModel
+    meta: dict[str, Any]
+    replaced: bool
+    before: dict[str, float] | None  # the model that was there, on the held-out real comments
+    after: dict[str, float] | None  # the new model, on the same comments
+    reason: str  # why it was or was not written
+    target: Path
+
+
+def held_out_scores(m: model.TextModel, test: Sequence[Example]) -> dict[str, float] | None:
+    """Complaint F1 and intent macro-F1 of a model on the held-out real comments, as the product
+    emits them (the analyzer end to end)."""
+    if not test:
+        return None
+    result = evaluate.emitted(evaluate.analyzer_for(m), test)
+    return {
+        "complaint_f1": round(result.complaint.f1.get("aduan", 0.0), 4),
+        "intent_macro_f1": round(result.intent.macro_f1, 4),
+        "score": round((result.complaint.f1.get("aduan", 0.0) + result.intent.macro_f1) / 2, 4),
+    }
 
 
 def train(
-    examples: Sequence[Example],
+    sources: Sources,
     *,
-    extra_train: Sequence[Example] = (),
     out: Path | None = None,
-    log: Callable[[str], None] = lambda s: None,
-) -> tuple[model.TextModel, Split, dict[str, Any]]:
+    force: bool = False,
+    settings: Settings | None = None,
+    log: Log = _quiet,
+) -> Outcome:
+    """Tune (unless settings are given), fit on every training source, compare with the model
+    at `out` on the held-out real comments, and write the new one unless it is worse there
+    (or the comparison cannot be made) and `force` is not set."""
     started = time.perf_counter()
-    parts = split(examples, extra_train)
+    for note in sources.notes:
+        log(f"catatan: {note}")
     log(
-        f"korpus: {len(examples)} pesan; latih {len(parts.train)}, uji {len(parts.test)} "
-        f"({parts.dropped_near_duplicates} hampir-duplikat dikeluarkan dari uji)"
+        f"data latih: korpus tim {len(sources.corpus)}, komentar nyata {len(sources.real_train)} "
+        f"(uji tertahan {len(sources.real_test)}), SMS {len(sources.sms)}, koreksi manusia "
+        f"{len(sources.corrections)}"
     )
-    docs = [_doc(e) for e in parts.train]
-    vec = Vectorizer.fit(docs)
-    x = vec.transform(docs)
-    log(f"fitur: {len(vec.vocabulary)}")
-    heads: dict[str, model.Head] = {}
     chosen: dict[str, Any] = {}
-    groups = [e.group for e in parts.train]
-    heads["intent"], c, grid = _fit_head(x, [e.intent for e in parts.train], groups)
-    chosen["intent"] = {"C": c, "validation_macro_f1": grid}
-    topical = [i for i, e in enumerate(parts.train) if e.topic]
-    heads["topic"], c, grid = _fit_head(
-        x[topical], [parts.train[i].topic or "" for i in topical], [groups[i] for i in topical]
-    )
-    chosen["topic"] = {"C": c, "validation_macro_f1": grid}
-    complaints = [i for i, e in enumerate(parts.train) if e.intent == "aduan"]
-    heads["urgency"], c, grid = _fit_head(
-        x[complaints], [parts.train[i].urgency for i in complaints], [groups[i] for i in complaints]
-    )
-    chosen["urgency"] = {"C": c, "validation_macro_f1": grid}
-    fingerprint = labelled.fingerprint([*examples, *extra_train])
+    if settings is None:
+        log("memilih hiperparameter pada data validasi ...")
+        settings, chosen = tune(sources, log=log)
+    training = sources.training()
+    fingerprint = labelled.fingerprint(training)
+    # the version names the data, the settings and the features: two different models never
+    # share one (each stored analysis records the version that made it)
+    recipe = f"{fingerprint}\t{sorted(asdict(settings).items())}\t{FEATURE_VERSION}"
+    digest = hashlib.sha256(recipe.encode()).hexdigest()[:8]
     meta: dict[str, Any] = {
-        "version": f"nlp-{datetime.now(UTC):%Y%m%d}-{fingerprint[:8]}",
+        "version": f"nlp-{datetime.now(UTC):%Y%m%d}-{digest}",
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "corpus_fingerprint": fingerprint,
-        "corpus_size": len(examples),
-        "corrections_used": len(extra_train),
-        "train_size": len(parts.train),
-        "test_size": len(parts.test),
-        "features": len(vec.vocabulary),
         "seed": SEED,
-        "hyperparameters": chosen,
-        "seconds": round(time.perf_counter() - started, 1),
+        "train_size": len(training),
+        "corrections_used": len(sources.corrections),
+        "sources": sources.card(),
+        "left_out": sources.notes,
+        "settings": asdict(settings),
+        "tuning": chosen,
     }
-    fitted = model.TextModel(vec.vocabulary, vec.idf, heads, {**meta, "format": model.FORMAT})
-    if out is not None:
-        model.save(out, vec.vocabulary, vec.idf, heads, meta)
-    return fitted, parts, meta
+    fitted = fit(training, settings, meta=meta)
+    meta["features"] = len(fitted.vocabulary)
+    meta["seconds"] = round(time.perf_counter() - started, 1)
+    # measured as it will be loaded: the artefact stores weights as float16
+    stored = {
+        name: replace(h, weights=h.weights.astype(np.float16).astype(np.float32))
+        for name, h in fitted.heads.items()
+    }
+    fitted = model.TextModel(
+        fitted.vocabulary, fitted.idf, stored, {**meta, "format": model.FORMAT}
+    )
+    after = held_out_scores(fitted, sources.real_test)
+    before = None
+    target = out if out is not None else model.bundled_path()
+    exists = target.with_suffix(".npz").is_file()
+    if exists:
+        try:
+            before = held_out_scores(model.load(target), sources.real_test)
+        except model.ModelError:
+            before = None  # a model for another format: nothing to compare with
+    if after is not None:
+        meta["held_out_real"] = after
+    if not exists:
+        replaced, reason = True, "belum ada model di tujuan"
+    elif after is None:
+        replaced = force
+        reason = "tidak dapat dibandingkan dengan komentar nyata uji (teksnya tidak ada)" + (
+            "; --force: tetap diganti" if force else "; model lama dipertahankan"
+        )
+    elif before is None:
+        replaced, reason = True, "model lama tidak terbaca untuk versi ini"
+    elif after["score"] < before["score"]:
+        replaced = force
+        reason = (
+            f"skor pada komentar nyata uji turun ({before['score']:.3f} -> {after['score']:.3f})"
+            + ("; --force: tetap diganti" if force else "; model lama dipertahankan")
+        )
+    else:
+        replaced = True
+        reason = f"skor pada komentar nyata uji {before['score']:.3f} -> {after['score']:.3f}"
+    if replaced:
+        model.save(target, fitted.vocabulary, fitted.idf, fitted.heads, meta)
+        write_report(target, fitted, sources)
+    return Outcome(fitted, meta, replaced, before, after, reason, target)
+
+
+def write_report(target: Path, fitted: model.TextModel, sources: Sources) -> Path:
+    """The model card as Markdown next to the artefact: sources with rows and licences, the
+    chosen settings, and the held-out real comments as the product emits them."""
+    meta = fitted.meta
+    parts = [
+        f"# Model {meta['version']}",
+        "",
+        f"Dilatih {meta.get('trained_at')}, seed {meta.get('seed')}, {meta.get('train_size')} "
+        f"pesan, {meta.get('features')} fitur, {meta.get('seconds')} detik. Evaluasi lengkap "
+        "(tiga jenis): `paseban model evaluate`.",
+        "",
+        evaluate.render_card(meta),
+        "Hiperparameter (dipilih pada data validasi, tidak pernah pada data uji): "
+        + ", ".join(f"{k} {v}" for k, v in _mapping(meta.get("settings")).items()),
+        "",
+    ]
+    if sources.real_test:
+        result = evaluate.emitted(evaluate.analyzer_for(fitted), sources.real_test)
+        parts.append(
+            evaluate.render_real(
+                result,
+                f"Komentar nyata tertahan (tanggal ≥ {source_data.TEST_FROM}, "
+                f"n = {len(sources.real_test)})",
+            )
+        )
+        parts.append(result.topic.render("Topik, seperti dikeluarkan"))
+        parts.append(result.urgency.render("Urgensi aduan, seperti dikeluarkan"))
+    path = target.with_suffix(".report.md")
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def _mapping(value: object) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def summary(outcome: Outcome) -> list[str]:
+    """What `paseban model train` prints at the end."""
+    lines = [f"koreksi manusia dipakai: {outcome.meta.get('corrections_used', 0)}"]
+
+    def show(scores: dict[str, float] | None) -> str:
+        if scores is None:
+            return "tidak terukur"
+        return (
+            f"aduan F1 {scores['complaint_f1']:.3f}, niat macro-F1 "
+            f"{scores['intent_macro_f1']:.3f} (skor {scores['score']:.3f})"
+        )
+
+    lines.append(f"komentar nyata uji, model sebelumnya: {show(outcome.before)}")
+    lines.append(f"komentar nyata uji, model baru:      {show(outcome.after)}")
+    if outcome.replaced:
+        lines.append(
+            f"model {outcome.meta['version']} ditulis ke {outcome.target.with_suffix('.npz')} "
+            f"({outcome.reason}; laporan: {outcome.target.with_suffix('.report.md')})"
+        )
+    else:
+        lines.append(f"model TIDAK diganti: {outcome.reason}")
+    return lines
 
 
 def corrections_as_examples(rows: Sequence[dict[str, Any]]) -> list[Example]:
@@ -195,16 +479,17 @@ def corrections_as_examples(rows: Sequence[dict[str, Any]]) -> list[Example]:
     for r in rows:
         if not r.get("intent") or not r.get("text"):
             continue
-        example = Example(
-            id=f"koreksi-{r['id']}",
-            text=r["text"],
-            intent=r["intent"],
-            topic=r.get("topic") if r["intent"] in TOPIC_INTENTS else None,
-            urgency=r.get("urgency") or "normal",
-            kelurahan=r.get("kelurahan"),
-            kecamatan=r.get("kecamatan"),
-            group=f"koreksi-{r['id']}",
-            source="correction",
+        out.append(
+            Example(
+                id=f"koreksi-{r['id']}",
+                text=r["text"],
+                intent=r["intent"],
+                topic=r.get("topic") if r["intent"] in TOPIC_INTENTS else None,
+                urgency=r.get("urgency") or "normal",
+                kelurahan=r.get("kelurahan"),
+                kecamatan=r.get("kecamatan"),
+                group=f"koreksi-{r['id']}",
+                source="correction",
+            )
         )
-        out.append(replace(example))
     return out

@@ -116,11 +116,12 @@ def two(n: str) -> str:
 def existing() -> tuple[int, set[str]]:
     max_id = 0
     texts: set[str] = set()
-    for path in sorted(CORPUS.glob("hand_*.jsonl")):
+    for path in sorted(CORPUS.glob("hand*_*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 rec = json.loads(line)
-                max_id = max(max_id, int(rec["id"].split("-")[1]))
+                if rec["id"].startswith("h-"):  # the second batch numbers its own h2- ids
+                    max_id = max(max_id, int(rec["id"].split("-")[1]))
                 texts.add(rec["text"])
     return max_id, texts
 

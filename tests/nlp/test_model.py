@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from paseban.nlp import labelled, model, train
+from paseban.nlp import labelled, model, sources, train
 from paseban.nlp.features import FEATURE_VERSION, features
 from paseban.nlp.normalize import normalize
 
@@ -37,8 +38,17 @@ def test_the_shipped_model_loads_and_says_what_it_is() -> None:
         "tinggi",
         "normal",
     }
-    evaluation = m.meta["evaluation"]
-    assert isinstance(evaluation, dict) and evaluation["complaint_f1"] > 0.9
+
+
+def test_the_model_card_lists_every_training_source_with_rows_and_licence() -> None:
+    meta = model.bundled().meta
+    rows = meta["sources"]
+    assert isinstance(rows, list) and rows
+    names = " ".join(str(r["source"]) for r in rows)
+    assert "korpus tim: hand" in names and "korpus tim: generated" in names
+    assert all(int(r["rows"]) > 0 and r["licence"] for r in rows)
+    report = model.bundled_path().with_suffix(".report.md").read_text(encoding="utf-8")
+    assert all(str(r["licence"]) in report for r in rows)
 
 
 def test_a_model_for_another_version_is_refused(tmp_path: Path) -> None:
@@ -74,31 +84,110 @@ def test_inference_vectors_equal_training_vectors() -> None:
     np.testing.assert_allclose(fast, slow, rtol=1e-5, atol=1e-6)
 
 
-def small_corpus() -> list[labelled.Example]:
-    examples = labelled.read()
-    return [e for i, e in enumerate(examples) if i % 6 == 0]
+def small_sources() -> sources.Sources:
+    corpus = [e for i, e in enumerate(labelled.read()) if i % 6 == 0]
+    return sources.Sources(corpus=corpus, real_train=[], real_test=[], sms=[])
 
 
 def test_training_is_reproducible(tmp_path: Path) -> None:
-    examples = small_corpus()
-    first, parts, meta = train.train(examples, out=tmp_path / "a")
-    second, _, _ = train.train(examples, out=tmp_path / "b")
-    assert first.vocabulary == second.vocabulary
+    data = small_sources()
+    settings = train.Settings()
+    first = train.train(data, out=tmp_path / "a", settings=settings)
+    second = train.train(data, out=tmp_path / "b", settings=settings)
+    assert first.fitted.vocabulary == second.fitted.vocabulary
     for head in ("intent", "topic", "urgency"):
-        np.testing.assert_array_equal(first.heads[head].weights, second.heads[head].weights)
-    assert meta["train_size"] == len(parts.train) and meta["seed"] == train.SEED
+        np.testing.assert_array_equal(
+            first.fitted.heads[head].weights, second.fitted.heads[head].weights
+        )
+    assert first.meta["seed"] == train.SEED and first.meta["train_size"] == len(data.corpus)
     reloaded = model.load(tmp_path / "a")
-    assert reloaded.vocabulary == first.vocabulary
+    assert reloaded.vocabulary == first.fitted.vocabulary
+    assert (tmp_path / "a.report.md").is_file()
 
 
-def test_split_keeps_groups_together_and_near_duplicates_out_of_test() -> None:
-    examples = labelled.read()
-    parts = train.split(examples)
-    train_groups = {e.group for e in parts.train}
-    assert not any(e.group in train_groups for e in parts.test)
-    train_texts = {normalize(e.text) for e in parts.train}
-    assert not any(normalize(e.text) in train_texts for e in parts.test)
-    assert 0.1 < len(parts.test) / len(examples) < 0.3
+def test_tuning_never_reads_the_real_test_part() -> None:
+    data = small_sources()
+    real = [
+        labelled.Example(
+            id=f"ig-U{i:05d}",
+            text=f"kok website vaksin error terus nomor {i}" if i % 2 else f"makasih infonya {i}",
+            intent="aduan" if i % 2 else "apresiasi",
+            topic="kesehatan" if i % 2 else None,
+            urgency="normal",
+            kelurahan=None,
+            kecamatan=None,
+            group=f"U{i:05d}",
+            source=sources.INSTAGRAM,
+            date="2021-08-01",
+        )
+        for i in range(40)
+    ]
+    poison = [replace(e, id=e.id + "t", intent="kasar", date="2021-10-01") for e in real[:10]]
+    data = replace(data, real_train=real, real_test=poison)
+    seen: list[str] = []
+    original = train.Matrix.build
+
+    def spy(examples, docs=None):  # type: ignore[no-untyped-def]
+        seen.extend(e.id for e in examples)
+        return original(examples, docs)
+
+    train.Matrix.build = spy  # type: ignore[method-assign]
+    try:
+        train.tune(data)
+    finally:
+        train.Matrix.build = original  # type: ignore[method-assign]
+    assert seen and not {e.id for e in poison} & set(seen)
+    validation = {e.id for e in data.real_validation}
+    assert validation and not validation & set(seen)  # chosen on data it was not fitted on
+
+
+def test_a_worse_model_does_not_replace_the_one_there(tmp_path: Path) -> None:
+    data = small_sources()
+    test = [
+        labelled.Example(
+            id=f"ig-T{i}",
+            text=text,
+            intent=intent,
+            topic="kesehatan" if intent == "aduan" else None,
+            urgency="normal",
+            kelurahan=None,
+            kecamatan=None,
+            group=f"T{i}",
+            source=sources.INSTAGRAM,
+            date="2021-10-01",
+        )
+        for i, (text, intent) in enumerate(
+            [
+                ("jalan depan rumah berlubang parah sudah sebulan", "aduan"),
+                ("sampah numpuk tidak diangkut seminggu", "aduan"),
+                ("terima kasih pak lurah sigap", "apresiasi"),
+                ("slot gacor maxwin link di bio", "spam"),
+            ]
+        )
+    ]
+    data = replace(data, real_test=test)
+    target = tmp_path / "m"
+    good = train.train(data, out=target, settings=train.Settings())
+    assert good.replaced and good.after is not None
+    swap = {"aduan": "informasi", "informasi": "aduan", "spam": "apresiasi", "apresiasi": "spam"}
+    worse = replace(
+        data, corpus=[replace(e, intent=swap.get(e.intent, e.intent)) for e in data.corpus]
+    )
+    refused = train.train(worse, out=target, settings=train.Settings())
+    assert not refused.replaced and "dipertahankan" in refused.reason
+    assert model.load(target).version == good.meta["version"]
+    forced = train.train(worse, out=target, settings=train.Settings(), force=True)
+    assert forced.replaced
+    lines = train.summary(refused)
+    assert any("TIDAK diganti" in line for line in lines)
+    assert any("koreksi manusia dipakai" in line for line in lines)
+
+
+def test_without_the_real_texts_training_says_what_it_left_out(tmp_path: Path) -> None:
+    data = sources.gather(tmp_path / "absent")
+    assert not data.real_train and not data.real_test and not data.sms
+    assert any("SMS tidak diikutkan" in note for note in data.notes)
+    assert data.corpus
 
 
 def test_corrections_become_training_examples() -> None:
