@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -218,6 +219,26 @@ def lifecycle_mermaid() -> str:
         lines.append(f"    {source.value} --> {target.value}: {action.value}")
     lines += [f"    {status.value} --> [*]" for status in Status if status in TERMINAL]
     return "\n".join(lines)
+
+
+# The one ticket rule: what `ticket_code` makes (city prefix, year and month, sequence) and the
+# codes of the older sample data (a letter before the sequence, BGR-2612-C03808). The tracking
+# page, triage (a code written in a citizen's message) and the merge form all read it.
+TICKET_PATTERN = re.compile(r"\b([A-Z]{2,8}-\d{4}-[A-Z]?\d{4,6})\b")
+
+
+def is_ticket(code: str) -> bool:
+    """Is `code` (any case, surrounding spaces ignored) shaped like a ticket code?"""
+    return TICKET_PATTERN.fullmatch(code.strip().upper()) is not None
+
+
+def find_tickets(text: str) -> list[str]:
+    """Ticket codes written in a text, upper case, in order, without repeats."""
+    seen: list[str] = []
+    for code in TICKET_PATTERN.findall(text.upper()):
+        if code not in seen:
+            seen.append(code)
+    return seen
 
 
 def ticket_code(prefix: str, at_local: datetime, seq: int) -> str:

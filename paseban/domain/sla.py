@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
 from paseban.domain.cases import Status
@@ -167,6 +167,65 @@ def start_clock(
     due = add(calendar, start, policy.amount, policy.unit)
     escalate = add(calendar, due, policy.escalate_after, policy.unit)
     return Clock(stage, start, due, escalate, policy)
+
+
+# stages whose deadline binds the city: late work there is overdue and escalates. During CONFIRM
+# the city's clock is paused: the OPD said it is done and only the citizen's window runs, which
+# closes the case when it ends; nobody is late.
+OVERDUE_STAGES: frozenset[Stage] = frozenset({Stage.VERIFY, Stage.FOLLOW_UP})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A case's running deadline as every page, filter, API and report shows it: the one clock.
+    `due_at` None: no clock runs (closed, rejected, merged, outside authority)."""
+
+    stage: Stage | None
+    due_at: datetime | None
+    level: Level
+    overdue: bool  # a binding deadline has passed (never during the citizen's confirmation)
+    left: timedelta  # time until the deadline; negative: how late; zero without a clock
+
+    @property
+    def running(self) -> bool:
+        return self.due_at is not None
+
+    @property
+    def paused(self) -> bool:
+        """The city's clock stands still: only the citizen's confirmation window runs."""
+        return self.stage is not None and self.stage not in OVERDUE_STAGES
+
+    @property
+    def late_by(self) -> timedelta:
+        return -self.left if self.overdue else timedelta(0)
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS[self.stage] if self.stage is not None else ""
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+
+NO_DEADLINE = Deadline(None, None, Level.NONE, False, timedelta(0))
+
+
+def deadline(
+    stage: Stage | str | None,
+    due_at: datetime | None,
+    escalation_level: int | None,
+    *,
+    now: datetime,
+) -> Deadline:
+    """The one rule for "when is this case due and is it late": every view reads a case's stored
+    stage and due time through here (and the SQL filters through its twin,
+    `storage.deadlines.overdue`, which a test keeps in step)."""
+    if stage is None or due_at is None:
+        return NO_DEADLINE
+    stage = Stage(stage)
+    overdue = stage in OVERDUE_STAGES and now > due_at
+    return Deadline(stage, due_at, Level(int(escalation_level or 0)), overdue, due_at - now)
 
 
 def is_breached(due_at: datetime | None, now: datetime) -> bool:

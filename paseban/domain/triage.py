@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from paseban.domain.cases import find_tickets
+
 STOPWORDS = frozenset(
     """yang dan di ke dari ini itu ada sudah udah belum tidak gak nggak ga min admin mohon tolong
     pak bu kak bang mas mbak warga kami saya kita kok sih nih dong deh lagi juga dengan untuk
@@ -23,7 +25,6 @@ STOPWORDS = frozenset(
 _TOKEN = re.compile(r"[a-z]+")
 _REPEATS = re.compile(r"(.)\1{2,}")
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
-TICKET = re.compile(r"\b([A-Z]{3}-\d{4}-\d{4,6})\b")
 
 
 def keywords(text: str) -> frozenset[str]:
@@ -213,8 +214,4 @@ def is_follow_up(text: str) -> bool:
 
 def mentioned_tickets(text: str) -> list[str]:
     """Ticket codes written in the text (BGR-2611-0042), in order, without repeats."""
-    seen: list[str] = []
-    for code in TICKET.findall(text.upper()):
-        if code not in seen:
-            seen.append(code)
-    return seen
+    return find_tickets(text)

@@ -49,6 +49,7 @@ from paseban.measurement.kpis import (
 )
 from paseban.measurement.periods import Period, split_months
 from paseban.storage import tables as t
+from paseban.storage.deadlines import overdue
 
 CITIZEN_ACTOR = "warga"
 SYSTEM_ACTORS = ("sistem", CITIZEN_ACTOR)
@@ -238,7 +239,12 @@ def _sla_stats(
     for kelurahan, kecamatan, opd, stage, n in conn.execute(
         sa.select(c.kelurahan, c.kecamatan, c.opd, s.stage, sa.func.count())
         .select_from(case_stages.join(t.cases, c.id == s.case_id))
-        .where(s.finished_at.is_(None), s.started_at >= lo, s.started_at < hi, s.due_at < as_of)
+        .where(
+            s.finished_at.is_(None),
+            s.started_at >= lo,
+            s.started_at < hi,
+            overdue(s.stage, s.due_at, as_of),
+        )
         .group_by(c.kelurahan, c.kecamatan, c.opd, s.stage)
     ):
         for kind, code in unit_keys(kelurahan, kecamatan, opd):

@@ -17,11 +17,11 @@ from paseban.measurement.queries import (
     _histograms,
     _percentiles,
     _response_counts,
-    case_stages,
     in_period,
 )
 from paseban.measurement.recognition import AdminActivity
 from paseban.storage import tables as t
+from paseban.storage.deadlines import overdue
 
 
 def admin_activity(conn: sa.Connection, period: Period) -> list[AdminActivity]:
@@ -121,19 +121,18 @@ def topics_count(conn: sa.Connection, lo: datetime, hi: datetime) -> list[dict[s
 
 
 def overdue_by_opd(conn: sa.Connection, as_of: datetime) -> list[dict[str, Any]]:
-    """Cases whose running stage is past its deadline at `as_of`, per OPD, with the oldest."""
-    s, c = case_stages.c, t.cases.c
+    """Cases late at `as_of` by the one clock (the case's running deadline, the rule of
+    `storage.deadlines.overdue`), per OPD, with the oldest deadline."""
+    c = t.cases.c
     rows = conn.execute(
         sa.select(
             c.opd,
             t.opds.c.name.label("opd_name"),
-            sa.func.count(sa.distinct(c.id)).label("overdue"),
-            sa.func.min(s.due_at).label("oldest_due"),
+            sa.func.count(c.id).label("overdue"),
+            sa.func.min(c.due_at).label("oldest_due"),
         )
-        .select_from(
-            case_stages.join(t.cases, c.id == s.case_id).outerjoin(t.opds, t.opds.c.code == c.opd)
-        )
-        .where(s.finished_at.is_(None), s.due_at < as_of)
+        .select_from(t.cases.outerjoin(t.opds, t.opds.c.code == c.opd))
+        .where(overdue(c.stage, c.due_at, as_of))
         .group_by(c.opd, t.opds.c.name)
         .order_by(sa.desc("overdue"), c.opd)
     )

@@ -16,11 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from paseban.domain.workdays import WorkCalendar
 from paseban.measurement.queries import outbox
 from paseban.sample.cases import sample_cases
 from paseban.services.measurement import recording as measurement
-from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 
 if TYPE_CHECKING:
@@ -90,7 +88,6 @@ def load(ctx: Context) -> dict[str, int]:
     with ctx.engine.begin() as conn:
         if already_loaded(conn):
             return {}
-        hours = WorkCalendar.of(ref.holiday_dates(conn), tz)
         accounts = [
             dict(r._mapping)
             for r in conn.execute(
@@ -275,9 +272,7 @@ def load(ctx: Context) -> dict[str, int]:
         counts["replies"] = len(replies)
 
         # --- cases, events and stages ---
-        counts.update(
-            sample_cases(conn, rng, messages, ids, topic_opd, opd_diligence, users, hours, now, tz)
-        )
+        counts.update(sample_cases(conn, ctx, rng, messages, ids, opd_diligence, users))
 
         # --- field visits ---
         visits = []

@@ -21,6 +21,7 @@ from paseban.web.cases import api, open311, public
 from paseban.web.cases import lists as dashboard
 from paseban.web.cases import maps as map_pages
 from paseban.web.cases import page as case_page
+from paseban.web.cases import reroute as case_reroute
 from paseban.web.cases import settings as policy_settings
 from paseban.web.content import api as content_api
 from paseban.web.content import network as content_network
@@ -144,6 +145,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(policy_settings.router)  # before /pengaturan/{slug}
     app.include_router(settings_pages.router)
     app.include_router(case_page.router)  # /kasus/{ticket} and its actions
+    app.include_router(case_reroute.router)  # moving a case to another OPD, /pengalihan
     app.include_router(webhook_routes.router(ctx.connectors), prefix="/webhooks")  # connectors
     # connectors: deliveries skip the routing layer
     app.add_middleware(

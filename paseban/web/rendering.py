@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from paseban.context import Context
-from paseban.domain import fmt
+from paseban.domain import fmt, sla
 from paseban.domain.accounts import ROLE_LABELS
 from paseban.domain.auth import Actor, Permission
 from paseban.services.measurement import fieldwork
@@ -58,6 +58,9 @@ NOTICES: dict[str, str] = {
     "kasus_reject": "Kasus ditolak; alasannya dikirim ke warga.",
     "kasus_mark_outside": "Kasus diteruskan ke instansi di luar Pemkot; warga diberi tahu.",
     "kasus_return": "Kasus dikembalikan untuk dirutekan ulang.",
+    "kasus_alih": "Kasus dialihkan ke OPD lain; OPD tujuan dan warga diberi tahu.",
+    "kasus_minta_alih": "Permintaan pengalihan terkirim ke Diskominfo.",
+    "kasus_putus_alih": "Permintaan pengalihan sudah diputuskan.",
     "kasus_start": "Kasus diterima dan sedang ditangani.",
     "kasus_resolve": "Kasus dinyatakan selesai; warga ditanya apakah sudah beres.",
     "kasus_reopen": "Kasus dibuka kembali.",
@@ -82,6 +85,7 @@ def page_context(request: Request, ctx: Context) -> dict[str, Any]:
         city = ref.get_parameter(conn, "city_name", "")
         badges = {"/peringatan": fieldwork.open_alert_count(conn, actor)} if actor else {}
     notice = NOTICES.get(request.query_params.get("ok", ""))
+    now = ctx.now()
     return {
         "actor": actor,
         "role_label": ROLE_LABELS[actor.role] if actor else "",
@@ -94,10 +98,14 @@ def page_context(request: Request, ctx: Context) -> dict[str, Any]:
         "path": request.url.path,
         "city": city,
         "notice": notice,
-        "now": ctx.now(),
+        "now": now,
         "local": lambda value: fmt.local_time(value, ctx.tz),
         "zone": fmt.zone_name(ctx.tz, ctx.now().astimezone(ctx.tz)),  # WIB, WITA or WIT
         "duration": fmt.waited,
+        # the one clock: every page shows a case's deadline and lateness through it
+        "deadline": lambda case: sla.deadline(
+            case["stage"], case["due_at"], case["escalation_level"], now=now
+        ),
         "number": fmt.number,
         "percent": fmt.percent,
         "query": query,

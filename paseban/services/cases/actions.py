@@ -235,7 +235,9 @@ def apply(
     elif action is Action.RETURN:
         returned = [*case["returned_by"], case["opd"]] if case["opd"] else case["returned_by"]
         values["returned_by"] = returned
-        rule = route(_facts(case), routing_service.active_rules(conn), exclude=returned)
+        rule = route(
+            routing_facts_of_case(case), routing_service.active_rules(conn), exclude=returned
+        )
         values["opd"] = rule.assign_to if rule else None
         values["route_rule"] = rule.name if rule else None
         extra.update({"returned_by": case["opd"], "rerouted_to": values["opd"]})
@@ -249,7 +251,6 @@ def apply(
             at=at,
             topic=case["topic"],
             urgency=case["urgency"],
-            current=case.get("stage"),
         )
     )
     saved = save_versioned(conn, case, values)
@@ -291,7 +292,7 @@ def apply(
     return Outcome(saved, events)
 
 
-def _facts(case: CaseRow) -> dict[str, Any]:
+def routing_facts_of_case(case: CaseRow) -> dict[str, Any]:
     return {
         "intent": "aduan",
         "topic": case["topic"],

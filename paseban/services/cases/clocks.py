@@ -80,6 +80,11 @@ def stop_clock(conn: sa.Connection, case_id: int, at: datetime) -> None:
     conn.execute(_STOP, {"b_case_id": case_id, "at": at})
 
 
+def running_stage(conn: sa.Connection, case_id: int) -> Any:
+    """The case's running `case_stages` row (stage, due_at, escalation_level), or None."""
+    return conn.execute(_RUNNING, {"b_case_id": case_id}).first()
+
+
 def enter_status(
     conn: sa.Connection,
     ctx: Context,
@@ -89,18 +94,32 @@ def enter_status(
     at: datetime,
     topic: str | None,
     urgency: str | None,
-    current: str | None = None,
+    restart: bool = False,
 ) -> dict[str, Any]:
     """Stop the running clock and start the one for the new status's stage. Returns the case
-    columns to store (stage, due_at, escalation_level). When the stage does not change (`current`
-    is the case's stage now) the clock goes on: verifying keeps the verification clock, an OPD
-    accepting a forwarded case keeps the follow-up clock that started at forwarding.
+    columns to store (stage, due_at, escalation_level): they always mirror the running
+    `case_stages` row, so every view reads one clock.
+
+    When the stage does not change, the clock goes on and its deadline stays where it was:
+    verifying keeps the verification clock, an OPD accepting a forwarded case keeps the follow-up
+    clock that started at forwarding. The running stage is read from `case_stages` itself (not
+    from the case's columns), so a case whose columns were left empty cannot restart its clock.
+    `restart=True` (a re-assignment to another OPD) ends the running stage without judging it
+    (`breached` stays empty: nobody's fault) and starts a new one.
     `case_id=None`: a case about to be inserted; store its clock with `save_clock` after."""
     stage = STAGE_OF.get(status)
-    if stage is not None and current == stage.value:
-        return {}
+    running = running_stage(conn, case_id) if case_id is not None else None
+    if stage is not None and running is not None and running.stage == stage.value and not restart:
+        return {
+            "stage": running.stage,
+            "due_at": running.due_at,
+            "escalation_level": int(running.escalation_level),
+        }
     if case_id is not None:
-        stop_clock(conn, case_id, at)
+        if restart:
+            conn.execute(_STOP_UNJUDGED, {"b_case_id": case_id, "at": at})
+        else:
+            stop_clock(conn, case_id, at)
     if stage is None:
         return {"stage": None, "due_at": None, "escalation_level": 0}
     clock = start_clock(
@@ -125,6 +144,23 @@ def save_clock(conn: sa.Connection, case_id: int, entered: dict[str, Any]) -> No
 
 
 _INSERT_STAGE = sa.insert(t.case_stages)
+_RUNNING = (
+    sa.select(t.case_stages.c.stage, t.case_stages.c.due_at, t.case_stages.c.escalation_level)
+    .where(
+        t.case_stages.c.case_id == sa.bindparam("b_case_id"),
+        t.case_stages.c.finished_at.is_(None),
+    )
+    .order_by(t.case_stages.c.id.desc())
+    .limit(1)
+)
+_STOP_UNJUDGED = (
+    sa.update(t.case_stages)
+    .where(
+        t.case_stages.c.case_id == sa.bindparam("b_case_id"),
+        t.case_stages.c.finished_at.is_(None),
+    )
+    .values(finished_at=sa.bindparam("at"), sweep_at=None, breached=None, judged=False)
+)
 _STOP = (
     sa.update(t.case_stages)
     .where(

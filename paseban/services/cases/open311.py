@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import sqlalchemy as sa
 
 from paseban.domain.cases import OPEN, STATUS_LABELS, Status
-from paseban.domain.sla import STAGE_LABELS, Stage, add, resolve_policy
+from paseban.domain.sla import Stage, add, deadline, resolve_policy
 from paseban.domain.triage import distance_m
 from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.nlp.mask import mask
@@ -544,8 +544,10 @@ def _request(conn: sa.Connection, ctx: Context, case: Any, city: str) -> dict[st
     elif not note:
         note = STATUS_LABELS[status]
     notice = None
-    if case["stage"] and case["due_at"]:
-        notice = f"{STAGE_LABELS[Stage(case['stage'])]}: tenggat {_w3(ctx, case['due_at'])}"
+    clock = deadline(case["stage"], case["due_at"], case["escalation_level"], now=ctx.now())
+    if clock.running:
+        late = " (terlambat)" if clock.overdue else ""
+        notice = f"{clock.stage_label}: tenggat {_w3(ctx, case['due_at'])}{late}"
     address = case["address"] or ", ".join(
         p
         for p in (

@@ -8,7 +8,6 @@ changes in `actions`, merge and split in `merging`."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -17,11 +16,12 @@ import sqlalchemy as sa
 
 from paseban.domain.accounts import Scope
 from paseban.domain.auth import Actor, Permission
-from paseban.domain.cases import OPEN, STATUS_LABELS, Status
-from paseban.domain.sla import STAGE_LABELS, Stage
+from paseban.domain.cases import OPEN, STATUS_LABELS, Status, is_ticket
+from paseban.domain.sla import STAGE_LABELS, Stage, deadline
 from paseban.errors import Forbidden, NotFound
 from paseban.nlp.mask import mask
 from paseban.storage import tables as t
+from paseban.storage.deadlines import overdue
 from paseban.storage.rows import (
     CaseDetailRow,
     CaseEventRow,
@@ -34,7 +34,6 @@ from paseban.storage.rows import (
 if TYPE_CHECKING:
     from paseban.context import Context
 
-TICKET_PATTERN = re.compile(r"^[A-Z]{3}-\d{4}-\d{4,6}$")
 BOARD_STATUSES: tuple[Status, ...] = (
     Status.RECEIVED,
     Status.VERIFIED,
@@ -119,8 +118,8 @@ def list_cases(
         where.append(t.cases.c.opened_at >= opened_since)
     if statuses:
         where.append(t.cases.c.status.in_(statuses))
-    if overdue_at is not None:
-        where.append(t.cases.c.due_at < overdue_at)
+    if overdue_at is not None:  # the one clock's rule, as SQL
+        where.append(overdue(t.cases.c.stage, t.cases.c.due_at, overdue_at))
     if order == "due":
         where.append(t.cases.c.due_at.is_not(None))
     query = _scoped(query, scope or Scope()).where(*where)
@@ -150,6 +149,15 @@ def get_case(ctx: Context, ref: int | str, *, scope: Scope | None = None) -> Cas
     if not rows:
         raise NotFound(f"kasus {ref} tidak ditemukan")
     return rows[0]
+
+
+def case_panel(ctx: Context, actor: Actor, case_id: int | None) -> CaseDetailRow | None:
+    """The case a message belongs to, for the message page's case panel (its OPD, status and
+    deadline); None without a case or when the case lies outside the actor's scope."""
+    if case_id is None or not actor.can(Permission.CASES_READ):
+        return None
+    rows = _select_cases(ctx, t.cases.c.id == case_id, actor.scope)
+    return rows[0] if rows else None
 
 
 def case_for(ctx: Context, actor: Actor, ticket: str) -> CaseDetailRow:
@@ -263,7 +271,7 @@ def public_case(ctx: Context, ticket: str) -> dict[str, Any]:
     """What anyone may see of a case by its ticket code: status, topic, place, OPD, dates, the
     public timeline. Personal data is masked (NIK, phone, e-mail in any public text), reporters'
     names and staff names never appear, internal notes are left out."""
-    if not TICKET_PATTERN.match(ticket.strip().upper()):
+    if not is_ticket(ticket):
         raise NotFound(f"tiket {ticket!r} tidak ditemukan")
     case = get_case(ctx, ticket.strip().upper())
     events = public_timeline(ctx, case["id"])
@@ -275,6 +283,7 @@ def public_case(ctx: Context, ticket: str) -> dict[str, Any]:
                 sa.select(t.cases.c.ticket).where(t.cases.c.id == case["merged_into"])
             ).scalar()
     status = Status(case["status"])
+    clock = deadline(case["stage"], case["due_at"], case["escalation_level"], now=ctx.now())
     return {
         "ticket": case["ticket"],
         "status": status.value,
@@ -292,6 +301,7 @@ def public_case(ctx: Context, ticket: str) -> dict[str, Any]:
         "stage": case["stage"],
         "stage_label": STAGE_LABELS[Stage(case["stage"])] if case["stage"] else None,
         "due_at": case["due_at"],
+        "overdue": clock.overdue,
         "public_note": mask(case["public_note"]).text if case["public_note"] else None,
         "merged_into": merged_into,
         "timeline": [

@@ -19,6 +19,7 @@ from paseban.domain.replies import (
     InvalidTemplate,
     ReplyEvent,
     Template,
+    citizen_key,
     pick_template,
     render,
     validate_template,
@@ -108,6 +109,11 @@ def tracking_link(ctx: Context, ticket: str) -> str:
     return f"{ctx.settings.base_url()}/lacak/{ticket}"
 
 
+def citizen_link(ctx: Context, ticket: str) -> str:
+    """The tracking link a reply sends: with the key that lets its holder confirm the fix."""
+    return f"{tracking_link(ctx, ticket)}?k={citizen_key(ctx.settings.secret_key, ticket)}"
+
+
 def _names(conn: sa.Connection, case: Mapping[str, Any]) -> dict[str, str]:
     def load_opds() -> dict[str, str]:
         return dict(conn.execute(sa.select(t.opds.c.code, t.opds.c.name)).all())
@@ -133,7 +139,7 @@ def case_values(conn: sa.Connection, ctx: Context, case: Mapping[str, Any]) -> d
     {alasan} or {tiket_tujuan}, are added by the caller)."""
     return {
         "tiket": case["ticket"],
-        "tautan": tracking_link(ctx, case["ticket"]),
+        "tautan": citizen_link(ctx, case["ticket"]),
         "status": STATUS_LABELS[Status(case["status"])].lower(),
         "tenggat": fmt.local_time(case.get("due_at"), ctx.tz, missing=""),
         "jumlah": case.get("report_count") or 1,

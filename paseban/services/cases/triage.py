@@ -4,14 +4,13 @@ citizen's own case, and the answer to "sudah beres?" closes or reopens it."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from paseban.domain.cases import OPEN, SYSTEM, Action, Status
+from paseban.domain.cases import OPEN, SYSTEM, Action, Status, find_tickets
 from paseban.domain.replies import Answer, ReplyEvent, classify_answer
 from paseban.domain.triage import (
     Candidate,
@@ -41,7 +40,6 @@ JOIN_WINDOW = timedelta(days=7)  # default of the `triage` parameter's window_da
 TITLE_CHARS = 140
 NEIGHBOUR_KM = 1.5  # kelurahan whose centres are this close are neighbours
 OPEN_VALUES = frozenset(s.value for s in OPEN)
-TICKET_HINT = re.compile(r"[A-Za-z]{3}-\d{4}-\d{4}")
 _STATEMENTS: dict[str, Any] = {}  # statements built once per dialect
 
 
@@ -492,9 +490,7 @@ def place_message(
     text = analysis.text
     answer = classify_answer(text)
     asks = is_follow_up(text)
-    if not (
-        analysis.is_complaint or asks or answer is not Answer.UNKNOWN or TICKET_HINT.search(text)
-    ):
+    if not (analysis.is_complaint or asks or answer is not Answer.UNKNOWN or find_tickets(text)):
         return None  # nothing here can belong to a case: no query at all
     policy = triage_policy(conn)
     mine = _author_cases(conn, platform, author, author_id, reported - policy.follow_up_window)

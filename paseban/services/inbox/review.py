@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from paseban.errors import InvalidInput, NotFound
+from paseban.services.cases import reassign
 from paseban.storage import tables as t
 
 if TYPE_CHECKING:
@@ -115,6 +116,8 @@ def apply_corrections(
             values["kecamatan"] = parent
             values["place_source"] = "human"
     conn.execute(sa.update(t.messages).where(t.messages.c.id == message_id).values(**values))
+    if set(values) & set(reassign.CASE_FIELDS):  # the message's open case is routed again
+        reassign.after_correction(conn, ctx, message_id, actor=actor)
     return changed
 
 

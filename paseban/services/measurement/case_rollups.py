@@ -91,7 +91,12 @@ def rebuild_case_days(conn: sa.Connection, days: Iterable[date], tz: ZoneInfo) -
         for kelurahan, kecamatan, opd, stage, n, k in conn.execute(
             sa.select(c.kelurahan, c.kecamatan, c.opd, s.stage, sa.func.count(), sa.func.sum(met))
             .select_from(t.case_stages.join(t.cases, c.id == s.case_id))
-            .where(s.started_at >= lo, s.started_at < hi, s.finished_at.is_not(None))
+            .where(
+                s.started_at >= lo,
+                s.started_at < hi,
+                s.finished_at.is_not(None),
+                s.judged.is_(True),  # a stage ended by a re-assignment is nobody's to count
+            )
             .group_by(c.kelurahan, c.kecamatan, c.opd, s.stage)
         ):
             for kind, code in unit_keys(kelurahan, kecamatan, opd):

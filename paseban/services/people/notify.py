@@ -120,6 +120,9 @@ def escalation_recipients(conn: sa.Connection, symbols: list[str]) -> list[int]:
 
 @hookimpl
 def case_event(ctx: Context, case_id: int, event: CaseEventRow) -> None:
+    if event.get("action") in OPD_NEWS:
+        _tell_opd(ctx, case_id, event)
+        return
     if event.get("action") != "escalate":
         return
     data = event.get("data") or {}
@@ -135,6 +138,30 @@ def case_event(ctx: Context, case_id: int, event: CaseEventRow) -> None:
         f"{level}.\nBuka kasusnya dan tindak lanjuti: {ctx.settings.base_url()}/kasus/{ticket}\n"
     )
     _enqueue(ctx, to, f"[Paseban] Eskalasi {ticket}: tenggat {stage} terlewati", body)
+
+
+# what the OPD that now holds a case hears at once: the citizen reopened it, or it was moved there
+OPD_NEWS = {
+    "reopen": "warga menyatakan masalahnya belum beres; aduan dibuka kembali",
+    "reassign": "aduan ini dialihkan ke OPD Anda oleh Diskominfo",
+    "reroute": "aduan ini dirutekan ulang ke OPD Anda setelah analisisnya dikoreksi",
+}
+
+
+def _tell_opd(ctx: Context, case_id: int, event: CaseEventRow) -> None:
+    with ctx.engine.connect() as conn:
+        case = conn.execute(
+            sa.select(t.cases.c.ticket, t.cases.c.opd).where(t.cases.c.id == case_id)
+        ).first()
+        if case is None or not case.opd:
+            return
+        to = escalation_recipients(conn, [f"kepala:{case.opd}"])
+    news = OPD_NEWS[str(event["action"])]
+    body = (
+        f"Aduan {case.ticket}: {news}.\n"
+        f"Buka kasusnya dan tindak lanjuti: {ctx.settings.base_url()}/kasus/{case.ticket}\n"
+    )
+    _enqueue(ctx, to, f"[Paseban] {case.ticket}: {news}", body)
 
 
 def _enqueue(

@@ -20,6 +20,9 @@ from paseban.storage.tables.cases import (
     reply_templates as reply_templates,
 )
 from paseban.storage.tables.cases import (
+    reroute_requests as reroute_requests,
+)
+from paseban.storage.tables.cases import (
     sla_policies as sla_policies,
 )
 from paseban.storage.tables.cases import (

@@ -61,6 +61,22 @@ case_events = sa.Table(
     sa.Column("public_note", sa.Text, nullable=True),  # shown to citizens (migration 0003)
 )
 
+# a kelurahan or kecamatan admin asks Diskominfo to send a case to another OPD (migration 0010)
+reroute_requests = sa.Table(
+    "reroute_requests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("case_id", sa.Integer, sa.ForeignKey("cases.id"), nullable=False, index=True),
+    sa.Column("requested_by", sa.String(100), nullable=False),
+    sa.Column("requested_at", UtcDateTime, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("suggested_opd", sa.String(40), sa.ForeignKey("opds.code"), nullable=True),
+    sa.Column("status", sa.String(20), nullable=False, index=True),  # open, accepted, declined
+    sa.Column("decided_by", sa.String(100), nullable=True),
+    sa.Column("decided_at", UtcDateTime, nullable=True),
+    sa.Column("decision_note", sa.Text, nullable=True),
+)
+
 ticket_counters = sa.Table(
     "ticket_counters",
     metadata,
@@ -97,6 +113,8 @@ case_stages = sa.Table(
     sa.Column("escalation_level", sa.SmallInteger, nullable=False, default=0),
     sa.Column("finished_at", UtcDateTime, nullable=True),
     sa.Column("breached", sa.Boolean, nullable=True),  # set when the stage ends
+    # false: ended by a re-assignment to another OPD, counted for nobody (migration 0010)
+    sa.Column("judged", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("policy", sa.JSON, nullable=False),  # the policy that set the deadline
 )
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.domain.cases import STATUS_LABELS, Action, Actor, Status
+from paseban.domain.sla import deadline
 from paseban.errors import Forbidden
 from paseban.services.cases import actions, clocks, merging, reads
 from paseban.services.cases import replies as replies_service
@@ -43,6 +44,9 @@ class CaseOut(BaseModel):
     opened_at: datetime
     updated_at: datetime
     is_sample: bool
+    stage: str | None = None
+    due_at: datetime | None = None
+    overdue: bool = False  # the one clock (domain.sla.deadline), as every page shows it
 
 
 class CaseList(BaseModel):
@@ -52,10 +56,12 @@ class CaseList(BaseModel):
     items: list[CaseOut]
 
 
-def case_out(row: Mapping[str, Any]) -> CaseOut:
+def case_out(row: Mapping[str, Any], now: datetime) -> CaseOut:
+    skip = ("status_label", "overdue")
     return CaseOut(
-        **{k: row[k] for k in CaseOut.model_fields if k in row and k != "status_label"},
+        **{k: row[k] for k in CaseOut.model_fields if k in row and k not in skip},
         status_label=STATUS_LABELS[Status(row["status"])],
+        overdue=deadline(row["stage"], row["due_at"], row["escalation_level"], now=now).overdue,
     )
 
 
@@ -81,7 +87,9 @@ def list_cases(
         limit=limit,
         offset=offset,
     )
-    return CaseList(total=total, limit=limit, offset=offset, items=[case_out(r) for r in rows])
+    return CaseList(
+        total=total, limit=limit, offset=offset, items=[case_out(r, ctx.now()) for r in rows]
+    )
 
 
 # --- complaint lifecycle: case detail, staff actions, the OPD work view (issue 4) ---------------
@@ -110,8 +118,6 @@ class ClockOut(BaseModel):
 
 class CaseDetail(CaseOut):
     version: int
-    stage: str | None
-    due_at: datetime | None
     escalation_level: int
     platforms: list[str]
     returned_by: list[str]
@@ -163,9 +169,13 @@ def _detail(
     ctx: Context, ref: int | str, actor: Actor, *, scope: Scope | None = None
 ) -> CaseDetail:
     row = reads.get_case(ctx, ref, scope=actor.scope if scope is None else scope)
-    fields: dict[str, Any] = {k: v for k, v in row.items() if k in CaseDetail.model_fields}
+    fields: dict[str, Any] = {
+        k: v for k, v in row.items() if k in CaseDetail.model_fields and k != "overdue"
+    }
+    now = ctx.now()
     return CaseDetail(
         **fields,
+        overdue=deadline(row["stage"], row["due_at"], row["escalation_level"], now=now).overdue,
         status_label=STATUS_LABELS[Status(row["status"])],
         tracking_url=tracking_link(ctx, row["ticket"]),
         timeline=[EventOut.model_validate(e) for e in reads.timeline(ctx, row["id"])],
@@ -275,7 +285,9 @@ def opd_queue(
         overdue_at=ctx.now() if overdue else None,
         order="deadline",
     )
-    return CaseList(total=total, limit=limit, offset=offset, items=[case_out(r) for r in rows])
+    return CaseList(
+        total=total, limit=limit, offset=offset, items=[case_out(r, ctx.now()) for r in rows]
+    )
 
 
 def _opd_step(ctx: Context, actor: Actor, ticket: str, action: Action, body: OpdStepIn) -> Any:

@@ -26,11 +26,13 @@ from paseban.domain.cases import (
     Action,
     Status,
     actions_for,
+    find_tickets,
 )
-from paseban.domain.sla import LEVEL_LABELS, STAGE_LABELS, Level, Stage
+from paseban.domain.sla import LEVEL_LABELS, STAGE_LABELS, Level, Stage, deadline
 from paseban.domain.wilayah import OpdKind
 from paseban.errors import Conflict, InvalidInput, NotFound
-from paseban.services.cases import actions, clocks, merging, reads
+from paseban.services.cases import actions, clocks, merging, reads, reassign
+from paseban.services.cases.reassign import REQUESTERS
 from paseban.services.inbox import messages as inbox
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
@@ -60,6 +62,12 @@ EVENT_LABELS: dict[str, str] = {
     "merge": "menggabungkan ke kasus lain",
     "merge_in": "menggabungkan kasus lain ke kasus ini",
     "split": "memindahkan laporan ke kasus baru",
+    "reassign": "mengalihkan ke OPD lain (bukan kesalahan OPD lama)",
+    "reroute": "merutekan ulang setelah koreksi analisis",
+    "correct": "mengoreksi analisis laporan",
+    "reroute_request": "meminta kasus dialihkan ke OPD lain",
+    "reroute_declined": "menolak permintaan pengalihan",
+    "citizen_answer": "mencatat jawaban warga",
 }
 URGENCIES = {"darurat": "Darurat", "tinggi": "Tinggi", "normal": "Normal"}
 
@@ -153,7 +161,8 @@ class ClockView:
     due_at: datetime
     finished_at: datetime | None
     running: bool
-    late: bool  # past its deadline (running and late now, or finished late)
+    late: bool  # past its deadline (running and overdue now, or finished late)
+    judged: bool  # false: ended by a re-assignment, counted for nobody
     level: int
     level_label: str
     left: timedelta  # running: time until the deadline (negative: how late); else zero
@@ -163,12 +172,14 @@ E = TypeVar("E", bound=Mapping[str, Any])  # a timeline event, as read or as a t
 
 
 def clock_views(rows: list[dict[str, Any]], now: datetime) -> list[ClockView]:
-    """The case's clocks, newest first."""
+    """The case's clocks, newest first; a running one is read through the one clock
+    (`domain.sla.deadline`), exactly as the lists and the queue read the case."""
     views = []
     for row in reversed(rows):
         running = row["finished_at"] is None
-        late = now > row["due_at"] if running else bool(row["breached"])
         level = Level(int(row["escalation_level"] or 0))
+        now_state = deadline(row["stage"], row["due_at"], level, now=now)
+        late = now_state.overdue if running else bool(row["breached"])
         views.append(
             ClockView(
                 stage=row["stage"],
@@ -178,9 +189,10 @@ def clock_views(rows: list[dict[str, Any]], now: datetime) -> list[ClockView]:
                 finished_at=row["finished_at"],
                 running=running,
                 late=late,
+                judged=bool(row.get("judged", True)),
                 level=int(level),
                 level_label=LEVEL_LABELS[level],
-                left=row["due_at"] - now if running else timedelta(0),
+                left=now_state.left if running else timedelta(0),
             )
         )
     return views
@@ -234,8 +246,12 @@ def case_view(
     forms = [ACTION_FORMS[a] for a in actions_for(actor.role, status)] if writer else []
     is_city = actor.role is Role.DISKOMINFO and writer
     can_regroup = is_city and status not in TERMINAL
+    is_open = status in OPEN
+    can_reassign = is_city and is_open
+    can_request = writer and actor.role in REQUESTERS and actor.role is not Role.DISKOMINFO
+    can_request = can_request and is_open
     opds: list[dict[str, Any]] = []
-    if any(f.opd for f in forms):
+    if any(f.opd for f in forms) or can_reassign or can_request:
         opds = [o for o in policy.list_opds(ctx) if o["active"]]
     reports = reads.case_messages(ctx, case["id"])
     related = reads.tickets_of(ctx, [case["merged_into"], case["split_from"]])
@@ -268,6 +284,10 @@ def case_view(
             "external_opds": [o for o in opds if o["kind"] == OpdKind.EXTERNAL.value],
             "can_note": writer and actor.role is not Role.VIEWER and status not in TERMINAL,
             "can_regroup": can_regroup,
+            "can_reassign": can_reassign,
+            "can_request": can_request,
+            "all_opds": [o for o in opds if o["code"] != case["opd"]],
+            "requests": reassign.requests(ctx, case_id=case["id"]) if is_open else [],
             "choices": choices,
             "merged_into": related.get(case["merged_into"]) if case["merged_into"] else None,
             "split_from": related.get(case["split_from"]) if case["split_from"] else None,
@@ -392,9 +412,6 @@ def case_note(
     return _attempt(request, ctx, actor, case["ticket"], run, draft=draft, ok="kasus_note")
 
 
-TICKETS = re.compile(r"[A-Za-z]{3}-\d{4}-\d{4,6}")
-
-
 @router.post("/kasus/{ticket}/gabung")
 def case_merge(
     request: Request,
@@ -409,7 +426,7 @@ def case_merge(
     """`ke`: this case is the same problem as another one and joins it; `dari`: the other cases
     join this one. Diskominfo only (the service checks)."""
     case = reads.case_for(ctx, actor, ticket)
-    found = [t.upper() for t in TICKETS.findall(others)]
+    found = find_tickets(others)
 
     def run() -> str:
         if not found:

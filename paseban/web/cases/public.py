@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from paseban.domain import fmt
-from paseban.errors import NotFound
-from paseban.services.cases import reads
+from paseban.errors import Conflict, Forbidden, NotFound, PasebanError
+from paseban.services.cases import confirmation, reads
 from paseban.services.reference import store as ref
 from paseban.web.deps import CtxDep
 
@@ -34,13 +35,50 @@ def track_json(ctx: CtxDep, ticket: str) -> JSONResponse:
     return JSONResponse(_jsonable(data))
 
 
+ANSWERED = {
+    "sudah": "Terima kasih. Aduan ditutup sebagai sudah beres menurut Anda.",
+    "belum": "Terima kasih. Aduan dibuka kembali dan OPD-nya diberi tahu.",
+}
+
+
 @router.get("/lacak/{ticket}", response_class=HTMLResponse)
-def track(request: Request, ctx: CtxDep, ticket: str) -> Response:
+def track(
+    request: Request,
+    ctx: CtxDep,
+    ticket: str,
+    k: Annotated[str, Query(max_length=64)] = "",
+    dijawab: Annotated[str, Query(max_length=10)] = "",
+) -> Response:
     try:
         data = reads.public_case(ctx, ticket)
     except NotFound:
         return _page(request, ctx, None, status_code=404, missing=ticket[:20])
-    return _page(request, ctx, data, status_code=200)
+    return _page(request, ctx, data, status_code=200, key=k, answered=ANSWERED.get(dijawab))
+
+
+@router.post("/lacak/{ticket}/konfirmasi", response_class=HTMLResponse)
+def track_answer(
+    request: Request,
+    ctx: CtxDep,
+    ticket: str,
+    k: Annotated[str, Form(max_length=64)] = "",
+    jawaban: Annotated[str, Form(max_length=10)] = "",
+    catatan: Annotated[str, Form(max_length=1000)] = "",
+) -> Response:
+    """The citizen's "sudah beres" or "belum beres", with the key of the link a reply sent."""
+    try:
+        data = reads.public_case(ctx, ticket)
+    except NotFound:
+        return _page(request, ctx, None, status_code=404, missing=ticket[:20])
+    if jawaban not in ANSWERED:
+        return _page(request, ctx, data, status_code=422, key=k, problem="Pilih sudah atau belum.")
+    try:
+        confirmation.answer(ctx, data["ticket"], key=k, fixed=jawaban == "sudah", remark=catatan)
+    except PasebanError as exc:
+        status = 403 if isinstance(exc, Forbidden) else 409 if isinstance(exc, Conflict) else 422
+        return _page(request, ctx, data, status_code=status, key=k, problem=str(exc))
+    target = f"/lacak/{data['ticket']}?{urlencode({'dijawab': jawaban})}"
+    return RedirectResponse(target, status_code=303)
 
 
 def _page(
@@ -50,10 +88,13 @@ def _page(
     *,
     status_code: int,
     missing: str | None = None,
+    key: str = "",
+    answered: str | None = None,
+    problem: str | None = None,
 ) -> HTMLResponse:
     with ctx.engine.connect() as conn:
         city = ref.get_parameter(conn, "city_name", "")
-    overdue = bool(data and data["due_at"] and data["due_at"] < ctx.now())
+    overdue = bool(data and data["overdue"])
     return templates.TemplateResponse(
         request,
         "lacak.html",
@@ -62,6 +103,10 @@ def _page(
             "case": data,
             "missing": missing,
             "overdue": overdue,
+            "key": key,
+            "key_ok": data is not None and confirmation.may_answer(ctx, data["ticket"], key),
+            "answered": answered,
+            "problem": problem,
             "local": lambda v: fmt.local_time(v, ctx.tz),
             "zone": fmt.zone_name(ctx.tz, ctx.now().astimezone(ctx.tz)),
         },

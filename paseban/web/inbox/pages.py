@@ -8,7 +8,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from paseban.domain.auth import Permission, mask_name
+from paseban.domain.cases import STATUS_LABELS
 from paseban.domain.inbox import INBOX_LABELS, InboxState
+from paseban.services.cases import reads as case_reads
 from paseban.services.inbox import messages as inbox
 from paseban.services.inbox import review
 from paseban.services.people import audit
@@ -110,6 +112,8 @@ def message_page(
             **_common(actor.can(Permission.PII_READ), actor.can(Permission.MESSAGES_WRITE)),
             "templates": templates,
             "m": row,
+            "case": case_reads.case_panel(ctx, actor, row["case_id"]),
+            "case_statuses": {s.value: label for s, label in STATUS_LABELS.items()},
             "original": original,
             "vocab": inbox.vocabulary(ctx),
             "events": inbox.history(ctx, message_id),
