@@ -74,3 +74,57 @@ def test_merged_case_points_to_its_target(site: tuple[TestClient, Desk]) -> None
     merging.merge(desk.ctx, a["id"], [b["id"]], actor=DISKOMINFO, note="sama")
     html = client.get(f"/lacak/{b['ticket']}").text
     assert f'href="/lacak/{a["ticket"]}"' in html and "Digabung" in html
+
+
+def test_every_ticket_code_a_reply_sends_resolves(site: tuple[TestClient, Desk]) -> None:
+    """`/lacak/BGR-2612-C03808` was "tidak ditemukan": the tracking page's pattern refused codes
+    with a letter although the sample had made them. One rule (domain.cases.TICKET_PATTERN) now
+    serves the page, triage and the merge form."""
+    import sqlalchemy as sa
+
+    from paseban.storage import tables as t
+
+    client, desk = site
+    case = desk.send("jalan di batutulis berlubang, mohon diperbaiki")
+    assert case is not None
+    with desk.ctx.engine.begin() as conn:
+        conn.execute(
+            sa.update(t.cases).where(t.cases.c.id == case["id"]).values(ticket="BGR-2612-C03808")
+        )
+    assert client.get("/lacak/BGR-2612-C03808").status_code == 200
+    assert client.get("/lacak/bgr-2612-c03808.json").json()["ticket"] == "BGR-2612-C03808"
+
+
+def test_the_citizen_answers_from_the_link_of_a_reply(site: tuple[TestClient, Desk]) -> None:
+    from paseban.domain.replies import citizen_key
+
+    client, desk = site
+    ctx = desk.ctx
+    sampah = desk.send("sampah numpuk di batutulis, bau", author="w3")
+    assert sampah is not None
+    for action in ("forward", "start", "resolve"):
+        actions.act(ctx, sampah["id"], action, actor=DISKOMINFO, opd="DLH", note="beres")
+    ticket = sampah["ticket"]
+    bare = client.get(f"/lacak/{ticket}")
+    assert "Sudah beres?" in bare.text and 'value="sudah"' not in bare.text  # no key: no buttons
+    key = citizen_key(ctx.settings.secret_key, ticket)
+    page = client.get(f"/lacak/{ticket}", params={"k": key})
+    assert 'value="sudah"' in page.text and 'value="belum"' in page.text
+    refused = client.post(f"/lacak/{ticket}/konfirmasi", data={"k": "x", "jawaban": "sudah"})
+    assert refused.status_code == 403 and desk.case(ticket)["status"] == "resolved"
+    reopened = client.post(
+        f"/lacak/{ticket}/konfirmasi",
+        data={"k": key, "jawaban": "belum", "catatan": "<b>masih</b> numpuk"},
+        follow_redirects=False,
+    )
+    assert reopened.status_code == 303 and desk.case(ticket)["status"] == "in_progress"
+    shown = client.get(reopened.headers["location"])
+    assert "dibuka kembali" in shown.text and "<b>masih</b>" not in shown.text
+    again = client.post(f"/lacak/{ticket}/konfirmasi", data={"k": key, "jawaban": "sudah"})
+    assert again.status_code == 409 and "tidak sedang menunggu" in again.text
+    actions.act(ctx, sampah["id"], "resolve", actor=DISKOMINFO, note="sudah diangkut")
+    closed = client.post(
+        f"/lacak/{ticket}/konfirmasi", data={"k": key, "jawaban": "sudah"}, follow_redirects=True
+    )
+    assert closed.status_code == 200 and desk.case(ticket)["status"] == "closed"
+    assert "sudah beres menurut Anda" in closed.text
