@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -18,12 +19,15 @@ from pypdf import PdfReader
 
 from paseban.cli import cli
 from paseban.context import Context
+from paseban.domain.cases import OPEN, is_ticket
 from paseban.hookspecs import hookimpl
 from paseban.measurement import periods, reports, svg
 from paseban.sample import measurement as sample_measurement
 from paseban.services.measurement import reports as service
 from paseban.services.people import accounts
 from paseban.storage import tables as t
+
+OPEN_VALUES = sorted(status.value for status in OPEN)
 
 
 def load_sample(ctx: Context) -> dict[str, int]:
@@ -50,6 +54,38 @@ def test_sample_data_is_three_months_and_loads_once(ctx: Context) -> None:
             sa.select(sa.func.count(sa.distinct(t.account_snapshots.c.account_id)))
         ).scalar()
         assert accounts_with_snaps == 82  # every sample account except WhatsApp and manual entry
+    sample_cases_went_through_triage(ctx)
+
+
+def sample_cases_went_through_triage(ctx: Context) -> None:
+    """Issue 14: the sample's cases are made by the real triage and actions, so the one flood in
+    the last hours is one case of seven reports (not three cases with the same text), every
+    open case's stored stage and deadline mirror its running clock, and every ticket code in a
+    reply resolves on the tracking page."""
+    c, s = t.cases.c, t.case_stages.c
+    with ctx.engine.connect() as conn:
+        flood = conn.execute(
+            sa.select(t.messages.c.case_id)
+            .where(t.messages.c.external_id.like("sample-banjir-%"))
+            .distinct()
+        ).all()
+        assert len(flood) == 1  # seven reports, one case
+        reports = conn.execute(sa.select(c.report_count).where(c.id == flood[0][0])).scalar()
+        assert reports is not None and reports >= 7
+        open_cases = conn.execute(
+            sa.select(c.id, c.stage, c.due_at).where(c.status.in_(OPEN_VALUES))
+        ).all()
+        running = {
+            r.case_id: (r.stage, r.due_at)
+            for r in conn.execute(
+                sa.select(s.case_id, s.stage, s.due_at).where(s.finished_at.is_(None))
+            )
+        }
+        assert open_cases and all(running[r.id] == (r.stage, r.due_at) for r in open_cases)
+        texts = conn.execute(sa.select(t.outbox.c.text).where(t.outbox.c.text.like("%/lacak/%")))
+        linked = {m for (text,) in texts for m in re.findall(r"/lacak/([A-Z0-9-]+)", text)}
+        known = set(conn.execute(sa.select(c.ticket).where(c.ticket.in_(linked))).scalars())
+    assert linked and linked == known and all(is_ticket(code) for code in linked)
 
 
 def test_monthly_report_of_the_sample(ctx: Context, tmp_path: Path) -> None:
