@@ -104,3 +104,43 @@ def test_overdue_cases_stand_out_and_sort_by_deadline(
     board = op.get("/kasus?view=board").text
     assert "lewat tenggat 3 jam" in board
     assert op.get("/kasus?order=oldest").status_code == 422
+
+
+def test_opd_pickers_never_default_to_the_first_opd_and_the_lurah_can_ask(
+    app_ctx: Context, login: Callable[[str], Browser], tmp_path: Path
+) -> None:
+    """After an OPD returned a case (no OPD left), the forward form used to preselect BPBD, the
+    first OPD in the list; the pickers now start empty. A kelurahan admin asks for a re-route
+    from the case page and the operator decides it there (and sees it at /pengalihan)."""
+    import re
+
+    tickets = _tickets(app_ctx, tmp_path)
+    ticket = tickets["pju"]
+    with app_ctx.engine.begin() as conn:
+        conn.execute(sa.update(t.cases).where(t.cases.c.ticket == ticket).values(opd=None))
+    op = login("operator")
+    page = op.get(f"/kasus/{ticket}").text
+    for select in re.findall(r"<select[^>]*name=\"opd\"[^>]*>(.*?)</select>", page, re.S):
+        # a browser shows the first option when none is selected: it must be the empty one
+        assert select.strip().startswith('<option value="">'), select[:200]
+        assert " selected" not in select, select[:200]
+    lurah = login("lurah.batutulis")
+    asked = lurah.post(
+        f"/kasus/{ticket}/minta-alih",
+        data={"opd": "DISHUB", "note": "lampu di jalan provinsi"},
+    )
+    assert asked.status_code == 303 and "ok=kasus_minta_alih" in asked.headers["location"]
+    assert "Permintaan pengalihan terkirim" in lurah.get(asked.headers["location"]).text
+    listed = op.get("/pengalihan")
+    assert listed.status_code == 200 and ticket in listed.text and "jalan provinsi" in listed.text
+    assert lurah.get("/pengalihan").status_code == 403
+    request_id = re.search(r"/pengalihan/(\d+)", op.get(f"/kasus/{ticket}").text)
+    assert request_id is not None
+    decided = op.post(
+        f"/kasus/{ticket}/pengalihan/{request_id.group(1)}",
+        data={"putusan": "terima", "opd": "DISHUB", "note": ""},
+    )
+    assert decided.status_code == 303 and "ok=kasus_putus_alih" in decided.headers["location"]
+    with app_ctx.engine.connect() as conn:
+        opd = conn.execute(sa.select(t.cases.c.opd).where(t.cases.c.ticket == ticket)).scalar()
+    assert opd == "DISHUB"
