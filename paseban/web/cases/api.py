@@ -14,7 +14,7 @@ from paseban.domain.accounts import Role, Scope
 from paseban.domain.cases import STATUS_LABELS, Action, Actor, Status
 from paseban.domain.sla import deadline
 from paseban.errors import Forbidden
-from paseban.services.cases import actions, clocks, merging, reads
+from paseban.services.cases import actions, clocks, merging, reads, reassign
 from paseban.services.cases import replies as replies_service
 from paseban.services.cases import routing as routing_service
 from paseban.services.cases.replies import tracking_link
@@ -206,6 +206,21 @@ def case_action(ctx: CtxDep, actor: CaseActor, ticket: str, body: ActionIn) -> C
         media_url=body.media_url,
         version=body.version,
     )
+    return _detail(ctx, ticket, actor)
+
+
+class ReassignIn(BaseModel):
+    opd: str = Field(min_length=1, max_length=40, description="OPD tujuan")
+    note: str = Field(min_length=1, max_length=2000, description="alasan pengalihan")
+    version: int | None = None
+
+
+@router.post("/cases/{ticket}/reassign", response_model=CaseDetail)
+def case_reassign(ctx: CtxDep, actor: CaseActor, ticket: str, body: ReassignIn) -> CaseDetail:
+    """Diskominfo gives an open case to another OPD with a reason, credited to nobody's fault
+    (the old OPD is not added to `returned_by`; its running stage ends unjudged)."""
+    _visible(ctx, ticket, actor)
+    reassign.reassign(ctx, ticket, opd=body.opd, actor=actor, note=body.note, version=body.version)
     return _detail(ctx, ticket, actor)
 
 

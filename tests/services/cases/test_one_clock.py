@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from paseban.clock import FixedClock
+from paseban.domain.accounts import Scope
 from paseban.domain.cases import Action, Status
 from paseban.domain.sla import deadline
 from paseban.errors import PasebanError
@@ -116,7 +117,7 @@ class OneClock(RuleBasedStateMachine):
         assert (self.case_id in {r["id"] for r in late}) == d.overdue
         # the OPD queue
         if case["opd"] and case["status"] in ("forwarded", "in_progress"):
-            queue, _ = reads.opd_queue(self.ctx, reads.Scope(), case["opd"], overdue_at=now)
+            queue, _ = reads.opd_queue(self.ctx, Scope(), case["opd"], overdue_at=now)
             assert (self.case_id in {r["id"] for r in queue}) == d.overdue
         # the case page
         views = [v for v in clock_views(clocks.clocks_of(self.ctx, self.case_id), now) if v.running]

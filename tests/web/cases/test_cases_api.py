@@ -256,3 +256,28 @@ def test_case_event_hook_runs_after_commit(api: tuple[TestClient, Desk]) -> None
     )
     assert failed.status_code == 409
     assert seen == [(case["id"], "verify")]
+
+
+def test_the_operator_reassigns_through_the_api(api: tuple[TestClient, Desk]) -> None:
+    client, desk = api
+    case = desk.send(ROAD)
+    assert case is not None
+    ticket = case["ticket"]
+    client.post(f"/api/v1/cases/{ticket}/actions", headers=h(OP), json={"action": "forward"})
+    refused = client.post(
+        f"/api/v1/cases/{ticket}/reassign", headers=h(PUPR), json={"opd": "DLH", "note": "x"}
+    )
+    assert refused.status_code == 403 and refused.json()["error"]
+    empty = client.post(
+        f"/api/v1/cases/{ticket}/reassign", headers=h(OP), json={"opd": "DLH", "note": ""}
+    )
+    assert empty.status_code == 422
+    moved = client.post(
+        f"/api/v1/cases/{ticket}/reassign", headers=h(OP), json={"opd": "DLH", "note": "sampah"}
+    )
+    body = moved.json()
+    assert moved.status_code == 200 and body["opd"] == "DLH" and body["returned_by"] == []
+    assert body["timeline"][-1]["action"] == "reassign" and body["overdue"] is False
+    assert [
+        c["ticket"] for c in client.get("/api/v1/opd/cases", headers=h(DLH)).json()["items"]
+    ] == [ticket]
