@@ -206,21 +206,13 @@ def after_correction(
     facts = routing_facts_of_case(case)
     rule = route(facts, routing_service.active_rules(conn), exclude=case["returned_by"])
     words = ", ".join(f"{f} {changed[f] or '-'}" for f in changed)
+    kept: tuple[str, dict[str, Any]] | None = None
     if (case["route_rule"] or "").startswith("manual:"):
-        event = record_event(
-            conn,
-            case_id=case["id"],
-            action="correct",
-            from_status=None,
-            to_status=case["status"],
-            at=at,
-            actor=actor,
-            note=f"koreksi ({words}); OPD tetap {case['opd']} karena sudah ditetapkan petugas",
-            data={"changed": changed, "opd": case["opd"], "kept": True},
-        )
-        return Outcome(case, [event])
-    if rule is None or rule.assign_to == case["opd"]:
+        kept = (f"OPD tetap {case['opd']} karena sudah ditetapkan petugas", {"kept": True})
+    elif rule is None or rule.assign_to == case["opd"]:
         name = rule.name if rule else "-"
+        kept = (f"aturan {name} tetap memilih {case['opd'] or 'belum ada OPD'}", {"rule": name})
+    if kept is not None:  # the OPD stays: the correction is recorded on the case
         event = record_event(
             conn,
             case_id=case["id"],
@@ -229,10 +221,12 @@ def after_correction(
             to_status=case["status"],
             at=at,
             actor=actor,
-            note=f"koreksi ({words}); aturan {name} tetap memilih {case['opd'] or 'belum ada OPD'}",
-            data={"changed": changed, "rule": name, "opd": case["opd"]},
+            note=f"koreksi ({words}); {kept[0]}",
+            data={"changed": changed, "opd": case["opd"], **kept[1]},
         )
         return Outcome(case, [event])
+    if rule is None:  # unreachable: without a rule the OPD stays (above)
+        return None
     return move(
         conn,
         ctx,

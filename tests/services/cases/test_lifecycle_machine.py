@@ -41,7 +41,9 @@ def template() -> Path:
     return path
 
 
-class ServiceLifecycle(RuleBasedStateMachine):
+class OneCase(RuleBasedStateMachine):
+    """A fresh copy of the reference database with one routed road complaint in it."""
+
     def __init__(self) -> None:
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="paseban-run-"))
@@ -57,6 +59,8 @@ class ServiceLifecycle(RuleBasedStateMachine):
         self.ctx.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
+
+class ServiceLifecycle(OneCase):
     def snapshot(self) -> tuple[Any, ...]:
         case = self.desk.case(self.case_id)
         return (

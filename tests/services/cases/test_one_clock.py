@@ -7,18 +7,14 @@ to another OPD, the documented ones (docs/cases.md)."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from hypothesis.stateful import invariant, rule
 
-from paseban.clock import FixedClock
 from paseban.domain.accounts import Scope
 from paseban.domain.cases import Action, Status
 from paseban.domain.sla import deadline
@@ -28,28 +24,16 @@ from paseban.services.cases import actions, clocks, open311, reads, reassign, sw
 from paseban.storage import tables as t
 from paseban.web.cases.api import case_out
 from paseban.web.cases.page import clock_views
-from tests.conftest import T0, make_ctx
-from tests.services.cases.test_lifecycle_machine import template
+from tests.services.cases.test_lifecycle_machine import OneCase
 from tests.services.conftest import DISKOMINFO, DLH, PUPR, Desk
 
 ACTIONS = [a for a in Action if a is not Action.MERGE]
 
 
-class OneClock(RuleBasedStateMachine):
-    def __init__(self) -> None:
-        super().__init__()
-        self.folder = Path(tempfile.mkdtemp(prefix="paseban-clock-"))
-        shutil.copy(template(), self.folder / "p.db")
-        self.clock = FixedClock(T0)
-        self.ctx = make_ctx(f"sqlite:///{self.folder / 'p.db'}", clock=self.clock)
-        self.desk = Desk(self.ctx, self.folder)
-        case = self.desk.send("jalan di batutulis berlubang, mohon diperbaiki")
-        assert case is not None
-        self.case_id, self.ticket = case["id"], case["ticket"]
-
-    def teardown(self) -> None:
-        self.ctx.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+class OneClock(OneCase):
+    @property
+    def ticket(self) -> str:
+        return str(self.desk.case(self.case_id)["ticket"])
 
     def clock_of(self) -> tuple[str | None, Any]:
         case = self.desk.case(self.case_id)
