@@ -249,6 +249,10 @@ def pages(ctx: Context) -> Iterator[tuple[str, str]]:
         ).scalar_one()
     yield "operator", "/kotak-masuk"
     yield "operator", "/kotak-masuk?state=all"
+    yield "operator", "/kotak-masuk?q=jalan+rusak"
+    yield "operator", "/kotak-masuk?state=all&q=sampah+numpuk&order=oldest"
+    yield "operator", f"/kotak-masuk?state=all&q={ticket}"
+    yield "operator", "/kotak-masuk/baru?state=new&setelah=1"
     yield "operator", "/kotak-masuk?state=all&intent=aduan&topic=jalan"
     yield "operator", "/kotak-masuk?order=oldest"
     yield "operator", "/tinjauan"
@@ -272,6 +276,7 @@ def pages(ctx: Context) -> Iterator[tuple[str, str]]:
     yield "operator", "/pengaturan/templat"
     yield "operator", "/api/v1/cases"
     yield "lurah.batutulis", "/kotak-masuk?state=all"
+    yield "lurah.batutulis", "/kotak-masuk?q=lampu"
     yield "lurah.batutulis", "/kasus"
     yield "lurah.batutulis", "/kasus?view=board"
     yield "lurah.batutulis", "/kasus?order=deadline"
