@@ -247,6 +247,7 @@ def pages(ctx: Context) -> Iterator[tuple[str, str]]:
             .order_by(t.cases.c.opened_at.desc())
             .limit(1)
         ).scalar_one()
+    yield "operator", "/"  # the command centre (its 30-day measurement is reused for minutes)
     yield "operator", "/kotak-masuk"
     yield "operator", "/kotak-masuk?state=all"
     yield "operator", "/kotak-masuk?q=jalan+rusak"
@@ -275,6 +276,7 @@ def pages(ctx: Context) -> Iterator[tuple[str, str]]:
     yield "operator", "/pengaturan/tenggat"
     yield "operator", "/pengaturan/templat"
     yield "operator", "/api/v1/cases"
+    yield "lurah.batutulis", "/"  # the kelurahan's own home
     yield "lurah.batutulis", "/kotak-masuk?state=all"
     yield "lurah.batutulis", "/kotak-masuk?q=lampu"
     yield "lurah.batutulis", "/kasus"

@@ -7,16 +7,15 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 
 from paseban.context import Context
 from paseban.domain.accounts import Scope
-from paseban.domain.auth import Permission
 from paseban.domain.cases import OPEN, STATUS_COLOURS, STATUS_LABELS, Status
 from paseban.services.cases import reads
 from paseban.services.reference import store as ref
 from paseban.storage.rows import CaseListRow
-from paseban.web.deps import ActorDep, CasesReader, CtxDep
+from paseban.web.deps import CasesReader, CtxDep
 from paseban.web.rendering import query, render
 
 router = APIRouter(include_in_schema=False)
@@ -24,16 +23,6 @@ PER_PAGE = 50
 COUNT_CAP = 10_000
 BOARD_CAP = 1_000
 OPEN_VALUES = [s.value for s in Status if s in OPEN]
-
-
-@router.get("/")
-def home(actor: ActorDep) -> RedirectResponse:
-    """Each role starts where its work is."""
-    if actor.scope.opd is not None:
-        return RedirectResponse("/opd", status_code=303)
-    if actor.can(Permission.MESSAGES_WRITE):
-        return RedirectResponse("/kotak-masuk", status_code=303)
-    return RedirectResponse("/kasus", status_code=303)
 
 
 UNROUTED = "-"  # the OPD filter's value for cases without an OPD
