@@ -7,7 +7,6 @@ Every number is counted with the filters of the list it links to; only the 30-da
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -35,11 +34,10 @@ from paseban.web.cases.lists import (
     count_cases,
     count_cases_by,
 )
-from paseban.web.desk.figures import Figure
+from paseban.web.desk.figures import Figure, reused
 from paseban.web.inbox.cards import short_opd
 from paseban.web.measurement.pages import chosen_period
 
-MEASURED_TTL = 300.0  # seconds the on-time shares are reused
 MAP_SINCE = "30d"
 MAP_WIDTH = 300  # the map's canvas: small, so the circles and names read at a glance
 SHOWN = 5  # alerts and quiet accounts listed on the page (the rest behind "lihat semua")
@@ -52,31 +50,23 @@ class OnTime:
     before: Ratio
 
 
-@dataclass(frozen=True)
-class _Measured:
-    made: float
-    period: Period
-    opds: dict[str, OnTime]
-
-
 def on_time_shares(request: Request, ctx: Context) -> tuple[Period, dict[str, OnTime]]:
     """Each OPD's follow-up stages finished by their deadline over the last 30 days, and over
-    the 30 before (the same figures as its scorecard), computed at most every MEASURED_TTL."""
+    the 30 before (the same figures as its scorecard), computed at most every few minutes."""
     period = chosen_period(ctx, "rolling", None)
-    cached: _Measured | None = getattr(request.app.state, "desk_measured", None)
-    if cached and cached.period == period and time.monotonic() - cached.made < MEASURED_TTL:
-        return period, cached.opds
-    now, before = report_service.measure_pair(ctx, period)
-    previous = {k.code: k for k in before.group("opd")}
-    opds = {
-        k.code: OnTime(
-            k.sla.get(FOLLOW_UP, EMPTY),
-            previous[k.code].sla.get(FOLLOW_UP, EMPTY) if k.code in previous else EMPTY,
-        )
-        for k in now.group("opd")
-    }
-    request.app.state.desk_measured = _Measured(time.monotonic(), period, opds)
-    return period, opds
+
+    def measure() -> dict[str, OnTime]:
+        now, before = report_service.measure_pair(ctx, period)
+        previous = {k.code: k for k in before.group("opd")}
+        return {
+            k.code: OnTime(
+                k.sla.get(FOLLOW_UP, EMPTY),
+                previous[k.code].sla.get(FOLLOW_UP, EMPTY) if k.code in previous else EMPTY,
+            )
+            for k in now.group("opd")
+        }
+
+    return period, reused(request, ("on-time", period), measure)
 
 
 def case_figures(ctx: Context, actor: Actor) -> list[Figure]:

@@ -4,8 +4,6 @@ their unit's rank on the leaderboards and what lags, with the action to take."""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
@@ -13,7 +11,6 @@ from fastapi import Request
 from paseban.context import Context
 from paseban.domain.auth import Actor, Permission
 from paseban.domain.cases import Status
-from paseban.measurement.periods import Period
 from paseban.services.content import publishing
 from paseban.services.inbox import listing
 from paseban.services.inbox.listing import InboxFilters
@@ -22,33 +19,22 @@ from paseban.services.measurement import reports as report_service
 from paseban.services.measurement.reports import Scorecard
 from paseban.services.reference import store as ref
 from paseban.web.cases.lists import COUNT_CAP, CaseFilters, count_cases
-from paseban.web.desk.figures import Figure
+from paseban.web.desk.figures import Figure, reused
 from paseban.web.measurement.pages import chosen_period
 
-CARD_TTL = 300.0  # seconds a unit's standing is reused
 OLDEST = 5  # waiting messages listed
 TO_VERIFY = CaseFilters(status=Status.RECEIVED)
 
 
-@dataclass(frozen=True)
-class _Card:
-    made: float
-    card: Scorecard
-
-
 def standing(request: Request, ctx: Context, group: str, code: str) -> Scorecard:
     """The unit's scorecard of the last 30 days (its rank on both leaderboards and what lags),
-    computed at most every CARD_TTL for each unit."""
+    computed at most every few minutes for each unit."""
     period = chosen_period(ctx, "rolling", None)
-    store: dict[tuple[str, str, Period], _Card] = getattr(request.app.state, "desk_cards", {})
-    found = store.get((group, code, period))
-    if found and time.monotonic() - found.made < CARD_TTL:
-        return found.card
-    card = report_service.unit_scorecard(ctx, group, code, period)
-    store = {k: v for k, v in store.items() if time.monotonic() - v.made < CARD_TTL}
-    store[group, code, period] = _Card(time.monotonic(), card)
-    request.app.state.desk_cards = store
-    return card
+    return reused(
+        request,
+        ("scorecard", group, code, period),
+        lambda: report_service.unit_scorecard(ctx, group, code, period),
+    )
 
 
 def waiting(ctx: Context, actor: Actor) -> list[Figure]:
