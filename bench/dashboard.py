@@ -247,8 +247,13 @@ def pages(ctx: Context) -> Iterator[tuple[str, str]]:
             .order_by(t.cases.c.opened_at.desc())
             .limit(1)
         ).scalar_one()
+    yield "operator", "/"  # the command centre (its 30-day measurement is reused for minutes)
     yield "operator", "/kotak-masuk"
     yield "operator", "/kotak-masuk?state=all"
+    yield "operator", "/kotak-masuk?q=jalan+rusak"
+    yield "operator", "/kotak-masuk?state=all&q=sampah+numpuk&order=oldest"
+    yield "operator", f"/kotak-masuk?state=all&q={ticket}"
+    yield "operator", "/kotak-masuk/baru?state=new&setelah=1"
     yield "operator", "/kotak-masuk?state=all&intent=aduan&topic=jalan"
     yield "operator", "/kotak-masuk?order=oldest"
     yield "operator", "/tinjauan"
@@ -271,7 +276,9 @@ def pages(ctx: Context) -> Iterator[tuple[str, str]]:
     yield "operator", "/pengaturan/tenggat"
     yield "operator", "/pengaturan/templat"
     yield "operator", "/api/v1/cases"
+    yield "lurah.batutulis", "/"  # the kelurahan's own home
     yield "lurah.batutulis", "/kotak-masuk?state=all"
+    yield "lurah.batutulis", "/kotak-masuk?q=lampu"
     yield "lurah.batutulis", "/kasus"
     yield "lurah.batutulis", "/kasus?view=board"
     yield "lurah.batutulis", "/kasus?order=deadline"

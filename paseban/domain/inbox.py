@@ -62,3 +62,53 @@ def fill(text: str, values: Mapping[str, str]) -> str:
 
 def unfilled(text: str) -> list[str]:
     return _PLACEHOLDER.findall(text)
+
+
+# --- quick replies: what a card offers in one tap -------------------------------------------------
+
+# what a case's placeholders need; a message without a case fills only {wilayah} and {topik}
+CASE_FIELDS = frozenset({"tiket", "tautan", "status", "opd", "topik", "jumlah", "wilayah"})
+QUICK_REPLIES = 3  # buttons on a card; the others are one more tap away
+
+
+def fillable(*, has_case: bool, has_topic: bool, has_deadline: bool) -> frozenset[str]:
+    """The placeholders a reply to this message can fill (services.inbox.messages.reply_values
+    fills them): a template needing more cannot be sent in one tap."""
+    if has_case:
+        return CASE_FIELDS | ({"tenggat"} if has_deadline else set())
+    return frozenset({"wilayah", "topik"} if has_topic else {"wilayah"})
+
+
+def suggested_replies(
+    *,
+    intent: str | None,
+    urgency: str | None,
+    has_case: bool,
+    reports: int,
+    has_place: bool,
+) -> list[ReplyEvent]:
+    """The answers that fit a message, the likeliest first: an emergency points to 112, a
+    complaint gets its ticket (or "others reported it too"), one without a place is asked where,
+    a question about a reported case gets its status, praise gets thanks. A question in general
+    needs a written answer, so it is not offered as one tap."""
+    out: list[ReplyEvent] = []
+    if urgency == "darurat":
+        out.append(ReplyEvent.EMERGENCY)
+    if intent == "aduan":
+        if not has_place:
+            out.append(ReplyEvent.ASK_PLACE)
+        if has_case:
+            out.append(ReplyEvent.JOINED if reports > 1 else ReplyEvent.RECEIVED)
+    elif intent == "pertanyaan" and has_case:
+        out.append(ReplyEvent.STATUS)
+    elif intent == "apresiasi":
+        out.append(ReplyEvent.THANKS)
+    if has_case and ReplyEvent.STATUS not in out:
+        out.append(ReplyEvent.STATUS)
+    return out
+
+
+def spam_likely(intent: str | None) -> bool:
+    """Whether a card offers "hide as spam" at once: only when the analysis says spam or abuse
+    (a thank-you never shows a red button; the message page and the bulk form still can)."""
+    return intent in HIDE_INTENTS

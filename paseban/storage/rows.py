@@ -144,6 +144,9 @@ class InboxMessageRow(TypedDict):
     ticket: str | None
     case_status: str | None
     case_opd: str | None
+    case_opd_name: str | None
+    case_due_at: datetime | None
+    case_report_count: int | None
     kelurahan_name: str | None
 
 

@@ -28,6 +28,8 @@ from paseban.web.content import network as content_network
 from paseban.web.content import pages as content
 from paseban.web.content import programs as content_programs
 from paseban.web.deps import NotSignedIn
+from paseban.web.desk import home as desk_home
+from paseban.web.inbox import actions as inbox_actions
 from paseban.web.inbox import pages as inbox_pages
 from paseban.web.ingest import manual as manual_pages
 from paseban.web.ingest import webhooks as webhook_routes  # connectors
@@ -138,7 +140,9 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(open311.router, prefix="/open311/v2")
     app.include_router(public.router)  # /lacak/{ticket}
     app.include_router(auth_pages.router)
+    app.include_router(desk_home.router)  # / : the command centre or the wilayah's own home
     app.include_router(inbox_pages.router)
+    app.include_router(inbox_actions.router)
     app.include_router(manual_pages.router)
     app.include_router(manual_pages.api_router, prefix="/api/v1")
     app.include_router(map_pages.router)

@@ -42,6 +42,8 @@ NAV: list[tuple[str, str, Permission]] = [
 # messages shown after an action (by code, so no text from the address bar reaches a page)
 NOTICES: dict[str, str] = {
     "reply": "Balasan dicatat dan masuk antrean kirim.",
+    "reply_verified": "Balasan dicatat dan masuk antrean kirim; kasusnya diverifikasi.",
+    "bulk": "Tindakan massal selesai.",
     "correct": "Koreksi analisis disimpan untuk pelatihan berikutnya.",
     "confirmed": "Analisis dikonfirmasi benar.",
     "not_complaint": "Pesan ditandai bukan aduan.",

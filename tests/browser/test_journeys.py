@@ -73,14 +73,18 @@ def test_kelurahan_admin_answers_and_corrects_on_a_phone(
     lamp = next(
         a for a in browser.find_elements("css selector", "article.msg") if "lampu jalan" in a.text
     )
-    lamp.find_element("css selector", "details.act > summary").click()
+    lamp.find_element("css selector", "details.reply > summary").click()
+    # the one-tap replies come first; this admin writes their own, starting from a template
+    lamp.find_element("css selector", "details.own > summary").click()
     Select(lamp.find_element("css selector", "select[name=template]")).select_by_value("received")
     text = lamp.find_element("css selector", "textarea[name=text]")
     assert "{tiket}" in text.get_attribute("value")  # filled by paseban.js, edited by the admin
     text.send_keys(" Terima kasih.")
     shot(browser, "phone-reply")
-    lamp.find_element("css selector", "form[action$='/balas'] button.primary").click()
-    assert "Balasan dicatat" in by_css(browser, ".notice").text
+    lamp.find_element("css selector", "details.own button.primary").click()
+    # sent without leaving the page: the card says so where it stands
+    wait_until(browser, lambda d: lamp.find_elements("css selector", ".done-line"))
+    assert "Balasan dicatat" in lamp.find_element("css selector", ".done-line").text
     reply = audit.list_events(ctx, action="message.reply")[0]
     assert reply["actor"] == "lurah.batutulis" and "BGR-2611-" in reply["detail"]["text"]
     assert reply["detail"]["text"].endswith("Terima kasih.")
@@ -89,7 +93,7 @@ def test_kelurahan_admin_answers_and_corrects_on_a_phone(
     question = next(
         a for a in browser.find_elements("css selector", "article.msg") if "posyandu" in a.text
     )
-    question.find_element("link text", "Rincian & koreksi").click()
+    question.find_element("css selector", "a.open").click()  # "Buka": details and correction
     # a value the model surely did not choose, so that the correction changes something
     Select(by_css(browser, "#fix-intent")).select_by_value("aspirasi")
     Select(by_css(browser, "#fix-topic")).select_by_value("sosial")

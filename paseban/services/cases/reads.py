@@ -61,10 +61,8 @@ def _scoped(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
     )
 
 
-def list_cases(
-    ctx: Context,
+def _where(
     *,
-    scope: Scope | None = None,
     status: str | list[str] | None = None,
     opd: str | None = None,
     topic: str | None = None,
@@ -72,33 +70,13 @@ def list_cases(
     kelurahan: str | None = None,
     urgency: str | None = None,
     opened_since: datetime | None = None,
-    oldest_first: bool = False,
-    limit: int = 100,
-    offset: int = 0,
     statuses: list[str] | None = None,
     overdue_at: datetime | None = None,
+    escalated: bool = False,
+    unrouted: bool = False,
     order: str = "newest",
-    count_cap: int | None = None,
-) -> tuple[list[CaseListRow], int]:
-    """A page of cases in the scope and how many match (counted up to count_cap + 1 when given,
-    so that a large city's list page stays fast). `overdue_at`: only cases whose running
-    deadline passed by then. `order`: newest (opening time), deadline (earliest due first,
-    cases without a deadline last) or due (only cases whose deadline is running, earliest first:
-    the index on due_at answers it without sorting the city's cases)."""
-    kel = t.wilayah.alias("kel")
-    kec = t.wilayah.alias("kec")
-    query = sa.select(
-        t.cases,
-        kel.c.name.label("kelurahan_name"),
-        kec.c.name.label("kecamatan_name"),
-        t.opds.c.name.label("opd_name"),
-        t.topics.c.name.label("topic_name"),
-    ).select_from(
-        t.cases.outerjoin(kel, kel.c.code == t.cases.c.kelurahan)
-        .outerjoin(kec, kec.c.code == t.cases.c.kecamatan)
-        .outerjoin(t.opds, t.opds.c.code == t.cases.c.opd)
-        .outerjoin(t.topics, t.topics.c.code == t.cases.c.topic)
-    )
+) -> list[Any]:
+    """The case list's filters as SQL (list_cases and count_by share them)."""
     where: list[Any] = []
     if isinstance(status, list):
         where.append(t.cases.c.status.in_(status))
@@ -120,8 +98,71 @@ def list_cases(
         where.append(t.cases.c.status.in_(statuses))
     if overdue_at is not None:  # the one clock's rule, as SQL
         where.append(overdue(t.cases.c.stage, t.cases.c.due_at, overdue_at))
+    if escalated:
+        where.append(t.cases.c.escalation_level > 0)
+    if unrouted:
+        where.append(t.cases.c.opd.is_(None))
     if order == "due":
         where.append(t.cases.c.due_at.is_not(None))
+    return where
+
+
+def list_cases(
+    ctx: Context,
+    *,
+    scope: Scope | None = None,
+    status: str | list[str] | None = None,
+    opd: str | None = None,
+    topic: str | None = None,
+    kecamatan: str | None = None,
+    kelurahan: str | None = None,
+    urgency: str | None = None,
+    opened_since: datetime | None = None,
+    oldest_first: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+    statuses: list[str] | None = None,
+    overdue_at: datetime | None = None,
+    escalated: bool = False,
+    unrouted: bool = False,
+    order: str = "newest",
+    count_cap: int | None = None,
+) -> tuple[list[CaseListRow], int]:
+    """A page of cases in the scope and how many match (counted up to count_cap + 1 when given,
+    so that a large city's list page stays fast). `overdue_at`: only cases whose running
+    deadline passed by then; `escalated`: only cases whose running stage was escalated;
+    `unrouted`: only cases no rule or person has given an OPD yet.
+    `order`: newest (opening time), deadline (earliest due first, cases without a deadline
+    last) or due (only cases whose deadline is running, earliest first:
+    the index on due_at answers it without sorting the city's cases)."""
+    kel = t.wilayah.alias("kel")
+    kec = t.wilayah.alias("kec")
+    query = sa.select(
+        t.cases,
+        kel.c.name.label("kelurahan_name"),
+        kec.c.name.label("kecamatan_name"),
+        t.opds.c.name.label("opd_name"),
+        t.topics.c.name.label("topic_name"),
+    ).select_from(
+        t.cases.outerjoin(kel, kel.c.code == t.cases.c.kelurahan)
+        .outerjoin(kec, kec.c.code == t.cases.c.kecamatan)
+        .outerjoin(t.opds, t.opds.c.code == t.cases.c.opd)
+        .outerjoin(t.topics, t.topics.c.code == t.cases.c.topic)
+    )
+    where = _where(
+        status=status,
+        opd=opd,
+        topic=topic,
+        kecamatan=kecamatan,
+        kelurahan=kelurahan,
+        urgency=urgency,
+        opened_since=opened_since,
+        statuses=statuses,
+        overdue_at=overdue_at,
+        escalated=escalated,
+        unrouted=unrouted,
+        order=order,
+    )
     query = _scoped(query, scope or Scope()).where(*where)
     matching = _scoped(sa.select(t.cases.c.id), scope or Scope()).where(*where)
     if count_cap is not None:
@@ -140,6 +181,21 @@ def list_cases(
         total = int(conn.execute(count_query).scalar_one())
         rows = conn.execute(query.order_by(*ordering).limit(limit).offset(offset)).mappings()
         return [row(CaseListRow, r) for r in rows], total
+
+
+GROUPS: dict[str, Any] = {"opd": t.cases.c.opd, "kecamatan": t.cases.c.kecamatan}
+
+
+def count_by(
+    ctx: Context, group: str, *, scope: Scope | None = None, **filters: Any
+) -> dict[str | None, int]:
+    """How many cases list_cases(**filters) counts, per OPD or per kecamatan (None: none known),
+    in one query: the command centre's numbers per row, with the filters of the lists they link
+    to."""
+    column = GROUPS[group]
+    query = _scoped(sa.select(column, sa.func.count()), scope or Scope()).where(*_where(**filters))
+    with ctx.engine.connect() as conn:
+        return {key: int(n) for key, n in conn.execute(query.group_by(column))}
 
 
 def get_case(ctx: Context, ref: int | str, *, scope: Scope | None = None) -> CaseDetailRow:

@@ -6,14 +6,13 @@ one transaction and writes its audit row in that transaction."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from paseban.domain.accounts import OwnerKind, Scope
 from paseban.domain.auth import Actor, Permission
-from paseban.domain.cases import Action, Case, Status, transition
+from paseban.domain.cases import Action, Case, Status, actions_for, transition
+from paseban.domain.cases import Actor as CaseActor
 from paseban.domain.inbox import (
     HIDE_INTENTS,
     NOT_COMPLAINT_INTENTS,
@@ -25,17 +24,18 @@ from paseban.domain.inbox import (
     unfilled,
 )
 from paseban.domain.replies import INBOX_EVENTS, fields_of, pick_template
-from paseban.errors import Forbidden, InvalidInput, NotFound
-from paseban.services.cases import replies
+from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
+from paseban.services.cases import actions, replies
 from paseban.services.inbox import review
+from paseban.services.inbox.listing import get_message
+
+# the scope rule lives in scope.py; named here too for the pages that ask it of this module
+from paseban.services.inbox.scope import account_ids_in_scope as account_ids_in_scope
 from paseban.services.people import audit
 from paseban.storage import tables as t
-from paseban.storage.rows import InboxMessageRow, row
 
 if TYPE_CHECKING:
     from paseban.context import Context
-
-COUNT_CAP = 10_000  # list pages count up to here, then say "10.000+"
 
 
 def reply_templates(
@@ -54,164 +54,7 @@ def reply_templates(
     return offered
 
 
-# --- scope ---------------------------------------------------------------------------------------
-
-
-def account_ids_in_scope(conn: sa.Connection, scope: Scope) -> list[int] | None:
-    """The accounts an actor works: all (None) for the city; those owned inside a wilayah; an
-    OPD's own accounts."""
-    if scope.is_city:
-        return None
-    rows = conn.execute(
-        sa.select(t.accounts.c.id, t.accounts.c.owner_kind, t.accounts.c.owner_code)
-    ).all()
-    if scope.opd is not None:
-        return [
-            r.id for r in rows if r.owner_kind == OwnerKind.OPD.value and r.owner_code == scope.opd
-        ]
-    return [
-        r.id
-        for r in rows
-        if r.owner_kind != OwnerKind.OPD.value and scope.covers_wilayah(r.owner_code)
-    ]
-
-
-def accounts_for(ctx: Context, scope: Scope) -> list[dict[str, Any]]:
-    with ctx.engine.connect() as conn:
-        ids = account_ids_in_scope(conn, scope)
-        query = sa.select(
-            t.accounts.c.id, t.accounts.c.platform, t.accounts.c.handle, t.accounts.c.name
-        ).order_by(t.accounts.c.platform, t.accounts.c.handle)
-        if ids is not None:
-            query = query.where(t.accounts.c.id.in_(ids))
-        return [dict(r) for r in conn.execute(query).mappings()]
-
-
 # --- reading -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MessagePage:
-    rows: list[InboxMessageRow]
-    has_next: bool
-    waiting: int  # messages still waiting in the scope (up to COUNT_CAP + 1)
-    capped: bool
-
-
-def _message_query() -> sa.Select[Any]:
-    kel = t.wilayah.alias("kel")
-    m = t.messages
-    return sa.select(
-        m.c.id,
-        m.c.platform,
-        m.c.kind,
-        m.c.author,
-        m.c.text,
-        m.c.masked_text,
-        m.c.posted_at,
-        m.c.received_at,
-        m.c.analyzed_at,
-        m.c.intent,
-        m.c.topic,
-        m.c.urgency,
-        m.c.kelurahan,
-        m.c.kecamatan,
-        m.c.place_source,
-        m.c.place_detail,
-        m.c.confidence,
-        m.c.reasons,
-        m.c.needs_review,
-        m.c.case_id,
-        m.c.inbox_state,
-        m.c.handled_at,
-        m.c.handled_by,
-        m.c.account_id,
-        m.c.is_sample,
-        t.accounts.c.handle.label("account_handle"),
-        t.accounts.c.name.label("account_name"),
-        t.accounts.c.owner_code.label("account_owner"),
-        t.cases.c.ticket,
-        t.cases.c.status.label("case_status"),
-        t.cases.c.opd.label("case_opd"),
-        kel.c.name.label("kelurahan_name"),
-    ).select_from(
-        m.join(t.accounts, t.accounts.c.id == m.c.account_id)
-        .outerjoin(t.cases, t.cases.c.id == m.c.case_id)
-        .outerjoin(kel, kel.c.code == m.c.kelurahan)
-    )
-
-
-def list_messages(
-    ctx: Context,
-    scope: Scope,
-    *,
-    account_id: int | None = None,
-    state: str | None = InboxState.NEW.value,
-    intent: str | None = None,
-    topic: str | None = None,
-    urgency: str | None = None,
-    review_only: bool = False,
-    oldest_first: bool = False,
-    limit: int = 50,
-    offset: int = 0,
-) -> MessagePage:
-    """One page of the inbox, in a fixed number of queries whatever its length (a test counts
-    them), fast on a million messages (bench/dashboard.py)."""
-    m = t.messages
-    where: list[Any] = []
-    with ctx.engine.connect() as conn:
-        ids = account_ids_in_scope(conn, scope)
-        if account_id is not None:
-            if ids is not None and account_id not in ids:
-                raise Forbidden("akun ini di luar cakupan Anda")
-            where.append(m.c.account_id == account_id)
-        elif ids is not None:
-            where.append(m.c.account_id.in_(ids))
-        if state:
-            where.append(m.c.inbox_state == state)
-        if intent:
-            where.append(m.c.intent == intent)
-        if topic:
-            where.append(m.c.topic == topic)
-        if urgency:
-            where.append(m.c.urgency == urgency)
-        if review_only:
-            where.append(m.c.needs_review.is_(True))
-        order = (
-            (m.c.posted_at.asc(), m.c.id.asc())
-            if oldest_first
-            else (m.c.posted_at.desc(), m.c.id.desc())
-        )
-        rows = conn.execute(
-            _message_query().where(*where).order_by(*order).limit(limit + 1).offset(offset)
-        ).mappings()
-        result = [row(InboxMessageRow, r) for r in rows]
-        # the page knows whether there is a next one; the only count is of what still waits,
-        # which an index answers quickly (counting a million filtered rows would not)
-        waiting_where = [m.c.inbox_state == InboxState.NEW.value]
-        if account_id is not None:
-            waiting_where.append(m.c.account_id == account_id)
-        elif ids is not None:
-            waiting_where.append(m.c.account_id.in_(ids))
-        capped = sa.select(m.c.id).where(*waiting_where).limit(COUNT_CAP + 1).subquery()
-        waiting = int(conn.execute(sa.select(sa.func.count()).select_from(capped)).scalar_one())
-    return MessagePage(result[:limit], len(result) > limit, waiting, waiting > COUNT_CAP)
-
-
-def get_message(ctx: Context, actor: Actor, message_id: int) -> InboxMessageRow:
-    """One message, if the actor works the account it came in on (403 otherwise)."""
-    if not actor.can(Permission.MESSAGES_READ):
-        raise Forbidden("peran Anda tidak mengizinkan membaca pesan warga")
-    with ctx.engine.connect() as conn:
-        found = (
-            conn.execute(_message_query().where(t.messages.c.id == message_id)).mappings().first()
-        )
-        if found is None:
-            raise NotFound(f"pesan {message_id} tidak ada")
-        ids = account_ids_in_scope(conn, actor.scope)
-    if ids is not None and found["account_id"] not in ids:
-        raise Forbidden("pesan ini masuk ke akun di luar cakupan Anda")
-    return row(InboxMessageRow, found)
 
 
 def view_original(ctx: Context, actor: Actor, message_id: int, *, ip: str | None = None) -> str:
@@ -371,6 +214,27 @@ def queue_reply(
                 )
             )
     return body
+
+
+def verify_case(ctx: Context, actor: Actor, message_id: int) -> str | None:
+    """Verify the case a message joined, the triage step that goes with answering it: only when
+    the case still waits for verification and the actor's role verifies cases in its area (the
+    case's own rules decide, in services.cases.actions). Returns the ticket when it was done;
+    a case someone else already moved on, or one outside the actor's area (a message on their
+    account about another kelurahan), is left alone."""
+    row = get_message(ctx, actor, message_id)
+    if row["case_id"] is None or row["case_status"] != Status.RECEIVED.value:
+        return None
+    if not actor.can(Permission.CASES_WRITE):
+        return None
+    if Action.VERIFY not in actions_for(actor.role, Status.RECEIVED):
+        return None
+    who = CaseActor(actor.name, actor.role, actor.scope)
+    try:
+        actions.act(ctx, row["case_id"], Action.VERIFY, actor=who)
+    except (Conflict, Forbidden):  # moved on meanwhile, or a case outside the actor's area
+        return None
+    return row["ticket"]
 
 
 def correct(

@@ -137,6 +137,9 @@ from paseban.storage.tables.people import (
     login_attempts as login_attempts,
 )
 from paseban.storage.tables.people import (
+    saved_filters as saved_filters,
+)
+from paseban.storage.tables.people import (
     sessions as sessions,
 )
 from paseban.storage.tables.people import (

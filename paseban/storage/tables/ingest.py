@@ -88,6 +88,11 @@ sa.Index("ix_messages_account_posted", messages.c.account_id, messages.c.posted_
 
 sa.Index("ix_messages_review", messages.c.needs_review, messages.c.received_at)
 
+# what waits, by intent and by urgency: the command centre counts these (migration 0011)
+sa.Index("ix_messages_inbox_intent", messages.c.inbox_state, messages.c.intent)
+
+sa.Index("ix_messages_inbox_urgency", messages.c.inbox_state, messages.c.urgency)
+
 job_runs = sa.Table(
     "job_runs",
     metadata,

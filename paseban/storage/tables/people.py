@@ -105,3 +105,13 @@ account_credentials = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("updated_by", sa.String(100), nullable=False),
 )
+
+# what each person last filtered a list by (the inbox opens as they left it; migration 0011)
+saved_filters = sa.Table(
+    "saved_filters",
+    metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), primary_key=True),
+    sa.Column("page", sa.String(40), primary_key=True),  # kotak-masuk, ...
+    sa.Column("query", sa.String(1000), nullable=False),  # the filters' query string
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)

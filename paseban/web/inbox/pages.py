@@ -1,33 +1,85 @@
-"""The inbox and the review queue: pages and the quick actions behind their forms."""
+"""The inbox and the review queue: the pages, and what the inbox asks while it is open (what
+arrived since it was drawn). The actions behind their forms are in `actions.py`."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 
-from paseban.domain.auth import Permission, mask_name
+from paseban.domain.auth import Actor, Permission, mask_name
 from paseban.domain.cases import STATUS_LABELS
-from paseban.domain.inbox import INBOX_LABELS, InboxState
+from paseban.domain.inbox import INBOX_LABELS, NOT_COMPLAINT_INTENTS
+from paseban.errors import InvalidInput
 from paseban.services.cases import reads as case_reads
+from paseban.services.inbox import listing, review
 from paseban.services.inbox import messages as inbox
-from paseban.services.inbox import review
-from paseban.services.people import audit
-from paseban.web.deps import CtxDep, MessagesReader, MessagesWriter, client_ip
-from paseban.web.people.auth import safe_next
+from paseban.services.inbox.listing import InboxFilters
+from paseban.services.people import audit, preferences
+from paseban.storage.rows import InboxMessageRow
+from paseban.web.deps import CtxDep, MessagesReader, client_ip
+from paseban.web.inbox import cards
 from paseban.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
+PAGE_KEY = "kotak-masuk"  # the inbox's remembered filters (services/people/preferences)
+POLL_SECONDS = 15  # how often an open inbox asks what arrived
+ARRIVED_SHOWN = 20  # cards inserted at once when "N pesan baru" is pressed
+NOT_COMPLAINT_LABELS = {
+    "informasi": "informasi / obrolan",
+    "pertanyaan": "pertanyaan",
+    "aspirasi": "aspirasi / usulan",
+    "apresiasi": "apresiasi",
+}
+assert set(NOT_COMPLAINT_LABELS) == set(NOT_COMPLAINT_INTENTS)
 
 
-def _common(actor_can_pii: bool, can_write: bool) -> dict[str, object]:
+def _common(actor: Actor) -> dict[str, object]:
     return {
         "states": {s.value: label for s, label in INBOX_LABELS.items()},
-        "can_pii": actor_can_pii,
-        "can_write": can_write,
+        "can_pii": actor.can(Permission.PII_READ),
+        "can_write": actor.can(Permission.MESSAGES_WRITE),
         "masked": mask_name,
+        "not_complaint": NOT_COMPLAINT_LABELS,
+    }
+
+
+def chosen_filters(request: Request, ctx: CtxDep, actor: Actor) -> InboxFilters:
+    """The filters in the address; a bare /kotak-masuk opens with the person's remembered ones.
+    Filters a person chooses are remembered (the search is not)."""
+    params = dict(request.query_params)
+    if not listing.FIELDS & params.keys():
+        saved = preferences.remembered(ctx, actor, PAGE_KEY)
+        if saved is None:
+            return InboxFilters()
+        try:
+            return InboxFilters.parse(dict(parse_qsl(saved)))
+        except InvalidInput:  # remembered by an older version: start afresh
+            return InboxFilters()
+    filters = InboxFilters.parse(params)
+    preferences.remember(ctx, actor, PAGE_KEY, filters.without_search().query)
+    return filters
+
+
+def card_context(
+    ctx: CtxDep, actor: Actor, rows: list[InboxMessageRow], back: str
+) -> dict[str, Any]:
+    """What the cards need: names, the templates once per page, each card's extras."""
+    vocab = inbox.vocabulary(ctx)
+    templates = []
+    if actor.can(Permission.MESSAGES_WRITE) and rows:
+        # the general texts as staff edited them; placeholders are filled when the reply is sent
+        with ctx.engine.connect() as conn:
+            templates = inbox.reply_templates(conn)
+    return {
+        **_common(actor),
+        "vocab": vocab,
+        "templates": templates,
+        "cards": {m["id"]: cards.card(actor, m, vocab, templates) for m in rows},
+        "back": back,
     }
 
 
@@ -36,59 +88,70 @@ def inbox_page(
     request: Request,
     ctx: CtxDep,
     actor: MessagesReader,
-    account: Annotated[int | None, Query(ge=1)] = None,
-    state: Annotated[
-        str, Query(pattern="^(new|answered|not_complaint|hidden|all)$")
-    ] = InboxState.NEW.value,
-    intent: Annotated[str | None, Query(max_length=40)] = None,
-    topic: Annotated[str | None, Query(max_length=40)] = None,
-    urgency: Annotated[str | None, Query(max_length=20)] = None,
-    order: Annotated[str, Query(pattern="^(newest|oldest)$")] = "newest",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    n: Annotated[int, Query(ge=0, le=1000)] = 0,
+    lewat: Annotated[int, Query(ge=0, le=1000)] = 0,
 ) -> HTMLResponse:
-    chosen_state = None if state == "all" else state
-    result = inbox.list_messages(
-        ctx,
-        actor.scope,
-        account_id=account,
-        state=chosen_state,
-        intent=intent or None,
-        topic=topic or None,
-        urgency=urgency or None,
-        oldest_first=order == "oldest",
-        limit=PER_PAGE,
-        offset=(page - 1) * PER_PAGE,
+    filters = chosen_filters(request, ctx, actor)
+    result = listing.list_messages(
+        ctx, actor, filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
     )
-    params = {
-        "account": account or "",
-        "state": state,
-        "intent": intent or "",
-        "topic": topic or "",
-        "urgency": urgency or "",
-        "order": order,
-    }
-    back = str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
-    templates = []
-    if actor.can(Permission.MESSAGES_WRITE) and result.rows:
-        # the general texts as staff edited them; placeholders are filled when the reply is sent
-        with ctx.engine.connect() as conn:
-            templates = inbox.reply_templates(conn)
+    params = filters.params()
+    back = filters.href + (f"&page={page}" if page > 1 else "")
     return render(
         request,
         ctx,
         "inbox.html",
         {
-            **_common(actor.can(Permission.PII_READ), actor.can(Permission.MESSAGES_WRITE)),
+            **card_context(ctx, actor, result.rows, back),
             "page": result,
-            "templates": templates,
-            "has_next": result.has_next,
-            "accounts": inbox.accounts_for(ctx, actor.scope),
-            "vocab": inbox.vocabulary(ctx),
-            "filters": {**params, "account": str(account or ""), "page": page},
+            "accounts": listing.accounts_for(ctx, actor.scope),
+            "filters": {**params, "page": page},
+            "chosen": filters,
             "params": params,
-            "filtered": bool(account or intent or topic or urgency or state != "new"),
-            "back": back,
+            "defaults": InboxFilters().href,
+            "latest": max((m["id"] for m in result.rows), default=0),
+            "poll_seconds": POLL_SECONDS,
+            "bulk": {"done": n, "skipped": lewat},
         },
+    )
+
+
+@router.get("/kotak-masuk/baru")
+def arrived(
+    request: Request,
+    ctx: CtxDep,
+    actor: MessagesReader,
+    setelah: Annotated[int, Query(ge=0)] = 0,
+) -> JSONResponse:
+    """How many messages matching the page's filters arrived after message `setelah` (the
+    newest the page showed): what the open inbox asks every POLL_SECONDS."""
+    filters = InboxFilters.parse(dict(request.query_params))
+    count, _ = listing.arrived_after(ctx, actor, filters, setelah, limit=0)
+    return JSONResponse(
+        {"count": min(count, listing.NEW_CAP), "more": count > listing.NEW_CAP},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+@router.get("/kotak-masuk/baru/kartu", response_class=HTMLResponse)
+def arrived_cards(
+    request: Request,
+    ctx: CtxDep,
+    actor: MessagesReader,
+    setelah: Annotated[int, Query(ge=0)] = 0,
+    kembali: Annotated[str, Query(max_length=2000)] = "/kotak-masuk",
+) -> HTMLResponse:
+    """The cards of what arrived (newest first, up to ARRIVED_SHOWN), to put on top of the open
+    page when its reader asks for them."""
+    filters = InboxFilters.parse(dict(request.query_params))
+    count, rows = listing.arrived_after(ctx, actor, filters, setelah, limit=ARRIVED_SHOWN)
+    back = kembali if kembali.startswith("/kotak-masuk") else filters.href
+    return render(
+        request,
+        ctx,
+        "inbox/arrived.html",
+        {**card_context(ctx, actor, rows, back), "rows": rows, "count": count},
     )
 
 
@@ -100,95 +163,29 @@ def message_page(
     message_id: int,
     asli: Annotated[int, Query(ge=0, le=1)] = 0,
 ) -> HTMLResponse:
-    row = inbox.get_message(ctx, actor, message_id)
+    row = listing.get_message(ctx, actor, message_id)
     original = inbox.view_original(ctx, actor, message_id, ip=client_ip(request)) if asli else None
     can_write = actor.can(Permission.MESSAGES_WRITE)
     templates = inbox.templates_for_message(ctx, row) if can_write else []
+    back = f"/kotak-masuk/{message_id}"
     return render(
         request,
         ctx,
         "message.html",
         {
-            **_common(actor.can(Permission.PII_READ), actor.can(Permission.MESSAGES_WRITE)),
+            **_common(actor),
             "templates": templates,
             "m": row,
             "case": case_reads.case_panel(ctx, actor, row["case_id"]),
             "case_statuses": {s.value: label for s, label in STATUS_LABELS.items()},
+            "card": cards.card(actor, row, inbox.vocabulary(ctx), templates),
             "original": original,
             "vocab": inbox.vocabulary(ctx),
             "events": inbox.history(ctx, message_id),
             "action_labels": audit.ACTION_LABELS,
-            "back": f"/kotak-masuk/{message_id}",
+            "back": back,
         },
     )
-
-
-def _back(kembali: str, fallback: str, code: str) -> RedirectResponse:
-    target = safe_next(kembali) if kembali else fallback
-    joiner = "&" if "?" in target else "?"
-    return RedirectResponse(f"{target}{joiner}ok={code}", status_code=303)
-
-
-@router.post("/kotak-masuk/{message_id}/balas")
-def reply(
-    request: Request,
-    ctx: CtxDep,
-    actor: MessagesWriter,
-    message_id: int,
-    text: Annotated[str, Form(max_length=4000)] = "",
-    template: Annotated[str, Form(max_length=40)] = "",
-    kembali: Annotated[str, Form(max_length=2000)] = "",
-) -> RedirectResponse:
-    inbox.queue_reply(
-        ctx, actor, message_id, text, template=template or None, ip=client_ip(request)
-    )
-    return _back(kembali, "/kotak-masuk", "reply")
-
-
-@router.post("/kotak-masuk/{message_id}/koreksi")
-def correct(
-    request: Request,
-    ctx: CtxDep,
-    actor: MessagesWriter,
-    message_id: int,
-    intent: Annotated[str | None, Form(max_length=40)] = None,
-    urgency: Annotated[str | None, Form(max_length=40)] = None,
-    topic: Annotated[str | None, Form(max_length=40)] = None,
-    kelurahan: Annotated[str | None, Form(max_length=13)] = None,
-    kembali: Annotated[str, Form(max_length=2000)] = "",
-) -> RedirectResponse:
-    """Correct the fields the form sent (an empty value clears topic or kelurahan); a form
-    without fields confirms the analysis as it is."""
-    sent = {"intent": intent, "urgency": urgency, "topic": topic, "kelurahan": kelurahan}
-    corrections = {field: value or None for field, value in sent.items() if value is not None}
-    inbox.correct(ctx, actor, message_id, corrections, ip=client_ip(request))
-    return _back(kembali, f"/kotak-masuk/{message_id}", "correct" if corrections else "confirmed")
-
-
-@router.post("/kotak-masuk/{message_id}/bukan-aduan")
-def not_complaint(
-    request: Request,
-    ctx: CtxDep,
-    actor: MessagesWriter,
-    message_id: int,
-    intent: Annotated[str, Form(max_length=40)] = "informasi",
-    kembali: Annotated[str, Form(max_length=2000)] = "",
-) -> RedirectResponse:
-    inbox.mark_not_complaint(ctx, actor, message_id, intent=intent, ip=client_ip(request))
-    return _back(kembali, "/kotak-masuk", "not_complaint")
-
-
-@router.post("/kotak-masuk/{message_id}/spam")
-def hide(
-    request: Request,
-    ctx: CtxDep,
-    actor: MessagesWriter,
-    message_id: int,
-    intent: Annotated[str, Form(max_length=40)] = "spam",
-    kembali: Annotated[str, Form(max_length=2000)] = "",
-) -> RedirectResponse:
-    inbox.hide(ctx, actor, message_id, intent=intent, ip=client_ip(request))
-    return _back(kembali, "/kotak-masuk", "hidden")
 
 
 @router.get("/tinjauan", response_class=HTMLResponse)
@@ -201,7 +198,7 @@ def review_page(
     with ctx.engine.connect() as conn:
         ids = inbox.account_ids_in_scope(conn, actor.scope)
     rows = review.queue(ctx, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE, account_ids=ids)
-    handles = {a["id"]: a["handle"] for a in inbox.accounts_for(ctx, actor.scope)}
+    handles = {a["id"]: a["handle"] for a in listing.accounts_for(ctx, actor.scope)}
     vocab = inbox.vocabulary(ctx)
     shown = [
         {

@@ -1,0 +1,27 @@
+"""Which accounts an actor works: the one rule every inbox read and action applies."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from paseban.domain.accounts import OwnerKind, Scope
+from paseban.storage import tables as t
+
+
+def account_ids_in_scope(conn: sa.Connection, scope: Scope) -> list[int] | None:
+    """The accounts an actor works: all (None) for the city; those owned inside a wilayah; an
+    OPD's own accounts."""
+    if scope.is_city:
+        return None
+    rows = conn.execute(
+        sa.select(t.accounts.c.id, t.accounts.c.owner_kind, t.accounts.c.owner_code)
+    ).all()
+    if scope.opd is not None:
+        return [
+            r.id for r in rows if r.owner_kind == OwnerKind.OPD.value and r.owner_code == scope.opd
+        ]
+    return [
+        r.id
+        for r in rows
+        if r.owner_kind != OwnerKind.OPD.value and scope.covers_wilayah(r.owner_code)
+    ]
