@@ -310,6 +310,19 @@ if (doc.scrollWidth > window.innerWidth) {
 return [doc.scrollWidth, window.innerWidth, wide.slice(0, 8)];
 """
 
+# on a phone a table row is a card: every cell that holds something says what it is
+UNLABELLED_JS = """
+const out = [];
+for (const cell of document.querySelectorAll('table tbody td')) {
+  if (cell.hasAttribute('data-label') || cell.colSpan > 1 || !cell.textContent.trim()) continue;
+  if (!cell.checkVisibility()) continue;
+  const row = [...cell.parentElement.children].indexOf(cell);
+  const head = cell.closest('table').querySelectorAll('thead th')[row];
+  if (head && head.textContent.trim()) out.push(head.textContent.trim());
+}
+return [...new Set(out)];
+"""
+
 OPEN_DETAILS_JS = "for (const d of document.querySelectorAll('details')) d.open = true;"
 
 

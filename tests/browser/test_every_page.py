@@ -143,9 +143,27 @@ def test_every_page_fits_a_phone_and_speaks_words(city: Site, browser: Any, role
         wide = wide or site.overflow(browser)
         if wide:
             problems.append(f"{page.url} overflows: {wide}")
+        for column in browser.execute_script(site.UNLABELLED_JS):
+            problems.append(f"{page.url}: cells of the column {column!r} have no data-label")
         for kind, code, text in site.visible_codes(browser, city.vocabulary):
             problems.append(f"{page.url} shows {kind} {code!r} in {text!r}")
     assert not problems, "\n".join(dict.fromkeys(problems))
+
+
+def test_a_table_is_still_a_table_for_screen_readers_on_a_phone(city: Site, browser: Any) -> None:
+    """The phone's cards are made with CSS only: the accessibility tree still holds a table with
+    its column headers and cells, so a screen reader reads "Status: Diteruskan ke OPD"."""
+    signed_in(browser, city, Role.DISKOMINFO.value)
+    browser.get(f"{city.base}/kasus")
+    assert (
+        browser.execute_script(
+            "return getComputedStyle(document.querySelector('tbody tr')).display"
+        )
+        == "block"
+    )
+    nodes = browser.execute_cdp_cmd("Accessibility.getFullAXTree", {})["nodes"]
+    roles = {node.get("role", {}).get("value") for node in nodes}
+    assert {"table", "row", "columnheader", "cell"} <= roles, roles
 
 
 def test_every_page_passes_axe(city: Site, browser: Any) -> None:
