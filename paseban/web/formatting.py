@@ -74,37 +74,19 @@ def _names(context: JinjaContext) -> Names | None:
     return names if isinstance(names, Names) else None
 
 
-@pass_context
-def opd_name(context: JinjaContext, code: str | None) -> str:
-    """The OPD's name ("Dinas Lingkungan Hidup (DLH) Kota Bogor"); "-" for none."""
-    if not code:
-        return "-"
-    names = _names(context)
-    return names.opds.get(code, code) if names else code
+def _named(vocabulary: str) -> Callable[..., str]:
+    """A filter that names a code from one of the city's vocabularies (`Names.<vocabulary>`):
+    opds ("Dinas Lingkungan Hidup (DLH) Kota Bogor"), topics, urgencies, wilayah; "-" for none."""
 
+    @pass_context
+    def name(context: JinjaContext, code: str | None) -> str:
+        if not code:
+            return "-"
+        names = _names(context)
+        table: dict[str, str] = getattr(names, vocabulary) if names else {}
+        return table.get(code, code)
 
-@pass_context
-def topic_name(context: JinjaContext, code: str | None) -> str:
-    if not code:
-        return "-"
-    names = _names(context)
-    return names.topics.get(code, code) if names else code
-
-
-@pass_context
-def urgency_name(context: JinjaContext, code: str | None) -> str:
-    if not code:
-        return "-"
-    names = _names(context)
-    return names.urgencies.get(code, code) if names else code
-
-
-@pass_context
-def wilayah_name(context: JinjaContext, code: str | None) -> str:
-    if not code:
-        return "-"
-    names = _names(context)
-    return names.wilayah.get(code, code) if names else code
+    return name
 
 
 @pass_context
@@ -144,10 +126,10 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "owner_kind": _label(OWNER_KIND_LABELS),
     "post_status": _label(approvals.STATUS_LABELS),
     "post_action": _label(approvals.ACTION_LABELS),
-    "opd": opd_name,
-    "topic": topic_name,
-    "wilayah": wilayah_name,
-    "urgency": urgency_name,
+    "opd": _named("opds"),
+    "topic": _named("topics"),
+    "wilayah": _named("wilayah"),
+    "urgency": _named("urgencies"),
     "rule": rule_name,
     "scope": scope_name,
 }
