@@ -21,6 +21,19 @@ class Platform(StrEnum):
     OPEN311 = "open311"  # another civic app, through the Open311 API (one account per API key)
 
 
+PLATFORM_LABELS: dict[Platform, str] = {
+    Platform.INSTAGRAM: "Instagram",
+    Platform.FACEBOOK: "Facebook",
+    Platform.WHATSAPP: "WhatsApp",
+    Platform.X: "X",
+    Platform.YOUTUBE: "YouTube",
+    Platform.TIKTOK: "TikTok",
+    Platform.FILE: "berkas ekspor",
+    Platform.MANUAL: "lapor langsung",
+    Platform.OPEN311: "aplikasi lain (Open311)",
+}
+
+
 class OwnerKind(StrEnum):
     KELURAHAN = "kelurahan"
     KECAMATAN = "kecamatan"
@@ -95,6 +108,22 @@ class Scope:
         if self.opd is not None:
             return opd == self.opd
         return self.covers_wilayah(kelurahan or kecamatan)
+
+
+OWNER_KIND_LABELS: dict[OwnerKind, str] = {
+    OwnerKind.KELURAHAN: "kelurahan",
+    OwnerKind.KECAMATAN: "kecamatan",
+    OwnerKind.CITY: "kota",
+    OwnerKind.OPD: "OPD",
+}
+
+
+def scope_label(code: str | None, names: dict[str, str]) -> str:
+    """A scope as people say it: "Kelurahan Batu Tulis", "Dinas Lingkungan Hidup (DLH)", or
+    "seluruh kota"; `names` holds the city's wilayah and OPD names by code."""
+    if not code:
+        return "seluruh kota"
+    return names.get(code, code)
 
 
 def scope_for(role: Role, scope_code: str | None) -> Scope:

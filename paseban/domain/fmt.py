@@ -85,9 +85,14 @@ def local_time(value: datetime | None, tz: ZoneInfo | str, *, missing: str = "-"
     if value is None:
         return missing
     local = value.astimezone(tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz))
-    return f"{local.day} {BULAN[local.month - 1]} {local.year} {local:%H:%M} {zone_name(tz, local)}"
+    return f"{short_date(local)} {local:%H:%M} {zone_name(tz, local)}"
+
+
+def short_date(value: date) -> str:
+    """16 Nov 2026: a day as people write it (reports, periods), never 2026-11-16."""
+    return f"{value.day} {BULAN[value.month - 1]} {value.year}"
 
 
 def day(value: date, weekdays: list[str] | tuple[str, ...]) -> str:
     """Senin, 30 Nov 2026 (with the weekday names the caller's page uses)."""
-    return f"{weekdays[value.weekday()]}, {value.day} {BULAN[value.month - 1]} {value.year}"
+    return f"{weekdays[value.weekday()]}, {short_date(value)}"

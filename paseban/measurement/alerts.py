@@ -25,6 +25,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+# an alert's status (alerts.status) as the dashboard and the report say it
+ALERT_STATUS_LABELS: dict[str, str] = {
+    "open": "Baru",
+    "acknowledged": "Ditanggapi",
+    "closed": "Selesai",
+}
+
 WINDOW = timedelta(hours=6)
 BASELINE = timedelta(days=28)
 LAMBDA_FLOOR = 0.05

@@ -50,8 +50,8 @@ class Highlight:
 class AdminActivity:
     username: str
     full_name: str
-    role: str
-    scope: str | None
+    role: str  # in words: "Petugas OPD"
+    scope: str | None  # in words: "Kelurahan Batu Tulis"; None for the whole city
     replies: int = 0
     case_actions: int = 0
     field_visits: int = 0

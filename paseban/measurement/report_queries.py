@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from paseban.domain.accounts import ROLE_LABELS, Role, scope_label
 from paseban.measurement import histograms
 from paseban.measurement.periods import Period
 from paseban.measurement.queries import (
@@ -46,6 +47,14 @@ def admin_activity(conn: sa.Connection, period: Period) -> list[AdminActivity]:
             sa.select(u.username, u.full_name, u.role, u.scope_code).where(u.active.is_(True))
         )
     }
+    # what the report shows is words: "Petugas OPD", "Dinas Lingkungan Hidup (DLH) Kota Bogor"
+    areas = dict(conn.execute(sa.select(t.opds.c.code, t.opds.c.name)).all())
+    areas |= {
+        code: f"{kind.title()} {name}"
+        for code, kind, name in conn.execute(
+            sa.select(t.wilayah.c.code, t.wilayah.c.kind, t.wilayah.c.name)
+        )
+    }
     out = []
     for name, (replies, actions, visits) in sorted(done.items()):
         person = people.get(name)
@@ -55,8 +64,8 @@ def admin_activity(conn: sa.Connection, period: Period) -> list[AdminActivity]:
             AdminActivity(
                 name,
                 person.full_name or name,
-                person.role,
-                person.scope_code,
+                ROLE_LABELS.get(Role(person.role), person.role),
+                scope_label(person.scope_code, areas) if person.scope_code else None,
                 replies=replies,
                 case_actions=actions,
                 field_visits=visits,

@@ -11,7 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from paseban.domain import fmt
+from paseban.domain.sla import STAGE_LABELS, Stage
 from paseban.measurement import leaderboards, recognition, svg
+from paseban.measurement.alerts import ALERT_STATUS_LABELS
 from paseban.measurement.indices import INDEX_LABELS
 from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS, Leaderboard
@@ -121,7 +123,11 @@ def _headline(now: UnitKpis, before: UnitKpis, alerts: int, alerts_before: int) 
             "Tahap aduan sesuai SLA",
             fmt.pct(now.sla_all.pct),
             fmt.pct(before.sla_all.pct),
-            ", ".join(f"{k}: {fmt.pct(v.pct)}" for k, v in sorted(now.sla.items())),
+            ", ".join(
+                f"{STAGE_LABELS[stage].lower()}: {fmt.pct(now.sla[stage].pct)}"
+                for stage in Stage
+                if stage in now.sla
+            ),
         ),
         (
             "Penyelesaian dikonfirmasi warga",
@@ -348,7 +354,7 @@ def tables(report: Report, places: Sequence[svg.Place]) -> dict[str, Table]:
                 a["area_name"],
                 a["count"],
                 round(a["expected"], 2),
-                a["status"],
+                ALERT_STATUS_LABELS.get(a["status"], a["status"]),
             )
             for a in report.alerts
         ],

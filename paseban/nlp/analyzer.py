@@ -22,7 +22,15 @@ MAX_CHARS = 5000  # longer texts are analysed on their first part; the original 
 def _reason(prefix: str, evidence: tuple[str, ...]) -> str:
     if not evidence:
         return f"{prefix}: tidak ada kata yang menonjol"
-    return f"{prefix}: " + ", ".join(f"'{w}'" for w in evidence)
+    return f"{prefix}: " + ", ".join(f"'{_word(w)}'" for w in evidence)
+
+
+def _word(token: str) -> str:
+    """A token as a person reads it: the emoji token `emo_wajah_sangat_marah` is "emoji wajah
+    sangat marah" (the reasons are shown to admins, who should not meet internal codes)."""
+    if token.startswith("emo_"):
+        token = "emoji " + token.removeprefix("emo_")
+    return token.replace("_", " ")
 
 
 class Analyzer:

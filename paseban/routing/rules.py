@@ -129,9 +129,21 @@ def validate_condition(condition: Any, path: str = "when") -> None:
         raise InvalidRule(f"{path}.value: op 'in' membutuhkan daftar")
 
 
+DEFAULT_PREFIX = "default:"
+
+
+def rule_label(name: str, topics: Mapping[str, str]) -> str:
+    """A rule's name in words: the topic's own rule is "bawaan topik Jalan dan trotoar rusak",
+    a rule staff named `jalan-nasional` reads "jalan nasional"."""
+    if name.startswith(DEFAULT_PREFIX):
+        topic = name.removeprefix(DEFAULT_PREFIX)
+        return f"bawaan topik {topics.get(topic, topic.replace('_', ' '))}"
+    return name.replace("-", " ").replace("_", " ")
+
+
 def topic_default_rule(topic: str, opd: str) -> Rule:
     return Rule(
-        name=f"default:{topic}",
+        name=f"{DEFAULT_PREFIX}{topic}",
         when={"attr": "topic", "op": "eq", "value": topic},
         assign_to=opd,
         priority=1000,

@@ -356,6 +356,7 @@ def _users(
         )
     }
     taken = set(conn.execute(sa.select(t.users.c.username)).scalars())
+    opd_names = dict(conn.execute(sa.select(t.opds.c.code, t.opds.c.name)).all())
     rows = []
     out: dict[str, str] = {}
     for code, w in sorted(wilayah.items()):
@@ -394,7 +395,7 @@ def _users(
         rows.append(
             {
                 "username": name,
-                "full_name": f"Petugas {opd} (contoh)",
+                "full_name": f"Petugas {opd_names.get(opd, opd)} (contoh)",
                 "role": "opd_officer",
                 "scope_code": opd,
                 "password_hash": None,

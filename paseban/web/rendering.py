@@ -17,11 +17,13 @@ from paseban.domain.accounts import ROLE_LABELS
 from paseban.domain.auth import Actor, Permission
 from paseban.services.measurement import fieldwork
 from paseban.services.reference import store as ref
+from paseban.web import formatting
 
 T = TypeVar("T")
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 assert templates.env.autoescape  # citizen text is untrusted: autoescaping stays on
+formatting.install(templates.env)  # words, not codes: {{ c.status|status }}, {{ c.opd|opd }}
 
 # the menu; an entry shows only to actors with its permission (the server checks again)
 NAV: list[tuple[str, str, Permission]] = [
@@ -112,6 +114,7 @@ def page_context(request: Request, ctx: Context) -> dict[str, Any]:
         "percent": fmt.percent,
         "query": query,
         "P": Permission,
+        "names": formatting.Names(ctx),  # the city's names for its codes, for the filters
     }
 
 

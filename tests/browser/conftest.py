@@ -28,7 +28,8 @@ from tests.factories import message, with_accounts, write_jsonl
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-SHOTS = Path(__file__).parents[2] / "docs" / "ui"
+# screenshots of the journeys, to look at after a run; docs/ui/ is scripts/ui_screenshots.py's
+SHOTS = Path(tempfile.gettempdir()) / "paseban-browser-shots"
 PASSWORD = "sandi-uji-browser"
 FLAGS = (
     "--headless",
@@ -155,6 +156,6 @@ def browser() -> Iterator[Any]:
 
 
 def shot(driver: Any, name: str) -> None:
-    """Save a screenshot under docs/ui/ (linked from docs/ui.md)."""
+    """Save a screenshot in SHOTS, a temporary folder (never the checkout's docs/ui/)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SHOTS / f"{name}.png"))

@@ -277,7 +277,7 @@ def test_diskominfo_changes_a_routing_rule_and_the_next_complaint_follows_it(
         ).one()
     assert (case.opd, case.route_rule) == ("DISPERUMKIM", "sampah-batutulis")
     browser.get(f"{base}/kasus/{case.ticket}")
-    assert "aturan sampah-batutulis" in by_css(browser, "dl.facts").text
+    assert "aturan sampah batutulis" in by_css(browser, "dl.facts").text  # the rule in words
     browser.get(f"{base}/pengaturan/riwayat")
     assert "aturan rute disimpan" in browser.page_source
     # the other policy pages

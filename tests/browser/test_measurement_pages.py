@@ -118,7 +118,7 @@ def test_a_lurah_reads_her_own_scorecard_on_a_phone(
         "/peringkat/kelurahan/32.71.01.1001?kind=monthly&period=2026-10"
     )
     assert "Pesan warga dijawab" in browser.page_source
-    assert "instagram:kelurahan.batutulis" in browser.page_source
+    assert "Instagram @kelurahan.batutulis" in browser.page_source
     width = browser.execute_script("return document.documentElement.scrollWidth")
     # the account table scrolls inside its box, and the menu (with the alert badge: the flood
     # in Batu Tulis) inside its own, not the page

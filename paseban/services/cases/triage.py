@@ -24,7 +24,7 @@ from paseban.domain.triage import (
 )
 from paseban.domain.wilayah import OpdKind
 from paseban.nlp.pipeline import Analysis
-from paseban.routing.rules import route
+from paseban.routing.rules import route, rule_label
 from paseban.services.cases import actions, clocks, replies, routing
 from paseban.services.cases.actions import record_event
 from paseban.services.cases.tickets import next_ticket
@@ -371,7 +371,11 @@ def open_or_join(
         to_status=Status.RECEIVED.value,
         at=now,
         actor="sistem",
-        note=f"dirutekan oleh aturan {rule.name}" if rule else "tidak ada aturan rute yang cocok",
+        note=(  # the rule in words, not `default:jalan`
+            f"dirutekan oleh aturan {rule_label(rule.name, ref.topic_names(conn))}"
+            if rule
+            else "tidak ada aturan rute yang cocok"
+        ),
         data={"message_id": message_id, "route_rule": rule.name if rule else None},
     )
     case = row(CaseRow, {"id": case_id, **values})

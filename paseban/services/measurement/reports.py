@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -32,6 +33,7 @@ from paseban.measurement import (
     scorecard,
     svg,
 )
+from paseban.measurement.alerts import ALERT_STATUS_LABELS
 from paseban.measurement.indices import INDEX_LABELS, INDICES
 from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS
@@ -62,6 +64,8 @@ def _env() -> Environment:
     env.filters["num"] = fmt.num
     env.filters["pct"] = fmt.pct
     env.filters["duration"] = fmt.duration
+    env.filters["date"] = fmt.short_date  # 16 Nov 2026, never 2026-11-16
+    env.filters["alert_status"] = lambda code: ALERT_STATUS_LABELS.get(code, code)
     return env
 
 
@@ -277,7 +281,7 @@ def render_xlsx(report: reports.Report) -> bytes:
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([_cell(v) for v in row])
+            sheet.append([_cell(v, report.tz) for v in row])
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column[1:]) if sheet.max_row > 1 else 10
             sheet.column_dimensions[column[0].column_letter].width = min(60, max(10, width + 2))
@@ -286,19 +290,26 @@ def render_xlsx(report: reports.Report) -> bytes:
     return out.getvalue()
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, tz: str) -> Any:
+    """Times in the city's zone: Excel has no time zones, so the wall clock a reader expects."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)  # Excel has no time zones: stored as UTC
+        return value.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
     return value
 
 
-def render_csv(table: reports.Table) -> str:
+def render_csv(table: reports.Table, *, tz: str) -> str:
+    """Times in the city's zone with their offset (2026-11-27T09:00:00+07:00), never UTC."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(table.headers)
     for row in table.rows:
         writer.writerow(
-            ["" if v is None else (v.isoformat() if isinstance(v, datetime) else v) for v in row]
+            [
+                ""
+                if v is None
+                else (v.astimezone(ZoneInfo(tz)).isoformat() if isinstance(v, datetime) else v)
+                for v in row
+            ]
         )
     return out.getvalue()
 
@@ -326,7 +337,7 @@ def write(report: reports.Report, folder: Path, formats: tuple[str, ...] = FORMA
         csv_dir.mkdir(exist_ok=True)
         for key, table in report.tables.items():
             path = csv_dir / f"{key}.csv"
-            path.write_text(render_csv(table), encoding="utf-8")
+            path.write_text(render_csv(table, tz=report.tz), encoding="utf-8")
             written.append(path)
     return written
 

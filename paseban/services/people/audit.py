@@ -17,6 +17,26 @@ if TYPE_CHECKING:
     from paseban.context import Context
     from paseban.domain.auth import Actor
 
+# what an entry is about, in words ("pengguna petugas.dlh", not "user petugas.dlh")
+TARGET_LABELS: dict[str, str] = {
+    "account": "akun",
+    "alert": "peringatan dini",
+    "case": "kasus",
+    "field_visit": "kunjungan lapangan",
+    "message": "pesan",
+    "opd": "OPD",
+    "parameter": "parameter",
+    "path": "halaman",
+    "reply_template": "templat balasan",
+    "routing_rule": "aturan rute",
+    "sla_policy": "tenggat",
+    "token": "token API",
+    "topic": "topik",
+    "user": "pengguna",
+    "post": "konten",
+    "outbox": "antrean kirim",
+}
+
 ACTION_LABELS: dict[str, str] = {
     "login.ok": "masuk",
     "login.failed": "gagal masuk",

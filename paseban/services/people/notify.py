@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from contextlib import suppress
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,8 +28,10 @@ import sqlalchemy as sa
 
 from paseban.domain import fmt
 from paseban.domain.accounts import Role
+from paseban.domain.sla import STAGE_LABELS, Stage
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
+from paseban.measurement import periods
 from paseban.storage import tables as t
 from paseban.storage.rows import AlertRow, CaseEventRow
 
@@ -98,9 +101,6 @@ def admin_recipients(conn: sa.Connection, account_ids: list[int]) -> list[int]:
     )
 
 
-STAGE_WORDS = {"verify": "verifikasi", "follow_up": "tindak lanjut OPD", "confirm": "konfirmasi"}
-
-
 def escalation_recipients(conn: sa.Connection, symbols: list[str]) -> list[int]:
     """User ids behind the SLA sweep's symbolic recipients (domain/sla.escalation_recipients)."""
     u = t.users.c
@@ -131,7 +131,8 @@ def case_event(ctx: Context, case_id: int, event: CaseEventRow) -> None:
         to = escalation_recipients(conn, list(data.get("recipients") or []))
     if ticket is None:
         return
-    stage = STAGE_WORDS.get(str(data.get("stage")), str(data.get("stage")))
+    stage_code = str(data.get("stage"))
+    stage = STAGE_LABELS[Stage(stage_code)].lower() if stage_code in set(Stage) else stage_code
     level = int(data.get("level") or 1)
     body = (
         f"Tenggat tahap {stage} untuk aduan {ticket} sudah terlewati; ini eskalasi tingkat "
@@ -199,6 +200,8 @@ def report_written(ctx: Context, kind: str, period: str, paths: list[str]) -> No
     with ctx.engine.connect() as conn:
         to = report_recipients(conn)
     label = "mingguan" if kind == "weekly" else "bulanan"
+    with suppress(periods.BadPeriod):  # "Minggu 47, 16 – 22 Nov 2026", never 2026-W47
+        period = periods.parse(kind, period, today=ctx.now().date()).label
     pdf = [p for p in paths if p.endswith(".pdf")]
     body = (
         f"Laporan {label} responsivitas medsos dan aduan warga, periode {period}, sudah terbit.\n"

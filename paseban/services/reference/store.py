@@ -218,6 +218,10 @@ def active_rules(conn: sa.Connection) -> list[Rule]:
     return [Rule(r["name"], r["condition"], r["assign_to"], r["priority"]) for r in rows]
 
 
+def topic_names(conn: sa.Connection) -> dict[str, str]:
+    return dict(conn.execute(sa.select(t.topics.c.code, t.topics.c.name)).all())
+
+
 def urgency_names(conn: sa.Connection) -> dict[str, str]:
     return dict(conn.execute(sa.select(t.urgencies.c.code, t.urgencies.c.name)).all())
 

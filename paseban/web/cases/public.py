@@ -16,10 +16,12 @@ from paseban.domain import fmt
 from paseban.errors import Conflict, Forbidden, NotFound, PasebanError
 from paseban.services.cases import confirmation, reads
 from paseban.services.reference import store as ref
+from paseban.web import formatting
 from paseban.web.deps import CtxDep
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
+formatting.install(templates.env)
 
 
 @router.get("/lacak", response_class=HTMLResponse)
@@ -109,6 +111,7 @@ def _page(
             "problem": problem,
             "local": lambda v: fmt.local_time(v, ctx.tz),
             "zone": fmt.zone_name(ctx.tz, ctx.now().astimezone(ctx.tz)),
+            "names": formatting.Names(ctx),
         },
         status_code=status_code,
     )

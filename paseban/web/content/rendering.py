@@ -17,10 +17,12 @@ from paseban.content.quality import CONTENT_TYPE_LABELS
 from paseban.domain import fmt
 from paseban.domain.accounts import Role
 from paseban.errors import InvalidInput
+from paseban.web import formatting
 from paseban.web.content.auth import page_context
 
 templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
 assert templates.env.autoescape
+formatting.install(templates.env)
 
 
 NOTICES = {

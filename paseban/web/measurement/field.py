@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from paseban.context import Context
 from paseban.domain.auth import Actor, Permission
 from paseban.errors import InvalidInput
+from paseban.measurement.alerts import ALERT_STATUS_LABELS
 from paseban.services.cases import reads
 from paseban.services.measurement import fieldwork
 from paseban.web.deps import CtxDep, client_ip, require, writer
@@ -25,7 +26,7 @@ Reader = Annotated[Actor, Depends(require(Permission.CASES_READ))]
 FieldWriter = Annotated[Actor, Depends(writer(Permission.FIELD_WRITE))]
 AlertWriter = Annotated[Actor, Depends(writer(Permission.CASES_WRITE))]
 MAX_UPLOAD = 12 * 1024 * 1024  # the media limit itself is PASEBAN_MEDIA_MAX_BYTES
-ALERT_STATUSES = {"open": "Baru", "acknowledged": "Ditanggapi", "closed": "Selesai"}
+ALERT_STATUSES = ALERT_STATUS_LABELS
 # every other page forbids the browser's location (web/security.py); these two ask for it
 GEOLOCATION_POLICY = "camera=(), microphone=(), geolocation=(self), payment=()"
 

@@ -232,7 +232,7 @@ def scorecard_csv(
     tables = card.tables()
     if table not in tables:
         raise NotFound(f"tabel {table!r} tidak ada (kpi atau akun)")
-    body = report_service.render_csv(tables[table]).encode("utf-8")
+    body = report_service.render_csv(tables[table], tz=ctx.tz.key).encode("utf-8")
     return _download(body, CSV, f"{table}-{group}-{code}-{chosen.key}.csv")
 
 
@@ -335,7 +335,7 @@ def report_file(
         body = report_service.render_xlsx(report)
         media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     elif ext == "csv" and stem in report.tables:
-        body = report_service.render_csv(report.tables[stem]).encode("utf-8")
+        body = report_service.render_csv(report.tables[stem], tz=report.tz).encode("utf-8")
         media = CSV
     else:
         raise NotFound(f"berkas laporan {name!r} tidak ada")

@@ -217,6 +217,7 @@ def audit_page(
             "has_next": len(rows) > per_page,
             "page": page,
             "labels": audit.ACTION_LABELS,
+            "target_labels": audit.TARGET_LABELS,
             "filters": params,
             "params": params,
         },

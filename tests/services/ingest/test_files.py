@@ -50,7 +50,10 @@ def test_a_message_travels_to_a_routed_case(accounts_ready: Context, tmp_path: P
     assert msgs[0]["case_id"] == case["id"] and msgs[1]["case_id"] is None
     assert msgs[1]["intent"] == "apresiasi"
     assert msgs[0]["reasons"]["intent"] and msgs[0]["confidence"]["intent"] > 0
-    assert events[0]["action"] == "open" and "default:jalan" in events[0]["note"]
+    # the timeline names the rule in words; its code stays in the event's data
+    assert events[0]["action"] == "open"
+    assert events[0]["note"] == "dirutekan oleh aturan bawaan topik Jalan dan trotoar rusak"
+    assert events[0]["data"]["route_rule"] == "default:jalan"
 
 
 def test_the_same_file_twice_adds_nothing(accounts_ready: Context, tmp_path: Path) -> None:

@@ -374,7 +374,7 @@ def test_a_units_scorecard_matches_its_leaderboard_row_and_exports(ctx: Context)
     answered = f"{kpis.response.num:g} dari {kpis.response.den:g} pesan"
     assert answered in text
     assert "Tahap tindak lanjut OPD sesuai SLA" in text and "Kunjungan lapangan" in text
-    assert "instagram:kelurahan.batutulis" in text  # its account, on its own row
+    assert "Instagram @kelurahan.batutulis" in text  # its account, on its own row, in words
     # CSV of both tables
     csv_kpi = client.get(f"/peringkat/kelurahan/{KEL}/unduh/kpi.csv", params=query)
     rows = list(csv.reader(io.StringIO(csv_kpi.text)))
