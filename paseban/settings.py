@@ -24,6 +24,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str = ""
+    trusted_hosts: tuple[str, ...] = ()  # Host headers accepted besides the base URL's (issue 16)
+    raw_event_days: int = 90  # raw deliveries older than this are pruned (issue 16)
     timezone: str = "Asia/Jakarta"
     log_level: str = "INFO"
     log_format: str = "json"
@@ -99,7 +101,11 @@ class Settings:
             secret_key=get("SECRET_KEY", ""),
             host=get("HOST", cls.host),
             port=get_int("PORT", cls.port),
-            public_url=get("PUBLIC_URL", ""),
+            public_url=get("BASE_URL", "") or get("PUBLIC_URL", ""),
+            trusted_hosts=tuple(
+                h.strip().lower() for h in get("TRUSTED_HOSTS", "").split(",") if h.strip()
+            ),
+            raw_event_days=get_int("RAW_EVENT_DAYS", cls.raw_event_days),
             timezone=get("TIMEZONE", cls.timezone),
             log_level=get("LOG_LEVEL", cls.log_level).upper(),
             log_format=get("LOG_FORMAT", cls.log_format),

@@ -37,7 +37,13 @@ from paseban.web.people import auth as auth_pages
 from paseban.web.people import settings as settings_pages
 from paseban.web.query import DropBlankQuery
 from paseban.web.rendering import error_page, wants_html
-from paseban.web.security import SecurityHeaders
+from paseban.web.security import (
+    BoundedBody,
+    HostCheck,
+    PublicRateLimit,
+    SecurityHeaders,
+    trusted_hosts,
+)
 
 
 def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
@@ -89,7 +95,13 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
         # the same {"error", "detail"} body as our own errors; keeps WWW-Authenticate on 401
         if wants_html(request) and exc.status_code != 401:
             return error_page(request, exc.status_code, str(exc.detail))
-        names = {401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed"}
+        names = {
+            401: "Unauthorized",
+            403: "Forbidden",
+            404: "NotFound",
+            405: "MethodNotAllowed",
+            413: "TooLarge",
+        }
         return JSONResponse(
             {"error": names.get(exc.status_code, "HTTPError"), "detail": exc.detail},
             status_code=exc.status_code,
@@ -110,7 +122,6 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
         )
 
     # --- sign-in and errors for pages (dashboard) ---
-    app.add_middleware(SecurityHeaders)
     app.add_middleware(DropBlankQuery)  # filter forms send their unchosen fields blank
 
     @app.exception_handler(NotSignedIn)
@@ -155,6 +166,12 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(measurement_api.router, prefix="/api/v1")
     app.include_router(field_pages.router)  # /kunjungan, /kasus/{ticket}/foto, /peringatan
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
+    # outermost last (issue 16): headers on every answer, webhooks included; then the Host,
+    # the public throttle and the body limits, all before any routing or sign-in work
+    app.add_middleware(BoundedBody)
+    app.add_middleware(PublicRateLimit)
+    app.add_middleware(HostCheck, hosts=trusted_hosts(ctx.settings))
+    app.add_middleware(SecurityHeaders)
     return app
 
 

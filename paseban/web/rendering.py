@@ -17,10 +17,12 @@ from paseban.domain.accounts import ROLE_LABELS
 from paseban.domain.auth import Actor, Permission
 from paseban.services.measurement import fieldwork
 from paseban.services.reference import store as ref
+from paseban.web.security import pin_links
 
 T = TypeVar("T")
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+pin_links(templates)  # absolute links from PASEBAN_BASE_URL, never the Host header
 assert templates.env.autoescape  # citizen text is untrusted: autoescaping stays on
 
 # the menu; an entry shows only to actors with its permission (the server checks again)

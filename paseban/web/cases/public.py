@@ -16,9 +16,11 @@ from paseban.errors import NotFound
 from paseban.services.cases import reads
 from paseban.services.reference import store as ref
 from paseban.web.deps import CtxDep
+from paseban.web.security import pin_links
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
+pin_links(templates)  # absolute links from PASEBAN_BASE_URL, never the Host header
 
 
 @router.get("/lacak", response_class=HTMLResponse)
