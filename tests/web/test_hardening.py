@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from paseban.connectors.base import hub_signature
 from paseban.context import Context
 from paseban.web import security
 from paseban.web.app import create_app
-from tests.connectors.helpers import META_SECRET, hub_signature, with_connector_accounts
+from tests.connectors.helpers import META_SECRET, with_connector_accounts
 from tests.web.ingest.test_webhooks import make_context
 
 
