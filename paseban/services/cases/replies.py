@@ -24,6 +24,7 @@ from paseban.domain.replies import (
     validate_template,
 )
 from paseban.errors import InvalidInput
+from paseban.security import tracking_key
 from paseban.services.cases.routing import record_revision
 from paseban.services.people import audit
 from paseban.storage import tables as t
@@ -105,7 +106,9 @@ def templates(conn: sa.Connection) -> list[Template]:
 
 
 def tracking_link(ctx: Context, ticket: str) -> str:
-    return f"{ctx.settings.base_url()}/lacak/{ticket}"
+    """The citizen's link: the ticket code and its unguessable key (issue 16)."""
+    key = tracking_key(ctx.settings.secret_key, ticket)
+    return f"{ctx.settings.base_url()}/lacak/{ticket}?kunci={key}"
 
 
 def _names(conn: sa.Connection, case: Mapping[str, Any]) -> dict[str, str]:

@@ -102,7 +102,7 @@ def test_an_officer_works_the_queue(api: tuple[TestClient, Desk]) -> None:
     body = resolved.json()
     assert body["status"] == "resolved" and body["stage"] == "confirm"
     assert [c["stage"] for c in body["clocks"]] == ["verify", "follow_up", "confirm"]
-    assert body["tracking_url"].endswith(f"/lacak/{ticket}")
+    assert f"/lacak/{ticket}?kunci=" in body["tracking_url"]
 
 
 def test_return_with_reason_and_scope(api: tuple[TestClient, Desk]) -> None:
