@@ -46,7 +46,8 @@ def api(
         TOKENS[name] = auth.create_token(
             ctx,
             f"t-{name}",
-            scopes=["cases:read", "cases:write"],
+            # settings are changed with settings:write (issue 16), only Diskominfo may hold it
+            scopes=["cases:read", "cases:write", *(["settings:write"] if name == OP else [])],
             role=role,
             area=area,
             actor="uji",
