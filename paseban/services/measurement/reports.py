@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from paseban.csvfiles import neutralise
 from paseban.domain import fmt
 from paseban.errors import NotFound, PasebanError
 from paseban.hookspecs import hookimpl
@@ -271,7 +272,7 @@ def render_xlsx(report: reports.Report) -> bytes:
     book.remove(book.active)
     for key, table in report.tables.items():
         sheet = book.create_sheet(key[:31])
-        sheet.append([table.title])
+        sheet.append([neutralise(table.title)])
         sheet["A1"].font = Font(bold=True)
         sheet.append(list(table.headers))
         for cell in sheet[2]:
@@ -289,7 +290,7 @@ def render_xlsx(report: reports.Report) -> bytes:
 def _cell(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.replace(tzinfo=None)  # Excel has no time zones: stored as UTC
-    return value
+    return neutralise(value)  # names and texts come from people: no formula runs (issue 16)
 
 
 def render_csv(table: reports.Table) -> str:
@@ -298,7 +299,10 @@ def render_csv(table: reports.Table) -> str:
     writer.writerow(table.headers)
     for row in table.rows:
         writer.writerow(
-            ["" if v is None else (v.isoformat() if isinstance(v, datetime) else v) for v in row]
+            [
+                "" if v is None else (v.isoformat() if isinstance(v, datetime) else neutralise(v))
+                for v in row
+            ]
         )
     return out.getvalue()
 
