@@ -134,6 +134,9 @@ from paseban.storage.tables.people import (
     login_attempts as login_attempts,
 )
 from paseban.storage.tables.people import (
+    login_counters as login_counters,
+)
+from paseban.storage.tables.people import (
     sessions as sessions,
 )
 from paseban.storage.tables.people import (
