@@ -9,7 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from argon2 import PasswordHasher
 
+from paseban import security
 from paseban.context import Context
+from paseban.domain.auth import LoginPolicy
 from paseban.services.people import accounts, auth
 
 PASSWORD = "kata-sandi-rahasia"
@@ -24,7 +26,7 @@ def counted(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     accounts.add_user(ctx, "operator", role="diskominfo", password=PASSWORD)
     checks: list[str] = []
     lock = threading.Lock()
-    real = auth.verify_password
+    real = security.verify_password
 
     def verify(stored: str | None, password: str) -> bool:
         with lock:
@@ -63,7 +65,7 @@ def test_a_burst_of_guesses_with_the_right_one_does_not_sign_in(
 
 
 def test_one_address_is_limited_under_a_race(ctx: Context, counted: list[str]) -> None:
-    policy = auth.LoginPolicy(max_failures=100, max_attempts_per_ip=5)
+    policy = LoginPolicy(max_failures=100, max_attempts_per_ip=5)
 
     def attempt(n: int) -> str:
         try:
