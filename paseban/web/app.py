@@ -108,6 +108,16 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
             headers=getattr(exc, "headers", None),
         )
 
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(sa.exc.DataError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        # integers beyond 2^63 in a path or query reach the database (issue 16: HTTP 500 from
+        # SQLite's OverflowError, PostgreSQL's NumericValueOutOfRange): the request is wrong
+        detail = "angka di luar jangkauan"
+        if wants_html(request):
+            return error_page(request, 400, detail)
+        return JSONResponse({"error": "InvalidInput", "detail": detail}, status_code=400)
+
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         problems = [

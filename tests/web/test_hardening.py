@@ -4,7 +4,7 @@ headers on webhook answers, and the throttle on public reads."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +15,7 @@ from paseban.context import Context
 from paseban.web import security
 from paseban.web.app import create_app
 from tests.connectors.helpers import META_SECRET, with_connector_accounts
+from tests.web.conftest import Browser
 from tests.web.ingest.test_webhooks import make_context
 
 
@@ -120,3 +121,13 @@ def test_the_throttle_refills() -> None:
     assert not limit.allow("a", 0.1)
     assert limit.allow("a", 1.0)
     assert limit.allow("b", 0.1)  # another address has its own bucket
+
+
+def test_integers_beyond_64_bits_are_a_400(login: Callable[[str], Browser]) -> None:
+    # Schemathesis found OverflowError reaching SQLite as HTTP 500
+    op = login("operator")
+    huge = "9223372036854775808"
+    for path in (f"/api/v1/cases?offset={huge}", f"/api/v1/content/posts/{huge}"):
+        response = op.get(path)
+        assert 400 <= response.status_code < 500, (path, response.status_code)
+        assert {"error", "detail"} <= set(response.json())
