@@ -26,6 +26,8 @@ class Settings:
     public_url: str = ""
     trusted_hosts: tuple[str, ...] = ()  # Host headers accepted besides the base URL's (issue 16)
     raw_event_days: int = 90  # raw deliveries older than this are pruned (issue 16)
+    public_rate: float = 2.0  # anonymous public reads per second per address; 0: no limit
+    public_burst: int = 20
     timezone: str = "Asia/Jakarta"
     log_level: str = "INFO"
     log_format: str = "json"
@@ -106,6 +108,8 @@ class Settings:
                 h.strip().lower() for h in get("TRUSTED_HOSTS", "").split(",") if h.strip()
             ),
             raw_event_days=get_int("RAW_EVENT_DAYS", cls.raw_event_days),
+            public_rate=get_float("PUBLIC_RATE", cls.public_rate),
+            public_burst=get_int("PUBLIC_BURST", cls.public_burst),
             timezone=get("TIMEZONE", cls.timezone),
             log_level=get("LOG_LEVEL", cls.log_level).upper(),
             log_format=get("LOG_FORMAT", cls.log_format),

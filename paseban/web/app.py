@@ -33,6 +33,7 @@ from paseban.web.ingest import webhooks as webhook_routes  # connectors
 from paseban.web.measurement import api as measurement_api
 from paseban.web.measurement import field as field_pages
 from paseban.web.measurement import pages as measurement_pages
+from paseban.web.openapi import document
 from paseban.web.people import auth as auth_pages
 from paseban.web.people import settings as settings_pages
 from paseban.web.query import DropBlankQuery
@@ -64,6 +65,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    app.openapi = lambda: document(app)  # type: ignore[method-assign]
 
     @app.exception_handler(PasebanError)
     async def domain_error(request: Request, exc: PasebanError) -> Response:
@@ -179,7 +181,10 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     # outermost last (issue 16): headers on every answer, webhooks included; then the Host,
     # the public throttle and the body limits, all before any routing or sign-in work
     app.add_middleware(BoundedBody)
-    app.add_middleware(PublicRateLimit)
+    if ctx.settings.public_rate > 0:
+        app.add_middleware(
+            PublicRateLimit, rate=ctx.settings.public_rate, burst=ctx.settings.public_burst
+        )
     app.add_middleware(HostCheck, hosts=trusted_hosts(ctx.settings))
     app.add_middleware(SecurityHeaders)
     return app
