@@ -104,3 +104,13 @@ def test_metrics_import_is_all_or_nothing(run: Run, tmp_path: Path) -> None:
     result = run("metrics", "import", str(path))
     assert result.exit_code == 1 and f"{path}:3" in result.output
     assert run.count(t.account_snapshots) == 0
+
+
+def test_content_metrics_import_is_all_or_nothing(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "post-metrics.csv"
+    path.write_text(
+        "platform,external_id,likes\ninstagram,tidak-ada-1,10\ninstagram,tidak-ada-2,-5\n",
+        encoding="utf-8",
+    )
+    result = run("content", "metrics-import", str(path))
+    assert result.exit_code == 1 and f"{path}:3" in result.output
