@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +15,13 @@ from paseban.storage import backup as store
 from paseban.storage import db
 
 
-def _bar(label: str) -> tuple[store.Progress | None, list[Any]]:
+@contextmanager
+def _progress(label: str) -> Iterator[store.Progress | None]:
     """A progress bar with counts and time left on a terminal; nothing when the output is not
     a terminal (a cron job, a pipe)."""
     if not sys.stderr.isatty():
-        return None, []
+        yield None
+        return
     bars: list[Any] = []
 
     def progress(done: int, total: int) -> None:
@@ -29,7 +33,11 @@ def _bar(label: str) -> tuple[store.Progress | None, list[Any]]:
             bars.append(bar)
         bars[0].update(done - bars[0].pos)
 
-    return progress, bars
+    try:
+        yield progress
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)
 
 
 @click.command()
@@ -39,12 +47,8 @@ def backup(file: Path) -> None:
     """Cadangkan seluruh basis data ke FILE (SQLite: API backup daring; PostgreSQL: pg_dump
     format custom), sementara server tetap menerima webhook."""
     url = settings_from_env().database_url
-    progress, bars = _bar("mencadangkan")
-    try:
+    with _progress("mencadangkan") as progress:
         result = store.backup(url, file, progress=progress)
-    finally:
-        for bar in bars:
-            bar.__exit__(None, None, None)
     click.echo(f"cadangan {result.engine} ditulis ke {result.path} ({result.bytes:,} bita)")
 
 
@@ -59,10 +63,6 @@ def restore(file: Path, only_check: bool) -> None:
         return
     url = settings_from_env().database_url
     db.check(db.create_engine(url))
-    progress, bars = _bar("memulihkan")
-    try:
+    with _progress("memulihkan") as progress:
         result = store.restore(url, file, progress=progress)
-    finally:
-        for bar in bars:
-            bar.__exit__(None, None, None)
     click.echo(f"cadangan {result.engine} dari {result.path} dipulihkan")

@@ -76,7 +76,7 @@ def house_spans(text: str) -> list[tuple[int, int]]:
             continue
         start = _street_start(text, start)
         spans.append((start, end))
-    return _merge(spans)
+    return merge_spans(spans)
 
 
 def _plausible(text: str, match: re.Match[str]) -> bool:
@@ -152,7 +152,8 @@ def _one_clause(between: str) -> bool:
     return len(words) <= 8 and not any(w in _CLAUSE_BREAK for w in words)
 
 
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans as one, in reading order."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:

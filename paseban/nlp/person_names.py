@@ -21,6 +21,8 @@ from lokal.samaran._names import (  # lokal-id's lists of common Indonesian name
     GIVEN_NAMES,
 )
 
+from paseban.nlp.addresses import merge_spans
+
 Span = tuple[int, int]
 
 # words that are never part of a person's name: function words, verbs people write right after
@@ -440,14 +442,4 @@ def name_spans(text: str) -> list[Span]:
     _known(text, found)
     _lokal(text, found)
     kept = [span for span in found if not _in_street(text, span)]
-    return _merge(_repeats(text, kept))
-
-
-def _merge(spans: list[Span]) -> list[Span]:
-    merged: list[Span] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
+    return merge_spans(_repeats(text, kept))
