@@ -121,14 +121,16 @@ class HostCheck:
 
 
 def pin_links(templates: Jinja2Templates) -> None:
-    """`url_for` in the templates builds absolute links from PASEBAN_BASE_URL, never from the
-    request's Host header (which a client chooses)."""
+    """`url_for` in the templates builds links from PASEBAN_BASE_URL (root-relative when it is
+    not set), never from the request's Host header, which a client chooses."""
 
     @pass_context
     def url_for(context: dict[str, Any], name: str, /, **params: Any) -> str:
         request: Request = context["request"]
-        path = request.app.url_path_for(name, **params)
-        return str(request.app.state.ctx.settings.base_url()) + str(path)
+        path = str(request.app.url_path_for(name, **params))
+        settings = request.app.state.ctx.settings
+        # root-relative without a configured base URL: the page's own origin, whatever it is
+        return settings.public_url.rstrip("/") + path if settings.public_url else path
 
     templates.env.globals["url_for"] = url_for
 
