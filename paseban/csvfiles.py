@@ -81,3 +81,15 @@ def package_rows(*parts: str) -> list[dict[str, str]]:
     """A CSV file shipped in paseban/data, read whole: it is ours and checked by the tests."""
     with package_file(*parts).open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula ("=HYPERLINK(...)", "+1+1", "@SUM",
+    or after a tab or carriage return) is written with a leading apostrophe, as OWASP advises
+    for CSV and XLSX exports: it shows as text and runs nothing. Numbers and dates pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -21,6 +21,7 @@ DEFAULT_PLUGINS = (
     # connectors: polling, finishing waiting deliveries, sending the outbox
     "paseban.services.ingest.polling",
     "paseban.services.ingest.outbox",
+    "paseban.services.ingest.retention",  # issue 16: raw deliveries pruned
     "paseban.services.measurement.recording",  # measurement: response facts, early warning, metrics
     "paseban.services.measurement.reports",  # measurement: weekly and monthly reports, on schedule
     "paseban.services.ingest.account_metrics",  # connectors: daily followers and post counts

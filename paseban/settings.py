@@ -24,6 +24,10 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str = ""
+    trusted_hosts: tuple[str, ...] = ()  # Host headers accepted besides the base URL's (issue 16)
+    raw_event_days: int = 90  # raw deliveries older than this are pruned (issue 16)
+    public_rate: float = 2.0  # anonymous public reads per second per address; 0: no limit
+    public_burst: int = 20
     timezone: str = "Asia/Jakarta"
     log_level: str = "INFO"
     log_format: str = "json"
@@ -99,7 +103,13 @@ class Settings:
             secret_key=get("SECRET_KEY", ""),
             host=get("HOST", cls.host),
             port=get_int("PORT", cls.port),
-            public_url=get("PUBLIC_URL", ""),
+            public_url=get("BASE_URL", "") or get("PUBLIC_URL", ""),
+            trusted_hosts=tuple(
+                h.strip().lower() for h in get("TRUSTED_HOSTS", "").split(",") if h.strip()
+            ),
+            raw_event_days=get_int("RAW_EVENT_DAYS", cls.raw_event_days),
+            public_rate=get_float("PUBLIC_RATE", cls.public_rate),
+            public_burst=get_int("PUBLIC_BURST", cls.public_burst),
             timezone=get("TIMEZONE", cls.timezone),
             log_level=get("LOG_LEVEL", cls.log_level).upper(),
             log_format=get("LOG_FORMAT", cls.log_format),

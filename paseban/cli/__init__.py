@@ -15,6 +15,7 @@ from paseban import __version__
 from paseban.cli import (
     accounts,
     analyze,
+    backup,
     cases,
     content,
     db,
@@ -65,6 +66,8 @@ for command in (
     outbox.outbox,
     ingest.manual,
     content.content,
+    backup.backup,
+    backup.restore,
 ):
     cli.add_command(command)
 cli.add_command(db.db_group, name="db")

@@ -357,6 +357,9 @@ def content_metrics_import(file: str) -> None:
             except ValueError:
                 errors.append(LineError(file, line, "angka metrik tidak sah"))
                 continue
+            if any(v < 0 for v in metrics.values()):  # checked here: all lines or none
+                errors.append(LineError(file, line, "angka metrik harus ≥ 0"))
+                continue
             parsed.append((line, row, metrics))
         if errors:
             raise BadFile(errors)

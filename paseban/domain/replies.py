@@ -8,8 +8,6 @@ ones the migration stores and the fallback when a row is missing.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -250,15 +248,3 @@ def classify_answer(text: str) -> Answer:
     if _YES.search(lowered):
         return Answer.YES
     return Answer.UNKNOWN
-
-
-def citizen_key(secret: str, ticket: str) -> str:
-    """The key in the tracking link a reply sends (`/lacak/<ticket>?k=<key>`): whoever holds the
-    reply may tell us "sudah beres" or "belum beres" from the page; a ticket code alone, which
-    anyone could guess, may not. Derived from the deployment's secret, so nothing is stored."""
-    digest = hmac.new(secret.encode(), f"lacak:{ticket.upper()}".encode(), hashlib.sha256)
-    return digest.hexdigest()[:20]
-
-
-def is_citizen_key(secret: str, ticket: str, key: str) -> bool:
-    return hmac.compare_digest(citizen_key(secret, ticket), key.strip().lower())

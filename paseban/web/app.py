@@ -36,11 +36,18 @@ from paseban.web.ingest import webhooks as webhook_routes  # connectors
 from paseban.web.measurement import api as measurement_api
 from paseban.web.measurement import field as field_pages
 from paseban.web.measurement import pages as measurement_pages
+from paseban.web.openapi import document
 from paseban.web.people import auth as auth_pages
 from paseban.web.people import settings as settings_pages
 from paseban.web.query import DropBlankQuery
 from paseban.web.rendering import error_page, wants_html
-from paseban.web.security import SecurityHeaders
+from paseban.web.security import (
+    BoundedBody,
+    HostCheck,
+    PublicRateLimit,
+    SecurityHeaders,
+    trusted_hosts,
+)
 
 
 def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
@@ -61,6 +68,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.ctx = ctx
+    app.openapi = lambda: document(app)  # type: ignore[method-assign]
 
     @app.exception_handler(PasebanError)
     async def domain_error(request: Request, exc: PasebanError) -> Response:
@@ -92,12 +100,28 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
         # the same {"error", "detail"} body as our own errors; keeps WWW-Authenticate on 401
         if wants_html(request) and exc.status_code != 401:
             return error_page(request, exc.status_code, str(exc.detail))
-        names = {401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed"}
+        names = {
+            401: "Unauthorized",
+            403: "Forbidden",
+            404: "NotFound",
+            405: "MethodNotAllowed",
+            413: "TooLarge",
+        }
         return JSONResponse(
             {"error": names.get(exc.status_code, "HTTPError"), "detail": exc.detail},
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(sa.exc.DataError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        # integers beyond 2^63 in a path or query reach the database (issue 16: HTTP 500 from
+        # SQLite's OverflowError, PostgreSQL's NumericValueOutOfRange): the request is wrong
+        detail = "angka di luar jangkauan"
+        if wants_html(request):
+            return error_page(request, 400, detail)
+        return JSONResponse({"error": "InvalidInput", "detail": detail}, status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -113,7 +137,6 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
         )
 
     # --- sign-in and errors for pages (dashboard) ---
-    app.add_middleware(SecurityHeaders)
     app.add_middleware(DropBlankQuery)  # filter forms send their unchosen fields blank
 
     @app.exception_handler(NotSignedIn)
@@ -161,6 +184,15 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(measurement_api.router, prefix="/api/v1")
     app.include_router(field_pages.router)  # /kunjungan, /kasus/{ticket}/foto, /peringatan
     app.mount("/static", StaticFiles(packages=[("paseban.web", "static")]), name="static")
+    # outermost last (issue 16): headers on every answer, webhooks included; then the Host,
+    # the public throttle and the body limits, all before any routing or sign-in work
+    app.add_middleware(BoundedBody)
+    if ctx.settings.public_rate > 0:
+        app.add_middleware(
+            PublicRateLimit, rate=ctx.settings.public_rate, burst=ctx.settings.public_burst
+        )
+    app.add_middleware(HostCheck, hosts=trusted_hosts(ctx.settings))
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -18,10 +18,12 @@ from paseban.domain.auth import Actor, Permission
 from paseban.services.measurement import fieldwork
 from paseban.services.reference import store as ref
 from paseban.web import formatting
+from paseban.web.security import pin_links
 
 T = TypeVar("T")
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+pin_links(templates)  # absolute links from PASEBAN_BASE_URL, never the Host header
 assert templates.env.autoescape  # citizen text is untrusted: autoescaping stays on
 formatting.install(templates.env)  # words, not codes: {{ c.status|status }}, {{ c.opd|opd }}
 

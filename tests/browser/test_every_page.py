@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from paseban.clock import FixedClock
 from paseban.context import Context
 from paseban.domain.accounts import Role
+from paseban.security import tracking_key
 from paseban.storage import tables as t
 from paseban.web.app import create_app
 from paseban.web.deps import SESSION_COOKIE
@@ -56,7 +57,7 @@ def seeds(ctx: Context) -> list[str]:
     return [
         f"/kasus/{escalated}",
         f"/kasus/{resolved}/foto",
-        f"/lacak/{escalated}",
+        f"/lacak/{escalated}?kunci={tracking_key(ctx.settings.secret_key, escalated)}",
         "/papan",
         "/lacak",
         "/kasus?view=board",

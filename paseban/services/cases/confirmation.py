@@ -1,6 +1,6 @@
 """The citizen's word on a fix, from the tracking page: "sudah beres" closes a resolved case as
 confirmed by the citizen, "belum beres" reopens it (the OPD is told again, on a new follow-up
-clock). Only the holder of the link a reply sent may answer (its key, `domain.replies.citizen_key`);
+clock). Only the holder of the link a reply sent may answer (its key, `security.tracking_key`);
 silence until the confirmation deadline closes the case through the SLA sweep (`sweep.py`), after
 the number of working days staff set for the `confirm` stage."""
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from paseban.domain.cases import CITIZEN, Action, Status
-from paseban.domain.replies import is_citizen_key
 from paseban.errors import Conflict, Forbidden, InvalidInput
 from paseban.nlp.mask import mask
+from paseban.security import tracking_key_ok
 from paseban.services.cases.actions import apply, fire_hooks, load_case
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ class NotAwaitingConfirmation(Conflict):
 
 def may_answer(ctx: Context, ticket: str, key: str | None) -> bool:
     """Does the link's key let its holder answer for this ticket?"""
-    return bool(key) and is_citizen_key(ctx.settings.secret_key, ticket, key or "")
+    return tracking_key_ok(ctx.settings.secret_key, ticket, key)
 
 
 def answer(ctx: Context, ticket: str, *, key: str | None, fixed: bool, remark: str = "") -> Status:

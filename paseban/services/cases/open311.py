@@ -19,7 +19,7 @@ from paseban.domain.cases import OPEN, STATUS_LABELS, Status
 from paseban.domain.sla import Stage, add, deadline, resolve_policy
 from paseban.domain.triage import distance_m
 from paseban.errors import Conflict, InvalidInput, NotFound
-from paseban.nlp.mask import mask
+from paseban.nlp.mask import mask_public
 from paseban.nlp.pipeline import Decision, Place
 from paseban.services.cases import clocks
 from paseban.services.cases.triage import place_message
@@ -563,20 +563,21 @@ def _request(conn: sa.Connection, ctx: Context, case: Any, city: str) -> dict[st
     return {
         "service_request_id": case["ticket"],
         "status": "open" if case["status"] in OPEN_STATUSES else "closed",
-        "status_notes": mask(note).text,
+        "status_notes": mask_public(note).text,
         "service_name": case["topic_name"],
         "service_code": case["topic"],
-        "description": mask(case["title"]).text,
+        "description": mask_public(case["title"]).text,
         "agency_responsible": case["opd_name"],
         "service_notice": notice,
         "requested_datetime": _w3(ctx, case["opened_at"]),
         "updated_datetime": _w3(ctx, case["updated_at"]),
         "expected_datetime": _w3(ctx, expected_at(conn, ctx, case)),
-        "address": address,
+        "address": mask_public(address).text if address else address,
         "address_id": None,
         "zipcode": case["postal_code"],
-        "lat": lat,
-        "long": lon,
+        # a point within about 100 m: the street, not the house (issue 16)
+        "lat": round(lat, 3) if lat is not None else None,
+        "long": round(lon, 3) if lon is not None else None,
         "media_url": case["media_url"],
         "extended_attributes": {
             "kelurahan": case["kelurahan"],
@@ -585,7 +586,8 @@ def _request(conn: sa.Connection, ctx: Context, case: Any, city: str) -> dict[st
             "kecamatan_name": case["kec_name"],
             "detailed_status": status.value,
             "report_count": case["report_count"],
-            "tracking_url": f"{ctx.settings.base_url()}/lacak/{case['ticket']}",
+            # the page without its key: the feed is public, the key is the citizen's
+            "tracking_url": f"{ctx.settings.base_url()}/lacak",
         },
     }
 

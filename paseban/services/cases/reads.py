@@ -19,7 +19,8 @@ from paseban.domain.auth import Actor, Permission
 from paseban.domain.cases import OPEN, STATUS_LABELS, Status, is_ticket
 from paseban.domain.sla import STAGE_LABELS, Stage, deadline
 from paseban.errors import Forbidden, NotFound
-from paseban.nlp.mask import mask
+from paseban.nlp.mask import mask_public
+from paseban.security import tracking_key, tracking_key_ok
 from paseban.storage import tables as t
 from paseban.storage.deadlines import overdue
 from paseban.storage.rows import (
@@ -323,13 +324,16 @@ def case_messages(ctx: Context, case_id: int) -> list[CaseMessageRow]:
         return [row(CaseMessageRow, r) for r in rows]
 
 
-def public_case(ctx: Context, ticket: str) -> dict[str, Any]:
-    """What anyone may see of a case by its ticket code: status, topic, place, OPD, dates, the
-    public timeline. Personal data is masked (NIK, phone, e-mail in any public text), reporters'
-    names and staff names never appear, internal notes are left out."""
-    if not is_ticket(ticket):
+def public_case(ctx: Context, ticket: str, key: str | None = None) -> dict[str, Any]:
+    """What anyone may see of a case by its ticket code and the key of its tracking link:
+    status, topic, place, OPD, dates, the city's public notes, and the citizen's words with
+    names, house-level addresses, NIK, phones and e-mail masked (issue 16). Reporters' names
+    and staff names never appear, internal notes are left out. A wrong or missing key is the
+    same 404 as an unknown ticket: sequential codes open nothing."""
+    code = ticket.strip().upper()
+    if not is_ticket(code) or not tracking_key_ok(ctx.settings.secret_key, code, key):
         raise NotFound(f"tiket {ticket!r} tidak ditemukan")
-    case = get_case(ctx, ticket.strip().upper())
+    case = get_case(ctx, code)
     events = public_timeline(ctx, case["id"])
     with ctx.engine.connect() as conn:
         names = dict(conn.execute(sa.select(t.opds.c.code, t.opds.c.name)).all())
@@ -344,7 +348,7 @@ def public_case(ctx: Context, ticket: str) -> dict[str, Any]:
         "ticket": case["ticket"],
         "status": status.value,
         "status_label": STATUS_LABELS[status],
-        "title": mask(case["title"]).text,
+        "title": mask_public(case["title"]).text,
         "topic": case["topic"],
         "topic_name": case["topic_name"],
         "kelurahan_name": case["kelurahan_name"],
@@ -358,13 +362,16 @@ def public_case(ctx: Context, ticket: str) -> dict[str, Any]:
         "stage_label": STAGE_LABELS[Stage(case["stage"])] if case["stage"] else None,
         "due_at": case["due_at"],
         "overdue": clock.overdue,
-        "public_note": mask(case["public_note"]).text if case["public_note"] else None,
+        "public_note": mask_public(case["public_note"]).text if case["public_note"] else None,
         "merged_into": merged_into,
+        "merged_into_key": tracking_key(ctx.settings.secret_key, merged_into)
+        if merged_into
+        else None,
         "timeline": [
             {
                 **e,
                 "status_label": STATUS_LABELS[Status(e["status"])],
-                "public_note": mask(e["public_note"]).text if e["public_note"] else None,
+                "public_note": mask_public(e["public_note"]).text if e["public_note"] else None,
                 "opd_name": names.get(e["opd"] or "") if e["opd"] else None,
             }
             for e in events

@@ -19,12 +19,12 @@ from paseban.domain.replies import (
     InvalidTemplate,
     ReplyEvent,
     Template,
-    citizen_key,
     pick_template,
     render,
     validate_template,
 )
 from paseban.errors import InvalidInput
+from paseban.security import tracking_key
 from paseban.services.cases.routing import record_revision
 from paseban.services.people import audit
 from paseban.storage import tables as t
@@ -106,12 +106,10 @@ def templates(conn: sa.Connection) -> list[Template]:
 
 
 def tracking_link(ctx: Context, ticket: str) -> str:
-    return f"{ctx.settings.base_url()}/lacak/{ticket}"
-
-
-def citizen_link(ctx: Context, ticket: str) -> str:
-    """The tracking link a reply sends: with the key that lets its holder confirm the fix."""
-    return f"{tracking_link(ctx, ticket)}?k={citizen_key(ctx.settings.secret_key, ticket)}"
+    """The citizen's link: the ticket code and its unguessable key (issue 16). The key opens
+    the page and lets its holder answer "sudah beres" or "belum beres" there."""
+    key = tracking_key(ctx.settings.secret_key, ticket)
+    return f"{ctx.settings.base_url()}/lacak/{ticket}?kunci={key}"
 
 
 def _names(conn: sa.Connection, case: Mapping[str, Any]) -> dict[str, str]:
@@ -139,7 +137,7 @@ def case_values(conn: sa.Connection, ctx: Context, case: Mapping[str, Any]) -> d
     {alasan} or {tiket_tujuan}, are added by the caller)."""
     return {
         "tiket": case["ticket"],
-        "tautan": citizen_link(ctx, case["ticket"]),
+        "tautan": tracking_link(ctx, case["ticket"]),
         "status": STATUS_LABELS[Status(case["status"])].lower(),
         "tenggat": fmt.local_time(case.get("due_at"), ctx.tz, missing=""),
         "jumlah": case.get("report_count") or 1,

@@ -144,7 +144,7 @@ class PostInput:
     source_message_id: int | None = None
 
 
-def _validate_post(conn: sa.Connection, item: PostInput, *, now: datetime) -> None:
+def _validate_post(conn: sa.Connection, item: PostInput, who: ap.Who, *, now: datetime) -> None:
     if not item.body.strip():
         raise InvalidInput("isi konten kosong")
     if len(item.title) > 200:
@@ -158,16 +158,31 @@ def _validate_post(conn: sa.Connection, item: PostInput, *, now: datetime) -> No
         raise InvalidInput(f"program {item.program_id} tidak ada")
     if item.campaign_id is not None and not exists(conn, t.campaigns.c.id, item.campaign_id):
         raise InvalidInput(f"kampanye {item.campaign_id} tidak ada")
-    if item.source_message_id is not None and not exists(
-        conn, t.messages.c.id, item.source_message_id
-    ):
-        raise InvalidInput(f"pesan {item.source_message_id} tidak ada")
+    if item.source_message_id is not None:
+        _check_source(conn, item.source_message_id, who)
     if item.pillar:
         codes = {p.code for p in pillars(conn)}
         if item.pillar not in codes:
             raise InvalidInput(
                 f"pilar {item.pillar!r} tidak dikenal (pilihan: {', '.join(sorted(codes))})"
             )
+
+
+def _check_source(conn: sa.Connection, message_id: int, who: ap.Who) -> None:
+    """A draft may quote a citizen's message only from an account its author works, or about
+    the author's own area (issue 16: a draft could reference any message in the city). A message
+    outside reads the same as one that does not exist."""
+    found = conn.execute(
+        sa.select(t.messages.c.account_id, t.messages.c.kelurahan).where(
+            t.messages.c.id == message_id
+        )
+    ).first()
+    if found is not None and (
+        ap.can_author(who, account_ref(load_account(conn, found.account_id)))
+        or (found.kelurahan is not None and who.scope.covers_wilayah(found.kelurahan))
+    ):
+        return
+    raise InvalidInput(f"pesan {message_id} tidak ada")
 
 
 def _event(
@@ -217,7 +232,7 @@ def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = Fa
             raise Forbidden("Anda hanya dapat menulis konten untuk akun Anda sendiri")
         if account["platform"] not in PUBLISHABLE:
             raise InvalidInput(f"akun {account['platform']} tidak dipakai untuk unggahan")
-        _validate_post(conn, item, now=now)
+        _validate_post(conn, item, who, now=now)
         post_id = int(
             conn.execute(
                 sa.insert(t.content_posts)
@@ -284,7 +299,7 @@ def update_post(
         state = _state(post, account)
         policy = ap.policy_for(state.account, item.content_type, policies(conn))
         outcome = _decide(state, ap.Action.EDIT, who, policy, now=now)
-        _validate_post(conn, item, now=now)
+        _validate_post(conn, item, who, now=now)
         values = {
             "content_type": item.content_type,
             "title": item.title.strip(),

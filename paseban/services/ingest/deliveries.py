@@ -8,6 +8,7 @@ per (platform, external id), whatever arrives twice.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -31,7 +32,6 @@ log = logging.getLogger("paseban.ingest")
 
 ACCOUNT_TTL = 30.0  # seconds an account lookup is trusted (a new account is seen within this)
 
-RAW_INSERT = sa.insert(t.raw_events).returning(t.raw_events.c.id)
 RAW_STATUS = (
     sa.update(t.raw_events)
     .where(t.raw_events.c.id == sa.bindparam("raw_id"))
@@ -242,9 +242,39 @@ def _account(conn: sa.Connection, platform: str, ref: str) -> AccountRow | None:
 # --- storing -------------------------------------------------------------------------------------
 
 
+_raw_insert: dict[str, Any] = {}
+
+
 def insert_raw(conn: sa.Connection, *, channel: str, at: datetime, body: str) -> int:
-    values = {"channel": channel, "received_at": at, "body": body, "status": "processed"}
-    return int(conn.execute(RAW_INSERT, values).scalar_one())
+    """Keep a delivery's body once per channel (issue 16: every retry of a webhook stored its
+    body again): a body already kept gives the id of the row that holds it."""
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    dialect = conn.dialect.name
+    stmt = _raw_insert.get(dialect)
+    if stmt is None:
+        stmt = (
+            insert(conn, t.raw_events)
+            .on_conflict_do_nothing(index_elements=["channel", "body_hash"])
+            .returning(t.raw_events.c.id)
+        )
+        _raw_insert[dialect] = stmt
+    values = {
+        "channel": channel,
+        "received_at": at,
+        "body": body,
+        "status": "processed",
+        "body_hash": digest,
+    }
+    new_id = conn.execute(stmt, values).scalar()
+    if new_id is not None:
+        return int(new_id)
+    return int(
+        conn.execute(
+            sa.select(t.raw_events.c.id).where(
+                t.raw_events.c.channel == channel, t.raw_events.c.body_hash == digest
+            )
+        ).scalar_one()
+    )
 
 
 def store_batch(

@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from paseban.csvfiles import neutralise
 from paseban.domain import fmt
 from paseban.errors import NotFound, PasebanError
 from paseban.hookspecs import hookimpl
@@ -275,7 +276,7 @@ def render_xlsx(report: reports.Report) -> bytes:
     book.remove(book.active)
     for key, table in report.tables.items():
         sheet = book.create_sheet(key[:31])
-        sheet.append([table.title])
+        sheet.append([neutralise(table.title)])
         sheet["A1"].font = Font(bold=True)
         sheet.append(list(table.headers))
         for cell in sheet[2]:
@@ -294,7 +295,7 @@ def _cell(value: Any, tz: str) -> Any:
     """Times in the city's zone: Excel has no time zones, so the wall clock a reader expects."""
     if isinstance(value, datetime):
         return value.astimezone(ZoneInfo(tz)).replace(tzinfo=None)
-    return value
+    return neutralise(value)  # names and texts come from people: no formula runs (issue 16)
 
 
 def render_csv(table: reports.Table, *, tz: str) -> str:
@@ -307,7 +308,11 @@ def render_csv(table: reports.Table, *, tz: str) -> str:
             [
                 ""
                 if v is None
-                else (v.astimezone(ZoneInfo(tz)).isoformat() if isinstance(v, datetime) else v)
+                else (
+                    v.astimezone(ZoneInfo(tz)).isoformat()
+                    if isinstance(v, datetime)
+                    else neutralise(v)
+                )
                 for v in row
             ]
         )

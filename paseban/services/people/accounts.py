@@ -117,17 +117,33 @@ def import_csv(
             raise BadFile(errors)
         report.skipped = errors
         for line, account in parsed:
-            try:
-                with conn.begin_nested():
-                    outcome = _upsert(conn, account, at=ctx.now(), sample=sample)
-            except sa.exc.IntegrityError:
-                problem = "platform_account_id sudah dipakai akun lain"
+            # a platform id another account holds is found before anything is written: on
+            # SQLite a savepoint opened before the first write commits when released, so the
+            # lines before a bad one stayed stored (issue 16)
+            problem = _id_taken(conn, account)
+            if problem:
                 if not skip_bad:
-                    raise BadFile([LineError(str(path), line, problem)]) from None
+                    raise BadFile([LineError(str(path), line, problem)])
                 report.skipped.append(LineError(str(path), line, problem))
                 continue
+            outcome = _upsert(conn, account, at=ctx.now(), sample=sample)
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
+
+
+def _id_taken(conn: sa.Connection, account: Account) -> str | None:
+    if not account.platform_account_id:
+        return None
+    holder = conn.execute(
+        sa.select(t.accounts.c.handle).where(
+            t.accounts.c.platform == account.platform.value,
+            t.accounts.c.platform_account_id == account.platform_account_id,
+            sa.func.lower(t.accounts.c.handle) != account.handle.lower(),
+        )
+    ).scalar()
+    if holder is None:
+        return None
+    return f"platform_account_id sudah dipakai akun {holder}"
 
 
 def _upsert(conn: sa.Connection, account: Account, *, at: Any, sample: bool) -> str:
@@ -292,37 +308,56 @@ def add_user(
         raise InvalidInput("nama lengkap paling banyak 200 karakter")
     email = check_email(email)
     with ctx.engine.begin() as conn:
-        checked_role, checked_scope = _check_user(conn, role, scope)
-        if conn.execute(sa.select(t.users.c.id).where(t.users.c.username == username)).first():
-            raise Conflict(f"pengguna {username!r} sudah ada")
-        user_id = int(
-            conn.execute(
-                sa.insert(t.users)
-                .values(
-                    username=username,
-                    full_name=full_name,
-                    role=checked_role.value,
-                    scope_code=checked_scope,
-                    password_hash=hash_password(password) if password else None,
-                    email=email,
-                    active=True,
-                    is_sample=sample,
-                    created_at=ctx.now(),
-                )
-                .returning(t.users.c.id)
-            ).scalar_one()
-        )
-        if actor is not None:
-            audit.record(
-                conn,
-                at=ctx.now(),
-                actor=actor,
-                action="user.create",
-                target_kind="user",
-                target_id=username,
-                detail={"after": {"role": checked_role.value, "scope": checked_scope}},
+        return _add_user(
+            conn, username, role=role, scope=scope, full_name=full_name, password=password,
+            email=email, sample=sample, actor=actor, at=ctx.now(),
+        )  # fmt: skip
+
+
+def _add_user(  # the insert of add_user, in the caller's transaction (imports: all or none)
+    conn: sa.Connection,
+    username: str,
+    *,
+    role: str,
+    scope: str | None,
+    full_name: str,
+    password: str | None,
+    email: str | None,
+    sample: bool,
+    actor: Actor | str | None,
+    at: Any,
+) -> int:
+    checked_role, checked_scope = _check_user(conn, role, scope)
+    if conn.execute(sa.select(t.users.c.id).where(t.users.c.username == username)).first():
+        raise Conflict(f"pengguna {username!r} sudah ada")
+    user_id = int(
+        conn.execute(
+            sa.insert(t.users)
+            .values(
+                username=username,
+                full_name=full_name,
+                role=checked_role.value,
+                scope_code=checked_scope,
+                password_hash=hash_password(password) if password else None,
+                email=email,
+                active=True,
+                is_sample=sample,
+                created_at=at,
             )
-        return user_id
+            .returning(t.users.c.id)
+        ).scalar_one()
+    )
+    if actor is not None:
+        audit.record(
+            conn,
+            at=at,
+            actor=actor,
+            action="user.create",
+            target_kind="user",
+            target_id=username,
+            detail={"after": {"role": checked_role.value, "scope": checked_scope}},
+        )
+    return user_id
 
 
 def import_users(
@@ -347,20 +382,21 @@ def import_users(
     if errors and not skip_bad:
         raise BadFile(errors)
     report.skipped = errors
-    for _line, row in good:
-        if row["username"].lower() in existing:
-            report.unchanged += 1
-            continue
-        add_user(
-            ctx,
-            row["username"],
-            role=row["role"],
-            scope=row.get("scope") or None,
-            full_name=row.get("full_name", ""),
-            email=row.get("email") or None,
-            sample=sample,
-        )
-        report.added += 1
+    with ctx.engine.begin() as conn:  # all lines or none (issue 16)
+        for line, row in good:
+            name = row["username"].strip().lower()
+            if name in existing:
+                report.unchanged += 1
+                continue
+            if not HANDLE_PATTERN.match(name):
+                raise BadFile([LineError(str(path), line, f"nama pengguna {name!r} tidak sah")])
+            _add_user(
+                conn, name, role=row["role"], scope=row.get("scope") or None,
+                full_name=row.get("full_name", ""), password=None,
+                email=row.get("email") or None, sample=sample, actor=None, at=ctx.now(),
+            )  # fmt: skip
+            existing.add(name)
+            report.added += 1
     return report
 
 

@@ -19,8 +19,6 @@ from paseban.domain.auth import (
     Actor,
     LoginPolicy,
     actor_for,
-    ip_limited,
-    locked_until,
     parse_permissions,
     session_expired,
 )
@@ -29,6 +27,7 @@ from paseban.security import hash_password, verify_password
 from paseban.services.people import audit
 from paseban.services.people.accounts import _check_user
 from paseban.storage import tables as t
+from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -105,34 +104,18 @@ def login(
     name = username.strip().lower()[:100]
     now = ctx.now()
     la = t.login_attempts
-    from_ip = 0
-    with ctx.engine.connect() as conn:
-        if ip:
-            from_ip = conn.execute(
-                sa.select(sa.func.count())
-                .select_from(la)
-                .where(la.c.ip == ip, la.c.success.is_(False), la.c.at > now - policy.window)
-            ).scalar_one()
-        last_ok = conn.execute(
-            sa.select(sa.func.max(la.c.at)).where(la.c.username == name, la.c.success.is_(True))
-        ).scalar()
-        since = max(last_ok, now - policy.window) if last_ok else now - policy.window
-        failures = list(
-            conn.execute(
-                sa.select(la.c.at).where(
-                    la.c.username == name, la.c.success.is_(False), la.c.at > since
-                )
-            ).scalars()
-        )
+    # counted before the password is checked, one atomic statement per counter: parallel
+    # attempts cannot all read "4 failures" and all be checked (issue 16)
+    with ctx.engine.begin() as conn:
+        tries = _count_attempt(conn, f"user:{name}", now=now, window=policy.lockout)
+        from_ip = _count_attempt(conn, f"ip:{ip}", now=now, window=policy.window).count if ip else 0
         user = conn.execute(sa.select(t.users).where(t.users.c.username == name)).mappings().first()
     refused: str | None = None
     retry_at: datetime | None = None
-    if ip_limited(int(from_ip), policy):
+    if from_ip > policy.max_attempts_per_ip:
         refused, retry_at = "rate_limited", now + policy.window
-    else:
-        until = locked_until(failures, now=now, policy=policy)
-        if until is not None:
-            refused, retry_at = "locked", until
+    elif tries.count > policy.max_failures:
+        refused, retry_at = "locked", tries.window_start + policy.lockout
     if refused:
         audit.record_now(
             ctx,
@@ -150,6 +133,16 @@ def login(
         ok = False
     with ctx.engine.begin() as conn:
         conn.execute(sa.insert(la).values(username=name, ip=ip, at=now, success=ok))
+        if ok:  # a success clears the name's count and gives the address its attempt back
+            conn.execute(
+                sa.delete(t.login_counters).where(t.login_counters.c.key == f"user:{name}")
+            )
+            if ip:
+                conn.execute(
+                    sa.update(t.login_counters)
+                    .where(t.login_counters.c.key == f"ip:{ip}", t.login_counters.c.count > 0)
+                    .values(count=t.login_counters.c.count - 1)
+                )
         if not ok:
             audit.record(
                 conn,
@@ -164,11 +157,34 @@ def login(
             assert user is not None
             new = _open_session(conn, user, at=now, ip=ip, user_agent=user_agent)
     if not ok:
-        until = locked_until([*failures, now], now=now, policy=policy)
-        if until is not None:
-            raise LoginRefused("locked", retry_at=until)
+        if tries.count >= policy.max_failures:
+            raise LoginRefused("locked", retry_at=tries.window_start + policy.lockout)
         raise LoginRefused("invalid")
     return new
+
+
+@dataclass(frozen=True)
+class Tries:
+    count: int
+    window_start: datetime
+
+
+def _count_attempt(conn: sa.Connection, key: str, *, now: datetime, window: timedelta) -> Tries:
+    """Count one attempt for `key` and return the count in its window, in one statement
+    (INSERT ... ON CONFLICT DO UPDATE ... RETURNING): a window older than `window` starts
+    again at 1."""
+    lc = t.login_counters
+    expired = lc.c.window_start <= now - window
+    stmt = insert(conn, lc).values(key=key[:160], count=1, window_start=now)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["key"],
+        set_={
+            "count": sa.case((expired, 1), else_=lc.c.count + 1),
+            "window_start": sa.case((expired, now), else_=lc.c.window_start),
+        },
+    ).returning(lc.c.count, lc.c.window_start)
+    count, window_start = conn.execute(stmt).one()
+    return Tries(int(count), window_start)
 
 
 def _open_session(

@@ -137,6 +137,9 @@ from paseban.storage.tables.people import (
     login_attempts as login_attempts,
 )
 from paseban.storage.tables.people import (
+    login_counters as login_counters,
+)
+from paseban.storage.tables.people import (
     saved_filters as saved_filters,
 )
 from paseban.storage.tables.people import (

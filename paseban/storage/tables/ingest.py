@@ -17,6 +17,9 @@ raw_events = sa.Table(
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("status", sa.String(20), nullable=False, default="stored"),
     sa.Column("error", sa.Text, nullable=True),
+    # SHA-256 of the body: a delivery the platform retries is kept once per channel (issue 16)
+    sa.Column("body_hash", sa.String(64), nullable=True),
+    sa.Index("ux_raw_events_channel_body_hash", "channel", "body_hash", unique=True),
 )
 
 messages = sa.Table(

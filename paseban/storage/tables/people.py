@@ -63,6 +63,16 @@ login_attempts = sa.Table(
     sa.Index("ix_login_attempts_ip_at", "ip", "at"),
 )
 
+# sign-in attempts per user name ("user:NAME") and per address ("ip:ADDR") in the current window,
+# counted with one atomic statement before the password is checked (issue 16)
+login_counters = sa.Table(
+    "login_counters",
+    metadata,
+    sa.Column("key", sa.String(160), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("window_start", UtcDateTime, nullable=False),
+)
+
 api_tokens = sa.Table(
     "api_tokens",
     metadata,

@@ -36,3 +36,18 @@ async def case_actor(request: Request, actor: ActorDep) -> Actor:
 
 
 CaseActor = Annotated[Actor, Depends(case_actor)]
+
+
+async def settings_actor(request: Request, actor: ActorDep) -> Actor:
+    """The city's policy (routing rules, auto-forward, deadline policies, reply templates) is
+    read and changed with `settings:write` whatever the role (issue 16: a Diskominfo token with
+    only `cases:write` changed them); changes by a browser session also need the CSRF token."""
+    if not actor.can(Permission.SETTINGS_WRITE):
+        needed = Permission.SETTINGS_WRITE.value
+        raise Forbidden(f"peran atau token Anda tidak mengizinkan {needed}")
+    if request.method in WRITES:
+        await check_csrf(request, actor)
+    return to_case_actor(actor)
+
+
+SettingsActor = Annotated[Actor, Depends(settings_actor)]

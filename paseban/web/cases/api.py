@@ -18,7 +18,7 @@ from paseban.services.cases import actions, clocks, merging, reads, reassign
 from paseban.services.cases import replies as replies_service
 from paseban.services.cases import routing as routing_service
 from paseban.services.cases.replies import tracking_link
-from paseban.web.cases.actors import CaseActor
+from paseban.web.cases.actors import CaseActor, SettingsActor
 from paseban.web.deps import ActorDep, CasesReader, CtxDep, client_ip
 
 router = APIRouter(tags=["api"])
@@ -384,13 +384,13 @@ def _diskominfo(actor: Actor) -> str:
 
 
 @router.get("/routing/rules")
-def routing_rules(ctx: CtxDep, actor: CaseActor) -> list[dict[str, Any]]:
+def routing_rules(ctx: CtxDep, actor: SettingsActor) -> list[dict[str, Any]]:
     return routing_service.list_rules(ctx)
 
 
 @router.put("/routing/rules/{name}")
 def routing_rule_save(
-    request: Request, ctx: CtxDep, actor: CaseActor, who: ActorDep, name: str, body: RuleIn
+    request: Request, ctx: CtxDep, actor: SettingsActor, who: ActorDep, name: str, body: RuleIn
 ) -> dict[str, Any]:
     """Add or change a rule; validated (condition, OPD, priority, name) before it is stored."""
     _diskominfo(actor)
@@ -408,13 +408,13 @@ def routing_rule_save(
 
 
 @router.get("/routing/rules/{name}/history")
-def routing_rule_history(ctx: CtxDep, actor: CaseActor, name: str) -> list[dict[str, Any]]:
+def routing_rule_history(ctx: CtxDep, actor: SettingsActor, name: str) -> list[dict[str, Any]]:
     return routing_service.revisions(ctx, "routing_rule", name)
 
 
 @router.put("/routing/auto-forward")
 def routing_auto_forward(
-    request: Request, ctx: CtxDep, actor: CaseActor, who: ActorDep, body: AutoForwardIn
+    request: Request, ctx: CtxDep, actor: SettingsActor, who: ActorDep, body: AutoForwardIn
 ) -> dict[str, bool]:
     """On: new cases go to the routed OPD at once (SiBadra); off: held for verification."""
     _diskominfo(actor)
@@ -423,7 +423,7 @@ def routing_auto_forward(
 
 
 @router.get("/sla/policies")
-def sla_policies(ctx: CtxDep, actor: CaseActor) -> list[dict[str, Any]]:
+def sla_policies(ctx: CtxDep, actor: SettingsActor) -> list[dict[str, Any]]:
     return [
         {
             "stage": p.stage.value,
@@ -439,7 +439,7 @@ def sla_policies(ctx: CtxDep, actor: CaseActor) -> list[dict[str, Any]]:
 
 @router.put("/sla/policies")
 def sla_policy_save(
-    request: Request, ctx: CtxDep, actor: CaseActor, who: ActorDep, body: PolicyIn
+    request: Request, ctx: CtxDep, actor: SettingsActor, who: ActorDep, body: PolicyIn
 ) -> dict[str, Any]:
     """Add or change the policy for (stage, topic, urgency); applies to clocks started after."""
     _diskominfo(actor)
@@ -450,7 +450,7 @@ def sla_policy_save(
 
 @router.put("/replies/templates/{event}")
 def reply_template_save(
-    request: Request, ctx: CtxDep, actor: CaseActor, who: ActorDep, event: str, body: TemplateIn
+    request: Request, ctx: CtxDep, actor: SettingsActor, who: ActorDep, event: str, body: TemplateIn
 ) -> dict[str, Any]:
     """Change the reply for an event (optionally for one topic); placeholders are checked."""
     _diskominfo(actor)

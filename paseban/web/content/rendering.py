@@ -19,8 +19,10 @@ from paseban.domain.accounts import Role
 from paseban.errors import InvalidInput
 from paseban.web import formatting
 from paseban.web.content.auth import page_context
+from paseban.web.security import pin_links
 
 templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
+pin_links(templates)  # absolute links from PASEBAN_BASE_URL, never the Host header
 assert templates.env.autoescape
 formatting.install(templates.env)
 

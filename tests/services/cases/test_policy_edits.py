@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from paseban.domain.replies import citizen_key
 from paseban.errors import InvalidInput, NotFound
+from paseban.security import tracking_key
 from paseban.services.cases import replies, routing
 from tests.services.conftest import Desk
 
@@ -79,10 +79,9 @@ def test_topic_templates_are_used_and_bad_ones_refused(desk: Desk) -> None:
     desk.send(ROAD)
     desk.send("sampah numpuk di batutulis, bau", author="b")
     texts = [r["text"] for r in desk.outbox()]
-    key = citizen_key(ctx.settings.secret_key, "BGR-2611-0001")  # the link lets them answer
     assert texts[0] == (
-        "Laporan jalan BGR-2611-0001 kami catat. "
-        f"Lacak: http://127.0.0.1:8000/lacak/BGR-2611-0001?k={key}"
+        "Laporan jalan BGR-2611-0001 kami catat. Lacak: http://127.0.0.1:8000/lacak/BGR-2611-0001"
+        f"?kunci={tracking_key(ctx.settings.secret_key, 'BGR-2611-0001')}"
     )
     assert texts[1].startswith("Terima kasih, aduan Anda sudah kami terima")
     for event, text, topic in (

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from paseban.clock import FixedClock
 from paseban.domain.accounts import Role, Scope
 from paseban.domain.cases import Action, Actor
-from paseban.domain.replies import citizen_key
 from paseban.errors import Conflict, Forbidden, InvalidInput
+from paseban.security import tracking_key
 from paseban.services.cases import actions, clocks, confirmation, reassign, sweep
 from paseban.services.inbox import review
 from paseban.storage import tables as t
@@ -132,8 +132,8 @@ def test_the_citizen_confirms_the_fix_with_the_link_from_a_reply(desk: Desk) -> 
         confirmation.answer(desk.ctx, ticket, key=None, fixed=True)
     with pytest.raises(Forbidden):
         confirmation.answer(desk.ctx, ticket, key="0" * 20, fixed=True)
-    key = citizen_key(desk.ctx.settings.secret_key, ticket)
-    assert f"/lacak/{ticket}?k={key}" in desk.outbox()[-1]["text"]  # the "sudah beres?" reply
+    key = tracking_key(desk.ctx.settings.secret_key, ticket)
+    assert f"/lacak/{ticket}?kunci={key}" in desk.outbox()[-1]["text"]  # the "sudah beres?" reply
     assert confirmation.answer(desk.ctx, ticket, key=key, fixed=True).value == "closed"
     event = desk.events(int(case["id"]))[-1]  # type: ignore[call-overload]
     assert event["actor"] == "warga" and event["data"]["confirmed_by_citizen"] is True
@@ -154,7 +154,7 @@ def test_not_fixed_reopens_the_case_and_tells_its_opd(desk: Desk) -> None:
     desk.ctx.pm.register(Spy())
     case = resolved_case(desk)
     ticket = str(case["ticket"])
-    key = citizen_key(desk.ctx.settings.secret_key, ticket)
+    key = tracking_key(desk.ctx.settings.secret_key, ticket)
     status = confirmation.answer(
         desk.ctx, ticket, key=key, fixed=False, remark="masih bolong, hubungi 081234567890"
     )

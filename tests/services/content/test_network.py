@@ -154,3 +154,25 @@ def test_story_ideas_from_praise(ctx: Context, people: None, tmp_path: Path) -> 
     )
     after = stories.story_ideas(ctx, LURAH_BT)
     assert all(used not in i["message_ids"] for i in after)
+
+
+def test_a_draft_cannot_quote_a_message_from_another_area(
+    ctx: Context, people: None, tmp_path: Path
+) -> None:
+    # issue 16: a draft could reference a message outside its author's area
+    files.ingest_file(
+        ctx,
+        write_jsonl(
+            tmp_path / "p.jsonl",
+            [message(1, "terima kasih kader posyandu batutulis, hebat dan rutin tiap bulan 🙏")],
+        ),
+    )
+    used = stories.story_ideas(ctx, LURAH_BT)[0]["message_ids"][0]
+    with pytest.raises(InvalidInput, match="tidak ada"):
+        content.create_post(
+            ctx,
+            LURAH_TG,
+            content.PostInput(
+                account_id(ctx, "kelurahan.tegalgundil"), GOOD, "cerita", source_message_id=used
+            ),
+        )

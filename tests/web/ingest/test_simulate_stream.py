@@ -54,7 +54,8 @@ def test_a_stream_fills_the_inbox_and_retries_add_nothing(db_url: str) -> None:
             ).scalar_one()
             raw = conn.execute(sa.select(sa.func.count()).select_from(t.raw_events)).scalar_one()
         echoes = report.by_kind["echo"]
-        assert raw == report.sent and stored <= report.sent - echoes
+        # a retried delivery is kept once (issue 16): at most one raw row per delivery sent
+        assert raw <= report.sent and stored <= report.sent - echoes
         assert pending == 0 and samples == stored and kelurahan >= 30
     finally:
         ctx.close()

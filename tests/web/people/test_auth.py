@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def test_login_with_the_form_sets_a_safe_cookie(app_ctx: Context, anon: TestClie
 
 def test_cookies_are_secure_off_localhost(app_ctx: Context) -> None:
     auth.set_password(app_ctx, "operator", PASSWORD, actor="cli")
+    app_ctx.settings = replace(app_ctx.settings, trusted_hosts=("paseban.example",))
     with TestClient(create_app(app_ctx, start_jobs=False), base_url="http://paseban.example") as c:
         page = c.get("/masuk")
         assert "Secure" in page.headers["set-cookie"]
