@@ -35,6 +35,13 @@ from paseban.connectors.base import (
     transport_error,
 )
 from paseban.connectors.connector import Connector
+from paseban.connectors.limits import (
+    Limit,
+    LimitScope,
+    RateSignal,
+    Reset,
+    next_pacific_midnight,
+)
 from paseban.domain.messages import Message, MessageKind
 from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
@@ -268,7 +275,6 @@ class YouTubeMetrics:
 
 class YouTubePublisher:
     platform = "youtube"
-    rate_limit = (150, 86400)  # comments.insert costs 50 of the 10,000 daily quota units
 
     def request_for(self, item: Outgoing) -> dict[str, Any]:
         if item.kind != "reply" or not item.target_external_id:
@@ -301,15 +307,23 @@ class YouTubePublisher:
         return created
 
 
+def _reasons(response: httpx.Response) -> set[Any]:
+    try:
+        errors = as_list(as_dict(as_dict(response.json()).get("error")).get("errors"))
+    except ValueError:
+        return set()
+    return {as_dict(e).get("reason") for e in errors}
+
+
 def _error(response: httpx.Response) -> SendError:
     error = http_error(response, platform="youtube")
-    try:
-        reasons = {
-            as_dict(e).get("reason")
-            for e in as_list(as_dict(as_dict(response.json()).get("error")).get("errors"))
-        }
-    except ValueError:
-        reasons = set()
+    reasons = _reasons(response)
+    if "commentTextTooLong" in reasons:
+        return SendError(
+            "youtube: teks balasan terlalu panjang menurut YouTube (commentTextTooLong); "
+            "persingkat balasannya",
+            retryable=False,
+        )
     if reasons & RATE_REASONS:
         return SendError(
             str(error), retryable=True, rate_limited=True, retry_after=error.retry_after
@@ -326,8 +340,50 @@ class YouTubeConnector(Connector):
 
     name = "youtube"
     platforms = ("youtube",)
-    text_limits: ClassVar[Mapping[str, int]] = {"youtube": 10000}
+    text_limits: ClassVar[Mapping[str, int]] = {"youtube": 10000}  # ours: Google gives none
     renews_tokens = True
+
+    def limits(self, platform: str) -> tuple[Limit, ...]:
+        """One budget for the whole Google Cloud project, whatever channel or token: 10,000
+        units a day (or what Google granted), back at midnight Pacific time. A page of comment
+        threads costs 1, a reply 50, a metrics read 1 per call; polls keep off the share kept
+        for replies (developers.google.com/youtube/v3/determine_quota_cost)."""
+        settings = self.settings
+        return (
+            Limit(
+                "units",
+                LimitScope.APP,
+                settings.youtube_daily_units,
+                timedelta(days=1),
+                {"poll": 1, "send": 50, "read": 1},
+                reset=Reset.PACIFIC_MIDNIGHT,
+                poll_share=1.0 - settings.youtube_reply_share,
+                source="youtube/v3/determine_quota_cost",
+            ),
+        )
+
+    def rate_signals(
+        self, platform: str, response: httpx.Response, *, now: datetime
+    ) -> list[RateSignal]:
+        """Google sends no wait header: `quotaExceeded` means the project's units are gone
+        until the next midnight in California, for every channel."""
+        if response.status_code < 400:
+            return []
+        reasons = _reasons(response)
+        if "quotaExceeded" in reasons or "dailyLimitExceeded" in reasons:
+            until = next_pacific_midnight(now)
+            return [
+                RateSignal(
+                    "units",
+                    LimitScope.APP,
+                    remaining=0,
+                    reset_at=until,
+                    wait=(until - now).total_seconds(),
+                )
+            ]
+        if reasons & RATE_REASONS:
+            return [RateSignal("units", LimitScope.APP, wait=60.0)]
+        return []
 
     def poller(self, platform: str) -> YouTubePoller:
         return YouTubePoller()
