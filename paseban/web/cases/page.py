@@ -60,6 +60,8 @@ EVENT_LABELS: dict[str, str] = {
     "merge": "menggabungkan ke kasus lain",
     "merge_in": "menggabungkan kasus lain ke kasus ini",
     "split": "memindahkan laporan ke kasus baru",
+    "citizen_removed": "menghapus pesannya di platform",  # connectors: the case goes on
+    "citizen_edited": "menyunting pesannya di platform",
 }
 URGENCIES = {"darurat": "Darurat", "tinggi": "Tinggi", "normal": "Normal"}
 

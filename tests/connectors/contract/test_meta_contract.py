@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from paseban.boot import create_context
+from paseban.clock import FixedClock
 from paseban.connectors.base import AccountRef, Credentials, Hydration, Outgoing, SendError
 from paseban.connectors.connector import NotConfigured
 from paseban.connectors.limits import LimitScope
@@ -373,3 +376,14 @@ def test_defect_15_the_default_graph_version_has_a_published_end() -> None:
     with pytest.raises(NotConfigured, match="sudah berakhir"):
         connector.check(date(2027, 1, 22))
     MetaConnector(Settings()).check(date(2027, 1, 22))
+
+
+def test_defect_15_paseban_refuses_to_start_on_an_expired_version(tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'p.db'}", meta_graph_version="v21.0")
+    after = datetime(2027, 1, 22, 3, 0, tzinfo=UTC)
+    with pytest.raises(NotConfigured, match=r"v21\.0 sudah berakhir"):
+        create_context(settings, clock=FixedClock(after), load_entrypoints=False)
+    before = create_context(
+        settings, clock=FixedClock(after - timedelta(days=30)), load_entrypoints=False
+    )
+    before.close()
