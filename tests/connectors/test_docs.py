@@ -59,8 +59,6 @@ def test_pages_name_contract_fixtures_that_exist(page: str) -> None:
 def test_every_contract_fixture_is_named_in_the_docs() -> None:
     text = "\n".join(p.read_text(encoding="utf-8") for p in DOCS.glob("*.md"))
     unnamed = [
-        f"{p.parent.name}/{p.stem}"
-        for p in sorted(CONTRACT.glob("*/*.json"))
-        if p.stem not in text
+        f"{p.parent.name}/{p.stem}" for p in sorted(CONTRACT.glob("*/*.json")) if p.stem not in text
     ]
     assert not unnamed, unnamed
