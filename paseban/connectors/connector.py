@@ -93,6 +93,13 @@ class Connector:
     def publisher(self, platform: str) -> Publisher | None:
         return None
 
+    def subscribe(
+        self, client: httpx.Client, platform: str, account_id: str, credentials: Credentials
+    ) -> list[str]:
+        """Ask the platform to send this account's webhooks to us; the fields subscribed.
+        Raises SendError; NotConfigured where the platform has no such call."""
+        raise NotConfigured(f"{platform}: langganan webhook diatur di dasbor platform")
+
     def text_rule(self, platform: str, target_kind: str | None) -> TextRule:
         """The longest text for a reply to a `target_kind` message (None: a post). By default
         the connector's own figure, marked as not the platform's."""

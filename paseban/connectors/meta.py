@@ -42,6 +42,7 @@ from paseban.connectors.meta_graph import (
     MetaPublisher,
     dm_window,
     fetch_mention,
+    subscribe_page,
     usage_signals,
     version_expiry,
     version_notice,
@@ -253,6 +254,16 @@ class MetaConnector(Connector):
 
     def metrics(self, platform: str) -> MetaMetrics:
         return MetaMetrics(platform, version=self.settings.meta_graph_version)
+
+    def subscribe(
+        self, client: httpx.Client, platform: str, account_id: str, credentials: Credentials
+    ) -> list[str]:
+        """A Page subscribes the app to its fields (Instagram fields are chosen for the whole
+        app in the App Dashboard: there is no per-account call for them)."""
+        if platform != "facebook":
+            return super().subscribe(client, platform, account_id, credentials)
+        version = self.settings.meta_graph_version
+        return subscribe_page(client, account_id, credentials, version=version)
 
     # --- texts, windows, limits ------------------------------------------------------------
 

@@ -16,9 +16,10 @@ import sqlalchemy as sa
 from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.connectors.base import hub_signature
+from paseban.connectors.connector import NotConfigured
 from paseban.context import Context
 from paseban.errors import InvalidInput
-from paseban.services.ingest import outbox
+from paseban.services.ingest import outbox, subscriptions
 from paseban.services.ingest import webhooks as ingest
 from paseban.services.people import credentials
 from paseban.storage import tables as t
@@ -265,3 +266,23 @@ def test_defect_4_a_late_reply_needs_the_human_agent_tag(db_url: str, tmp_path: 
             assert (body["messaging_type"], body["tag"]) == ("MESSAGE_TAG", "HUMAN_AGENT")
         finally:
             ctx.close()
+
+
+def test_defect_13_a_page_is_subscribed_to_echoes_edits_and_standby(fctx: Context) -> None:
+    """Before: the documented subscription left out message_echoes (Business Suite's replies),
+    message_edits and standby; now Paseban subscribes each Page itself."""
+    credentials.set_token(fctx, "facebook", "pemkot.contoh.fb", "page-token", actor="t")
+    asked: list[httpx.Request] = []
+
+    def graph(req: httpx.Request) -> httpx.Response:
+        asked.append(req)
+        return answer(FB, "subscribed_apps__page_fields")
+
+    client = httpx.Client(transport=httpx.MockTransport(graph))
+    fields = subscriptions.subscribe(fctx, "facebook", "pemkot.contoh.fb", client=client)
+    documented = request(FB, "subscribed_apps__page_fields")
+    assert ",".join(fields) == documented["query"]["subscribed_fields"]
+    assert asked[0].headers["authorization"] == "Bearer page-token"
+    credentials.set_token(fctx, "instagram", "pemkot.contoh", "page-token", actor="t")
+    with pytest.raises(NotConfigured):  # Instagram's fields are the app's, in the dashboard
+        subscriptions.subscribe(fctx, "instagram", "pemkot.contoh", client=client)
