@@ -57,6 +57,7 @@ class Limit:
     reset: Reset = Reset.WINDOW
     poll_share: float = 1.0
     source: str = ""  # the page that documents the figure
+    label: str = ""  # what an operator reads on the settings page, in Bahasa Indonesia
 
     def cost(self, operation: str) -> int:
         return self.costs.get(operation, 0)

@@ -215,6 +215,7 @@ def _page_feed_change(value: dict[str, Any], verb: str, fallback: datetime) -> B
 
 # Meta documents no length for comment replies, Page posts and Messenger texts: these are ours
 OWN_TEXT_LIMITS = {"instagram": 2200, "facebook": 8000}
+READS = {"send": 1, "read": 1}
 
 
 class MetaConnector(Connector):
@@ -292,11 +293,12 @@ class MetaConnector(Connector):
                 hour,
                 {"send": 1},
                 source="messenger-platform/overview/rate-limiting",
+                label="balasan privat",
             ),
         )
         usage = (
-            Limit("usage", LimitScope.ACCOUNT, None, hour, {"send": 1, "read": 1}),
-            Limit("usage", LimitScope.APP, None, hour, {"send": 1, "read": 1}),
+            Limit("usage", LimitScope.ACCOUNT, None, hour, READS, label="pemakaian Meta"),
+            Limit("usage", LimitScope.APP, None, hour, READS, label="pemakaian Meta"),
         )
         return fixed + usage if platform == "instagram" else usage
 

@@ -356,6 +356,7 @@ class WhatsAppConnector(Connector):
                 timedelta(seconds=1),
                 {"send": 1},
                 source="whatsapp/throughput",
+                label="pesan per detik",
             ),
         )
 

@@ -58,6 +58,7 @@ TWEET_FIELDS = (
     "author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,geo,lang,note_tweet"
 )
 V1_TIME = "%a %b %d %H:%M:%S %z %Y"
+MENTIONS, POSTS = "permintaan mention", "kiriman balasan"
 
 
 def _sign(secret: str, data: bytes) -> str:
@@ -405,10 +406,20 @@ class XConnector(Connector):
         app, user = self.settings.x_mentions_app_limit, self.settings.x_mentions_user_limit
         source = "x-api/fundamentals/rate-limits"
         return (
-            Limit("mentions", LimitScope.APP_TOKEN, app, quarter, poll, source=source),
-            Limit("mentions", LimitScope.USER, user, quarter, poll, source=source),
-            Limit("tweets", LimitScope.USER, 100, quarter, send, source=source),
-            Limit("tweets", LimitScope.APP, 10_000, timedelta(hours=24), send, source=source),
+            Limit(
+                "mentions", LimitScope.APP_TOKEN, app, quarter, poll, source=source, label=MENTIONS
+            ),
+            Limit("mentions", LimitScope.USER, user, quarter, poll, source=source, label=MENTIONS),
+            Limit("tweets", LimitScope.USER, 100, quarter, send, source=source, label=POSTS),
+            Limit(
+                "tweets",
+                LimitScope.APP,
+                10_000,
+                timedelta(hours=24),
+                send,
+                source=source,
+                label=POSTS,
+            ),
         )
 
     def rate_signals(

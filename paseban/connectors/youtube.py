@@ -408,6 +408,7 @@ class YouTubeConnector(Connector):
                 reset=Reset.PACIFIC_MIDNIGHT,
                 poll_share=1.0 - settings.youtube_reply_share,
                 source="youtube/v3/determine_quota_cost",
+                label="unit kuota harian proyek Google",
             ),
         )
 

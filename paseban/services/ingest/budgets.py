@@ -280,7 +280,7 @@ def due_accounts(ctx: Context) -> list[int]:
 
 @dataclass(frozen=True)
 class BudgetView:
-    label: str  # "mentions (token akun)", as an operator reads it
+    label: str  # "permintaan mention (token akun)", as an operator reads it
     remaining: int | None  # None: the platform states only a share used
     capacity: int | None
     resets_at: datetime | None
@@ -342,7 +342,7 @@ def _view(budget: Budget, row: Any, now: datetime) -> BudgetView:
         else None
     )
     return BudgetView(
-        label=f"{limit.bucket} ({SCOPE_LABELS[limit.scope]})",
+        label=f"{limit.label or limit.bucket} ({SCOPE_LABELS[limit.scope]})",
         remaining=max(0, capacity - used) if capacity is not None else None,
         capacity=capacity,
         resets_at=row.window_end if current else None,

@@ -121,8 +121,8 @@ def _budget_lines(ctx: Context) -> dict[int, list[str]]:
                 if view.resets_at:
                     left += f", pulih {fmt.local_time(view.resets_at, ctx.tz)}"
             else:
-                used = f"{fmt.num(view.usage_pct)}%" if view.usage_pct is not None else "belum ada"
-                left = f"terpakai {used}"
+                used = f"{fmt.num(view.usage_pct)}%" if view.usage_pct is not None else "0%"
+                left = f"terpakai {used} menurut Meta"
             found.append(f"{view.label}: {left}")
         lines[account_id] = found
     return lines

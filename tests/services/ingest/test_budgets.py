@@ -140,7 +140,7 @@ def test_the_settings_view_shows_what_is_left(bctx: Context) -> None:
     x0 = ids(bctx, "x")[0]
     view = budgets.account_budgets(bctx)[x0]
     labels = [b.label for b in view["budgets"]]
-    assert "mentions (token aplikasi, bersama)" in labels and view["interval"] >= 300
+    assert "permintaan mention (token aplikasi, bersama)" in labels and view["interval"] >= 300
     assert all(b.remaining == b.capacity for b in view["budgets"] if b.capacity)
 
 

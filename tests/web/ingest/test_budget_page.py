@@ -25,7 +25,7 @@ def test_each_account_shows_what_is_left_of_its_limits(
     page = html.unescape(login("operator").get("/pengaturan/akun").text)
     assert (
         "Batas platform: ditarik tiap 5 menit · "
-        "mentions (token aplikasi, bersama): sisa 450 dari 450" in page
+        "permintaan mention (token aplikasi, bersama): sisa 450 dari 450" in page
     )
-    assert "units (seluruh aplikasi): sisa 10.000 dari 10.000" in page
-    assert "tweets (token akun)" not in page  # the X account has no token of its own
+    assert "unit kuota harian proyek Google (seluruh aplikasi): sisa 10.000 dari 10.000" in page
+    assert "kiriman balasan (token akun)" not in page  # the X account has no token of its own
