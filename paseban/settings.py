@@ -40,7 +40,8 @@ class Settings:
     # --- connectors (docs/connectors/): secrets are hidden from repr and never logged ---
     meta_app_secret: str = field(default="", repr=False)
     meta_verify_token: str = field(default="", repr=False)
-    meta_graph_version: str = "v21.0"
+    meta_graph_version: str = "v25.0"  # available until 2028-07-29 (connectors/meta_graph.py)
+    meta_human_agent: bool = False  # HUMAN_AGENT tag for late DM replies, once App Review grants it
     whatsapp_app_secret: str = field(default="", repr=False)
     whatsapp_verify_token: str = field(default="", repr=False)
     whatsapp_token: str = field(default="", repr=False)
@@ -51,6 +52,13 @@ class Settings:
     youtube_api_key: str = field(default="", repr=False)
     youtube_client_id: str = ""
     youtube_client_secret: str = field(default="", repr=False)
+    youtube_daily_units: int = 10_000  # the Google project's quota, shared by every channel
+    youtube_reply_share: float = 0.2  # of those units, kept for replies (polls use the rest)
+    x_mentions_app_limit: int = 450  # GET /2/users/:id/mentions per 15 min, app bearer token
+    x_mentions_user_limit: int = 300  # the same per 15 min per user token
+    tiktok_client_id: str = ""
+    tiktok_client_secret: str = field(default="", repr=False)
+    tiktok_videos: int = 20  # newest videos whose comments each poll reads
     poll_seconds: int = 300
     outbox_max_attempts: int = 8
     # measurement: photos of field visits and before/after pairs
@@ -122,6 +130,7 @@ class Settings:
             meta_app_secret=get("META_APP_SECRET", ""),
             meta_verify_token=get("META_VERIFY_TOKEN", ""),
             meta_graph_version=get("META_GRAPH_VERSION", cls.meta_graph_version),
+            meta_human_agent=get_bool("META_HUMAN_AGENT", cls.meta_human_agent),
             whatsapp_app_secret=get("WHATSAPP_APP_SECRET", ""),
             whatsapp_verify_token=get("WHATSAPP_VERIFY_TOKEN", ""),
             whatsapp_token=get("WHATSAPP_TOKEN", ""),
@@ -132,6 +141,13 @@ class Settings:
             youtube_api_key=get("YOUTUBE_API_KEY", ""),
             youtube_client_id=get("YOUTUBE_CLIENT_ID", ""),
             youtube_client_secret=get("YOUTUBE_CLIENT_SECRET", ""),
+            youtube_daily_units=get_int("YOUTUBE_DAILY_UNITS", cls.youtube_daily_units),
+            youtube_reply_share=get_float("YOUTUBE_REPLY_SHARE", cls.youtube_reply_share),
+            x_mentions_app_limit=get_int("X_MENTIONS_APP_LIMIT", cls.x_mentions_app_limit),
+            x_mentions_user_limit=get_int("X_MENTIONS_USER_LIMIT", cls.x_mentions_user_limit),
+            tiktok_client_id=get("TIKTOK_CLIENT_ID", ""),
+            tiktok_client_secret=get("TIKTOK_CLIENT_SECRET", ""),
+            tiktok_videos=get_int("TIKTOK_VIDEOS", cls.tiktok_videos),
             poll_seconds=get_int("POLL_SECONDS", cls.poll_seconds),
             outbox_max_attempts=get_int("OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
             media_dir=get("MEDIA_DIR", cls.media_dir),
@@ -172,8 +188,16 @@ class Settings:
         # --- connectors ---
         if not re.fullmatch(r"v\d+\.\d+", self.meta_graph_version):
             raise SettingsError(
-                f"PASEBAN_META_GRAPH_VERSION harus seperti v21.0, bukan {self.meta_graph_version!r}"
+                f"PASEBAN_META_GRAPH_VERSION harus seperti v25.0, bukan {self.meta_graph_version!r}"
             )
+        if self.youtube_daily_units < 100:
+            raise SettingsError("PASEBAN_YOUTUBE_DAILY_UNITS minimal 100")
+        if not 0.0 <= self.youtube_reply_share < 1.0:
+            raise SettingsError("PASEBAN_YOUTUBE_REPLY_SHARE harus 0 sampai di bawah 1")
+        if self.x_mentions_app_limit < 1 or self.x_mentions_user_limit < 1:
+            raise SettingsError("batas X (PASEBAN_X_MENTIONS_*_LIMIT) minimal 1")
+        if not 1 <= self.tiktok_videos <= 100:
+            raise SettingsError("PASEBAN_TIKTOK_VIDEOS harus 1 sampai 100")
         if self.poll_seconds < 30:
             raise SettingsError("PASEBAN_POLL_SECONDS minimal 30")
         if not 1 <= self.outbox_max_attempts <= 50:

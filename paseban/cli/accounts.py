@@ -8,7 +8,9 @@ import sys
 import click
 
 from paseban.cli.common import Fail, friendly, open_context, show_import
+from paseban.connectors.base import SendError
 from paseban.connectors.files import parse_time
+from paseban.services.ingest import subscriptions
 from paseban.services.people import accounts as service
 from paseban.services.people import credentials
 
@@ -52,7 +54,13 @@ def accounts_list(as_json: bool) -> None:
 @click.option("--remove", is_flag=True, help="Hapus token akun ini.")
 @click.option("--expires", default=None, help="Kedaluwarsa (ISO 8601), bila diketahui.")
 @click.option("--business-id", default=None, help="TikTok: business_id akun.")
-@click.option("--with-refresh", is_flag=True, help="Baris kedua stdin: refresh token (X, YouTube).")
+@click.option(
+    "--with-refresh", is_flag=True, help="Baris kedua stdin: refresh token (X, YouTube, TikTok)."
+)
+@click.option("--page-id", default=None, help="Instagram: id Page yang tertaut (pesan langsung).")
+@click.option(
+    "--instagram-login", is_flag=True, help="Instagram tanpa Page: token pengguna Instagram."
+)
 @friendly
 def accounts_token(
     platform: str,
@@ -61,6 +69,8 @@ def accounts_token(
     expires: str | None,
     business_id: str | None,
     with_refresh: bool,
+    page_id: str | None,
+    instagram_login: bool,
 ) -> None:
     """Simpan token akses satu akun (dibaca dari stdin, tidak pernah dari argumen atau log)."""
 
@@ -72,6 +82,10 @@ def accounts_token(
         token = sys.stdin.readline().strip()
         expires_at = parse_time(expires) if expires else None
         extra: dict[str, str] = {"business_id": business_id} if business_id else {}
+        if page_id:
+            extra["page_id"] = page_id
+        if instagram_login:
+            extra["flow"] = "instagram_login"
         if with_refresh:
             refresh_token = sys.stdin.readline().strip()
             if not refresh_token:
@@ -81,6 +95,22 @@ def accounts_token(
             ctx, platform, handle, token, actor="cli", expires_at=expires_at, extra=extra
         )
     click.echo(f"token {platform}:{handle} disimpan")
+
+
+@accounts.command("subscribe")
+@click.argument("platform")
+@click.argument("handle")
+@friendly
+def accounts_subscribe(platform: str, handle: str) -> None:
+    """Langganankan webhook akun ke Paseban (Page Facebook: feed, pesan, echo, suntingan,
+    standby), dengan token akun itu."""
+
+    with open_context() as ctx:
+        try:
+            fields = subscriptions.subscribe(ctx, platform, handle)
+        except SendError as exc:
+            raise Fail(str(exc)) from None
+    click.echo(f"{platform}:{handle} berlangganan: {', '.join(fields)}")
 
 
 @accounts.command("tokens")

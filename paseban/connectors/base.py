@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from paseban.domain.messages import Message
+from paseban.domain.messages import AuthorRekey, Message, MessageChange
 from paseban.measurement.metrics import AccountMetrics
 
 MAX_TEXT = 100_000
@@ -58,13 +58,17 @@ class Batch:
     own: list[Message] = field(default_factory=list)  # written by the official account itself
     statuses: list[DeliveryStatus] = field(default_factory=list)
     hydrate: list[Hydration] = field(default_factory=list)
-    ignored: int = 0  # reactions, edits, deletions, read receipts: nothing to store
+    changes: list[MessageChange] = field(default_factory=list)  # edits and removals
+    rekeys: list[AuthorRekey] = field(default_factory=list)  # a citizen's id changed
+    ignored: int = 0  # reactions, read receipts, handovers: nothing to store
 
     def extend(self, other: Batch) -> None:
         self.messages += other.messages
         self.own += other.own
         self.statuses += other.statuses
         self.hydrate += other.hydrate
+        self.changes += other.changes
+        self.rekeys += other.rekeys
         self.ignored += other.ignored
 
 
@@ -108,6 +112,11 @@ class Outgoing:
     target_kind: str | None = None  # comment, reply, mention, direct, post
     target_parent_external_id: str | None = None  # its post / video / thread
     target_author_id: str | None = None  # for direct messages: who to write to
+    # the citizen's latest message in that conversation (messaging windows), when known
+    last_inbound_at: datetime | None = None
+    human: bool = False  # typed by a person in the inbox (not an automatic answer)
+    now: datetime | None = None  # the sender's clock, for the messaging windows
+    reference: str | None = None  # ours (the outbox row): echoed back by Messenger as metadata
 
 
 class SendError(Exception):
@@ -181,8 +190,6 @@ class Publisher(Protocol):
     """A platform we write to: reply to a comment or message, publish a post."""
 
     platform: str
-    # (sends, seconds): at most this many sends per account in the window
-    rate_limit: tuple[int, int]
 
     def send(self, client: httpx.Client, item: Outgoing, credentials: Credentials) -> str:
         """Send and return the platform's id for what was created; raise SendError."""

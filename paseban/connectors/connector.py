@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 import httpx
@@ -27,6 +28,7 @@ from paseban.connectors.base import (
     Publisher,
     WebhookSource,
 )
+from paseban.connectors.limits import Limit, RateSignal, ReplyWindow, TextRule
 from paseban.connectors.oauth import Refreshed, refresh
 from paseban.errors import Forbidden, InvalidInput, NotFound, PasebanError
 
@@ -52,8 +54,10 @@ class Connector:
     handshake: ClassVar[str | None] = None  # "hub" (hub.challenge) or "crc" (crc_token)
     handshake_summary: ClassVar[str] = ""  # the GET route's line in the OpenAPI document
     delivery_summary: ClassVar[str] = ""  # the POST route's line in the OpenAPI document
-    text_limits: ClassVar[Mapping[str, int]] = {}  # longest reply or post, per platform
+    # longest reply or post per platform where the platform documents none: ours, and said so
+    text_limits: ClassVar[Mapping[str, int]] = {}
     renews_tokens: ClassVar[bool] = False  # user tokens expire within hours: refreshed by a job
+    refresh_ahead: ClassVar[timedelta] = timedelta(minutes=15)  # renew this long before expiry
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -89,8 +93,48 @@ class Connector:
     def publisher(self, platform: str) -> Publisher | None:
         return None
 
-    def text_limit(self, platform: str) -> int:
-        return self.text_limits.get(platform, DEFAULT_TEXT_LIMIT)
+    def subscribe(
+        self, client: httpx.Client, platform: str, account_id: str, credentials: Credentials
+    ) -> list[str]:
+        """Ask the platform to send this account's webhooks to us; the fields subscribed.
+        Raises SendError; NotConfigured where the platform has no such call."""
+        raise NotConfigured(f"{platform}: langganan webhook diatur di dasbor platform")
+
+    def text_rule(self, platform: str, target_kind: str | None) -> TextRule:
+        """The longest text for a reply to a `target_kind` message (None: a post). By default
+        the connector's own figure, marked as not the platform's."""
+        limit = self.text_limits.get(platform, DEFAULT_TEXT_LIMIT)
+        return TextRule(platform, limit, documented=False)
+
+    def reply_window(self, platform: str, target_kind: str | None) -> ReplyWindow | None:
+        """How long after the citizen's last message a reply may go out; None: no window."""
+        return None
+
+    def human_agent_tag(self, platform: str) -> bool:
+        """Whether replies by a person may use the platform's human-agent tag (App Review)."""
+        return False
+
+    # --- rate limits -------------------------------------------------------------------------
+
+    def limits(self, platform: str) -> tuple[Limit, ...]:
+        """The platform's documented request limits, as data (connectors/limits.py)."""
+        return ()
+
+    def rate_signals(
+        self, platform: str, response: httpx.Response, *, now: datetime
+    ) -> list[RateSignal]:
+        """What one response says about the budgets (remaining calls, when to come back)."""
+        return []
+
+    def notices(self, today: date) -> list[str]:
+        """Things an operator should act on before they break (an API version about to
+        expire), in Bahasa Indonesia."""
+        return []
+
+    def check(self, today: date) -> None:
+        """Refuse to start with a configuration that no longer works (an expired API
+        version); raises NotConfigured."""
+        return
 
     def metrics(self, platform: str) -> MetricsReader | None:
         return None

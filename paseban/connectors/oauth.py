@@ -21,6 +21,7 @@ class Refreshed:
     token: str = field(repr=False)
     refresh_token: str | None = field(default=None, repr=False)  # a rotated one, when given
     expires_in: int | None = None  # seconds
+    refresh_expires_in: int | None = None  # seconds the refresh token itself lasts, when given
 
 
 def refresh(

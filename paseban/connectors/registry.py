@@ -6,6 +6,7 @@ connectors/)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from paseban.connectors.base import MetricsReader, Poller, Publisher
@@ -56,6 +57,20 @@ class Registry:
 
     def polled_platforms(self) -> list[str]:
         return sorted(p for p in self._by_platform if self.poller(p) is not None)
+
+    def refresh_ahead(self, platform: str) -> timedelta:
+        """How long before expiry the platform's user tokens are renewed."""
+        connector = self.for_platform(platform)
+        return connector.refresh_ahead if connector else timedelta(0)
+
+    def notices(self, today: date) -> list[str]:
+        """What an operator should act on, from every connector (an API version ending)."""
+        return [notice for c in self.connectors for notice in c.notices(today)]
+
+    def check(self, today: date) -> None:
+        """Refuse a configuration that no longer works (raises NotConfigured)."""
+        for connector in self.connectors:
+            connector.check(today)
 
     def renewable_platforms(self) -> list[str]:
         """Platforms whose user tokens expire within hours and are renewed by a job."""

@@ -15,8 +15,8 @@ import base64
 import hashlib
 import hmac
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -40,9 +40,12 @@ from paseban.connectors.base import (
     iso_time,
     load_body,
     transport_error,
+    unix_time,
 )
 from paseban.connectors.connector import Connector, NotConfigured
-from paseban.domain.messages import Message, MessageKind
+from paseban.connectors.limits import Limit, LimitScope, RateSignal, TextRule
+from paseban.connectors.x_text import MAX_WEIGHTED, weighted_length
+from paseban.domain.messages import ChangeKind, Message, MessageChange, MessageKind
 from paseban.errors import InvalidInput
 from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
@@ -55,6 +58,7 @@ TWEET_FIELDS = (
     "author_id,created_at,conversation_id,in_reply_to_user_id,referenced_tweets,geo,lang,note_tweet"
 )
 V1_TIME = "%a %b %d %H:%M:%S %z %Y"
+MENTIONS, POSTS = "permintaan mention", "kiriman balasan"
 
 
 def _sign(secret: str, data: bytes) -> str:
@@ -98,9 +102,25 @@ class XWebhook:
             if key == "tweet_create_events":
                 for tweet in as_list(events):
                     batch.extend(parse_v1_tweet(account, as_dict(tweet)))
+            elif key == "tweet_delete_events":
+                for event in as_list(events):
+                    batch.extend(_deletion(as_dict(event), received_at))
             elif isinstance(events, list):
-                batch.ignored += len(events)  # likes, follows, direct messages, deletions
+                batch.ignored += len(events)  # likes, follows, direct messages
         return batch
+
+
+def _deletion(event: dict[str, Any], received_at: datetime) -> Batch:
+    """`tweet_delete_events[{status{id, user_id}, timestamp_ms}]`: a post was deleted (X asks
+    that stored copies follow)."""
+    tweet_id = ident(as_dict(event.get("status")).get("id"))
+    if tweet_id is None:
+        return Batch(ignored=1)
+    try:
+        at = unix_time(event.get("timestamp_ms"))
+    except PayloadError:
+        at = received_at
+    return Batch(changes=[MessageChange("x", tweet_id, ChangeKind.DELETED, at)])
 
 
 def parse_v1_tweet(account: str, tweet: dict[str, Any]) -> Batch:
@@ -233,6 +253,11 @@ class XPoller:
         return Page(batch, {"since_id": _max_id(since, newest)}, more=False, raw=response.text)
 
 
+def _int_header(headers: Mapping[str, str], name: str) -> int | None:
+    raw = headers.get(name)
+    return int(raw) if raw and raw.strip().isdigit() else None
+
+
 def _max_id(a: Any, b: Any) -> str | None:
     """Tweet ids are 64-bit numbers sent as strings: compare them as numbers."""
     ids = [str(v) for v in (a, b) if v and str(v).isdigit()]
@@ -313,7 +338,6 @@ def _tweet_metrics(raw: Any) -> PostMetrics | None:
 
 class XPublisher:
     platform = "x"
-    rate_limit = (100, 86400)  # per user and day on the Basic tier
 
     def request_for(self, item: Outgoing) -> dict[str, Any]:
         body: dict[str, Any] = {"text": item.text}
@@ -353,7 +377,6 @@ class XConnector(Connector):
     handshake = "crc"
     handshake_summary = "X challenge-response check (crc_token)"
     delivery_summary = "X Account Activity API deliveries"
-    text_limits: ClassVar[Mapping[str, int]] = {"x": 280}
     renews_tokens = True
 
     def webhook(self) -> XWebhook:
@@ -370,6 +393,59 @@ class XConnector(Connector):
 
     def poller(self, platform: str) -> XPoller:
         return XPoller()
+
+    def text_rule(self, platform: str, target_kind: str | None) -> TextRule:
+        return TextRule("X", MAX_WEIGHTED, "karakter berbobot", weighted_length)
+
+    def limits(self, platform: str) -> tuple[Limit, ...]:
+        """docs.x.com/x-api/fundamentals/rate-limits: mentions per 15 minutes per app (the app's
+        bearer token) and per user (the account's own token), figures of the city's plan;
+        POST /2/tweets 100 per 15 minutes per user and 10,000 per 24 hours per app."""
+        quarter = timedelta(minutes=15)
+        poll, send = {"poll": 1}, {"send": 1}
+        app, user = self.settings.x_mentions_app_limit, self.settings.x_mentions_user_limit
+        source = "x-api/fundamentals/rate-limits"
+        return (
+            Limit(
+                "mentions", LimitScope.APP_TOKEN, app, quarter, poll, source=source, label=MENTIONS
+            ),
+            Limit("mentions", LimitScope.USER, user, quarter, poll, source=source, label=MENTIONS),
+            Limit("tweets", LimitScope.USER, 100, quarter, send, source=source, label=POSTS),
+            Limit(
+                "tweets",
+                LimitScope.APP,
+                10_000,
+                timedelta(hours=24),
+                send,
+                source=source,
+                label=POSTS,
+            ),
+        )
+
+    def rate_signals(
+        self, platform: str, response: httpx.Response, *, now: datetime
+    ) -> list[RateSignal]:
+        """`x-rate-limit-limit`, `-remaining` and `-reset` (Unix seconds) on every answer; the
+        budget they describe is the endpoint's, for the token that was used."""
+        headers = response.headers
+        remaining, limit = _int_header(headers, "x-rate-limit-remaining"), None
+        reset = _int_header(headers, "x-rate-limit-reset")
+        if remaining is None and reset is None:
+            return []
+        limit = _int_header(headers, "x-rate-limit-limit")
+        path = response.request.url.path if response.request else ""
+        bucket = (
+            "tweets" if path.endswith("/tweets") and response.request.method == "POST" else None
+        )
+        if bucket is None and path.endswith("/mentions"):
+            bucket = "mentions"
+        if bucket is None:
+            return []
+        reset_at = datetime.fromtimestamp(reset, UTC) if reset else None
+        wait = None
+        if response.status_code == 429:
+            wait = max(1.0, (reset_at - now).total_seconds()) if reset_at else 900.0
+        return [RateSignal(bucket, None, remaining, limit, reset_at, wait)]
 
     def publisher(self, platform: str) -> XPublisher:
         return XPublisher()

@@ -35,6 +35,13 @@ from paseban.connectors.base import (
     transport_error,
 )
 from paseban.connectors.connector import Connector
+from paseban.connectors.limits import (
+    Limit,
+    LimitScope,
+    RateSignal,
+    Reset,
+    next_pacific_midnight,
+)
 from paseban.domain.messages import Message, MessageKind
 from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
@@ -137,6 +144,8 @@ class YouTubePoller:
             raise _error(response)
         body = as_dict(response.json())
         batch, newest, oldest = parse_threads(account.platform_account_id, body)
+        replies = {str(k): int(v) for k, v in as_dict(cursor.get("replies")).items()}
+        batch.extend(self._all_replies(client, account, body, replies, credentials))
         watermark = _time(cursor.get("watermark"))
         best = max((t for t in (_time(cursor.get("newest")), newest) if t), default=None)
         token = ident(body.get("nextPageToken"))
@@ -146,12 +155,59 @@ class YouTubePoller:
                 "watermark": cursor.get("watermark"),
                 "newest": _iso(best),
                 "page_token": token,
+                "replies": replies,
             }
             return Page(batch, state, more=True, raw=response.text)
         final = max((t for t in (watermark, best) if t), default=None)
-        return Page(
-            batch, {"watermark": _iso(final)} if final else {}, more=False, raw=response.text
-        )
+        state = {"watermark": _iso(final)} if final else {}
+        if replies:  # the newest 1,000 threads' reply counts: older threads rarely move
+            state["replies"] = dict(list(replies.items())[-1000:])
+        return Page(batch, state, more=False, raw=response.text)
+
+    def _all_replies(
+        self,
+        client: httpx.Client,
+        account: AccountRef,
+        body: Mapping[str, Any],
+        known: dict[str, int],
+        credentials: Credentials,
+    ) -> Batch:
+        """`replies.comments` "does not necessarily contain all replies": a thread with more
+        replies than it carries, and more than last time, is read with `comments.list`
+        (1 unit a page)."""
+        batch = Batch()
+        for thread in map(as_dict, as_list(body.get("items"))):
+            thread_id = ident(thread.get("id"))
+            total = count(as_dict(thread.get("snippet")).get("totalReplyCount")) or 0
+            embedded = len(as_list(as_dict(thread.get("replies")).get("comments")))
+            if thread_id is None or total <= embedded:
+                continue  # every reply came with the thread
+            before, known[thread_id] = known.get(thread_id, 0), total
+            if total <= before:
+                continue
+            params = {
+                "part": "snippet",
+                "parentId": thread_id,
+                "maxResults": 100,
+                "textFormat": "plainText",
+            }
+            page = get_json(
+                client,
+                f"{API}/comments",
+                platform="youtube",
+                headers=auth_headers(credentials),
+                params=params,
+                error=_error,
+            )
+            for reply in map(as_dict, as_list(page.get("items"))):
+                answer = _comment(
+                    account.platform_account_id, reply, parent=thread_id, kind=MessageKind.REPLY
+                )
+                if answer is None:
+                    continue
+                own = answer.author_id == account.platform_account_id
+                (batch.own if own else batch.messages).append(answer)
+        return batch
 
 
 def _time(value: Any) -> datetime | None:
@@ -268,7 +324,6 @@ class YouTubeMetrics:
 
 class YouTubePublisher:
     platform = "youtube"
-    rate_limit = (150, 86400)  # comments.insert costs 50 of the 10,000 daily quota units
 
     def request_for(self, item: Outgoing) -> dict[str, Any]:
         if item.kind != "reply" or not item.target_external_id:
@@ -301,15 +356,23 @@ class YouTubePublisher:
         return created
 
 
+def _reasons(response: httpx.Response) -> set[Any]:
+    try:
+        errors = as_list(as_dict(as_dict(response.json()).get("error")).get("errors"))
+    except ValueError:
+        return set()
+    return {as_dict(e).get("reason") for e in errors}
+
+
 def _error(response: httpx.Response) -> SendError:
     error = http_error(response, platform="youtube")
-    try:
-        reasons = {
-            as_dict(e).get("reason")
-            for e in as_list(as_dict(as_dict(response.json()).get("error")).get("errors"))
-        }
-    except ValueError:
-        reasons = set()
+    reasons = _reasons(response)
+    if "commentTextTooLong" in reasons:
+        return SendError(
+            "youtube: teks balasan terlalu panjang menurut YouTube (commentTextTooLong); "
+            "persingkat balasannya",
+            retryable=False,
+        )
     if reasons & RATE_REASONS:
         return SendError(
             str(error), retryable=True, rate_limited=True, retry_after=error.retry_after
@@ -326,8 +389,51 @@ class YouTubeConnector(Connector):
 
     name = "youtube"
     platforms = ("youtube",)
-    text_limits: ClassVar[Mapping[str, int]] = {"youtube": 10000}
+    text_limits: ClassVar[Mapping[str, int]] = {"youtube": 10000}  # ours: Google gives none
     renews_tokens = True
+
+    def limits(self, platform: str) -> tuple[Limit, ...]:
+        """One budget for the whole Google Cloud project, whatever channel or token: 10,000
+        units a day (or what Google granted), back at midnight Pacific time. A page of comment
+        threads costs 1, a reply 50, a metrics read 1 per call; polls keep off the share kept
+        for replies (developers.google.com/youtube/v3/determine_quota_cost)."""
+        settings = self.settings
+        return (
+            Limit(
+                "units",
+                LimitScope.APP,
+                settings.youtube_daily_units,
+                timedelta(days=1),
+                {"poll": 1, "send": 50, "read": 1},
+                reset=Reset.PACIFIC_MIDNIGHT,
+                poll_share=1.0 - settings.youtube_reply_share,
+                source="youtube/v3/determine_quota_cost",
+                label="unit kuota harian proyek Google",
+            ),
+        )
+
+    def rate_signals(
+        self, platform: str, response: httpx.Response, *, now: datetime
+    ) -> list[RateSignal]:
+        """Google sends no wait header: `quotaExceeded` means the project's units are gone
+        until the next midnight in California, for every channel."""
+        if response.status_code < 400:
+            return []
+        reasons = _reasons(response)
+        if "quotaExceeded" in reasons or "dailyLimitExceeded" in reasons:
+            until = next_pacific_midnight(now)
+            return [
+                RateSignal(
+                    "units",
+                    LimitScope.APP,
+                    remaining=0,
+                    reset_at=until,
+                    wait=(until - now).total_seconds(),
+                )
+            ]
+        if reasons & RATE_REASONS:
+            return [RateSignal("units", LimitScope.APP, wait=60.0)]
+        return []
 
     def poller(self, platform: str) -> YouTubePoller:
         return YouTubePoller()

@@ -138,6 +138,9 @@ class InboxMessageRow(TypedDict):
     handled_by: str | None
     account_id: int
     is_sample: bool
+    edited_at: datetime | None  # the citizen edited it on the platform (the old text: history)
+    deleted_at: datetime | None  # the citizen removed it; its case goes on
+    standby: bool  # another app (Business Suite) owned the conversation
     account_handle: str
     account_name: str
     account_owner: str

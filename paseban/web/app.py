@@ -30,6 +30,7 @@ from paseban.web.content import programs as content_programs
 from paseban.web.deps import NotSignedIn
 from paseban.web.desk import home as desk_home
 from paseban.web.inbox import actions as inbox_actions
+from paseban.web.inbox import messages_api
 from paseban.web.inbox import pages as inbox_pages
 from paseban.web.ingest import manual as manual_pages
 from paseban.web.ingest import webhooks as webhook_routes  # connectors
@@ -168,6 +169,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(inbox_actions.router)
     app.include_router(manual_pages.router)
     app.include_router(manual_pages.api_router, prefix="/api/v1")
+    app.include_router(messages_api.router, prefix="/api/v1")  # GET /api/v1/messages
     app.include_router(map_pages.router)
     app.include_router(policy_settings.router)  # before /pengaturan/{slug}
     app.include_router(settings_pages.router)

@@ -39,3 +39,26 @@ def test_pages_name_only_real_settings() -> None:
 def test_the_index_links_every_page() -> None:
     index = (DOCS / "README.md").read_text(encoding="utf-8")
     assert all(f"({page}.md)" in index for page in PAGES)
+
+
+CONTRACT = Path(__file__).parent.parent / "fixtures" / "connectors" / "contract"
+FOLDERS = "meta-instagram|meta-messenger-page|whatsapp|x|youtube|tiktok"
+
+
+@pytest.mark.parametrize("page", sorted(set(PAGES) - {"files"}))
+def test_pages_name_contract_fixtures_that_exist(page: str) -> None:
+    """Each kind of message a page says it handles names the contract fixtures that prove it
+    (written from the platform's documentation), and those fixtures exist."""
+    text = (DOCS / f"{page}.md").read_text(encoding="utf-8")
+    named = re.findall(rf"`((?:{FOLDERS})/[a-z0-9_]+)`", text)
+    assert named, f"{page}.md names no contract fixture"
+    missing = [n for n in named if not (CONTRACT / f"{n}.json").exists()]
+    assert not missing, f"{page}.md: {missing}"
+
+
+def test_every_contract_fixture_is_named_in_the_docs() -> None:
+    text = "\n".join(p.read_text(encoding="utf-8") for p in DOCS.glob("*.md"))
+    unnamed = [
+        f"{p.parent.name}/{p.stem}" for p in sorted(CONTRACT.glob("*/*.json")) if p.stem not in text
+    ]
+    assert not unnamed, unnamed

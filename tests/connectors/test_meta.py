@@ -14,7 +14,8 @@ from paseban.connectors.base import (
     PayloadError,
     SendError,
 )
-from paseban.connectors.meta import MetaPublisher, MetaWebhook, fetch_mention
+from paseban.connectors.meta import MetaWebhook
+from paseban.connectors.meta_graph import MetaPublisher, fetch_mention
 from paseban.domain.messages import MessageKind
 from tests.connectors.helpers import META_SECRET, Recorder, json_response, meta_signed, raw
 
@@ -83,7 +84,7 @@ def test_mentions_wait_for_their_text() -> None:
 
 def test_fetch_mention_asks_the_graph_api_for_the_comment() -> None:
     api = Recorder(
-        {("GET", "/v21.0/17841400000000000"): json_response("meta", "graph_mentioned_comment__ok")}
+        {("GET", "/v25.0/17841400000000000"): json_response("meta", "graph_mentioned_comment__ok")}
     )
     item = Hydration(
         "instagram",
@@ -93,14 +94,15 @@ def test_fetch_mention_asks_the_graph_api_for_the_comment() -> None:
         "18000000000000401",
         AT,
     )
-    message = fetch_mention(api.client(), item, Credentials("page-token"), version="v21.0")
+    message = fetch_mention(api.client(), item, Credentials("page-token"), version="v25.0")
     assert message is not None and message.kind is MessageKind.MENTION
-    assert "pohon tumbang" in message.text and message.author == "budi.tanahsareal"
+    # Meta's mentioned_comment has no author fields: the author stays unknown
+    assert "pohon tumbang" in message.text and message.author == "" and message.author_id is None
     assert message.posted_at == datetime(2026, 11, 27, 1, 55, tzinfo=UTC)
     (request,) = api.requests
     assert request.headers["authorization"] == "Bearer page-token"
     assert request.url.params["fields"] == (
-        "mentioned_comment.comment_id(17900000000000401){id,text,timestamp,username,from,media{id}}"
+        "mentioned_comment.comment_id(17900000000000401){id,text,timestamp,like_count,media{id}}"
     )
     assert "page-token" not in str(request.url)
 
@@ -131,7 +133,16 @@ def test_page_feed_replies_posts_and_what_is_ignored() -> None:
         ("104000000000002_122000000000000060", MessageKind.POST),
     ]
     assert [m.author for m in batch.own] == ["Kelurahan Tegal Gundil"]
-    assert batch.ignored == 3  # reaction, edit, removal
+    assert batch.ignored == 1  # the reaction
+    # the edit and the removal are changes of stored comments (issue 15, defect 12)
+    assert [(c.external_id, c.kind.value, c.text) for c in batch.changes] == [
+        (
+            "122000000000000050_900000000000010",
+            "edited",
+            "sama di rw 07 jg sampahnya ga diangkut dari senin!!",
+        ),
+        ("122000000000000050_900000000000012", "deleted", None),
+    ]
 
 
 def test_page_messages() -> None:
@@ -185,7 +196,7 @@ def outgoing(account: AccountRef, **kw: object) -> Outgoing:
 
 def test_instagram_comment_reply_request() -> None:
     api = Recorder(
-        {("POST", "/v21.0/17900000000000101/replies"): json_response("meta", "graph_replies__ok")}
+        {("POST", "/v25.0/17900000000000101/replies"): json_response("meta", "graph_replies__ok")}
     )
     item = outgoing(
         IG,
@@ -195,12 +206,12 @@ def test_instagram_comment_reply_request() -> None:
         target_kind="comment",
         target_parent_external_id="18000000000000101",
     )
-    created = MetaPublisher("instagram", version="v21.0").send(
+    created = MetaPublisher("instagram", version="v25.0").send(
         api.client(), item, Credentials("tok")
     )
     assert created == "17900000000009001"
     (request,) = api.requests
-    assert request.url == "https://graph.facebook.com/v21.0/17900000000000101/replies"
+    assert request.url == "https://graph.facebook.com/v25.0/17900000000000101/replies"
     assert request.headers["authorization"] == "Bearer tok"
     assert httpx.QueryParams(request.content.decode()) == httpx.QueryParams(
         {"message": "Terima kasih, tiket BGR-2611-0001"}
@@ -216,11 +227,11 @@ def test_instagram_reply_to_a_reply_goes_to_the_top_comment() -> None:
         target_kind="reply",
         target_parent_external_id="c1",
     )
-    assert MetaPublisher("instagram", version="v21.0").request_for(item)[1] == "c1/replies"
+    assert MetaPublisher("instagram", version="v25.0").request_for(item)[1] == "c1/replies"
 
 
 def test_instagram_mention_reply_and_direct_message() -> None:
-    publisher = MetaPublisher("instagram", version="v21.0")
+    publisher = MetaPublisher("instagram", version="v25.0")
     mention = outgoing(
         IG,
         kind="reply",
@@ -248,10 +259,17 @@ def test_instagram_mention_reply_and_direct_message() -> None:
         target_kind="direct",
         target_author_id="6660000000000001",
     )
+    # Facebook Login: the Page token's own Page answers (`me`), never /{ig-user-id}/messages
     assert publisher.request_for(dm) == (
         "POST",
-        "17841400000000000/messages",
-        {"json": {"recipient": {"id": "6660000000000001"}, "message": {"text": "Halo kak"}}},
+        "me/messages",
+        {
+            "json": {
+                "recipient": {"id": "6660000000000001"},
+                "messaging_type": "RESPONSE",
+                "message": {"text": "Halo kak"},
+            }
+        },
     )
     with pytest.raises(SendError, match="wajib bergambar") as info:
         publisher.request_for(outgoing(IG, kind="post", text="Info"))
@@ -259,7 +277,7 @@ def test_instagram_mention_reply_and_direct_message() -> None:
 
 
 def test_facebook_comment_reply_message_and_post() -> None:
-    publisher = MetaPublisher("facebook", version="v21.0")
+    publisher = MetaPublisher("facebook", version="v25.0")
     reply = outgoing(
         FB, kind="reply", text="Baik", target_external_id="122_900", target_kind="comment"
     )
@@ -281,9 +299,10 @@ def test_facebook_comment_reply_message_and_post() -> None:
         "message": {"text": "Halo"},
         "messaging_type": "RESPONSE",
     }
+    assert publisher.request_for(dm)[1] == "104000000000001/messages"
     api = Recorder(
         {
-            ("POST", "/v21.0/104000000000001/feed"): httpx.Response(
+            ("POST", "/v25.0/104000000000001/feed"): httpx.Response(
                 200, json={"id": "104000000000001_555"}
             )
         }
@@ -296,13 +315,13 @@ def test_facebook_comment_reply_message_and_post() -> None:
 
 
 def test_graph_errors_are_classified() -> None:
-    publisher = MetaPublisher("facebook", version="v21.0")
+    publisher = MetaPublisher("facebook", version="v25.0")
     reply = outgoing(
         FB, kind="reply", text="Baik", target_external_id="122_900", target_kind="comment"
     )
     limited = Recorder(
         {
-            ("POST", "/v21.0/122_900/comments"): json_response(
+            ("POST", "/v25.0/122_900/comments"): json_response(
                 "meta", "graph_error__rate_limited", 400
             )
         }
@@ -312,7 +331,7 @@ def test_graph_errors_are_classified() -> None:
     assert info.value.retryable and info.value.rate_limited
     expired = Recorder(
         {
-            ("POST", "/v21.0/122_900/comments"): json_response(
+            ("POST", "/v25.0/122_900/comments"): json_response(
                 "meta", "graph_error__token_expired", 400
             )
         }
@@ -320,14 +339,14 @@ def test_graph_errors_are_classified() -> None:
     with pytest.raises(SendError) as info:
         publisher.send(expired.client(), reply, Credentials("tok"))
     assert not info.value.retryable and "190" in str(info.value)
-    down = Recorder({("POST", "/v21.0/122_900/comments"): httpx.Response(503, text="down")})
+    down = Recorder({("POST", "/v25.0/122_900/comments"): httpx.Response(503, text="down")})
     with pytest.raises(SendError) as info:
         publisher.send(down.client(), reply, Credentials("tok"))
     assert info.value.retryable and not info.value.ambiguous
 
 
 def test_network_trouble_is_retryable_and_a_timeout_is_ambiguous() -> None:
-    publisher = MetaPublisher("facebook", version="v21.0")
+    publisher = MetaPublisher("facebook", version="v25.0")
     reply = outgoing(
         FB, kind="reply", text="Baik", target_external_id="122_900", target_kind="comment"
     )

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.connectors.base import AccountRef, Credentials, PayloadError, SendError
-from paseban.connectors.meta import MetaMetrics
+from paseban.connectors.meta_metrics import MetaMetrics
 from paseban.connectors.tiktok import TikTokMetrics
 from paseban.connectors.x import XMetrics
 from paseban.connectors.youtube import YouTubeMetrics
@@ -74,14 +74,14 @@ def assert_no_retired_metric(api: Recorder) -> None:
 def test_facebook_page_followers_and_posts_over_two_pages() -> None:
     api = Recorder(
         {
-            ("GET", "/v21.0/104000000000001"): json_response("meta", "metrics_page__followers"),
-            ("GET", "/v21.0/104000000000001/published_posts"): [
+            ("GET", "/v25.0/104000000000001"): json_response("meta", "metrics_page__followers"),
+            ("GET", "/v25.0/104000000000001/published_posts"): [
                 json_response("meta", "metrics_published_posts__first_page"),
                 json_response("meta", "metrics_published_posts__last_page"),
             ],
         }
     )
-    metrics = MetaMetrics("facebook", version="v21.0").fetch(
+    metrics = MetaMetrics("facebook", version="v25.0").fetch(
         api.client(), FB, TOKEN, day=DAY, since=SINCE
     )
     assert (metrics.day, metrics.followers, metrics.posts_count) == (DAY, 48210, None)
@@ -127,22 +127,22 @@ def test_facebook_page_followers_and_posts_over_two_pages() -> None:
 
 def instagram_api(**overrides: httpx.Response) -> Recorder:
     routes: dict[tuple[str, str], Any] = {
-        ("GET", "/v21.0/17841400000000000"): json_response("meta", "metrics_ig_user__counts"),
-        ("GET", "/v21.0/17841400000000000/media"): json_response("meta", "metrics_ig_media__page"),
-        ("GET", "/v21.0/18060000000000003/insights"): json_response(
+        ("GET", "/v25.0/17841400000000000"): json_response("meta", "metrics_ig_user__counts"),
+        ("GET", "/v25.0/17841400000000000/media"): json_response("meta", "metrics_ig_media__page"),
+        ("GET", "/v25.0/18060000000000003/insights"): json_response(
             "meta", "metrics_ig_media_insights__reel"
         ),
-        ("GET", "/v21.0/18060000000000002/insights"): json_response(
+        ("GET", "/v25.0/18060000000000002/insights"): json_response(
             "meta", "metrics_ig_media_insights__not_enough_viewers", 400
         ),
     }
-    routes.update({("GET", f"/v21.0/{k}/insights"): v for k, v in overrides.items()})
+    routes.update({("GET", f"/v25.0/{k}/insights"): v for k, v in overrides.items()})
     return Recorder(routes)
 
 
 def test_instagram_counts_media_of_the_window_with_their_insights() -> None:
     api = instagram_api()
-    metrics = MetaMetrics("instagram", version="v21.0").fetch(
+    metrics = MetaMetrics("instagram", version="v25.0").fetch(
         api.client(), IG, TOKEN, day=DAY, since=SINCE
     )
     assert (metrics.followers, metrics.posts_count, metrics.reach, metrics.views) == (
@@ -168,10 +168,10 @@ def test_instagram_counts_media_of_the_window_with_their_insights() -> None:
     # the third media is older than the window: no insights asked, no next page read
     paths = [r.url.path for r in api.requests]
     assert paths == [
-        "/v21.0/17841400000000000",
-        "/v21.0/17841400000000000/media",
-        "/v21.0/18060000000000003/insights",
-        "/v21.0/18060000000000002/insights",
+        "/v25.0/17841400000000000",
+        "/v25.0/17841400000000000/media",
+        "/v25.0/18060000000000003/insights",
+        "/v25.0/18060000000000002/insights",
     ]
     assert api.requests[0].url.params["fields"] == "followers_count,media_count"
     assert api.requests[2].url.params["metric"] == "reach,views,saved,shares"
@@ -183,7 +183,7 @@ def test_instagram_other_insight_errors_fail_the_account() -> None:
         **{"18060000000000003": json_response("meta", "metrics_error__invalid_metric", 400)}
     )
     with pytest.raises(SendError) as info:
-        MetaMetrics("instagram", version="v21.0").fetch(
+        MetaMetrics("instagram", version="v25.0").fetch(
             api.client(), IG, TOKEN, day=DAY, since=SINCE
         )
     assert not info.value.retryable
@@ -192,22 +192,22 @@ def test_instagram_other_insight_errors_fail_the_account() -> None:
 
 def test_meta_rate_limit_and_expired_token() -> None:
     limited = Recorder(
-        {("GET", "/v21.0/104000000000001"): json_response("meta", "graph_error__rate_limited", 403)}
+        {("GET", "/v25.0/104000000000001"): json_response("meta", "graph_error__rate_limited", 403)}
     )
     with pytest.raises(SendError) as info:
-        MetaMetrics("facebook", version="v21.0").fetch(
+        MetaMetrics("facebook", version="v25.0").fetch(
             limited.client(), FB, TOKEN, day=DAY, since=SINCE
         )
     assert info.value.rate_limited and info.value.retryable
     expired = Recorder(
         {
-            ("GET", "/v21.0/104000000000001"): json_response(
+            ("GET", "/v25.0/104000000000001"): json_response(
                 "meta", "graph_error__token_expired", 401
             )
         }
     )
     with pytest.raises(SendError) as info:
-        MetaMetrics("facebook", version="v21.0").fetch(
+        MetaMetrics("facebook", version="v25.0").fetch(
             expired.client(), FB, TOKEN, day=DAY, since=SINCE
         )
     assert not info.value.retryable and "190" in str(info.value)
@@ -393,8 +393,8 @@ def test_tiktok_errors_in_the_body_and_broken_json() -> None:
 def all_platforms_api() -> Recorder:
     return Recorder(
         {
-            ("GET", "/v21.0/104000000000001"): json_response("meta", "metrics_page__followers"),
-            ("GET", "/v21.0/104000000000001/published_posts"): [
+            ("GET", "/v25.0/104000000000001"): json_response("meta", "metrics_page__followers"),
+            ("GET", "/v25.0/104000000000001/published_posts"): [
                 json_response("meta", "metrics_published_posts__first_page"),
                 json_response("meta", "metrics_published_posts__last_page"),
             ],

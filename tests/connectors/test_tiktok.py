@@ -20,6 +20,10 @@ def api() -> Recorder:
                 json_response("tiktok", "comments__video2"),
                 json_response("tiktok", "comments__video1"),
             ],
+            # comment ...0003 says it has one reply and carries none nested: its reply list
+            ("GET", "/open_api/v1.3/business/comment/reply/list/"): json_response(
+                "tiktok", "replies__comment3"
+            ),
         }
     )
 
@@ -37,20 +41,23 @@ def test_poll_reads_recent_videos_and_their_new_comments() -> None:
         comment.kind is MessageKind.COMMENT and comment.parent_external_id == "7440000000000000002"
     )
     assert comment.author == "mamah.rafa"
+    # our own reply, read from the reply list, points at the comment it answers
     (own,) = page.batch.own
-    assert own.kind is MessageKind.REPLY and own.parent_external_id == "7440000000000000002"
-    assert page.batch.ignored == 1  # older than the watermark
-    assert page.cursor == {
-        "videos": {"7440000000000000002": 1795741560, "7440000000000000001": 1795650000}
+    assert own.kind is MessageKind.REPLY and own.parent_external_id == "7441000000000000003"
+    assert page.cursor["videos"] == {
+        "7440000000000000002": 1795741500,
+        "7440000000000000001": 1795650000,
     }
-    videos, first, second = fake.requests
+    assert page.cursor["replies"]["7441000000000000003"] == 1
+    videos, first, replies, second = fake.requests
     assert videos.headers["access-token"] == "tt-token"
     assert videos.url.params["business_id"] == "biz-pemkotbogor"
-    assert json.loads(videos.url.params["fields"]) == ["item_id", "create_time"]
+    assert json.loads(videos.url.params["fields"]) == ["item_id", "create_time", "comments"]
     assert first.url.params["video_id"] == "7440000000000000002"
     assert (
         first.url.params["sort_field"] == "create_time" and first.url.params["sort_order"] == "desc"
     )
+    assert replies.url.params["comment_id"] == "7441000000000000003"
     assert second.url.params["video_id"] == "7440000000000000001"
 
 

@@ -42,7 +42,9 @@ def test_image_caption_is_the_text() -> None:
 def test_location_keeps_coordinates_and_reply_context() -> None:
     (message,) = SOURCE.parse(raw("whatsapp", "messages__location"), received_at=AT).messages
     assert (message.lat, message.lon) == (-6.6214, 106.8089)
-    assert message.text == "Gang Mawar, Batutulis, Bogor Selatan"
+    # the place a citizen named is read by the analyzer, as a placeholder (issue 15, defect 11)
+    assert message.text == "[lokasi: Gang Mawar, Batutulis, Bogor Selatan]"
+    assert message.media[0].type.value == "location"
     assert (
         message.parent_external_id
         == "wamid.HBgNNjI4MTEwMDAwMDAwMBUCABEYEjBBQ0U2MDk1OUQ3QjRCMzE1AA=="
@@ -64,16 +66,20 @@ def test_statuses_and_types_without_text() -> None:
         ("failed", "131047 Re-engagement message"),
     ]
     mixed = SOURCE.parse(raw("whatsapp", "messages__mixed"), received_at=AT)
+    # nothing a citizen sends is blank any more: a sticker, a voice note and what WhatsApp
+    # cannot show us are kept with a placeholder and their media reference (defect 11)
     assert [(m.external_id, m.text) for m in mixed.messages] == [
+        ("wamid.MIXED0002", "[stiker]"),
         ("wamid.MIXED0003", "Belum beres"),
-        ("wamid.MIXED0004", ""),  # a voice note: kept, an admin listens to it
+        ("wamid.MIXED0004", "[pesan suara]"),
+        ("wamid.MIXED0005", "[pesan tidak didukung]"),
     ]
-    assert mixed.ignored == 4  # reaction, sticker, unsupported, account_update
+    assert mixed.ignored == 2  # reaction, account_update
 
 
 def test_reply_request_is_exact() -> None:
     api = Recorder(
-        {("POST", "/v21.0/106540352242922/messages"): json_response("whatsapp", "send__ok")}
+        {("POST", "/v25.0/106540352242922/messages"): json_response("whatsapp", "send__ok")}
     )
     item = Outgoing(
         platform="whatsapp",
@@ -84,7 +90,7 @@ def test_reply_request_is_exact() -> None:
         target_kind="direct",
         target_author_id="6281234567890",
     )
-    created = WhatsAppPublisher(version="v21.0").send(api.client(), item, Credentials("wa-token"))
+    created = WhatsAppPublisher(version="v25.0").send(api.client(), item, Credentials("wa-token"))
     assert created == "wamid.HBgLNjI4MTIzNDU2Nzg5MBUCABEYEjk2QUJDMDEyMzQ1Njc4OTAA"
     (request,) = api.requests
     assert request.headers["authorization"] == "Bearer wa-token"
@@ -104,7 +110,7 @@ def test_reply_request_is_exact() -> None:
 def test_outside_the_24_hour_window_is_final_and_explained() -> None:
     api = Recorder(
         {
-            ("POST", "/v21.0/106540352242922/messages"): json_response(
+            ("POST", "/v25.0/106540352242922/messages"): json_response(
                 "whatsapp", "send__outside_window", 400
             )
         }
@@ -113,10 +119,10 @@ def test_outside_the_24_hour_window_is_final_and_explained() -> None:
         "whatsapp", "reply", "Halo", NUMBER, "wamid.IN1", "direct", None, "6281234567890"
     )
     with pytest.raises(SendError, match="24 jam") as info:
-        WhatsAppPublisher(version="v21.0").send(api.client(), item, Credentials("t"))
+        WhatsAppPublisher(version="v25.0").send(api.client(), item, Credentials("t"))
     assert not info.value.retryable
 
 
 def test_whatsapp_has_no_posts() -> None:
     with pytest.raises(SendError):
-        WhatsAppPublisher(version="v21.0").request_for(Outgoing("whatsapp", "post", "x", NUMBER))
+        WhatsAppPublisher(version="v25.0").request_for(Outgoing("whatsapp", "post", "x", NUMBER))

@@ -9,6 +9,7 @@ records the outcome; `dedupe_key` makes queueing the same reply twice a no-op.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 # channels we cannot answer through automatically: the reply is kept, marked cancelled
 NO_REPLY_PLATFORMS = frozenset({"file", "manual", "open311"})
+# replies a person wrote (the inbox, `paseban outbox`), by their reason: the others are automatic
+HUMAN_REASONS = ("admin:", "reply:")
 
 
 def queue_reply(
@@ -54,6 +57,13 @@ def queue_reply(
         status, error = "cancelled", "data contoh: tidak dikirim"
     elif message.platform in NO_REPLY_PLATFORMS:
         status, error = "cancelled", f"kanal {message.platform} tidak punya balasan otomatis"
+    else:
+        human = reason.startswith(HUMAN_REASONS)
+        problem = reply_problem(conn, ctx, message, text, human=human)
+        if problem and human:  # the operator sees why, and can shorten or choose another way
+            raise InvalidInput(problem)
+        if problem:  # an automatic answer the platform would refuse: kept, marked failed
+            status, error = "failed", problem
     now = ctx.now()
     row = {
         "platform": message.platform,
@@ -74,9 +84,56 @@ def queue_reply(
     return int(new_id) if new_id is not None else None
 
 
-_MESSAGE = sa.select(t.messages.c.platform, t.messages.c.account_id, t.messages.c.is_sample).where(
-    t.messages.c.id == sa.bindparam("message_id")
-)
+_MESSAGE = sa.select(
+    t.messages.c.platform,
+    t.messages.c.account_id,
+    t.messages.c.is_sample,
+    t.messages.c.kind,
+    t.messages.c.author_id,
+    t.messages.c.posted_at,
+).where(t.messages.c.id == sa.bindparam("message_id"))
+
+
+def last_inbound_at(
+    conn: sa.Connection, *, platform: str, account_id: int, author_id: str | None
+) -> datetime | None:
+    """When the citizen last wrote to this account on this platform (messaging windows run
+    from there)."""
+    if not author_id:
+        return None
+    found: datetime | None = conn.execute(
+        sa.select(sa.func.max(t.messages.c.posted_at)).where(
+            t.messages.c.platform == platform,
+            t.messages.c.account_id == account_id,
+            t.messages.c.author_id == author_id,
+        )
+    ).scalar()
+    return found
+
+
+def reply_problem(
+    conn: sa.Connection, ctx: Context, message: Any, text: str, *, human: bool
+) -> str | None:
+    """Why the platform would refuse this reply (too long in its own unit, or past its
+    messaging window), in words an operator acts on; None when it can go out. `message` has
+    the message's platform, kind, account_id and author_id."""
+    connector = ctx.connectors.for_platform(message.platform)
+    if connector is None:
+        return None
+    rule = connector.text_rule(message.platform, message.kind)
+    problem = rule.problem(text.strip())
+    if problem:
+        return f"teks terlalu panjang untuk {problem}"
+    window = connector.reply_window(message.platform, message.kind)
+    if window is None:
+        return None
+    last = last_inbound_at(
+        conn, platform=message.platform, account_id=message.account_id, author_id=message.author_id
+    )
+    tag = connector.human_agent_tag(message.platform)
+    return window.problem(last, ctx.now(), human=human, tag=tag)
+
+
 _OUTBOX_INSERTS: dict[str, Any] = {}
 
 

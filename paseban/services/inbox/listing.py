@@ -178,6 +178,9 @@ def message_query() -> sa.Select[Any]:
         m.c.handled_by,
         m.c.account_id,
         m.c.is_sample,
+        m.c.edited_at,  # connectors: what became of it on the platform
+        m.c.deleted_at,
+        m.c.standby,
         t.accounts.c.handle.label("account_handle"),
         t.accounts.c.name.label("account_name"),
         t.accounts.c.owner_code.label("account_owner"),

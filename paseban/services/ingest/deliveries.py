@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from paseban.connectors.base import Batch, DeliveryStatus
 from paseban.domain.messages import Message, MessageKind
+from paseban.services.ingest.changes import apply_changes, apply_rekeys
 from paseban.services.people.accounts import find_account
 from paseban.storage import tables as t
 from paseban.storage.rows import AccountRow, row
@@ -31,6 +32,7 @@ from paseban.storage.upsert import insert
 log = logging.getLogger("paseban.ingest")
 
 ACCOUNT_TTL = 30.0  # seconds an account lookup is trusted (a new account is seen within this)
+OUR_REFERENCE = "paseban:"  # the reference the outbox sends with a message (Messenger metadata)
 
 RAW_STATUS = (
     sa.update(t.raw_events)
@@ -63,6 +65,9 @@ MESSAGE_COLUMNS = (
     "lon",
     "needs_review",
     "is_sample",
+    "media",
+    "author_alt_id",
+    "standby",
 )
 
 
@@ -76,13 +81,15 @@ class DeliveryReport:
     ignored: int = 0
     unknown_accounts: int = 0
     waiting: int = 0  # items that need one more API call (Instagram mentions)
-    message_ids: list[int] = field(default_factory=list)
+    changed: int = 0  # stored messages the citizen edited or removed
+    message_ids: list[int] = field(default_factory=list)  # to analyse (new, or edited)
 
     def counts(self) -> dict[str, int]:
         return {
             "stored": self.stored,
             "duplicates": self.duplicates,
             "own": self.own,
+            "changed": self.changed,
             "ignored": self.ignored,
             "unknown_accounts": self.unknown_accounts,
             "waiting": self.waiting,
@@ -308,6 +315,13 @@ def store_batch(
     report.message_ids = _insert_messages(conn, rows)
     report.stored = len(report.message_ids)
     report.duplicates = len(rows) - report.stored
+    if batch.changes:
+        changed = apply_changes(conn, batch.changes, raw_event_id=raw_event_id, received_at=at)
+        report.changed = changed.applied
+        report.ignored += changed.unknown
+        report.message_ids += changed.reanalyse
+    if batch.rekeys:
+        apply_rekeys(conn, batch.rekeys)
     for message in own:
         account = _account(conn, message.platform, message.account)
         if account is None:
@@ -325,7 +339,7 @@ def store_batch(
         report.status = "unknown_account"
     elif not report.stored and report.duplicates:
         report.status = "duplicate"
-    elif not report.stored and not report.own and not batch.statuses:
+    elif not report.stored and not report.own and not batch.statuses and not report.changed:
         report.status = "ignored"
     if report.status != current_status:
         conn.execute(RAW_STATUS, {"raw_id": raw_event_id, "status": report.status})
@@ -357,6 +371,9 @@ def message_row(
         "lon": message.lon,
         "needs_review": False,
         "is_sample": sample,
+        "media": [m.as_dict() for m in message.media] or None,
+        "author_alt_id": message.author_alt_id,
+        "standby": message.standby,
     }
 
 
@@ -405,7 +422,10 @@ def _sent_by_us(conn: sa.Connection, messages: list[Message]) -> set[tuple[str, 
 
 def _record_own(conn: sa.Connection, message: Message, account: AccountRow) -> None:
     """A reply or comment the account wrote on the platform itself is ours: keep it as a sent
-    outbox row (so first-response times count it) unless we sent it through the outbox."""
+    outbox row (so first-response times count it) unless we sent it through the outbox (its id,
+    or the reference we sent with it, says so)."""
+    if message.sent_ref and message.sent_ref.startswith(OUR_REFERENCE):
+        return
     if conn.execute(
         sa.select(t.outbox.c.id).where(
             t.outbox.c.platform == message.platform,
@@ -421,14 +441,16 @@ def _record_own(conn: sa.Connection, message: Message, account: AccountRow) -> N
                 t.messages.c.external_id == message.parent_external_id,
             )
         ).scalar()
-    if parent_id is None and message.kind == MessageKind.DIRECT and message.author_id:
-        # a direct message answers the citizen's latest message in that conversation
+    if parent_id is None and message.kind == MessageKind.DIRECT and message.peer_id:
+        # a direct message answers the latest message of the citizen it was written to, in
+        # that conversation (the echo's recipient), never someone else's
         parent_id = conn.execute(
             sa.select(t.messages.c.id)
             .where(
                 t.messages.c.platform == message.platform,
                 t.messages.c.account_id == account["id"],
                 t.messages.c.kind == MessageKind.DIRECT.value,
+                t.messages.c.author_id == message.peer_id,
                 t.messages.c.posted_at <= message.posted_at,
             )
             .order_by(t.messages.c.posted_at.desc())

@@ -26,6 +26,8 @@ from paseban.connectors.connector import DEFAULT_TEXT_LIMIT
 from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
+from paseban.services.cases import replies
+from paseban.services.ingest import budgets
 from paseban.services.ingest.polling import http_client
 from paseban.services.people import credentials as creds
 from paseban.storage import tables as t
@@ -52,14 +54,19 @@ def publisher_for(ctx: Context, platform: str) -> Publisher:
     return publisher
 
 
-def _check_text(ctx: Context, platform: str, text: str) -> str:
+def _check_text(ctx: Context, platform: str, text: str, target_kind: str | None = None) -> str:
+    """The text, stripped; InvalidInput when it is empty or longer than the platform takes for
+    this kind of reply or post, measured in the platform's own unit."""
     text = text.strip()
     if not text:
         raise InvalidInput("teks balasan kosong")
     connector = ctx.connectors.for_platform(platform)
-    limit = connector.text_limit(platform) if connector else DEFAULT_TEXT_LIMIT
-    if len(text) > limit:
-        raise InvalidInput(f"teks lebih dari {limit} karakter untuk {platform}")
+    rule = connector.text_rule(platform, target_kind) if connector else None
+    problem = rule.problem(text) if rule else None
+    if rule is None and len(text) > DEFAULT_TEXT_LIMIT:
+        problem = f"{platform}: {len(text)} / {DEFAULT_TEXT_LIMIT} karakter"
+    if problem:
+        raise InvalidInput(f"teks terlalu panjang untuk {problem}")
     return text
 
 
@@ -74,13 +81,19 @@ def enqueue_reply(
     reply asked for twice (same dedupe key; by default the same message and text) is one row."""
     with ctx.engine.begin() as conn:
         message = conn.execute(
-            sa.select(t.messages.c.platform, t.messages.c.account_id).where(
-                t.messages.c.id == message_id
-            )
+            sa.select(
+                t.messages.c.platform,
+                t.messages.c.account_id,
+                t.messages.c.kind,
+                t.messages.c.author_id,
+            ).where(t.messages.c.id == message_id)
         ).first()
         if message is None:
             raise NotFound(f"pesan {message_id} tidak ada")
-        text = _check_text(ctx, message.platform, text)
+        text = _check_text(ctx, message.platform, text, message.kind)
+        problem = replies.reply_problem(conn, ctx, message, text, human=True)
+        if problem:
+            raise InvalidInput(problem)
         key = dedupe_key or f"reply:{message_id}:{_key(text)}"
         outbox_id = _insert(
             conn,
@@ -229,18 +242,21 @@ def _send_one(ctx: Context, outbox_id: int, client: httpx.Client) -> str:
         log.warning("outbox send cut off", extra={"outbox_id": outbox_id})
         return "uncertain"
     with ctx.engine.connect() as conn:
-        item, credentials, wait = _prepare(ctx, conn, row)
+        item, credentials, own_token = _prepare(ctx, conn, row)
     if isinstance(item, str):  # cannot be sent at all
         _finish(ctx, row, "failed", error=item)
         return "failed"
-    if wait is not None:  # our own rate limit for this account
-        _release(ctx, row, at=wait, error="menunggu batas kiriman akun", count=False)
+    spent = budgets.budgets_for(ctx, row.platform, row.account_id, "send", own_token=own_token)
+    wait = budgets.admit(ctx, spent, "send")
+    if wait is not None:  # the platform's limit for this account (or the app) is reached
+        _release(ctx, row, at=wait, error="menunggu batas kiriman platform", count=False)
         return "postponed"
     if not _claim(ctx, row, now):
         return "postponed"  # another worker took it
     publisher = publisher_for(ctx, row.platform)
     try:
-        external_id = publisher.send(client, item, credentials)
+        with budgets.metered(ctx, client, row.platform, spent, "send"):
+            external_id = publisher.send(client, item, credentials)
     except SendError as exc:
         return _failed_send(ctx, row, exc)
     _finish(ctx, row, "sent", external_id=external_id)
@@ -248,21 +264,24 @@ def _send_one(ctx: Context, outbox_id: int, client: httpx.Client) -> str:
     return "sent"
 
 
-def _prepare(ctx: Context, conn: sa.Connection, row: Any) -> tuple[Any, Any, datetime | None]:
+def _prepare(ctx: Context, conn: sa.Connection, row: Any) -> tuple[Any, Any, bool]:
+    """What to send and with which token (and whether it is the account's own); a string
+    instead of the item says why it cannot be sent."""
     account = conn.execute(sa.select(t.accounts).where(t.accounts.c.id == row.account_id)).first()
     if account is None or not account.platform_account_id:
-        return "akun belum punya platform_account_id", None, None
+        return "akun belum punya platform_account_id", None, False
     try:
         credentials = creds.for_sending(conn, ctx, row.platform, row.account_id)
     except creds.CredentialsLocked as exc:
-        return str(exc), None, None
+        return str(exc), None, False
     if credentials is None:
         return (
             f"akun {row.platform}:{account.handle} belum punya token (paseban accounts token)",
             None,
-            None,
+            False,
         )
     target: Any = None
+    last_inbound = None
     if row.in_reply_to_message_id is not None:
         target = conn.execute(
             sa.select(
@@ -272,6 +291,10 @@ def _prepare(ctx: Context, conn: sa.Connection, row: Any) -> tuple[Any, Any, dat
                 t.messages.c.author_id,
             ).where(t.messages.c.id == row.in_reply_to_message_id)
         ).first()
+        if target is not None:
+            last_inbound = replies.last_inbound_at(
+                conn, platform=row.platform, account_id=row.account_id, author_id=target.author_id
+            )
     item = Outgoing(
         platform=row.platform,
         kind=row.kind,
@@ -281,28 +304,12 @@ def _prepare(ctx: Context, conn: sa.Connection, row: Any) -> tuple[Any, Any, dat
         target_kind=target.kind if target else None,
         target_parent_external_id=target.parent_external_id if target else None,
         target_author_id=target.author_id if target else None,
+        last_inbound_at=last_inbound,
+        human=row.dedupe_key.startswith(replies.HUMAN_REASONS),
+        now=ctx.now(),
+        reference=str(row.id),
     )
-    return item, credentials, _rate_wait(ctx, conn, row)
-
-
-def _rate_wait(ctx: Context, conn: sa.Connection, row: Any) -> datetime | None:
-    """When the account already sent its allowance in the window, the time a slot frees up."""
-    count, seconds = publisher_for(ctx, row.platform).rate_limit
-    window_start = ctx.now() - timedelta(seconds=seconds)
-    sent = conn.execute(
-        sa.select(t.outbox.c.sent_at)
-        .where(
-            t.outbox.c.account_id == row.account_id,
-            t.outbox.c.status == "sent",
-            t.outbox.c.sent_at > window_start,
-            t.outbox.c.dedupe_key.not_like("seen:%"),  # written on the platform, not by us
-        )
-        .order_by(t.outbox.c.sent_at)
-    ).scalars()
-    times: list[datetime] = list(sent)
-    if len(times) < count:
-        return None
-    return times[len(times) - count] + timedelta(seconds=seconds)
+    return item, credentials, budgets.has_own_token(conn, row.account_id)
 
 
 def _claim(ctx: Context, row: Any, now: datetime) -> bool:

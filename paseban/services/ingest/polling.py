@@ -21,6 +21,7 @@ from paseban.connectors.base import AccountRef, Batch, Page, PayloadError, SendE
 from paseban.errors import NotFound, PasebanError
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
+from paseban.services.ingest import budgets
 from paseban.services.ingest.deliveries import DeliveryReport, insert_raw, store_batch, write_lock
 from paseban.services.ingest.webhooks import after_commit, webhook_source
 from paseban.services.people import credentials as creds
@@ -69,6 +70,7 @@ def poll_account(
             locked = None
         except creds.CredentialsLocked as exc:
             credentials, locked = None, str(exc)
+        own_token = budgets.has_own_token(conn, account_id)
     report = PollReport(f"{account.platform}:{account.handle}")
     if locked:
         report.skipped = locked
@@ -89,9 +91,15 @@ def poll_account(
         return report
     cursor: dict[str, Any] = dict(state.cursor) if state is not None else {}
     ref = AccountRef(account.platform, account.platform_account_id, account.handle)
+    spent = budgets.budgets_for(ctx, account.platform, account_id, "poll", own_token=own_token)
     for _ in range(max_pages):
+        wait = budgets.admit(ctx, spent, "poll")
+        if wait is not None:  # the platform's limit for this account (or all) is reached
+            report.skipped = f"menunggu batas permintaan platform sampai {wait:%H:%M} UTC"
+            break
         try:
-            page = poller.fetch(client, ref, cursor, credentials)
+            with budgets.metered(ctx, client, account.platform, spent, "poll"):
+                page = poller.fetch(client, ref, cursor, credentials)
         except SendError as exc:
             report.error = str(exc)
             _save_failure(ctx, account_id, exc)
@@ -163,28 +171,9 @@ def _save_failure(ctx: Context, account_id: int, exc: SendError) -> None:
 
 
 def due_accounts(ctx: Context) -> list[int]:
-    """Active accounts on a polled platform whose last poll is older than PASEBAN_POLL_SECONDS."""
-    cutoff = ctx.now() - timedelta(seconds=ctx.settings.poll_seconds)
-    with ctx.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(t.accounts.c.id)
-            .select_from(
-                t.accounts.outerjoin(
-                    t.connector_cursors, t.connector_cursors.c.account_id == t.accounts.c.id
-                )
-            )
-            .where(
-                t.accounts.c.active.is_(True),
-                t.accounts.c.is_sample.is_(False),
-                t.accounts.c.platform.in_(ctx.connectors.polled_platforms()),
-                sa.or_(
-                    t.connector_cursors.c.last_polled_at.is_(None),
-                    t.connector_cursors.c.last_polled_at <= cutoff,
-                ),
-            )
-            .order_by(t.accounts.c.id)
-        ).scalars()
-        return list(rows)
+    """Active accounts on a polled platform whose poll interval has passed: at least
+    PASEBAN_POLL_SECONDS, longer where the platform's limits ask for it (ingest/budgets.py)."""
+    return budgets.due_accounts(ctx)
 
 
 def poll_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str, int]:
@@ -292,7 +281,11 @@ def _resolve(ctx: Context, row: Any, client: httpx.Client) -> DeliveryReport:
                 problems.append(f"platform {item.platform} tanpa konektor")
                 continue
             try:
-                message = connector.hydrate(client, item, token)
+                spent = budgets.budgets_for(
+                    ctx, item.platform, account or 0, "read", own_token=True
+                )
+                with budgets.metered(ctx, client, item.platform, spent, "read"):
+                    message = connector.hydrate(client, item, token)
             except SendError as exc:
                 hydrated.hydrate.append(item)
                 problems.append(str(exc))
@@ -336,7 +329,7 @@ def register_jobs() -> list[JobSpec]:
             "refresh_tokens",
             creds.refresh_due,
             every=timedelta(minutes=10),
-            description="perbarui token X/YouTube yang segera kedaluwarsa",
+            description="perbarui token X/YouTube/TikTok yang segera kedaluwarsa",
         ),
         JobSpec(
             "resolve_raw_events",

@@ -34,7 +34,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("paseban.credentials")
 
-EXTRA_KEYS = frozenset({"refresh_token", "business_id", "note"})
+# refresh_expires_at: when the refresh token itself runs out (TikTok: a year); page_id: the
+# Page an Instagram account is linked to; flow: "instagram_login" for an Instagram account
+# without a Page (docs/connectors/meta.md)
+EXTRA_KEYS = frozenset(
+    {"refresh_token", "business_id", "note", "refresh_expires_at", "page_id", "flow"}
+)
 KEY_LABEL = b"paseban/account-credentials/v1"
 
 
@@ -169,21 +174,30 @@ def status(ctx: Context) -> list[dict[str, Any]]:
         return [dict(r) for r in rows]
 
 
-# --- renewing tokens that expire within hours (X, YouTube) ---------------------------------------
+# --- renewing tokens that expire within hours (X, YouTube, TikTok) -------------------------------
 
-REFRESH_AHEAD = timedelta(minutes=15)
+REFRESH_AHEAD = timedelta(minutes=15)  # unless the connector asks for more (TikTok: 6 hours)
+REFRESH_TOKEN_WARNING = timedelta(days=30)
 
 
 def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str, int]:
     """Renew the tokens that expire within REFRESH_AHEAD and carry a refresh token. A token
     that cannot be renewed is kept (it may still work) and the reason is logged, never the
     token."""
-    soon = ctx.now() + REFRESH_AHEAD
+    platforms = ctx.connectors.renewable_platforms()
+    ahead = {
+        p: max(
+            REFRESH_AHEAD, getattr(ctx.connectors.for_platform(p), "refresh_ahead", REFRESH_AHEAD)
+        )
+        for p in platforms
+    }
+    soon = ctx.now() + max(ahead.values(), default=REFRESH_AHEAD)
     with ctx.engine.connect() as conn:
         rows = conn.execute(
             sa.select(
                 t.account_credentials.c.account_id,
                 t.account_credentials.c.extra,
+                t.account_credentials.c.expires_at,
                 t.accounts.c.platform,
                 t.accounts.c.handle,
             )
@@ -191,9 +205,10 @@ def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str
             .where(
                 t.account_credentials.c.expires_at.is_not(None),
                 t.account_credentials.c.expires_at <= soon,
-                t.accounts.c.platform.in_(ctx.connectors.renewable_platforms()),
+                t.accounts.c.platform.in_(platforms),
             )
         ).all()
+    rows = [r for r in rows if r.expires_at <= ctx.now() + ahead[r.platform]]
     counts = {"renewed": 0, "failed": 0, "skipped": 0}
     owned = client is None
     client = client or httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0))
@@ -226,6 +241,10 @@ def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str
                 continue
             if fresh.refresh_token:
                 extra["refresh_token"] = fresh.refresh_token
+            if fresh.refresh_expires_in:
+                until = ctx.now() + timedelta(seconds=fresh.refresh_expires_in)
+                extra["refresh_expires_at"] = until.isoformat()
+            _warn_refresh_expiry(ctx, row.platform, row.handle, extra)
             expires = ctx.now() + timedelta(seconds=fresh.expires_in) if fresh.expires_in else None
             set_token(
                 ctx,
@@ -241,3 +260,20 @@ def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str
         if owned:
             client.close()
     return counts
+
+
+def _warn_refresh_expiry(ctx: Context, platform: str, handle: str, extra: dict[str, Any]) -> None:
+    """A refresh token that itself runs out soon (TikTok's last a year) needs the account
+    owner to sign in again: said in the log a month ahead."""
+    raw = extra.get("refresh_expires_at")
+    if not isinstance(raw, str):
+        return
+    try:
+        until = datetime.fromisoformat(raw)
+    except ValueError:
+        return
+    if until - ctx.now() <= REFRESH_TOKEN_WARNING:
+        log.warning(
+            "refresh token expires soon: the account must be authorised again",
+            extra={"platform": platform, "account": handle, "until": raw},
+        )

@@ -71,10 +71,16 @@ from paseban.storage.tables.ingest import (
     job_runs as job_runs,
 )
 from paseban.storage.tables.ingest import (
+    message_revisions as message_revisions,
+)
+from paseban.storage.tables.ingest import (
     messages as messages,
 )
 from paseban.storage.tables.ingest import (
     outbox as outbox,
+)
+from paseban.storage.tables.ingest import (
+    rate_windows as rate_windows,
 )
 from paseban.storage.tables.ingest import (
     raw_events as raw_events,

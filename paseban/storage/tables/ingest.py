@@ -59,10 +59,32 @@ messages = sa.Table(
     sa.Column("inbox_state", sa.String(20), nullable=False, default="new", server_default="new"),
     sa.Column("handled_at", UtcDateTime, nullable=True),
     sa.Column("handled_by", sa.String(100), nullable=True),
+    # what the message carries and what became of it on the platform (migration 0012)
+    sa.Column("media", sa.JSON, nullable=True),  # [{type, id, url, mime_type, caption, ...}]
+    sa.Column("author_alt_id", sa.String(200), nullable=True),  # WhatsApp's BSUID beside the phone
+    sa.Column("standby", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
+    sa.Column("edited_at", UtcDateTime, nullable=True),
+    sa.Column("deleted_at", UtcDateTime, nullable=True),
+    sa.Column("deleted_by", sa.String(20), nullable=True),  # "citizen": removed on the platform
     sa.UniqueConstraint("platform", "external_id", name="uq_messages_platform_external_id"),
     # a citizen's own messages: follow-ups and answers join their case (migration 0003)
     sa.Index("ix_messages_platform_author", "platform", "author"),
     sa.Index("ix_messages_platform_author_id", "platform", "author_id"),
+)
+
+# every edit and removal of a stored message, with the text it had before (the audit trail)
+message_revisions = sa.Table(
+    "message_revisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("message_id", sa.Integer, sa.ForeignKey("messages.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(10), nullable=False),  # edited, deleted
+    sa.Column("at", UtcDateTime, nullable=False),  # when the platform says it happened
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("old_text", sa.Text, nullable=False),
+    sa.Column("new_text", sa.Text, nullable=True),  # null for a removal
+    sa.Column("old_media", sa.JSON, nullable=True),
+    sa.Column("raw_event_id", sa.Integer, sa.ForeignKey("raw_events.id"), nullable=True),
 )
 
 analysis_corrections = sa.Table(
@@ -146,3 +168,18 @@ sa.Index("ix_outbox_account_id", outbox.c.account_id)
 sa.Index("ix_outbox_in_reply_to_message_id", outbox.c.in_reply_to_message_id)
 
 sa.Index("ix_outbox_external_id", outbox.c.external_id)
+
+# the rate-limit ledger: one row per budget (a platform's limit for one app, one project or
+# one account), counted in the current window and synced with what the platform says
+rate_windows = sa.Table(
+    "rate_windows",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),  # "x:mentions:user:12", "youtube:units:app"
+    sa.Column("window_start", UtcDateTime, nullable=False),
+    sa.Column("window_end", UtcDateTime, nullable=False),
+    sa.Column("capacity", sa.Integer, nullable=False),  # units in the window
+    sa.Column("used", sa.Integer, nullable=False, default=0),
+    sa.Column("blocked_until", UtcDateTime, nullable=True),  # the platform said: wait
+    sa.Column("usage_pct", sa.Float, nullable=True),  # Meta's usage headers, in percent
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)

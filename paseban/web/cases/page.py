@@ -68,6 +68,8 @@ EVENT_LABELS: dict[str, str] = {
     "reroute_request": "meminta kasus dialihkan ke OPD lain",
     "reroute_declined": "menolak permintaan pengalihan",
     "citizen_answer": "mencatat jawaban warga",
+    "citizen_removed": "menghapus pesannya di platform",  # connectors: the case goes on
+    "citizen_edited": "menyunting pesannya di platform",
 }
 URGENCIES = {"darurat": "Darurat", "tinggi": "Tinggi", "normal": "Normal"}
 

@@ -14,10 +14,12 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paseban.context import Context
+from paseban.domain import fmt
 from paseban.domain.accounts import ROLE_LABELS, OwnerKind, Platform, Role
 from paseban.domain.auth import PERMISSION_LABELS, Permission
 from paseban.domain.wilayah import OpdKind
 from paseban.errors import Conflict, InvalidInput, NotFound
+from paseban.services.ingest import budgets
 from paseban.services.people import accounts, audit, auth
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
@@ -103,6 +105,29 @@ def _wilayah_choices(ctx: Context) -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def _budget_lines(ctx: Context) -> dict[int, list[str]]:
+    """Each account's platform budgets as an operator reads them: how often it is polled, and
+    what is left of each limit until when (connectors: services/ingest/budgets.py)."""
+    lines: dict[int, list[str]] = {}
+    for account_id, info in budgets.account_budgets(ctx).items():
+        found = []
+        if info["interval"]:
+            found.append(f"ditarik tiap {fmt.duration(info['interval'])}")
+        for view in info["budgets"]:
+            if view.blocked_until:
+                left = f"jeda sampai {fmt.local_time(view.blocked_until, ctx.tz)}"
+            elif view.remaining is not None:
+                left = f"sisa {fmt.number(view.remaining)} dari {fmt.number(view.capacity or 0)}"
+                if view.resets_at:
+                    left += f", pulih {fmt.local_time(view.resets_at, ctx.tz)}"
+            else:
+                used = f"{fmt.num(view.usage_pct)}%" if view.usage_pct is not None else "0%"
+                left = f"terpakai {used} menurut Meta"
+            found.append(f"{view.label}: {left}")
+        lines[account_id] = found
+    return lines
+
+
 def _data(ctx: Context, slug: str) -> dict[str, Any]:
     if slug == "akun":
         return {
@@ -110,6 +135,8 @@ def _data(ctx: Context, slug: str) -> dict[str, Any]:
             "platforms": [p.value for p in Platform],
             "owner_kinds": [k.value for k in OwnerKind],
             "choices": _wilayah_choices(ctx),
+            "budgets": _budget_lines(ctx),  # connectors: rate limits per account
+            "connector_notices": ctx.connectors.notices(ctx.now().astimezone(ctx.tz).date()),
         }
     if slug == "pengguna":
         return {

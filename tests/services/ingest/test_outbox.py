@@ -14,7 +14,8 @@ import sqlalchemy as sa
 
 from paseban.boot import create_context
 from paseban.clock import FixedClock
-from paseban.connectors.meta import MetaPublisher
+from paseban.connectors.limits import Limit, LimitScope
+from paseban.connectors.meta import MetaConnector
 from paseban.context import Context
 from paseban.errors import Conflict, InvalidInput
 from paseban.services.ingest import outbox
@@ -32,7 +33,7 @@ from tests.connectors.helpers import (
     x_signed,
 )
 
-REPLIES = ("POST", "/v21.0/17900000000000101/replies")
+REPLIES = ("POST", "/v25.0/17900000000000101/replies")
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ def test_a_reply_asked_twice_is_one_row_and_is_sent_once(octx: Context) -> None:
     advance(octx, 7200)
     assert outbox.send_due(octx, client=api.client())["sent"] == 0
     (request,) = api.requests
-    assert request.url == "https://graph.facebook.com/v21.0/17900000000000101/replies"
+    assert request.url == "https://graph.facebook.com/v25.0/17900000000000101/replies"
     assert request.headers["authorization"] == "Bearer ig-page-token"
     assert httpx.QueryParams(request.content.decode())["message"] == TEXT
     sent = row(octx, first)
@@ -228,16 +229,21 @@ def test_final_errors_and_the_last_try_fail_with_the_reason(octx: Context) -> No
     assert len(down.requests) == octx.settings.outbox_max_attempts
 
 
-def test_our_own_rate_limit_spreads_sends(octx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(MetaPublisher, "rate_limit", (2, 600))
+def test_the_declared_rate_limit_spreads_sends(
+    octx: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connector's declared limit (here 2 replies per 10 minutes per account) holds sends
+    back until its window ends, without using up a try."""
+    two = Limit("replies", LimitScope.ACCOUNT, 2, timedelta(seconds=600), {"send": 1})
+    monkeypatch.setattr(MetaConnector, "limits", lambda self, platform: (two,))
     ids = [
         outbox.enqueue_reply(octx, message_id(octx, ext), f"balasan {i}")
         for i, ext in enumerate(["17900000000000101", "17900000000000102", "17900000000000101"])
     ]
     api = Recorder(
         {
-            ("POST", "/v21.0/17900000000000101/replies"): httpx.Response(200, json={"id": "a"}),
-            ("POST", "/v21.0/17900000000000102/replies"): httpx.Response(200, json={"id": "b"}),
+            ("POST", "/v25.0/17900000000000101/replies"): httpx.Response(200, json={"id": "a"}),
+            ("POST", "/v25.0/17900000000000102/replies"): httpx.Response(200, json={"id": "b"}),
         }
     )
     assert outbox.send_due(octx, client=api.client()) | {} == {
@@ -255,8 +261,21 @@ def test_our_own_rate_limit_spreads_sends(octx: Context, monkeypatch: pytest.Mon
     )
 
 
+def recent(ctx: Context, external_id: str, age: timedelta) -> None:
+    """The citizen's message was written `age` before now (messaging windows run from it)."""
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            sa.update(t.messages)
+            .where(t.messages.c.external_id == external_id)
+            .values(posted_at=T0 - age)
+        )
+
+
 def test_each_platform_reply_goes_out_on_its_own_platform(octx: Context) -> None:
     credentials.set_token(octx, "x", "pemkotbogor", "x-user-token", actor="test")
+    recent(
+        octx, "wamid.HBgLNjI4MTIzNDU2Nzg5MBUCABIYFDNBNjU5OUFFRTAzODEwMTQ0RgA=", timedelta(hours=1)
+    )
     wa = outbox.enqueue_reply(
         octx,
         message_id(octx, "wamid.HBgLNjI4MTIzNDU2Nzg5MBUCABIYFDNBNjU5OUFFRTAzODEwMTQ0RgA="),
@@ -271,22 +290,22 @@ def test_each_platform_reply_goes_out_on_its_own_platform(octx: Context) -> None
     credentials.set_token(octx, "facebook", "pemkotbogor.fb", "fb-page-token", actor="test")
     api = Recorder(
         {
-            ("POST", "/v21.0/106540352242922/messages"): json_response("whatsapp", "send__ok"),
+            ("POST", "/v25.0/106540352242922/messages"): json_response("whatsapp", "send__ok"),
             ("POST", "/2/tweets"): json_response("x", "tweets__created", 201),
-            ("POST", "/v21.0/104000000000001/feed"): httpx.Response(
+            ("POST", "/v25.0/104000000000001/feed"): httpx.Response(
                 200, json={"id": "104000000000001_9"}
             ),
         }
     )
     assert outbox.send_due(octx, client=api.client())["sent"] == 3
     by_host = {r.url.path: r for r in api.requests}
-    whatsapp = by_host["/v21.0/106540352242922/messages"]
+    whatsapp = by_host["/v25.0/106540352242922/messages"]
     assert whatsapp.headers["authorization"] == "Bearer wa-system-token"
     assert json.loads(whatsapp.content)["to"] == "6281234567890"
     x = by_host["/2/tweets"]
     assert x.headers["authorization"] == "Bearer x-user-token"
     assert json.loads(x.content)["reply"] == {"in_reply_to_tweet_id": "1994000000000000110"}
-    assert by_host["/v21.0/104000000000001/feed"].headers["authorization"] == "Bearer fb-page-token"
+    assert by_host["/v25.0/104000000000001/feed"].headers["authorization"] == "Bearer fb-page-token"
     assert [row(octx, i).status for i in (wa, tweet, fb)] == ["sent"] * 3
 
 

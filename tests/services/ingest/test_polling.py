@@ -170,6 +170,9 @@ def test_poll_due_reads_youtube_and_tiktok_and_skips_what_is_not_due(pctx: Conte
                 json_response("tiktok", "comments__video2"),
                 json_response("tiktok", "comments__video1"),
             ],
+            ("GET", "/open_api/v1.3/business/comment/reply/list/"): json_response(
+                "tiktok", "replies__comment3"
+            ),
         }
     )
     counts = polling.poll_due(pctx, client=api.client())
@@ -215,7 +218,7 @@ def test_instagram_mentions_are_stored_once_their_text_is_fetched(pctx: Context)
     credentials.set_token(pctx, "instagram", "pemkotbogor", "page-token", actor="test")
     api = Recorder(
         {
-            ("GET", "/v21.0/17841400000000000"): [
+            ("GET", "/v25.0/17841400000000000"): [
                 json_response("meta", "graph_mentioned_comment__ok"),
                 httpx.Response(
                     200,

@@ -79,7 +79,7 @@ def test_tokens_that_expire_soon_are_renewed(db_url: str, tmp_path: Path) -> Non
     ctx = refresh_context(db_url)
     try:
         with_connector_accounts(ctx, tmp_path)
-        soon, later = ctx.now() + timedelta(minutes=5), ctx.now() + timedelta(hours=3)
+        soon, later = ctx.now() + timedelta(minutes=5), ctx.now() + timedelta(hours=12)
         credentials.set_token(
             ctx,
             "x",
