@@ -3,15 +3,18 @@ with the post (content_post_media) and read back as the checks see them (content
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from paseban.connectors.media_limits import media_limits
 from paseban.content import approvals as ap
 from paseban.content.media import MediaKind, PostMedia
-from paseban.errors import InvalidInput
+from paseban.content.media_quality import over_daily_limit
+from paseban.errors import Conflict, InvalidInput
 from paseban.services.content import media as library
 from paseban.storage import tables as t
 
@@ -155,3 +158,44 @@ def attach_refs(media_ids: Sequence[int], alt_texts: Sequence[str]) -> tuple[Med
     return tuple(
         MediaRef(i, alt_texts[n] if n < len(alt_texts) else "") for n, i in enumerate(media_ids)
     )
+
+
+DAY = timedelta(days=1)
+COUNTED = (
+    ap.PostStatus.SCHEDULED.value,
+    ap.PostStatus.PUBLISHING.value,
+    ap.PostStatus.PUBLISHED.value,
+)
+
+
+def check_daily_limit(
+    conn: sa.Connection, account: Mapping[str, Any], post_id: int, at: datetime
+) -> None:
+    """Refuse to schedule past the platform's posts-per-24-hours limit, for the account (and
+    for the whole installation where the limit is the app's, as YouTube's upload quota)."""
+    limits = media_limits(str(account["platform"]))
+    if limits is None:
+        return
+    c = t.content_posts.c
+    when = sa.func.coalesce(c.published_at, c.scheduled_at)
+    near = sa.and_(c.id != post_id, c.status.in_(COUNTED), when > at - DAY, when < at + DAY)
+    checks = (
+        (limits.daily_posts_per_account, c.account_id == account["id"], "akun ini"),
+        (
+            limits.daily_posts_per_app,
+            c.account_id.in_(
+                sa.select(t.accounts.c.id).where(t.accounts.c.platform == account["platform"])
+            ),
+            f"semua akun {limits.label} Paseban",
+        ),
+    )
+    for limit, whose, label in checks:
+        if limit is None:
+            continue
+        times = conn.execute(sa.select(when).where(near, whose)).scalars().all()
+        found = over_daily_limit([x for x in times if x is not None], at, limit, window=DAY)
+        if found is not None:
+            raise Conflict(
+                f"{limits.label} membatasi {limit} unggahan per 24 jam; {label} sudah punya "
+                f"{found} di sekitar waktu itu. Pilih waktu lain. ({limits.daily_note})"
+            )

@@ -405,6 +405,8 @@ def act(
         blockers = bool((post["quality"] or {}).get("blockers"))
         outcome = _decide(state, wanted, who, policy, now=now, has_blockers=blockers, note=note)
         values: dict[str, Any] = {"status": outcome.status.value, "updated_at": now}
+        if outcome.status is ap.PostStatus.SCHEDULED and post["scheduled_at"] is not None:
+            post_media.check_daily_limit(conn, account, post_id, post["scheduled_at"])
         if wanted is ap.Action.SCHEDULE:
             values["scheduled_at"] = scheduled_at
         if wanted is ap.Action.PUBLISHED:
