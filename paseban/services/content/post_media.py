@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -19,6 +19,9 @@ from paseban.services.content import media as library
 from paseban.storage import tables as t
 
 MAX_ITEMS = 35  # the most any platform takes (TikTok photos); each platform's own is checked
+if TYPE_CHECKING:
+    from paseban.context import Context
+
 pm = t.content_post_media.c
 
 
@@ -78,6 +81,12 @@ def resolve(conn: sa.Connection, who: ap.Who, choice: MediaChoice) -> tuple[Medi
         cover=library.facts(cover_row) if cover_row is not None else None,
         cover_offset_ms=offset,
     )
+
+
+def resolve_for_check(ctx: Context, who: ap.Who, choice: MediaChoice) -> PostMedia:
+    """The media of a draft being typed, as the checker sees them (nothing is stored)."""
+    with ctx.engine.connect() as conn:
+        return resolve(conn, who, choice)[1]
 
 
 def store(conn: sa.Connection, post_id: int, choice: MediaChoice) -> None:

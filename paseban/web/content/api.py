@@ -12,7 +12,15 @@ from pydantic import BaseModel, Field
 from paseban.content.calendar import week_start
 from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Fact, Program
-from paseban.services.content import checking, network, planning, programs, publishing, stories
+from paseban.services.content import (
+    checking,
+    network,
+    planning,
+    post_media,
+    programs,
+    publishing,
+    stories,
+)
 from paseban.services.content import posts as service
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.deps import CtxDep
@@ -26,16 +34,30 @@ class CheckIn(BaseModel):
     content_type: str = Field(default="informasi", max_length=20)
     program_id: int | None = None
     campaign_id: int | None = None
+    # the post's media in order (None: judge the text only), their alt texts and the cover
+    media_ids: list[int] | None = Field(default=None, max_length=35)
+    media_alts: list[str] = Field(default_factory=list, max_length=35)
+    cover_media_id: int | None = None
+    cover_offset_ms: int | None = None
 
 
 @router.post("/check")
 def check(ctx: CtxDep, actor: ContentActor, body: CheckIn) -> dict[str, Any]:
     """Score a draft (0-100) with a reason per point; the draft page calls this while typing.
-    It reads only, so it needs no CSRF token."""
+    With `media_ids` the pictures and video are judged too, for the platform given. It reads
+    only, so it needs no CSRF token."""
+    media = None
+    if body.media_ids is not None:
+        choice = post_media.MediaChoice(
+            post_media.attach_refs(body.media_ids, body.media_alts),
+            body.cover_media_id,
+            body.cover_offset_ms,
+        )
+        media = post_media.resolve_for_check(ctx, actor, choice)
     report = checking.check_draft(
         ctx,
         checking.CheckInput(
-            body.text, body.platform, body.content_type, body.program_id, body.campaign_id
+            body.text, body.platform, body.content_type, body.program_id, body.campaign_id, media
         ),
     )
     return report.as_dict()

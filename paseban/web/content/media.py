@@ -9,6 +9,7 @@ when it passes the limit; the CSRF token is checked once the bounded form is par
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -19,8 +20,8 @@ from paseban.content.media import KIND_LABELS, ORIGIN_LABELS
 from paseban.context import Context
 from paseban.domain.auth import Actor, Permission
 from paseban.errors import InvalidInput
+from paseban.services.content import kits, media_files, programs
 from paseban.services.content import media as library
-from paseban.services.content import media_files, programs
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.content.rendering import back, opt_int, render
 from paseban.web.deps import CtxDep, check_csrf, require
@@ -211,12 +212,18 @@ async def upload(request: Request, ctx: CtxDep, actor: Uploader) -> Response:
     attach = opt_int(_text(form, "lampirkan"))
     if attach is not None and done:
         media_files.attach(ctx, actor, attach, [d["id"] for d in done])
+    kit, variant = _text(form, "kit"), _text(form, "varian")
+    if kit and done:
+        for d in done:
+            kits.add_asset(ctx, actor, kit, d["id"], variant)
     if _wants_json(request):
         return JSONResponse({"uploaded": done, "errors": errors}, status_code=200 if done else 422)
     if errors:
         return _results(request, ctx, actor, done, errors)
     if attach is not None:
         return back(f"/konten/draf/{attach}", "attached", anchor="media")
+    if kit:
+        return back(f"/konten/kampanye/{quote(kit)}", "saved")
     return back("/konten/media?milik=1", "uploaded")
 
 

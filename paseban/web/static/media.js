@@ -84,9 +84,7 @@
       status.textContent = ok + " dari " + files.length + " berkas diunggah.";
       list.appendChild(status);
       if (ok === files.length) {
-        const attach = form.querySelector("input[name=lampirkan]");
-        window.location.assign(attach ? "/konten/draf/" + attach.value + "?ok=attached#media"
-                                      : "/konten/media?milik=1&ok=uploaded");
+        window.location.assign(form.dataset.done || "/konten/media?milik=1&ok=uploaded");
       }
     });
   }
