@@ -136,7 +136,7 @@ class Shown:
     media_id: int
     ratio: float  # the frame's width/height
     fit: Fit
-    crop: tuple[int, int, int, int] | None  # the part of the picture that stays (cover)
+    crop: tuple[int, int, int, int] | None  # the part that stays, when the frame cuts some off
     index: int
 
 
@@ -189,7 +189,8 @@ def shown(limits: MediaLimits, post: PostMedia) -> list[Shown]:
         fit = frame.fit
         if fit is Fit.NATURAL and abs(ratio - picture.ratio) > 0.005:
             fit = Fit.COVER  # clamped: the platform crops what sticks out
-        crop = center_crop(picture.width, picture.height, ratio) if fit is Fit.COVER else None
+        cuts = fit is Fit.COVER and abs(picture.ratio - ratio) > 0.005
+        crop = center_crop(picture.width, picture.height, ratio) if cuts else None
         out.append(Shown(picture.id, ratio, fit, crop, index))
     return out
 
