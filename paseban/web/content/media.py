@@ -144,6 +144,33 @@ def library_page(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
     filters = _filters(q, jenis, program, kampanye, kelurahan, asal, cerita, milik)
+    shown = {
+        "q": q,
+        "jenis": jenis,
+        "program": program,
+        "kampanye": kampanye,
+        "kelurahan": kelurahan,
+        "asal": asal,
+        "cerita": cerita,
+        "milik": milik,
+    }
+    return _library(request, ctx, actor, filters, shown, page=page, pick_for=pilih)
+
+
+def _library(
+    request: Request,
+    ctx: Context,
+    actor: Actor,
+    filters: library.Filters,
+    shown: dict[str, str],
+    *,
+    page: int = 1,
+    pick_for: int | None = None,
+    results: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The library page: the items found, the filters as the person set them, and after an
+    upload without JavaScript what was kept and what was refused."""
     rows, total = library.list_media(
         ctx, actor, filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
     )
@@ -157,21 +184,13 @@ def library_page(
             "total": total,
             "page": page,
             "pages": max(1, (total + PER_PAGE - 1) // PER_PAGE),
-            "f": {
-                "q": q,
-                "jenis": jenis,
-                "program": program,
-                "kampanye": kampanye,
-                "kelurahan": kelurahan,
-                "asal": asal,
-                "cerita": cerita,
-                "milik": milik,
-            },
-            "pick_for": pilih,
+            "f": shown,
+            "pick_for": pick_for,
             "can_upload": actor.can(Permission.CONTENT_WRITE),
-            "results": None,
+            "results": results,
             **_options(ctx, actor),
         },
+        status=status,
     )
 
 
@@ -216,7 +235,7 @@ async def upload(request: Request, ctx: CtxDep, actor: Uploader) -> Response:
     if kit and done:
         for d in done:
             kits.add_asset(ctx, actor, kit, d["id"], variant)
-    if _wants_json(request):
+    if _wants_json(request) or not wants_html(request):
         return JSONResponse({"uploaded": done, "errors": errors}, status_code=200 if done else 422)
     if errors:
         return _results(request, ctx, actor, done, errors)
@@ -235,23 +254,13 @@ def _results(
     errors: list[dict[str, str]],
     status: int | None = None,
 ) -> Response:
-    rows, total = library.list_media(ctx, actor, library.Filters(mine=True), limit=PER_PAGE)
-    return render(
+    return _library(
         request,
         ctx,
         actor,
-        "content_media.html",
-        {
-            "rows": rows,
-            "total": total,
-            "page": 1,
-            "pages": 1,
-            "f": {"milik": "1"},
-            "pick_for": None,
-            "can_upload": True,
-            "results": {"done": done, "errors": errors},
-            **_options(ctx, actor),
-        },
+        library.Filters(mine=True),
+        {"milik": "1"},
+        results={"done": done, "errors": errors},
         status=status or (200 if done else 422),
     )
 

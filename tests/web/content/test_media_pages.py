@@ -239,3 +239,24 @@ def test_library_pick_mode_attaches(ctx: Context, signed: tuple[TestClient, As])
     )
     assert done.status_code == 303
     assert f'name="media_id" value="{a}"' in client.get(f"/konten/draf/{pid}").text
+
+
+def test_the_api_lists_gets_and_uploads(ctx: Context, signed: tuple[TestClient, As]) -> None:
+    client, holder = signed
+    holder.who = LURAH_BT
+    sent = client.post(
+        "/api/v1/content/media",
+        data={"alt_text": "Taman baru"},
+        files=files(("taman.jpg", mediafiles.photo(seed=50)), ("x.jpg", b"bukan")),
+    )
+    assert sent.status_code == 200
+    assert len(sent.json()["uploaded"]) == 1 and len(sent.json()["errors"]) == 1
+    media_id = sent.json()["uploaded"][0]["id"]
+    listed = client.get("/api/v1/content/media", params={"q": "taman"}).json()
+    assert listed["total"] == 1 and listed["items"][0]["alt_text"] == "Taman baru"
+    one = client.get(f"/api/v1/content/media/{media_id}").json()
+    assert one["thumbnail_url"] == f"/konten/media/{media_id}/kecil"
+    assert "storage_key" not in one
+    holder.who = LURAH_TG
+    missing = client.get(f"/api/v1/content/media/{media_id}")
+    assert missing.status_code == 404 and missing.json()["error"] == "NotFound"
