@@ -64,6 +64,10 @@ class Settings:
     # measurement: photos of field visits and before/after pairs
     media_dir: str = "media"
     media_max_bytes: int = 8 * 1024 * 1024
+    # content: the media library (issue 18); a request over the total is refused unread
+    media_image_max_bytes: int = 25 * 1024 * 1024
+    media_video_max_bytes: int = 300 * 1024 * 1024
+    media_upload_max_files: int = 10
     # the weekly and monthly reports the job writes for the Wali Kota
     reports_dir: str = "laporan"
     # e-mail notifications (services/people/notify.py); no host: nothing is sent
@@ -152,6 +156,9 @@ class Settings:
             outbox_max_attempts=get_int("OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
             media_dir=get("MEDIA_DIR", cls.media_dir),
             media_max_bytes=get_int("MEDIA_MAX_BYTES", cls.media_max_bytes),
+            media_image_max_bytes=get_int("MEDIA_IMAGE_MAX_BYTES", cls.media_image_max_bytes),
+            media_video_max_bytes=get_int("MEDIA_VIDEO_MAX_BYTES", cls.media_video_max_bytes),
+            media_upload_max_files=get_int("MEDIA_UPLOAD_MAX_FILES", cls.media_upload_max_files),
             reports_dir=get("REPORTS_DIR", cls.reports_dir),
             smtp_host=get("SMTP_HOST", ""),
             smtp_port=get_int("SMTP_PORT", cls.smtp_port),
@@ -183,6 +190,12 @@ class Settings:
             raise SettingsError("PASEBAN_REVIEW_THRESHOLD harus di antara 0 dan 1")
         if self.media_max_bytes < 1024:
             raise SettingsError("PASEBAN_MEDIA_MAX_BYTES terlalu kecil (minimal 1024)")
+        if min(self.media_image_max_bytes, self.media_video_max_bytes) < 64 * 1024:
+            raise SettingsError(
+                "PASEBAN_MEDIA_IMAGE_MAX_BYTES dan PASEBAN_MEDIA_VIDEO_MAX_BYTES minimal 65536"
+            )
+        if not 1 <= self.media_upload_max_files <= 50:
+            raise SettingsError("PASEBAN_MEDIA_UPLOAD_MAX_FILES harus 1 sampai 50")
         if not 0 < self.port < 65536:
             raise SettingsError(f"PASEBAN_PORT di luar rentang: {self.port}")
         # --- connectors ---
@@ -202,6 +215,11 @@ class Settings:
             raise SettingsError("PASEBAN_POLL_SECONDS minimal 30")
         if not 1 <= self.outbox_max_attempts <= 50:
             raise SettingsError("PASEBAN_OUTBOX_MAX_ATTEMPTS harus 1 sampai 50")
+
+    def media_upload_max_bytes(self) -> int:
+        """The largest upload request: the files' limits plus room for the form's fields."""
+        largest = max(self.media_image_max_bytes, self.media_video_max_bytes)
+        return largest + self.media_image_max_bytes * (self.media_upload_max_files - 1) + 2**20
 
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

@@ -11,6 +11,9 @@ Eight points, each scored 0..1 and weighted (the weights add up to 100):
     readability  15  sentence length, paragraphs, shouting, chat abbreviations
     privacy      10  no personal data (paseban.nlp.mask)
     links        10  links well formed (and alive, when the live check ran)
+    media        15  pictures and video (content/media_quality.py), counted only for a post
+                     that has media or goes to a platform that needs them; the total is then
+                     rescaled to 100
 
 A blocking problem (personal data, over the platform's limit, too many hashtags, a broken link)
 caps the score at 49 and stops the draft from being submitted.
@@ -23,8 +26,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
 
+from paseban.connectors.media_limits import MediaLimits
+from paseban.content.links import URL, judge_links, urls_in
+from paseban.content.links import link_problem as link_problem
+from paseban.content.media import PostMedia
+from paseban.content.media_quality import media_review
 from paseban.content.names import NameBook, compact
 from paseban.content.programs import Program, hashtags_in
 from paseban.nlp.mask import mask
@@ -67,7 +74,10 @@ POINT_LABELS: dict[str, str] = {
     "readability": "Mudah dibaca",
     "privacy": "Tanpa data pribadi",
     "links": "Tautan",
+    "media": "Foto dan video",
 }
+MEDIA_WEIGHT = 15  # the ninth point, when the post has media or its platform needs them
+ALL_WEIGHTS = {**WEIGHTS, "media": MEDIA_WEIGHT}
 BLOCKED_CAP = 49
 # Points that reward the absence of a problem (no misspelling, no personal data, no broken link,
 # nothing hard to read) are only fully earned by a text with something in it: below this many
@@ -183,12 +193,8 @@ INFORMAL = re.compile(
     r"tp|sm|bs|dl|lg|gitu|hub|liat|sy|trs|pd|bln|thn|jgn|dtg|tgl|kpd|sbg|spt)\b",
     _I,
 )
-URL = re.compile(
-    r"(?:\b[a-z]{2,8}://|www\.)[^\s<>\"]+|\b(?:[a-z0-9-]+\.)+(?:id|com|ly|co|me)/[^\s<>\"]*", _I
-)
 SENTENCE = re.compile(r"[^.!?\n]+")
 WORDS = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
-PLACEHOLDER_HOSTS = {"example.com", "example.org", "contoh.com", "xxx.com", "link.com"}
 
 
 @dataclass(frozen=True)
@@ -198,6 +204,8 @@ class Draft:
     content_type: ContentType = ContentType.INFORMASI
     program: Program | None = None
     hashtags: tuple[str, ...] = ()  # wanted besides the program's (a campaign's, the city's)
+    media: PostMedia | None = None  # None: the media are not judged (a text-only check)
+    media_limits: MediaLimits | None = None  # the platform's rules for pictures and video
 
 
 @dataclass(frozen=True)
@@ -213,7 +221,7 @@ class Point:
 
     @property
     def weight(self) -> int:
-        return WEIGHTS[self.code]
+        return ALL_WEIGHTS[self.code]
 
     @property
     def earned(self) -> float:
@@ -267,7 +275,7 @@ def check(
     optional live check ran; without it only the form of each link is checked."""
     text = draft.text.strip()
     limits = PLATFORM_LIMITS.get(draft.platform, PLATFORM_LIMITS["instagram"])
-    urls = _urls(text)
+    urls = urls_in(text)
     tags = hashtags_in(text)
     points: tuple[Point, ...] = (
         _completeness(text, draft.content_type, names),
@@ -277,12 +285,15 @@ def check(
         _length(text, urls, draft.platform, limits),
         _readability(text),
         _privacy(text),
-        _links(urls, live_links or {}),
+        Point("links", *judge_links(urls, live_links or {})),
     )
     words = WORDS.findall(text)
     if len(words) < SUBSTANCE_WORDS:
         points = _discount_thin(points, len(words))
-    raw = sum(p.earned for p in points)
+    media = _media(draft)
+    if media is not None:
+        points = (*points, media)
+    raw = sum(p.earned for p in points) * 100 / sum(p.weight for p in points)
     score = round(raw)
     if any(p.blocking for p in points):
         score = min(score, BLOCKED_CAP)
@@ -299,7 +310,18 @@ def check(
         "links": len(urls),
         "max_chars": limits.max_chars,
     }
+    if draft.media is not None:
+        stats["media"] = len(draft.media.items)
     return Report(score, grade, label, points, stats)
+
+
+def _media(draft: Draft) -> Point | None:
+    """The media point, for a post with media or one whose platform needs them."""
+    rules = draft.media_limits
+    if draft.media is None or rules is None or not (draft.media.items or rules.needs_media):
+        return None
+    score, reasons, blocking = media_review(draft.media, rules)
+    return Point("media", score, tuple(reasons), tuple(blocking))
 
 
 def _discount_thin(points: tuple[Point, ...], words: int) -> tuple[Point, ...]:
@@ -534,55 +556,3 @@ def _privacy(text: str) -> Point:
             ("Ada nomor telepon: pastikan itu nomor layanan resmi, bukan nomor pribadi.",),
         )
     return Point("privacy", 1.0, ("Alamat e-mail resmi (.go.id).",))
-
-
-def _urls(text: str) -> list[str]:
-    return [u.rstrip(".,;:!?)»”'\"") for u in URL.findall(text)]
-
-
-def link_problem(url: str) -> str | None:
-    """Why a link cannot work, judged offline; None when it is well formed."""
-    scheme = re.match(r"^([a-z]{2,8})://", url, _I)
-    if scheme and scheme.group(1).lower() not in ("http", "https"):
-        return f"awalan {scheme.group(1)}:// salah (seharusnya https://)"
-    candidate = url if scheme else f"https://{url}"
-    try:
-        parts = urlsplit(candidate)
-    except ValueError:
-        return "bentuk tautan rusak"
-    host = (parts.hostname or "").lower()
-    if not host or "." not in host:
-        return "tanpa nama domain"
-    labels = host.split(".")
-    if not all(re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", label) for label in labels):
-        return "nama domain tidak sah"
-    if not re.fullmatch(r"[a-z]{2,24}", labels[-1]):
-        return "akhiran domain tidak sah"
-    if host in PLACEHOLDER_HOSTS or re.search(r"x{3,}|\.\.\.", candidate):
-        return "masih tautan contoh/placeholder"
-    return None
-
-
-def _links(urls: list[str], live: Mapping[str, int | None]) -> Point:
-    if not urls:
-        return Point("links", 1.0, ("Tidak ada tautan.",))
-    reasons: list[str] = []
-    blocking: list[str] = []
-    for url in urls:
-        problem = link_problem(url)
-        if problem is None and url in live:
-            status = live[url]
-            if status is None:
-                problem = "tidak dapat dihubungi"
-            elif status >= 400:
-                problem = f"menjawab HTTP {status}"
-        if problem:
-            blocking.append(f"Tautan {url} rusak: {problem}.")
-        elif url.lower().startswith("http://"):
-            reasons.append(f"Tautan {url} belum aman (http); pakai https bila tersedia.")
-    if blocking:
-        return Point("links", 0.0, tuple(blocking), tuple(blocking))
-    checked = " (dicek langsung)" if live else ""
-    reasons.insert(0, f"{len(urls)} tautan berbentuk benar{checked}.")
-    score = 0.8 if len(reasons) > 1 else 1.0
-    return Point("links", score, tuple(reasons))

@@ -232,3 +232,25 @@ def pick_ideas(
 def _shorten(text: str, size: int = 140) -> str:
     text = " ".join(text.split())
     return text if len(text) <= size else text[: size - 1].rstrip() + "…"
+
+
+# --- before/after photos from the field (issue 18) ------------------------------------------------
+
+FIELD_CHECKS = (
+    "wajah warga yang dapat dikenali (minta izin, atau samarkan)",
+    "nomor rumah, pelat kendaraan, dan papan nama pribadi",
+    "persetujuan orang yang tampak, dicatat di pustaka media",
+)
+
+
+def before_after_text(*, topic: str, place: str, opd: str) -> str:
+    """A first draft for a resolved case's before/after photos: what was fixed, where, by whom,
+    and thanks to the citizens who reported it (never the reporter's name or the ticket)."""
+    what = topic.lower() if topic else "laporan warga"
+    where = f" di {place}" if place else ""
+    who = opd or "petugas"
+    return (
+        f"Sebelum dan sesudah: {what}{where} sudah ditangani {who}. Geser untuk melihat "
+        "hasilnya.\n\nTerima kasih kepada warga yang melapor dan petugas yang turun ke "
+        "lapangan. Ada keluhan serupa di sekitar Anda? Yuk laporkan lewat kanal resmi Pemkot."
+    )

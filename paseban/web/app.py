@@ -24,6 +24,8 @@ from paseban.web.cases import page as case_page
 from paseban.web.cases import reroute as case_reroute
 from paseban.web.cases import settings as policy_settings
 from paseban.web.content import api as content_api
+from paseban.web.content import fieldposts as content_fieldposts
+from paseban.web.content import media as content_media
 from paseban.web.content import network as content_network
 from paseban.web.content import pages as content
 from paseban.web.content import programs as content_programs
@@ -203,6 +205,8 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
 
 def _add_content(app: FastAPI) -> None:
     app.include_router(content_api.router, prefix="/api/v1")
+    app.include_router(content_media.router)  # /konten/media (issue 18)
+    app.include_router(content_fieldposts.router)  # /konten/foto-lapangan
     app.include_router(content.router)
     app.include_router(content_programs.router)
     app.include_router(content_network.router)

@@ -12,16 +12,17 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import sqlalchemy as sa
 
+from paseban.connectors.media_limits import media_limits
+from paseban.content.links import URL, link_problem
+from paseban.content.media import PostMedia
 from paseban.content.names import NameBook, city_names
 from paseban.content.programs import Fact, Program
 from paseban.content.quality import (
     PLATFORM_LIMITS,
-    URL,
     ContentType,
     Draft,
     Report,
     check,
-    link_problem,
 )
 from paseban.errors import InvalidInput, NotFound
 from paseban.services.reference import store as ref
@@ -131,6 +132,7 @@ class CheckInput:
     content_type: str = "informasi"
     program_id: int | None = None
     campaign_id: int | None = None
+    media: PostMedia | None = None  # None: a text-only check (the media are not judged)
 
 
 def _content_type(raw: str) -> ContentType:
@@ -177,7 +179,16 @@ def check_draft(
     if use_live:
         urls = [u.rstrip(".,;:!?)»”'\"") for u in URL.findall(item.text)]
         statuses = live_link_status(urls, transport=transport) if urls else None
-    return check(Draft(item.text, item.platform, kind, program, tags), book, live_links=statuses)
+    draft = Draft(
+        item.text,
+        item.platform,
+        kind,
+        program,
+        tags,
+        media=item.media,
+        media_limits=media_limits(item.platform),
+    )
+    return check(draft, book, live_links=statuses)
 
 
 class _maybe_connect:

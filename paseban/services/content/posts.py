@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from paseban.content import approvals as ap
+from paseban.content.media import PostMedia
 from paseban.content.quality import (
     CONTENT_TYPE_LABELS,
     ContentType,
 )
 from paseban.domain.accounts import OwnerKind
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
+from paseban.services.content import post_media
 from paseban.services.content.access import (
     PUBLISHABLE,
     account_ref,
@@ -142,6 +144,7 @@ class PostInput:
     planned_on: date | None = None
     scheduled_at: datetime | None = None
     source_message_id: int | None = None
+    media: post_media.MediaChoice | None = None  # None: keep the post's media as they are
 
 
 def _validate_post(conn: sa.Connection, item: PostInput, who: ap.Who, *, now: datetime) -> None:
@@ -212,15 +215,34 @@ def _event(
 
 
 def _quality_values(
-    ctx: Context, conn: sa.Connection, item: PostInput, platform: str
+    ctx: Context, conn: sa.Connection, item: PostInput, platform: str, media: PostMedia
 ) -> dict[str, Any]:
     report = check_draft(
         ctx,
-        CheckInput(item.body, platform, item.content_type, item.program_id, item.campaign_id),
+        CheckInput(
+            item.body, platform, item.content_type, item.program_id, item.campaign_id, media
+        ),
         live=False,
         conn=conn,
     )
     return {"quality_score": report.score, "quality": report.as_dict()}
+
+
+def _media(
+    conn: sa.Connection, who: ap.Who, item: PostInput, post: dict[str, Any] | None
+) -> tuple[post_media.MediaChoice | None, PostMedia]:
+    """The media to store (None: unchanged) and the media as the checker sees them."""
+    if item.media is not None:
+        return post_media.resolve(conn, who, item.media)
+    if post is None:
+        return None, PostMedia()
+    return None, post_media.for_post(conn, post)[0]
+
+
+def _cover_values(choice: post_media.MediaChoice | None) -> dict[str, Any]:
+    if choice is None:
+        return {}
+    return {"cover_media_id": choice.cover_media_id, "cover_offset_ms": choice.cover_offset_ms}
 
 
 def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = False) -> int:
@@ -233,6 +255,7 @@ def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = Fa
         if account["platform"] not in PUBLISHABLE:
             raise InvalidInput(f"akun {account['platform']} tidak dipakai untuk unggahan")
         _validate_post(conn, item, who, now=now)
+        choice, media = _media(conn, who, item, None)
         post_id = int(
             conn.execute(
                 sa.insert(t.content_posts)
@@ -253,11 +276,14 @@ def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = Fa
                     updated_at=now,
                     version=1,
                     is_sample=sample,
-                    **_quality_values(ctx, conn, item, account["platform"]),
+                    **_cover_values(choice),
+                    **_quality_values(ctx, conn, item, account["platform"], media),
                 )
                 .returning(t.content_posts.c.id)
             ).scalar_one()
         )
+        if choice is not None:
+            post_media.store(conn, post_id, choice)
         _event(conn, post_id, ap.Action.CREATE, before=None, after="draft", at=now, actor=who.name)
     return post_id
 
@@ -300,6 +326,8 @@ def update_post(
         policy = ap.policy_for(state.account, item.content_type, policies(conn))
         outcome = _decide(state, ap.Action.EDIT, who, policy, now=now)
         _validate_post(conn, item, who, now=now)
+        choice, media = _media(conn, who, item, post)
+        before = post_media.stored_choice(conn, post)
         values = {
             "content_type": item.content_type,
             "title": item.title.strip(),
@@ -312,14 +340,19 @@ def update_post(
             "status": outcome.status.value,
             "updated_at": now,
             "version": post["version"] + 1,
-            **_quality_values(ctx, conn, item, account["platform"]),
+            **_cover_values(choice),
+            **_quality_values(ctx, conn, item, account["platform"], media),
         }
         conn.execute(
             sa.update(t.content_posts).where(t.content_posts.c.id == post_id).values(**values)
         )
+        if choice is not None:
+            post_media.store(conn, post_id, choice)
         changed = [
             k for k in ("body", "title", "scheduled_at", "content_type") if post[k] != values[k]
         ]
+        if choice is not None and choice != before:
+            changed.append("media")
         _event(
             conn,
             post_id,
@@ -387,6 +420,8 @@ def act(
         blockers = bool((post["quality"] or {}).get("blockers"))
         outcome = _decide(state, wanted, who, policy, now=now, has_blockers=blockers, note=note)
         values: dict[str, Any] = {"status": outcome.status.value, "updated_at": now}
+        if outcome.status is ap.PostStatus.SCHEDULED and post["scheduled_at"] is not None:
+            post_media.check_daily_limit(conn, account, post_id, post["scheduled_at"])
         if wanted is ap.Action.SCHEDULE:
             values["scheduled_at"] = scheduled_at
         if wanted is ap.Action.PUBLISHED:
@@ -435,6 +470,7 @@ def get_post(ctx: Context, who: ap.Who, post_id: int) -> dict[str, Any]:
             ).mappings()
         ]
         policy = ap.policy_for(ref_, post["content_type"], policies(conn))
+        media, media_rows = post_media.for_post(conn, post)
         program = campaign = None
         if post["program_id"]:
             program = (
@@ -466,6 +502,8 @@ def get_post(ctx: Context, who: ap.Who, post_id: int) -> dict[str, Any]:
         "account": account,
         "policy": policy.label,
         "events": events,
+        "media": media_rows,
+        "post_media": media,
         "program": dict(program) if program else None,
         "campaign": dict(campaign) if campaign else None,
         "can_edit": status in ap.EDITABLE | ap.RE_APPROVE and ap.can_author(who, ref_),

@@ -23,7 +23,7 @@ from paseban.content.campaigns import (
 from paseban.content.programs import Fact, Program, normalize_hashtag, validate_program
 from paseban.domain.accounts import Role
 from paseban.errors import Forbidden, InvalidInput, NotFound
-from paseban.services.content import access, checking
+from paseban.services.content import access, checking, kits
 from paseban.services.content import posts as content
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
@@ -298,6 +298,9 @@ def campaign_detail(ctx: Context, who: ap.Who, ref: str | int) -> dict[str, Any]
         program = None
         if row["program_id"]:
             program = get_program(ctx, row["program_id"])
+        row["assets"] = kits.assets(conn, row["id"])
+        row["captions"] = kits.captions(conn, row["id"])
+        went_out = kits.published_assets(conn, row["id"])
     row["program"] = program
     row["running"] = row["starts_on"] <= today <= row["ends_on"]
     row["summary"] = summary(tracked)
@@ -310,6 +313,7 @@ def campaign_detail(ctx: Context, who: ap.Who, ref: str | int) -> dict[str, Any]
             "engagements": p.engagements,
             "reach": p.reach,
             "reminder_due": p.reminder_due,
+            "assets_published": went_out.get(p.account_id, []),
         }
         for p in tracked
     ]
@@ -322,6 +326,7 @@ def adapt_for_account(ctx: Context, who: ap.Who, ref: str | int, account_id: int
     with ctx.engine.connect() as conn:
         row = _campaign(conn, ref)
         account = access.load_account(conn, account_id)
+        caption, media = kits.draft_start(conn, row["id"], account["platform"])
         targeted = conn.execute(
             sa.select(t.campaign_targets.c.account_id).where(
                 t.campaign_targets.c.campaign_id == row["id"],
@@ -339,7 +344,7 @@ def adapt_for_account(ctx: Context, who: ap.Who, ref: str | int, account_id: int
     if not targeted:
         raise InvalidInput("akun ini bukan sasaran kampanye tersebut")
     kit = kit_from_row(row)
-    text = adapt(
+    text = caption or adapt(
         kit, platform=account["platform"], account_name=account["name"], wilayah_name=wilayah
     )
     return content.create_post(
@@ -352,6 +357,7 @@ def adapt_for_account(ctx: Context, who: ap.Who, ref: str | int, account_id: int
             title=kit.title,
             program_id=kit.program_id,
             campaign_id=row["id"],
+            media=media,
         ),
     )
 

@@ -349,6 +349,42 @@ def photo_pair(ctx: Context, case_id: int) -> dict[str, Any] | None:
     return dict(row._mapping) if row else None
 
 
+def photo_pairs(ctx: Context, actor: Actor, *, limit: int = 50) -> list[dict[str, Any]]:
+    """The before/after pairs of the cases in the actor's area, newest first, with the case's
+    ticket, title, topic, kelurahan and OPD names (content turns them into post drafts)."""
+    if not actor.can(Permission.CASES_READ):
+        raise Forbidden("peran Anda tidak mengizinkan melihat foto lapangan")
+    c, p = t.cases.c, t.case_photo_pairs.c
+    query = (
+        sa.select(
+            t.case_photo_pairs,
+            c.ticket,
+            c.title,
+            c.kelurahan,
+            c.kecamatan,
+            c.opd,
+            t.wilayah.c.name.label("kelurahan_name"),
+            t.topics.c.name.label("topic_name"),
+            t.opds.c.name.label("opd_name"),
+        )
+        .select_from(
+            t.case_photo_pairs.join(t.cases, c.id == p.case_id)
+            .outerjoin(t.wilayah, t.wilayah.c.code == c.kelurahan)
+            .outerjoin(t.topics, t.topics.c.code == c.topic)
+            .outerjoin(t.opds, t.opds.c.code == c.opd)
+        )
+        .order_by(p.created_at.desc(), p.id.desc())
+    )
+    with ctx.engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+    mine = [
+        r
+        for r in rows
+        if actor.scope.covers_case(kelurahan=r["kelurahan"], kecamatan=r["kecamatan"], opd=r["opd"])
+    ]
+    return mine[:limit]
+
+
 def photo(ctx: Context, actor: Actor, name: str) -> tuple[Path, str]:
     """A stored photo, for an actor whose area covers its visit or case (NotFound otherwise,
     so that names outside one's area are not confirmed to exist)."""

@@ -61,6 +61,18 @@ from paseban.storage.tables.content import (
 from paseban.storage.tables.content import (
     training_sessions as training_sessions,
 )
+from paseban.storage.tables.content_media import (
+    campaign_assets as campaign_assets,
+)
+from paseban.storage.tables.content_media import (
+    campaign_captions as campaign_captions,
+)
+from paseban.storage.tables.content_media import (
+    content_post_media as content_post_media,
+)
+from paseban.storage.tables.content_media import (
+    media_items as media_items,
+)
 from paseban.storage.tables.ingest import (
     analysis_corrections as analysis_corrections,
 )

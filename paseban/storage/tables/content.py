@@ -84,6 +84,10 @@ content_posts = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("version", sa.Integer, nullable=False, default=1),
     sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
+    # a video's cover (an image of the library) or the moment it is taken from (issue 18);
+    # for a carousel, the item that opens it
+    sa.Column("cover_media_id", sa.Integer, nullable=True),
+    sa.Column("cover_offset_ms", sa.Integer, nullable=True),
 )
 
 content_events = sa.Table(

@@ -6,14 +6,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from paseban.content.calendar import week_start
 from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Fact, Program
-from paseban.services.content import checking, network, planning, programs, publishing, stories
+from paseban.services.content import (
+    checking,
+    network,
+    planning,
+    post_media,
+    programs,
+    publishing,
+    stories,
+)
+from paseban.services.content import media as library
 from paseban.services.content import posts as service
+from paseban.web.content import media as media_pages
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.deps import CtxDep
 
@@ -26,16 +37,30 @@ class CheckIn(BaseModel):
     content_type: str = Field(default="informasi", max_length=20)
     program_id: int | None = None
     campaign_id: int | None = None
+    # the post's media in order (None: judge the text only), their alt texts and the cover
+    media_ids: list[int] | None = Field(default=None, max_length=35)
+    media_alts: list[str] = Field(default_factory=list, max_length=35)
+    cover_media_id: int | None = None
+    cover_offset_ms: int | None = None
 
 
 @router.post("/check")
 def check(ctx: CtxDep, actor: ContentActor, body: CheckIn) -> dict[str, Any]:
     """Score a draft (0-100) with a reason per point; the draft page calls this while typing.
-    It reads only, so it needs no CSRF token."""
+    With `media_ids` the pictures and video are judged too, for the platform given. It reads
+    only, so it needs no CSRF token."""
+    media = None
+    if body.media_ids is not None:
+        choice = post_media.MediaChoice(
+            post_media.attach_refs(body.media_ids, body.media_alts),
+            body.cover_media_id,
+            body.cover_offset_ms,
+        )
+        media = post_media.resolve_for_check(ctx, actor, choice)
     report = checking.check_draft(
         ctx,
         checking.CheckInput(
-            body.text, body.platform, body.content_type, body.program_id, body.campaign_id
+            body.text, body.platform, body.content_type, body.program_id, body.campaign_id, media
         ),
     )
     return report.as_dict()
@@ -349,3 +374,78 @@ class CheckinIn(BaseModel):
 @router.post("/checkin")
 def checkin(ctx: CtxDep, actor: ContentWriter, body: CheckinIn) -> dict[str, Any]:
     return network.check_in(ctx, actor, body.code)
+
+
+# --- the media library (issue 18) ----------------------------------------------------------------
+
+MEDIA_FIELDS = (
+    "id",
+    "kind",
+    "mime",
+    "width",
+    "height",
+    "bytes",
+    "duration_ms",
+    "fps",
+    "video_codec",
+    "audio_codec",
+    "text_ratio",
+    "original_name",
+    "alt_text",
+    "caption",
+    "source",
+    "credit",
+    "program_id",
+    "campaign_id",
+    "kelurahan",
+    "owner",
+    "origin",
+    "keep_location",
+    "removed_metadata",
+    "in_story_bank",
+    "shows_people",
+    "consent_note",
+    "created_at",
+)
+
+
+def _media_out(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: row.get(k) for k in MEDIA_FIELDS}
+    out["file_url"] = f"/konten/media/{row['id']}/berkas"
+    out["thumbnail_url"] = f"/konten/media/{row['id']}/kecil"
+    return out
+
+
+@router.get("/media")
+def list_media(
+    ctx: CtxDep,
+    actor: ContentActor,
+    q: Annotated[str, Query(max_length=100)] = "",
+    kind: Annotated[str | None, Query(max_length=10)] = None,
+    kelurahan: Annotated[str | None, Query(max_length=13)] = None,
+    campaign_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """The media library as this token or user sees it (scoped by role and area)."""
+    rows, total = library.list_media(
+        ctx,
+        actor,
+        library.Filters(q=q, kind=kind, kelurahan=kelurahan, campaign_id=campaign_id),
+        limit=limit,
+        offset=offset,
+    )
+    return {"total": total, "items": [_media_out(r) for r in rows]}
+
+
+@router.get("/media/{media_id}")
+def get_media(ctx: CtxDep, actor: ContentActor, media_id: int) -> dict[str, Any]:
+    return _media_out(library.get_media(ctx, actor, media_id))
+
+
+@router.post("/media")
+async def upload_media(request: Request, ctx: CtxDep, actor: media_pages.Uploader) -> Response:
+    """Upload pictures or videos (multipart, field `files`, with the details fields of the
+    library's form). Answers `{"uploaded": [...], "errors": [...]}`; 413 when the request is
+    over the limit, before its body is read."""
+    return await media_pages.upload(request, ctx, actor)

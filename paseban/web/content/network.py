@@ -3,15 +3,18 @@ each account, training sessions and kopdar with their QR check-in."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from paseban.content.stories import IDEA_PLATFORM, STORY_PROMPTS
+from paseban.context import Context
 from paseban.domain.accounts import Role
+from paseban.domain.auth import Actor
 from paseban.errors import InvalidInput, PasebanError
 from paseban.services.content import access, network, publishing, stories
+from paseban.services.content import media as library
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.content.rendering import (
     back,
@@ -33,7 +36,19 @@ def profile_list(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLResp
 @router.get("/profil/{code}", response_class=HTMLResponse)
 def profile_detail(request: Request, ctx: CtxDep, actor: ContentActor, code: str) -> HTMLResponse:
     found = stories.get_profile(ctx, actor, code)
-    return render(request, ctx, actor, "content_profile.html", {**found, "error": None})
+    return render(
+        request,
+        ctx,
+        actor,
+        "content_profile.html",
+        {**found, **_photos(ctx, actor, code), "error": None},
+    )
+
+
+def _photos(ctx: Context, actor: Actor, code: str) -> dict[str, Any]:
+    """The story bank's photos of this kelurahan, with their consent notes."""
+    rows, _ = library.list_media(ctx, actor, library.Filters(kelurahan=code, story=True), limit=24)
+    return {"story_photos": rows}
 
 
 @router.post("/profil/{code}", response_class=HTMLResponse)
@@ -45,7 +60,12 @@ async def profile_save(request: Request, ctx: CtxDep, actor: ContentWriter, code
     except InvalidInput as exc:
         found = stories.get_profile(ctx, actor, code)
         return render(
-            request, ctx, actor, "content_profile.html", {**found, "error": str(exc)}, status=422
+            request,
+            ctx,
+            actor,
+            "content_profile.html",
+            {**found, **_photos(ctx, actor, code), "error": str(exc)},
+            status=422,
         )
     return back(f"/konten/profil/{code}", "saved")
 

@@ -13,8 +13,10 @@ from paseban.content import approvals as ap
 from paseban.content.calendar import HARI, week_start
 from paseban.content.quality import ContentType
 from paseban.errors import InvalidInput, PasebanError
-from paseban.services.content import access, planning, programs, publishing
+from paseban.services.content import access, media_files, planning, post_media, programs, publishing
+from paseban.services.content import media as library
 from paseban.services.content import posts as service
+from paseban.web.content import post_editor
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.content.rendering import (
     back,
@@ -121,7 +123,9 @@ def post_new(
     akun: int | None = None,
     pesan: int | None = None,
     jenis: Annotated[str | None, Query(max_length=20)] = None,
+    media: Annotated[list[int] | None, Query(max_length=35)] = None,
 ) -> HTMLResponse:
+    chosen = [library.get_media(ctx, actor, i) for i in dict.fromkeys(media or [])]
     post = {
         "account_id": akun,
         "content_type": jenis or "informasi",
@@ -134,6 +138,8 @@ def post_new(
         "scheduled_at": None,
         "source_message_id": pesan,
         "version": None,
+        "media": [{**m, "post_alt_text": ""} for m in chosen],
+        "cover_media_id": chosen[0]["id"] if len(chosen) > 1 else None,
     }
     return render(
         request,
@@ -144,7 +150,9 @@ def post_new(
     )
 
 
-def _post_input(ctx: Any, form: dict[str, str]) -> service.PostInput:
+def _post_input(
+    ctx: Any, form: dict[str, str], media: post_media.MediaChoice | None = None
+) -> service.PostInput:
     account_id = opt_int(form.get("account_id"))
     if account_id is None:
         raise InvalidInput("pilih akun")
@@ -159,21 +167,28 @@ def _post_input(ctx: Any, form: dict[str, str]) -> service.PostInput:
         planned_on=opt_date(form.get("planned_on")),
         scheduled_at=local_dt(ctx, form.get("scheduled_at")),
         source_message_id=opt_int(form.get("source_message_id")),
+        media=media,
     )
 
 
 @router.post("/draf", response_class=HTMLResponse)
 async def post_create(request: Request, ctx: CtxDep, actor: ContentWriter) -> Response:
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
     try:
-        post_id = service.create_post(ctx, actor, _post_input(ctx, form))
+        media = post_editor.media_choice(raw)
+        post_id = service.create_post(ctx, actor, _post_input(ctx, form, media))
     except InvalidInput as exc:
         return render(
             request,
             ctx,
             actor,
             "content_post_form.html",
-            {"post": {**form, "version": None}, "error": str(exc), **_form_options(ctx, actor)},
+            {
+                "post": {**form, "version": None, "media": []},
+                "error": str(exc),
+                **_form_options(ctx, actor),
+            },
             status=422,
         )
     return back(f"/konten/draf/{post_id}", "created")
@@ -187,18 +202,44 @@ def post_detail(request: Request, ctx: CtxDep, actor: ContentActor, post_id: int
         ctx,
         actor,
         "content_post.html",
-        {"post": post, "error": None, **_form_options(ctx, actor)},
+        {"post": post, "error": None, **_editor(ctx, actor, post), **_form_options(ctx, actor)},
     )
+
+
+def _editor(ctx: Any, actor: ap.Who, post: dict[str, Any]) -> dict[str, Any]:
+    platform = post["account"]["platform"]
+    covers: list[dict[str, Any]] = []
+    if post["post_media"].format == "video":
+        covers = library.list_media(ctx, actor, library.Filters(kind="image"), limit=30)[0]
+    return {
+        "preview": post_editor.preview(platform, post["body"], post["post_media"]),
+        "cover_choices": covers,
+    }
+
+
+@router.post("/draf/{post_id}/media")
+async def post_attach(
+    request: Request, ctx: CtxDep, actor: ContentWriter, post_id: int
+) -> Response:
+    """Attach the items chosen in the library (its "pilih" mode) at the end of the draft."""
+    form = await request.form()
+    ids = [int(v) for v in form.getlist("media") if isinstance(v, str) and v.isdigit()]
+    if not ids:
+        raise InvalidInput("pilih sedikitnya satu foto atau video")
+    media_files.attach(ctx, actor, post_id, ids)
+    return back(f"/konten/draf/{post_id}", "attached", anchor="media")
 
 
 @router.post("/draf/{post_id}", response_class=HTMLResponse)
 async def post_update(
     request: Request, ctx: CtxDep, actor: ContentWriter, post_id: int
 ) -> Response:
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    raw = await request.form()
+    form = {k: v for k, v in raw.items() if isinstance(v, str)}
     try:
+        media = post_editor.media_choice(raw)
         service.update_post(
-            ctx, actor, post_id, _post_input(ctx, form), version=opt_int(form.get("version"))
+            ctx, actor, post_id, _post_input(ctx, form, media), version=opt_int(form.get("version"))
         )
     except (InvalidInput, PasebanError) as exc:
         if not isinstance(exc, InvalidInput):
@@ -210,9 +251,16 @@ async def post_update(
             ctx,
             actor,
             "content_post.html",
-            {"post": post, "error": str(exc), **_form_options(ctx, actor)},
+            {
+                "post": post,
+                "error": str(exc),
+                **_editor(ctx, actor, post),
+                **_form_options(ctx, actor),
+            },
             status=422,
         )
+    if form.get("media_op"):
+        return back(f"/konten/draf/{post_id}", "saved", anchor="media")
     return back(f"/konten/draf/{post_id}", "saved")
 
 

@@ -9,11 +9,13 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from paseban.connectors.media_limits import LIMITS
 from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Fact, Program
 from paseban.domain.accounts import Role
 from paseban.errors import InvalidInput
-from paseban.services.content import programs
+from paseban.services.content import kits, programs
+from paseban.services.content import media as library
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.content.rendering import (
     back,
@@ -117,7 +119,52 @@ async def campaign_create(request: Request, ctx: CtxDep, actor: ContentWriter) -
 @router.get("/kampanye/{code}", response_class=HTMLResponse)
 def campaign_detail(request: Request, ctx: CtxDep, actor: ContentActor, code: str) -> HTMLResponse:
     detail = programs.campaign_detail(ctx, actor, code)
-    return render(request, ctx, actor, "content_campaign.html", {"c": detail})
+    choices: list[dict[str, object]] = []
+    if actor.role is Role.DISKOMINFO:
+        rows, _ = library.list_media(ctx, actor, limit=100)
+        choices = [r for r in rows if r["area_wilayah"] is None and r["area_opd"] is None]
+    return render(
+        request,
+        ctx,
+        actor,
+        "content_campaign.html",
+        {
+            "c": detail,
+            "variants": kits.VARIANTS,
+            "asset_choices": choices,
+            "platforms": [(p, limits.label) for p, limits in LIMITS.items()],
+        },
+    )
+
+
+@router.post("/kampanye/{code}/aset")
+def campaign_asset(
+    ctx: CtxDep,
+    actor: ContentWriter,
+    code: str,
+    media_id: Annotated[int, Form()],
+    variant: Annotated[str, Form(max_length=20)],
+) -> Response:
+    kits.add_asset(ctx, actor, code, media_id, variant)
+    return back(f"/konten/kampanye/{quote(code)}", "saved")
+
+
+@router.post("/kampanye/{code}/aset/{media_id}/hapus")
+def campaign_asset_remove(ctx: CtxDep, actor: ContentWriter, code: str, media_id: int) -> Response:
+    kits.remove_asset(ctx, actor, code, media_id)
+    return back(f"/konten/kampanye/{quote(code)}", "saved")
+
+
+@router.post("/kampanye/{code}/teks")
+def campaign_caption(
+    ctx: CtxDep,
+    actor: ContentWriter,
+    code: str,
+    platform: Annotated[str, Form(max_length=20)],
+    text: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    kits.set_caption(ctx, actor, code, platform, text)
+    return back(f"/konten/kampanye/{quote(code)}", "saved")
 
 
 @router.post("/kampanye/{code}/adaptasi")

@@ -33,6 +33,8 @@ NOTICES = {
     "acted": "Tindakan dicatat.",
     "checked_in": "Kehadiran Anda tercatat. Terima kasih!",
     "already": "Kehadiran Anda sudah tercatat sebelumnya.",
+    "uploaded": "Media diunggah ke pustaka.",
+    "attached": "Media dilampirkan ke konsep.",
 }
 
 
@@ -59,9 +61,9 @@ def render(
     return templates.TemplateResponse(request, name, context, status_code=status)
 
 
-def back(url: str, ok: str) -> RedirectResponse:
+def back(url: str, ok: str, *, anchor: str = "") -> RedirectResponse:
     sep = "&" if "?" in url else "?"
-    return RedirectResponse(f"{url}{sep}ok={ok}", status_code=303)
+    return RedirectResponse(f"{url}{sep}ok={ok}{'#' + anchor if anchor else ''}", status_code=303)
 
 
 def opt_int(raw: str | None) -> int | None:

@@ -71,6 +71,16 @@
         program_id: value("f-program") ? Number(value("f-program")) : null,
         campaign_id: value("f-campaign") ? Number(value("f-campaign")) : null,
       };
+      const form = textarea.form;
+      if (form && form.querySelector("input[name=media_form]")) {
+        // the post's pictures and video are judged too, as they stand in the form
+        body.media_ids = Array.from(form.querySelectorAll("input[name=media_id]"), (el) => Number(el.value));
+        body.media_alts = Array.from(form.querySelectorAll("[name=media_alt]"), (el) => el.value);
+        const cover = form.querySelector("[name=cover_media_id]:checked, select[name=cover_media_id]");
+        body.cover_media_id = cover && cover.value ? Number(cover.value) : null;
+        const offset = form.querySelector("input[name=cover_offset_s]");
+        body.cover_offset_ms = offset && offset.value ? Math.round(Number(offset.value) * 1000) : null;
+      }
       const headers = { "Content-Type": "application/json" };
       if (panel && panel.dataset.csrf) headers["X-CSRF-Token"] = panel.dataset.csrf;
       try {
@@ -97,6 +107,10 @@
     for (const id of ["f-account", "f-type", "f-program", "f-campaign"]) {
       const el = document.getElementById(id);
       if (el) el.addEventListener("change", schedule);
+    }
+    if (textarea.form) {
+      textarea.form.querySelectorAll("[name=media_alt], [name=cover_media_id], [name=cover_offset_s]")
+        .forEach((el) => el.addEventListener("input", schedule));
     }
     if (textarea.value) schedule();
   }

@@ -3,7 +3,7 @@ left it), and indexes that count the waiting messages by intent and by urgency (
 centre's "aduan menunggu", "darurat menunggu")
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-07 09:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import paseban.storage.types
 
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 WhatsApp username id, the standby channel, and the rate-limit ledger
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-01 09:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import paseban.storage.types
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

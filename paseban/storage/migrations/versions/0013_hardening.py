@@ -2,7 +2,7 @@
 raw_events.body_hash: a delivery kept once per body per channel (issue 16)
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-06 21:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import paseban.storage.types
 
 revision = "0013"
-down_revision = "0009"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
