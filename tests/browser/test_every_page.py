@@ -5,6 +5,7 @@ a page added tomorrow is checked as soon as a link leads to it."""
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 
 from paseban.clock import FixedClock
 from paseban.context import Context
-from paseban.domain.accounts import Role
+from paseban.domain.accounts import Role, Scope
 from paseban.security import tracking_key
 from paseban.storage import tables as t
 from paseban.web.app import create_app
@@ -61,7 +62,21 @@ def seeds(ctx: Context) -> list[str]:
         "/papan",
         "/lacak",
         "/kasus?view=board",
+        "/pengalihan",  # linked from a case page only while a request to re-route is open
+        f"/konten/media/{media_item(ctx)}",
     ]
+
+
+def media_item(ctx: Context) -> int:
+    """One photo in the media library (the sample city has none), so its page is checked too."""
+    from paseban.content.approvals import Person
+    from paseban.services.content import media
+    from tests import mediafiles
+
+    data = mediafiles.photo(1080, 1350, seed=5)
+    operator = Person("operator", Role.DISKOMINFO, Scope())
+    upload = media.Upload("kerja-bakti.jpg", io.BytesIO(data), len(data))
+    return media.add_media(ctx, operator, upload, media.Details(alt_text="Kerja bakti warga"))
 
 
 def vocabulary_codes(ctx: Context) -> frozenset[str]:
@@ -106,6 +121,9 @@ def test_every_page_is_reached(city: Site) -> None:
     Files (CSV, SVG, JSON, photos) are not pages and need no link here."""
     files = {"/foto/{name:path}", "/konten/sesi/{session_id}/qr.svg", "/lacak/{ticket}.json"}
     files |= {"/laporan/arsip/{name}"}
+    # what the inbox's script polls (JSON and card fragments), and a media item's file and images
+    files |= {"/kotak-masuk/baru", "/kotak-masuk/baru/kartu"}
+    files |= {f"/konten/media/{{media_id}}/{part}" for part in ("berkas", "kecil", "pratinjau")}
     assert not city.crawl.errors, city.crawl.errors
     assert city.crawl.unreached <= files, sorted(city.crawl.unreached - files)
     assert len({p.key for p in city.crawl.pages}) > 40

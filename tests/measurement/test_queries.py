@@ -113,6 +113,12 @@ def build(ctx: Context) -> dict[str, object]:
         stages.append(StageRow("follow_up", wib(24), None))
         b.stage(conn, open_case, "confirm", wib(18), wib(30), None)  # not yet due
         stages.append(StageRow("confirm", wib(30), None))
+        # the case row mirrors its running clock (the one clock: storage.deadlines reads it)
+        conn.execute(
+            sa.update(t.cases)
+            .where(t.cases.c.id == open_case)
+            .values(stage="follow_up", due_at=wib(24))
+        )
     b.user(ctx, "lurah.batutulis", "kelurahan_admin", KEL, "Lurah Batu Tulis")
     with ctx.engine.begin() as conn:
         fieldwork.record_visit(
