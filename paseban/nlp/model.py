@@ -129,8 +129,9 @@ class TextModel:
         part = self._slices[head]
         scores = np.asarray(self.matrix(docs) @ self._weights[:, part]) + self._bias[part]
         scores = scores - scores.max(axis=1, keepdims=True)
-        probs = np.exp(scores)
-        return (probs / probs.sum(axis=1, keepdims=True)).astype(np.float32)
+        probs: NDArray[np.float32] = np.exp(scores).astype(np.float32)
+        probs /= probs.sum(axis=1, keepdims=True)
+        return probs
 
     def predict_many(
         self, docs: Sequence[tuple[str, str]], heads: Sequence[str] = HEADS
