@@ -36,6 +36,7 @@ from paseban.web.measurement import pages as measurement_pages
 from paseban.web.people import auth as auth_pages
 from paseban.web.people import settings as settings_pages
 from paseban.web.query import DropBlankQuery
+from paseban.web.reference import streets as street_settings
 from paseban.web.rendering import error_page, wants_html
 from paseban.web.security import SecurityHeaders
 
@@ -142,6 +143,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(manual_pages.api_router, prefix="/api/v1")
     app.include_router(map_pages.router)
     app.include_router(policy_settings.router)  # before /pengaturan/{slug}
+    app.include_router(street_settings.router)  # before /pengaturan/{slug}
     app.include_router(settings_pages.router)
     app.include_router(case_page.router)  # /kasus/{ticket} and its actions
     app.include_router(webhook_routes.router(ctx.connectors), prefix="/webhooks")  # connectors
