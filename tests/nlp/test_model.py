@@ -226,3 +226,20 @@ def test_corrections_become_training_examples() -> None:
         ("koreksi-8", None, "normal"),
     ]
     assert all(e.source == "correction" for e in out)
+
+
+def test_a_better_mean_does_not_hide_a_worse_complaint_f1() -> None:
+    """Both gated measures must hold: the mean once let a model in whose complaint F1 dropped."""
+    before = {"complaint_f1": 0.677, "intent_macro_f1": 0.588, "score": 0.632}
+    after = {"complaint_f1": 0.664, "intent_macro_f1": 0.604, "score": 0.634}
+    replaced, reason = train.verdict(before, after)
+    assert not replaced
+    assert "aduan F1 turun (0.677 -> 0.664)" in reason and "dipertahankan" in reason
+    assert "macro-F1 turun" not in reason
+    forced, reason = train.verdict(before, after, force=True)
+    assert forced and "--force" in reason
+    better = {"complaint_f1": 0.70, "intent_macro_f1": 0.588, "score": 0.644}
+    kept, reason = train.verdict(before, better)
+    assert kept and "aduan F1 0.677 -> 0.700" in reason
+    worse_intent = {**better, "intent_macro_f1": 0.58}
+    assert not train.verdict(before, worse_intent)[0]
