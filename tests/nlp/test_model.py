@@ -11,6 +11,7 @@ import pytest
 from paseban.nlp import labelled, model, sources, train
 from paseban.nlp.features import FEATURE_VERSION, features
 from paseban.nlp.normalize import normalize
+from tests.nlp.tuning import fitted_in_tuning
 
 
 def copy_artefact(tmp_path: Path) -> Path:
@@ -124,21 +125,10 @@ def test_tuning_never_reads_the_real_test_part() -> None:
     ]
     poison = [replace(e, id=e.id + "t", intent="kasar", date="2021-10-01") for e in real[:10]]
     data = replace(data, real_train=real, real_test=poison)
-    seen: list[str] = []
-    original = train.Matrix.build
-
-    def spy(examples, docs=None):  # type: ignore[no-untyped-def]
-        seen.extend(e.id for e in examples)
-        return original(examples, docs)
-
-    train.Matrix.build = spy  # type: ignore[method-assign]
-    try:
-        train.tune(data)
-    finally:
-        train.Matrix.build = original  # type: ignore[method-assign]
-    assert seen and not {e.id for e in poison} & set(seen)
+    seen = fitted_in_tuning(data)
+    assert seen and not {e.id for e in poison} & seen
     validation = {e.id for e in data.real_validation}
-    assert validation and not validation & set(seen)  # chosen on data it was not fitted on
+    assert validation and not validation & seen  # chosen on data it was not fitted on
 
 
 def test_a_worse_model_does_not_replace_the_one_there(tmp_path: Path) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from paseban.nlp import evaluate, labelled, sources, train
+from paseban.nlp import evaluate, labelled, sources
+from tests.nlp.tuning import fitted_in_tuning
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
@@ -68,21 +69,10 @@ def test_tuning_fits_on_every_active_label(tmp_path: Path) -> None:
     train_dir, labels = real_data(tmp_path)
     data = sources.gather(train_dir, labels_path=labels)
     data.corpus = [e for i, e in enumerate(labelled.read()) if i % 6 == 0]  # quicker
-    seen: list[str] = []
-    original = train.Matrix.build
-
-    def spy(examples, docs=None):  # type: ignore[no-untyped-def]
-        seen.extend(e.id for e in examples)
-        return original(examples, docs)
-
-    train.Matrix.build = spy  # type: ignore[method-assign]
-    try:
-        train.tune(data)
-    finally:
-        train.Matrix.build = original  # type: ignore[method-assign]
-    assert {e.id for e in data.real_train if e.origin == sources.ACTIVE} <= set(seen)
-    assert not {e.id for e in data.real_validation} & set(seen)
-    assert not {e.id for e in data.real_test} & set(seen)
+    seen = fitted_in_tuning(data)
+    assert {e.id for e in data.real_train if e.origin == sources.ACTIVE} <= seen
+    assert not {e.id for e in data.real_validation} & seen
+    assert not {e.id for e in data.real_test} & seen
 
 
 def test_an_active_label_dated_in_the_test_part_is_left_out_with_a_note(tmp_path: Path) -> None:
