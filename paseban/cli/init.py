@@ -36,6 +36,9 @@ def init(code: str, sample: bool) -> None:
         city = reference.city_code(ctx)
         added = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
         click.echo(f"wilayah {city} siap ({added or 'tidak ada yang baru'})")
+        note = reference.streets_note(ctx)
+        if note:
+            click.echo(note)
         if sample:
             load_sample(ctx)
 

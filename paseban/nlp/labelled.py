@@ -28,7 +28,10 @@ class Example:
     landmark: str | None = None
     account_kelurahan: str | None = None
     date: str | None = None  # real messages: the day it was written (the test split is by date)
-    origin: str = ""  # the corpus file it comes from (whole files are held out in evaluation)
+    # the file it comes from: a corpus file (whole files are held out in evaluation) or a real
+    # comments' labels file (sources.INSTAGRAM, the random sample; sources.ACTIVE, chosen by
+    # active learning: they always train, never validate)
+    origin: str = ""
 
 
 def corpus_dir() -> Path:

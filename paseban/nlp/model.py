@@ -123,6 +123,16 @@ class TextModel:
             x.data /= np.repeat(norms, per_row).astype(np.float32)
         return x
 
+    def probabilities(self, docs: Sequence[tuple[str, str]], head: str) -> NDArray[np.float32]:
+        """One head's class probabilities (rows: documents, columns: `heads[head].classes`), for
+        choosing what to label next and for measuring calibration."""
+        part = self._slices[head]
+        scores = np.asarray(self.matrix(docs) @ self._weights[:, part]) + self._bias[part]
+        scores = scores - scores.max(axis=1, keepdims=True)
+        probs: NDArray[np.float32] = np.exp(scores).astype(np.float32)
+        probs /= probs.sum(axis=1, keepdims=True)
+        return probs
+
     def predict_many(
         self, docs: Sequence[tuple[str, str]], heads: Sequence[str] = HEADS
     ) -> list[dict[str, Prediction] | None]:

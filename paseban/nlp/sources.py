@@ -2,10 +2,14 @@
 
 - **Real comments** (`instagram-dinkes-semarang`): Instagram comments on a city health office's
   posts, labelled by the team for intent, topic and urgency by docs/labelling.md. The labels
-  live in the repository keyed by row id (`corpus/real/instagram-dinkes-semarang.csv`); the
-  texts stay in `../shared/train/` and are joined at training time. Comments dated
-  `TEST_FROM` or later are the held-out test part: no training and no tuning ever reads them.
-  Hyper-parameters are chosen on a validation slice of the earlier part.
+  live in the repository keyed by row id (`corpus/real/instagram-dinkes-semarang.csv`, a
+  random sample; `...active.csv`, comments chosen by active learning where the model was least
+  sure, all dated before `TEST_FROM`); the texts stay in `../shared/train/` and are joined at
+  training time. Comments dated `TEST_FROM` or later are the held-out test part: no training
+  and no tuning ever reads them, and no selection touches them (an actively chosen label dated
+  there is left out). Hyper-parameters are chosen on a validation slice of the earlier part of
+  the random sample (the actively chosen comments are harder than what arrives: they always
+  train).
 - **SMS** (`sms-spam-id`): fraud and promotions are `spam`. Normal SMS are people writing to
   each other (friends, students and lecturers), which the guidelines call `informasi` when it
   appears under a post (chatter, replies and questions to other people, not to the office); they
@@ -50,8 +54,18 @@ def default_train_dir() -> Path:
     return Path("..") / "shared" / "train"
 
 
+# `Example.origin` of the real comments: the labels file each comes from, the random sample or
+# the comments chosen by active learning (scripts/corpus/select_active.py)
+ACTIVE = f"{INSTAGRAM}.active"
+
+
 def real_labels_path() -> Path:
     return Path(str(resources.files("paseban.nlp").joinpath("corpus", "real", f"{INSTAGRAM}.csv")))
+
+
+def active_labels_path(main: Path | None = None) -> Path:
+    """The active-learning labels next to the random sample's (`<sample>.active.csv`)."""
+    return (main or real_labels_path()).with_suffix(".active.csv")
 
 
 @dataclass(frozen=True)
@@ -96,11 +110,12 @@ class Sources:
     sms: list[Example]
     corrections: list[Example] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what was left out, and why
-    labels_total: int = 0  # rows in the labels file (with or without their text)
+    labels_total: int = 0  # comments in the labels files (with or without their text)
 
     @property
     def real_validation(self) -> list[Example]:
-        return [e for e in self.real_train if in_validation(e.group)]
+        """The validation slice: part of the random sample (never an actively chosen comment)."""
+        return [e for e in self.real_train if e.origin != ACTIVE and in_validation(e.group)]
 
     def training(self) -> list[Example]:
         """Everything the shipped model learns from (never the real test part)."""
@@ -119,12 +134,15 @@ class Sources:
             if by_source[kind]
         ]
         if self.real_train or self.real_test:
+            active = sum(e.origin == ACTIVE for e in self.real_train)
+            chosen = f"; {active} dipilih pembelajaran aktif" if active else ""
             rows.append(
                 {
-                    "source": f"{INSTAGRAM} (komentar nyata, sebelum {TEST_FROM})",
+                    "source": f"{INSTAGRAM} (komentar nyata, sebelum {TEST_FROM}{chosen})",
                     "rows": len(self.real_train),
                     "licence": LICENCES[INSTAGRAM],
                     "held_out_test_rows": len(self.real_test),
+                    "active_learning_rows": active,
                 }
             )
         if self.sms:
@@ -153,16 +171,22 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def instagram(
-    train_dir: Path, labels: Sequence[Label]
+    train_dir: Path, labels: Sequence[Label], active: Sequence[Label] = ()
 ) -> tuple[list[Example], list[Example], list[str]]:
-    """Labelled comments joined with their texts: (before TEST_FROM, from TEST_FROM, notes)."""
+    """Labelled comments joined with their texts: (before TEST_FROM, from TEST_FROM, notes).
+    `active`: labels of comments chosen by active learning; they only ever train (one dated
+    TEST_FROM or later is left out: the test part stays a plain date split)."""
     folder = train_dir / INSTAGRAM
     files = [folder / "labelled.csv", folder / "unlabelled.csv"]
     if not all(p.is_file() for p in files):
         return (
             [],
             [],
-            [f"{len(labels)} komentar berlabel tidak diikutkan: teksnya tidak ada di {folder}"],
+            [
+                f"{len({x.row for x in [*labels, *active]})} komentar berlabel tidak diikutkan: "
+                f"teksnya tidak "
+                f"ada di {folder}"
+            ],
         )
     texts: dict[str, tuple[str, str]] = {}
     for path in files:
@@ -170,13 +194,19 @@ def instagram(
             texts[r["row"]] = (r.get("text") or "", (r.get("date") or "")[:10])
     before: list[Example] = []
     after: list[Example] = []
-    missing = 0
-    for label in labels:
+    missing = late = 0
+    seen = {label.row for label in labels}
+    tagged = [(label, INSTAGRAM) for label in labels]
+    tagged += [(label, ACTIVE) for label in active if label.row not in seen]
+    for label, origin in tagged:
         found = texts.get(label.row)
         if found is None or not found[0].strip():
             missing += 1
             continue
         text, date = found
+        if origin == ACTIVE and date >= TEST_FROM:
+            late += 1
+            continue
         example = Example(
             id=f"ig-{label.row}",
             text=text,
@@ -188,9 +218,12 @@ def instagram(
             group=label.row,
             source=INSTAGRAM,
             date=date,
+            origin=origin,
         )
         (after if date >= TEST_FROM else before).append(example)
     notes = [f"{missing} label tanpa teks di {folder} tidak diikutkan"] if missing else []
+    if late:
+        notes.append(f"{late} label pilihan aktif bertanggal ≥ {TEST_FROM} tidak diikutkan")
     return before, after, notes
 
 
@@ -233,9 +266,13 @@ def gather(
     labels_path = labels_path if labels_path is not None else real_labels_path()
     notes: list[str] = []
     labels = read_labels(labels_path) if labels_path.is_file() else []
+    active_path = active_labels_path(labels_path)
+    active = read_labels(active_path) if active_path.is_file() else []
     if not labels:
         notes.append(f"belum ada label komentar nyata ({labels_path.name})")
-    real_train, real_test, more = instagram(train_dir, labels) if labels else ([], [], [])
+    real_train, real_test, more = (
+        instagram(train_dir, labels, active) if labels or active else ([], [], [])
+    )
     notes += more
     messages, more = sms(train_dir)
     notes += more
@@ -247,5 +284,5 @@ def gather(
         sms=messages,
         corrections=list(corrections),
         notes=notes,
-        labels_total=len(labels),
+        labels_total=len({x.row for x in [*labels, *active]}),
     )

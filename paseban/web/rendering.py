@@ -56,6 +56,7 @@ NOTICES: dict[str, str] = {
     "manual": "Laporan langsung dicatat dan sedang dianalisis.",
     "created": "Data baru disimpan.",
     "revoked": "Token dicabut.",
+    "deleted": "Data dihapus.",
     "password": "Kata sandi baru disimpan; sesi lama pengguna itu berakhir.",
     "logout": "Anda sudah keluar.",
     # the case page's actions

@@ -25,6 +25,7 @@ def test_init_with_sample_twice_duplicates_nothing(run) -> None:  # type: ignore
     first = run("init", "--sample")
     assert first.exit_code == 0, first.output
     assert "84 baru" in first.output and "50 pesan baru" in first.output
+    assert "86 streets" in first.output and "tabel jalan" not in first.output
     second = run("init", "--sample")
     assert second.exit_code == 0
     assert "tidak ada yang baru" in second.output and "0 pesan baru, 50 sudah ada" in second.output
@@ -35,6 +36,10 @@ def test_init_with_sample_twice_duplicates_nothing(run) -> None:  # type: ignore
 def test_init_another_city(run) -> None:  # type: ignore[no-untyped-def]
     result = run("init", "--wilayah", "32.73")
     assert result.exit_code == 0 and "32.73" in result.output
+    # Paseban ships Kota Bogor's streets only: another city starts with an empty table, and a note
+    assert "streets" not in result.output
+    assert "tabel jalan Kota Bandung kosong" in result.output
+    assert "/pengaturan/jalan" in result.output
     refused = run("init", "--wilayah", "32.73", "--sample")
     assert refused.exit_code == 1 and "hanya tersedia untuk Kota Bogor" in refused.output
 

@@ -11,6 +11,7 @@ import pytest
 from paseban.nlp import labelled, model, sources, train
 from paseban.nlp.features import FEATURE_VERSION, features
 from paseban.nlp.normalize import normalize
+from tests.nlp.tuning import fitted_in_tuning
 
 
 def copy_artefact(tmp_path: Path) -> Path:
@@ -124,21 +125,10 @@ def test_tuning_never_reads_the_real_test_part() -> None:
     ]
     poison = [replace(e, id=e.id + "t", intent="kasar", date="2021-10-01") for e in real[:10]]
     data = replace(data, real_train=real, real_test=poison)
-    seen: list[str] = []
-    original = train.Matrix.build
-
-    def spy(examples, docs=None):  # type: ignore[no-untyped-def]
-        seen.extend(e.id for e in examples)
-        return original(examples, docs)
-
-    train.Matrix.build = spy  # type: ignore[method-assign]
-    try:
-        train.tune(data)
-    finally:
-        train.Matrix.build = original  # type: ignore[method-assign]
-    assert seen and not {e.id for e in poison} & set(seen)
+    seen = fitted_in_tuning(data)
+    assert seen and not {e.id for e in poison} & seen
     validation = {e.id for e in data.real_validation}
-    assert validation and not validation & set(seen)  # chosen on data it was not fitted on
+    assert validation and not validation & seen  # chosen on data it was not fitted on
 
 
 def test_a_worse_model_does_not_replace_the_one_there(tmp_path: Path) -> None:
@@ -226,3 +216,20 @@ def test_corrections_become_training_examples() -> None:
         ("koreksi-8", None, "normal"),
     ]
     assert all(e.source == "correction" for e in out)
+
+
+def test_a_better_mean_does_not_hide_a_worse_complaint_f1() -> None:
+    """Both gated measures must hold: the mean once let a model in whose complaint F1 dropped."""
+    before = {"complaint_f1": 0.677, "intent_macro_f1": 0.588, "score": 0.632}
+    after = {"complaint_f1": 0.664, "intent_macro_f1": 0.604, "score": 0.634}
+    replaced, reason = train.verdict(before, after)
+    assert not replaced
+    assert "aduan F1 turun (0.677 -> 0.664)" in reason and "dipertahankan" in reason
+    assert "macro-F1 turun" not in reason
+    forced, reason = train.verdict(before, after, force=True)
+    assert forced and "--force" in reason
+    better = {"complaint_f1": 0.70, "intent_macro_f1": 0.588, "score": 0.644}
+    kept, reason = train.verdict(before, better)
+    assert kept and "aduan F1 0.677 -> 0.700" in reason
+    worse_intent = {**better, "intent_macro_f1": 0.58}
+    assert not train.verdict(before, worse_intent)[0]

@@ -326,7 +326,10 @@ def create_request(ctx: Context, req: NewRequest, *, api_key: str | None) -> dic
                     reason="kelurahan terdekat dari lat/long",
                 )
         body = " ".join(p for p in (text, address and f"Lokasi: {address}") if p)
-        analysis = ctx.analyzer().analyze(body or req.service_code)
+        analyzer = ctx.analyzer()  # a request to the city's own endpoint is about the city
+        analysis = analyzer.analyze(
+            body or req.service_code, account_wilayah=analyzer.gazetteer.city
+        )
         found = analysis.place
         if place is None:
             place = found

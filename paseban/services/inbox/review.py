@@ -1,5 +1,6 @@
-"""The human review queue: low-confidence analyses, and corrections that the next training run
-uses (`paseban model train` reads them with `corrections_for_training`)."""
+"""The human review queue: low-confidence analyses, shown in the order in which a label teaches
+the model most, and corrections that the next training run uses (`paseban model train` reads
+them with `corrections_for_training` and says how many it used)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from paseban.errors import InvalidInput, NotFound
+from paseban.nlp import review as teaching
 from paseban.services.cases import reassign
 from paseban.storage import tables as t
 
@@ -24,6 +26,18 @@ def _valid_values(conn: sa.Connection, field: str) -> set[str]:
     return set(conn.execute(sa.select(t.wilayah.c.code).where(t.wilayah.c.level == 4)).scalars())
 
 
+# the most recently received pending messages the teaching order is computed over: enough for
+# weeks of a city's doubtful messages, small enough to order on every page view
+CONSIDERED = 5000
+
+
+def _pending_where(account_ids: list[int] | None) -> list[Any]:
+    where: list[Any] = [t.messages.c.needs_review.is_(True)]
+    if account_ids is not None:
+        where.append(t.messages.c.account_id.in_(account_ids))
+    return where
+
+
 def queue(
     ctx: Context,
     *,
@@ -31,12 +45,28 @@ def queue(
     offset: int = 0,
     account_ids: list[int] | None = None,
 ) -> list[dict[str, Any]]:
-    """Messages whose analysis needs a human, oldest first; only those received on
-    `account_ids` when given (the actor's scope)."""
-    where = [t.messages.c.needs_review.is_(True)]
-    if account_ids is not None:
-        where.append(t.messages.c.account_id.in_(account_ids))
+    """Messages whose analysis needs a human, in the order in which a label teaches the model
+    most (`paseban.nlp.review.teaching_order`: least confident first, in turns over topics);
+    only those received on `account_ids` when given (the actor's scope). Each row carries its
+    `doubt` (0 sure .. 1 unsure)."""
+    where = _pending_where(account_ids)
     with ctx.engine.connect() as conn:
+        stored = conn.execute(
+            sa.select(
+                t.messages.c.id, t.messages.c.intent, t.messages.c.topic, t.messages.c.confidence
+            )
+            .where(*where)
+            .order_by(t.messages.c.received_at.desc(), t.messages.c.id.desc())
+            .limit(CONSIDERED)
+        ).all()
+        # oldest first among equals: ties in the teaching order keep the order of arrival
+        items = [
+            teaching.pending_from_stored(r.id, r.intent, r.topic, r.confidence)
+            for r in reversed(stored)
+        ]
+        chosen = teaching.teaching_order(items)[offset : offset + limit]
+        if not chosen:
+            return []
         rows = conn.execute(
             sa.select(
                 t.messages.c.id,
@@ -51,13 +81,28 @@ def queue(
                 t.messages.c.confidence,
                 t.messages.c.reasons,
                 t.messages.c.account_id,
-            )
-            .where(*where)
-            .order_by(t.messages.c.received_at, t.messages.c.id)
-            .limit(limit)
-            .offset(offset)
+            ).where(t.messages.c.id.in_([p.key for p in chosen]))
         ).mappings()
-        return [dict(r) for r in rows]
+        by_id = {r["id"]: dict(r) for r in rows}
+    return [{**by_id[p.key], "doubt": round(p.doubt, 3)} for p in chosen if p.key in by_id]
+
+
+def waiting(ctx: Context, *, account_ids: list[int] | None = None) -> dict[str, int]:
+    """What the review page says about the loop: messages waiting for a human (in scope), and
+    messages corrected so far, which the next `paseban model train` learns from."""
+    pending = (
+        sa.select(sa.func.count())
+        .select_from(t.messages)
+        .where(*_pending_where(account_ids))
+        .scalar_subquery()
+    )
+    corrected = sa.select(
+        sa.func.count(sa.distinct(t.analysis_corrections.c.message_id))
+    ).scalar_subquery()
+    with ctx.engine.connect() as conn:
+        row = conn.execute(sa.select(pending, corrected)).one()
+    pending_n, corrected_n = row
+    return {"pending": int(pending_n), "corrected": int(corrected_n)}
 
 
 def correct(

@@ -58,8 +58,11 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
                 .where(t.messages.c.id.in_(chunk), t.messages.c.analyzed_at.is_(None))
                 .order_by(t.messages.c.id)
             ).all()
+        # an OPD's account belongs to no wilayah: no fallback place, but the message reached the
+        # city, so names every city has (Jl. Sudirman, "balai kota") are read as the city's
+        city = analyzer.gazetteer.city
         analyses = analyzer.analyze_batch(
-            (row.text, None if row.owner_kind == OwnerKind.OPD.value else row.owner_code)
+            (row.text, city if row.owner_kind == OwnerKind.OPD.value else row.owner_code)
             for row in rows
         )
         for first in range(0, len(rows), WRITE_BATCH):

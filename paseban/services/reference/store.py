@@ -11,6 +11,7 @@ from paseban import reference
 from paseban.domain.wilayah import Level, Opd, OpdKind, Topic, Wilayah, ticket_prefix
 from paseban.errors import Conflict
 from paseban.nlp import model
+from paseban.nlp import streets as street_data
 from paseban.nlp.analyzer import Analyzer
 from paseban.nlp.place import Gazetteer
 from paseban.routing.rules import Rule, topic_default_rule
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from paseban.context import Context
 
 SYSTEM = "sistem"
+SEEDED_STREETS = "streets_seeded"  # parameter: the bundled street table was loaded once
 
 
 def get_parameter(conn: sa.Connection, key: str, default: Any = None) -> Any:
@@ -170,6 +172,8 @@ def load(ctx: Context, code: str = reference.DEFAULT_CITY) -> dict[str, int]:
                 for r, note in rules
             ],
         )
+        streets = seed_streets(conn, data.city.code, at=now)
+        counts["streets"] = streets or 0
         if not loaded:
             set_parameter(conn, "city_code", data.city.code, at=now, actor=SYSTEM)
             set_parameter(conn, "city_name", data.city.name, at=now, actor=SYSTEM)
@@ -178,6 +182,62 @@ def load(ctx: Context, code: str = reference.DEFAULT_CITY) -> dict[str, int]:
             )
     ctx.reset_analyzer()
     return counts
+
+
+def street_values(street: street_data.Street) -> dict[str, Any]:
+    """A checked street as table values (the bare name is implied, not stored as an alias)."""
+    bare = street_data.bare_name(street.name)
+    return {
+        "name": street.name,
+        "aliases": [a for a in street.aliases if a != bare],
+        "alone": list(street.alone),
+        "kelurahan": list(street.kelurahan),
+        "generic": street.generic,
+        "source": street.source[:200],
+    }
+
+
+def seed_streets(conn: sa.Connection, code: str, *, at: Any) -> int | None:
+    """Load the bundled street table once. Returns the rows added (0 when seeded before), or
+    None when Paseban ships no street table for this city."""
+    table = street_data.bundled(code)
+    if not table:
+        return None
+    if get_parameter(conn, SEEDED_STREETS):
+        return 0
+    existing = {n.lower() for n in conn.execute(sa.select(t.streets.c.name)).scalars()}
+    rows = [
+        {**street_values(s), "updated_at": at, "updated_by": SYSTEM}
+        for s in table
+        if s.name.lower() not in existing
+    ]
+    if rows:
+        conn.execute(sa.insert(t.streets), rows)
+    set_parameter(conn, SEEDED_STREETS, True, at=at, actor=SYSTEM)
+    return len(rows)
+
+
+def streets_note(ctx: Context) -> str | None:
+    """What `paseban init` says when the city's street table is empty (Paseban ships one for
+    Kota Bogor only)."""
+    with ctx.engine.connect() as conn:
+        if conn.execute(sa.select(t.streets.c.id).limit(1)).first() is not None:
+            return None
+        name = get_parameter(conn, "city_name", "kota ini")
+    return (
+        f"tabel jalan {name} kosong: Paseban belum punya daftar jalan untuk kota ini; "
+        "tambahkan jalan utama di Pengaturan › Jalan (/pengaturan/jalan) agar pesan yang hanya "
+        "menyebut jalan mendapat kelurahannya"
+    )
+
+
+def street_rows(conn: sa.Connection) -> list[dict[str, Any]] | None:
+    """The street rows for `streets.from_rows`; None while the table was never seeded (a
+    database from before the table existed: the bundled table is used)."""
+    rows = [dict(r) for r in conn.execute(sa.select(t.streets)).mappings()]
+    if not rows and not get_parameter(conn, SEEDED_STREETS):
+        return None
+    return rows
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -241,4 +301,7 @@ def build_analyzer(ctx: Context) -> Analyzer:
             (r["name"], list(r["aliases"] or []), r["kelurahan"])
             for r in conn.execute(sa.select(t.landmarks)).mappings()
         ]
-    return Analyzer(Gazetteer(regions, marks), model.bundled())
+        rows = street_rows(conn)
+    # the street table staff edit; a database that never had one uses the bundled table
+    table = street_data.from_rows(rows) if rows is not None else None
+    return Analyzer(Gazetteer(regions, marks, streets=table), model.bundled())

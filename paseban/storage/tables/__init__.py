@@ -185,6 +185,9 @@ from paseban.storage.tables.reference import (
     routing_rules as routing_rules,
 )
 from paseban.storage.tables.reference import (
+    streets as streets,
+)
+from paseban.storage.tables.reference import (
     topics as topics,
 )
 from paseban.storage.tables.reference import (

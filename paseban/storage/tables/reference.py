@@ -100,3 +100,19 @@ routing_rules = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("updated_by", sa.String(100), nullable=False),
 )
+
+# the city's streets for the place finder (paseban.nlp.streets): seeded once from the bundled
+# table (Kota Bogor), then edited by Diskominfo in Pengaturan › Jalan
+streets = sa.Table(
+    "streets",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("aliases", sa.JSON, nullable=False, default=list),  # after "jl", "jalan"
+    sa.Column("alone", sa.JSON, nullable=False, default=list),  # distinctive without "jalan"
+    sa.Column("kelurahan", sa.JSON, nullable=False, default=list),  # codes it runs through
+    sa.Column("generic", sa.Boolean, nullable=False, default=False),  # a name many cities have
+    sa.Column("source", sa.String(200), nullable=False, default=""),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("updated_by", sa.String(100), nullable=False),
+)

@@ -198,6 +198,9 @@ def review_page(
     with ctx.engine.connect() as conn:
         ids = inbox.account_ids_in_scope(conn, actor.scope)
     rows = review.queue(ctx, limit=PER_PAGE + 1, offset=(page - 1) * PER_PAGE, account_ids=ids)
+    loop = review.waiting(ctx, account_ids=ids)
+    in_use = ctx.analyzer()
+    learnt = in_use.model.meta.get("corrections_used", 0)
     handles = {a["id"]: a["handle"] for a in listing.accounts_for(ctx, actor.scope)}
     vocab = inbox.vocabulary(ctx)
     shown = [
@@ -216,6 +219,11 @@ def review_page(
             "rows": shown,
             "has_next": len(rows) > PER_PAGE,
             "page": page,
+            "first": (page - 1) * PER_PAGE,
+            "pending": loop["pending"],
+            "corrected": loop["corrected"],
+            "learnt": learnt if isinstance(learnt, int) else 0,
+            "model_version": in_use.version,
             "vocab": vocab,
             "can_write": actor.can(Permission.MESSAGES_WRITE),
             "back": "/tinjauan" + (f"?page={page}" if page > 1 else ""),

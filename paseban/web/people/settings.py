@@ -57,6 +57,13 @@ SECTIONS: list[Section] = [
         Permission.SETTINGS_WRITE,
     ),
     Section("topik", "Topik", "Topik aduan dan OPD bawaannya", Permission.SETTINGS_WRITE),
+    # the place finder's street table (web/reference/streets.py)
+    Section(
+        "jalan",
+        "Jalan",
+        "Jalan kota dan kelurahan yang dilaluinya, untuk menentukan tempat pesan",
+        Permission.SETTINGS_WRITE,
+    ),
     # the complaint desk's policy (web/cases/settings.py)
     Section(
         "aturan",

@@ -31,6 +31,7 @@ def test_loading_twice_changes_nothing(ctx: Context) -> None:
             "holidays",
             "landmarks",
             "routing_rules",
+            "streets",
         ],
         0,
     )

@@ -1,0 +1,1 @@
+"""Pages for the reference data Diskominfo edits that the analyzer reads (the street table)."""
