@@ -145,8 +145,8 @@ INSTAGRAM = MediaLimits(
     daily_posts_per_account=50,
     daily_posts_per_app=None,
     daily_note=(
-        "Dokumen Meta menyebut 50 dan 100; tahap 2 membaca content_publishing_limit "
-        "(config.quota_total) saat berjalan, bawaan 50. Carousel dihitung satu."
+        "Dokumen Meta menyebut 50 dan 100 unggahan per 24 jam; batas akun dibaca dari Meta "
+        "saat menerbitkan, bawaan 50. Carousel dihitung satu."
     ),
     sources={
         "foto (JPEG, 8 MB, rasio 4:5–1,91:1, lebar 320–1440 px, alt text 1.000)": IG_MEDIA_REF,
@@ -154,7 +154,7 @@ INSTAGRAM = MediaLimits(
         "Reels (MP4/MOV, H.264/HEVC, AAC, 3 dtk–15 mnt, 300 MB, 23–60 fps, lebar ≤ 1920)": (
             IG_MEDIA_REF
         ),
-        "batas unggah harian (content_publishing_limit)": IG_GUIDE,
+        "batas unggahan per 24 jam per akun": IG_GUIDE,
         "keterangan terpotong setelah 3 baris (±125 karakter)": (
             "https://help.instagram.com/1643471055915254"
         ),

@@ -115,6 +115,31 @@ def permissions(values: Iterable[str]) -> str:
     return ", ".join(label(Permission(v)) if v in set(Permission) else v for v in values)
 
 
+# the names of the fields an audit entry's detail holds, where the field's own name is not a word
+FIELD_LABELS = {
+    "keep_location": "lokasi foto disimpan",
+    "alt_text": "teks alternatif",
+    "storage_key": "berkas",
+    "owner_code": "pemilik",
+    "owner_kind": "jenis pemilik",
+}
+
+
+def field_name(key: str) -> str:
+    """An audit detail's field as words: "keep_location" reads "lokasi foto disimpan"; a field
+    without a label loses its underscores ("due_days" reads "due days")."""
+    return FIELD_LABELS.get(key, key.replace("_", " "))
+
+
+def field_value(value: Any) -> str:
+    """A detail's value as words: yes and no in Indonesian, nothing as a dash."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    return str(value)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
     "status": _label(cases.STATUS_LABELS),
     "case_action": _label(cases.ACTION_LABELS),
@@ -132,6 +157,8 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "urgency": _named("urgencies"),
     "rule": rule_name,
     "scope": scope_name,
+    "field": field_name,
+    "shown": field_value,
 }
 
 

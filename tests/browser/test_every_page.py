@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,9 +94,16 @@ def vocabulary_codes(ctx: Context) -> frozenset[str]:
         opds = dict(conn.execute(sa.select(t.opds.c.code, t.opds.c.name)).all())
     # an OPD's code that is also the short name in its official name is a name: RSUD, DLH
     opd_codes = {code for code, name in opds.items() if code not in name.split()}
-    opd_codes -= {code for code, name in opds.items() if f"({code})" in name}
+    # ... or one of the short names in its brackets: "(DPKP/Damkar)"
+    opd_codes -= {code for code, name in opds.items() if code in short_names(name)}
     indonesian = {"diskominfo", "konfirmasi", "verifikasi"}  # words a sentence may hold
     return frozenset((english | opd_codes) - indonesian)
+
+
+def short_names(name: str) -> set[str]:
+    return {
+        part.strip() for found in re.findall(r"\(([^()]*)\)", name) for part in found.split("/")
+    }
 
 
 @pytest.fixture(scope="module")

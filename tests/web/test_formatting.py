@@ -65,3 +65,11 @@ def test_rule_and_scope_labels() -> None:
     assert rule_label("jalan-nasional", {}) == "jalan nasional"
     assert scope_label(None, {}) == "seluruh kota"
     assert scope_label("DLH", {"DLH": "Dinas Lingkungan Hidup"}) == "Dinas Lingkungan Hidup"
+
+
+def test_audit_fields_and_values_read_as_words() -> None:
+    from paseban.web.formatting import field_name, field_value
+
+    assert field_name("keep_location") == "lokasi foto disimpan"
+    assert field_name("due_days") == "due days"  # no code with underscores reaches the page
+    assert [field_value(v) for v in (True, False, None, 3)] == ["ya", "tidak", "-", "3"]

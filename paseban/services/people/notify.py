@@ -132,7 +132,8 @@ def case_event(ctx: Context, case_id: int, event: CaseEventRow) -> None:
     if ticket is None:
         return
     stage_code = str(data.get("stage"))
-    stage = STAGE_LABELS[Stage(stage_code)].lower() if stage_code in set(Stage) else stage_code
+    label = STAGE_LABELS[Stage(stage_code)] if stage_code in set(Stage) else stage_code
+    stage = label[:1].lower() + label[1:]  # "tindak lanjut OPD": a sentence keeps its acronyms
     level = int(data.get("level") or 1)
     body = (
         f"Tenggat tahap {stage} untuk aduan {ticket} sudah terlewati; ini eskalasi tingkat "

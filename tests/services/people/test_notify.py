@@ -148,7 +148,10 @@ def test_the_report_goes_to_its_readers_with_the_pdf(mail: Context, tmp_path: Pa
     )
     [message] = FakeSMTP.sent
     assert _bcc(message) == {ADDRESSES["operator"], ADDRESSES["pimpinan"]}
-    assert message["Subject"] == "[Paseban] Laporan mingguan 2026-W47"
+    # the period in words (issue 14), not its code
+    assert message["Subject"] == (
+        "[Paseban] Laporan mingguan Minggu 47, 16 November – 22 November 2026"
+    )
     [attachment] = list(message.iter_attachments())
     assert attachment.get_filename() == "laporan-2026-W47.pdf"
     assert attachment.get_content() == b"%PDF-1.7 laporan"
