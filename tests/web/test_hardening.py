@@ -131,3 +131,19 @@ def test_integers_beyond_64_bits_are_a_400(login: Callable[[str], Browser]) -> N
         response = op.get(path)
         assert 400 <= response.status_code < 500, (path, response.status_code)
         assert {"error", "detail"} <= set(response.json())
+
+
+def test_media_uploads_are_bounded_by_the_media_settings_not_the_default(
+    anon: TestClient,
+) -> None:
+    """The media library's uploads (25 MB photos, 300 MB videos) were cut at the 1 MB default
+    when both limits met: they keep their own bound, from the city's media settings."""
+    headers = {
+        "content-length": str(5 * 1024 * 1024),  # over the default, under the media limit
+        "content-type": "multipart/form-data; boundary=x",
+    }
+    for method, path in sorted(security.SELF_BOUNDED):
+        answer = anon.request(method, path, content=b"", headers=headers, follow_redirects=False)
+        assert answer.status_code != 413, path
+    other = anon.post("/konten/draf/baru", content=b"", headers=headers)
+    assert other.status_code == 413  # the default still holds elsewhere
