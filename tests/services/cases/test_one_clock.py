@@ -20,6 +20,7 @@ from paseban.domain.cases import Action, Status
 from paseban.domain.sla import deadline
 from paseban.errors import PasebanError
 from paseban.measurement.report_queries import overdue_by_opd
+from paseban.security import tracking_key
 from paseban.services.cases import actions, clocks, open311, reads, reassign, sweep
 from paseban.storage import tables as t
 from paseban.web.cases.api import case_out
@@ -109,7 +110,8 @@ class OneClock(OneCase):
             assert len(views) == 1 and views[0].due_at == d.due_at
             assert views[0].late == d.overdue
         # the tracking page, the API, Open311, the measurement
-        public = reads.public_case(self.ctx, self.ticket)
+        key = tracking_key(self.ctx.settings.secret_key, self.ticket)
+        public = reads.public_case(self.ctx, self.ticket, key)
         assert public["overdue"] == d.overdue and public["due_at"] == d.due_at
         assert case_out(listed, now).overdue == d.overdue
         notice = open311.get_request(self.ctx, self.ticket)["service_notice"] or ""

@@ -36,7 +36,9 @@ def test_csv_cells_cannot_run_formulas() -> None:
 
 
 def test_xlsx_cells_cannot_run_formulas() -> None:
-    report: Any = SimpleNamespace(tables={"akun": Table("=Akun", ("nama", "angka"), ROWS)})
+    report: Any = SimpleNamespace(
+        tables={"akun": Table("=Akun", ("nama", "angka"), ROWS)}, tz="Asia/Jakarta"
+    )
     book = load_workbook(io.BytesIO(render_xlsx(report)))
     sheet = book["akun"]
     assert sheet["A1"].value == "'=Akun"
