@@ -31,6 +31,7 @@ from paseban.cli import (
     serve,
     tokens,
     users,
+    worker,
 )
 
 
@@ -65,6 +66,8 @@ for command in (
     outbox.outbox,
     ingest.manual,
     content.content,
+    worker.worker,
+    worker.scheduler,
 ):
     cli.add_command(command)
 cli.add_command(db.db_group, name="db")
