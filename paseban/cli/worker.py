@@ -74,6 +74,7 @@ def worker(queues: str, concurrency: int | None, pool: str, name: str | None) ->
             concurrency=concurrency or os.cpu_count() or 1,
             pool=pool,
             hostname=name,
+            on_ready=lambda: click.echo(f"pekerja siap: antrean {', '.join(chosen)}", err=True),
         )
 
 

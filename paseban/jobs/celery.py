@@ -24,14 +24,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import kombu.exceptions
 import redis.exceptions
 import sqlalchemy as sa
 from celery import Celery, Task
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 
 from paseban.jobs.core import ANALYSIS, Context, UnknownJob, queue_for, registry, run_job
 from paseban.settings import Settings
@@ -217,9 +217,13 @@ def run_worker(
     concurrency: int,
     pool: str = "prefork",
     hostname: str | None = None,
+    on_ready: Callable[[], None] | None = None,
 ) -> None:
-    """Run a worker in this process until it is stopped (SIGTERM: finish the jobs in hand)."""
+    """Run a worker in this process until it is stopped (SIGTERM: finish the jobs in hand).
+    `on_ready` is called once it consumes, whatever the log level."""
     app = worker_app(ctx)
+    if on_ready is not None:
+        worker_ready.connect(lambda **_: on_ready(), weak=False)
     argv = [
         "worker",
         f"--queues={','.join(queues)}",

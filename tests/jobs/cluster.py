@@ -87,7 +87,7 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        wait_for(lambda: "ready." in self.log.read_text(errors="replace"), 90, self.tail)
+        wait_for(lambda: "pekerja siap" in self.log.read_text(errors="replace"), 90, self.tail)
         return self
 
     def tail(self) -> str:
