@@ -22,6 +22,7 @@ the catch-up jobs (`analyze_pending`, `resolve_raw_events`, `send_outbox`).
 from __future__ import annotations
 
 import logging
+import random
 import threading
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -42,6 +43,9 @@ TASK = "paseban.run"
 # errors that say "the database is away for a moment", not "the job is wrong"
 RETRYABLE: tuple[type[Exception], ...] = (sa.exc.OperationalError, sa.exc.InterfaceError)
 RETRY_MAX = 10  # back-off 2, 4, 8 ... capped at 5 minutes: about half an hour in all
+# PostgreSQL's "deadlock detected" and "could not serialize": the other transaction is done in a
+# moment, so the job runs again at once (a short random pause, not the back-off)
+CONFLICTS = frozenset({"40P01", "40001"})
 BROKER_ERRORS: tuple[type[BaseException], ...] = (
     kombu.exceptions.OperationalError,
     redis.exceptions.ConnectionError,
@@ -197,10 +201,16 @@ def worker_app(ctx: Context) -> Celery:
         try:
             return run_job(_worker_ctx[0], name, kwargs, retry_on=RETRYABLE)
         except RETRYABLE as exc:
-            countdown = min(300, 2 ** (self.request.retries + 1))
-            raise self.retry(exc=exc, countdown=countdown) from exc
+            raise self.retry(exc=exc, countdown=retry_after(exc, self.request.retries)) from exc
 
     return app
+
+
+def retry_after(exc: Exception, retries: int) -> float:
+    """Seconds before a job that met `exc` runs again."""
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) in CONFLICTS:
+        return random.uniform(0.05, 0.5)
+    return float(min(300, 2 ** (retries + 1)))
 
 
 @worker_process_init.connect

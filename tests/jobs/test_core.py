@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import psycopg
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
@@ -12,6 +13,7 @@ from paseban.cli import cli
 from paseban.context import Context
 from paseban.hookspecs import hookimpl
 from paseban.jobs import core as jobs_core
+from paseban.jobs.celery import retry_after
 from paseban.settings import Settings, SettingsError
 from paseban.storage import tables as t
 
@@ -128,3 +130,10 @@ def test_worker_and_scheduler_refuse_without_the_celery_backend(
     monkeypatch.setenv("PASEBAN_BROKER_URL", "redis://127.0.0.1:1/0")
     result = CliRunner().invoke(cli, ["worker", "--queues", "analysis,kilat"])
     assert result.exit_code != 0 and "antrean tidak dikenal: kilat" in result.output
+
+
+def test_a_deadlock_is_retried_at_once_a_lost_connection_with_back_off() -> None:
+    deadlock = sa.exc.OperationalError("INSERT ...", {}, psycopg.errors.DeadlockDetected())
+    assert retry_after(deadlock, 0) < 1 and retry_after(deadlock, 5) < 1
+    gone = sa.exc.OperationalError("SELECT 1", {}, psycopg.OperationalError("server closed"))
+    assert [retry_after(gone, n) for n in (0, 1, 2, 9)] == [2, 4, 8, 300]
