@@ -113,6 +113,25 @@ def process_cpu(pid: int) -> float:
     return total + sum(process_cpu(int(child)) for child in children)
 
 
+def service_pids() -> dict[str, int]:
+    """The throwaway PostgreSQL's postmaster and Redis server (their CPU counts too)."""
+    pg_port = os.environ.get("PASEBAN_PG_PORT", "54329")
+    redis_port = os.environ.get("PASEBAN_REDIS_PORT", "6391")
+    files = {
+        "postgres": Path(os.environ.get("PASEBAN_PG_DATA", f"/tmp/paseban-pg-{pg_port}"))
+        / "postmaster.pid",
+        "redis": Path(os.environ.get("PASEBAN_REDIS_DIR", f"/tmp/paseban-redis-{redis_port}"))
+        / "redis.pid",
+    }
+    pids: dict[str, int] = {}
+    for name, path in files.items():
+        try:
+            pids[name] = int(path.read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
 @dataclass
 class Cluster:
     env: dict[str, str]
@@ -162,9 +181,13 @@ class Cluster:
                 raise SystemExit(f"server did not start; see {self.folder / 'web.log'}")
             time.sleep(0.2)
 
-    def cpu(self) -> tuple[float, float]:
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds so far: the web server, the workers, PostgreSQL and Redis."""
         web = cpu_seconds(self.web.pid) if self.web else None
-        return web or 0.0, sum(process_cpu(w.pid) for w in self.workers)
+        figures = {"web": web or 0.0, "workers": sum(process_cpu(w.pid) for w in self.workers)}
+        for name, pid in service_pids().items():
+            figures[name] = process_cpu(pid)
+        return figures
 
     def stop(self) -> None:
         for process in (*self.workers, self.web):
@@ -256,7 +279,7 @@ def one_run(
             cluster.start_workers(count)
         cluster.start_web(port)
         requests = deliveries(secret, args.messages)
-        web_before, workers_before = cluster.cpu()
+        cpu_start = cluster.cpu()
         cpu_before, wall_start = time.process_time(), time.time()
         result = asyncio.run(load("127.0.0.1", port, requests, args.rate, args.connections))
         load_cpu = time.process_time() - cpu_before
@@ -264,7 +287,7 @@ def one_run(
         if args.backlog:  # everything is stored and queued: now the workers
             time.sleep(1.0)  # the web process hands over its last batch
             cluster.start_workers(count)
-            workers_before = cluster.cpu()[1]  # not their start (loading the model)
+            cpu_start["workers"] = cluster.cpu()["workers"]  # not their start (the model)
         deadline = time.monotonic() + args.timeout
         now = counts(engine)
         while now["analysed"] < result.stored and time.monotonic() < deadline:
@@ -272,7 +295,7 @@ def one_run(
             now = counts(engine)
         time.sleep(1.0)  # anything analysed twice would show now
         now = counts(engine)
-        web_after, workers_after = cluster.cpu()
+        cpu_end = cluster.cpu()
         twice = analysed_twice(engine)
         first_job = first_analysis(engine)
         latencies = to_case_seconds(engine)
@@ -307,12 +330,21 @@ def one_run(
         f"{now['analysed']} analysed; {len(latencies)} complaints routed, to case p50 "
         f"{statistics.median(latencies) if latencies else 0:.2f} s p99 {figures['p99_to_case_s']} s"
     )
+    used = {name: cpu_end[name] - cpu_start.get(name, 0.0) for name in cpu_end}
     say(
         f"  CPU          load generator {load_cpu / load_seconds:.2f} cores while sending; "
-        f"web {web_after - web_before:.1f} s, workers {workers_after - workers_before:.1f} s "
-        f"in {seconds:.1f} s; machine load average {os.getloadavg()[0]:.1f}, "
+        + ", ".join(f"{name} {value:.1f} s" for name, value in used.items())
+        + f" in {seconds:.1f} s; machine load average {os.getloadavg()[0]:.1f}, "
         f"{os.cpu_count()} cores shared with other processes"
     )
+    if now["analysed"]:
+        say(
+            "  per message  "
+            + ", ".join(
+                f"{name} {value / now['analysed'] * 1000:.2f} ms" for name, value in used.items()
+            )
+            + " of CPU"
+        )
     return figures
 
 
