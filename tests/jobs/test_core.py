@@ -137,3 +137,19 @@ def test_a_deadlock_is_retried_at_once_a_lost_connection_with_back_off() -> None
     assert retry_after(deadlock, 0) < 1 and retry_after(deadlock, 5) < 1
     gone = sa.exc.OperationalError("SELECT 1", {}, psycopg.OperationalError("server closed"))
     assert [retry_after(gone, n) for n in (0, 1, 2, 9)] == [2, 4, 8, 300]
+
+
+def test_a_lost_connection_is_recorded_as_retrying_and_raised_for_the_backend(
+    with_plugin: Context,
+) -> None:
+    def lost(ctx: Context) -> None:
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    with_plugin.pm.register(
+        type("Lost", (), {"register_jobs": hookimpl(lambda self: [jobs.JobSpec("lost", lost)])})(),
+        "lost",
+    )
+    with pytest.raises(sa.exc.OperationalError):
+        jobs.run_job(with_plugin, "lost", {}, retry_on=(sa.exc.OperationalError,))
+    assert jobs.run_job(with_plugin, "lost", {}) == "failed"  # without a backend that retries
+    assert [r["status"] for r in runs(with_plugin) if r["name"] == "lost"] == ["retrying", "failed"]
