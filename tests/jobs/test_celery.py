@@ -90,19 +90,25 @@ def unanalysed(ctx: Context) -> int:
     return int(scalar(ctx, sa.select(sa.func.count()).where(t.messages.c.analyzed_at.is_(None))))
 
 
+def deliver(client: TestClient) -> int:
+    """One signed Instagram delivery of several comments; the messages stored."""
+    headers, body = meta_signed("meta", "instagram_comments__batch")
+    response = client.post(
+        "/webhooks/meta", content=body, headers=headers | {"content-type": "application/json"}
+    )
+    assert response.status_code == 200, response.text
+    stored = int(response.json()["stored"])
+    assert stored >= 2
+    return stored
+
+
 def test_a_webhook_is_analysed_and_routed_by_a_worker_and_the_queues_stay_apart(
     cctx: Context, redis: Redis, workers: list[Worker], tmp_path: Path
 ) -> None:
     upkeep = Worker(worker_env(cctx), tmp_path / "upkeep.log", ["--queues=outbox,periodic"])
     workers.append(upkeep.start())
     with TestClient(create_app(cctx)) as client:
-        headers, body = meta_signed("meta", "instagram_comments__batch")
-        response = client.post(
-            "/webhooks/meta", content=body, headers=headers | {"content-type": "application/json"}
-        )
-        assert response.status_code == 200, response.text
-        stored = response.json()["stored"]
-        assert stored >= 2
+        stored = deliver(client)
         cctx.jobs.drain()
         # the analysis waits in its own queue; the SLA sweep does not wait behind it
         cctx.jobs.enqueue("sla_sweep")
@@ -135,11 +141,7 @@ def test_a_worker_killed_mid_job_loses_it_to_another_and_nothing_happens_twice(
 ) -> None:
     broker, cctx.jobs = cctx.jobs, RecordingQueue()  # store only: analysis is asked for below
     with TestClient(create_app(cctx, start_jobs=False)) as client:
-        headers, body = meta_signed("meta", "instagram_comments__batch")
-        response = client.post(
-            "/webhooks/meta", content=body, headers=headers | {"content-type": "application/json"}
-        )
-        assert response.status_code == 200
+        deliver(client)
     with cctx.engine.connect() as conn:
         ids = list(conn.execute(sa.select(t.messages.c.id).order_by(t.messages.c.id)).scalars())
     cctx.jobs = broker
@@ -181,12 +183,7 @@ def test_while_redis_is_down_webhooks_answer_and_store_and_jobs_catch_up(
 ) -> None:
     redis.stop()
     with TestClient(create_app(cctx)) as client:
-        headers, body = meta_signed("meta", "instagram_comments__batch")
-        response = client.post(
-            "/webhooks/meta", content=body, headers=headers | {"content-type": "application/json"}
-        )
-        assert response.status_code == 200, response.text  # answered and stored, broker away
-        stored = response.json()["stored"]
+        stored = deliver(client)  # answered and stored, the broker away
         assert isinstance(cctx.jobs, CeleryQueue)
         wait_for(lambda: cctx.jobs.backlog() >= 1, 10)  # type: ignore[attr-defined]
         assert unanalysed(cctx) == stored
@@ -216,12 +213,6 @@ def test_when_postgresql_drops_every_connection_web_and_workers_reconnect(
                 )
             ).scalar_one()
         assert ended >= 2  # the web's idle connection and the worker's
-        headers, body = meta_signed("meta", "instagram_comments__batch")
-        response = client.post(
-            "/webhooks/meta", content=body, headers=headers | {"content-type": "application/json"}
-        )
-        assert response.status_code == 200, response.text
-        stored = response.json()["stored"]
-        assert stored >= 2
+        deliver(client)
     wait_for(lambda: unanalysed(cctx) == 0, 60, worker.tail)
     assert runs(cctx, "analyze_messages", "ok") >= 1
