@@ -6,6 +6,7 @@ the real app in this process."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ def redis() -> Iterator[Redis]:
     server = new_redis()
     yield server
     server.stop()
+    shutil.rmtree(server.folder, ignore_errors=True)
 
 
 @pytest.fixture
