@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import socket
 import sqlite3
@@ -41,6 +42,7 @@ class Result:
     timeline: list[tuple[float, float]] = field(default_factory=list)  # (due, latency)
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0
+    stored: int = 0  # messages the answers said were stored (bench/scale.py checks them all)
     started: float = 0.0
     finished: float = 0.0
 
@@ -64,7 +66,7 @@ def deliveries(secret: str, count: int) -> list[bytes]:
     return requests
 
 
-async def _read_response(reader: asyncio.StreamReader) -> int:
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
@@ -73,9 +75,8 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
         name, _, value = line.partition(":")
         if name.strip().lower() == "content-length":
             length = int(value.strip())
-    if length:
-        await reader.readexactly(length)
-    return status
+    body = await reader.readexactly(length) if length else b""
+    return status, body
 
 
 async def load(
@@ -93,7 +94,7 @@ async def load(
                 try:
                     writer.write(request)
                     await writer.drain()
-                    status = await _read_response(reader)
+                    status, body = await _read_response(reader)
                 except (OSError, asyncio.IncompleteReadError, ValueError):
                     result.errors += 1
                     writer.close()
@@ -102,6 +103,8 @@ async def load(
                 result.latencies.append(loop.time() - due)
                 result.timeline.append((due, loop.time() - due))
                 result.statuses[status] = result.statuses.get(status, 0) + 1
+                if status == 200:
+                    result.stored += int(json.loads(body).get("stored", 0))
         finally:
             writer.close()
 

@@ -33,6 +33,9 @@ class Settings:
     log_format: str = "json"
     jobs_backend: str = "inprocess"
     jobs_workers: int = 1
+    # the celery backend (docs/jobs.md): the broker, and when a vanished worker's job runs again
+    broker_url: str = field(default="", repr=False)
+    broker_visibility_timeout: int = 3600
     sla_sweep_seconds: int = 60
     review_threshold: float = 0.6
     # --- content (issue 8) ---
@@ -127,6 +130,10 @@ class Settings:
             log_format=get("LOG_FORMAT", cls.log_format),
             jobs_backend=get("JOBS_BACKEND", cls.jobs_backend),
             jobs_workers=get_int("JOBS_WORKERS", cls.jobs_workers),
+            broker_url=get("BROKER_URL", ""),
+            broker_visibility_timeout=get_int(
+                "BROKER_VISIBILITY_TIMEOUT", cls.broker_visibility_timeout
+            ),
             sla_sweep_seconds=get_int("SLA_SWEEP_SECONDS", cls.sla_sweep_seconds),
             review_threshold=get_float("REVIEW_THRESHOLD", cls.review_threshold),
             content_link_check=get("CONTENT_LINK_CHECK", "0").lower() in ("1", "true", "yes", "ya"),
@@ -181,11 +188,17 @@ class Settings:
             raise SettingsError(
                 f"PASEBAN_LOG_FORMAT harus json atau console, bukan {self.log_format!r}"
             )
-        if self.jobs_backend not in ("inprocess", "eager"):
+        if self.jobs_backend not in ("inprocess", "eager", "celery"):
             raise SettingsError(
                 f"PASEBAN_JOBS_BACKEND tidak dikenal: {self.jobs_backend!r} "
-                "(pilihan: inprocess, eager)"
+                "(pilihan: inprocess, eager, celery)"
             )
+        if self.jobs_backend == "celery" and not self.broker_url:
+            raise SettingsError(
+                "PASEBAN_JOBS_BACKEND=celery butuh PASEBAN_BROKER_URL (mis. redis://127.0.0.1:6379/0)"
+            )
+        if self.broker_visibility_timeout < 1:
+            raise SettingsError("PASEBAN_BROKER_VISIBILITY_TIMEOUT minimal 1 detik")
         if not 0.0 <= self.review_threshold <= 1.0:
             raise SettingsError("PASEBAN_REVIEW_THRESHOLD harus di antara 0 dan 1")
         if self.media_max_bytes < 1024:

@@ -32,6 +32,7 @@ from paseban.cli import (
     serve,
     tokens,
     users,
+    worker,
 )
 
 
@@ -68,6 +69,8 @@ for command in (
     content.content,
     backup.backup,
     backup.restore,
+    worker.worker,
+    worker.scheduler,
 ):
     cli.add_command(command)
 cli.add_command(db.db_group, name="db")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import secrets
 import threading
 import time
@@ -11,6 +12,7 @@ from typing import Any
 import click
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from paseban import logs
 from paseban.boot import create_context
@@ -31,8 +33,15 @@ from paseban.web.app import create_app
     type=click.FloatRange(min=0, max=200),
     help="Kirim aliran contoh kiriman webhook bertanda tangan (per detik) ke server ini.",
 )
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Proses web (uvicorn); lebih dari 1 butuh PostgreSQL.",
+)
 @friendly
-def serve(host: str | None, port: int | None, demo_rate: float) -> None:
+def serve(host: str | None, port: int | None, demo_rate: float, workers: int) -> None:
     """Jalankan dasbor, API, dan pekerjaan latar belakang."""
 
     settings = settings_from_env()
@@ -54,21 +63,57 @@ def serve(host: str | None, port: int | None, demo_rate: float) -> None:
         raise Fail(str(exc)) from None
     if not migrate.is_current(ctx.engine):
         raise Fail("basis data belum disiapkan atau versinya lama; jalankan `paseban init` dulu")
+    if workers > 1 and ctx.engine.dialect.name != "postgresql":
+        ctx.close()
+        raise Fail("--workers lebih dari 1 butuh PostgreSQL (SQLite hanya punya satu penulis)")
     click.echo(
         f"Paseban melayani di http://{settings.host}:{settings.port}/ (Ctrl+C untuk berhenti)"
     )
     stop = _start_demo_stream(settings, demo_rate) if demo_rate else None
     try:
-        uvicorn.run(
-            create_app(ctx),
-            host=settings.host,
-            port=settings.port,
-            log_config=None,
-            access_log=False,
-        )
+        if workers == 1:
+            uvicorn.run(
+                create_app(ctx),
+                host=settings.host,
+                port=settings.port,
+                log_config=None,
+                access_log=False,
+            )
+        else:
+            ctx.close()  # each process builds its own (app_from_env)
+            _share_with_processes(settings)
+            uvicorn.run(
+                "paseban.cli.serve:app_from_env",
+                factory=True,
+                workers=workers,
+                host=settings.host,
+                port=settings.port,
+                log_config=None,
+                access_log=False,
+            )
     finally:
         if stop is not None:
             stop.set()
+
+
+def _share_with_processes(settings: Settings) -> None:
+    """The web processes read their settings from the environment: hand them what this command
+    decided (the address, and a throwaway secret made for this run), the same for all."""
+    os.environ.update(
+        PASEBAN_HOST=settings.host,
+        PASEBAN_PORT=str(settings.port),
+        PASEBAN_SECRET_KEY=settings.secret_key,
+        PASEBAN_META_APP_SECRET=settings.meta_app_secret,
+    )
+
+
+def app_from_env() -> FastAPI:
+    """One web process of `paseban serve --workers N` (uvicorn imports and calls this): its own
+    context, database pool and job queue. Sessions and login limits live in the database, the
+    periodic scheduler runs in the one process holding the cluster lock."""
+    settings = settings_from_env()
+    logs.configure(settings.log_level, settings.log_format)
+    return create_app(create_context(settings))
 
 
 def _start_demo_stream(settings: Settings, rate: float) -> Any:

@@ -2,14 +2,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import psycopg
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 
 from paseban import jobs
 from paseban.boot import create_context
+from paseban.cli import cli
 from paseban.context import Context
 from paseban.hookspecs import hookimpl
-from paseban.settings import Settings
+from paseban.jobs import core as jobs_core
+from paseban.jobs.celery import retry_after
+from paseban.settings import Settings, SettingsError
 from paseban.storage import tables as t
 
 
@@ -82,7 +87,7 @@ def test_before_start_the_queue_runs_eagerly(with_plugin: Context) -> None:
 
 def test_long_arguments_are_summarised(with_plugin: Context) -> None:
     jobs.run_job(with_plugin, "add", {"n": 1})
-    assert jobs._loggable({"ids": list(range(100))}) == {
+    assert jobs_core._loggable({"ids": list(range(100))}) == {
         "ids": {"count": 100, "first": [0, 1, 2, 3, 4]}
     }
 
@@ -96,3 +101,55 @@ def test_the_sla_sweep_runs_as_often_as_the_settings_say() -> None:
             assert jobs.registry(ctx)["sla_sweep"].every == timedelta(seconds=every)
         finally:
             ctx.close()
+
+
+def test_each_job_has_its_queue(ctx: Context) -> None:
+    specs = jobs.registry(ctx)
+    assert jobs.queue_for(specs["analyze_messages"]) == jobs.ANALYSIS
+    assert jobs.queue_for(specs["send_outbox"]) == jobs.OUTBOX
+    assert jobs.queue_for(specs["sla_sweep"]) == jobs.PERIODIC
+    assert {jobs.queue_for(spec) for spec in specs.values()} == set(jobs.QUEUES)
+    assert jobs.queue_for(jobs.JobSpec("own", lambda ctx: None, queue=jobs.OUTBOX)) == jobs.OUTBOX
+
+
+def test_the_celery_backend_needs_a_broker() -> None:
+    with pytest.raises(SettingsError, match="PASEBAN_BROKER_URL"):
+        Settings.from_env({"PASEBAN_JOBS_BACKEND": "celery"})
+    with pytest.raises(SettingsError, match="celery"):
+        Settings.from_env({"PASEBAN_JOBS_BACKEND": "rabbit"})
+
+
+def test_worker_and_scheduler_refuse_without_the_celery_backend(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PASEBAN_JOBS_BACKEND", "inprocess")
+    for args in (["worker"], ["scheduler"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code != 0 and "PASEBAN_JOBS_BACKEND=celery" in result.output
+    monkeypatch.setenv("PASEBAN_JOBS_BACKEND", "celery")
+    monkeypatch.setenv("PASEBAN_BROKER_URL", "redis://127.0.0.1:1/0")
+    result = CliRunner().invoke(cli, ["worker", "--queues", "analysis,kilat"])
+    assert result.exit_code != 0 and "antrean tidak dikenal: kilat" in result.output
+
+
+def test_a_deadlock_is_retried_at_once_a_lost_connection_with_back_off() -> None:
+    deadlock = sa.exc.OperationalError("INSERT ...", {}, psycopg.errors.DeadlockDetected())
+    assert retry_after(deadlock, 0) < 1 and retry_after(deadlock, 5) < 1
+    gone = sa.exc.OperationalError("SELECT 1", {}, psycopg.OperationalError("server closed"))
+    assert [retry_after(gone, n) for n in (0, 1, 2, 9)] == [2, 4, 8, 300]
+
+
+def test_a_lost_connection_is_recorded_as_retrying_and_raised_for_the_backend(
+    with_plugin: Context,
+) -> None:
+    def lost(ctx: Context) -> None:
+        raise sa.exc.OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    with_plugin.pm.register(
+        type("Lost", (), {"register_jobs": hookimpl(lambda self: [jobs.JobSpec("lost", lost)])})(),
+        "lost",
+    )
+    with pytest.raises(sa.exc.OperationalError):
+        jobs.run_job(with_plugin, "lost", {}, retry_on=(sa.exc.OperationalError,))
+    assert jobs.run_job(with_plugin, "lost", {}) == "failed"  # without a backend that retries
+    assert [r["status"] for r in runs(with_plugin) if r["name"] == "lost"] == ["retrying", "failed"]

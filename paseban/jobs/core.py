@@ -1,16 +1,5 @@
-"""One seam for background work.
-
-A job is a named function `func(ctx, **kwargs) -> counts`. Code asks for work with
-`ctx.jobs.enqueue(name, **kwargs)` and never cares where it runs:
-
-- `eager`: runs at once in the caller (CLI, tests);
-- `inprocess` (default for the server): worker threads and a scheduler for periodic jobs, no
-  extra service to start.
-
-A distributed backend (Celery with Redis or RabbitMQ, for example) implements the same
-`JobQueue` protocol by sending `(name, kwargs)` to its broker; its worker calls `run_job`, so
-the jobs themselves and the domain code do not change. Every run leaves a row in `job_runs`.
-"""
+"""Jobs, their record, their queues, and the two backends that run in this process
+(`paseban.jobs` tells the whole story)."""
 
 from __future__ import annotations
 
@@ -26,6 +15,7 @@ from typing import Any, Protocol
 import pluggy
 import sqlalchemy as sa
 
+from paseban.jobs.schedule import Scheduler
 from paseban.settings import Settings
 from paseban.storage import tables as t
 
@@ -40,6 +30,31 @@ class JobSpec:
     func: JobFunc
     every: timedelta | None = None  # run periodically by the scheduler
     description: str = ""
+    queue: str | None = None  # one of QUEUES; None: queue_for decides
+
+
+# A distributed backend keeps these apart, so a flood in one never delays the others.
+ANALYSIS, OUTBOX, PERIODIC = "analysis", "outbox", "periodic"
+QUEUES = (ANALYSIS, OUTBOX, PERIODIC)
+# the built-in jobs that are not periodic upkeep: ingest and analysis, and what goes out
+_QUEUE_OF = {
+    "analyze_messages": ANALYSIS,
+    "analyze_pending": ANALYSIS,
+    "resolve_raw_events": ANALYSIS,
+    "poll_platforms": ANALYSIS,
+    "send_outbox": OUTBOX,
+    "send_email": OUTBOX,
+    "publish_due_posts": OUTBOX,
+    "refresh_tokens": OUTBOX,
+}
+
+
+def queue_for(spec: JobSpec) -> str:
+    """The queue a job goes to: its own choice, the table above, else periodic upkeep
+    (SLA sweep, roll-ups, reports) for a periodic job and analysis for any other."""
+    if spec.queue is not None:
+        return spec.queue
+    return _QUEUE_OF.get(spec.name, PERIODIC if spec.every is not None else ANALYSIS)
 
 
 class Context(Protocol):
@@ -75,8 +90,16 @@ def registry(ctx: Context) -> dict[str, JobSpec]:
     return specs
 
 
-def run_job(ctx: Context, name: str, kwargs: dict[str, Any]) -> str:
-    """Run one job and record it: a row written at start, closed as ok or failed."""
+def run_job(
+    ctx: Context,
+    name: str,
+    kwargs: dict[str, Any],
+    *,
+    retry_on: tuple[type[BaseException], ...] = (),
+) -> str:
+    """Run one job and record it: a row written at start, closed as ok or failed. An error of
+    a `retry_on` type (a lost database connection, for a backend that retries) closes the row as
+    `retrying` and is raised again for the backend to run the job later."""
     spec = registry(ctx).get(name)
     if spec is None:
         raise UnknownJob(name)
@@ -89,17 +112,25 @@ def run_job(ctx: Context, name: str, kwargs: dict[str, Any]) -> str:
     try:
         counts = spec.func(ctx, **kwargs) or {}
     except Exception as exc:
-        log.exception("job failed", extra={"job": name, "run_id": run_id})
-        with ctx.engine.begin() as conn:
-            conn.execute(
-                sa.update(t.job_runs)
-                .where(t.job_runs.c.id == run_id)
-                .values(
-                    finished_at=ctx.now(),
-                    status="failed",
-                    error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=20)}",
+        retry = isinstance(exc, retry_on)
+        log.exception("job failed", extra={"job": name, "run_id": run_id, "retry": retry})
+        try:
+            with ctx.engine.begin() as conn:
+                conn.execute(
+                    sa.update(t.job_runs)
+                    .where(t.job_runs.c.id == run_id)
+                    .values(
+                        finished_at=ctx.now(),
+                        status="retrying" if retry else "failed",
+                        error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=20)}",
+                    )
                 )
-            )
+        except Exception:
+            if not retry:
+                raise
+            log.warning("job run not closed (database away)", extra={"run_id": run_id})
+        if retry:
+            raise
         return "failed"
     with ctx.engine.begin() as conn:
         conn.execute(
@@ -152,6 +183,12 @@ class InProcessQueue:
         self._threads: list[threading.Thread] = []
         self._stop = threading.Event()
         self._started = False
+        self.scheduler = Scheduler(
+            ctx.engine,
+            lambda: list(registry(ctx).values()),
+            lambda name, kwargs: self._queue.put((name, kwargs)),
+            ctx.now,
+        )
 
     def enqueue(self, name: str, /, **kwargs: Any) -> None:
         if not self._started:
@@ -187,15 +224,9 @@ class InProcessQueue:
                 self._queue.task_done()
 
     def _schedule(self) -> None:
-        last: dict[str, float] = {}
-        while not self._stop.wait(1.0):
-            now = self.ctx.now().timestamp()
-            for spec in registry(self.ctx).values():
-                if spec.every is None:
-                    continue
-                if now - last.get(spec.name, 0.0) >= spec.every.total_seconds():
-                    last[spec.name] = now
-                    self._queue.put((spec.name, {}))
+        """Periodic jobs, when this process holds the cluster lock (`paseban serve --workers N`
+        runs N of these; one schedules)."""
+        self.scheduler.run(self._stop)
 
     def drain(self, timeout: float = 30.0) -> None:
         if not self._started:
@@ -220,14 +251,6 @@ class InProcessQueue:
             thread.join(timeout=5)
         self._threads.clear()
         self._started = False
-
-
-def make_queue(ctx: Context, backend: str) -> JobQueue:
-    if backend == "eager":
-        return EagerQueue(ctx)
-    if backend == "inprocess":
-        return InProcessQueue(ctx, ctx.settings.jobs_workers)
-    raise ValueError(f"backend pekerjaan tidak dikenal: {backend!r}")
 
 
 def recent_runs(ctx: Context, limit: int = 50) -> list[dict[str, Any]]:
