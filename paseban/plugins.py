@@ -26,6 +26,7 @@ DEFAULT_PLUGINS = (
     "paseban.services.measurement.reports",  # measurement: weekly and monthly reports, on schedule
     "paseban.services.ingest.account_metrics",  # connectors: daily followers and post counts
     "paseban.services.people.notify",  # e-mail for early warning, reports, campaign reminders
+    "paseban.services.people.onboarding_health",  # issue 19: tokens of connected accounts checked
 )
 
 

@@ -20,7 +20,7 @@ from paseban.domain.auth import PERMISSION_LABELS, Permission
 from paseban.domain.wilayah import OpdKind
 from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.services.ingest import budgets
-from paseban.services.people import accounts, audit, auth
+from paseban.services.people import accounts, audit, auth, onboarding_health
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
 from paseban.web.deps import AuditReader, CtxDep, SettingsReader, SettingsWriter, client_ip
@@ -105,6 +105,9 @@ def _wilayah_choices(ctx: Context) -> dict[str, list[tuple[str, str]]]:
     }
 
 
+wilayah_choices = _wilayah_choices  # the owner pickers of web/people/connect.py
+
+
 def _budget_lines(ctx: Context) -> dict[int, list[str]]:
     """Each account's platform budgets as an operator reads them: how often it is polled, and
     what is left of each limit until when (connectors: services/ingest/budgets.py)."""
@@ -136,6 +139,7 @@ def _data(ctx: Context, slug: str) -> dict[str, Any]:
             "owner_kinds": [k.value for k in OwnerKind],
             "choices": _wilayah_choices(ctx),
             "budgets": _budget_lines(ctx),  # connectors: rate limits per account
+            "health": onboarding_health.account_health(ctx),  # issue 19: token, permissions
             "connector_notices": ctx.connectors.notices(ctx.now().astimezone(ctx.tz).date()),
         }
     if slug == "pengguna":
