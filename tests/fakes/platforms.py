@@ -89,6 +89,7 @@ class State:
     sent: list[Sent] = field(default_factory=list)
     requests: list[tuple[str, str, str]] = field(default_factory=list)  # method, host, path
     errors: list[str] = field(default_factory=list)  # refused requests, for the assertions
+    phone_ids: set[str] = field(default_factory=lambda: {PHONE_NUMBER_ID})  # the city's numbers
 
 
 class FakePlatforms:
@@ -117,6 +118,13 @@ class FakePlatforms:
 
     def register(self, template: Template) -> None:
         self.state.templates[(template.name, template.language)] = template
+
+    def register_paseban_templates(self, status: str = "APPROVED") -> None:
+        """The city registered Paseban's templates (domain/officers.py) and Meta approved them."""
+        from paseban.domain.officers import LANGUAGE, TEMPLATES
+
+        for template in TEMPLATES.values():
+            self.register(Template(template.name, LANGUAGE, status, template.counts()))
 
     def revoke(self, token: str) -> None:
         with self.lock:
@@ -483,7 +491,7 @@ def wa_send(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> Non
     if h._bearer(q) != WA_TOKEN:
         h._send(401, {"error": {"message": "Invalid OAuth access token", "code": 190}})
         return
-    if path.split("/")[2] != PHONE_NUMBER_ID:
+    if path.split("/")[2] not in h.fake.state.phone_ids:
         h._refuse("phone number id tidak dikenal")
         return
     if b.get("type") != "template":  # no officer ever wrote to us: no window for free text

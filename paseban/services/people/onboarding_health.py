@@ -9,6 +9,7 @@ account's settings page; an expired or refused token also in the command centre.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -133,13 +134,7 @@ def account_health(ctx: Context, account_id: int | None = None) -> dict[int, Hea
         for row in rows:
             if row.platform not in connectable:
                 continue
-            renewable = False
-            if row.token is not None:
-                try:
-                    extra = creds.account_token(conn, ctx.settings, row.id)
-                    renewable = bool(extra and extra.extra.get("refresh_token"))
-                except creds.CredentialsLocked:
-                    renewable = False
+            renewable = _renewable(ctx, row.extra)
             state, reasons = _judge(row, now, renewable)
             out[row.id] = Health(
                 row.id,
@@ -161,6 +156,18 @@ def account_health(ctx: Context, account_id: int | None = None) -> dict[int, Hea
                 row.last_error,
             )
     return out
+
+
+def _renewable(ctx: Context, extra: dict[str, Any] | None) -> bool:
+    """Whether the sealed extras (read with the row: no query per account) hold a refresh
+    token."""
+    sealed = (extra or {}).get("sealed")
+    if not sealed:
+        return False
+    try:
+        return bool(json.loads(creds.unseal(ctx.settings, sealed)).get("refresh_token"))
+    except creds.CredentialsLocked:
+        return False
 
 
 def broken(ctx: Context) -> list[Health]:

@@ -76,6 +76,12 @@ SECTIONS: list[Section] = [
         "Balasan otomatis dan balasan cepat untuk warga",
         Permission.SETTINGS_WRITE,
     ),
+    Section(  # issue 19: web/people/notifications.py
+        "notifikasi",
+        "Notifikasi WhatsApp",
+        "Jam tenang, ringkasan pagi, templat dan waktu sampai ke petugas",
+        Permission.SETTINGS_WRITE,
+    ),
     Section(
         "token",
         "Token API",
