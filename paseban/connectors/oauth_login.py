@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -95,6 +96,12 @@ def text(body: dict[str, Any], key: str) -> str:
 
 def seconds(value: Any) -> int | None:
     return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def slug(name: str) -> str:
+    """A handle suggestion from a display name: `Kelurahan Babakan` -> `kelurahan.babakan`
+    (the operator may change it before connecting)."""
+    return re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".")[:100]
 
 
 def token_of(body: dict[str, Any], platform: str) -> str:

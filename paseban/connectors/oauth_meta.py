@@ -19,6 +19,7 @@ from paseban.connectors.oauth_login import (
     get,
     post,
     seconds,
+    slug,
     text,
     token_of,
 )
@@ -28,6 +29,17 @@ PAGE_FIELDS = "id,name,access_token,category,tasks,instagram_business_account{id
 # MODERATE answers comments, CREATE_CONTENT publishes, MESSAGE answers direct messages
 PAGE_MANAGE = "MANAGE"
 PAGE_TASKS = ("MODERATE", "CREATE_CONTENT", "MESSAGE")
+# Meta's subcodes of error 190 (access token errors), in the operator's words; Meta's own
+# message is English and names no remedy
+TOKEN_SUBCODES = {
+    458: "aplikasi sudah dihapus dari akun itu",
+    459: "akun pemiliknya perlu masuk ke Facebook untuk verifikasi",
+    460: "kata sandi pemiliknya berganti",
+    463: "masa berlaku token habis",
+    464: "akun pemiliknya belum dikonfirmasi",
+    467: "token tidak sah lagi",
+    492: "sesi pemiliknya tidak sah lagi (mungkin bukan admin Page lagi)",
+}
 
 
 class FacebookLogin(LoginProvider):
@@ -124,7 +136,7 @@ class FacebookLogin(LoginProvider):
             Found(
                 "facebook",
                 page_id,
-                page_id,
+                slug(name) or page_id,  # a Page's username is not in /me/accounts
                 name,
                 token,
                 scopes=granted,
@@ -166,8 +178,11 @@ class FacebookLogin(LoginProvider):
         scopes = tuple(str(s) for s in as_list(data.get("scopes")))
         if data.get("is_valid") is True:
             return TokenCheck(True, scopes=scopes)
-        reason = text(as_dict(data.get("error")), "message")
-        return TokenCheck(False, f"token ditolak Meta: {reason or 'tidak sah'}", scopes)
+        error = as_dict(data.get("error"))
+        subcode = error.get("subcode")
+        reason = TOKEN_SUBCODES.get(subcode if isinstance(subcode, int) else 0, "tidak sah lagi")
+        code = f" (kode {error.get('code', 190)}/{subcode})" if subcode else ""
+        return TokenCheck(False, f"token ditolak Meta: {reason}{code}; sambungkan ulang", scopes)
 
 
 class InstagramLogin(LoginProvider):

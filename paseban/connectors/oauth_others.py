@@ -4,7 +4,6 @@ docs/connectors/onboarding.md."""
 
 from __future__ import annotations
 
-import re
 from typing import ClassVar
 
 import httpx
@@ -18,6 +17,7 @@ from paseban.connectors.oauth_login import (
     get,
     post,
     seconds,
+    slug,
     text,
     token_of,
 )
@@ -272,8 +272,3 @@ class TikTokLogin(LoginProvider):
             seconds(body.get("expires_in")),
             seconds(body.get("refresh_expires_in")),
         )
-
-
-def slug(name: str) -> str:
-    """A handle suggestion from a display name: `Kelurahan Babakan` -> `kelurahan.babakan`."""
-    return re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".")[:100]

@@ -283,7 +283,16 @@ def send_officer_whatsapp(
     connector = ctx.connectors.for_platform("whatsapp")
     with ctx.engine.connect() as conn:
         query = (
-            sa.select(n.id, n.kind, n.template, n.params, n.comment_at, t.users.c.phone)
+            sa.select(
+                n.id,
+                n.kind,
+                n.template,
+                n.params,
+                n.comment_at,
+                t.users.c.phone,
+                t.users.c.notify_channel,
+                t.users.c.active,
+            )
             .join(t.users, t.users.c.id == n.user_id)
             .where(n.status.in_(("queued", "waiting")), n.due_at <= now, n.channel == "whatsapp")
             .order_by(n.id)
@@ -319,8 +328,9 @@ def send_officer_whatsapp(
 
 
 def _send_one(ctx: Context, client: Any, sender: Any, account: Any, token: Any, row: Any) -> str:
-    if not row.phone:  # opted out since it was queued
-        _update(ctx, row.id, status="skipped", error="nomor WhatsApp sudah dihapus")
+    if not row.phone or row.notify_channel != "whatsapp" or not row.active:
+        # opted out (or switched off) since it was queued: nothing goes to that number
+        _update(ctx, row.id, status="skipped", error="penerima tidak lagi memilih WhatsApp")
         return "skipped"
     template = next(tp for tp in rules.TEMPLATES.values() if tp.name == row.template)
     params = row.params or {}
@@ -479,7 +489,7 @@ def save_settings(ctx: Context, *, quiet: str, digest: str, actor: Actor | str) 
     except rules.BadHours as exc:
         raise InvalidInput(str(exc)) from None
     if window is not None and rules.quiet_until(
-        datetime.combine(ctx.now().date(), at, tzinfo=UTC), window
+        datetime.combine(ctx.now().astimezone(ctx.tz).date(), at, tzinfo=ctx.tz), window
     ):
         raise InvalidInput("jam ringkasan pagi jatuh di dalam jam tenang; pilih sesudahnya")
     values = {

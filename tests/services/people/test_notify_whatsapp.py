@@ -185,6 +185,11 @@ def test_quiet_hours_hold_a_new_case_but_not_a_darurat_one(
         assert row["due_at"] == datetime(2026, 11, 26, 23, 0, tzinfo=UTC)  # 06:00 WIB
     finally:
         wctx.close()
+    early = city(ctx, fake, tmp_path, at=datetime(2026, 11, 26, 22, 59, tzinfo=UTC))  # 05:59
+    try:
+        assert notify_whatsapp.send_officer_whatsapp(early)["sent"] == 0
+    finally:
+        early.close()
     morning = city(ctx, fake, tmp_path, at=datetime(2026, 11, 26, 23, 1, tzinfo=UTC))
     try:
         assert notify_whatsapp.send_officer_whatsapp(morning)["sent"] == 1
@@ -278,3 +283,39 @@ def test_numbers_are_parsed_with_lokal_id_and_need_an_opt_in(wctx: Context) -> N
         ).scalar()
     assert row == ("6281311112222", T0)
     assert detail is not None and detail["nomor"] == "…222"  # the audit trail keeps no whole number
+
+
+def test_an_officer_who_opts_out_gets_nothing_that_was_waiting(
+    ctx: Context, fake: FakePlatforms, tmp_path: Path
+) -> None:
+    night = city(ctx, fake, tmp_path, at=datetime(2026, 11, 26, 16, 30, tzinfo=UTC))  # 23:30 WIB
+    try:
+        with_accounts(night, tmp_path)
+        routing.set_auto_forward(night, True, actor="cli")
+        officer = accounts.add_user(night, "petugas.dlh", role="opd_officer", scope="DLH")
+        officers.set_whatsapp(
+            night, officer, phone="0812 3456 7890", opt_in="lisan", channel="whatsapp", actor="cli"
+        )
+        comment(night, tmp_path, when="2026-11-26T23:29:00+07:00")
+        officers.set_whatsapp(night, officer, phone="", opt_in="", channel="email", actor="cli")
+    finally:
+        night.close()
+    morning = city(ctx, fake, tmp_path, at=datetime(2026, 11, 26, 23, 1, tzinfo=UTC))
+    try:
+        assert notify_whatsapp.send_officer_whatsapp(morning)["skipped"] == 1
+        assert fake.state.sent == []
+        [row] = notifications(morning)
+        assert row["status"] == "skipped"
+    finally:
+        morning.close()
+
+
+def test_quiet_hours_and_digest_time_are_a_checked_city_setting(wctx: Context) -> None:
+    with pytest.raises(InvalidInput, match="21:00"):
+        notify_whatsapp.save_settings(wctx, quiet="malam", digest="07:00", actor="cli")
+    with pytest.raises(InvalidInput, match="di dalam jam tenang"):
+        notify_whatsapp.save_settings(wctx, quiet="21:00-08:00", digest="07:00", actor="cli")
+    notify_whatsapp.save_settings(wctx, quiet="22.00-05.30", digest="6:45", actor="cli")
+    assert notify_whatsapp.settings_view(wctx) == {"quiet": "22:00-05:30", "digest": "06:45"}
+    notify_whatsapp.save_settings(wctx, quiet="-", digest="07:00", actor="cli")
+    assert notify_whatsapp.settings_view(wctx)["quiet"] == "-"

@@ -68,9 +68,9 @@ def test_facebook_pages_and_their_instagram_accounts(octx: Context, fake: FakePl
     key, found = onboarding.candidates(octx, actor, attempt)
     assert key == "facebook"
     assert [(f.platform, f.platform_account_id, f.handle) for f in found] == [
-        ("facebook", "104000000000001", "104000000000001"),
+        ("facebook", "104000000000001", "kelurahan.babakan"),
         ("instagram", "17841400000000001", "kelurahan.babakan"),
-        ("facebook", "104000000000002", "104000000000002"),
+        ("facebook", "104000000000002", "dinas.lingkungan.hidup.kota.bogor"),
     ]
     assert found[0].missing == () and found[1].note == "tertaut ke Page Kelurahan Babakan"
     assert found[2].missing == ("tugas Page MESSAGE",)  # DLH's Page: no MESSAGE task
@@ -248,7 +248,9 @@ def test_a_revoked_or_expired_token_shows_as_broken(octx: Context, fake: FakePla
     assert onboarding_health.check_connections(octx)["refused"] == 1
     [broken] = onboarding_health.broken(octx)
     assert broken.account_id == page.account_id and broken.state == "bermasalah"
-    assert "token ditolak Meta" in broken.reasons[0]
+    assert broken.reasons[0] == (
+        "token ditolak Meta: masa berlaku token habis (kode 190/463); sambungkan ulang"
+    )
 
     x = sign_in(octx, actor, "x")
     [account] = onboarding.connect(
