@@ -167,6 +167,31 @@ class LoginProvider:
     def missing(self, granted: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(s for s in self.needed if s not in granted)
 
+    def found(
+        self,
+        body: dict[str, Any],
+        granted: tuple[str, ...],
+        platform: str,
+        account_id: str,
+        handle: str,
+        name: str,
+        **more: Any,
+    ) -> Found:
+        """An account reached with a user token from a standard token answer (`access_token`,
+        `expires_in`, `refresh_token`): X, YouTube, TikTok."""
+        return Found(
+            platform,
+            account_id,
+            handle,
+            name,
+            token_of(body, self.label),
+            expires_in=seconds(body.get("expires_in")),
+            refresh_token=text(body, "refresh_token") or None,
+            scopes=granted,
+            missing=self.missing(granted) + more.pop("also_missing", ()),
+            **more,
+        )
+
 
 def get(client: httpx.Client, url: str, platform: str, **kwargs: Any) -> dict[str, Any]:
     try:

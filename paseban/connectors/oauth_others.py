@@ -87,19 +87,7 @@ class XLogin(LoginProvider):
         if not user_id or not username:
             raise LoginFailed("X: jawaban users/me tanpa id atau username")
         granted = tuple(text(body, "scope").split())
-        return [
-            Found(
-                "x",
-                user_id,
-                username,
-                text(me, "name") or username,
-                token,
-                expires_in=seconds(body.get("expires_in")),
-                refresh_token=text(body, "refresh_token") or None,
-                scopes=granted,
-                missing=self.missing(granted),
-            )
-        ]
+        return [self.found(body, granted, "x", user_id, username, text(me, "name") or username)]
 
 
 class GoogleLogin(LoginProvider):
@@ -162,19 +150,10 @@ class GoogleLogin(LoginProvider):
             if not channel_id:
                 continue
             handle = text(snippet, "customUrl").lstrip("@") or channel_id
+            offline = () if text(body, "refresh_token") else ("refresh token (akses offline)",)
+            name = text(snippet, "title") or handle
             found.append(
-                Found(
-                    "youtube",
-                    channel_id,
-                    handle,
-                    text(snippet, "title") or handle,
-                    token,
-                    expires_in=seconds(body.get("expires_in")),
-                    refresh_token=text(body, "refresh_token") or None,
-                    scopes=granted,
-                    missing=self.missing(granted)
-                    + (() if text(body, "refresh_token") else ("refresh token (akses offline)",)),
-                )
+                self.found(body, granted, "youtube", channel_id, handle, name, also_missing=offline)
             )
         if not found:
             raise LoginFailed("akun Google ini belum punya kanal YouTube")
@@ -233,20 +212,19 @@ class TikTokLogin(LoginProvider):
             raise LoginFailed("TikTok: jawaban tanpa open_id")
         name = text(user, "display_name") or open_id
         granted = tuple(s for s in text(body, "scope").split(",") if s)
+        # the current pages say 2 hours and a 180-day refresh token that rotates on every use;
+        # older ones say 24 h / 365 d: the answer's own figures decide. A username needs
+        # user.info.profile: the handle is suggested from the name, the operator edits it
+        handle = slug(name) or open_id
         return [
-            Found(
+            self.found(
+                body,
+                granted,
                 "tiktok",
                 open_id,
-                slug(name) or open_id,  # username needs user.info.profile: the operator edits
+                handle,
                 name,
-                token,
-                # the current pages say 2 hours and a 180-day refresh token that rotates on
-                # every use; older ones say 24 h / 365 d: the answer's own figures decide
-                expires_in=seconds(body.get("expires_in")),
-                refresh_token=text(body, "refresh_token") or None,
                 refresh_expires_in=seconds(body.get("refresh_expires_in")),
-                scopes=granted,
-                missing=self.missing(granted),
                 extra={"flow": self.flow},
             )
         ]
