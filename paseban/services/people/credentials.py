@@ -256,7 +256,7 @@ def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str
                     )
             except (SendError, LoginFailed) as exc:
                 counts["failed"] += 1
-                note_problem(ctx, row.account_id, f"perpanjangan token gagal: {exc}")
+                note_problem(ctx, row.account_id, f"{RENEWAL_PROBLEM}: {exc}")
                 log.warning(
                     "token refresh failed",
                     extra={"platform": row.platform, "account": row.handle, "error": str(exc)},
@@ -278,6 +278,7 @@ def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str
                 expires_at=expires,
                 extra=extra,
             )
+            clear_renewal_problem(ctx, row.account_id)
             counts["renewed"] += 1
     finally:
         if owned:
@@ -294,6 +295,20 @@ def note_problem(ctx: Context, account_id: int, problem: str) -> None:
             insert(conn, t.account_health)
             .values(account_id=account_id, scopes=[], missing=[], **values)
             .on_conflict_do_update(index_elements=["account_id"], set_=values)
+        )
+
+
+RENEWAL_PROBLEM = "perpanjangan token gagal"
+
+
+def clear_renewal_problem(ctx: Context, account_id: int) -> None:
+    """A renewal that worked again ends the trouble an earlier failed one reported."""
+    health = t.account_health.c
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            sa.update(t.account_health)
+            .where(health.account_id == account_id, health.problem.like(f"{RENEWAL_PROBLEM}%"))
+            .values(problem=None, problem_at=None)
         )
 
 

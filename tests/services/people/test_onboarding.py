@@ -290,7 +290,10 @@ def test_tiktok_login_kit_tokens_renew_where_issued_and_rotate(
         jobs_backend="eager",
     )
     try:
+        creds.note_problem(later, account.account_id, "perpanjangan token gagal: 5xx kemarin")
         assert creds.refresh_due(later) == {"renewed": 1, "failed": 0, "skipped": 0}
+        # the renewal that worked ends the earlier trouble
+        assert onboarding_health.account_health(later)[account.account_id].state == "sehat"
         with later.engine.connect() as conn:
             token = creds.account_token(conn, later.settings, account.account_id)
         assert token is not None and token.token == "act.refreshed12345Example"
@@ -299,3 +302,18 @@ def test_tiktok_login_kit_tokens_renew_where_issued_and_rotate(
         assert ("POST", "open.tiktokapis.com", "/v2/oauth/token/") in fake.state.requests
     finally:
         later.close()
+    # the owner disconnects the app: the next renewal fails and the account says so
+    fake.revoke("rft.rotated12345Example")
+    much_later = create_context(
+        octx.settings,
+        clock=FixedClock(T0 + timedelta(hours=3, minutes=30)),
+        load_entrypoints=False,
+        jobs_backend="eager",
+    )
+    try:
+        assert creds.refresh_due(much_later)["failed"] == 1
+        health = onboarding_health.account_health(much_later)[account.account_id]
+        assert health.state == "bermasalah"
+        assert health.reasons[-1].startswith("perpanjangan token gagal: TikTok menolak")
+    finally:
+        much_later.close()
