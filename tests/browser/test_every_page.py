@@ -106,6 +106,10 @@ def test_every_page_is_reached(city: Site) -> None:
     Files (CSV, SVG, JSON, photos) are not pages and need no link here."""
     files = {"/foto/{name:path}", "/konten/sesi/{session_id}/qr.svg", "/lacak/{ticket}.json"}
     files |= {"/laporan/arsip/{name}"}
+    # issue 19: a sign-in's start sends the browser to the platform, its return comes from the
+    # platform, the pick page follows that return (tests/browser/test_onboarding.py walks them)
+    files |= {"/pengaturan/akun/sambung/{key}/mulai", "/oauth/callback/{key}"}
+    files |= {"/pengaturan/akun/sambung/pilih/{attempt}"}
     assert not city.crawl.errors, city.crawl.errors
     assert city.crawl.unreached <= files, sorted(city.crawl.unreached - files)
     assert len({p.key for p in city.crawl.pages}) > 40

@@ -36,6 +36,7 @@ from paseban.jobs import JobSpec
 from paseban.services.people import audit
 from paseban.services.people import credentials as creds
 from paseban.services.people.notify import enqueue_email, symbol_conditions
+from paseban.services.people.officers import WHATSAPP
 from paseban.storage import tables as t
 from paseban.storage.rows import CaseEventRow
 from paseban.storage.upsert import insert
@@ -148,7 +149,9 @@ def case_event(ctx: Context, case_id: int, event: CaseEventRow) -> None:
             return
         people = whatsapp_users(conn, *conditions)
         by_email = _email_users(conn, *conditions) if action in ("forward",) else []
-    tag = f"{event.get('id') or event['at'].isoformat()}"
+    if not people and not by_email:
+        return
+    tag = str(event.get("id") or event.get("at") or "")
     if action == "escalate":
         stage_code = str(data.get("stage"))
         label = STAGE_LABELS[Stage(stage_code)] if stage_code in set(Stage) else stage_code
@@ -328,7 +331,7 @@ def send_officer_whatsapp(
 
 
 def _send_one(ctx: Context, client: Any, sender: Any, account: Any, token: Any, row: Any) -> str:
-    if not row.phone or row.notify_channel != "whatsapp" or not row.active:
+    if not row.phone or row.notify_channel != WHATSAPP or not row.active:
         # opted out (or switched off) since it was queued: nothing goes to that number
         _update(ctx, row.id, status="skipped", error="penerima tidak lagi memilih WhatsApp")
         return "skipped"

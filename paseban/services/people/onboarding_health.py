@@ -80,7 +80,7 @@ def _judge(row: Any, now: datetime, extra_refresh: bool) -> tuple[str, tuple[str
     if row.expires_at is not None and not extra_refresh and row.expires_at - now < EXPIRY_WARNING:
         reasons.append("token habis dalam kurang dari 7 hari: sambungkan ulang sebelum itu")
     if row.missing:
-        reasons.append("izin belum diberikan: " + ", ".join(row.missing))
+        reasons.append(f"{len(row.missing)} izin belum diberikan (lihat halaman akun)")
     return (State.WARNING if reasons else State.HEALTHY), tuple(reasons)
 
 
