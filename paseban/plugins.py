@@ -26,6 +26,9 @@ DEFAULT_PLUGINS = (
     "paseban.services.measurement.reports",  # measurement: weekly and monthly reports, on schedule
     "paseban.services.ingest.account_metrics",  # connectors: daily followers and post counts
     "paseban.services.people.notify",  # e-mail for early warning, reports, campaign reminders
+    "paseban.services.people.onboarding_health",  # issue 19: tokens of connected accounts checked
+    "paseban.services.people.notify_whatsapp",  # issue 19: officers told on WhatsApp
+    "paseban.services.people.notify_digest",  # issue 19: the morning digest on WhatsApp
 )
 
 

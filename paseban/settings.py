@@ -62,6 +62,15 @@ class Settings:
     tiktok_client_id: str = ""
     tiktok_client_secret: str = field(default="", repr=False)
     tiktok_videos: int = 20  # newest videos whose comments each poll reads
+    # --- connecting accounts from the dashboard (issue 19, docs/connectors/onboarding.md) ---
+    meta_app_id: str = ""
+    meta_login_config_id: str = ""  # the Facebook Login for Business configuration
+    instagram_app_id: str = ""  # Instagram Login has its own app id and secret
+    instagram_app_secret: str = field(default="", repr=False)
+    # "host=base-url,..." sends a platform host's requests elsewhere: tests and staging only
+    platform_hosts: tuple[tuple[str, str], ...] = ()
+    # --- WhatsApp officer notifications (issue 19, docs/notifications.md) ---
+    whatsapp_notify_account: str = ""  # handle of the city's WhatsApp account that sends them
     poll_seconds: int = 300
     outbox_max_attempts: int = 8
     # measurement: photos of field visits and before/after pairs
@@ -159,6 +168,12 @@ class Settings:
             tiktok_client_id=get("TIKTOK_CLIENT_ID", ""),
             tiktok_client_secret=get("TIKTOK_CLIENT_SECRET", ""),
             tiktok_videos=get_int("TIKTOK_VIDEOS", cls.tiktok_videos),
+            meta_app_id=get("META_APP_ID", ""),
+            meta_login_config_id=get("META_LOGIN_CONFIG_ID", ""),
+            instagram_app_id=get("INSTAGRAM_APP_ID", ""),
+            instagram_app_secret=get("INSTAGRAM_APP_SECRET", ""),
+            platform_hosts=parse_hosts(get("PLATFORM_HOSTS", "")),
+            whatsapp_notify_account=get("WHATSAPP_NOTIFY_ACCOUNT", ""),
             poll_seconds=get_int("POLL_SECONDS", cls.poll_seconds),
             outbox_max_attempts=get_int("OUTBOX_MAX_ATTEMPTS", cls.outbox_max_attempts),
             media_dir=get("MEDIA_DIR", cls.media_dir),
@@ -236,6 +251,19 @@ class Settings:
 
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+def parse_hosts(raw: str) -> tuple[tuple[str, str], ...]:
+    """`graph.facebook.com=http://127.0.0.1:9100/graph.facebook.com,...` as pairs."""
+    pairs = []
+    for item in raw.split(","):
+        if not item.strip():
+            continue
+        host, sep, base = item.strip().partition("=")
+        if not sep or not host or not re.fullmatch(r"https?://[^\s]+", base):
+            raise SettingsError(f"PASEBAN_PLATFORM_HOSTS: {item.strip()!r} bukan host=URL")
+        pairs.append((host.lower(), base.rstrip("/")))
+    return tuple(pairs)
 
 
 def normalize_database_url(url: str) -> str:

@@ -9,7 +9,7 @@ import click
 
 from paseban.cli.common import Fail, friendly, open_context, show_import
 from paseban.services.people import accounts as service
-from paseban.services.people import auth
+from paseban.services.people import auth, notify_whatsapp, officers
 
 
 @click.group()
@@ -66,6 +66,42 @@ def users_set_email(username: str, email: str) -> None:
     with open_context() as ctx:
         service.set_email(ctx, username, email, actor="cli")
     click.echo(f"e-mail {username.lower()} {'disimpan' if email else 'dihapus'}")
+
+
+@users.command("set-whatsapp")
+@click.argument("username")
+@click.argument("phone")
+@click.option(
+    "--opt-in", "opt_in", default="", help="Bagaimana petugas menyetujui (wajib untuk nomor baru)."
+)
+@click.option(
+    "--channel",
+    type=click.Choice(["whatsapp", "email"]),
+    default="whatsapp",
+    show_default=True,
+    help="Saluran notifikasi pilihan pengguna.",
+)
+@friendly
+def users_set_whatsapp(username: str, phone: str, opt_in: str, channel: str) -> None:
+    """Atur nomor WhatsApp notifikasi pengguna dengan persetujuannya ("" untuk menghapus)."""
+
+    with open_context() as ctx:
+        user = service.get_user(ctx, username)
+        officers.set_whatsapp(
+            ctx, int(user["id"]), phone=phone, opt_in=opt_in, channel=channel, actor="cli"
+        )
+    click.echo(f"WhatsApp {username.lower()} {'disimpan' if phone else 'dihapus'}")
+
+
+@users.command("whatsapp-report")
+@click.option("--days", type=click.IntRange(1, 366), default=7, show_default=True)
+@friendly
+def users_whatsapp_report(days: int) -> None:
+    """Berapa notifikasi WhatsApp aduan baru sampai ke petugas, dan berapa lama dari komentar
+    warga."""
+
+    with open_context() as ctx:
+        click.echo(notify_whatsapp.latency_report(ctx, days).line())
 
 
 @users.command("set-password")

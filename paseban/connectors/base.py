@@ -35,6 +35,7 @@ class DeliveryStatus:
     status: str  # sent, delivered, read, failed
     error: str | None = None
     platform: str = ""  # whose message id it is (WhatsApp's statuses[] today)
+    at: datetime | None = None  # when the platform says it happened (issue 19: officer latency)
 
 
 @dataclass(frozen=True)

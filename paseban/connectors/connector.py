@@ -28,8 +28,10 @@ from paseban.connectors.base import (
     Publisher,
     WebhookSource,
 )
+from paseban.connectors.hosts import Hosts
 from paseban.connectors.limits import Limit, RateSignal, ReplyWindow, TextRule
 from paseban.connectors.oauth import Refreshed, refresh
+from paseban.connectors.oauth_login import LoginProvider
 from paseban.errors import Forbidden, InvalidInput, NotFound, PasebanError
 
 if TYPE_CHECKING:
@@ -148,6 +150,15 @@ class Connector:
     def app_sending_credentials(self, platform: str) -> Credentials | None:
         """The app's own token for sending, used when an account has none of its own."""
         return None
+
+    def login_providers(self) -> tuple[LoginProvider, ...]:
+        """The sign-in dialogs that connect this platform's accounts from the dashboard
+        (connectors/oauth_login.py); none by default."""
+        return ()
+
+    def hosts(self) -> Hosts:
+        """Where the platform's hosts are (a fake one in tests: PASEBAN_PLATFORM_HOSTS)."""
+        return Hosts(self.settings.platform_hosts)
 
     def oauth_client(self, platform: str) -> tuple[str, str] | None:
         """The app's OAuth client id and secret, when configured (token renewal)."""

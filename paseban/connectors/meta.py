@@ -39,6 +39,7 @@ from paseban.connectors.limits import (
     utf8_bytes,
 )
 from paseban.connectors.meta_graph import (
+    INSTAGRAM_LOGIN,
     MetaPublisher,
     dm_window,
     fetch_mention,
@@ -49,6 +50,8 @@ from paseban.connectors.meta_graph import (
 )
 from paseban.connectors.meta_messaging import messaging_event
 from paseban.connectors.meta_metrics import MetaMetrics
+from paseban.connectors.oauth_login import LoginProvider
+from paseban.connectors.oauth_meta import FacebookLogin, InstagramLogin, subscribe_instagram_login
 from paseban.domain.messages import ChangeKind, Message, MessageChange, MessageKind
 from paseban.hookspecs import hookimpl
 
@@ -253,6 +256,22 @@ class MetaConnector(Connector):
             human_agent=self.settings.meta_human_agent,
         )
 
+    def login_providers(self) -> tuple[LoginProvider, ...]:
+        settings, hosts = self.settings, self.hosts()
+        version = settings.meta_graph_version
+        return (
+            FacebookLogin(
+                settings.meta_app_id,
+                settings.meta_app_secret,
+                hosts,
+                version=version,
+                config_id=settings.meta_login_config_id,
+            ),
+            InstagramLogin(
+                settings.instagram_app_id, settings.instagram_app_secret, hosts, version=version
+            ),
+        )
+
     def metrics(self, platform: str) -> MetaMetrics:
         return MetaMetrics(platform, version=self.settings.meta_graph_version)
 
@@ -261,9 +280,11 @@ class MetaConnector(Connector):
     ) -> list[str]:
         """A Page subscribes the app to its fields (Instagram fields are chosen for the whole
         app in the App Dashboard: there is no per-account call for them)."""
+        version = self.settings.meta_graph_version
+        if platform == "instagram" and credentials.extra.get("flow") == INSTAGRAM_LOGIN:
+            return subscribe_instagram_login(client, credentials, version=version)
         if platform != "facebook":
             return super().subscribe(client, platform, account_id, credentials)
-        version = self.settings.meta_graph_version
         return subscribe_page(client, account_id, credentials, version=version)
 
     # --- texts, windows, limits ------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from paseban.connectors.base import MetricsReader, Poller, Publisher
 from paseban.connectors.connector import Connector
+from paseban.connectors.oauth_login import LoginProvider
 from paseban.errors import NotFound
 
 if TYPE_CHECKING:
@@ -71,6 +72,16 @@ class Registry:
         """Refuse a configuration that no longer works (raises NotConfigured)."""
         for connector in self.connectors:
             connector.check(today)
+
+    def login_providers(self) -> list[LoginProvider]:
+        """Every sign-in dialog that connects accounts, in the connectors' order."""
+        return [p for c in self.connectors for p in c.login_providers()]
+
+    def login_provider(self, key: str) -> LoginProvider:
+        found = next((p for p in self.login_providers() if p.key == key), None)
+        if found is None:
+            raise NotFound(f"cara menyambungkan {key!r} tidak dikenal")
+        return found
 
     def renewable_platforms(self) -> list[str]:
         """Platforms whose user tokens expire within hours and are renewed by a job."""

@@ -44,6 +44,8 @@ from paseban.connectors.base import (
 from paseban.connectors.connector import Connector
 from paseban.connectors.limits import TextRule
 from paseban.connectors.oauth import Refreshed
+from paseban.connectors.oauth_login import LoginProvider
+from paseban.connectors.oauth_others import TikTokLogin
 from paseban.domain.messages import Message, MessageKind
 from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
@@ -458,6 +460,12 @@ class TikTokConnector(Connector):
         # "Max length of 150 characters" (comment/reply create); TikTok does not say in which
         # unit: code points, the stricter reading for emoji-free Indonesian text
         return TextRule("TikTok", TEXT_LIMIT)
+
+    def login_providers(self) -> tuple[LoginProvider, ...]:
+        settings = self.settings
+        return (
+            TikTokLogin(settings.tiktok_client_id, settings.tiktok_client_secret, self.hosts()),
+        )
 
     def oauth_client(self, platform: str) -> tuple[str, str] | None:
         settings = self.settings

@@ -44,6 +44,7 @@ from paseban.connectors.base import (
 from paseban.connectors.connector import Connector, NotConfigured, hub_handshake
 from paseban.connectors.limits import Limit, LimitScope, RateSignal, ReplyWindow, TextRule
 from paseban.connectors.meta_graph import GRAPH, usage_signals
+from paseban.connectors.whatsapp_templates import TemplateSender
 from paseban.domain.messages import (
     AuthorRekey,
     ChangeKind,
@@ -116,10 +117,24 @@ def _value(value: dict[str, Any]) -> Batch:
         if errors:
             error = " ".join(str(errors[0].get(k)) for k in ("code", "title") if errors[0].get(k))
         batch.statuses.append(
-            DeliveryStatus(wamid, str(status.get("status") or ""), error, platform="whatsapp")
+            DeliveryStatus(
+                wamid,
+                str(status.get("status") or ""),
+                error,
+                platform="whatsapp",
+                at=_status_time(status.get("timestamp")),
+            )
         )
     batch.ignored += len(as_list(value.get("errors")))  # account-level errors: in the raw event
     return batch
+
+
+def _status_time(value: Any) -> datetime | None:
+    """A status's time, when it has a readable one (a bad one loses the time, not the status)."""
+    try:
+        return unix_time(value)
+    except PayloadError:
+        return None
 
 
 def _message(account: str | None, raw: dict[str, Any], names: dict[str | None, str]) -> Batch:
@@ -335,6 +350,10 @@ class WhatsAppConnector(Connector):
     handshake_summary = "WhatsApp subscribe handshake (hub.challenge)"
     delivery_summary = "WhatsApp Cloud API deliveries"
     text_limits: ClassVar[Mapping[str, int]] = {"whatsapp": 4096}
+
+    def template_sender(self) -> TemplateSender:
+        """Template messages to officers (issue 19: connectors/whatsapp_templates.py)."""
+        return TemplateSender(version=self.settings.meta_graph_version)
 
     def text_rule(self, platform: str, target_kind: str | None) -> TextRule:
         # 4,096 characters: the text message body (WhatsApp Cloud API send reference)

@@ -44,6 +44,8 @@ from paseban.connectors.base import (
 )
 from paseban.connectors.connector import Connector, NotConfigured
 from paseban.connectors.limits import Limit, LimitScope, RateSignal, TextRule
+from paseban.connectors.oauth_login import LoginProvider
+from paseban.connectors.oauth_others import XLogin
 from paseban.connectors.x_text import MAX_WEIGHTED, weighted_length
 from paseban.domain.messages import ChangeKind, Message, MessageChange, MessageKind
 from paseban.errors import InvalidInput
@@ -456,6 +458,10 @@ class XConnector(Connector):
     def app_reading_credentials(self, platform: str) -> Credentials | None:
         token = self.settings.x_bearer_token
         return Credentials(token) if token else None
+
+    def login_providers(self) -> tuple[LoginProvider, ...]:
+        settings = self.settings
+        return (XLogin(settings.x_client_id, settings.x_client_secret, self.hosts()),)
 
     def oauth_client(self, platform: str) -> tuple[str, str] | None:
         if not self.settings.x_client_id:

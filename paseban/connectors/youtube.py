@@ -42,6 +42,8 @@ from paseban.connectors.limits import (
     Reset,
     next_pacific_midnight,
 )
+from paseban.connectors.oauth_login import LoginProvider
+from paseban.connectors.oauth_others import GoogleLogin
 from paseban.domain.messages import Message, MessageKind
 from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
@@ -447,6 +449,12 @@ class YouTubeConnector(Connector):
     def app_reading_credentials(self, platform: str) -> Credentials | None:
         key = self.settings.youtube_api_key
         return Credentials(key, {"api_key": True}) if key else None
+
+    def login_providers(self) -> tuple[LoginProvider, ...]:
+        settings = self.settings
+        return (
+            GoogleLogin(settings.youtube_client_id, settings.youtube_client_secret, self.hosts()),
+        )
 
     def oauth_client(self, platform: str) -> tuple[str, str] | None:
         settings = self.settings

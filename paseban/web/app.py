@@ -41,6 +41,8 @@ from paseban.web.measurement import field as field_pages
 from paseban.web.measurement import pages as measurement_pages
 from paseban.web.openapi import document
 from paseban.web.people import auth as auth_pages
+from paseban.web.people import connect as connect_pages
+from paseban.web.people import notifications as notification_pages
 from paseban.web.people import settings as settings_pages
 from paseban.web.query import DropBlankQuery
 from paseban.web.reference import streets as street_settings
@@ -176,6 +178,8 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     app.include_router(map_pages.router)
     app.include_router(policy_settings.router)  # before /pengaturan/{slug}
     app.include_router(street_settings.router)  # before /pengaturan/{slug}
+    app.include_router(connect_pages.router)  # issue 19: before /pengaturan/{slug}
+    app.include_router(notification_pages.router)  # issue 19: /pengaturan/notifikasi
     app.include_router(settings_pages.router)
     app.include_router(case_page.router)  # /kasus/{ticket} and its actions
     app.include_router(case_reroute.router)  # moving a case to another OPD, /pengalihan

@@ -53,6 +53,8 @@ NOTICES: dict[str, str] = {
     "not_complaint": "Pesan ditandai bukan aduan.",
     "hidden": "Pesan disembunyikan sebagai spam.",
     "saved": "Perubahan disimpan.",
+    "connected": "Akun tersambung; tokennya tersimpan terenkripsi dan webhook-nya dilanggankan.",
+    "checked": "Token akun sudah diperiksa ke platform.",
     "manual": "Laporan langsung dicatat dan sedang dianalisis.",
     "created": "Data baru disimpan.",
     "revoked": "Token dicabut.",

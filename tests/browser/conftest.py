@@ -108,9 +108,10 @@ def live(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Context]]
 
 
 @contextmanager
-def serve(ctx: Context) -> Iterator[str]:
-    """Serve the app for `ctx` on a free port of 127.0.0.1; yields its base URL."""
-    port = _free_port()
+def serve(ctx: Context, port: int | None = None) -> Iterator[str]:
+    """Serve the app for `ctx` on a free port of 127.0.0.1 (or `port`, when the settings
+    already name it as PASEBAN_BASE_URL); yields its base URL."""
+    port = port or _free_port()
     server = uvicorn.Server(
         uvicorn.Config(
             create_app(ctx, start_jobs=False),

@@ -132,6 +132,10 @@ def test_every_page_is_reached(city: Site) -> None:
     # what the inbox's script polls (JSON and card fragments), and a media item's file and images
     files |= {"/kotak-masuk/baru", "/kotak-masuk/baru/kartu"}
     files |= {f"/konten/media/{{media_id}}/{part}" for part in ("berkas", "kecil", "pratinjau")}
+    # issue 19: a sign-in's start sends the browser to the platform, its return comes from the
+    # platform, the pick page follows that return (tests/browser/test_onboarding.py walks them)
+    files |= {"/pengaturan/akun/sambung/{key}/mulai", "/oauth/callback/{key}"}
+    files |= {"/pengaturan/akun/sambung/pilih/{attempt}"}
     assert not city.crawl.errors, city.crawl.errors
     assert city.crawl.unreached <= files, sorted(city.crawl.unreached - files)
     assert len({p.key for p in city.crawl.pages}) > 40

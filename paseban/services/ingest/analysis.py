@@ -17,6 +17,8 @@ from paseban.jobs import JobSpec
 from paseban.nlp.analyzer import Analyzer
 from paseban.nlp.pipeline import Analysis, needs_review
 from paseban.services.cases import triage
+from paseban.services.cases.actions import fire_hooks
+from paseban.services.cases.reads import timeline
 from paseban.storage import tables as t
 
 if TYPE_CHECKING:
@@ -83,7 +85,10 @@ def _store(
     analyses: list[Analysis],
     counts: dict[str, int],
 ) -> None:
-    """Write analyses and place each message in one short transaction."""
+    """Write analyses and place each message in one short transaction; the new cases' events
+    (opened, forwarded at once by a rule) go to the `case_event` hook after the commit, so
+    the OPD hears of a new case within seconds of the citizen's comment (issue 19)."""
+    opened: list[int] = []
     with ctx.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(_WRITE_TURN)
@@ -147,6 +152,8 @@ def _store(
             if placement is not None:
                 values["case_id"] = placement.case_id
                 key = "cases_joined" if placement.joined else "cases_opened"
+                if not placement.joined and placement.kind == "report":
+                    opened.append(placement.case_id)
                 counts[key if placement.kind == "report" else "follow_ups"] += 1
                 # linked at once: a later message of the same citizen in this batch
                 # (a follow-up) finds the case through it
@@ -154,6 +161,8 @@ def _store(
             updates.append(values)
         if updates:  # one executemany for the batch (prebuilt statement)
             conn.execute(_STORE_ANALYSIS, updates)
+    for case_id in opened:
+        fire_hooks(ctx, case_id, timeline(ctx, case_id))
 
 
 def _with_location(

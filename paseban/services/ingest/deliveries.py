@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from paseban.connectors.base import Batch, DeliveryStatus
 from paseban.domain.messages import Message, MessageKind
 from paseban.services.ingest.changes import apply_changes, apply_rekeys
+from paseban.services.people import notify_whatsapp
 from paseban.services.people.accounts import find_account
 from paseban.storage import tables as t
 from paseban.storage.rows import AccountRow, row
@@ -479,7 +480,9 @@ def _record_own(conn: sa.Connection, message: Message, account: AccountRow) -> N
 
 def _apply_statuses(conn: sa.Connection, statuses: list[DeliveryStatus]) -> None:
     """A message we sent that the platform could not deliver (WhatsApp says so) is a failed
-    reply."""
+    reply; an officer's notification keeps every status with its time (issue 19)."""
+    if statuses:
+        notify_whatsapp.apply_statuses(conn, statuses)
     for status in statuses:
         if status.status != "failed":
             continue

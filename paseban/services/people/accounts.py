@@ -411,6 +411,10 @@ def list_users(ctx: Context) -> list[dict[str, Any]]:
                 t.users.c.scope_code,
                 t.users.c.email,
                 t.users.c.active,
+                t.users.c.phone,  # WhatsApp notifications (issue 19)
+                t.users.c.phone_opt_in_at,
+                t.users.c.phone_opt_in_note,
+                t.users.c.notify_channel,
             ).order_by(t.users.c.username)
         ).mappings()
         return [dict(r) for r in rows]

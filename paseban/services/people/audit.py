@@ -67,6 +67,10 @@ ACTION_LABELS: dict[str, str] = {
     "sla_policy.delete": "kebijakan tenggat dihapus",
     "reply_template.save": "templat balasan disimpan",
     "access.denied": "akses ditolak",
+    # onboarding and officer notifications (issue 19)
+    "account.connect": "akun disambungkan lewat login platform",
+    "user.whatsapp": "nomor WhatsApp pengguna diubah",
+    "notify.settings": "jam tenang dan ringkasan WhatsApp diubah",
     # measurement (issue 7)
     "field.visit": "kunjungan lapangan dicatat",
     "case.photo_pair": "foto sebelum/sesudah diunggah",

@@ -22,6 +22,8 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
 
 from paseban.connectors.base import Credentials, SendError
+from paseban.connectors.hosts import Hosts
+from paseban.connectors.oauth_login import LoginFailed
 from paseban.errors import InvalidInput, NotFound
 from paseban.services.people.accounts import find_account
 from paseban.settings import PLACEHOLDER_SECRETS
@@ -69,6 +71,15 @@ def _open(settings: Settings, value: str) -> str:
             "token akun tidak bisa dibuka: PASEBAN_SECRET_KEY berbeda dari saat token disimpan; "
             "simpan ulang tokennya (paseban accounts token)"
         ) from None
+
+
+def seal(settings: Settings, value: str) -> str:
+    """Encrypt something as secret as a token (a sign-in's verifier, the tokens it returned)."""
+    return _seal(settings, value)
+
+
+def unseal(settings: Settings, value: str) -> str:
+    return _open(settings, value)
 
 
 def set_token(
@@ -211,7 +222,7 @@ def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str
     rows = [r for r in rows if r.expires_at <= ctx.now() + ahead[r.platform]]
     counts = {"renewed": 0, "failed": 0, "skipped": 0}
     owned = client is None
-    client = client or httpx.Client(timeout=httpx.Timeout(20.0, connect=5.0))
+    client = client or Hosts(ctx.settings.platform_hosts).client()
     try:
         for row in rows:
             connector = ctx.connectors.for_platform(row.platform)
@@ -224,16 +235,28 @@ def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str
             if connector is None or app is None or not extra.get("refresh_token"):
                 counts["skipped"] += 1
                 continue
+            login = next(
+                (
+                    p
+                    for p in ctx.connectors.login_providers()
+                    if p.flow and p.flow == extra.get("flow")
+                ),
+                None,
+            )
             try:
-                fresh = connector.renew(
-                    client,
-                    row.platform,
-                    client_id=app[0],
-                    client_secret=app[1],
-                    token=extra["refresh_token"],
-                )
-            except SendError as exc:
+                if login is not None:  # connected by signing in: renewed where it was issued
+                    fresh = login.renew(client, refresh_token=extra["refresh_token"])
+                else:
+                    fresh = connector.renew(
+                        client,
+                        row.platform,
+                        client_id=app[0],
+                        client_secret=app[1],
+                        token=extra["refresh_token"],
+                    )
+            except (SendError, LoginFailed) as exc:
                 counts["failed"] += 1
+                note_problem(ctx, row.account_id, f"{RENEWAL_PROBLEM}: {exc}")
                 log.warning(
                     "token refresh failed",
                     extra={"platform": row.platform, "account": row.handle, "error": str(exc)},
@@ -255,11 +278,38 @@ def refresh_due(ctx: Context, *, client: httpx.Client | None = None) -> dict[str
                 expires_at=expires,
                 extra=extra,
             )
+            clear_renewal_problem(ctx, row.account_id)
             counts["renewed"] += 1
     finally:
         if owned:
             client.close()
     return counts
+
+
+def note_problem(ctx: Context, account_id: int, problem: str) -> None:
+    """Say on the account's health (services/people/onboarding_health.py) why its token is in
+    trouble; the command centre shows it."""
+    values = {"problem": problem[:300], "problem_at": ctx.now()}
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            insert(conn, t.account_health)
+            .values(account_id=account_id, scopes=[], missing=[], **values)
+            .on_conflict_do_update(index_elements=["account_id"], set_=values)
+        )
+
+
+RENEWAL_PROBLEM = "perpanjangan token gagal"
+
+
+def clear_renewal_problem(ctx: Context, account_id: int) -> None:
+    """A renewal that worked again ends the trouble an earlier failed one reported."""
+    health = t.account_health.c
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            sa.update(t.account_health)
+            .where(health.account_id == account_id, health.problem.like(f"{RENEWAL_PROBLEM}%"))
+            .values(problem=None, problem_at=None)
+        )
 
 
 def _warn_refresh_expiry(ctx: Context, platform: str, handle: str, extra: dict[str, Any]) -> None:

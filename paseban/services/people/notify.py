@@ -101,8 +101,22 @@ def admin_recipients(conn: sa.Connection, account_ids: list[int]) -> list[int]:
     )
 
 
-def escalation_recipients(conn: sa.Connection, symbols: list[str]) -> list[int]:
-    """User ids behind the SLA sweep's symbolic recipients (domain/sla.escalation_recipients)."""
+def escalation_recipients(
+    conn: sa.Connection, symbols: list[str], *, skip_whatsapp: bool = False
+) -> list[int]:
+    """User ids behind the SLA sweep's symbolic recipients (domain/sla.escalation_recipients);
+    with `skip_whatsapp`, not those who chose WhatsApp: they hear of it there
+    (services/people/notify_whatsapp.py)."""
+    conditions = symbol_conditions(symbols)
+    if not conditions:
+        return []
+    if skip_whatsapp:
+        return _users(conn, sa.and_(t.users.c.notify_channel != "whatsapp", sa.or_(*conditions)))
+    return _users(conn, *conditions)
+
+
+def symbol_conditions(symbols: list[str]) -> list[Any]:
+    """The users behind symbolic recipients, as SQL conditions (e-mail and WhatsApp alike)."""
     u = t.users.c
     conditions = []
     for symbol in symbols:
@@ -115,7 +129,7 @@ def escalation_recipients(conn: sa.Connection, symbols: list[str]) -> list[int]:
             conditions.append(u.role == Role.DISKOMINFO.value)
         else:  # a name on the leadership list
             conditions.append(u.role == Role.VIEWER.value)
-    return _users(conn, *conditions) if conditions else []
+    return conditions
 
 
 @hookimpl
@@ -128,7 +142,7 @@ def case_event(ctx: Context, case_id: int, event: CaseEventRow) -> None:
     data = event.get("data") or {}
     with ctx.engine.connect() as conn:
         ticket = conn.execute(sa.select(t.cases.c.ticket).where(t.cases.c.id == case_id)).scalar()
-        to = escalation_recipients(conn, list(data.get("recipients") or []))
+        to = escalation_recipients(conn, list(data.get("recipients") or []), skip_whatsapp=True)
     if ticket is None:
         return
     stage_code = str(data.get("stage"))
@@ -164,6 +178,11 @@ def _tell_opd(ctx: Context, case_id: int, event: CaseEventRow) -> None:
         f"Buka kasusnya dan tindak lanjuti: {ctx.settings.base_url()}/kasus/{case.ticket}\n"
     )
     _enqueue(ctx, to, f"[Paseban] {case.ticket}: {news}", body)
+
+
+def enqueue_email(ctx: Context, to: list[int], subject: str, body: str) -> None:
+    """One e-mail to these users through the job queue (notify_whatsapp's e-mail choosers)."""
+    _enqueue(ctx, to, subject, body)
 
 
 def _enqueue(

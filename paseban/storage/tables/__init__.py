@@ -139,6 +139,15 @@ from paseban.storage.tables.measurement import (
 from paseban.storage.tables.measurement import (
     sla_rollups as sla_rollups,
 )
+from paseban.storage.tables.onboarding import (
+    account_health as account_health,
+)
+from paseban.storage.tables.onboarding import (
+    oauth_attempts as oauth_attempts,
+)
+from paseban.storage.tables.onboarding import (
+    officer_notifications as officer_notifications,
+)
 from paseban.storage.tables.people import (
     account_credentials as account_credentials,
 )

@@ -34,6 +34,11 @@ users = sa.Table(
     sa.Column("scope_code", sa.String(40), nullable=True),
     sa.Column("password_hash", sa.String(300), nullable=True),
     sa.Column("email", sa.String(254), nullable=True),  # notifications (services/people/notify.py)
+    # WhatsApp notifications (issue 19): the number, as wa_id digits, and when its owner agreed
+    sa.Column("phone", sa.String(20), nullable=True),
+    sa.Column("phone_opt_in_at", UtcDateTime, nullable=True),
+    sa.Column("phone_opt_in_note", sa.String(200), nullable=True),
+    sa.Column("notify_channel", sa.String(10), nullable=False, server_default="email"),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", UtcDateTime, nullable=False),

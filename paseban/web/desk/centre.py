@@ -25,6 +25,7 @@ from paseban.services.inbox.listing import InboxFilters
 from paseban.services.measurement import desk as desk_service
 from paseban.services.measurement import fieldwork
 from paseban.services.measurement import reports as report_service
+from paseban.services.people import onboarding_health
 from paseban.web.cases import maps
 from paseban.web.cases.lists import (
     COUNT_CAP,
@@ -224,4 +225,8 @@ def command_centre(request: Request, ctx: Context, actor: Actor) -> dict[str, An
         "opds": opds,
         "period": period,
         **warnings(ctx, actor),
+        # issue 19: accounts whose token no longer works, for who can reconnect them
+        "broken_accounts": (
+            onboarding_health.broken(ctx) if actor.can(Permission.SETTINGS_WRITE) else []
+        ),
     }

@@ -20,7 +20,7 @@ from paseban.domain.auth import PERMISSION_LABELS, Permission
 from paseban.domain.wilayah import OpdKind
 from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.services.ingest import budgets
-from paseban.services.people import accounts, audit, auth
+from paseban.services.people import accounts, audit, auth, onboarding_health
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
 from paseban.web.deps import AuditReader, CtxDep, SettingsReader, SettingsWriter, client_ip
@@ -83,6 +83,12 @@ SECTIONS: list[Section] = [
         "Balasan otomatis dan balasan cepat untuk warga",
         Permission.SETTINGS_WRITE,
     ),
+    Section(  # issue 19: web/people/notifications.py
+        "notifikasi",
+        "Notifikasi WhatsApp",
+        "Jam tenang, ringkasan pagi, templat dan waktu sampai ke petugas",
+        Permission.SETTINGS_WRITE,
+    ),
     Section(
         "token",
         "Token API",
@@ -110,6 +116,9 @@ def _wilayah_choices(ctx: Context) -> dict[str, list[tuple[str, str]]]:
         "city": [(w.code, w.name) for w in wilayah if w.level == 2],
         "opd": [(o.code, o.name) for o in opds],
     }
+
+
+wilayah_choices = _wilayah_choices  # the owner pickers of web/people/connect.py
 
 
 def _budget_lines(ctx: Context) -> dict[int, list[str]]:
@@ -143,6 +152,7 @@ def _data(ctx: Context, slug: str) -> dict[str, Any]:
             "owner_kinds": [k.value for k in OwnerKind],
             "choices": _wilayah_choices(ctx),
             "budgets": _budget_lines(ctx),  # connectors: rate limits per account
+            "health": onboarding_health.account_health(ctx),  # issue 19: token, permissions
             "connector_notices": ctx.connectors.notices(ctx.now().astimezone(ctx.tz).date()),
         }
     if slug == "pengguna":

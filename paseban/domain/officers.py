@@ -1,0 +1,168 @@
+"""What an officer is told on WhatsApp, as data and pure rules (issue 19): the message templates
+the city registers with Meta (their text in Bahasa Indonesia, the parameters each takes), how a
+parameter must look (WhatsApp refuses new lines and tabs in one: error 132012), and the city's
+quiet hours (a digest waits for the morning; an escalation of a darurat case does not).
+
+No IO: services/people/notify_whatsapp.py sends, docs/notifications.md lists the templates for
+registration, and the fake Cloud API of the tests registers the same ones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+LANGUAGE = "id"  # Bahasa Indonesia, as registered with Meta
+PARAM_MAX = 120  # our cap: a template body's total length is limited (132005)
+DEFAULT_QUIET = "21:00-06:00"
+DEFAULT_DIGEST = "07:00"
+WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+class Kind:
+    NEW_CASE = "new_case"
+    ESCALATION = "escalation"
+    DIGEST = "digest"
+
+
+KIND_LABELS = {
+    Kind.NEW_CASE: "aduan baru untuk OPD",
+    Kind.ESCALATION: "eskalasi tenggat",
+    Kind.DIGEST: "ringkasan pagi",
+}
+
+
+@dataclass(frozen=True)
+class Template:
+    """A UTILITY template: business-initiated, so outside the 24-hour window only an approved
+    template may be sent (131047 otherwise)."""
+
+    name: str
+    kind: str
+    header: str  # "" when the template has no header
+    body: str
+    button_text: str  # "" when there is no URL button
+    button_url: str  # with {{1}}: the suffix sent as the button's parameter
+
+    def counts(self) -> dict[str, int]:
+        """Parameters per component, as the Cloud API checks them (132000)."""
+        found = {"header": _params(self.header), "body": _params(self.body)}
+        if self.button_url:
+            found["button"] = _params(self.button_url)
+        return {k: v for k, v in found.items() if v}
+
+
+def _params(text: str) -> int:
+    return len(set(re.findall(r"\{\{(\d+)\}\}", text)))
+
+
+# the first and third follow the shapes of Meta's documented examples (tests/fixtures/
+# whatsapp_templates/templates__list.json); the URL button opens the case on the dashboard
+TEMPLATES: dict[str, Template] = {
+    Kind.NEW_CASE: Template(
+        "kasus_baru_opd",
+        Kind.NEW_CASE,
+        "",
+        "Yth. {{1}}, ada aduan baru {{2}} untuk dinas Anda: {{3}}. Diterima {{4}}. "
+        "Mohon segera ditindaklanjuti.",
+        "Buka kasus",
+        "/kasus/{{1}}",
+    ),
+    Kind.ESCALATION: Template(
+        "eskalasi_aduan",
+        Kind.ESCALATION,
+        "",
+        "Yth. {{1}}, tenggat tahap {{2}} aduan {{3}} sudah terlewati (eskalasi tingkat {{4}}): "
+        "{{5}}. Mohon segera ditindaklanjuti.",
+        "Buka kasus",
+        "/kasus/{{1}}",
+    ),
+    Kind.DIGEST: Template(
+        "ringkasan_pagi",
+        Kind.DIGEST,
+        "Ringkasan {{1}}",
+        "Hari ini ada {{1}} kasus jatuh tempo dan {{2}} eskalasi.",
+        "",
+        "",
+    ),
+}
+
+
+def clean(value: str, limit: int = PARAM_MAX) -> str:
+    """A template parameter as WhatsApp takes it: one line, no tabs, no run of more than four
+    spaces, not empty, at most `limit` characters (an ellipsis when cut)."""
+    flat = re.sub(r"\s+", " ", value).strip() or "-"
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def components(
+    template: Template, header: list[str], body: list[str], button: list[str]
+) -> list[dict[str, object]]:
+    """The `components` of a send request for `template` with these parameter values."""
+    out: list[dict[str, object]] = []
+    for kind, values in (("header", header), ("body", body)):
+        if values:
+            out.append({"type": kind, "parameters": [_text(v) for v in values]})
+    if button:
+        out.append(
+            {
+                "type": "button",
+                "sub_type": "url",
+                "index": "0",
+                "parameters": [_text(v) for v in button],
+            }
+        )
+    return out
+
+
+def _text(value: str) -> dict[str, str]:
+    return {"type": "text", "text": clean(value)}
+
+
+# --- quiet hours -------------------------------------------------------------------------------
+
+
+class BadHours(ValueError):
+    """A quiet-hours or digest setting that does not read as a time."""
+
+
+def parse_clock(text: str) -> time:
+    match = re.fullmatch(r"\s*([01]?\d|2[0-3])[:.]([0-5]\d)\s*", text)
+    if not match:
+        raise BadHours(f"jam {text!r} harus seperti 21:00")
+    return time(int(match[1]), int(match[2]))
+
+
+def parse_quiet(text: str) -> tuple[time, time] | None:
+    """`21:00-06:00` as (start, end); empty or `-`: no quiet hours."""
+    if not text.strip() or text.strip() == "-":
+        return None
+    start, sep, end = text.partition("-")
+    if not sep:
+        raise BadHours(f"jam tenang {text!r} harus seperti 21:00-06:00")
+    first, last = parse_clock(start), parse_clock(end)
+    if first == last:
+        raise BadHours("jam tenang: awal dan akhir tidak boleh sama")
+    return first, last
+
+
+def quiet_until(local_now: datetime, quiet: tuple[time, time] | None) -> datetime | None:
+    """When the quiet hours that `local_now` falls in end (a local time), or None outside them.
+    A window may cross midnight (21:00-06:00)."""
+    if quiet is None:
+        return None
+    start, end = quiet
+    now = local_now.timetz().replace(tzinfo=None)
+    crosses = start > end
+    inside = (now >= start or now < end) if crosses else (start <= now < end)
+    if not inside:
+        return None
+    day = local_now.date() if (not crosses or now < end) else local_now.date() + timedelta(days=1)
+    return datetime.combine(day, end, tzinfo=local_now.tzinfo)
+
+
+def waits(kind: str, urgency: str | None) -> bool:
+    """Whether a message waits out the quiet hours: everything does, except an escalation of
+    a darurat case (a flood, a fallen tree on the road): it is sent at once, day or night. A
+    new darurat case is sent at once too: the officer who must act is the one being woken."""
+    return urgency != "darurat" or kind == Kind.DIGEST
