@@ -178,7 +178,9 @@ FACEBOOK = MediaLimits(
         duration_s=(1, 4 * 3600),  # upper bound not documented: no refusal below 4 h
         duration_note="Batas ukuran dan durasi video Halaman tidak ditemukan di dokumen Meta.",
     ),
-    carousel=None,  # the number of photos in one post is not documented
+    # several photos are one post (`attached_media`, issue 18 phase 2); Meta documents no
+    # maximum: ten is ours, Instagram's figure, and said so in the sources
+    carousel=(2, 10),
     carousel_mixed=False,
     frames={
         "image": Frame(None, Fit.NATURAL),
@@ -193,7 +195,9 @@ FACEBOOK = MediaLimits(
     daily_note="Meta tidak menerbitkan batas unggah harian Halaman.",
     sources={
         "foto (JPEG/PNG/GIF/BMP/TIFF, 10 MB; lokasi dibuang Facebook)": FB_PHOTOS,
-        "video dan jumlah foto per unggahan: tidak ada di dokumen": FB_PHOTOS,
+        "beberapa foto dalam satu unggahan (attached_media); batas 10 milik Paseban, Meta tidak "
+        "menyebut batasnya": FB_PHOTOS,
+        "batas ukuran dan durasi video Halaman: tidak ada di dokumen": FB_PHOTOS,
     },
 )
 

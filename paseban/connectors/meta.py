@@ -38,6 +38,7 @@ from paseban.connectors.limits import (
     TextRule,
     utf8_bytes,
 )
+from paseban.connectors.media_post import MediaPublisher
 from paseban.connectors.meta_graph import (
     MetaPublisher,
     dm_window,
@@ -49,6 +50,7 @@ from paseban.connectors.meta_graph import (
 )
 from paseban.connectors.meta_messaging import messaging_event
 from paseban.connectors.meta_metrics import MetaMetrics
+from paseban.connectors.publish_meta import meta_media_publisher
 from paseban.domain.messages import ChangeKind, Message, MessageChange, MessageKind
 from paseban.hookspecs import hookimpl
 
@@ -252,6 +254,9 @@ class MetaConnector(Connector):
             version=self.settings.meta_graph_version,
             human_agent=self.settings.meta_human_agent,
         )
+
+    def media_publisher(self, platform: str) -> MediaPublisher | None:
+        return meta_media_publisher(platform, self.settings.meta_graph_version)
 
     def metrics(self, platform: str) -> MetaMetrics:
         return MetaMetrics(platform, version=self.settings.meta_graph_version)
