@@ -40,6 +40,7 @@ UPLOAD = "https://www.googleapis.com/upload/youtube/v3/videos"
 CHUNK = 32 * 256 * 1024  # 8 MiB, a multiple of 256 KiB
 TITLE_MAX = 100
 DESCRIPTION_MAX_BYTES = 5000
+PARTS = "snippet,status,contentDetails"  # what the answer carries back
 CATEGORY = "25"  # News & Politics: a city government's own channel
 RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded"})
 PRIVATE_NOTE = (
@@ -124,7 +125,7 @@ class YouTubeMediaPublisher:
         try:
             response = client.post(
                 UPLOAD,
-                params={"uploadType": "resumable", "part": "snippet,status"},
+                params={"uploadType": "resumable", "part": PARTS},
                 json=body,
                 headers=headers,
             )

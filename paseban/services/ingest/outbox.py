@@ -350,8 +350,14 @@ def _send_steps(
 
 
 def _keep(ctx: Context, row: Any, state: dict[str, Any]) -> None:
+    """Store the state after a step, and renew the claim's lease: a long upload in many
+    steps is not taken for one that was cut off."""
     with ctx.engine.begin() as conn:
-        conn.execute(sa.update(t.outbox).where(t.outbox.c.id == row.id).values(progress=state))
+        conn.execute(
+            sa.update(t.outbox)
+            .where(t.outbox.c.id == row.id)
+            .values(progress=state, next_attempt_at=ctx.now() + LEASE)
+        )
 
 
 def _prepare(ctx: Context, conn: sa.Connection, row: Any) -> tuple[Any, Any, bool]:
