@@ -146,9 +146,9 @@ INSTAGRAM = MediaLimits(
     daily_posts_per_account=50,
     daily_posts_per_app=None,
     daily_note=(
-        "Dokumen Meta menyebut 50 dan 100; sebelum menerbitkan Paseban membaca "
-        "content_publishing_limit (config.quota_total) dan menolak bila habis; jadwal memakai "
-        "50. Carousel dihitung satu."
+        "Dokumen Meta menyebut 50 dan 100; sebelum menerbitkan Paseban membaca batas dan "
+        "pemakaian akun dari Meta dan menolak bila habis; jadwal memakai 50. Carousel dihitung "
+        "satu."
     ),
     sources={
         "foto (JPEG, 8 MB, rasio 4:5–1,91:1, lebar 320–1440 px, alt text 1.000)": IG_MEDIA_REF,
@@ -156,7 +156,7 @@ INSTAGRAM = MediaLimits(
         "Reels (MP4/MOV, H.264/HEVC, AAC, 3 dtk–15 mnt, 300 MB, 23–60 fps, lebar ≤ 1920)": (
             IG_MEDIA_REF
         ),
-        "batas unggah harian (content_publishing_limit)": IG_GUIDE,
+        "batas unggah harian (dibaca dari Meta sebelum menerbitkan)": IG_GUIDE,
         "keterangan terpotong setelah 3 baris (±125 karakter)": (
             "https://help.instagram.com/1643471055915254"
         ),
@@ -232,7 +232,7 @@ TIKTOK = MediaLimits(
         recommended_ratio=NINE_SIXTEEN,
         duration_note=(
             "Semua kreator boleh 3 menit; sebagian 5 atau 10 menit (saat menerbitkan Paseban "
-            "membaca max_video_post_duration_sec akun)."
+            "membaca batas durasi akun dari TikTok)."
         ),
     ),
     carousel=(1, 35),
