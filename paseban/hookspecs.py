@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from pluggy import HookimplMarker, HookspecMarker
 
 if TYPE_CHECKING:
+    from paseban.connectors.base import AccountRef
     from paseban.connectors.connector import Connector
+    from paseban.connectors.media_post import MediaPost
     from paseban.context import Context
     from paseban.jobs import JobSpec
     from paseban.measurement.metrics import AccountMetrics
@@ -70,3 +72,11 @@ def report_written(ctx: Context, kind: str, period: str, paths: list[str]) -> No
 def collect_account_metrics(ctx: Context, account: AccountRow) -> AccountMetrics | None:
     """Today's figures of one official account from its platform (followers, posts, reach or
     views, interactions per recent post), or None when this plugin cannot read that platform."""
+
+
+@hookspec(firstresult=True)
+def outbox_media(ctx: Context, outbox_id: int, account: AccountRef, text: str) -> MediaPost | None:
+    """The pictures or video of the post an outbox row publishes (each with its signed public
+    URL and a reader of its bytes), or None when the row carries none (a text post, a reply).
+    The outbox asks before each send, so that the stepwise publishers of the connectors can
+    publish carousels, photos and videos (issue 18)."""

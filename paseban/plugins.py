@@ -17,6 +17,7 @@ DEFAULT_PLUGINS = (
     "paseban.connectors.tiktok",
     "paseban.services.ingest.analysis",
     "paseban.services.content.publishing",  # content: scheduled posts, quiet accounts, reminders
+    "paseban.services.content.publishing_media",  # content: what a post with media carries
     "paseban.services.cases.sweep",  # the SLA sweep job
     # connectors: polling, finishing waiting deliveries, sending the outbox
     "paseban.services.ingest.polling",

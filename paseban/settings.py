@@ -57,6 +57,7 @@ class Settings:
     youtube_client_secret: str = field(default="", repr=False)
     youtube_daily_units: int = 10_000  # the Google project's quota, shared by every channel
     youtube_reply_share: float = 0.2  # of those units, kept for replies (polls use the rest)
+    youtube_audited: bool = False  # the project passed the YouTube API audit: uploads public
     x_mentions_app_limit: int = 450  # GET /2/users/:id/mentions per 15 min, app bearer token
     x_mentions_user_limit: int = 300  # the same per 15 min per user token
     tiktok_client_id: str = ""
@@ -163,6 +164,7 @@ class Settings:
             youtube_client_secret=get("YOUTUBE_CLIENT_SECRET", ""),
             youtube_daily_units=get_int("YOUTUBE_DAILY_UNITS", cls.youtube_daily_units),
             youtube_reply_share=get_float("YOUTUBE_REPLY_SHARE", cls.youtube_reply_share),
+            youtube_audited=get_bool("YOUTUBE_AUDITED", cls.youtube_audited),
             x_mentions_app_limit=get_int("X_MENTIONS_APP_LIMIT", cls.x_mentions_app_limit),
             x_mentions_user_limit=get_int("X_MENTIONS_USER_LIMIT", cls.x_mentions_user_limit),
             tiktok_client_id=get("TIKTOK_CLIENT_ID", ""),

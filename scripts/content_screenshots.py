@@ -41,6 +41,9 @@ PAGES = [
     ("desktop-media-library", "operator", "/konten/media", "desktop-full"),
     ("desktop-media-item", "lurah.batutulis", "/konten/media/{photo}", "desktop"),
     ("desktop-media-editor", "lurah.batutulis", "/konten/draf/{carousel}", "desktop-full"),
+    # publishing (issue 18, phase 2): a carousel published through the fake Graph API
+    ("phone-published", "lurah.batutulis", "/konten/draf/{published}#pub-title", "phone"),
+    ("desktop-published", "lurah.batutulis", "/konten/draf/{published}", "desktop-full"),
 ]
 SIZES = {"phone": (360, 740), "desktop": (1280, 800)}
 
@@ -111,6 +114,7 @@ def main() -> None:
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.05)
+    values["published"] = publish_sample(ctx, "http://127.0.0.1:8765")
     profile = tempfile.mkdtemp(prefix="paseban-chromium-")
     options = webdriver.ChromeOptions()
     for flag in (
@@ -248,6 +252,71 @@ def media_sample(ctx: object) -> dict[str, int]:
     post_id = programs.adapt_for_account(ctx, lurah, "pilah-sampah-contoh", account)  # type: ignore[arg-type]
     media_files.attach(ctx, lurah, post_id, photos)  # type: ignore[arg-type]
     return {"carousel": post_id, "photo": photos[0]}
+
+
+def publish_sample(ctx: object, base: str) -> int:
+    """A carousel of Batu Tulis approved by the camat and published by the outbox through the
+    fake Graph API the tests use (tests/fakes/graph.py), which fetches every photo from the
+    signed links of the server this script runs; returns the post's id."""
+    import dataclasses
+    import io
+    from datetime import timedelta
+
+    from paseban.services.content import access, post_media, publishing
+    from paseban.services.content import media as library
+    from paseban.services.content import posts as content
+    from paseban.services.ingest import outbox
+    from paseban.services.people import accounts
+    from paseban.services.people import credentials as creds
+    from tests.fakes.graph import FakeGraph
+    from tests.fakes.server import client_to, serve_asgi
+
+    lurah = access.person(ctx, "lurah.batutulis")  # type: ignore[arg-type]
+    camat = access.person(ctx, "camat.bogorselatan")  # type: ignore[arg-type]
+    ids = [
+        library.add_media(
+            ctx,  # type: ignore[arg-type]
+            lurah,
+            library.Upload(f"posyandu-{n}.jpg", io.BytesIO(data), len(data)),
+            library.Details(alt_text=alt, kelurahan="32.71.01.1001"),
+        )
+        for n, (data, alt) in enumerate(
+            (
+                (picture("photo", 30), "Kader posyandu menimbang bayi di Balai RW 05"),
+                (picture("photo", 31), "Ibu-ibu antre dengan buku KIA di Balai RW 05"),
+            )
+        )
+    ]
+    account = next(
+        a["id"]
+        for a in accounts.list_accounts(ctx)  # type: ignore[arg-type]
+        if a["handle"] == "kelurahan.batutulis" and a["platform"] == "instagram"
+    )
+    creds.set_token(ctx, "instagram", "kelurahan.batutulis", "EAAGpageTokenMadeUp", actor="x")  # type: ignore[arg-type]
+    ctx.settings = dataclasses.replace(ctx.settings, public_url=base)  # type: ignore[attr-defined]
+    post_id = content.create_post(
+        ctx,  # type: ignore[arg-type]
+        lurah,
+        content.PostInput(
+            account,
+            "Posyandu Balai RW 05 buka lagi Sabtu ini pukul 08.00. Bawa buku KIA, ya! "
+            "#KotaBogor #PosyanduBatuTulis",
+            title="Posyandu RW 05",
+            scheduled_at=ctx.now() + timedelta(minutes=30),  # type: ignore[attr-defined]
+            media=post_media.MediaChoice(post_media.attach_refs(ids, [])),
+        ),
+    )
+    content.act(ctx, lurah, post_id, "submit")  # type: ignore[arg-type]
+    content.act(ctx, camat, post_id, "approve")  # type: ignore[arg-type]
+    ctx.clock.advance(timedelta(minutes=31))  # type: ignore[attr-defined]
+    graph = FakeGraph()
+    with serve_asgi(graph.app()) as fake, client_to({"graph.facebook.com": fake}) as client:
+        for _ in range(5):
+            publishing.publish_due(ctx)  # type: ignore[arg-type]
+            outbox.send_due(ctx, client=client)  # type: ignore[arg-type]
+            ctx.clock.advance(timedelta(minutes=1))  # type: ignore[attr-defined]
+        publishing.publish_due(ctx)  # type: ignore[arg-type]
+    return post_id
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from paseban.connectors.oauth_login import LoginProvider
 from paseban.errors import Forbidden, InvalidInput, NotFound, PasebanError
 
 if TYPE_CHECKING:
+    from paseban.connectors.media_post import MediaPublisher
     from paseban.domain.messages import Message
     from paseban.settings import Settings
 
@@ -93,6 +94,11 @@ class Connector:
     # --- out: replies, posts, metrics ---------------------------------------------------------
 
     def publisher(self, platform: str) -> Publisher | None:
+        return None
+
+    def media_publisher(self, platform: str) -> MediaPublisher | None:
+        """The stepwise publisher of posts with pictures or video (connectors/media_post.py);
+        None where the platform takes none through its API."""
         return None
 
     def subscribe(

@@ -6,8 +6,8 @@ The editor's preview, the quality checker and the scheduling check read these th
 platforms' own pages do not give is None, and its note says so; a figure taken from a third
 party's observation says "sekunder" in its source.
 
-Phase 2 (publishing through the platforms' APIs) lets each Connector expose its table; the data
-stays here so that the connector modules and this table can change independently.
+Publishing itself (phase 2) is in the connectors' stepwise publishers (publish_meta.py,
+publish_tiktok.py, publish_youtube.py); `publishing_note` tells the editor how each one works.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ class MediaLimits:
     daily_note: str
     sources: Mapping[str, str] = field(default_factory=dict)  # what -> the page it is from
     short_max_s: int | None = None  # square or vertical up to this long: the "short" frame
+    publishing_note: str = ""  # how Paseban publishes there (phase 2), for the editor
 
 
 IG_MEDIA_REF = (
@@ -145,8 +146,9 @@ INSTAGRAM = MediaLimits(
     daily_posts_per_account=50,
     daily_posts_per_app=None,
     daily_note=(
-        "Dokumen Meta menyebut 50 dan 100 unggahan per 24 jam; batas akun dibaca dari Meta "
-        "saat menerbitkan, bawaan 50. Carousel dihitung satu."
+        "Dokumen Meta menyebut 50 dan 100; sebelum menerbitkan Paseban membaca batas dan "
+        "pemakaian akun dari Meta dan menolak bila habis; jadwal memakai 50. Carousel dihitung "
+        "satu."
     ),
     sources={
         "foto (JPEG, 8 MB, rasio 4:5–1,91:1, lebar 320–1440 px, alt text 1.000)": IG_MEDIA_REF,
@@ -154,11 +156,16 @@ INSTAGRAM = MediaLimits(
         "Reels (MP4/MOV, H.264/HEVC, AAC, 3 dtk–15 mnt, 300 MB, 23–60 fps, lebar ≤ 1920)": (
             IG_MEDIA_REF
         ),
-        "batas unggahan per 24 jam per akun": IG_GUIDE,
+        "batas unggah harian (dibaca dari Meta sebelum menerbitkan)": IG_GUIDE,
         "keterangan terpotong setelah 3 baris (±125 karakter)": (
             "https://help.instagram.com/1643471055915254"
         ),
     },
+    publishing_note=(
+        "Paseban menerbitkan lewat Content Publishing API: sisa batas harian akun dibaca dulu, "
+        "Meta mengambil tiap foto/video dari tautan bertanda tangan Paseban dan memprosesnya "
+        "(video bisa beberapa menit), lalu unggahan terbit dan tautannya tampil di halaman ini."
+    ),
 )
 
 FACEBOOK = MediaLimits(
@@ -178,7 +185,9 @@ FACEBOOK = MediaLimits(
         duration_s=(1, 4 * 3600),  # upper bound not documented: no refusal below 4 h
         duration_note="Batas ukuran dan durasi video Halaman tidak ditemukan di dokumen Meta.",
     ),
-    carousel=None,  # the number of photos in one post is not documented
+    # several photos are one post (`attached_media`, issue 18 phase 2); Meta documents no
+    # maximum: ten is ours, Instagram's figure, and said so in the sources
+    carousel=(2, 10),
     carousel_mixed=False,
     frames={
         "image": Frame(None, Fit.NATURAL),
@@ -193,8 +202,14 @@ FACEBOOK = MediaLimits(
     daily_note="Meta tidak menerbitkan batas unggah harian Halaman.",
     sources={
         "foto (JPEG/PNG/GIF/BMP/TIFF, 10 MB; lokasi dibuang Facebook)": FB_PHOTOS,
-        "video dan jumlah foto per unggahan: tidak ada di dokumen": FB_PHOTOS,
+        "beberapa foto dalam satu unggahan (attached_media); batas 10 milik Paseban, Meta tidak "
+        "menyebut batasnya": FB_PHOTOS,
+        "batas ukuran dan durasi video Halaman: tidak ada di dokumen": FB_PHOTOS,
     },
+    publishing_note=(
+        "Satu foto, beberapa foto dalam satu unggahan, atau satu video diterbitkan ke Halaman "
+        "lewat Graph API; Facebook mengambil berkasnya dari tautan bertanda tangan Paseban."
+    ),
 )
 
 TIKTOK = MediaLimits(
@@ -216,8 +231,8 @@ TIKTOK = MediaLimits(
         side_px=(360, 4096),
         recommended_ratio=NINE_SIXTEEN,
         duration_note=(
-            "Semua kreator boleh 3 menit; sebagian 5 atau 10 menit (tahap 2 membaca "
-            "max_video_post_duration_sec akun)."
+            "Semua kreator boleh 3 menit; sebagian 5 atau 10 menit (saat menerbitkan Paseban "
+            "membaca batas durasi akun dari TikTok)."
         ),
     ),
     carousel=(1, 35),
@@ -242,6 +257,11 @@ TIKTOK = MediaLimits(
         "sekitar 15 unggahan per hari": TT_GUIDELINES,
         "keterangan video 2.200 karakter": TT_DIRECT,
     },
+    publishing_note=(
+        "Paseban mencoba Direct Post (langsung terbit). Bila aplikasi Paseban belum diaudit "
+        "TikTok atau kreator tidak mengizinkan unggahan publik, video dikirim sebagai draf ke "
+        "kotak masuk TikTok akun ini dan harus diselesaikan di aplikasi TikTok."
+    ),
 )
 
 YOUTUBE = MediaLimits(
@@ -284,6 +304,11 @@ YOUTUBE = MediaLimits(
         "Shorts: persegi/tegak sampai 3 menit": YT_SHORTS,
         "kuota videos.insert 100 per hari": YT_QUOTA,
     },
+    publishing_note=(
+        "Video diunggah dengan unggahan yang bisa dilanjutkan bila terputus. Selama proyek "
+        "Google Cloud Paseban belum lolos audit YouTube API, Google mengunci video menjadi "
+        "privat: ubah menjadi publik di YouTube Studio."
+    ),
 )
 
 LIMITS: dict[str, MediaLimits] = {m.platform: m for m in (INSTAGRAM, FACEBOOK, TIKTOK, YOUTUBE)}

@@ -38,6 +38,7 @@ from paseban.connectors.limits import (
     TextRule,
     utf8_bytes,
 )
+from paseban.connectors.media_post import MediaPublisher
 from paseban.connectors.meta_graph import (
     INSTAGRAM_LOGIN,
     MetaPublisher,
@@ -52,6 +53,7 @@ from paseban.connectors.meta_messaging import messaging_event
 from paseban.connectors.meta_metrics import MetaMetrics
 from paseban.connectors.oauth_login import LoginProvider
 from paseban.connectors.oauth_meta import FacebookLogin, InstagramLogin, subscribe_instagram_login
+from paseban.connectors.publish_meta import meta_media_publisher
 from paseban.domain.messages import ChangeKind, Message, MessageChange, MessageKind
 from paseban.hookspecs import hookimpl
 
@@ -271,6 +273,9 @@ class MetaConnector(Connector):
                 settings.instagram_app_id, settings.instagram_app_secret, hosts, version=version
             ),
         )
+
+    def media_publisher(self, platform: str) -> MediaPublisher | None:
+        return meta_media_publisher(platform, self.settings.meta_graph_version)
 
     def metrics(self, platform: str) -> MetaMetrics:
         return MetaMetrics(platform, version=self.settings.meta_graph_version)

@@ -46,6 +46,7 @@ from paseban.connectors.limits import TextRule
 from paseban.connectors.oauth import Refreshed
 from paseban.connectors.oauth_login import LoginProvider
 from paseban.connectors.oauth_others import TikTokLogin
+from paseban.connectors.publish_tiktok import TikTokMediaPublisher
 from paseban.domain.messages import Message, MessageKind
 from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
@@ -482,6 +483,10 @@ class TikTokConnector(Connector):
 
     def publisher(self, platform: str) -> TikTokPublisher:
         return TikTokPublisher()
+
+    def media_publisher(self, platform: str) -> TikTokMediaPublisher:
+        """Video and photos through the Content Posting API (connectors/publish_tiktok.py)."""
+        return TikTokMediaPublisher()
 
     def metrics(self, platform: str) -> TikTokMetrics:
         return TikTokMetrics()

@@ -44,6 +44,7 @@ from paseban.connectors.limits import (
 )
 from paseban.connectors.oauth_login import LoginProvider
 from paseban.connectors.oauth_others import GoogleLogin
+from paseban.connectors.publish_youtube import YouTubeMediaPublisher
 from paseban.domain.messages import Message, MessageKind
 from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
@@ -442,6 +443,11 @@ class YouTubeConnector(Connector):
 
     def publisher(self, platform: str) -> YouTubePublisher:
         return YouTubePublisher()
+
+    def media_publisher(self, platform: str) -> YouTubeMediaPublisher:
+        """Resumable video upload (connectors/publish_youtube.py): private until the Google
+        project passes the YouTube API audit (PASEBAN_YOUTUBE_AUDITED)."""
+        return YouTubeMediaPublisher(audited=self.settings.youtube_audited)
 
     def metrics(self, platform: str) -> YouTubeMetrics:
         return YouTubeMetrics()

@@ -29,6 +29,7 @@ from paseban.web.content import media as content_media
 from paseban.web.content import network as content_network
 from paseban.web.content import pages as content
 from paseban.web.content import programs as content_programs
+from paseban.web.content import public_media
 from paseban.web.deps import NotSignedIn
 from paseban.web.desk import home as desk_home
 from paseban.web.inbox import actions as inbox_actions
@@ -212,6 +213,7 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
 def _add_content(app: FastAPI) -> None:
     app.include_router(content_api.router, prefix="/api/v1")
     app.include_router(content_media.router)  # /konten/media (issue 18)
+    app.include_router(public_media.router)  # /publik/media/<signed>: files for the platforms
     app.include_router(content_fieldposts.router)  # /konten/foto-lapangan
     app.include_router(content.router)
     app.include_router(content_programs.router)

@@ -6,17 +6,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from paseban.clock import FixedClock
 from paseban.context import Context
@@ -25,6 +21,7 @@ from paseban.services.people import accounts, auth
 from paseban.web.app import create_app
 from tests.conftest import IN_CI, T0, _sqlite_url, make_ctx
 from tests.factories import message, with_accounts, write_jsonl
+from tests.fakes.server import serve_asgi
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -84,12 +81,6 @@ def _require_chromium() -> None:
         pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Context]]:
     """A served Paseban with sample accounts, users (password PASSWORD) and messages."""
@@ -111,29 +102,8 @@ def live(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Context]]
 def serve(ctx: Context, port: int | None = None) -> Iterator[str]:
     """Serve the app for `ctx` on a free port of 127.0.0.1 (or `port`, when the settings
     already name it as PASEBAN_BASE_URL); yields its base URL."""
-    port = port or _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(ctx, start_jobs=False),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            log_config=None,
-            access_log=False,
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve_asgi(create_app(ctx, start_jobs=False), port=port) as base:
+        yield base
 
 
 @pytest.fixture

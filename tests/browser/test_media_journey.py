@@ -1,10 +1,13 @@
 """Issue 18 in a real browser at 360 px: a kelurahan admin uploads three photos (several files
 at once, each with its progress bar), writes an Instagram carousel from a campaign kit, sees the
-preview, sends it for approval; the kecamatan and then Diskominfo approve. (Phase 2 adds the
-publishing to a fake Graph API.)"""
+preview, sends it for approval; the kecamatan and then Diskominfo approve; the admin schedules
+it, the outbox publishes it through the documented Instagram calls against a fake Graph API on
+127.0.0.1 (which fetches every photo from Paseban's signed link), and the post shows its
+permalink. The same for a Facebook photo post and a TikTok video (phase 2)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import date
 from pathlib import Path
@@ -12,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from paseban.clock import FixedClock
 from paseban.content.approvals import Person
 from paseban.content.campaigns import CampaignKit
 from paseban.context import Context
@@ -20,9 +24,14 @@ from paseban.services.content import kits, programs
 from paseban.services.content import media as library
 from paseban.services.content import posts as content
 from paseban.services.people import accounts, auth
+from paseban.services.people import credentials as creds
 from tests import mediafiles
-from tests.browser.conftest import PASSWORD, PHONE
+from tests.browser.conftest import PASSWORD, PHONE, shot
 from tests.browser.test_journeys import by_css, no_console_errors, sign_in, wait_until
+from tests.fakes.graph import FakeGraph
+from tests.fakes.server import client_to, serve_asgi
+from tests.fakes.tiktok import FakeTikTok
+from tests.services.content.publish_helpers import ACCOUNTS, TOKEN, run_outbox
 
 pytestmark = pytest.mark.browser
 OPERATOR = Person("operator", Role.DISKOMINFO, Scope())
@@ -60,7 +69,47 @@ def kit(ctx: Context) -> None:
 
 
 def sign_out(driver: Any) -> None:
+    """Leave the page first (its checker would call the API without a session), then forget
+    the session; what the page logged before is read and dropped."""
+    origin = "/".join(driver.current_url.split("/")[:3])
+    driver.get(f"{origin}/masuk")
     driver.delete_all_cookies()
+    driver.get_log("browser")
+
+
+def publishing_setup(ctx: Context, base: str, tmp_path: Path) -> None:
+    """Batu Tulis on Facebook and TikTok too, every account with a token, and
+    PASEBAN_BASE_URL at the live server (the fakes fetch the signed links there)."""
+    csv = tmp_path / "publishing_accounts.csv"
+    csv.write_text("\n".join(ACCOUNTS.splitlines()[:1] + ACCOUNTS.splitlines()[2:4]) + "\n")
+    accounts.import_csv(ctx, csv)
+    for platform, handle in (
+        ("instagram", "kelurahan.batutulis"),
+        ("facebook", "kelurahan.batutulis.fb"),
+        ("tiktok", "kelurahan.batutulis.tt"),
+    ):
+        creds.set_token(ctx, platform, handle, TOKEN, actor="test")
+    ctx.settings = dataclasses.replace(ctx.settings, public_url=base)
+
+
+def schedule(browser: Any, base: str, post_id: int, when: str) -> None:
+    """The admin picks the time to publish (datetime-local, in WIB) and schedules."""
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{base}/konten/draf/{post_id}")
+    form = "//button[@value='schedule']/ancestor::form"
+    field = browser.find_element(By.XPATH, f"{form}//input[@name='scheduled_at']")
+    browser.execute_script("arguments[0].value = arguments[1]", field, when)
+    by_css(browser, "button[value=schedule]").click()
+    wait_until(browser, lambda d: "ok=acted" in d.current_url)
+
+
+def shows_permalink(browser: Any, base: str, post_id: int, link: str) -> None:
+    browser.get(f"{base}/konten/draf/{post_id}")
+    found = by_css(browser, "section.publishing a.permalink")
+    assert found.get_attribute("href") == link
+    assert "Terbit" in browser.page_source
+    no_console_errors(browser)
 
 
 def test_admin_uploads_writes_a_carousel_from_a_kit_and_it_is_approved(
@@ -145,3 +194,130 @@ def test_admin_uploads_writes_a_carousel_from_a_kit_and_it_is_approved(
     post = content.get_post(ctx, OPERATOR, post_id)
     assert post["media"][0]["original_name"] == "poster-feed.jpg"
     assert post["quality"]["blockers"] == []
+
+    # 7. the admin schedules it; the outbox publishes it through the documented Instagram calls
+    publishing_setup(ctx, base, tmp_path)
+    sign_out(browser)
+    sign_in(browser, base, "lurah.batutulis", size=PHONE)
+    schedule(browser, base, post_id, "2026-11-27T10:00")
+    assert content.get_post(ctx, OPERATOR, post_id)["status"] == "scheduled"
+    graph = FakeGraph()
+    assert isinstance(ctx.clock, FixedClock)
+    with serve_asgi(graph.app()) as fake, client_to({"graph.facebook.com": fake}) as client:
+        counts = run_outbox(ctx, ctx.clock, client)
+    assert counts["sent"] == 1  # (the sample's automatic replies to citizens fail: no token)
+    assert len(graph.fetched) == 4  # Meta fetched the poster and the three photos
+    post = content.get_post(ctx, OPERATOR, post_id)
+    assert post["status"] == "published"
+    assert graph.media[post["external_id"]]["media_type"] == "CAROUSEL_ALBUM"
+
+    # 8. the post shows its permalink
+    shows_permalink(browser, base, post_id, post["permalink"])
+    shot(browser, "media-journey-published")
+
+
+def draft_with(browser: Any, base: str, account_label: str, caption: str, when: str) -> int:
+    """A new draft for one account, from the editor (with its time), then media from the
+    library (all that the "pilih" list shows), saved."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    browser.get(f"{base}/konten/draf/baru")
+    Select(by_css(browser, "select[name=account_id]")).select_by_visible_text(account_label)
+    by_css(browser, "textarea[name=body]").send_keys(caption)
+    field = by_css(browser, "input[name=scheduled_at]")
+    browser.execute_script("arguments[0].value = arguments[1]", field, when)
+    by_css(browser, "form.postform button[type=submit]").click()
+    wait_until(browser, lambda d: "/konten/draf/" in d.current_url and "baru" not in d.current_url)
+    post_id = int(browser.current_url.split("/konten/draf/")[1].split("?")[0].split("#")[0])
+    by_css(browser, f"a[href='/konten/media?pilih={post_id}']").click()
+    for box in browser.find_elements(By.CSS_SELECTOR, ".mediacard input[name=media]"):
+        box.click()
+    by_css(browser, f"form[action='/konten/draf/{post_id}/media'] button[type=submit]").click()
+    wait_until(browser, lambda d: "ok=attached" in d.current_url)
+    by_css(browser, "button[value=submit]").click()
+    wait_until(browser, lambda d: "ok=acted" in d.current_url)
+    return post_id
+
+
+def approve(browser: Any, base: str, post_id: int, reviewer: str) -> None:
+    sign_out(browser)
+    sign_in(browser, base, reviewer, size=PHONE)
+    browser.get(f"{base}/konten/draf/{post_id}")
+    by_css(browser, "button[value=approve]").click()
+    wait_until(browser, lambda d: "ok=acted" in d.current_url)
+
+
+def test_a_facebook_photo_post_and_a_tiktok_video_are_published_from_a_phone(
+    live: tuple[str, Context], browser: Any, tmp_path: Path
+) -> None:
+    base, ctx = live
+    mediafiles.require_ffmpeg()
+    accounts.add_user(
+        ctx, "camat.bogorselatan", role="kecamatan_admin", scope="32.71.01", full_name="Camat"
+    )
+    auth.set_password(ctx, "camat.bogorselatan", PASSWORD, actor="cli")
+    publishing_setup(ctx, base, tmp_path)
+    lurah = Person("lurah.batutulis", Role.KELURAHAN_ADMIN, Scope(wilayah="32.71.01.1001"))
+    photo = mediafiles.photo(1440, 1080, seed=70)
+    library.add_media(
+        ctx,
+        lurah,
+        library.Upload("posyandu.jpg", io.BytesIO(photo), len(photo)),
+        library.Details(alt_text="Kader posyandu menimbang bayi di Balai RW 05"),
+    )
+
+    # a Facebook photo post: drafted, approved by the camat, published, its permalink shown
+    sign_in(browser, base, "lurah.batutulis", size=PHONE)
+    fb_post = draft_with(
+        browser,
+        base,
+        "Kelurahan Batu Tulis (facebook)",
+        "Posyandu Balai RW 05 buka lagi Sabtu ini pukul 08.00. Bawa buku KIA, ya! #KotaBogor",
+        "2026-11-27T10:00",
+    )
+    assert "Cara terbit" in by_css(browser, "section.preview").text
+    approve(browser, base, fb_post, "camat.bogorselatan")
+    assert content.get_post(ctx, OPERATOR, fb_post)["status"] == "scheduled"
+    graph = FakeGraph()
+    assert isinstance(ctx.clock, FixedClock)
+    with serve_asgi(graph.app()) as fake, client_to({"graph.facebook.com": fake}) as client:
+        assert run_outbox(ctx, ctx.clock, client)["sent"] == 1
+    post = content.get_post(ctx, OPERATOR, fb_post)
+    assert post["permalink"].startswith("https://www.facebook.com/")
+    sign_out(browser)
+    sign_in(browser, base, "lurah.batutulis", size=PHONE)
+    shows_permalink(browser, base, fb_post, post["permalink"])
+
+    # a TikTok video: the app is not audited, so it goes to the account's inbox as a draft, and
+    # the page says so in words
+    library.update_media(ctx, lurah, post["media"][0]["id"], library.Details(), archived=True)
+    clip = mediafiles.video(tmp_path, seconds=4).read_bytes()
+    library.add_media(
+        ctx,
+        lurah,
+        library.Upload("senam-pagi.mp4", io.BytesIO(clip), len(clip)),
+        library.Details(alt_text="Senam pagi warga RW 03", captions_burned_in=True),
+    )
+    tt_post = draft_with(
+        browser,
+        base,
+        "Kelurahan Batu Tulis (tiktok)",
+        "Senam pagi bareng warga RW 03 setiap Minggu pukul 06.30! #KotaBogor #SehatBersama",
+        "2026-11-27T11:00",
+    )
+    assert "kotak masuk TikTok" in by_css(browser, "section.preview").text
+    approve(browser, base, tt_post, "camat.bogorselatan")
+    tiktok = FakeTikTok(audited=False, verified_prefix=f"{base}/publik/media/")
+    with serve_asgi(tiktok.app()) as fake:
+        routes = {"open.tiktokapis.com": fake, "open-upload.tiktokapis.com": fake}
+        with client_to(routes) as client:
+            assert run_outbox(ctx, ctx.clock, client)["sent"] == 1
+    sign_out(browser)
+    sign_in(browser, base, "lurah.batutulis", size=PHONE)
+    browser.get(f"{base}/konten/draf/{tt_post}")
+    section = by_css(browser, "section.publishing")
+    assert "draf ke kotak masuk TikTok" in section.text
+    assert "terkirim" in section.text
+    no_console_errors(browser)
+    shot(browser, "media-journey-tiktok-inbox")

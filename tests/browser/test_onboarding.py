@@ -27,7 +27,6 @@ from tests.browser.conftest import (
     DESKTOP,
     PASSWORD,
     PHONE,
-    _free_port,
     _require_chromium,
     serve,
     shot,
@@ -36,6 +35,7 @@ from tests.browser.site import overflow
 from tests.conftest import _sqlite_url, make_ctx
 from tests.factories import with_accounts
 from tests.fakes.platforms import FakePlatforms, fake_settings
+from tests.fakes.server import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -54,7 +54,7 @@ def onboarding_site(
     with FakePlatforms() as fake:
         fake.state.phone_ids.add("2000")  # the sample city's WhatsApp number
         fake.register_paseban_templates()
-        port = _free_port()
+        port = free_port()
         base = make_ctx(_sqlite_url(sqlite_template, tmp_path))
         settings = replace(
             fake_settings(base.settings, fake), public_url=f"http://127.0.0.1:{port}"

@@ -5,7 +5,9 @@ Publishing: at the scheduled time a post becomes one `kind='post'` row in `outbo
 dedupe key `content:<post id>:<version>`; the connectors' sender delivers it with retries. The
 same post version can never be queued twice (the key is unique, and the status change is
 conditional on the version), so nothing is posted twice. When the outbox row is `sent`, the post
-is marked published with the platform's post id, which links it to its metrics.
+is marked published with the platform's post id and permalink, which link it to its metrics.
+A post with pictures or video goes through the same row: the outbox asks
+`publishing_media.outbox_media` for its files and publishes them step by step.
 """
 
 from __future__ import annotations
@@ -153,6 +155,8 @@ def _follow(ctx: Context, now: datetime) -> tuple[int, int]:
                 t.outbox.c.status,
                 t.outbox.c.sent_at,
                 t.outbox.c.external_id,
+                t.outbox.c.permalink,
+                t.outbox.c.progress,
                 t.outbox.c.last_error,
             )
             .join(t.outbox, t.outbox.c.id == t.content_posts.c.outbox_id)
@@ -169,8 +173,11 @@ def _follow(ctx: Context, now: datetime) -> tuple[int, int]:
                 "updated_at": now,
                 "version": r.version + 1,
             }
+            note = str((r.progress or {}).get("note") or "")
             if ok:
-                values.update(published_at=r.sent_at or now, external_id=r.external_id)
+                values.update(
+                    published_at=r.sent_at or now, external_id=r.external_id, permalink=r.permalink
+                )
             conn.execute(
                 sa.update(t.content_posts).where(t.content_posts.c.id == r.id).values(**values)
             )
@@ -182,8 +189,8 @@ def _follow(ctx: Context, now: datetime) -> tuple[int, int]:
                     to_status=status.value,
                     at=now,
                     actor=ap.SYSTEM.name,
-                    note="" if ok else (r.last_error or "pengiriman dibatalkan")[:500],
-                    data={"external_id": r.external_id} if ok else None,
+                    note=note if ok else (r.last_error or "pengiriman dibatalkan")[:500],
+                    data={"external_id": r.external_id, "permalink": r.permalink} if ok else None,
                 )
             )
             published += ok

@@ -5,6 +5,11 @@ How "never twice" holds:
 - one row per dedupe key (UNIQUE): asking twice for the same reply adds nothing;
 - a row is claimed with a conditional UPDATE (status, attempts and next_attempt_at must still be
   what we read) before the request goes out, so two workers never send the same row;
+- a post with pictures or video goes out in steps (connectors/media_post.py): the state after
+  each step (container ids, upload sessions, offsets) is kept in `progress` before the next
+  step runs, so a retry resumes where it stopped and never creates a container twice; a step
+  that waits for the platform (a container being processed) puts the row back, due later,
+  without using up a try;
 - the claim leaves `last_error = IN_FLIGHT`; a row still in flight when its lease runs out was
   cut off mid-send (a crash, a kill). Such a row, and a send that timed out after the request
   was written (`SendError.ambiguous`), is not sent again blindly: it is marked failed with an
@@ -21,9 +26,17 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import sqlalchemy as sa
 
-from paseban.connectors.base import AccountRef, Outgoing, Publisher, SendError, backoff
+from paseban.connectors.base import (
+    AccountRef,
+    Credentials,
+    Outgoing,
+    Publisher,
+    SendError,
+    backoff,
+)
 from paseban.connectors.connector import DEFAULT_TEXT_LIMIT
-from paseban.errors import Conflict, InvalidInput, NotFound
+from paseban.connectors.media_post import MediaPost, MediaPublisher, StepError
+from paseban.errors import Conflict, InvalidInput, NotFound, PasebanError
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
 from paseban.services.cases import replies
@@ -40,6 +53,7 @@ log = logging.getLogger("paseban.outbox")
 
 IN_FLIGHT = "sedang dikirim"
 LEASE = timedelta(minutes=5)  # a claimed row not finished by then was cut off mid-send
+MAX_STEPS = 40  # steps of one post with media in one claim (a 10-item carousel takes 14)
 UNCERTAIN = (
     "hasil pengiriman tidak pasti ({why}); periksa di platform apakah balasan sudah tampil, "
     "lalu kirim ulang bila belum"
@@ -246,6 +260,10 @@ def _send_one(ctx: Context, outbox_id: int, client: httpx.Client) -> str:
     if isinstance(item, str):  # cannot be sent at all
         _finish(ctx, row, "failed", error=item)
         return "failed"
+    media = _media(ctx, row, item)
+    if isinstance(media, str):
+        _finish(ctx, row, "failed", error=media)
+        return "failed"
     spent = budgets.budgets_for(ctx, row.platform, row.account_id, "send", own_token=own_token)
     wait = budgets.admit(ctx, spent, "send")
     if wait is not None:  # the platform's limit for this account (or the app) is reached
@@ -253,6 +271,8 @@ def _send_one(ctx: Context, outbox_id: int, client: httpx.Client) -> str:
         return "postponed"
     if not _claim(ctx, row, now):
         return "postponed"  # another worker took it
+    if media is not None:
+        return _send_steps(ctx, row, client, media, credentials, spent)
     publisher = publisher_for(ctx, row.platform)
     try:
         with budgets.metered(ctx, client, row.platform, spent, "send"):
@@ -262,6 +282,82 @@ def _send_one(ctx: Context, outbox_id: int, client: httpx.Client) -> str:
     _finish(ctx, row, "sent", external_id=external_id)
     log.info("outbox sent", extra={"outbox_id": row.id, "platform": row.platform})
     return "sent"
+
+
+def _media(ctx: Context, row: Any, item: Outgoing) -> tuple[MediaPublisher, MediaPost] | str | None:
+    """The stepwise publisher and the media of a post with pictures or video; None for a text
+    post or a reply; a string says why it cannot be sent (no public base URL, ...)."""
+    if row.kind != "post":
+        return None
+    try:
+        post = ctx.pm.hook.outbox_media(
+            ctx=ctx, outbox_id=row.id, account=item.account, text=row.text
+        )
+    except PasebanError as exc:
+        return str(exc)
+    if post is None:
+        return None
+    publisher = ctx.connectors.media_publisher(row.platform)
+    if publisher is None:
+        return f"platform {row.platform} tidak bisa menerbitkan foto atau video lewat API"
+    return publisher, post
+
+
+def _send_steps(
+    ctx: Context,
+    row: Any,
+    client: httpx.Client,
+    media: tuple[MediaPublisher, MediaPost],
+    credentials: Credentials,
+    spent: list[budgets.Budget],
+) -> str:
+    """Publish a post with media step by step from its kept progress: every step's state is
+    stored before the next runs; a wait for the platform puts the row back, due later."""
+    publisher, post = media
+    state: dict[str, Any] = dict(row.progress or {})
+    try:
+        with budgets.metered(ctx, client, row.platform, spent, "send"):
+            for _ in range(MAX_STEPS):
+                step = publisher.step(client, post, state, credentials)
+                state = step.state
+                if step.done is not None:
+                    done = step.done
+                    kept = {**state, "note": done.note} if done.note else state
+                    _finish(
+                        ctx,
+                        row,
+                        "sent",
+                        external_id=done.external_id,
+                        permalink=done.permalink,
+                        progress=kept,
+                    )
+                    log.info(
+                        "outbox published", extra={"outbox_id": row.id, "platform": row.platform}
+                    )
+                    return "sent"
+                _keep(ctx, row, state)
+                if step.wait > 0:
+                    at = ctx.now() + timedelta(seconds=step.wait)
+                    _release(ctx, row, at=at, error=step.note or "menunggu platform", count=False)
+                    return "postponed"
+    except StepError as exc:
+        _keep(ctx, row, exc.state)
+        return _failed_send(ctx, row, exc)
+    except SendError as exc:
+        return _failed_send(ctx, row, exc)
+    _release(ctx, row, at=ctx.now(), error="dilanjutkan pada putaran berikutnya", count=False)
+    return "postponed"
+
+
+def _keep(ctx: Context, row: Any, state: dict[str, Any]) -> None:
+    """Store the state after a step, and renew the claim's lease: a long upload in many
+    steps is not taken for one that was cut off."""
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            sa.update(t.outbox)
+            .where(t.outbox.c.id == row.id)
+            .values(progress=state, next_attempt_at=ctx.now() + LEASE)
+        )
 
 
 def _prepare(ctx: Context, conn: sa.Connection, row: Any) -> tuple[Any, Any, bool]:
@@ -358,11 +454,20 @@ def _release(ctx: Context, row: Any, *, at: datetime, error: str, count: bool) -
 
 
 def _finish(
-    ctx: Context, row: Any, status: str, *, error: str | None = None, external_id: str | None = None
+    ctx: Context,
+    row: Any,
+    status: str,
+    *,
+    error: str | None = None,
+    external_id: str | None = None,
+    permalink: str | None = None,
+    progress: dict[str, Any] | None = None,
 ) -> None:
     values: dict[str, Any] = {"status": status, "next_attempt_at": None, "last_error": error}
     if status == "sent":
-        values |= {"sent_at": ctx.now(), "external_id": external_id}
+        values |= {"sent_at": ctx.now(), "external_id": external_id, "permalink": permalink}
+    if progress is not None:
+        values["progress"] = progress
     with ctx.engine.begin() as conn:
         conn.execute(sa.update(t.outbox).where(t.outbox.c.id == row.id).values(**values))
 
@@ -381,6 +486,8 @@ def list_outbox(
         t.outbox.c.created_at,
         t.outbox.c.sent_at,
         t.outbox.c.external_id,
+        t.outbox.c.permalink,
+        t.outbox.c.progress,
     ).order_by(t.outbox.c.id.desc())
     if status:
         query = query.where(t.outbox.c.status == status)

@@ -148,6 +148,10 @@ outbox = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("sent_at", UtcDateTime, nullable=True),
     sa.Column("external_id", sa.String(200), nullable=True),
+    # a post with pictures or video goes out in steps (issue 18): the containers, upload
+    # sessions and publish ids made so far, so that a retry resumes and never creates twice
+    sa.Column("progress", sa.JSON, nullable=True),
+    sa.Column("permalink", sa.String(500), nullable=True),  # the published post's public URL
     sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
 )
 

@@ -13,7 +13,15 @@ from paseban.content import approvals as ap
 from paseban.content.calendar import HARI, week_start
 from paseban.content.quality import ContentType
 from paseban.errors import InvalidInput, PasebanError
-from paseban.services.content import access, media_files, planning, post_media, programs, publishing
+from paseban.services.content import (
+    access,
+    media_files,
+    planning,
+    post_media,
+    programs,
+    publishing,
+    publishing_media,
+)
 from paseban.services.content import media as library
 from paseban.services.content import posts as service
 from paseban.web.content import post_editor
@@ -214,6 +222,7 @@ def _editor(ctx: Any, actor: ap.Who, post: dict[str, Any]) -> dict[str, Any]:
     return {
         "preview": post_editor.preview(platform, post["body"], post["post_media"]),
         "cover_choices": covers,
+        "publishing": publishing_media.progress(ctx, post.get("outbox_id")),
     }
 
 

@@ -92,6 +92,7 @@ def preview(platform: str, body: str, media: PostMedia) -> dict[str, Any] | None
         "pictures": pictures,
         "caption": caption,
         "fold_source": limits.caption_fold_source,
+        "publishing_note": limits.publishing_note,
         "needs_media": limits.needs_media and not media.items,
         "limits": limits,
     }

@@ -41,5 +41,10 @@ def test_there_are_fixtures_for_every_platform() -> None:
         "x",
         "youtube",
         "tiktok",
+        # publishing with media (issue 18, phase 2)
+        "instagram-publish",
+        "facebook-publish",
+        "tiktok-publish",
+        "youtube-upload",
     }
     assert len(FIXTURES) >= 100
