@@ -18,14 +18,15 @@ import re
 import shutil
 import subprocess
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import filetype
 import numpy as np
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from PIL.ExifTags import GPS, IFD, Base
 
 from paseban.content.media import MediaKind, center_crop
@@ -177,6 +178,19 @@ def _jpeg(image: Image.Image, exif: Image.Exif | None) -> bytes:
     return out.getvalue()
 
 
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow decodes a picture cut short without complaint once LOAD_TRUNCATED_IMAGES is on, and
+    WeasyPrint (the PDF reports) turns it on for the whole process when it is imported: a photo
+    that arrived cut short must still be refused here, whatever else the process has loaded."""
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 def clean_image(source: IO[bytes], *, name: str, keep_location: bool) -> CleanImage:
     """Decode, check and re-encode one picture. Refuses a file that does not decode, an
     animation, and one too big to decode safely."""
@@ -191,7 +205,8 @@ def clean_image(source: IO[bytes], *, name: str, keep_location: bool) -> CleanIm
                 )
             if getattr(image, "n_frames", 1) > 1 and image.format in ("GIF", "WEBP", "PNG"):
                 raise InvalidInput(f"{name}: gambar bergerak tidak didukung; unggah sebagai video")
-            image.load()
+            with _strict_decoding():
+                image.load()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise InvalidInput(f"{name}: foto rusak atau terpotong, tidak dapat dibaca") from exc
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:

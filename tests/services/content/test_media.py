@@ -183,3 +183,16 @@ def test_a_file_named_mp4_that_is_no_video_is_refused(ctx: Context) -> None:
     fake = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 2000  # an MP4 header and nothing playable
     with pytest.raises(InvalidInput, match=r"video rusak|tidak ada gambar video"):
         media.add_media(ctx, LURAH_BT, upload(fake, "video.mp4"))
+
+
+def test_a_photo_cut_short_is_refused_even_after_the_pdf_reports_loaded(ctx: Context) -> None:
+    """WeasyPrint turns Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when imported;
+    a server that has written a PDF report accepted JPEGs cut short until decoding was strict."""
+    import weasyprint  # noqa: F401  (what the report job imports)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    broken = mediafiles.photo()[:4000]
+    with pytest.raises(InvalidInput, match="rusak atau terpotong"):
+        media.add_media(ctx, LURAH_BT, upload(broken, "terpotong.jpg"))
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # the reports keep what they asked for
