@@ -13,6 +13,7 @@ import base64
 import hashlib
 import re
 import secrets
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -111,7 +112,7 @@ def token_of(body: dict[str, Any], platform: str) -> str:
     return token
 
 
-class LoginProvider:
+class LoginProvider(ABC):
     """One sign-in dialog. Class attributes describe it; `configured` says whether the app's
     id and secret are set."""
 
@@ -146,14 +147,15 @@ class LoginProvider:
     def dialog(self, base: str, params: dict[str, str]) -> str:
         return self.hosts.url(f"{base}?{urlencode(params)}")
 
+    @abstractmethod
     def authorize_url(self, *, redirect_uri: str, state: str, challenge: str | None) -> str:
-        raise NotImplementedError
+        """Where the operator's browser signs in on the platform."""
 
+    @abstractmethod
     def exchange(
         self, client: httpx.Client, *, code: str, redirect_uri: str, verifier: str | None
     ) -> list[Found]:
         """Trade the code for tokens and read which accounts they reach. Raises LoginFailed."""
-        raise NotImplementedError
 
     def check(self, client: httpx.Client, platform: str, credentials: Credentials) -> TokenCheck:
         """Ask the platform whether a stored token still works; by default nothing is asked
