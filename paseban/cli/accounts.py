@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from paseban.cli.common import Fail, friendly, open_context, show_import
+from paseban.cli.common import Fail, friendly, open_context, run_import
 from paseban.connectors.base import SendError
 from paseban.connectors.files import parse_time
 from paseban.services.ingest import subscriptions
@@ -27,9 +27,7 @@ def accounts() -> None:
 def accounts_import(file: str, skip_bad: bool) -> None:
     """Impor akun dari CSV: platform, handle, platform_account_id, owner_kind, owner_code, name."""
 
-    with open_context() as ctx:
-        report = service.import_csv(ctx, file, skip_bad=skip_bad)
-    show_import(report)
+    run_import(service.import_csv, file, skip_bad=skip_bad)
 
 
 @accounts.command("list")

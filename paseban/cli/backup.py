@@ -2,42 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import click
 
-from paseban.cli.common import friendly, settings_from_env
+from paseban.cli.common import friendly, progress_bar, settings_from_env
 from paseban.storage import backup as store
 from paseban.storage import db
-
-
-@contextmanager
-def _progress(label: str) -> Iterator[store.Progress | None]:
-    """A progress bar with counts and time left on a terminal; nothing when the output is not
-    a terminal (a cron job, a pipe)."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    bars: list[Any] = []
-
-    def progress(done: int, total: int) -> None:
-        if not bars:
-            bar = click.progressbar(
-                length=max(total, 1), label=label, file=sys.stderr, show_pos=True, show_eta=True
-            )
-            bar.__enter__()
-            bars.append(bar)
-        bars[0].update(done - bars[0].pos)
-
-    try:
-        yield progress
-    finally:
-        for bar in bars:
-            bar.__exit__(None, None, None)
 
 
 @click.command()
@@ -47,8 +18,8 @@ def backup(file: Path) -> None:
     """Cadangkan seluruh basis data ke FILE (SQLite: API backup daring; PostgreSQL: pg_dump
     format custom), sementara server tetap menerima webhook."""
     url = settings_from_env().database_url
-    with _progress("mencadangkan") as progress:
-        result = store.backup(url, file, progress=progress)
+    with progress_bar() as progress:
+        result = store.backup(url, file, progress=lambda d, t: progress("mencadangkan", d, t))
     click.echo(f"cadangan {result.engine} ditulis ke {result.path} ({result.bytes:,} bita)")
 
 
@@ -63,6 +34,6 @@ def restore(file: Path, only_check: bool) -> None:
         return
     url = settings_from_env().database_url
     db.check(db.create_engine(url))
-    with _progress("memulihkan") as progress:
-        result = store.restore(url, file, progress=progress)
+    with progress_bar() as progress:
+        result = store.restore(url, file, progress=lambda d, t: progress("memulihkan", d, t))
     click.echo(f"cadangan {result.engine} dari {result.path} dipulihkan")

@@ -12,10 +12,10 @@ from typing import Any
 
 import click
 
-from paseban.cli.common import Fail, friendly, open_context
+from paseban.cli.common import Fail, friendly, open_context, progress_bar
 from paseban.content.calendar import week_start
 from paseban.csvfiles import read_rows
-from paseban.errors import BadFile, InvalidInput, LineError
+from paseban.errors import BadFile, LineError
 from paseban.sample import content as content_sample
 from paseban.services.content import (
     access,
@@ -112,7 +112,7 @@ def content_programs(as_json: bool) -> None:
 def content_program_import(file: str, username: str) -> None:
     """Tambah/perbarui program dari JSON: daftar objek {code, name, owner_opd, ...}."""
 
-    with open_context() as ctx:
+    with open_context() as ctx, progress_bar() as progress:
         who = access.person(ctx, username)
         try:
             items = json.loads(Path(file).read_text(encoding="utf-8"))
@@ -120,7 +120,7 @@ def content_program_import(file: str, username: str) -> None:
             raise Fail(f"{file}:{exc.lineno}: JSON tidak sah: {exc.msg}") from None
         if not isinstance(items, list):
             raise Fail(f"{file}: isinya harus daftar program")
-        count = content_sample.save_programs(ctx, who, items, source=file)
+        count = content_sample.save_programs(ctx, who, items, source=file, progress=progress)
     click.echo(f"{count} program disimpan")
 
 
@@ -344,32 +344,23 @@ def content_metrics_import(file: str) -> None:
     reach, views (kolom angka boleh kosong)."""
 
     numbers = ("likes", "comments", "shares", "saves", "reach", "views")
-    with open_context() as ctx:
-        found = missing = 0
-        errors: list[LineError] = []
-        parsed = []
-        for line, row in read_rows(file, ("platform", "external_id")):
-            if "__error__" in row:
-                errors.append(LineError(file, line, row["__error__"]))
-                continue
-            try:
-                metrics = {k: int(row[k]) for k in numbers if row.get(k, "").strip()}
-            except ValueError:
-                errors.append(LineError(file, line, "angka metrik tidak sah"))
-                continue
-            if any(v < 0 for v in metrics.values()):  # checked here: all lines or none
-                errors.append(LineError(file, line, "angka metrik harus ≥ 0"))
-                continue
-            parsed.append((line, row, metrics))
-        if errors:
-            raise BadFile(errors)
-        for line, row, metrics in parsed:
-            try:
-                ok = programs.record_metrics(
-                    ctx, platform=row["platform"], external_id=row["external_id"], metrics=metrics
-                )
-            except InvalidInput as exc:
-                raise Fail(f"{file}:{line}: {exc}") from None
-            found += ok
-            missing += not ok
+    errors: list[LineError] = []
+    parsed: list[tuple[str, str, dict[str, int]]] = []
+    for line, row in read_rows(file, ("platform", "external_id")):
+        if "__error__" in row:
+            errors.append(LineError(file, line, row["__error__"]))
+            continue
+        try:
+            metrics = {k: int(row[k]) for k in numbers if row.get(k, "").strip()}
+        except ValueError:
+            errors.append(LineError(file, line, "angka metrik tidak sah"))
+            continue
+        if any(v < 0 for v in metrics.values()):  # checked here: all lines or none
+            errors.append(LineError(file, line, "angka metrik harus ≥ 0"))
+            continue
+        parsed.append((row["platform"], row["external_id"], metrics))
+    if errors:
+        raise BadFile(errors)
+    with open_context() as ctx, progress_bar() as progress:
+        found, missing = programs.record_many_metrics(ctx, parsed, progress=progress)
     click.echo(f"{found} unggahan diperbarui, {missing} tidak dikenal")

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from paseban.cli.common import Fail, friendly, open_context, show_import
+from paseban.cli.common import Fail, friendly, open_context, run_import
 from paseban.connectors.files import parse_time
 from paseban.services.ingest import files, polling
 from paseban.services.ingest.manual import record_manual
@@ -24,9 +24,7 @@ def ingest(file: str, skip_bad: bool, platform: str | None, account: str | None)
     """Masukkan pesan warga dari berkas JSONL atau CSV ekspor platform (- untuk JSONL dari stdin);
     pesan yang sama disimpan sekali."""
 
-    with open_context() as ctx:
-        report = files.ingest_file(ctx, file, skip_bad=skip_bad, platform=platform, account=account)
-    show_import(report)
+    run_import(files.ingest_file, file, skip_bad=skip_bad, platform=platform, account=account)
 
 
 @click.command()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from paseban.cli.common import friendly, open_context, show_import
+from paseban.cli.common import friendly, run_import
 from paseban.services.measurement import recording as service
 
 
@@ -20,6 +20,4 @@ def metrics() -> None:
 def metrics_import(file: str, skip_bad: bool) -> None:
     """Impor angka akun dari CSV untuk platform tanpa akses API (format: docs/measurement.md)."""
 
-    with open_context() as ctx:
-        report = service.import_metrics_csv(ctx, file, skip_bad=skip_bad)
-    show_import(report)
+    run_import(service.import_metrics_csv, file, skip_bad=skip_bad)

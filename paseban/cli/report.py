@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from paseban.cli.common import Fail, friendly, open_context
+from paseban.cli.common import Fail, friendly, open_context, progress_bar
 from paseban.measurement import periods
 from paseban.services.measurement import reports as service
 
@@ -43,13 +43,13 @@ def report(kind: str, period: str | None, out_dir: str, formats: str) -> None:
     if unknown or not wanted:
         given = ", ".join(unknown) or "(kosong)"
         raise Fail(f"format tidak dikenal: {given} (pilihan: {', '.join(service.FORMATS)})")
-    with open_context() as ctx:
+    with open_context() as ctx, progress_bar() as progress:
         try:
             chosen = periods.parse(kind, period, today=ctx.now().astimezone(ctx.tz).date())
         except periods.BadPeriod as exc:
             raise Fail(str(exc)) from None
-        built = service.build_report(ctx, kind, chosen)
-        written = service.write(built, Path(out_dir), wanted)
+        built = service.build_report(ctx, kind, chosen, progress=progress)
+        written = service.write(built, Path(out_dir), wanted, progress=progress)
     click.echo(f"{built.title}")
     for path in written:
         if path.suffix != ".csv":

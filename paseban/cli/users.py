@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from paseban.cli.common import Fail, friendly, open_context, show_import
+from paseban.cli.common import Fail, friendly, open_context, run_import
 from paseban.services.people import accounts as service
 from paseban.services.people import auth, notify_whatsapp, officers
 
@@ -128,9 +128,7 @@ def users_set_password(username: str, password_stdin: bool) -> None:
 def users_import(file: str, skip_bad: bool) -> None:
     """Impor pengguna dari CSV: username, full_name, role, scope."""
 
-    with open_context() as ctx:
-        report = service.import_users(ctx, file, skip_bad=skip_bad)
-    show_import(report)
+    run_import(service.import_users, file, skip_bad=skip_bad)
 
 
 @users.command("list")

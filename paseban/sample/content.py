@@ -21,6 +21,7 @@ from paseban.content.programs import Program
 from paseban.csvfiles import package_file, package_rows
 from paseban.domain.accounts import Role
 from paseban.errors import Conflict, InvalidInput
+from paseban.progress import Progress, quiet
 from paseban.services.content import access, checking, network, programs, stories
 from paseban.services.content import posts as content
 from paseban.services.people import accounts
@@ -60,13 +61,16 @@ def save_programs(
     *,
     source: str = "",
     sample: bool = False,
+    progress: Progress = quiet,
 ) -> int:
+    """Programs from JSON data (the sample, `paseban content program-import`): all or none."""
+    parsed = []
     for i, item in enumerate(items, start=1):
         try:
-            programs.save_program(ctx, who, program_from_data(item), sample=sample)
+            parsed.append(program_from_data(item))
         except InvalidInput as exc:
             raise InvalidInput(f"{source} program ke-{i}: {exc}") from None
-    return len(items)
+    return programs.save_programs(ctx, who, parsed, source=source, sample=sample, progress=progress)
 
 
 def _local(ctx: Context, days: int, hour: int) -> datetime:

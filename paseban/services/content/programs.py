@@ -23,6 +23,7 @@ from paseban.content.campaigns import (
 from paseban.content.programs import Fact, Program, normalize_hashtag, validate_program
 from paseban.domain.accounts import Role
 from paseban.errors import Forbidden, InvalidInput, NotFound
+from paseban.progress import Progress, counted, quiet
 from paseban.services.content import access, checking, kits
 from paseban.services.content import posts as content
 from paseban.storage import tables as t
@@ -48,6 +49,33 @@ def _may_edit_program(who: ap.Who, owner_opd: str) -> bool:
 def save_program(ctx: Context, who: ap.Who, program: Program, *, sample: bool = False) -> int:
     """Add or update a program, keyed by its code. Diskominfo edits all; an OPD officer the
     programs of their own OPD."""
+    with ctx.engine.begin() as conn:
+        return _store_program(conn, who, program, at=ctx.now(), sample=sample)
+
+
+def save_programs(
+    ctx: Context,
+    who: ap.Who,
+    programs: Sequence[Program],
+    *,
+    source: str = "",
+    sample: bool = False,
+    progress: Progress = quiet,
+) -> int:
+    """Add or update several programs in one transaction: all of them or none (issue 16); the
+    error names the program's place in the list."""
+    with ctx.engine.begin() as conn:
+        for i, program in enumerate(counted(progress, "menyimpan program", programs), start=1):
+            try:
+                _store_program(conn, who, program, at=ctx.now(), sample=sample)
+            except InvalidInput as exc:
+                raise InvalidInput(f"{source} program ke-{i}: {exc}") from None
+    return len(programs)
+
+
+def _store_program(
+    conn: sa.Connection, who: ap.Who, program: Program, *, at: Any, sample: bool
+) -> int:
     program = Program(
         **{
             **{k: getattr(program, k) for k in program.__dataclass_fields__},
@@ -58,44 +86,39 @@ def save_program(ctx: Context, who: ap.Who, program: Program, *, sample: bool = 
     )
     if not _may_edit_program(who, program.owner_opd):
         raise Forbidden("hanya Diskominfo atau OPD pemilik yang dapat mengubah program")
-    with ctx.engine.begin() as conn:
-        opds = set(conn.execute(sa.select(t.opds.c.code)).scalars())
-        problems = validate_program(program, opd_codes=opds)
-        if problems:
-            raise InvalidInput("; ".join(problems))
-        values = {
-            "name": program.name.strip(),
-            "owner_opd": program.owner_opd,
-            "summary": program.summary.strip(),
-            "key_messages": list(program.key_messages),
-            "facts": _fact_data(program.facts),
-            "achievements": _fact_data(program.achievements),
-            "hashtags": list(program.hashtags),
-            "official_names": list(program.official_names),
-            "misspellings": list(program.misspellings),
-            "active": program.active,
-            "updated_at": ctx.now(),
-            "updated_by": who.name,
-        }
-        existing = conn.execute(
-            sa.select(t.programs.c.id, t.programs.c.owner_opd).where(
-                t.programs.c.code == program.code
-            )
-        ).first()
-        if existing:
-            if not _may_edit_program(who, existing.owner_opd):
-                raise Forbidden("program ini milik OPD lain")
-            conn.execute(
-                sa.update(t.programs).where(t.programs.c.id == existing.id).values(**values)
-            )
-            return int(existing.id)
-        return int(
-            conn.execute(
-                sa.insert(t.programs)
-                .values(code=program.code, is_sample=sample, **values)
-                .returning(t.programs.c.id)
-            ).scalar_one()
-        )
+    opds = set(conn.execute(sa.select(t.opds.c.code)).scalars())
+    problems = validate_program(program, opd_codes=opds)
+    if problems:
+        raise InvalidInput("; ".join(problems))
+    values = {
+        "name": program.name.strip(),
+        "owner_opd": program.owner_opd,
+        "summary": program.summary.strip(),
+        "key_messages": list(program.key_messages),
+        "facts": _fact_data(program.facts),
+        "achievements": _fact_data(program.achievements),
+        "hashtags": list(program.hashtags),
+        "official_names": list(program.official_names),
+        "misspellings": list(program.misspellings),
+        "active": program.active,
+        "updated_at": at,
+        "updated_by": who.name,
+    }
+    existing = conn.execute(
+        sa.select(t.programs.c.id, t.programs.c.owner_opd).where(t.programs.c.code == program.code)
+    ).first()
+    if existing:
+        if not _may_edit_program(who, existing.owner_opd):
+            raise Forbidden("program ini milik OPD lain")
+        conn.execute(sa.update(t.programs).where(t.programs.c.id == existing.id).values(**values))
+        return int(existing.id)
+    return int(
+        conn.execute(
+            sa.insert(t.programs)
+            .values(code=program.code, is_sample=sample, **values)
+            .returning(t.programs.c.id)
+        ).scalar_one()
+    )
 
 
 def list_programs(ctx: Context, *, active_only: bool = False) -> list[dict[str, Any]]:
@@ -404,27 +427,47 @@ def record_metrics(
     ctx: Context, *, platform: str, external_id: str, metrics: dict[str, int]
 ) -> bool:
     """Store a published post's numbers (from a platform export or the measurement job)."""
+    found, _ = record_many_metrics(ctx, [(platform, external_id, metrics)])
+    return found == 1
+
+
+def record_many_metrics(
+    ctx: Context,
+    items: Sequence[tuple[str, str, dict[str, int]]],
+    *,
+    progress: Progress = quiet,
+) -> tuple[int, int]:
+    """Store the numbers of many posts, (platform, external id, metrics) each, in one
+    transaction: all or none. Returns how many posts were found and how many were not."""
     allowed = {"likes", "comments", "shares", "saves", "reach", "views"}
-    clean = {}
-    for key, value in metrics.items():
-        if key not in allowed:
-            raise InvalidInput(
-                f"metrik {key!r} tidak dikenal (pilihan: {', '.join(sorted(allowed))})"
-            )
-        if not isinstance(value, int) or value < 0:
-            raise InvalidInput(f"metrik {key} harus bilangan bulat ≥ 0")
-        clean[key] = value
+    checked = []
+    for platform, external_id, metrics in items:
+        clean = {}
+        for key, value in metrics.items():
+            if key not in allowed:
+                raise InvalidInput(
+                    f"metrik {key!r} tidak dikenal (pilihan: {', '.join(sorted(allowed))})"
+                )
+            if not isinstance(value, int) or value < 0:
+                raise InvalidInput(f"metrik {key} harus bilangan bulat ≥ 0")
+            clean[key] = value
+        checked.append((platform, external_id, clean))
+    found = 0
     with ctx.engine.begin() as conn:
-        post_id = conn.execute(
-            sa.select(t.content_posts.c.id)
-            .join(t.accounts, t.accounts.c.id == t.content_posts.c.account_id)
-            .where(t.content_posts.c.external_id == external_id, t.accounts.c.platform == platform)
-        ).scalar()
-        if post_id is None:
-            return False
-        conn.execute(
-            sa.update(t.content_posts)
-            .where(t.content_posts.c.id == post_id)
-            .values(metrics=clean, metrics_at=ctx.now())
-        )
-    return True
+        for platform, external_id, clean in counted(progress, "menyimpan angka unggahan", checked):
+            post_id = conn.execute(
+                sa.select(t.content_posts.c.id)
+                .join(t.accounts, t.accounts.c.id == t.content_posts.c.account_id)
+                .where(
+                    t.content_posts.c.external_id == external_id, t.accounts.c.platform == platform
+                )
+            ).scalar()
+            if post_id is None:
+                continue
+            conn.execute(
+                sa.update(t.content_posts)
+                .where(t.content_posts.c.id == post_id)
+                .values(metrics=clean, metrics_at=ctx.now())
+            )
+            found += 1
+    return found, len(checked) - found

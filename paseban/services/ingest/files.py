@@ -13,13 +13,10 @@ import sqlalchemy as sa
 
 from paseban.connectors.files import read_export
 from paseban.domain.messages import Message
-from paseban.errors import (
-    BadFile,
-    LineError,
-)
-from paseban.services.ingest.deliveries import (
-    message_row,
-)
+from paseban.errors import BadFile, LineError
+from paseban.progress import Progress, in_parts, quiet
+from paseban.services.ingest.analysis import BATCH as ANALYSIS_BATCH
+from paseban.services.ingest.deliveries import message_row
 from paseban.services.people.accounts import find_account
 from paseban.storage import tables as t
 from paseban.storage.rows import AccountRow
@@ -139,10 +136,15 @@ def ingest_file(
     sample: bool = False,
     platform: str | None = None,
     account: str | None = None,
+    progress: Progress = quiet,
 ) -> IngestReport:
     """Import a JSONL or CSV file of messages (a platform export). A bad line stops the import
     with nothing stored, unless skip_bad: then the good lines are stored and the bad ones
-    reported. `platform` and `account` fill in what a one-account export leaves out."""
+    reported. `platform` and `account` fill in what a one-account export leaves out.
+
+    The new messages are handed to analysis in parts of one analysis batch, so `progress` counts
+    them as they are analysed (the command line runs jobs in place) and no job carries a list of
+    a whole file's ids."""
     source = "stdin" if str(path) == "-" else str(path)
     report = IngestReport(source)
     good: list[tuple[Message, AccountRow, str]] = []
@@ -191,5 +193,6 @@ def ingest_file(
         },
     )
     if ids:
-        ctx.jobs.enqueue("analyze_messages", ids=ids)
+        for part in in_parts(progress, "menganalisis pesan", ids, ANALYSIS_BATCH):
+            ctx.jobs.enqueue("analyze_messages", ids=list(part))
     return report

@@ -20,6 +20,7 @@ from paseban.jobs import JobSpec
 from paseban.measurement import alerts as rules
 from paseban.measurement import metrics as m
 from paseban.measurement.kpis import COMPLAINT
+from paseban.progress import Progress, counted, quiet
 from paseban.services.measurement import case_rollups, response_facts
 from paseban.storage import tables as t
 from paseban.storage.rows import AccountRow, AlertRow, row
@@ -93,7 +94,9 @@ def record_metrics(
     return counts
 
 
-def import_metrics_csv(ctx: Context, path: Path | str, *, skip_bad: bool = False) -> ImportReport:
+def import_metrics_csv(
+    ctx: Context, path: Path | str, *, skip_bad: bool = False, progress: Progress = quiet
+) -> ImportReport:
     """`paseban metrics import`: every line checked; nothing stored when a line is bad unless
     `skip_bad` (then the good lines are stored and the bad ones reported)."""
     source = str(path)
@@ -141,7 +144,7 @@ def import_metrics_csv(ctx: Context, path: Path | str, *, skip_bad: bool = False
                 sa.select(t.post_metrics.c.account_id, t.post_metrics.c.external_id)
             )
         }
-        for _, line, account_id in lines:
+        for _, line, account_id in counted(progress, "menyimpan angka akun", lines):
             if line.account is not None:
                 key: tuple[int, Any] = (account_id, line.day)
                 metrics = line.account

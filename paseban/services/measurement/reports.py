@@ -39,6 +39,7 @@ from paseban.measurement.indices import INDEX_LABELS, INDICES
 from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS
 from paseban.measurement.periods import Period
+from paseban.progress import Progress, quiet
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 
@@ -190,8 +191,12 @@ def unit_scorecard(ctx: Context, group: str, code: str, period: Period) -> Score
     )
 
 
-def build_report(ctx: Context, kind: str, period: Period) -> reports.Report:
+def build_report(
+    ctx: Context, kind: str, period: Period, *, progress: Progress = quiet
+) -> reports.Report:
+    progress("menghitung laporan", 0, 2)
     now, before = measure_pair(ctx, period)
+    progress("menghitung laporan", 1, 2)
     lo, hi = period.bounds(ctx.tz)
     plo, phi = period.previous().bounds(ctx.tz)
     with ctx.engine.connect() as conn:
@@ -222,7 +227,7 @@ def build_report(ctx: Context, kind: str, period: Period) -> reports.Report:
                 sa.select(t.accounts.c.id).where(t.accounts.c.is_sample.is_(True)).limit(1)
             ).first()
         )
-        return reports.build(
+        built = reports.build(
             kind=kind,
             period=period,
             generated_at=ctx.now(),
@@ -242,6 +247,8 @@ def build_report(ctx: Context, kind: str, period: Period) -> reports.Report:
             is_sample=is_sample,
             tz=ctx.tz.key,
         )
+    progress("menghitung laporan", 2, 2)
+    return built
 
 
 def render_html(report: reports.Report, *, standalone: bool = True) -> str:
@@ -319,24 +326,36 @@ def render_csv(table: reports.Table, *, tz: str) -> str:
     return out.getvalue()
 
 
-def write(report: reports.Report, folder: Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
-    """Write the report's files into `folder`; return their paths."""
+def write(
+    report: reports.Report,
+    folder: Path,
+    formats: tuple[str, ...] = FORMATS,
+    *,
+    progress: Progress = quiet,
+) -> list[Path]:
+    """Write the report's files into `folder`; return their paths. `progress` counts the
+    formats written (the PDF takes the longest)."""
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     stem = folder / report.file_stem
+    steps = [f for f in FORMATS if f in formats]
+    progress("menulis berkas laporan", 0, len(steps))
     html = render_html(report)
     if "html" in formats:
         path = stem.with_suffix(".html")
         path.write_text(html, encoding="utf-8")
         written.append(path)
+        progress("menulis berkas laporan", steps.index("html") + 1, len(steps))
     if "pdf" in formats:
         path = stem.with_suffix(".pdf")
         path.write_bytes(render_pdf(html))
         written.append(path)
+        progress("menulis berkas laporan", steps.index("pdf") + 1, len(steps))
     if "xlsx" in formats:
         path = stem.with_suffix(".xlsx")
         path.write_bytes(render_xlsx(report))
         written.append(path)
+        progress("menulis berkas laporan", steps.index("xlsx") + 1, len(steps))
     if "csv" in formats:
         csv_dir = folder / f"{report.file_stem}-csv"
         csv_dir.mkdir(exist_ok=True)
@@ -344,6 +363,7 @@ def write(report: reports.Report, folder: Path, formats: tuple[str, ...] = FORMA
             path = csv_dir / f"{key}.csv"
             path.write_text(render_csv(table, tz=report.tz), encoding="utf-8")
             written.append(path)
+        progress("menulis berkas laporan", steps.index("csv") + 1, len(steps))
     return written
 
 

@@ -19,6 +19,7 @@ from paseban.domain.accounts import (
 )
 from paseban.domain.wilayah import Level
 from paseban.errors import BadFile, Conflict, ImportReport, InvalidInput, LineError, NotFound
+from paseban.progress import Progress, counted, quiet
 from paseban.security import hash_password
 from paseban.services.people import audit
 from paseban.storage import tables as t
@@ -89,7 +90,12 @@ def parse_account(row: dict[str, str], levels: dict[str, int], opds: set[str]) -
 
 
 def import_csv(
-    ctx: Context, path: Path | str, *, skip_bad: bool = False, sample: bool = False
+    ctx: Context,
+    path: Path | str,
+    *,
+    skip_bad: bool = False,
+    sample: bool = False,
+    progress: Progress = quiet,
 ) -> ImportReport:
     """Add or update accounts from a CSV file, keyed by (platform, handle). All lines or none,
     unless skip_bad: then the good lines are stored and the bad ones reported."""
@@ -116,7 +122,7 @@ def import_csv(
         if errors and not skip_bad:
             raise BadFile(errors)
         report.skipped = errors
-        for line, account in parsed:
+        for line, account in counted(progress, "menyimpan akun", parsed):
             # a platform id another account holds is found before anything is written: on
             # SQLite a savepoint opened before the first write commits when released, so the
             # lines before a bad one stayed stored (issue 16)
@@ -361,7 +367,12 @@ def _add_user(  # the insert of add_user, in the caller's transaction (imports: 
 
 
 def import_users(
-    ctx: Context, path: Path | str, *, skip_bad: bool = False, sample: bool = False
+    ctx: Context,
+    path: Path | str,
+    *,
+    skip_bad: bool = False,
+    sample: bool = False,
+    progress: Progress = quiet,
 ) -> ImportReport:
     report = ImportReport(str(path))
     rows = list(read_rows(path, USER_COLUMNS))
@@ -383,7 +394,7 @@ def import_users(
         raise BadFile(errors)
     report.skipped = errors
     with ctx.engine.begin() as conn:  # all lines or none (issue 16)
-        for line, row in good:
+        for line, row in counted(progress, "menyimpan pengguna", good):
             name = row["username"].strip().lower()
             if name in existing:
                 report.unchanged += 1
