@@ -131,8 +131,8 @@ def test_tuning_never_reads_the_real_test_part() -> None:
     assert validation and not validation & seen  # chosen on data it was not fitted on
 
 
-def test_a_worse_model_does_not_replace_the_one_there(tmp_path: Path) -> None:
-    data = small_sources()
+def with_real_test(data: sources.Sources) -> sources.Sources:
+    """The sources with four held-out real comments, so that the gate can compare models."""
     test = [
         labelled.Example(
             id=f"ig-T{i}",
@@ -155,7 +155,11 @@ def test_a_worse_model_does_not_replace_the_one_there(tmp_path: Path) -> None:
             ]
         )
     ]
-    data = replace(data, real_test=test)
+    return replace(data, real_test=test)
+
+
+def test_a_worse_model_does_not_replace_the_one_there(tmp_path: Path) -> None:
+    data = with_real_test(small_sources())
     target = tmp_path / "m"
     good = train.train(data, out=target, settings=train.Settings())
     assert good.replaced and good.after is not None
@@ -171,6 +175,34 @@ def test_a_worse_model_does_not_replace_the_one_there(tmp_path: Path) -> None:
     lines = train.summary(refused)
     assert any("TIDAK diganti" in line for line in lines)
     assert any("koreksi manusia dipakai" in line for line in lines)
+
+
+def test_a_model_for_older_features_is_judged_by_the_score_its_card_recorded(
+    tmp_path: Path,
+) -> None:
+    """A model written for another feature version cannot run here, but it must not be replaced
+    by a worse one for that reason alone: the gate compares with the held-out score its card
+    recorded (before, a new feature set replaced any model unchecked)."""
+    data = with_real_test(small_sources())
+    target = tmp_path / "m"
+    assert train.train(data, out=target, settings=train.Settings()).replaced
+    card = json.loads(target.with_suffix(".json").read_text(encoding="utf-8"))
+    card["feature_version"] = "f0"
+    card["held_out_real"] = {"complaint_f1": 1.0, "intent_macro_f1": 1.0, "score": 1.0}
+    target.with_suffix(".json").write_text(json.dumps(card), encoding="utf-8")
+    swap = {"aduan": "informasi", "informasi": "aduan", "spam": "apresiasi", "apresiasi": "spam"}
+    worse = replace(
+        data, corpus=[replace(e, intent=swap.get(e.intent, e.intent)) for e in data.corpus]
+    )
+    refused = train.train(worse, out=target, settings=train.Settings())
+    assert refused.before == card["held_out_real"]
+    assert not refused.replaced and "dipertahankan" in refused.reason
+    assert json.loads(target.with_suffix(".json").read_text(encoding="utf-8")) == card
+    # a card measured on another held-out part (another size) cannot be compared: replaced
+    card["sources"] = [{**row, "held_out_test_rows": 5} for row in card["sources"]]
+    target.with_suffix(".json").write_text(json.dumps(card), encoding="utf-8")
+    assert train.recorded_scores(target, len(data.real_test)) is None
+    assert train.train(worse, out=target, settings=train.Settings()).replaced
 
 
 def test_without_the_real_texts_training_says_what_it_left_out(tmp_path: Path) -> None:
