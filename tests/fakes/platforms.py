@@ -90,6 +90,7 @@ class State:
     requests: list[tuple[str, str, str]] = field(default_factory=list)  # method, host, path
     errors: list[str] = field(default_factory=list)  # refused requests, for the assertions
     phone_ids: set[str] = field(default_factory=lambda: {PHONE_NUMBER_ID})  # the city's numbers
+    throttled: bool = False  # the Cloud API answers every send with its throughput limit
 
 
 class FakePlatforms:
@@ -493,6 +494,9 @@ def wa_send(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> Non
         return
     if path.split("/")[2] not in h.fake.state.phone_ids:
         h._refuse("phone number id tidak dikenal")
+        return
+    if h.fake.state.throttled:
+        wa_error(h, "error__rate_limit_130429", "cloud api message throughput has been reached")
         return
     if b.get("type") != "template":  # no officer ever wrote to us: no window for free text
         wa_error(h, "error__outside_window_131047", "more than 24 hours have passed")
