@@ -166,6 +166,15 @@ class LoginProvider(ABC):
         """Renew a token this sign-in gave (only for a provider with its own `flow`)."""
         raise LoginFailed(f"{self.label}: token tidak diperpanjang lewat login ini")
 
+    def revoke(
+        self, client: httpx.Client, platform: str, account_id: str, credentials: Credentials
+    ) -> str:
+        """Tell the platform Paseban lets go of this account (disconnecting from the dashboard):
+        revoke the token or drop the webhook subscription where the platform documents a call.
+        Returns what was done, in Bahasa Indonesia ("" when there is nothing to call); raises
+        LoginFailed when the platform refuses or cannot be reached."""
+        return ""
+
     def missing(self, granted: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(s for s in self.needed if s not in granted)
 
@@ -207,3 +216,21 @@ def post(client: httpx.Client, url: str, platform: str, **kwargs: Any) -> dict[s
         return json_body(client.post(url, **kwargs), platform)
     except httpx.HTTPError as exc:
         raise LoginFailed(f"{platform} tidak bisa dihubungi ({type(exc).__name__})") from None
+
+
+def call(
+    client: httpx.Client, method: str, url: str, platform: str, **kwargs: Any
+) -> dict[str, Any]:
+    """A request whose success may carry no body (revocations answer 200 with nothing or `{}`);
+    LoginFailed for an error status or an unreachable platform."""
+    try:
+        response = client.request(method, url, **kwargs)
+    except httpx.HTTPError as exc:
+        raise LoginFailed(f"{platform} tidak bisa dihubungi ({type(exc).__name__})") from None
+    try:
+        body = as_dict(response.json()) if response.content else {}
+    except ValueError:
+        body = {}
+    if response.status_code >= 400:
+        raise LoginFailed(f"{platform} menolak: {error_text(body) or response.status_code}")
+    return body

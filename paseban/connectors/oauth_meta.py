@@ -16,6 +16,7 @@ from paseban.connectors.oauth_login import (
     LoginFailed,
     LoginProvider,
     TokenCheck,
+    call,
     get,
     post,
     seconds,
@@ -162,6 +163,25 @@ class FacebookLogin(LoginProvider):
                 )
             )
         return pages
+
+    def revoke(
+        self, client: httpx.Client, platform: str, account_id: str, credentials: Credentials
+    ) -> str:
+        """A Page: `DELETE /{page-id}/subscribed_apps` with its token (Graph API reference, Page
+        Subscribed Apps, "Deleting"): its webhooks stop. A Page token cannot be revoked alone;
+        an Instagram account linked to a Page receives its webhooks through that Page."""
+        if platform != "facebook":
+            return ""
+        body = call(
+            client,
+            "DELETE",
+            f"{self.graph}/{account_id}/subscribed_apps",
+            "Facebook",
+            headers={"Authorization": f"Bearer {credentials.token}"},
+        )
+        if body.get("success") not in (True, "true"):
+            raise LoginFailed("Facebook: pencabutan langganan webhook tidak dikonfirmasi Meta")
+        return "langganan webhook Page dicabut (subscribed_apps)"
 
     def check(self, client: httpx.Client, platform: str, credentials: Credentials) -> TokenCheck:
         """`GET /debug_token` with the app's token: Meta does not tell when a token dies."""

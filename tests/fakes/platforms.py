@@ -84,6 +84,7 @@ class State:
     tokens: set[str] = field(default_factory=set)  # tokens handed out and still good
     revoked: set[str] = field(default_factory=set)
     subscribed: list[str] = field(default_factory=list)  # page ids / "ig:me"
+    unsubscribed: list[str] = field(default_factory=list)  # page ids let go (DELETE)
     deny: set[str] = field(default_factory=set)  # dialogs whose person says no
     templates: dict[tuple[str, str], Template] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
@@ -255,6 +256,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self._route("POST")
+
+    def do_DELETE(self) -> None:
+        self._route("DELETE")
 
     def _route(self, method: str) -> None:
         host, path, query, body, _ = self._parse()
@@ -477,6 +481,44 @@ def tiktok_info(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) ->
         h._answer(OAUTH, "tiktok__user_info")
 
 
+# --- disconnecting: each platform's documented revocation ---------------------------------------
+
+
+def fb_unsubscribe(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
+    if h._token_ok(h._bearer(q)):
+        page = path.split("/")[2]
+        h.fake.state.subscribed = [p for p in h.fake.state.subscribed if p != page]
+        h.fake.state.unsubscribed.append(page)
+        h._answer(OAUTH, "facebook__subscribed_apps_delete")
+
+
+def x_revoke(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
+    expected = base64.b64encode(":".join(CLIENTS["x"]).encode()).decode()
+    if h.headers.get("authorization") != f"Basic {expected}":
+        h._refuse("klien rahasia X harus memakai HTTP Basic", 401)
+    elif h._requires("x__revoke", b, "body"):
+        h.fake.revoke(b["token"])
+        h._answer(OAUTH, "x__revoke")
+
+
+def google_revoke(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
+    if not b.get("token") or b["token"] in h.fake.state.revoked:
+        h._send(400, {"error": "invalid_token", "error_description": "Token expired or revoked"})
+        return
+    h.fake.revoke(b["token"])
+    h._answer(OAUTH, "google__revoke")
+
+
+def tiktok_revoke(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
+    if not h._requires("tiktok__revoke", b, "body"):
+        return
+    if b["client_secret"] != CLIENTS["tiktok"][1] or b["token"] not in h.fake.state.tokens:
+        h._answer(OAUTH, "tiktok__token_error")
+        return
+    h.fake.revoke(b["token"])
+    h._answer(OAUTH, "tiktok__revoke")
+
+
 # --- WhatsApp Cloud API: template messages ------------------------------------------------------
 
 
@@ -553,6 +595,10 @@ ROUTES: dict[tuple[str, str, str], Route] = {
     ("GET", "graph.facebook.com", "/V/debug_token"): fb_debug,
     ("GET", "graph.facebook.com", "/V/me/accounts"): fb_accounts,
     ("POST", "graph.facebook.com", "/V/ID/subscribed_apps"): fb_subscribe,
+    ("DELETE", "graph.facebook.com", "/V/ID/subscribed_apps"): fb_unsubscribe,
+    ("POST", "api.x.com", "/ID/oauth2/revoke"): x_revoke,
+    ("POST", "oauth2.googleapis.com", "/revoke"): google_revoke,
+    ("POST", "open.tiktokapis.com", "/V/oauth/revoke/"): tiktok_revoke,
     ("POST", "graph.facebook.com", "/V/ID/messages"): wa_send,
     ("GET", "www.instagram.com", "/oauth/authorize"): ig_dialog,
     ("POST", "api.instagram.com", "/oauth/access_token"): ig_token,

@@ -37,6 +37,7 @@ class State:
     WARNING = "perlu perhatian"
     BROKEN = "bermasalah"
     UNCONNECTED = "belum tersambung"
+    DISCONNECTED = "terputus"  # let go from the dashboard (services/people/disconnect.py)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class Health:
     last_delivery_at: datetime | None
     last_poll_at: datetime | None
     poll_error: str | None
+    disconnected_at: datetime | None = None
+    disconnected_by: str | None = None
 
 
 def _connectable(ctx: Context) -> set[str]:
@@ -67,6 +70,11 @@ def _connectable(ctx: Context) -> set[str]:
 def _judge(row: Any, now: datetime, extra_refresh: bool) -> tuple[str, tuple[str, ...]]:
     reasons: list[str] = []
     broken = False
+    if row.token is None and row.disconnected_at is not None:
+        return State.DISCONNECTED, (
+            f"diputus dari dasbor oleh {row.disconnected_by}: pesan baru tidak masuk; "
+            "sambungkan ulang lewat login platform",
+        )
     if row.token is None:
         return State.UNCONNECTED, ("belum ada token akun: sambungkan lewat login platform",)
     if row.expires_at is not None and row.expires_at <= now and not extra_refresh:
@@ -106,6 +114,8 @@ def _rows(conn: sa.Connection, account_id: int | None) -> list[Any]:
             h.connected_at,
             h.connected_by,
             h.subscribed,
+            h.disconnected_at,
+            h.disconnected_by,
             last.c.at.label("last_delivery_at"),
             k.last_polled_at,
             k.last_error,
@@ -154,6 +164,8 @@ def account_health(ctx: Context, account_id: int | None = None) -> dict[int, Hea
                 row.last_delivery_at,
                 row.last_polled_at,
                 row.last_error,
+                row.disconnected_at,
+                row.disconnected_by,
             )
     return out
 
@@ -171,8 +183,10 @@ def _renewable(ctx: Context, extra: dict[str, Any] | None) -> bool:
 
 
 def broken(ctx: Context) -> list[Health]:
-    """Accounts whose token no longer works: the command centre lists them."""
-    return [h for h in account_health(ctx).values() if h.state == State.BROKEN]
+    """Accounts whose token no longer works, or that were disconnected: the command centre
+    lists them (no new message arrives from them)."""
+    gone = (State.BROKEN, State.DISCONNECTED)
+    return [h for h in account_health(ctx).values() if h.state in gone]
 
 
 def check_connections(
