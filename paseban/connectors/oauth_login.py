@@ -125,6 +125,10 @@ class LoginProvider(ABC):
     # credentials.extra["flow"] of the accounts it connects, when their tokens renew at its own
     # endpoint rather than the connector's (TikTok Login Kit vs the Business API)
     flow: ClassVar[str] = ""
+    # a long-lived token renewed with itself, without a refresh token (Instagram Login's 60-day
+    # token): `renew_own` is called by a job before it runs out, once it is `own_min_age` old
+    renews_own_token: ClassVar[bool] = False
+    own_min_age: ClassVar[int] = 0  # seconds
 
     def __init__(
         self,
@@ -165,6 +169,10 @@ class LoginProvider(ABC):
     def renew(self, client: httpx.Client, *, refresh_token: str) -> Refreshed:
         """Renew a token this sign-in gave (only for a provider with its own `flow`)."""
         raise LoginFailed(f"{self.label}: token tidak diperpanjang lewat login ini")
+
+    def renew_own(self, client: httpx.Client, credentials: Credentials) -> Refreshed:
+        """Renew a long-lived token with itself (only for a provider with `renews_own_token`)."""
+        raise LoginFailed(f"{self.label}: token tidak diperpanjang dengan dirinya sendiri")
 
     def revoke(
         self, client: httpx.Client, platform: str, account_id: str, credentials: Credentials

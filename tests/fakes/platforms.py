@@ -375,6 +375,17 @@ def ig_me(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
         h._answer(OAUTH, "instagram__me")
 
 
+def ig_refresh(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
+    """The old token keeps working until it expires; the fake hands out the documented one."""
+    if not h._requires("instagram__refresh", q) or not h._token_ok(q["access_token"]):
+        return
+    if q["grant_type"] != "ig_refresh_token":
+        h._refuse("grant_type harus ig_refresh_token")
+        return
+    h._issue("IGAArefreshedMadeUp")
+    h._answer(OAUTH, "instagram__refresh")
+
+
 def ig_subscribe(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
     if "subscribed_fields" in q and h._token_ok(h._bearer(q)):
         h.fake.state.subscribed.append("ig:me")
@@ -604,6 +615,7 @@ ROUTES: dict[tuple[str, str, str], Route] = {
     ("POST", "api.instagram.com", "/oauth/access_token"): ig_token,
     ("GET", "graph.instagram.com", "/access_token"): ig_long,
     ("GET", "graph.instagram.com", "/V/me"): ig_me,
+    ("GET", "graph.instagram.com", "/refresh_access_token"): ig_refresh,
     ("POST", "graph.instagram.com", "/V/me/subscribed_apps"): ig_subscribe,
     ("GET", "x.com", "/i/oauth2/authorize"): x_dialog,
     ("POST", "api.x.com", "/ID/oauth2/token"): x_token,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import sqlalchemy as sa
 
-from paseban.connectors.oauth_login import LoginFailed
+from paseban.connectors.oauth_login import LoginFailed, LoginProvider
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
 from paseban.services.people import credentials as creds
@@ -144,7 +144,7 @@ def account_health(ctx: Context, account_id: int | None = None) -> dict[int, Hea
         for row in rows:
             if row.platform not in connectable:
                 continue
-            renewable = _renewable(ctx, row.extra)
+            renewable = _renewable(ctx, row.extra, row.expires_at, now)
             state, reasons = _judge(row, now, renewable)
             out[row.id] = Health(
                 row.id,
@@ -170,16 +170,27 @@ def account_health(ctx: Context, account_id: int | None = None) -> dict[int, Hea
     return out
 
 
-def _renewable(ctx: Context, extra: dict[str, Any] | None) -> bool:
+def _renewable(
+    ctx: Context, extra: dict[str, Any] | None, expires_at: datetime | None, now: datetime
+) -> bool:
     """Whether the sealed extras (read with the row: no query per account) hold a refresh
-    token."""
+    token, or name a sign-in whose token renews itself while it is still good (Instagram
+    Login: `renew_long_lived`)."""
     sealed = (extra or {}).get("sealed")
     if not sealed:
         return False
     try:
-        return bool(json.loads(creds.unseal(ctx.settings, sealed)).get("refresh_token"))
+        opened = json.loads(creds.unseal(ctx.settings, sealed))
     except creds.CredentialsLocked:
         return False
+    if opened.get("refresh_token"):
+        return True
+    alive = expires_at is None or expires_at > now
+    return alive and opened.get("flow") in _self_renewing(ctx)
+
+
+def _self_renewing(ctx: Context) -> dict[str, LoginProvider]:
+    return {p.flow: p for p in ctx.connectors.login_providers() if p.renews_own_token and p.flow}
 
 
 def broken(ctx: Context) -> list[Health]:
@@ -245,6 +256,56 @@ def check_connections(
     return counts
 
 
+RENEW_BEFORE = timedelta(days=30)  # half of Instagram Login's 60 days: many tries before the end
+
+
+def renew_long_lived(ctx: Context, *, client: httpx.Client | None = None) -> dict[str, int]:
+    """Job: renew the long-lived tokens that renew themselves (Instagram Login: `GET
+    /refresh_access_token`) once they are old enough for the platform and within RENEW_BEFORE
+    of their end. A failure is the account's problem (its page and the command centre) until a
+    renewal works again; the old token is kept while it lasts."""
+    counts = {"renewed": 0, "failed": 0, "young": 0}
+    providers = _self_renewing(ctx)
+    now = ctx.now()
+    c = t.account_credentials.c
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(c.account_id, c.expires_at, c.updated_at, t.accounts.c.platform)
+            .join(t.accounts, t.accounts.c.id == c.account_id)
+            .where(
+                t.accounts.c.active.is_(True),
+                c.expires_at.is_not(None),
+                c.expires_at > now,
+                c.expires_at <= now + RENEW_BEFORE,
+            )
+        ).all()
+        due = [(r, creds.account_token(conn, ctx.settings, r.account_id)) for r in rows]
+    for row, token in due:
+        provider = providers.get(str(token.extra.get("flow"))) if token else None
+        if token is None or provider is None:
+            continue
+        if row.updated_at > now - timedelta(seconds=provider.own_min_age):
+            counts["young"] += 1  # "at least 24 hours old": the next run renews it
+            continue
+        owned = client is None
+        http = client or provider.hosts.client()
+        try:
+            fresh = provider.renew_own(http, token)
+        except LoginFailed as exc:
+            counts["failed"] += 1
+            creds.note_problem(ctx, row.account_id, f"{creds.RENEWAL_PROBLEM}: {exc}")
+            log.warning("token renewal failed", extra={"account": row.account_id})
+            continue
+        finally:
+            if owned:
+                http.close()
+        until = now + timedelta(seconds=fresh.expires_in) if fresh.expires_in else None
+        creds.store_renewed(ctx, row.account_id, fresh.token, until, dict(token.extra))
+        creds.clear_renewal_problem(ctx, row.account_id)
+        counts["renewed"] += 1
+    return counts
+
+
 @hookimpl
 def register_jobs() -> list[JobSpec]:
     return [
@@ -253,5 +314,11 @@ def register_jobs() -> list[JobSpec]:
             check_connections,
             every=timedelta(hours=1),
             description="periksa token akun yang tersambung (kedaluwarsa, dicabut)",
-        )
+        ),
+        JobSpec(
+            "renew_long_lived_tokens",
+            renew_long_lived,
+            every=timedelta(hours=6),
+            description="perpanjang token Instagram Login sebelum 60 harinya habis",
+        ),
     ]
