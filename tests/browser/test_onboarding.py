@@ -16,13 +16,15 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from paseban.boot import create_context
 from paseban.clock import SystemClock
-from paseban.connectors.base import hub_signature
+from paseban.connectors.base import TemplateStatus, hub_signature
 from paseban.context import Context
 from paseban.services.cases import routing
-from paseban.services.people import accounts, auth, notify_whatsapp
+from paseban.services.people import accounts, auth, notify_fallback, notify_whatsapp
+from paseban.storage import tables as t
 from tests.browser.conftest import (
     DESKTOP,
     PASSWORD,
@@ -262,3 +264,98 @@ def test_a_case_routed_to_dlh_reaches_the_officer_on_whatsapp_within_seconds(
             f"\ncomment -> DLH officer's WhatsApp (fake Cloud API): {seconds:.2f} s\n"
             f"{notify_whatsapp.latency_report(ctx).line()}\n"
         )
+
+
+def test_the_operator_disconnects_an_account_and_connects_it_again(
+    onboarding_site: tuple[str, Context, FakePlatforms], browser: Any
+) -> None:
+    base, ctx, fake = onboarding_site
+    browser.set_window_size(*DESKTOP)
+    browser.get(f"{base}/masuk")
+    css(browser, "#username").send_keys("operator")
+    css(browser, "#password").send_keys(PASSWORD)
+    css(browser, "button.primary").click()
+    wait(browser, lambda d: "/masuk" not in d.current_url)
+    connect(browser, base, "x", {0: ("city", CITY)}, "onboarding-11-pilih-x")
+    with ctx.engine.connect() as conn:
+        found = accounts.find_account(conn, "x", "pemkotbogor")
+    assert found is not None
+    page = f"{base}/pengaturan/akun/{found['id']}"
+
+    browser.set_window_size(*PHONE)
+    browser.get(page)
+    button = css(browser, 'form[action$="/putus"] button')
+    assert overflow(browser) is None, overflow(browser)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'end'})", button)
+    shot(browser, "onboarding-12-putus-360")
+    button.click()  # the browser asks first; saying no keeps the account connected
+    wait(browser, lambda d: _alert(d) is not None)
+    _alert(browser).dismiss()
+    assert (
+        "ok=disconnected" not in browser.current_url and "xAccessTokenMadeUp" in fake.state.tokens
+    )
+    css(browser, 'form[action$="/putus"] button').click()
+    wait(browser, lambda d: _alert(d) is not None)
+    _alert(browser).accept()
+    wait(browser, lambda d: "ok=disconnected" in d.current_url)
+    assert "Koneksi: terputus" in browser.page_source
+    assert "xAccessTokenMadeUp" in fake.state.revoked  # X's revoke endpoint was called
+    assert not all_css(browser, 'form[action$="/putus"]')
+    shot(browser, "onboarding-13-terputus-360")
+    browser.set_window_size(*DESKTOP)
+    browser.get(f"{base}/")
+    section = css(browser, "section.broken-accounts")
+    assert "X @PemkotBogor" in section.text and "diputus dari dasbor oleh operator" in section.text
+    shot(browser, "onboarding-14-pusat-komando-terputus")
+
+    connect(browser, base, "x", {0: ("city", CITY)}, "onboarding-15-sambung-ulang")
+    browser.get(page)
+    assert "Koneksi: sehat" in browser.page_source
+    assert not fake.state.errors, fake.state.errors
+
+
+def _alert(driver: Any) -> Any:
+    from selenium.common.exceptions import NoAlertPresentException
+
+    try:
+        return driver.switch_to.alert
+    except NoAlertPresentException:
+        return None
+
+
+def test_the_operator_picks_both_channels_and_sees_a_paused_template(
+    onboarding_site: tuple[str, Context, FakePlatforms], browser: Any
+) -> None:
+    base, ctx, _ = onboarding_site
+    with ctx.engine.begin() as conn:  # Meta paused the new-case template (its webhook)
+        notify_fallback.record_template_statuses(
+            conn, [TemplateStatus("kasus_baru_opd", "id", "PAUSED")], ctx.now()
+        )
+    browser.set_window_size(*PHONE)
+    browser.get(f"{base}/masuk")
+    css(browser, "#username").send_keys("operator")
+    css(browser, "#password").send_keys(PASSWORD)
+    css(browser, "button.primary").click()
+    wait(browser, lambda d: "/masuk" not in d.current_url)
+    user = accounts.get_user(ctx, "petugas.dlh")["id"]
+    browser.get(f"{base}/pengaturan/pengguna")
+    css(browser, f"details:has(#u{user}-phone) > summary").click()
+    css(browser, f"#u{user}-phone").send_keys("0812-3456-7890")
+    css(browser, f"#u{user}-optin").send_keys("formulir bertanda tangan, 1 Des 2026")
+    choose(browser, f"#u{user}-channel", "both")
+    assert overflow(browser) is None, overflow(browser)
+    shot(browser, "onboarding-16-saluran-keduanya-360")
+    css(browser, f'form[action$="/{user}/whatsapp"] button').click()
+    wait(browser, lambda d: "ok=saved" in d.current_url)
+    with ctx.engine.connect() as conn:
+        channel = conn.execute(
+            sa.select(t.users.c.notify_channel).where(t.users.c.id == user)
+        ).scalar()
+    assert channel == "both"
+    browser.get(f"{base}/pengaturan/notifikasi")
+    status = css(browser, "#status-kasus_baru_opd")
+    assert "dijeda Meta" in status.text and "dikirim lewat e-mail" in status.text
+    assert "disetujui" not in css(browser, "#status-eskalasi_aduan").text
+    browser.execute_script("arguments[0].scrollIntoView()", status)
+    assert overflow(browser) is None, overflow(browser)
+    shot(browser, "onboarding-17-status-templat-360")

@@ -418,6 +418,7 @@ def x_token(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> Non
             },
         )
         return
+    h.fake.state.revoked.discard("xAccessTokenMadeUp")  # a new grant: its token is good again
     h._issue("xAccessTokenMadeUp")
     h._answer(OAUTH, "x__token_exchange")
 
