@@ -88,6 +88,11 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
+def by_name(name: str) -> Template:
+    """The template registered under this name (a stored notification keeps the name)."""
+    return next(tp for tp in TEMPLATES.values() if tp.name == name)
+
+
 def clean(value: str, limit: int = PARAM_MAX) -> str:
     """A template parameter as WhatsApp takes it: one line, no tabs, no run of more than four
     spaces, not empty, at most `limit` characters (an ellipsis when cut)."""

@@ -170,7 +170,7 @@ def fall_back(ctx: Context) -> dict[str, int]:
 
 
 def _email(ctx: Context, row: Any) -> tuple[str, str]:
-    template = next(tp for tp in rules.TEMPLATES.values() if tp.name == row.template)
+    template = rules.by_name(row.template)
     params = row.params or {}
     text = rules.as_text(
         template,

@@ -343,7 +343,7 @@ def _send_one(ctx: Context, client: Any, sender: Any, account: Any, token: Any, 
         # opted out (or switched off) since it was queued: nothing goes to that number
         _update(ctx, row.id, status="skipped", error="penerima tidak lagi memilih WhatsApp")
         return "skipped"
-    template = next(tp for tp in rules.TEMPLATES.values() if tp.name == row.template)
+    template = rules.by_name(row.template)
     with ctx.engine.connect() as conn:
         problem = notify_fallback.template_problem(conn, template.name, rules.LANGUAGE)
     if problem is not None:  # Meta would refuse it: not tried, e-mail carries it
