@@ -14,6 +14,7 @@ import hashlib
 import re
 import secrets
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -169,6 +170,11 @@ class LoginProvider(ABC):
     def renew(self, client: httpx.Client, *, refresh_token: str) -> Refreshed:
         """Renew a token this sign-in gave (only for a provider with its own `flow`)."""
         raise LoginFailed(f"{self.label}: token tidak diperpanjang lewat login ini")
+
+    def mode(self, extra: Mapping[str, Any], cursor: Mapping[str, Any] | None) -> str:
+        """How an account of this sign-in's platforms is read now, for its health page ("" when
+        there is only one way)."""
+        return ""
 
     def renew_own(self, client: httpx.Client, credentials: Credentials) -> Refreshed:
         """Renew a long-lived token with itself (only for a provider with `renews_own_token`)."""

@@ -4,10 +4,12 @@ docs/connectors/onboarding.md."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import httpx
 
+from paseban.connectors import tiktok_display
 from paseban.connectors.base import Credentials, as_dict, as_list
 from paseban.connectors.oauth import Refreshed
 from paseban.connectors.oauth_login import (
@@ -198,7 +200,14 @@ class TikTokLogin(LoginProvider):
     label = "TikTok (Login Kit)"
     platforms = ("tiktok",)
     setting_names = "PASEBAN_TIKTOK_CLIENT_ID, PASEBAN_TIKTOK_CLIENT_SECRET"
-    needed: ClassVar[tuple[str, ...]] = ("user.info.basic", "video.publish", "video.upload")
+    # video.list: until the Business token is set, the account's videos and comment counts are
+    # polled with this token (connectors/tiktok_display.py)
+    needed: ClassVar[tuple[str, ...]] = (
+        "user.info.basic",
+        "video.publish",
+        "video.upload",
+        "video.list",
+    )
     flow = "tiktok_login_kit"  # its tokens renew at open.tiktokapis.com, not the Business API
     token_url = "https://open.tiktokapis.com/v2/oauth/token/"
 
@@ -261,6 +270,11 @@ class TikTokLogin(LoginProvider):
                 extra={"flow": self.flow},
             )
         ]
+
+    def mode(self, extra: Mapping[str, Any], cursor: Mapping[str, Any] | None) -> str:
+        if extra.get("flow") == self.flow:
+            return tiktok_display.mode_text(cursor)
+        return "TikTok API for Business: komentar dan balasannya dibaca"
 
     def revoke(
         self, client: httpx.Client, platform: str, account_id: str, credentials: Credentials

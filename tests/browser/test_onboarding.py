@@ -104,6 +104,14 @@ def choose(driver: Any, selector: str, value: str) -> None:
     Select(css(driver, selector)).select_by_value(value)
 
 
+def sign_in_as(driver: Any, base: str, username: str) -> None:
+    driver.get(f"{base}/masuk")
+    css(driver, "#username").send_keys(username)
+    css(driver, "#password").send_keys(PASSWORD)
+    css(driver, "button.primary").click()
+    wait(driver, lambda d: "/masuk" not in d.current_url)
+
+
 def connect(
     driver: Any, base: str, key: str, owners: dict[int, tuple[str, str]], name: str
 ) -> None:
@@ -130,11 +138,7 @@ def test_the_operator_connects_every_platform_and_sees_their_health(
 ) -> None:
     base, ctx, fake = onboarding_site
     browser.set_window_size(*DESKTOP)
-    browser.get(f"{base}/masuk")
-    css(browser, "#username").send_keys("operator")
-    css(browser, "#password").send_keys(PASSWORD)
-    css(browser, "button.primary").click()
-    wait(browser, lambda d: "/masuk" not in d.current_url)
+    sign_in_as(browser, base, "operator")
 
     browser.get(f"{base}/pengaturan/akun/sambung")
     assert len(all_css(browser, "a[data-provider]")) == 5
@@ -163,6 +167,12 @@ def test_the_operator_connects_every_platform_and_sees_their_health(
     assert len(healthy) == 6, healthy  # Page, its Instagram, Instagram Login, X, YouTube, TikTok
     shot(browser, "onboarding-7-akun-sehat")
     assert not fake.state.errors, fake.state.errors
+    with ctx.engine.connect() as conn:  # TikTok by Login Kit: its videos read until Business
+        tiktok = accounts.find_account(conn, "tiktok", "afd97af1-b87b-48b9-ac98-410aghda5344")
+    assert tiktok is not None
+    browser.get(f"{base}/pengaturan/akun/{tiktok['id']}")
+    assert css(browser, "#mode").text.startswith("Login Kit: hanya daftar video")
+    shot(browser, "onboarding-18-tiktok-login-kit")
 
     # the Page admin removes the app: Meta's debug_token says so at the next check
     fake.revoke("EAAGpageTokenMadeUp")
@@ -191,11 +201,7 @@ def test_a_case_routed_to_dlh_reaches_the_officer_on_whatsapp_within_seconds(
 ) -> None:
     base, ctx, fake = onboarding_site
     browser.set_window_size(*PHONE)
-    browser.get(f"{base}/masuk")
-    css(browser, "#username").send_keys("operator")
-    css(browser, "#password").send_keys(PASSWORD)
-    css(browser, "button.primary").click()
-    wait(browser, lambda d: "/masuk" not in d.current_url)
+    sign_in_as(browser, base, "operator")
     # the operator records the DLH officer's number and opt-in, on a phone
     officer = accounts.get_user(ctx, "petugas.dlh")["id"]
     browser.get(f"{base}/pengaturan/pengguna")
@@ -271,11 +277,7 @@ def test_the_operator_disconnects_an_account_and_connects_it_again(
 ) -> None:
     base, ctx, fake = onboarding_site
     browser.set_window_size(*DESKTOP)
-    browser.get(f"{base}/masuk")
-    css(browser, "#username").send_keys("operator")
-    css(browser, "#password").send_keys(PASSWORD)
-    css(browser, "button.primary").click()
-    wait(browser, lambda d: "/masuk" not in d.current_url)
+    sign_in_as(browser, base, "operator")
     connect(browser, base, "x", {0: ("city", CITY)}, "onboarding-11-pilih-x")
     with ctx.engine.connect() as conn:
         found = accounts.find_account(conn, "x", "pemkotbogor")
@@ -332,11 +334,7 @@ def test_the_operator_picks_both_channels_and_sees_a_paused_template(
             conn, [TemplateStatus("kasus_baru_opd", "id", "PAUSED")], ctx.now()
         )
     browser.set_window_size(*PHONE)
-    browser.get(f"{base}/masuk")
-    css(browser, "#username").send_keys("operator")
-    css(browser, "#password").send_keys(PASSWORD)
-    css(browser, "button.primary").click()
-    wait(browser, lambda d: "/masuk" not in d.current_url)
+    sign_in_as(browser, base, "operator")
     user = accounts.get_user(ctx, "petugas.dlh")["id"]
     browser.get(f"{base}/pengaturan/pengguna")
     css(browser, f"details:has(#u{user}-phone) > summary").click()

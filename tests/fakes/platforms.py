@@ -92,6 +92,7 @@ class State:
     errors: list[str] = field(default_factory=list)  # refused requests, for the assertions
     phone_ids: set[str] = field(default_factory=lambda: {PHONE_NUMBER_ID})  # the city's numbers
     throttled: bool = False  # the Cloud API answers every send with its throughput limit
+    tiktok_comments: int = 0  # comments added to each TikTok video since the fixture
 
 
 class FakePlatforms:
@@ -493,6 +494,20 @@ def tiktok_info(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) ->
         h._answer(OAUTH, "tiktok__user_info")
 
 
+def tiktok_videos(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
+    """Display API: the account's own videos; comment counts grow with `tiktok_comments`."""
+    if not h._requires("tiktok__video_list", q) or "max_count" not in b:
+        return
+    token = h._bearer(q)
+    if token not in h.fake.state.tokens:
+        h._send(401, {"error": {"code": "access_token_invalid", "message": "", "log_id": "1"}})
+        return
+    body = json.loads(json.dumps(fixture(OAUTH, "tiktok__video_list")["response"]["body"]))
+    for video in body["data"]["videos"]:
+        video["comment_count"] += h.fake.state.tiktok_comments
+    h._send(200, body)
+
+
 # --- disconnecting: each platform's documented revocation ---------------------------------------
 
 
@@ -611,6 +626,7 @@ ROUTES: dict[tuple[str, str, str], Route] = {
     ("POST", "api.x.com", "/ID/oauth2/revoke"): x_revoke,
     ("POST", "oauth2.googleapis.com", "/revoke"): google_revoke,
     ("POST", "open.tiktokapis.com", "/V/oauth/revoke/"): tiktok_revoke,
+    ("POST", "open.tiktokapis.com", "/V/video/list/"): tiktok_videos,
     ("POST", "graph.facebook.com", "/V/ID/messages"): wa_send,
     ("GET", "www.instagram.com", "/oauth/authorize"): ig_dialog,
     ("POST", "api.instagram.com", "/oauth/access_token"): ig_token,

@@ -61,6 +61,7 @@ class Health:
     poll_error: str | None
     disconnected_at: datetime | None = None
     disconnected_by: str | None = None
+    mode: str = ""  # how the account is read now, when its platform has more than one way
 
 
 def _connectable(ctx: Context) -> set[str]:
@@ -119,6 +120,7 @@ def _rows(conn: sa.Connection, account_id: int | None) -> list[Any]:
             last.c.at.label("last_delivery_at"),
             k.last_polled_at,
             k.last_error,
+            k.cursor,
         )
         .select_from(
             t.accounts.outerjoin(t.account_credentials, c.account_id == a.id)
@@ -144,7 +146,8 @@ def account_health(ctx: Context, account_id: int | None = None) -> dict[int, Hea
         for row in rows:
             if row.platform not in connectable:
                 continue
-            renewable = _renewable(ctx, row.extra, row.expires_at, now)
+            extra = _extras(ctx, row.extra)
+            renewable = _renewable(ctx, extra, row.expires_at, now)
             state, reasons = _judge(row, now, renewable)
             out[row.id] = Health(
                 row.id,
@@ -166,27 +169,40 @@ def account_health(ctx: Context, account_id: int | None = None) -> dict[int, Hea
                 row.last_error,
                 row.disconnected_at,
                 row.disconnected_by,
+                _mode(ctx, row.platform, extra, row.cursor) if row.token is not None else "",
             )
     return out
 
 
-def _renewable(
-    ctx: Context, extra: dict[str, Any] | None, expires_at: datetime | None, now: datetime
-) -> bool:
-    """Whether the sealed extras (read with the row: no query per account) hold a refresh
-    token, or name a sign-in whose token renews itself while it is still good (Instagram
-    Login: `renew_long_lived`)."""
+def _extras(ctx: Context, extra: dict[str, Any] | None) -> dict[str, Any]:
+    """The sealed extras, read with the row (no query per account); {} when locked."""
     sealed = (extra or {}).get("sealed")
     if not sealed:
-        return False
+        return {}
     try:
-        opened = json.loads(creds.unseal(ctx.settings, sealed))
+        return dict(json.loads(creds.unseal(ctx.settings, sealed)))
     except creds.CredentialsLocked:
-        return False
-    if opened.get("refresh_token"):
+        return {}
+
+
+def _renewable(
+    ctx: Context, extra: dict[str, Any], expires_at: datetime | None, now: datetime
+) -> bool:
+    """Whether the extras hold a refresh token, or name a sign-in whose token renews itself
+    while it is still good (Instagram Login: `renew_long_lived`)."""
+    if extra.get("refresh_token"):
         return True
     alive = expires_at is None or expires_at > now
-    return alive and opened.get("flow") in _self_renewing(ctx)
+    return alive and extra.get("flow") in _self_renewing(ctx)
+
+
+def _mode(ctx: Context, platform: str, extra: dict[str, Any], cursor: Any) -> str:
+    """How the account is read now, in the words of the sign-in of its platform (TikTok: Login
+    Kit's video list, or the Business API's comments)."""
+    for provider in ctx.connectors.login_providers():
+        if platform in provider.platforms and (text := provider.mode(extra, cursor)):
+            return text
+    return ""
 
 
 def _self_renewing(ctx: Context) -> dict[str, LoginProvider]:
