@@ -76,10 +76,10 @@ def users_set_email(username: str, email: str) -> None:
 )
 @click.option(
     "--channel",
-    type=click.Choice(["whatsapp", "email"]),
+    type=click.Choice(["whatsapp", "email", "both"]),
     default="whatsapp",
     show_default=True,
-    help="Saluran notifikasi pilihan pengguna.",
+    help="Saluran notifikasi pilihan pengguna (both: WhatsApp dan e-mail).",
 )
 @friendly
 def users_set_whatsapp(username: str, phone: str, opt_in: str, channel: str) -> None:

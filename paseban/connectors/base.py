@@ -39,6 +39,18 @@ class DeliveryStatus:
 
 
 @dataclass(frozen=True)
+class TemplateStatus:
+    """What Meta says of one of the business's message templates (WhatsApp's
+    `message_template_status_update` webhook field): APPROVED, REJECTED, PAUSED, DISABLED..."""
+
+    name: str
+    language: str
+    status: str  # the webhook's `event`
+    reason: str | None = None
+    template_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Hydration:
     """An item the webhook only points at: one more API call fetches its text (Instagram
     mentions carry ids, not text)."""
@@ -61,6 +73,7 @@ class Batch:
     hydrate: list[Hydration] = field(default_factory=list)
     changes: list[MessageChange] = field(default_factory=list)  # edits and removals
     rekeys: list[AuthorRekey] = field(default_factory=list)  # a citizen's id changed
+    templates: list[TemplateStatus] = field(default_factory=list)  # WhatsApp template reviews
     ignored: int = 0  # reactions, read receipts, handovers: nothing to store
 
     def extend(self, other: Batch) -> None:
@@ -70,6 +83,7 @@ class Batch:
         self.hydrate += other.hydrate
         self.changes += other.changes
         self.rekeys += other.rekeys
+        self.templates += other.templates
         self.ignored += other.ignored
 
 

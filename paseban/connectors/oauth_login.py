@@ -14,6 +14,7 @@ import hashlib
 import re
 import secrets
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -125,6 +126,10 @@ class LoginProvider(ABC):
     # credentials.extra["flow"] of the accounts it connects, when their tokens renew at its own
     # endpoint rather than the connector's (TikTok Login Kit vs the Business API)
     flow: ClassVar[str] = ""
+    # a long-lived token renewed with itself, without a refresh token (Instagram Login's 60-day
+    # token): `renew_own` is called by a job before it runs out, once it is `own_min_age` old
+    renews_own_token: ClassVar[bool] = False
+    own_min_age: ClassVar[int] = 0  # seconds
 
     def __init__(
         self,
@@ -165,6 +170,24 @@ class LoginProvider(ABC):
     def renew(self, client: httpx.Client, *, refresh_token: str) -> Refreshed:
         """Renew a token this sign-in gave (only for a provider with its own `flow`)."""
         raise LoginFailed(f"{self.label}: token tidak diperpanjang lewat login ini")
+
+    def mode(self, extra: Mapping[str, Any], cursor: Mapping[str, Any] | None) -> str:
+        """How an account of this sign-in's platforms is read now, for its health page ("" when
+        there is only one way)."""
+        return ""
+
+    def renew_own(self, client: httpx.Client, credentials: Credentials) -> Refreshed:
+        """Renew a long-lived token with itself (only for a provider with `renews_own_token`)."""
+        raise LoginFailed(f"{self.label}: token tidak diperpanjang dengan dirinya sendiri")
+
+    def revoke(
+        self, client: httpx.Client, platform: str, account_id: str, credentials: Credentials
+    ) -> str:
+        """Tell the platform Paseban lets go of this account (disconnecting from the dashboard):
+        revoke the token or drop the webhook subscription where the platform documents a call.
+        Returns what was done, in Bahasa Indonesia ("" when there is nothing to call); raises
+        LoginFailed when the platform refuses or cannot be reached."""
+        return ""
 
     def missing(self, granted: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(s for s in self.needed if s not in granted)
@@ -207,3 +230,21 @@ def post(client: httpx.Client, url: str, platform: str, **kwargs: Any) -> dict[s
         return json_body(client.post(url, **kwargs), platform)
     except httpx.HTTPError as exc:
         raise LoginFailed(f"{platform} tidak bisa dihubungi ({type(exc).__name__})") from None
+
+
+def call(
+    client: httpx.Client, method: str, url: str, platform: str, **kwargs: Any
+) -> dict[str, Any]:
+    """A request whose success may carry no body (revocations answer 200 with nothing or `{}`);
+    LoginFailed for an error status or an unreachable platform."""
+    try:
+        response = client.request(method, url, **kwargs)
+    except httpx.HTTPError as exc:
+        raise LoginFailed(f"{platform} tidak bisa dihubungi ({type(exc).__name__})") from None
+    try:
+        body = as_dict(response.json()) if response.content else {}
+    except ValueError:
+        body = {}
+    if response.status_code >= 400:
+        raise LoginFailed(f"{platform} menolak: {error_text(body) or response.status_code}")
+    return body

@@ -11,11 +11,13 @@ import httpx
 
 from paseban.connectors.base import Credentials, as_dict, as_list
 from paseban.connectors.meta_graph import GRAPH, INSTAGRAM_GRAPH, INSTAGRAM_LOGIN
+from paseban.connectors.oauth import Refreshed
 from paseban.connectors.oauth_login import (
     Found,
     LoginFailed,
     LoginProvider,
     TokenCheck,
+    call,
     get,
     post,
     seconds,
@@ -163,6 +165,25 @@ class FacebookLogin(LoginProvider):
             )
         return pages
 
+    def revoke(
+        self, client: httpx.Client, platform: str, account_id: str, credentials: Credentials
+    ) -> str:
+        """A Page: `DELETE /{page-id}/subscribed_apps` with its token (Graph API reference, Page
+        Subscribed Apps, "Deleting"): its webhooks stop. A Page token cannot be revoked alone;
+        an Instagram account linked to a Page receives its webhooks through that Page."""
+        if platform != "facebook":
+            return ""
+        body = call(
+            client,
+            "DELETE",
+            f"{self.graph}/{account_id}/subscribed_apps",
+            "Facebook",
+            headers={"Authorization": f"Bearer {credentials.token}"},
+        )
+        if body.get("success") not in (True, "true"):
+            raise LoginFailed("Facebook: pencabutan langganan webhook tidak dikonfirmasi Meta")
+        return "langganan webhook Page dicabut (subscribed_apps)"
+
     def check(self, client: httpx.Client, platform: str, credentials: Credentials) -> TokenCheck:
         """`GET /debug_token` with the app's token: Meta does not tell when a token dies."""
         body = get(
@@ -189,6 +210,11 @@ class InstagramLogin(LoginProvider):
     key = "instagram"
     label = "Instagram tanpa Page (Instagram Login)"
     platforms = ("instagram",)
+    flow = INSTAGRAM_LOGIN
+    # Meta's Refresh Access Token reference: "a long-lived access token that is at least 24
+    # hours old but has not expired"; the refreshed one is good for 60 days
+    renews_own_token = True
+    own_min_age = 24 * 3600
     setting_names = "PASEBAN_INSTAGRAM_APP_ID, PASEBAN_INSTAGRAM_APP_SECRET"
     needed: ClassVar[tuple[str, ...]] = (
         "instagram_business_basic",
@@ -265,6 +291,16 @@ class InstagramLogin(LoginProvider):
                 subscribes=True,
             )
         ]
+
+    def renew_own(self, client: httpx.Client, credentials: Credentials) -> Refreshed:
+        """`GET graph.instagram.com/refresh_access_token?grant_type=ig_refresh_token`."""
+        body = get(
+            client,
+            f"{INSTAGRAM_GRAPH}/refresh_access_token",
+            "Instagram",
+            params={"grant_type": "ig_refresh_token", "access_token": credentials.token},
+        )
+        return Refreshed(token_of(body, "Instagram"), None, seconds(body.get("expires_in")))
 
 
 INSTAGRAM_FIELDS = ("comments", "messages")

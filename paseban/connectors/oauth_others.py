@@ -4,16 +4,19 @@ docs/connectors/onboarding.md."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 import httpx
 
-from paseban.connectors.base import as_dict, as_list
+from paseban.connectors import tiktok_display
+from paseban.connectors.base import Credentials, as_dict, as_list
 from paseban.connectors.oauth import Refreshed
 from paseban.connectors.oauth_login import (
     Found,
     LoginFailed,
     LoginProvider,
+    call,
     get,
     post,
     seconds,
@@ -89,6 +92,26 @@ class XLogin(LoginProvider):
         granted = tuple(text(body, "scope").split())
         return [self.found(body, granted, "x", user_id, username, text(me, "name") or username)]
 
+    def revoke(
+        self, client: httpx.Client, platform: str, account_id: str, credentials: Credentials
+    ) -> str:
+        """`POST api.x.com/2/oauth2/revoke` (X's OAuth 2.0 user access token page), for the
+        access token and the refresh token: X keeps no other way to end the grant."""
+        auth = httpx.BasicAuth(self.client_id, self.client_secret) if self.client_secret else None
+        tokens = [("access_token", credentials.token)]
+        if credentials.extra.get("refresh_token"):
+            tokens.append(("refresh_token", str(credentials.extra["refresh_token"])))
+        for hint, token in tokens:
+            call(
+                client,
+                "POST",
+                "https://api.x.com/2/oauth2/revoke",
+                "X",
+                data={"token": token, "token_type_hint": hint, "client_id": self.client_id},
+                **({"auth": auth} if auth else {}),
+            )
+        return "token dicabut di X"
+
 
 class GoogleLogin(LoginProvider):
     key = "google"
@@ -159,13 +182,32 @@ class GoogleLogin(LoginProvider):
             raise LoginFailed("akun Google ini belum punya kanal YouTube")
         return found
 
+    def revoke(
+        self, client: httpx.Client, platform: str, account_id: str, credentials: Credentials
+    ) -> str:
+        """`POST oauth2.googleapis.com/revoke` (Google's "Using OAuth 2.0 for Web Server
+        Applications", Revoking a token): the refresh token when there is one, which ends the
+        access tokens of the same grant too."""
+        token = str(credentials.extra.get("refresh_token") or credentials.token)
+        call(
+            client, "POST", "https://oauth2.googleapis.com/revoke", "Google", data={"token": token}
+        )
+        return "izin dicabut di akun Google"
+
 
 class TikTokLogin(LoginProvider):
     key = "tiktok"
     label = "TikTok (Login Kit)"
     platforms = ("tiktok",)
     setting_names = "PASEBAN_TIKTOK_CLIENT_ID, PASEBAN_TIKTOK_CLIENT_SECRET"
-    needed: ClassVar[tuple[str, ...]] = ("user.info.basic", "video.publish", "video.upload")
+    # video.list: until the Business token is set, the account's videos and comment counts are
+    # polled with this token (connectors/tiktok_display.py)
+    needed: ClassVar[tuple[str, ...]] = (
+        "user.info.basic",
+        "video.publish",
+        "video.upload",
+        "video.list",
+    )
     flow = "tiktok_login_kit"  # its tokens renew at open.tiktokapis.com, not the Business API
     token_url = "https://open.tiktokapis.com/v2/oauth/token/"
 
@@ -228,6 +270,32 @@ class TikTokLogin(LoginProvider):
                 extra={"flow": self.flow},
             )
         ]
+
+    def mode(self, extra: Mapping[str, Any], cursor: Mapping[str, Any] | None) -> str:
+        if extra.get("flow") == self.flow:
+            return tiktok_display.mode_text(cursor)
+        return "TikTok API for Business: komentar dan balasannya dibaca"
+
+    def revoke(
+        self, client: httpx.Client, platform: str, account_id: str, credentials: Credentials
+    ) -> str:
+        """`POST open.tiktokapis.com/v2/oauth/revoke/` (TikTok's "Revoke a User Access Token"):
+        the app leaves the account's connected apps."""
+        body = call(
+            client,
+            "POST",
+            "https://open.tiktokapis.com/v2/oauth/revoke/",
+            "TikTok",
+            data={
+                "client_key": self.client_id,
+                "client_secret": self.client_secret,
+                "token": credentials.token,
+            },
+            headers={"Cache-Control": "no-cache"},
+        )
+        if text(body, "error"):  # Login Kit's errors: {error, error_description, log_id}
+            raise LoginFailed(f"TikTok menolak: {text(body, 'error_description') or body['error']}")
+        return "token dicabut di TikTok"
 
     def renew(self, client: httpx.Client, *, refresh_token: str) -> Refreshed:
         """`grant_type=refresh_token`: the answer carries a new refresh token, and "the previous

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from paseban.connectors import tiktok_display
 from paseban.connectors.base import (
     MAX_METRIC_PAGES,
     AccountRef,
@@ -149,6 +150,10 @@ class TikTokPoller:
         cursor: Mapping[str, Any],
         credentials: Credentials,
     ) -> Page:
+        if credentials.extra.get("flow") == TikTokLogin.flow:  # no Business token yet
+            return tiktok_display.fetch(client, account, cursor, credentials, videos=self.videos)
+        if cursor.get("mode") == tiktok_display.MODE:
+            cursor = {}  # the Business token is set: its comments are read from the start
         business = account.platform_account_id
         state = _State.load(cursor)
         batch = Batch()

@@ -31,6 +31,7 @@ from paseban.connectors.base import (
     Outgoing,
     PayloadError,
     SendError,
+    TemplateStatus,
     as_dict,
     as_list,
     by_code,
@@ -86,11 +87,40 @@ class WhatsAppWebhook(HubSignedWebhook):
         for entry in as_list(payload.get("entry")):
             for change in as_list(as_dict(entry).get("changes")):
                 change = as_dict(change)
+                if change.get("field") == TEMPLATE_FIELD:
+                    batch.extend(_template_status(as_dict(change.get("value"))))
+                    continue
                 if change.get("field") != "messages":
                     batch.ignored += 1
                     continue
                 batch.extend(_value(as_dict(change.get("value"))))
         return batch
+
+
+# the WhatsApp Business Account's webhook field for template reviews (Meta's
+# "message_template_status_update webhook reference": event, message_template_id,
+# message_template_name, message_template_language, reason)
+TEMPLATE_FIELD = "message_template_status_update"
+
+
+def _template_status(value: dict[str, Any]) -> Batch:
+    name = value.get("message_template_name")
+    language = value.get("message_template_language")
+    event = value.get("event")
+    if not (isinstance(name, str) and isinstance(language, str) and isinstance(event, str)):
+        return Batch(ignored=1)
+    reason = value.get("reason")
+    return Batch(
+        templates=[
+            TemplateStatus(
+                name[:60],
+                language[:10],
+                event.upper()[:20],
+                str(reason)[:200] if reason else None,
+                ident(value.get("message_template_id")),
+            )
+        ]
+    )
 
 
 def _value(value: dict[str, Any]) -> Batch:

@@ -88,6 +88,11 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
+def by_name(name: str) -> Template:
+    """The template registered under this name (a stored notification keeps the name)."""
+    return next(tp for tp in TEMPLATES.values() if tp.name == name)
+
+
 def clean(value: str, limit: int = PARAM_MAX) -> str:
     """A template parameter as WhatsApp takes it: one line, no tabs, no run of more than four
     spaces, not empty, at most `limit` characters (an ellipsis when cut)."""
@@ -166,3 +171,66 @@ def waits(kind: str, urgency: str | None) -> bool:
     a darurat case (a flood, a fallen tree on the road): it is sent at once, day or night. A
     new darurat case is sent at once too: the officer who must act is the one being woken."""
     return urgency != "darurat" or kind == Kind.DIGEST
+
+
+def as_text(
+    template: Template, header: list[str], body: list[str], button: list[str], base_url: str = ""
+) -> str:
+    """The words of a template message with its parameters filled in, for the e-mail that
+    carries the same notice when WhatsApp could not (the button becomes its link's path)."""
+
+    def fill(text: str, values: list[str]) -> str:
+        return re.sub(
+            r"\{\{(\d+)\}\}",
+            lambda m: values[int(m[1]) - 1] if 0 < int(m[1]) <= len(values) else "-",
+            text,
+        )
+
+    lines = [fill(template.header, header)] if template.header else []
+    lines.append(fill(template.body, body))
+    if template.button_url and button:
+        lines.append(f"{template.button_text}: {base_url}{fill(template.button_url, button)}")
+    return "\n\n".join(lines)
+
+
+# --- the status Meta gives a template (the message_template_status_update webhook) ------------
+
+# statuses under which Meta still delivers the template: FLAGGED is a warning (quality fell,
+# a pause may follow); REINSTATED ends a pause. Every other one (PENDING, REJECTED, PAUSED,
+# DISABLED, ARCHIVED, DELETED...) would be refused, so the notice goes by e-mail instead
+USABLE_STATUSES = frozenset({"APPROVED", "FLAGGED", "REINSTATED"})
+STATUS_LABELS = {
+    "APPROVED": "disetujui",
+    "PENDING": "menunggu tinjauan Meta",
+    "REJECTED": "ditolak Meta",
+    "PAUSED": "dijeda Meta (kualitas rendah)",
+    "DISABLED": "dinonaktifkan Meta",
+    "FLAGGED": "ditandai Meta: kualitas turun, bisa dijeda",
+    "REINSTATED": "dipulihkan, boleh dipakai lagi",
+    "IN_APPEAL": "sedang diajukan banding",
+    "PENDING_DELETION": "akan dihapus",
+    "DELETED": "dihapus",
+    "ARCHIVED": "diarsipkan",
+    "LOCKED": "dikunci Meta",
+    "LIMIT_EXCEEDED": "batas jumlah templat terlampaui",
+}
+REASON_LABELS = {
+    "ABUSIVE_CONTENT": "isi dianggap kasar",
+    "INCORRECT_CATEGORY": "kategori tidak tepat",
+    "INVALID_FORMAT": "format tidak sah",
+    "PROMOTIONAL": "dianggap promosi",
+    "SCAM": "dianggap penipuan",
+    "TAG_CONTENT_MISMATCH": "isi tidak cocok dengan kategori",
+}
+
+
+def status_label(status: str) -> str:
+    """A template status in the operator's words (an unknown one is shown as Meta sent it)."""
+    return STATUS_LABELS.get(status, status.lower().replace("_", " "))
+
+
+def reason_label(reason: str | None) -> str:
+    """Meta's reason for a rejection or a pause; "NONE" (nothing to say) is empty."""
+    if not reason or reason.upper() == "NONE":
+        return ""
+    return REASON_LABELS.get(reason, reason.lower().replace("_", " "))

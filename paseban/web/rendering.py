@@ -55,6 +55,7 @@ NOTICES: dict[str, str] = {
     "saved": "Perubahan disimpan.",
     "connected": "Akun tersambung; tokennya tersimpan terenkripsi dan webhook-nya dilanggankan.",
     "checked": "Token akun sudah diperiksa ke platform.",
+    "disconnected": "Akun diputus: tokennya dihapus; riwayat pesan dan kasusnya tetap tersimpan.",
     "manual": "Laporan langsung dicatat dan sedang dianalisis.",
     "created": "Data baru disimpan.",
     "revoked": "Token dicabut.",

@@ -16,13 +16,15 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from paseban.boot import create_context
 from paseban.clock import SystemClock
-from paseban.connectors.base import hub_signature
+from paseban.connectors.base import TemplateStatus, hub_signature
 from paseban.context import Context
 from paseban.services.cases import routing
-from paseban.services.people import accounts, auth, notify_whatsapp
+from paseban.services.people import accounts, auth, notify_fallback, notify_whatsapp
+from paseban.storage import tables as t
 from tests.browser.conftest import (
     DESKTOP,
     PASSWORD,
@@ -102,6 +104,14 @@ def choose(driver: Any, selector: str, value: str) -> None:
     Select(css(driver, selector)).select_by_value(value)
 
 
+def sign_in_as(driver: Any, base: str, username: str) -> None:
+    driver.get(f"{base}/masuk")
+    css(driver, "#username").send_keys(username)
+    css(driver, "#password").send_keys(PASSWORD)
+    css(driver, "button.primary").click()
+    wait(driver, lambda d: "/masuk" not in d.current_url)
+
+
 def connect(
     driver: Any, base: str, key: str, owners: dict[int, tuple[str, str]], name: str
 ) -> None:
@@ -128,11 +138,7 @@ def test_the_operator_connects_every_platform_and_sees_their_health(
 ) -> None:
     base, ctx, fake = onboarding_site
     browser.set_window_size(*DESKTOP)
-    browser.get(f"{base}/masuk")
-    css(browser, "#username").send_keys("operator")
-    css(browser, "#password").send_keys(PASSWORD)
-    css(browser, "button.primary").click()
-    wait(browser, lambda d: "/masuk" not in d.current_url)
+    sign_in_as(browser, base, "operator")
 
     browser.get(f"{base}/pengaturan/akun/sambung")
     assert len(all_css(browser, "a[data-provider]")) == 5
@@ -161,6 +167,12 @@ def test_the_operator_connects_every_platform_and_sees_their_health(
     assert len(healthy) == 6, healthy  # Page, its Instagram, Instagram Login, X, YouTube, TikTok
     shot(browser, "onboarding-7-akun-sehat")
     assert not fake.state.errors, fake.state.errors
+    with ctx.engine.connect() as conn:  # TikTok by Login Kit: its videos read until Business
+        tiktok = accounts.find_account(conn, "tiktok", "afd97af1-b87b-48b9-ac98-410aghda5344")
+    assert tiktok is not None
+    browser.get(f"{base}/pengaturan/akun/{tiktok['id']}")
+    assert css(browser, "#mode").text.startswith("Login Kit: hanya daftar video")
+    shot(browser, "onboarding-18-tiktok-login-kit")
 
     # the Page admin removes the app: Meta's debug_token says so at the next check
     fake.revoke("EAAGpageTokenMadeUp")
@@ -189,11 +201,7 @@ def test_a_case_routed_to_dlh_reaches_the_officer_on_whatsapp_within_seconds(
 ) -> None:
     base, ctx, fake = onboarding_site
     browser.set_window_size(*PHONE)
-    browser.get(f"{base}/masuk")
-    css(browser, "#username").send_keys("operator")
-    css(browser, "#password").send_keys(PASSWORD)
-    css(browser, "button.primary").click()
-    wait(browser, lambda d: "/masuk" not in d.current_url)
+    sign_in_as(browser, base, "operator")
     # the operator records the DLH officer's number and opt-in, on a phone
     officer = accounts.get_user(ctx, "petugas.dlh")["id"]
     browser.get(f"{base}/pengaturan/pengguna")
@@ -262,3 +270,90 @@ def test_a_case_routed_to_dlh_reaches_the_officer_on_whatsapp_within_seconds(
             f"\ncomment -> DLH officer's WhatsApp (fake Cloud API): {seconds:.2f} s\n"
             f"{notify_whatsapp.latency_report(ctx).line()}\n"
         )
+
+
+def test_the_operator_disconnects_an_account_and_connects_it_again(
+    onboarding_site: tuple[str, Context, FakePlatforms], browser: Any
+) -> None:
+    base, ctx, fake = onboarding_site
+    browser.set_window_size(*DESKTOP)
+    sign_in_as(browser, base, "operator")
+    connect(browser, base, "x", {0: ("city", CITY)}, "onboarding-11-pilih-x")
+    with ctx.engine.connect() as conn:
+        found = accounts.find_account(conn, "x", "pemkotbogor")
+    assert found is not None
+    page = f"{base}/pengaturan/akun/{found['id']}"
+
+    browser.set_window_size(*PHONE)
+    browser.get(page)
+    button = css(browser, 'form[action$="/putus"] button')
+    assert overflow(browser) is None, overflow(browser)
+    browser.execute_script("arguments[0].scrollIntoView({block: 'end'})", button)
+    shot(browser, "onboarding-12-putus-360")
+    button.click()  # the browser asks first; saying no keeps the account connected
+    wait(browser, lambda d: _alert(d) is not None)
+    _alert(browser).dismiss()
+    assert (
+        "ok=disconnected" not in browser.current_url and "xAccessTokenMadeUp" in fake.state.tokens
+    )
+    css(browser, 'form[action$="/putus"] button').click()
+    wait(browser, lambda d: _alert(d) is not None)
+    _alert(browser).accept()
+    wait(browser, lambda d: "ok=disconnected" in d.current_url)
+    assert "Koneksi: terputus" in browser.page_source
+    assert "xAccessTokenMadeUp" in fake.state.revoked  # X's revoke endpoint was called
+    assert not all_css(browser, 'form[action$="/putus"]')
+    shot(browser, "onboarding-13-terputus-360")
+    browser.set_window_size(*DESKTOP)
+    browser.get(f"{base}/")
+    section = css(browser, "section.broken-accounts")
+    assert "X @PemkotBogor" in section.text and "diputus dari dasbor oleh operator" in section.text
+    shot(browser, "onboarding-14-pusat-komando-terputus")
+
+    connect(browser, base, "x", {0: ("city", CITY)}, "onboarding-15-sambung-ulang")
+    browser.get(page)
+    assert "Koneksi: sehat" in browser.page_source
+    assert not fake.state.errors, fake.state.errors
+
+
+def _alert(driver: Any) -> Any:
+    from selenium.common.exceptions import NoAlertPresentException
+
+    try:
+        return driver.switch_to.alert
+    except NoAlertPresentException:
+        return None
+
+
+def test_the_operator_picks_both_channels_and_sees_a_paused_template(
+    onboarding_site: tuple[str, Context, FakePlatforms], browser: Any
+) -> None:
+    base, ctx, _ = onboarding_site
+    with ctx.engine.begin() as conn:  # Meta paused the new-case template (its webhook)
+        notify_fallback.record_template_statuses(
+            conn, [TemplateStatus("kasus_baru_opd", "id", "PAUSED")], ctx.now()
+        )
+    browser.set_window_size(*PHONE)
+    sign_in_as(browser, base, "operator")
+    user = accounts.get_user(ctx, "petugas.dlh")["id"]
+    browser.get(f"{base}/pengaturan/pengguna")
+    css(browser, f"details:has(#u{user}-phone) > summary").click()
+    css(browser, f"#u{user}-phone").send_keys("0812-3456-7890")
+    css(browser, f"#u{user}-optin").send_keys("formulir bertanda tangan, 1 Des 2026")
+    choose(browser, f"#u{user}-channel", "both")
+    assert overflow(browser) is None, overflow(browser)
+    shot(browser, "onboarding-16-saluran-keduanya-360")
+    css(browser, f'form[action$="/{user}/whatsapp"] button').click()
+    wait(browser, lambda d: "ok=saved" in d.current_url)
+    with ctx.engine.connect() as conn:
+        channel = conn.execute(
+            sa.select(t.users.c.notify_channel).where(t.users.c.id == user)
+        ).scalar()
+    assert channel == "both"
+    browser.get(f"{base}/pengaturan/notifikasi")
+    status = css(browser, "#status-kasus_baru_opd")
+    assert "dijeda Meta" in status.text and "dikirim lewat e-mail" in status.text
+    assert "disetujui" not in css(browser, "#status-eskalasi_aduan").text
+    browser.execute_script("arguments[0].scrollIntoView()", status)
+    assert overflow(browser) is None, overflow(browser)
+    shot(browser, "onboarding-17-status-templat-360")

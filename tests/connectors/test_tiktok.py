@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import httpx
 import pytest
 
+from paseban.connectors import tiktok_display
 from paseban.connectors.base import AccountRef, Credentials, Outgoing, SendError
 from paseban.connectors.tiktok import TikTokPoller, TikTokPublisher
 from paseban.domain.messages import MessageKind
@@ -100,3 +103,37 @@ def test_reply_request() -> None:
         "comment_id": "7441000000000000003",
         "text": "Siap, kami cek",
     }
+
+
+def test_login_kit_reads_the_video_list_and_maps_its_errors() -> None:
+    """Display API `POST /v2/video/list/` (tests/fixtures/oauth/tiktok__video_list.json): comment
+    counts kept, their growth counted as waiting; TikTok's v2 error codes in words."""
+    fixture = Path(__file__).parents[1] / "fixtures" / "oauth" / "tiktok__video_list.json"
+    answer = json.loads(fixture.read_text())["response"]
+    replies: list[httpx.Response] = [httpx.Response(200, json=answer["body"])]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/v2/video/list/" and request.headers["authorization"]
+        assert json.loads(request.content) == {"max_count": 20}
+        return replies.pop(0)
+
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    account = AccountRef("tiktok", "open-id-1", "kel.babakan")
+    login_kit = Credentials("act.x", {"flow": "tiktok_login_kit"})
+    page = TikTokPoller().fetch(client, account, {}, login_kit)
+    assert page.batch.messages == [] and page.cursor["waiting"] == 0
+    assert page.cursor["counts"] == {"7080217258529732882": 12, "7080213458555737282": 3}
+    grown = json.loads(json.dumps(answer["body"]))
+    grown["data"]["videos"][0]["comment_count"] = 15
+    replies.append(httpx.Response(200, json=grown))
+    assert TikTokPoller().fetch(client, account, page.cursor, login_kit).cursor["waiting"] == 3
+    for status, code, retryable in (
+        (429, "rate_limit_exceeded", True),
+        (401, "scope_not_authorized", False),
+    ):
+        error = {"error": {"code": code, "message": "", "log_id": "1"}}
+        replies.append(httpx.Response(status, json=error))
+        with pytest.raises(SendError) as refused:
+            tiktok_display.fetch(client, account, page.cursor, login_kit)
+        assert refused.value.retryable is retryable and code in str(refused.value)
+    assert tiktok_display.mode_text(None).startswith("Login Kit: hanya daftar video")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -126,3 +127,23 @@ def test_outside_the_24_hour_window_is_final_and_explained() -> None:
 def test_whatsapp_has_no_posts() -> None:
     with pytest.raises(SendError):
         WhatsAppPublisher(version="v25.0").request_for(Outgoing("whatsapp", "post", "x", NUMBER))
+
+
+def test_template_reviews_are_read_from_the_documented_webhook_field() -> None:
+    """Meta's message_template_status_update reference: event, message_template_id,
+    message_template_name, message_template_language, reason."""
+    folder = Path(__file__).parents[1] / "fixtures" / "whatsapp_templates"
+    at = datetime(2026, 12, 7, tzinfo=UTC)
+    for name, template, event in (
+        ("paused", "kasus_baru_opd", "PAUSED"),
+        ("approved", "ringkasan_pagi", "APPROVED"),
+    ):
+        body = (folder / f"message_template_status_update__{name}.json").read_bytes()
+        batch = WhatsAppWebhook(META_SECRET).parse(body, received_at=at)
+        [status] = batch.templates
+        assert (status.name, status.language, status.status) == (template, "id", event)
+        assert status.template_id and batch.messages == []
+    broken = json.loads((folder / "message_template_status_update__paused.json").read_text())
+    del broken["entry"][0]["changes"][0]["value"]["event"]
+    batch = WhatsAppWebhook(META_SECRET).parse(json.dumps(broken).encode(), received_at=at)
+    assert batch.templates == [] and batch.ignored == 1

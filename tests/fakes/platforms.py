@@ -84,12 +84,15 @@ class State:
     tokens: set[str] = field(default_factory=set)  # tokens handed out and still good
     revoked: set[str] = field(default_factory=set)
     subscribed: list[str] = field(default_factory=list)  # page ids / "ig:me"
+    unsubscribed: list[str] = field(default_factory=list)  # page ids let go (DELETE)
     deny: set[str] = field(default_factory=set)  # dialogs whose person says no
     templates: dict[tuple[str, str], Template] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
     requests: list[tuple[str, str, str]] = field(default_factory=list)  # method, host, path
     errors: list[str] = field(default_factory=list)  # refused requests, for the assertions
     phone_ids: set[str] = field(default_factory=lambda: {PHONE_NUMBER_ID})  # the city's numbers
+    throttled: bool = False  # the Cloud API answers every send with its throughput limit
+    tiktok_comments: int = 0  # comments added to each TikTok video since the fixture
 
 
 class FakePlatforms:
@@ -255,6 +258,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._route("POST")
 
+    def do_DELETE(self) -> None:
+        self._route("DELETE")
+
     def _route(self, method: str) -> None:
         host, path, query, body, _ = self._parse()
         self.fake.state.requests.append((method, host, path))
@@ -370,6 +376,17 @@ def ig_me(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
         h._answer(OAUTH, "instagram__me")
 
 
+def ig_refresh(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
+    """The old token keeps working until it expires; the fake hands out the documented one."""
+    if not h._requires("instagram__refresh", q) or not h._token_ok(q["access_token"]):
+        return
+    if q["grant_type"] != "ig_refresh_token":
+        h._refuse("grant_type harus ig_refresh_token")
+        return
+    h._issue("IGAArefreshedMadeUp")
+    h._answer(OAUTH, "instagram__refresh")
+
+
 def ig_subscribe(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
     if "subscribed_fields" in q and h._token_ok(h._bearer(q)):
         h.fake.state.subscribed.append("ig:me")
@@ -402,6 +419,7 @@ def x_token(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> Non
             },
         )
         return
+    h.fake.state.revoked.discard("xAccessTokenMadeUp")  # a new grant: its token is good again
     h._issue("xAccessTokenMadeUp")
     h._answer(OAUTH, "x__token_exchange")
 
@@ -476,6 +494,58 @@ def tiktok_info(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) ->
         h._answer(OAUTH, "tiktok__user_info")
 
 
+def tiktok_videos(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
+    """Display API: the account's own videos; comment counts grow with `tiktok_comments`."""
+    if not h._requires("tiktok__video_list", q) or "max_count" not in b:
+        return
+    token = h._bearer(q)
+    if token not in h.fake.state.tokens:
+        h._send(401, {"error": {"code": "access_token_invalid", "message": "", "log_id": "1"}})
+        return
+    body = json.loads(json.dumps(fixture(OAUTH, "tiktok__video_list")["response"]["body"]))
+    for video in body["data"]["videos"]:
+        video["comment_count"] += h.fake.state.tiktok_comments
+    h._send(200, body)
+
+
+# --- disconnecting: each platform's documented revocation ---------------------------------------
+
+
+def fb_unsubscribe(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
+    if h._token_ok(h._bearer(q)):
+        page = path.split("/")[2]
+        h.fake.state.subscribed = [p for p in h.fake.state.subscribed if p != page]
+        h.fake.state.unsubscribed.append(page)
+        h._answer(OAUTH, "facebook__subscribed_apps_delete")
+
+
+def x_revoke(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
+    expected = base64.b64encode(":".join(CLIENTS["x"]).encode()).decode()
+    if h.headers.get("authorization") != f"Basic {expected}":
+        h._refuse("klien rahasia X harus memakai HTTP Basic", 401)
+    elif h._requires("x__revoke", b, "body"):
+        h.fake.revoke(b["token"])
+        h._answer(OAUTH, "x__revoke")
+
+
+def google_revoke(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
+    if not b.get("token") or b["token"] in h.fake.state.revoked:
+        h._send(400, {"error": "invalid_token", "error_description": "Token expired or revoked"})
+        return
+    h.fake.revoke(b["token"])
+    h._answer(OAUTH, "google__revoke")
+
+
+def tiktok_revoke(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> None:
+    if not h._requires("tiktok__revoke", b, "body"):
+        return
+    if b["client_secret"] != CLIENTS["tiktok"][1] or b["token"] not in h.fake.state.tokens:
+        h._answer(OAUTH, "tiktok__token_error")
+        return
+    h.fake.revoke(b["token"])
+    h._answer(OAUTH, "tiktok__revoke")
+
+
 # --- WhatsApp Cloud API: template messages ------------------------------------------------------
 
 
@@ -493,6 +563,9 @@ def wa_send(h: _Handler, path: str, q: dict[str, str], b: dict[str, Any]) -> Non
         return
     if path.split("/")[2] not in h.fake.state.phone_ids:
         h._refuse("phone number id tidak dikenal")
+        return
+    if h.fake.state.throttled:
+        wa_error(h, "error__rate_limit_130429", "cloud api message throughput has been reached")
         return
     if b.get("type") != "template":  # no officer ever wrote to us: no window for free text
         wa_error(h, "error__outside_window_131047", "more than 24 hours have passed")
@@ -549,11 +622,17 @@ ROUTES: dict[tuple[str, str, str], Route] = {
     ("GET", "graph.facebook.com", "/V/debug_token"): fb_debug,
     ("GET", "graph.facebook.com", "/V/me/accounts"): fb_accounts,
     ("POST", "graph.facebook.com", "/V/ID/subscribed_apps"): fb_subscribe,
+    ("DELETE", "graph.facebook.com", "/V/ID/subscribed_apps"): fb_unsubscribe,
+    ("POST", "api.x.com", "/ID/oauth2/revoke"): x_revoke,
+    ("POST", "oauth2.googleapis.com", "/revoke"): google_revoke,
+    ("POST", "open.tiktokapis.com", "/V/oauth/revoke/"): tiktok_revoke,
+    ("POST", "open.tiktokapis.com", "/V/video/list/"): tiktok_videos,
     ("POST", "graph.facebook.com", "/V/ID/messages"): wa_send,
     ("GET", "www.instagram.com", "/oauth/authorize"): ig_dialog,
     ("POST", "api.instagram.com", "/oauth/access_token"): ig_token,
     ("GET", "graph.instagram.com", "/access_token"): ig_long,
     ("GET", "graph.instagram.com", "/V/me"): ig_me,
+    ("GET", "graph.instagram.com", "/refresh_access_token"): ig_refresh,
     ("POST", "graph.instagram.com", "/V/me/subscribed_apps"): ig_subscribe,
     ("GET", "x.com", "/i/oauth2/authorize"): x_dialog,
     ("POST", "api.x.com", "/ID/oauth2/token"): x_token,

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from paseban.connectors.base import Batch, DeliveryStatus
 from paseban.domain.messages import Message, MessageKind
 from paseban.services.ingest.changes import apply_changes, apply_rekeys
-from paseban.services.people import notify_whatsapp
+from paseban.services.people import notify_fallback, notify_whatsapp
 from paseban.services.people.accounts import find_account
 from paseban.storage import tables as t
 from paseban.storage.rows import AccountRow, row
@@ -331,6 +331,8 @@ def store_batch(
         _record_own(conn, message, account)
         report.own += 1
     _apply_statuses(conn, batch.statuses)
+    if batch.templates:  # Meta's review of a WhatsApp template (issue 19)
+        notify_fallback.record_template_statuses(conn, batch.templates, at)
     pending = [h for h in batch.hydrate if _account(conn, h.platform, h.account) is not None]
     report.unknown_accounts += len(batch.hydrate) - len(pending)
     report.waiting = len(pending)
@@ -340,7 +342,7 @@ def store_batch(
         report.status = "unknown_account"
     elif not report.stored and report.duplicates:
         report.status = "duplicate"
-    elif not report.stored and not report.own and not batch.statuses and not report.changed:
+    elif not (report.stored or report.own or batch.statuses or batch.templates or report.changed):
         report.status = "ignored"
     if report.status != current_status:
         conn.execute(RAW_STATUS, {"raw_id": raw_event_id, "status": report.status})

@@ -118,6 +118,30 @@ def set_token(
         return int(account["id"])
 
 
+def store_renewed(
+    ctx: Context,
+    account_id: int,
+    token: str,
+    expires_at: datetime | None,
+    extra: dict[str, Any],
+) -> None:
+    """Keep a renewed token in place of the old one (by account id: a renewal job has no
+    handle to look up)."""
+    values = {
+        "token": _seal(ctx.settings, token),
+        "extra": {"sealed": _seal(ctx.settings, json.dumps(extra))},
+        "expires_at": expires_at,
+        "updated_at": ctx.now(),
+        "updated_by": "refresh",
+    }
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            sa.update(t.account_credentials)
+            .where(t.account_credentials.c.account_id == account_id)
+            .values(**values)
+        )
+
+
 def remove_token(ctx: Context, platform: str, account_ref: str) -> bool:
     with ctx.engine.begin() as conn:
         account = find_account(conn, platform, account_ref)

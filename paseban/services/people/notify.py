@@ -32,6 +32,7 @@ from paseban.domain.sla import STAGE_LABELS, Stage
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
 from paseban.measurement import periods
+from paseban.services.people.officers import EMAIL_CHANNELS
 from paseban.storage import tables as t
 from paseban.storage.rows import AlertRow, CaseEventRow
 
@@ -105,13 +106,14 @@ def escalation_recipients(
     conn: sa.Connection, symbols: list[str], *, skip_whatsapp: bool = False
 ) -> list[int]:
     """User ids behind the SLA sweep's symbolic recipients (domain/sla.escalation_recipients);
-    with `skip_whatsapp`, not those who chose WhatsApp: they hear of it there
-    (services/people/notify_whatsapp.py)."""
+    with `skip_whatsapp`, only those who chose e-mail (alone or with WhatsApp): the others hear
+    of it on WhatsApp alone (services/people/notify_whatsapp.py)."""
     conditions = symbol_conditions(symbols)
     if not conditions:
         return []
     if skip_whatsapp:
-        return _users(conn, sa.and_(t.users.c.notify_channel != "whatsapp", sa.or_(*conditions)))
+        chose_email = t.users.c.notify_channel.in_(EMAIL_CHANNELS)
+        return _users(conn, sa.and_(chose_email, sa.or_(*conditions)))
     return _users(conn, *conditions)
 
 

@@ -33,10 +33,10 @@ from paseban.domain.sla import STAGE_LABELS, Stage
 from paseban.errors import InvalidInput
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
-from paseban.services.people import audit
+from paseban.services.people import audit, notify_fallback
 from paseban.services.people import credentials as creds
 from paseban.services.people.notify import enqueue_email, symbol_conditions
-from paseban.services.people.officers import WHATSAPP
+from paseban.services.people.officers import EMAIL_CHANNELS, WHATSAPP_CHANNELS
 from paseban.storage import tables as t
 from paseban.storage.rows import CaseEventRow
 from paseban.storage.upsert import insert
@@ -63,7 +63,7 @@ def whatsapp_users(conn: sa.Connection, *conditions: Any) -> list[Any]:
             sa.select(u.id, u.full_name, u.username, u.role, u.scope_code)
             .where(
                 u.active.is_(True),
-                u.notify_channel == "whatsapp",
+                u.notify_channel.in_(WHATSAPP_CHANNELS),
                 u.phone.is_not(None),
                 u.phone_opt_in_at.is_not(None),
                 sa.or_(*conditions),
@@ -79,7 +79,7 @@ def _email_users(conn: sa.Connection, *conditions: Any) -> list[int]:
         conn.execute(
             sa.select(u.id).where(
                 u.active.is_(True),
-                u.notify_channel != "whatsapp",
+                u.notify_channel.in_(EMAIL_CHANNELS),
                 u.email.is_not(None),
                 sa.or_(*conditions),
             )
@@ -279,8 +279,15 @@ def send_officer_whatsapp(
     ctx: Context, *, ids: list[int] | None = None, client: httpx.Client | None = None
 ) -> dict[str, int]:
     """Job: send the given notifications (None: every one that is due). A throughput limit or
-    a network failure leaves a row queued for the next minute; a template problem fails it
-    with Meta's reason, shown on the notifications page."""
+    a network failure leaves a row queued for the next minute (at most MAX_ATTEMPTS tries); a
+    template problem fails it with Meta's reason, shown on the notifications page. Then every
+    notice that failed for good goes by e-mail (services/people/notify_fallback.py)."""
+    counts = _send_due(ctx, ids, client)
+    counts["email"] = notify_fallback.fall_back(ctx)[notify_fallback.Fallback.EMAIL]
+    return counts
+
+
+def _send_due(ctx: Context, ids: list[int] | None, client: httpx.Client | None) -> dict[str, int]:
     counts = {"sent": 0, "failed": 0, "retry": 0, "skipped": 0}
     now = ctx.now()
     connector = ctx.connectors.for_platform("whatsapp")
@@ -292,6 +299,7 @@ def send_officer_whatsapp(
                 n.template,
                 n.params,
                 n.comment_at,
+                n.attempts,
                 t.users.c.phone,
                 t.users.c.notify_channel,
                 t.users.c.active,
@@ -331,11 +339,16 @@ def send_officer_whatsapp(
 
 
 def _send_one(ctx: Context, client: Any, sender: Any, account: Any, token: Any, row: Any) -> str:
-    if not row.phone or row.notify_channel != WHATSAPP or not row.active:
+    if not row.phone or row.notify_channel not in WHATSAPP_CHANNELS or not row.active:
         # opted out (or switched off) since it was queued: nothing goes to that number
         _update(ctx, row.id, status="skipped", error="penerima tidak lagi memilih WhatsApp")
         return "skipped"
-    template = next(tp for tp in rules.TEMPLATES.values() if tp.name == row.template)
+    template = rules.by_name(row.template)
+    with ctx.engine.connect() as conn:
+        problem = notify_fallback.template_problem(conn, template.name, rules.LANGUAGE)
+    if problem is not None:  # Meta would refuse it: not tried, e-mail carries it
+        _update(ctx, row.id, status="failed", error=problem[:300])
+        return "failed"
     params = row.params or {}
     header = (
         [fmt.day(ctx.now().astimezone(ctx.tz).date(), rules.WEEKDAYS)] if template.header else []
@@ -357,10 +370,20 @@ def _send_one(ctx: Context, client: Any, sender: Any, account: Any, token: Any, 
             credentials=token,
         )
     except SendError as exc:
-        if exc.retryable:
-            _update(ctx, row.id, status="queued", due_at=ctx.now() + RETRY, error=str(exc)[:300])
+        attempts = int(row.attempts or 0) + 1
+        if exc.retryable and attempts < notify_fallback.MAX_ATTEMPTS:
+            _update(
+                ctx,
+                row.id,
+                status="queued",
+                due_at=ctx.now() + RETRY,
+                error=str(exc)[:300],
+                attempts=attempts,
+            )
             return "retry"
-        _update(ctx, row.id, status="failed", error=str(exc)[:300])
+        if exc.retryable:
+            exc = SendError(f"{exc} ({attempts} kali dicoba)", retryable=False)
+        _update(ctx, row.id, status="failed", error=str(exc)[:300], attempts=attempts)
         log.warning("officer notification refused", extra={"id": row.id, "error": str(exc)})
         return "failed"
     now = ctx.now()
@@ -534,6 +557,7 @@ def recent(ctx: Context, limit: int = 30) -> list[dict[str, Any]]:
                 n.delivered_at,
                 n.read_at,
                 n.latency_seconds,
+                n.fallback,
                 u.username,
                 u.full_name,
                 t.cases.c.ticket,
@@ -548,6 +572,7 @@ def recent(ctx: Context, limit: int = 30) -> list[dict[str, Any]]:
             | {
                 "kind_label": rules.KIND_LABELS.get(r["kind"], r["kind"]),
                 "latency": fmt.duration(r["latency_seconds"]),
+                "fallback_label": notify_fallback.LABELS.get(r["fallback"] or "", ""),
             }
             for r in rows
         ]

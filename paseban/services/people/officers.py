@@ -23,8 +23,11 @@ if TYPE_CHECKING:
     from paseban.context import Context
     from paseban.domain.auth import Actor
 
-EMAIL, WHATSAPP = "email", "whatsapp"  # the notification channels a person picks from
-CHANNELS = {EMAIL: "e-mail", WHATSAPP: "WhatsApp"}
+EMAIL, WHATSAPP, BOTH = "email", "whatsapp", "both"  # the channels a person picks from
+CHANNELS = {EMAIL: "E-mail", WHATSAPP: "WhatsApp", BOTH: "WhatsApp dan e-mail"}
+# who hears on each channel: "both" is in the two (a lurah on the road, a secretary at the desk)
+WHATSAPP_CHANNELS = (WHATSAPP, BOTH)
+EMAIL_CHANNELS = (EMAIL, BOTH)
 NOTE_MAX = 200
 
 
@@ -55,12 +58,14 @@ def set_whatsapp(
     """Set (or clear, with an empty `phone`) a person's WhatsApp number and their channel.
     A new number needs `opt_in`: how the person agreed. Returns whether anything changed."""
     if channel not in CHANNELS:
-        raise InvalidInput(f"saluran notifikasi harus e-mail atau WhatsApp, bukan {channel!r}")
+        raise InvalidInput(
+            f"saluran notifikasi harus email, whatsapp atau both (keduanya), bukan {channel!r}"
+        )
     opt_in = " ".join(opt_in.split())
     if len(opt_in) > NOTE_MAX:
         raise InvalidInput(f"catatan persetujuan paling banyak {NOTE_MAX} karakter")
     number = parse_whatsapp(phone) if phone.strip() else None
-    if number is None and channel == WHATSAPP:
+    if number is None and channel in WHATSAPP_CHANNELS:
         raise InvalidInput("isi nomor WhatsApp dulu untuk memilih saluran WhatsApp")
     with ctx.engine.begin() as conn:
         u = t.users.c

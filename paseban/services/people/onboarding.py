@@ -334,6 +334,8 @@ def _connect_one(ctx: Context, actor: Actor, key: str, pick: Pick, item: Found) 
         "checked_at": now,
         "connected_at": now,
         "connected_by": audit.actor_name(actor),
+        "disconnected_at": None,  # connected again after a disconnection
+        "disconnected_by": None,
     }
     with ctx.engine.begin() as conn:
         conn.execute(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import sqlalchemy as sa
 
-from paseban.connectors.oauth_login import LoginFailed
+from paseban.connectors.oauth_login import LoginFailed, LoginProvider
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
 from paseban.services.people import credentials as creds
@@ -37,6 +37,7 @@ class State:
     WARNING = "perlu perhatian"
     BROKEN = "bermasalah"
     UNCONNECTED = "belum tersambung"
+    DISCONNECTED = "terputus"  # let go from the dashboard (services/people/disconnect.py)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class Health:
     last_delivery_at: datetime | None
     last_poll_at: datetime | None
     poll_error: str | None
+    disconnected_at: datetime | None = None
+    disconnected_by: str | None = None
+    mode: str = ""  # how the account is read now, when its platform has more than one way
 
 
 def _connectable(ctx: Context) -> set[str]:
@@ -67,6 +71,11 @@ def _connectable(ctx: Context) -> set[str]:
 def _judge(row: Any, now: datetime, extra_refresh: bool) -> tuple[str, tuple[str, ...]]:
     reasons: list[str] = []
     broken = False
+    if row.token is None and row.disconnected_at is not None:
+        return State.DISCONNECTED, (
+            f"diputus dari dasbor oleh {row.disconnected_by}: pesan baru tidak masuk; "
+            "sambungkan ulang lewat login platform",
+        )
     if row.token is None:
         return State.UNCONNECTED, ("belum ada token akun: sambungkan lewat login platform",)
     if row.expires_at is not None and row.expires_at <= now and not extra_refresh:
@@ -106,9 +115,12 @@ def _rows(conn: sa.Connection, account_id: int | None) -> list[Any]:
             h.connected_at,
             h.connected_by,
             h.subscribed,
+            h.disconnected_at,
+            h.disconnected_by,
             last.c.at.label("last_delivery_at"),
             k.last_polled_at,
             k.last_error,
+            k.cursor,
         )
         .select_from(
             t.accounts.outerjoin(t.account_credentials, c.account_id == a.id)
@@ -134,7 +146,8 @@ def account_health(ctx: Context, account_id: int | None = None) -> dict[int, Hea
         for row in rows:
             if row.platform not in connectable:
                 continue
-            renewable = _renewable(ctx, row.extra)
+            extra = _extras(ctx, row.extra)
+            renewable = _renewable(ctx, extra, row.expires_at, now)
             state, reasons = _judge(row, now, renewable)
             out[row.id] = Health(
                 row.id,
@@ -154,25 +167,53 @@ def account_health(ctx: Context, account_id: int | None = None) -> dict[int, Hea
                 row.last_delivery_at,
                 row.last_polled_at,
                 row.last_error,
+                row.disconnected_at,
+                row.disconnected_by,
+                _mode(ctx, row.platform, extra, row.cursor) if row.token is not None else "",
             )
     return out
 
 
-def _renewable(ctx: Context, extra: dict[str, Any] | None) -> bool:
-    """Whether the sealed extras (read with the row: no query per account) hold a refresh
-    token."""
+def _extras(ctx: Context, extra: dict[str, Any] | None) -> dict[str, Any]:
+    """The sealed extras, read with the row (no query per account); {} when locked."""
     sealed = (extra or {}).get("sealed")
     if not sealed:
-        return False
+        return {}
     try:
-        return bool(json.loads(creds.unseal(ctx.settings, sealed)).get("refresh_token"))
+        return dict(json.loads(creds.unseal(ctx.settings, sealed)))
     except creds.CredentialsLocked:
-        return False
+        return {}
+
+
+def _renewable(
+    ctx: Context, extra: dict[str, Any], expires_at: datetime | None, now: datetime
+) -> bool:
+    """Whether the extras hold a refresh token, or name a sign-in whose token renews itself
+    while it is still good (Instagram Login: `renew_long_lived`)."""
+    if extra.get("refresh_token"):
+        return True
+    alive = expires_at is None or expires_at > now
+    return alive and extra.get("flow") in _self_renewing(ctx)
+
+
+def _mode(ctx: Context, platform: str, extra: dict[str, Any], cursor: Any) -> str:
+    """How the account is read now, in the words of the sign-in of its platform (TikTok: Login
+    Kit's video list, or the Business API's comments)."""
+    for provider in ctx.connectors.login_providers():
+        if platform in provider.platforms and (text := provider.mode(extra, cursor)):
+            return text
+    return ""
+
+
+def _self_renewing(ctx: Context) -> dict[str, LoginProvider]:
+    return {p.flow: p for p in ctx.connectors.login_providers() if p.renews_own_token and p.flow}
 
 
 def broken(ctx: Context) -> list[Health]:
-    """Accounts whose token no longer works: the command centre lists them."""
-    return [h for h in account_health(ctx).values() if h.state == State.BROKEN]
+    """Accounts whose token no longer works, or that were disconnected: the command centre
+    lists them (no new message arrives from them)."""
+    gone = (State.BROKEN, State.DISCONNECTED)
+    return [h for h in account_health(ctx).values() if h.state in gone]
 
 
 def check_connections(
@@ -231,6 +272,56 @@ def check_connections(
     return counts
 
 
+RENEW_BEFORE = timedelta(days=30)  # half of Instagram Login's 60 days: many tries before the end
+
+
+def renew_long_lived(ctx: Context, *, client: httpx.Client | None = None) -> dict[str, int]:
+    """Job: renew the long-lived tokens that renew themselves (Instagram Login: `GET
+    /refresh_access_token`) once they are old enough for the platform and within RENEW_BEFORE
+    of their end. A failure is the account's problem (its page and the command centre) until a
+    renewal works again; the old token is kept while it lasts."""
+    counts = {"renewed": 0, "failed": 0, "young": 0}
+    providers = _self_renewing(ctx)
+    now = ctx.now()
+    c = t.account_credentials.c
+    with ctx.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(c.account_id, c.expires_at, c.updated_at, t.accounts.c.platform)
+            .join(t.accounts, t.accounts.c.id == c.account_id)
+            .where(
+                t.accounts.c.active.is_(True),
+                c.expires_at.is_not(None),
+                c.expires_at > now,
+                c.expires_at <= now + RENEW_BEFORE,
+            )
+        ).all()
+        due = [(r, creds.account_token(conn, ctx.settings, r.account_id)) for r in rows]
+    for row, token in due:
+        provider = providers.get(str(token.extra.get("flow"))) if token else None
+        if token is None or provider is None:
+            continue
+        if row.updated_at > now - timedelta(seconds=provider.own_min_age):
+            counts["young"] += 1  # "at least 24 hours old": the next run renews it
+            continue
+        owned = client is None
+        http = client or provider.hosts.client()
+        try:
+            fresh = provider.renew_own(http, token)
+        except LoginFailed as exc:
+            counts["failed"] += 1
+            creds.note_problem(ctx, row.account_id, f"{creds.RENEWAL_PROBLEM}: {exc}")
+            log.warning("token renewal failed", extra={"account": row.account_id})
+            continue
+        finally:
+            if owned:
+                http.close()
+        until = now + timedelta(seconds=fresh.expires_in) if fresh.expires_in else None
+        creds.store_renewed(ctx, row.account_id, fresh.token, until, dict(token.extra))
+        creds.clear_renewal_problem(ctx, row.account_id)
+        counts["renewed"] += 1
+    return counts
+
+
 @hookimpl
 def register_jobs() -> list[JobSpec]:
     return [
@@ -239,5 +330,11 @@ def register_jobs() -> list[JobSpec]:
             check_connections,
             every=timedelta(hours=1),
             description="periksa token akun yang tersambung (kedaluwarsa, dicabut)",
-        )
+        ),
+        JobSpec(
+            "renew_long_lived_tokens",
+            renew_long_lived,
+            every=timedelta(hours=6),
+            description="perpanjang token Instagram Login sebelum 60 harinya habis",
+        ),
     ]

@@ -148,6 +148,9 @@ from paseban.storage.tables.onboarding import (
 from paseban.storage.tables.onboarding import (
     officer_notifications as officer_notifications,
 )
+from paseban.storage.tables.onboarding import (
+    whatsapp_templates as whatsapp_templates,
+)
 from paseban.storage.tables.people import (
     account_credentials as account_credentials,
 )

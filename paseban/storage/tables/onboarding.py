@@ -39,6 +39,9 @@ account_health = sa.Table(
     sa.Column("connected_at", UtcDateTime, nullable=True),
     sa.Column("connected_by", sa.String(100), nullable=True),
     sa.Column("subscribed", sa.JSON, nullable=True),  # webhook fields subscribed
+    # disconnected from the dashboard (migration 0018): tokens forgotten, history kept
+    sa.Column("disconnected_at", UtcDateTime, nullable=True),
+    sa.Column("disconnected_by", sa.String(100), nullable=True),
 )
 
 # one notification to one person about one case (or a digest); WhatsApp or e-mail
@@ -65,4 +68,23 @@ officer_notifications = sa.Table(
     sa.Column("delivered_at", UtcDateTime, nullable=True),
     sa.Column("read_at", UtcDateTime, nullable=True),
     sa.Column("latency_seconds", sa.Float, nullable=True),  # comment -> officer notified
+    # migration 0018: tries that met a throughput limit or a network failure, and what was done
+    # when WhatsApp failed for good ("email": the same notice by e-mail; "no_email": no address)
+    sa.Column("attempts", sa.Integer, nullable=False, default=0, server_default=sa.text("0")),
+    sa.Column("fallback", sa.String(20), nullable=True),
+    sa.Column("fallback_at", UtcDateTime, nullable=True),
+)
+
+# the status Meta gives each message template (APPROVED, PENDING, REJECTED, PAUSED, DISABLED...),
+# kept from the `message_template_status_update` webhook (migration 0018); a template without a
+# row has not been reported and is tried
+whatsapp_templates = sa.Table(
+    "whatsapp_templates",
+    metadata,
+    sa.Column("name", sa.String(60), primary_key=True),
+    sa.Column("language", sa.String(10), primary_key=True),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("reason", sa.String(300), nullable=True),  # Meta's reason for a rejection, a pause
+    sa.Column("template_id", sa.String(40), nullable=True),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
 )

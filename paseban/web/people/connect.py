@@ -19,7 +19,7 @@ from paseban.context import Context
 from paseban.domain.accounts import OwnerKind
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paseban.services.ingest import subscriptions
-from paseban.services.people import onboarding, onboarding_health
+from paseban.services.people import disconnect, onboarding, onboarding_health
 from paseban.web.deps import CsrfFailed, CtxDep, SettingsReader, SettingsWriter
 from paseban.web.people.settings import SECTIONS, wilayah_choices
 from paseban.web.rendering import render
@@ -176,10 +176,41 @@ def _subscribe(ctx: Context, account: onboarding.Connected) -> None:
 def account_page(
     request: Request, ctx: CtxDep, actor: SettingsReader, account_id: int
 ) -> HTMLResponse:
+    return _account_page(request, ctx, account_id)
+
+
+def _account_page(
+    request: Request,
+    ctx: Context,
+    account_id: int,
+    error: str = "",
+    status: int = 200,
+    *,
+    warning: str = "",
+) -> HTMLResponse:
     health = onboarding_health.account_health(ctx, account_id).get(account_id)
     if health is None:
         raise NotFound("akun ini tidak tersambung lewat login platform atau tidak aktif")
-    return _page(request, ctx, "akun_sehat.html", {"h": health})
+    data = {"h": health, "error": error, "revoke_problem": warning}
+    return _page(request, ctx, "akun_sehat.html", data, status)
+
+
+@router.post("/pengaturan/akun/{account_id:int}/putus")
+def disconnect_account(
+    request: Request, ctx: CtxDep, actor: SettingsWriter, account_id: int
+) -> Response:
+    """Let go of the account (the button asks first): the platform is told, the tokens are
+    forgotten, the history stays."""
+    health = onboarding_health.account_health(ctx, account_id).get(account_id)
+    if health is None:
+        raise NotFound("akun ini tidak tersambung lewat login platform atau tidak aktif")
+    try:
+        done = disconnect.disconnect(ctx, actor, account_id)
+    except ERRORS as exc:
+        return _account_page(request, ctx, account_id, str(exc), 409)
+    if done.problem:  # forgotten here, but the platform did not confirm: say what to do there
+        return _account_page(request, ctx, account_id, warning=done.problem)
+    return RedirectResponse(f"/pengaturan/akun/{account_id}?ok=disconnected", status_code=303)
 
 
 @router.post("/pengaturan/akun/{account_id:int}/periksa")

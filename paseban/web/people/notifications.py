@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paseban.context import Context
 from paseban.domain import officers as rules
-from paseban.services.people import notify_whatsapp, officers
+from paseban.services.people import notify_fallback, notify_whatsapp, officers
 from paseban.web.deps import CtxDep, SettingsReader, SettingsWriter
 from paseban.web.people.settings import SECTIONS, UserError, section_page
 from paseban.web.rendering import render, save_or_show
@@ -31,6 +31,7 @@ def _page(request: Request, ctx: Context, error: str = "", status: int = 200) ->
             "error": error,
             "values": notify_whatsapp.settings_view(ctx),
             "templates": list(rules.TEMPLATES.values()),
+            "statuses": notify_fallback.template_statuses(ctx),  # Meta's review of each
             "language": rules.LANGUAGE,
             "report": notify_whatsapp.latency_report(ctx).line(),
             "rows": notify_whatsapp.recent(ctx),
@@ -69,7 +70,7 @@ def user_whatsapp(
     user_id: int,
     phone: Annotated[str, Form(max_length=40)] = "",
     opt_in: Annotated[str, Form(max_length=200)] = "",
-    channel: Annotated[str, Form(max_length=10)] = "email",
+    channel: Annotated[str, Form(max_length=10)] = "email",  # email, whatsapp or both
 ) -> Response:
     return save_or_show(
         lambda: officers.set_whatsapp(

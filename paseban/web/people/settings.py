@@ -20,7 +20,7 @@ from paseban.domain.auth import PERMISSION_LABELS, Permission
 from paseban.domain.wilayah import OpdKind
 from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.services.ingest import budgets
-from paseban.services.people import accounts, audit, auth, onboarding_health
+from paseban.services.people import accounts, audit, auth, officers, onboarding_health
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
 from paseban.web.deps import AuditReader, CtxDep, SettingsReader, SettingsWriter, client_ip
@@ -160,6 +160,7 @@ def _data(ctx: Context, slug: str) -> dict[str, Any]:
             "rows": accounts.list_users(ctx),
             "roles": ROLE_LABELS,
             "choices": _wilayah_choices(ctx),
+            "channels": officers.CHANNELS,  # e-mail, WhatsApp or both
         }
     if slug == "opd":
         return {"rows": policy.list_opds(ctx), "kinds": [k.value for k in OpdKind]}

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from paseban.context import Context
 from paseban.services.people import accounts
+from paseban.services.people import credentials as creds
 from paseban.storage import tables as t
 from tests.web.conftest import Browser
 
@@ -66,3 +67,31 @@ def test_notification_settings_and_numbers_are_checked(
     with app_ctx.engine.connect() as conn:
         phone = conn.execute(sa.select(t.users.c.phone).where(t.users.c.id == user)).scalar()
     assert phone == "6281234567890"
+
+
+def test_disconnecting_an_account_is_diskominfos_with_csrf_and_keeps_the_account(
+    app_ctx: Context, login: Callable[[str], Browser]
+) -> None:
+    account = creds.set_token(app_ctx, "instagram", "pemkotbogor", "tokenbaris", actor="cli")
+    url = f"/pengaturan/akun/{account}"
+    page = login("operator").get(url)
+    assert page.status_code == 200 and f'action="{url}/putus"' in page.text
+    assert 'data-confirm="Putus akun @pemkotbogor?' in page.text
+    assert login("petugas.dlh").post(f"{url}/putus").status_code == 403
+    op = login("operator")
+    forged = op.client.post(f"{url}/putus", data={"csrf": "salah"})
+    assert forged.status_code == 403
+    assert op.post("/pengaturan/akun/9999/putus").status_code == 404
+    done = op.post(f"{url}/putus")
+    assert done.status_code == 303 and done.headers["location"] == f"{url}?ok=disconnected"
+    after = op.get(f"{url}?ok=disconnected")
+    assert "Koneksi: terputus" in after.text and "Akun diputus: tokennya dihapus" in after.text
+    assert "/putus" not in after.text  # nothing left to disconnect
+    assert "Akun terputus" in op.get("/").text and "@pemkotbogor" in op.get("/").text
+    again = op.post(f"{url}/putus")
+    assert again.status_code == 409 and "sudah terputus" in again.text
+    with app_ctx.engine.connect() as conn:
+        assert creds.account_token(conn, app_ctx.settings, account) is None
+        assert conn.execute(
+            sa.select(t.accounts.c.active).where(t.accounts.c.id == account)
+        ).scalar()
