@@ -46,6 +46,8 @@ OPEN_VALUES = [s.value for s in OPEN]
 
 
 def _scoped(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
+    """`Scope.covers_case` as SQL, so that a list and a single case agree with the actions'
+    checks: the case's place is its kelurahan, or its kecamatan when no kelurahan is known."""
     if scope.is_city:
         return query
     if scope.opd is not None:
@@ -55,11 +57,15 @@ def _scoped(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
         return query.where(t.cases.c.kelurahan == code)
     return query.where(
         sa.or_(
-            t.cases.c.kelurahan == code,
-            t.cases.c.kelurahan.like(f"{code}.%"),
-            sa.and_(t.cases.c.kelurahan.is_(None), t.cases.c.kecamatan == code),
+            _within(t.cases.c.kelurahan, code),
+            sa.and_(t.cases.c.kelurahan.is_(None), _within(t.cases.c.kecamatan, code)),
         )
     )
+
+
+def _within(column: sa.Column[Any], code: str) -> sa.ColumnElement[bool]:
+    """`domain.wilayah.is_within` as SQL: the code itself or one that lies inside it."""
+    return sa.or_(column == code, column.startswith(f"{code}.", autoescape=True))
 
 
 def _where(
