@@ -28,6 +28,7 @@ from paseban.storage.rows import (
     CaseEventRow,
     CaseListRow,
     CaseMessageRow,
+    OpdLoadRow,
     PublicEventRow,
     row,
 )
@@ -520,7 +521,7 @@ def map_counts(
     return result, int(unplaced.total) if unplaced else 0
 
 
-def opd_load(ctx: Context, scope: Scope) -> list[dict[str, Any]]:
+def opd_load(ctx: Context, scope: Scope) -> list[OpdLoadRow]:
     """Open cases per OPD in the scope, with the oldest one's opening time."""
     query = _scoped(
         sa.select(
@@ -536,7 +537,7 @@ def opd_load(ctx: Context, scope: Scope) -> list[dict[str, Any]]:
         opds = conn.execute(
             sa.select(t.opds.c.code, t.opds.c.name, t.opds.c.kind).order_by(t.opds.c.code)
         ).all()
-    result = []
+    result: list[OpdLoadRow] = []
     for o in opds:
         if scope.opd is not None and o.code != scope.opd:
             continue
