@@ -9,9 +9,8 @@ import click
 
 from paseban.boot import create_context
 from paseban.cli.common import Fail, friendly, settings_from_env
-from paseban.nlp import assessment, sources, train
+from paseban.nlp import sources
 from paseban.nlp.model import ModelError, bundled
-from paseban.nlp.train import corrections_as_examples
 from paseban.services.inbox import review
 from paseban.storage import db, migrate
 
@@ -54,6 +53,10 @@ def model_train(
     output: str | None, corrections: bool, corpus_dir: str | None, train_dir: str, force: bool
 ) -> None:
     """Latih model niat, topik, dan urgensi (korpus tim, data nyata, koreksi manusia)."""
+    # training (NumPy, scikit-learn) is loaded by the commands that train, not by `paseban
+    # --help` and every other command (issue 12)
+    from paseban.nlp import train
+
     extra: list[Any] = _corrections_from_database() if corrections else []
     try:
         data = sources.gather(
@@ -85,6 +88,9 @@ def _corrections_from_database() -> list[Any]:
     finally:
         ctx.close()
     click.echo(f"koreksi manusia: {len(rows)} pesan")
+    # training is loaded by the commands that train (see model_train)
+    from paseban.nlp.train import corrections_as_examples
+
     return corrections_as_examples(rows)
 
 
@@ -113,6 +119,9 @@ def _corrections_from_database() -> list[Any]:
 @friendly
 def model_evaluate(eval_dir: str, train_dir: str, held_out_sources: bool) -> None:
     """Evaluasi keluaran produk: komentar nyata tertahan, sumber korpus ditahan, data nyata lain."""
+    # the assessment retrains (NumPy, scikit-learn): loaded by this command only (see model_train)
+    from paseban.nlp import assessment
+
     try:
         text_model = bundled()
     except ModelError as exc:

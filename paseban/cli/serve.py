@@ -7,12 +7,10 @@ import os
 import secrets
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import httpx
-import uvicorn
-from fastapi import FastAPI
 
 from paseban import logs
 from paseban.boot import create_context
@@ -20,7 +18,9 @@ from paseban.cli.common import Fail, friendly, settings_from_env
 from paseban.connectors import simulate as sim
 from paseban.settings import PLACEHOLDER_SECRETS, Settings
 from paseban.storage import db, migrate
-from paseban.web.app import create_app
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 @click.command()
@@ -70,6 +70,13 @@ def serve(host: str | None, port: int | None, demo_rate: float, workers: int) ->
         f"Paseban melayani di http://{settings.host}:{settings.port}/ (Ctrl+C untuk berhenti)"
     )
     stop = _start_demo_stream(settings, demo_rate) if demo_rate else None
+    # the web stack (FastAPI, every page, uvicorn) is loaded by this command only: the other
+    # commands and `paseban --help` start without it (issue 12: --help took 1.6 s)
+    import uvicorn
+
+    # (the pages, with FastAPI, come with the server for the same reason)
+    from paseban.web.app import create_app
+
     try:
         if workers == 1:
             uvicorn.run(
@@ -111,6 +118,9 @@ def app_from_env() -> FastAPI:
     """One web process of `paseban serve --workers N` (uvicorn imports and calls this): its own
     context, database pool and job queue. Sessions and login limits live in the database, the
     periodic scheduler runs in the one process holding the cluster lock."""
+    # the web stack is loaded where a web process starts, not with the CLI (see `serve`)
+    from paseban.web.app import create_app
+
     settings = settings_from_env()
     logs.configure(settings.log_level, settings.log_format)
     return create_app(create_context(settings))

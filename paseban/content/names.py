@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 # Titles and institutions whose official spelling is fixed by PUEBI/KBBI and the city's
@@ -135,6 +134,9 @@ class NameBook:
         if not windows:
             return issues
         keys = [w[1] for w in windows]
+        # NumPy (only a dtype here) is loaded when a text is checked, not with the CLI (issue 12)
+        import numpy as np
+
         scores = process.cdist(
             keys, self._keys, scorer=fuzz.ratio, score_cutoff=86, dtype=np.uint8, workers=1
         )

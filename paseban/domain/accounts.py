@@ -103,6 +103,11 @@ class Scope:
         return is_within(code, self.wilayah)
 
     def covers_case(self, *, kelurahan: str | None, kecamatan: str | None, opd: str | None) -> bool:
+        """The one scope rule of cases: an OPD sees the cases routed to it; a wilayah sees the
+        cases whose place (the kelurahan, or the kecamatan when no kelurahan is known) lies
+        within it, so a kecamatan or city-wide scope sees a case placed only in a kecamatan, and
+        no wilayah sees a case with no place. The case reads' SQL (`services/cases/reads._scoped`)
+        is this rule written as a query; tests/services/cases/test_one_scope.py holds them equal."""
         if self.is_city:
             return True
         if self.opd is not None:

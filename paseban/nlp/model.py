@@ -13,16 +13,17 @@ from functools import lru_cache
 from importlib import resources
 from itertools import chain
 from pathlib import Path
-from typing import Any
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any
 
 from paseban.nlp.features import FEATURE_VERSION, context_features, token_features
 
 FORMAT = 1
 ARTEFACT = "paseban-nlp"
 HEADS = ("intent", "topic", "urgency")
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 
 class ModelError(RuntimeError):
@@ -51,6 +52,10 @@ class TextModel:
         heads: dict[str, Head],
         meta: dict[str, object],
     ) -> None:
+        # NumPy is loaded when a model is used: the CLI's --help and the commands that
+        # never analyse start without it (issue 12)
+        import numpy as np
+
         self.index = {feat: i for i, feat in enumerate(vocabulary)}
         self.vocabulary = list(vocabulary)
         self.idf = idf.astype(np.float32)
@@ -104,6 +109,8 @@ class TextModel:
 
     def matrix(self, docs: Sequence[tuple[str, str]]) -> Any:
         """TF-IDF rows (sublinear tf, L2-normalised) for (normalized, raw) documents."""
+        # NumPy: loaded on first use (see TextModel.__init__)
+        import numpy as np
         from scipy import sparse
 
         lists = [self._indices(normalized, raw) for normalized, raw in docs]
@@ -126,6 +133,9 @@ class TextModel:
     def probabilities(self, docs: Sequence[tuple[str, str]], head: str) -> NDArray[np.float32]:
         """One head's class probabilities (rows: documents, columns: `heads[head].classes`), for
         choosing what to label next and for measuring calibration."""
+        # NumPy: loaded on first use (see TextModel.__init__)
+        import numpy as np
+
         part = self._slices[head]
         scores = np.asarray(self.matrix(docs) @ self._weights[:, part]) + self._bias[part]
         scores = scores - scores.max(axis=1, keepdims=True)
@@ -138,6 +148,9 @@ class TextModel:
     ) -> list[dict[str, Prediction] | None]:
         """Every head for every document in a few array operations. None for a document with no
         known feature. The evidence is the word features that pushed hardest towards each label."""
+        # NumPy: loaded on first use (see TextModel.__init__)
+        import numpy as np
+
         if not docs:
             return []
         x = self.matrix(docs)
@@ -180,6 +193,9 @@ def save(
     heads: dict[str, Head],
     meta: dict[str, object],
 ) -> None:
+    # NumPy: loaded on first use (see TextModel.__init__)
+    import numpy as np
+
     arrays: dict[str, NDArray[np.generic]] = {
         "vocabulary": np.array(vocabulary, dtype=np.str_),
         "idf": idf.astype(np.float32),
@@ -198,6 +214,9 @@ def save(
 
 
 def load(path: Path) -> TextModel:
+    # NumPy: loaded on first use (see TextModel.__init__)
+    import numpy as np
+
     meta_path, npz_path = path.with_suffix(".json"), path.with_suffix(".npz")
     if not meta_path.is_file() or not npz_path.is_file():
         raise ModelError(f"model {path.name} tidak ditemukan; jalankan `paseban model train`")

@@ -87,6 +87,34 @@ class CaseEventRow(TypedDict):
     data: dict[str, Any] | None
 
 
+class CaseStageRow(TypedDict):
+    """`case_stages`, one running or finished deadline clock of a case (the case page's clocks)."""
+
+    id: int
+    case_id: int
+    stage: str
+    started_at: datetime
+    due_at: datetime
+    escalate_at: datetime
+    sweep_at: datetime | None
+    escalation_level: int
+    finished_at: datetime | None
+    breached: bool | None
+    judged: bool
+    policy: dict[str, Any]
+
+
+class OpdLoadRow(TypedDict):
+    """One OPD's open cases in a scope: how many, how many urgent, and the oldest's opening."""
+
+    code: str
+    name: str
+    kind: str
+    open: int
+    urgent: int
+    oldest: datetime | None
+
+
 class PublicEventRow(TypedDict):
     """A line of the public tracking page's timeline: what a citizen may see of an event."""
 
@@ -166,6 +194,69 @@ class AccountRow(TypedDict):
     active: bool
     is_sample: bool
     created_at: datetime
+
+
+class AccountChoiceRow(TypedDict):
+    """An official account as a filter lists it: enough to name it and pick it."""
+
+    id: int
+    platform: str
+    handle: str
+    name: str
+
+
+class UserRow(TypedDict):
+    """A person who signs in, as the user lists show them (no password hash)."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+    scope_code: str | None
+    email: str | None
+    active: bool
+    phone: str | None  # WhatsApp notifications (issue 19), as wa_id digits
+    phone_opt_in_at: datetime | None
+    phone_opt_in_note: str | None
+    notify_channel: str
+
+
+class StoredUserRow(UserRow):
+    """`users`, one whole row: what an edit compares before and after."""
+
+    password_hash: str | None
+    is_sample: bool
+    created_at: datetime
+
+
+class CasePhotoPairRow(TypedDict):
+    """`case_photo_pairs`: a case's photo before and after the work, where each was taken."""
+
+    id: int
+    case_id: int
+    before_photo: str
+    after_photo: str
+    before_lat: float | None
+    before_lon: float | None
+    after_lat: float | None
+    after_lon: float | None
+    distance_m: float | None  # between the two spots
+    uploaded_by: str
+    created_at: datetime
+
+
+class AuditEventRow(TypedDict):
+    """`audit_events`, one line of the audit trail: who did what to which thing, and from where."""
+
+    id: int
+    at: datetime
+    actor: str
+    actor_kind: str  # user, token, system, cli
+    action: str
+    target_kind: str | None
+    target_id: str | None
+    ip: str | None
+    detail: Any  # the action's own JSON (before and after, counts, reasons), or None
 
 
 class AlertRow(TypedDict):

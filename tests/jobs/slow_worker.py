@@ -1,6 +1,7 @@
 """`python -m tests.jobs.slow_worker worker ...`: `paseban worker` with one more job,
 `analyze_slowly`, which holds while a gate file exists and then does the real analysis: a
-worker can be killed while it is in the middle of it."""
+worker can be killed while it is in the middle of it. When PASEBAN_TEST_ANNOUNCED names a file,
+the worker also writes there the id of each message the `message_analyzed` hook announces."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from paseban.context import Context
 from paseban.hookspecs import hookimpl
 from paseban.jobs import ANALYSIS, JobSpec
 from paseban.services.ingest.analysis import analyze_messages
+from paseban.storage.rows import AnalysisRow
 
 
 def analyze_slowly(ctx: Context, ids: list[int], gate: str) -> dict[str, int]:
@@ -26,6 +28,14 @@ def analyze_slowly(ctx: Context, ids: list[int], gate: str) -> dict[str, int]:
 @hookimpl
 def register_jobs() -> list[JobSpec]:
     return [JobSpec("analyze_slowly", analyze_slowly, queue=ANALYSIS)]
+
+
+@hookimpl
+def message_analyzed(ctx: Context, message_id: int, analysis: AnalysisRow) -> None:
+    announced = os.environ.get("PASEBAN_TEST_ANNOUNCED")
+    if announced:
+        with open(announced, "a") as out:
+            out.write(f"{message_id} {analysis['case_id']}\n")
 
 
 if __name__ == "__main__":

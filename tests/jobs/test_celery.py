@@ -118,7 +118,13 @@ def test_a_webhook_is_analysed_and_routed_by_a_worker_and_the_queues_stay_apart(
     assert unanalysed(cctx) == stored and runs(cctx, "analyze_messages") == 0
     assert redis.queued(jobs.ANALYSIS) >= 1
 
-    analysis = Worker(worker_env(cctx), tmp_path / "analysis.log", ["--queues=analysis"])
+    announced = tmp_path / "announced"
+    analysis = Worker(
+        worker_env(cctx, PASEBAN_TEST_ANNOUNCED=str(announced)),
+        tmp_path / "analysis.log",
+        ["--queues=analysis"],
+        module="tests.jobs.slow_worker",
+    )
     workers.append(analysis.start())
     wait_for(lambda: unanalysed(cctx) == 0, 60, analysis.tail)
     with cctx.engine.connect() as conn:
@@ -136,6 +142,18 @@ def test_a_webhook_is_analysed_and_routed_by_a_worker_and_the_queues_stay_apart(
     assert routed and any(opd for _, opd in routed)
     assert all(status == "ok" for _, status in recorded)
     assert sum(len(args["ids"]) for args, _ in recorded) == stored  # JSON args, as sent
+    # the worker announced each message once, after storing it, with its case
+    with cctx.engine.connect() as conn:
+        placed = {
+            f"{i} {c}" for i, c in conn.execute(sa.select(t.messages.c.id, t.messages.c.case_id))
+        }
+    wait_for(lambda: len(announced.read_text().splitlines()) == stored, 30, analysis.tail)
+    assert sorted(announced.read_text().splitlines()) == sorted(placed)
+    # the same job delivered again finds nothing to claim, and announces nothing
+    ids = [i for args, _ in recorded for i in args["ids"]]
+    cctx.jobs.enqueue("analyze_messages", ids=ids)
+    wait_for(lambda: runs(cctx, "analyze_messages", "ok") == len(recorded) + 1, 60, analysis.tail)
+    assert len(announced.read_text().splitlines()) == stored
 
 
 @pytest.mark.skip(

@@ -30,6 +30,7 @@ from paseban.services.people import audit
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
+from paseban.storage.rows import CaseStageRow, row
 from paseban.storage.txcache import cached
 
 if TYPE_CHECKING:
@@ -193,14 +194,14 @@ def _insert_clock(conn: sa.Connection, case_id: int, clock: Clock) -> None:
     )
 
 
-def clocks_of(ctx: Context, case_id: int) -> list[dict[str, Any]]:
+def clocks_of(ctx: Context, case_id: int) -> list[CaseStageRow]:
     with ctx.engine.connect() as conn:
         rows = conn.execute(
             sa.select(t.case_stages)
             .where(t.case_stages.c.case_id == case_id)
             .order_by(t.case_stages.c.id)
         ).mappings()
-        return [dict(r) for r in rows]
+        return [row(CaseStageRow, r) for r in rows]
 
 
 # --- staff edit policies -----------------------------------------------------------------------

@@ -28,6 +28,7 @@ from paseban.storage.rows import (
     CaseEventRow,
     CaseListRow,
     CaseMessageRow,
+    OpdLoadRow,
     PublicEventRow,
     row,
 )
@@ -46,6 +47,8 @@ OPEN_VALUES = [s.value for s in OPEN]
 
 
 def _scoped(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
+    """`Scope.covers_case` as SQL, so that a list and a single case agree with the actions'
+    checks: the case's place is its kelurahan, or its kecamatan when no kelurahan is known."""
     if scope.is_city:
         return query
     if scope.opd is not None:
@@ -55,11 +58,15 @@ def _scoped(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
         return query.where(t.cases.c.kelurahan == code)
     return query.where(
         sa.or_(
-            t.cases.c.kelurahan == code,
-            t.cases.c.kelurahan.like(f"{code}.%"),
-            sa.and_(t.cases.c.kelurahan.is_(None), t.cases.c.kecamatan == code),
+            _within(t.cases.c.kelurahan, code),
+            sa.and_(t.cases.c.kelurahan.is_(None), _within(t.cases.c.kecamatan, code)),
         )
     )
+
+
+def _within(column: sa.Column[Any], code: str) -> sa.ColumnElement[bool]:
+    """`domain.wilayah.is_within` as SQL: the code itself or one that lies inside it."""
+    return sa.or_(column == code, column.startswith(f"{code}.", autoescape=True))
 
 
 def _where(
@@ -514,7 +521,7 @@ def map_counts(
     return result, int(unplaced.total) if unplaced else 0
 
 
-def opd_load(ctx: Context, scope: Scope) -> list[dict[str, Any]]:
+def opd_load(ctx: Context, scope: Scope) -> list[OpdLoadRow]:
     """Open cases per OPD in the scope, with the oldest one's opening time."""
     query = _scoped(
         sa.select(
@@ -530,7 +537,7 @@ def opd_load(ctx: Context, scope: Scope) -> list[dict[str, Any]]:
         opds = conn.execute(
             sa.select(t.opds.c.code, t.opds.c.name, t.opds.c.kind).order_by(t.opds.c.code)
         ).all()
-    result = []
+    result: list[OpdLoadRow] = []
     for o in opds:
         if scope.opd is not None and o.code != scope.opd:
             continue

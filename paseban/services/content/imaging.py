@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import IO, Any
 
 import filetype
-import numpy as np
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 from PIL.ExifTags import GPS, IFD, Base
 
@@ -261,6 +260,9 @@ def text_coverage(picture: Image.Image, *, block: int = 16) -> float:
     512 px wide) with strong contrast, two tones and many strokes. Photos have soft tones and
     few strokes per block; posters have flat backgrounds and dense letters. A heuristic, not
     OCR: docs/content.md says how it was calibrated."""
+    # NumPy is loaded when a picture is measured, not with the CLI (`paseban --help`, issue 12)
+    import numpy as np
+
     gray = picture.convert("L")
     gray.thumbnail((512, 512))
     a = np.asarray(gray, dtype=np.int16)

@@ -21,7 +21,7 @@ from paseban.domain.inbox import InboxState
 from paseban.errors import Forbidden, InvalidInput, NotFound
 from paseban.services.inbox.scope import account_ids_in_scope
 from paseban.storage import tables as t
-from paseban.storage.rows import InboxMessageRow, row
+from paseban.storage.rows import AccountChoiceRow, InboxMessageRow, row
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -320,7 +320,8 @@ def get_message(ctx: Context, actor: Actor, message_id: int) -> InboxMessageRow:
     return row(InboxMessageRow, found)
 
 
-def accounts_for(ctx: Context, scope: Scope) -> list[dict[str, Any]]:
+def accounts_for(ctx: Context, scope: Scope) -> list[AccountChoiceRow]:
+    """The accounts an actor's inbox may filter on (those in the scope), by platform and handle."""
     with ctx.engine.connect() as conn:
         ids = account_ids_in_scope(conn, scope)
         query = sa.select(
@@ -328,4 +329,4 @@ def accounts_for(ctx: Context, scope: Scope) -> list[dict[str, Any]]:
         ).order_by(t.accounts.c.platform, t.accounts.c.handle)
         if ids is not None:
             query = query.where(t.accounts.c.id.in_(ids))
-        return [dict(r) for r in conn.execute(query).mappings()]
+        return [row(AccountChoiceRow, r) for r in conn.execute(query).mappings()]

@@ -33,6 +33,7 @@ from paseban.services.inbox.listing import get_message
 from paseban.services.inbox.scope import account_ids_in_scope as account_ids_in_scope
 from paseban.services.people import audit
 from paseban.storage import tables as t
+from paseban.storage.rows import AuditEventRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -73,7 +74,7 @@ def view_original(ctx: Context, actor: Actor, message_id: int, *, ip: str | None
     return str(row["text"])
 
 
-def history(ctx: Context, message_id: int) -> list[dict[str, Any]]:
+def history(ctx: Context, message_id: int) -> list[AuditEventRow]:
     return audit.list_events(ctx, target_kind="message", target_id=str(message_id), limit=50)
 
 

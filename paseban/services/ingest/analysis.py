@@ -20,6 +20,7 @@ from paseban.services.cases import triage
 from paseban.services.cases.actions import fire_hooks
 from paseban.services.cases.reads import timeline
 from paseban.storage import tables as t
+from paseban.storage.rows import AnalysisRow, row
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -89,6 +90,7 @@ def _store(
     (opened, forwarded at once by a rule) go to the `case_event` hook after the commit, so
     the OPD hears of a new case within seconds of the citizen's comment (issue 19)."""
     opened: list[int] = []
+    updates: list[dict[str, Any]] = []
     with ctx.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(_WRITE_TURN)
@@ -103,14 +105,13 @@ def _store(
                 .returning(t.messages.c.id)
             ).scalars()
         )
-        updates: list[dict[str, Any]] = []
-        for row, analysis in zip(rows, analyses, strict=True):
-            if row.id not in claimed:
+        for found, analysis in zip(rows, analyses, strict=True):
+            if found.id not in claimed:
                 continue
-            analysis = _with_location(analyzer, analysis, row.lat, row.lon)
+            analysis = _with_location(analyzer, analysis, found.lat, found.lon)
             review = needs_review(analysis, ctx.settings.review_threshold)
             values = {
-                "b_id": row.id,
+                "b_id": found.id,
                 "case_id": None,
                 "analyzed_at": ctx.now(),
                 "analysis_version": analysis.version,
@@ -139,15 +140,15 @@ def _store(
             placement = triage.place_message(
                 conn,
                 ctx,
-                message_id=row.id,
-                platform=row.platform,
+                message_id=found.id,
+                platform=found.platform,
                 analysis=analysis,
-                reported_at=row.posted_at,
-                sample=row.is_sample,
-                author=row.author or None,
-                author_id=row.author_id,
-                lat=row.lat,
-                lon=row.lon,
+                reported_at=found.posted_at,
+                sample=found.is_sample,
+                author=found.author or None,
+                author_id=found.author_id,
+                lat=found.lat,
+                lon=found.lon,
             )
             if placement is not None:
                 values["case_id"] = placement.case_id
@@ -157,12 +158,28 @@ def _store(
                 counts[key if placement.kind == "report" else "follow_ups"] += 1
                 # linked at once: a later message of the same citizen in this batch
                 # (a follow-up) finds the case through it
-                conn.execute(_LINK, {"b_id": row.id, "case_id": placement.case_id})
+                conn.execute(_LINK, {"b_id": found.id, "case_id": placement.case_id})
             updates.append(values)
         if updates:  # one executemany for the batch (prebuilt statement)
             conn.execute(_STORE_ANALYSIS, updates)
     for case_id in opened:
         fire_hooks(ctx, case_id, timeline(ctx, case_id))
+    _announce(ctx, updates)
+
+
+def _announce(ctx: Context, updates: list[dict[str, Any]]) -> None:
+    """The `message_analyzed` hook, once per message this worker claimed, after the commit: a
+    plugin sees only what is stored, and a message analysed again (a redelivered job, a second
+    worker) is not claimed again and so is not announced twice. Delivery is the plugin's
+    business: one that fails is logged (by message id, never the text) and the others still
+    hear of their messages."""
+    for values in updates:
+        message_id = values["b_id"]
+        stored = row(AnalysisRow, {name: values[name] for name in _ANALYSIS_FIELDS})
+        try:
+            ctx.pm.hook.message_analyzed(ctx=ctx, message_id=message_id, analysis=stored)
+        except Exception:
+            log.exception("message_analyzed hook failed", extra={"message_id": message_id})
 
 
 def _with_location(

@@ -23,6 +23,7 @@ from paseban.services.cases import reads
 from paseban.services.measurement import media
 from paseban.services.people import audit
 from paseban.storage import tables as t
+from paseban.storage.rows import CasePhotoPairRow, row
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -341,12 +342,12 @@ def add_photo_pair(
     return distance
 
 
-def photo_pair(ctx: Context, case_id: int) -> dict[str, Any] | None:
+def photo_pair(ctx: Context, case_id: int) -> CasePhotoPairRow | None:
     with ctx.engine.connect() as conn:
-        row = conn.execute(
+        found = conn.execute(
             sa.select(t.case_photo_pairs).where(t.case_photo_pairs.c.case_id == case_id)
         ).first()
-    return dict(row._mapping) if row else None
+    return row(CasePhotoPairRow, found._mapping) if found else None
 
 
 def photo_pairs(ctx: Context, actor: Actor, *, limit: int = 50) -> list[dict[str, Any]]:
@@ -481,9 +482,11 @@ def with_messages(ctx: Context, actor: Actor, rows: list[dict[str, Any]]) -> lis
                 ):
                     found[r.id] = dict(r._mapping)
     out = []
-    for row in rows:
-        behind = [found[int(i)] for i in row["message_ids"][:MESSAGES_PER_ALERT] if int(i) in found]
-        out.append({**row, "messages": sorted(behind, key=lambda m: m["posted_at"])})
+    for alert in rows:
+        behind = [
+            found[int(i)] for i in alert["message_ids"][:MESSAGES_PER_ALERT] if int(i) in found
+        ]
+        out.append({**alert, "messages": sorted(behind, key=lambda m: m["posted_at"])})
     return out
 
 

@@ -16,8 +16,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from jinja2 import Environment, PackageLoader, select_autoescape
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from paseban.csvfiles import neutralise
 from paseban.domain import fmt
@@ -279,15 +277,19 @@ def render_pdf(html: str) -> bytes:
 
 
 def render_xlsx(report: reports.Report) -> bytes:
+    # openpyxl (0.15 s to import) is loaded by the one writer that needs it, not by every
+    # command of the CLI that imports this module (`paseban --help`, issue 12)
+    from openpyxl import Workbook, styles
+
     book = Workbook()
     book.remove(book.active)
     for key, table in report.tables.items():
         sheet = book.create_sheet(key[:31])
         sheet.append([neutralise(table.title)])
-        sheet["A1"].font = Font(bold=True)
+        sheet["A1"].font = styles.Font(bold=True)
         sheet.append(list(table.headers))
         for cell in sheet[2]:
-            cell.font = Font(bold=True)
+            cell.font = styles.Font(bold=True)
         for row in table.rows:
             sheet.append([_cell(v, report.tz) for v in row])
         for column in sheet.columns:

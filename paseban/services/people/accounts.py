@@ -23,7 +23,7 @@ from paseban.progress import Progress, counted, quiet
 from paseban.security import hash_password
 from paseban.services.people import audit
 from paseban.storage import tables as t
-from paseban.storage.rows import AccountRow, row
+from paseban.storage.rows import AccountRow, StoredUserRow, UserRow, row
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -411,7 +411,7 @@ def import_users(
     return report
 
 
-def list_users(ctx: Context) -> list[dict[str, Any]]:
+def list_users(ctx: Context) -> list[UserRow]:
     with ctx.engine.connect() as conn:
         rows = conn.execute(
             sa.select(
@@ -428,19 +428,19 @@ def list_users(ctx: Context) -> list[dict[str, Any]]:
                 t.users.c.notify_channel,
             ).order_by(t.users.c.username)
         ).mappings()
-        return [dict(r) for r in rows]
+        return [row(UserRow, r) for r in rows]
 
 
-def get_user(ctx: Context, username: str) -> dict[str, Any]:
+def get_user(ctx: Context, username: str) -> StoredUserRow:
     with ctx.engine.connect() as conn:
-        row = (
+        found = (
             conn.execute(sa.select(t.users).where(t.users.c.username == username.lower()))
             .mappings()
             .first()
         )
-    if row is None:
+    if found is None:
         raise NotFound(f"pengguna {username!r} tidak ada")
-    return dict(row)
+    return row(StoredUserRow, found)
 
 
 # --- edits from the dashboard (Diskominfo settings), each with its audit row ------------------

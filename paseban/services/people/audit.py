@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from paseban.storage import tables as t
+from paseban.storage.rows import AuditEventRow, row
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -125,7 +126,7 @@ def list_events(
     target_id: str | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> list[dict[str, Any]]:
+) -> list[AuditEventRow]:
     query = sa.select(t.audit_events)
     if actor:
         query = query.where(t.audit_events.c.actor == actor)
@@ -138,4 +139,4 @@ def list_events(
     query = query.order_by(t.audit_events.c.at.desc(), t.audit_events.c.id.desc())
     with ctx.engine.connect() as conn:
         rows = conn.execute(query.limit(limit).offset(offset)).mappings()
-        return [dict(r) for r in rows]
+        return [row(AuditEventRow, r) for r in rows]

@@ -179,7 +179,7 @@ def _detail(
         status_label=STATUS_LABELS[Status(row["status"])],
         tracking_url=tracking_link(ctx, row["ticket"]),
         timeline=[EventOut.model_validate(e) for e in reads.timeline(ctx, row["id"])],
-        clocks=[ClockOut(**c) for c in clocks.clocks_of(ctx, row["id"])],
+        clocks=[ClockOut.model_validate(c) for c in clocks.clocks_of(ctx, row["id"])],
     )
 
 

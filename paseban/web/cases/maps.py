@@ -16,7 +16,7 @@ from paseban.errors import Forbidden
 from paseban.services.cases import reads
 from paseban.services.cases.reads import Place
 from paseban.services.reference import store as ref
-from paseban.storage.rows import CaseListRow
+from paseban.storage.rows import CaseListRow, OpdLoadRow
 from paseban.web.deps import CasesReader, CtxDep
 from paseban.web.rendering import render
 
@@ -151,7 +151,7 @@ def opd_page(
     rows: list[CaseListRow] = []
     total = 0
     name = ""
-    load: list[dict[str, object]] = []
+    load: list[OpdLoadRow] = []
     if opd:
         rows, total = reads.opd_queue(
             ctx,

@@ -36,6 +36,7 @@ from paseban.services.cases.reassign import REQUESTERS
 from paseban.services.inbox import messages as inbox
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
+from paseban.storage.rows import CaseStageRow
 from paseban.web.cases.actors import to_case_actor
 from paseban.web.deps import CasesReader, CasesWriter, CtxDep
 from paseban.web.rendering import render, save_or_show
@@ -173,7 +174,7 @@ class ClockView:
 E = TypeVar("E", bound=Mapping[str, Any])  # a timeline event, as read or as a test builds it
 
 
-def clock_views(rows: list[dict[str, Any]], now: datetime) -> list[ClockView]:
+def clock_views(rows: list[CaseStageRow], now: datetime) -> list[ClockView]:
     """The case's clocks, newest first; a running one is read through the one clock
     (`domain.sla.deadline`), exactly as the lists and the queue read the case."""
     views = []

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from paseban.domain.sla import LEVEL_LABELS, Level
+from paseban.storage.rows import CaseStageRow
 from paseban.web.cases.page import ACTION_FORMS, clock_views, photo_link, progress_notes
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 
 
-def _clock(stage: str, start: datetime, due: datetime, **extra: object) -> dict[str, object]:
-    row: dict[str, object] = {
-        "stage": stage,
-        "started_at": start,
-        "due_at": due,
-        "finished_at": None,
-        "breached": None,
-        "escalation_level": 0,
-    }
-    return {**row, **extra}
+def _clock(stage: str, start: datetime, due: datetime, **extra: Any) -> CaseStageRow:
+    row = CaseStageRow(
+        id=1,
+        case_id=1,
+        stage=stage,
+        started_at=start,
+        due_at=due,
+        escalate_at=due,
+        sweep_at=due,
+        finished_at=None,
+        breached=None,
+        escalation_level=0,
+        judged=True,
+        policy={},
+    )
+    row.update(extra)  # type: ignore[typeddict-item]  # the test's own columns
+    return row
 
 
 def test_clocks_newest_first_with_what_is_left_or_how_late() -> None:
