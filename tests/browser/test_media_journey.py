@@ -389,5 +389,10 @@ def test_a_facebook_photo_post_and_a_tiktok_video_are_published_from_a_phone(
     section = by_css(browser, "section.publishing")
     assert "draf ke kotak masuk TikTok" in section.text
     assert "terkirim" in section.text
+    # not public yet: the badge says it waits in the inbox, never "Terbit"
+    badge = by_css(browser, "h1 .pstatus").text
+    assert badge == "Menunggu di kotak masuk TikTok", badge
+    browser.get(f"{base}/konten/draf?status=inbox")
+    assert "Menunggu di kotak masuk TikTok" in by_css(browser, "table.list").text
     no_console_errors(browser)
     shot(browser, "media-journey-tiktok-inbox")

@@ -226,7 +226,12 @@ def _editor(ctx: Any, actor: ap.Who, post: dict[str, Any]) -> dict[str, Any]:
         "preview": post_editor.preview(platform, post["body"], post["post_media"]),
         "cover_choices": covers,
         "publishing": publishing_media.progress(ctx, post.get("outbox_id")),
-        "platform_settings": platform_settings.for_editor(ctx, post),
+        # read from the platform only for who can change the post (the fieldset is in the form)
+        "platform_settings": (
+            platform_settings.for_editor(ctx, post)
+            if post.get("can_edit") or post.get("can_review")
+            else None
+        ),
     }
 
 
