@@ -35,7 +35,7 @@ from paseban.connectors.oauth_login import LoginProvider
 from paseban.errors import Forbidden, InvalidInput, NotFound, PasebanError
 
 if TYPE_CHECKING:
-    from paseban.connectors.media_post import MediaPublisher
+    from paseban.connectors.media_post import MediaPublisher, PostSettings
     from paseban.domain.messages import Message
     from paseban.settings import Settings
 
@@ -99,6 +99,11 @@ class Connector:
     def media_publisher(self, platform: str) -> MediaPublisher | None:
         """The stepwise publisher of posts with pictures or video (connectors/media_post.py);
         None where the platform takes none through its API."""
+        return None
+
+    def post_settings(self, platform: str) -> PostSettings | None:
+        """What the platform requires the person to choose for every post (TikTok's required
+        UX); None where it asks nothing beyond the caption and the media."""
         return None
 
     def subscribe(

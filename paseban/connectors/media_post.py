@@ -57,6 +57,7 @@ class MediaPost:
     items: tuple[MediaFile, ...]
     cover: MediaFile | None = None
     cover_offset_ms: int | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)  # the person's choices (PostSettings)
 
     @property
     def videos(self) -> tuple[MediaFile, ...]:
@@ -74,6 +75,8 @@ class Published:
     external_id: str
     permalink: str | None
     note: str = ""  # e.g. TikTok: sent to the creator's inbox as a draft (Bahasa Indonesia)
+    # not public yet: a draft in the creator's inbox on the platform, to finish in its app
+    in_inbox: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,41 @@ class MediaPublisher(Protocol):
         credentials: Credentials,
     ) -> Step:
         """Do the next step of publishing `post` from `state`; raise SendError."""
+        ...
+
+
+class PostSettings(Protocol):
+    """What a platform requires the person to see and choose for every post before it is sent
+    (TikTok's required UX: the creator's info, privacy with no default, interactions, the
+    commercial-content disclosure). Kept with the post, checked on submission and approval,
+    and carried as chosen by the platform's publisher (`MediaPost.options`)."""
+
+    platform: str
+    template: str  # the editor's fieldset (paseban/web/templates)
+    page: Mapping[str, Any]  # what the fieldset shows besides the creator and the choices
+
+    def creator(self, client: httpx.Client, credentials: Credentials) -> Any:
+        """The account as the platform describes it now; raises httpx.HTTPError/ValueError."""
+        ...
+
+    def choices(self, stored: Mapping[str, Any] | None) -> Any:
+        """The stored choices as the editor shows them."""
+        ...
+
+    def from_form(self, form: Mapping[str, Any]) -> dict[str, Any]:
+        """The choices from the editor's fields, to store."""
+        ...
+
+    def problems(
+        self,
+        stored: Mapping[str, Any] | None,
+        creator: Any,
+        *,
+        is_video: bool,
+        longest_ms: int | None = None,
+    ) -> list[str]:
+        """What stops the post from going, in Bahasa Indonesia ([] when it may go); `creator`
+        None when the platform's description of the account is not at hand."""
         ...
 
 

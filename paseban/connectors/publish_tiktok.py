@@ -44,6 +44,7 @@ from paseban.connectors.media_post import (
     safe_read,
     waited,
 )
+from paseban.connectors.tiktok_settings import CreatorInfo, TikTokChoices, problems
 
 API = "https://open.tiktokapis.com/v2/post/publish"
 POLL_SECONDS = 30.0  # status/fetch allows 30 a minute per user token
@@ -53,8 +54,6 @@ MODERATION_POLLS = 24
 MiB = 1024 * 1024
 WHOLE_UP_TO = 64 * MiB  # one chunk up to 64 MB; above, chunks of CHUNK (the last takes the rest)
 CHUNK = 32 * MiB
-PUBLIC = "PUBLIC_TO_EVERYONE"
-PRIVATE = "SELF_ONLY"
 DIRECT = "direct"
 INBOX = "inbox"
 MODE_LABELS = {
@@ -175,42 +174,31 @@ class TikTokMediaPublisher:
         raise SendError(f"tiktok: tahap {phase!r} tidak dikenal", retryable=False)
 
     def creator(self, client: httpx.Client, post: MediaPost, credentials: Credentials) -> Step:
-        info = self.call(client, "creator_info/query/", credentials, None, read=True)
-        options = [str(o) for o in as_list(info.get("privacy_level_options"))]
-        longest = info.get("max_video_post_duration_sec")
-        for video in post.videos:
-            if isinstance(longest, int) and (video.duration_ms or 0) > longest * 1000:
-                raise SendError(
-                    f"tiktok: video {(video.duration_ms or 0) // 1000} detik lebih panjang dari "
-                    f"yang boleh diunggah akun ini ({longest} detik)",
-                    retryable=False,
-                )
-        mode = DIRECT if PUBLIC in options else INBOX
+        """Read the creator again and check the admin's choices against it (TikTok's required
+        UX): a post without them, or with a choice the creator no longer allows, is refused;
+        a privacy level the app may not use yet (unaudited) sends a draft to the inbox."""
+        data = self.call(client, "creator_info/query/", credentials, None, read=True)
+        info = CreatorInfo.parse(data)
+        choices = TikTokChoices.load(post.options)
+        longest = max((v.duration_ms or 0 for v in post.videos), default=0)
+        wrong = problems(choices, info, is_video=post.is_video, longest_ms=longest, offered=False)
+        if wrong:
+            raise SendError("tiktok: " + " ".join(wrong), retryable=False)
+        mode = DIRECT if choices.privacy_level in info.privacy_options else INBOX
         state = {
             "phase": "init",
             "mode": mode,
             "mode_label": MODE_LABELS[mode],
-            "username": str(info.get("creator_username") or post.account.handle),
-            "disable_comment": bool(info.get("comment_disabled")),
-            "disable_duet": bool(info.get("duet_disabled")),
-            "disable_stitch": bool(info.get("stitch_disabled")),
+            "username": info.username or post.account.handle,
+            "post_info": choices.post_info(info, is_video=post.is_video),
         }
         return Step(state, note="info kreator TikTok dibaca")
 
     def post_info(self, post: MediaPost, state: Mapping[str, Any]) -> dict[str, Any]:
-        info: dict[str, Any] = {
-            "privacy_level": PUBLIC,
-            "disable_comment": state["disable_comment"],
-            "brand_content_toggle": False,
-            "brand_organic_toggle": False,
-        }
+        """The admin's choices exactly (kept from the creator step), with the caption."""
+        info: dict[str, Any] = dict(state["post_info"])
         if post.is_video:
-            info |= {
-                "title": post.caption,
-                "disable_duet": state["disable_duet"],
-                "disable_stitch": state["disable_stitch"],
-                "video_cover_timestamp_ms": post.cover_offset_ms or 0,
-            }
+            info |= {"title": post.caption, "video_cover_timestamp_ms": post.cover_offset_ms or 0}
         else:
             title = post.title or post.caption.split("\n", 1)[0]
             info |= {"title": title[:90], "description": post.caption, "auto_add_music": True}
@@ -323,7 +311,8 @@ class TikTokMediaPublisher:
                 retryable=again,
             )
         if status == "SEND_TO_USER_INBOX":
-            return Step(state, done=Published(publish_id, None, MODE_LABELS[INBOX]))
+            done = Published(publish_id, None, MODE_LABELS[INBOX], in_inbox=True)
+            return Step(state, done=done)
         if status == "PUBLISH_COMPLETE":
             ids = [ident(i) for i in as_list(data.get("publicaly_available_post_id"))]
             found = next((i for i in ids if i), None)
@@ -331,6 +320,9 @@ class TikTokMediaPublisher:
                 kind = "video" if post.is_video else "photo"
                 link = f"https://www.tiktok.com/@{state['username']}/{kind}/{found}"
                 return Step(state, done=Published(found, link, MODE_LABELS[DIRECT]))
+            if state.get("post_info", {}).get("privacy_level") == "SELF_ONLY":
+                note = "Terbit di TikTok sebagai “Hanya saya”: hanya pemilik akun yang melihatnya."
+                return Step(state, done=Published(publish_id, None, note))
             if state["mode"] == INBOX or polls(state) >= MODERATION_POLLS:
                 note = "Terbit di TikTok; tautan publik belum ada (menunggu moderasi TikTok)."
                 return Step(state, done=Published(publish_id, None, note))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from paseban.connectors.base import MetricsReader, Poller, Publisher
 from paseban.connectors.connector import Connector
-from paseban.connectors.media_post import MediaPublisher
+from paseban.connectors.media_post import MediaPublisher, PostSettings
 from paseban.connectors.oauth_login import LoginProvider
 from paseban.errors import NotFound
 
@@ -56,6 +56,10 @@ class Registry:
     def media_publisher(self, platform: str) -> MediaPublisher | None:
         connector = self.for_platform(platform)
         return connector.media_publisher(platform) if connector else None
+
+    def post_settings(self, platform: str) -> PostSettings | None:
+        connector = self.for_platform(platform)
+        return connector.post_settings(platform) if connector else None
 
     def metrics(self, platform: str) -> MetricsReader | None:
         connector = self.for_platform(platform)

@@ -47,7 +47,9 @@ from paseban.connectors.limits import TextRule
 from paseban.connectors.oauth import Refreshed
 from paseban.connectors.oauth_login import LoginProvider
 from paseban.connectors.oauth_others import TikTokLogin
+from paseban.connectors.publish_tiktok import API as PUBLISH_API
 from paseban.connectors.publish_tiktok import TikTokMediaPublisher
+from paseban.connectors.tiktok_settings import TikTokPostSettings
 from paseban.domain.messages import Message, MessageKind
 from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
@@ -492,6 +494,10 @@ class TikTokConnector(Connector):
     def media_publisher(self, platform: str) -> TikTokMediaPublisher:
         """Video and photos through the Content Posting API (connectors/publish_tiktok.py)."""
         return TikTokMediaPublisher()
+
+    def post_settings(self, platform: str) -> TikTokPostSettings:
+        """TikTok's required choices before every post (connectors/tiktok_settings.py)."""
+        return TikTokPostSettings(PUBLISH_API)
 
     def metrics(self, platform: str) -> TikTokMetrics:
         return TikTokMetrics()

@@ -21,6 +21,9 @@ class PostStatus(StrEnum):
     SCHEDULED = "scheduled"
     PUBLISHING = "publishing"  # handed to the outbox
     PUBLISHED = "published"
+    # sent to the creator's inbox on the platform as a draft (TikTok's MEDIA_UPLOAD): not public
+    # until the admin finishes it in the app and marks it published here
+    IN_INBOX = "inbox"
     FAILED = "failed"  # the outbox gave up
     CANCELLED = "cancelled"
 
@@ -34,6 +37,7 @@ STATUS_LABELS: dict[PostStatus, str] = {
     PostStatus.SCHEDULED: "Terjadwal",
     PostStatus.PUBLISHING: "Sedang dikirim",
     PostStatus.PUBLISHED: "Terbit",
+    PostStatus.IN_INBOX: "Menunggu di kotak masuk TikTok",
     PostStatus.FAILED: "Gagal terbit",
     PostStatus.CANCELLED: "Dibatalkan",
 }
@@ -65,6 +69,7 @@ class Action(StrEnum):
     UNSCHEDULE = "unschedule"
     QUEUE = "queue"  # the publishing job wrote the outbox row
     PUBLISHED = "published"  # the post is live (outbox sent, or the admin posted it by hand)
+    TO_INBOX = "to_inbox"  # the outbox left it as a draft in the creator's inbox on the platform
     FAIL = "fail"
     CANCEL = "cancel"
     COMMENT = "comment"
@@ -80,10 +85,22 @@ ACTION_LABELS = {
     Action.UNSCHEDULE: "membatalkan jadwal",
     Action.QUEUE: "mengirim ke antrean terbit",
     Action.PUBLISHED: "menandai terbit",
+    Action.TO_INBOX: "mengirim ke kotak masuk TikTok",
     Action.FAIL: "gagal menerbitkan",
     Action.CANCEL: "membatalkan",
     Action.COMMENT: "berkomentar",
 }
+
+
+# what only the publishing job does: (from, to)
+SYSTEM_STEPS = {
+    Action.QUEUE: (PostStatus.SCHEDULED, PostStatus.PUBLISHING),
+    Action.FAIL: (PostStatus.PUBLISHING, PostStatus.FAILED),
+    Action.TO_INBOX: (PostStatus.PUBLISHING, PostStatus.IN_INBOX),
+}
+HAND_PUBLISHABLE = frozenset(
+    {PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED, PostStatus.IN_INBOX}
+)
 
 
 class Who(Protocol):
@@ -275,8 +292,12 @@ def decide(
     now: datetime,
     has_blockers: bool = False,
     note: str = "",
+    blockers: Sequence[str] = (),
 ) -> Outcome:
-    """The status after `action`, or NotAllowed with the reason. Nobody approves their own post."""
+    """The status after `action`, or NotAllowed with the reason. Nobody approves their own post.
+    `blockers` are the checker's blocking problems in words, said in the refusal."""
+    said = f": {' '.join(blockers)}" if blockers else " (lihat pemeriksa kualitas)"
+    has_blockers = has_blockers or bool(blockers)
     status, account = state.status, state.account
     if action is Action.COMMENT:
         if not (can_see(who, account)):
@@ -284,13 +305,13 @@ def decide(
         if not note.strip():
             raise NotAllowed("komentar kosong")
         return Outcome(status)
-    if action in (Action.QUEUE, Action.FAIL):
+    if action in SYSTEM_STEPS:
         if who is not SYSTEM and who.role is not Role.DISKOMINFO:
             raise NotAllowed("hanya sistem penerbitan yang mengubah status ini")
-        wanted = {Action.QUEUE: PostStatus.SCHEDULED, Action.FAIL: PostStatus.PUBLISHING}[action]
-        if status is not wanted:
+        before, after = SYSTEM_STEPS[action]
+        if status is not before:
             raise NotAllowed(f"status {STATUS_LABELS[status]} tidak bisa {ACTION_LABELS[action]}")
-        return Outcome(PostStatus.PUBLISHING if action is Action.QUEUE else PostStatus.FAILED)
+        return Outcome(after)
     if action is Action.EDIT:
         step = current_step(state)
         if status in EDITABLE or status in RE_APPROVE:
@@ -308,7 +329,7 @@ def decide(
         if not can_author(who, account):
             raise NotAllowed("Anda hanya dapat mengajukan konten akun Anda sendiri")
         if has_blockers:
-            raise NotAllowed("perbaiki dulu masalah yang menghalangi (lihat pemeriksa kualitas)")
+            raise NotAllowed(f"perbaiki dulu masalah yang menghalangi{said}")
         if state.scheduled_at and state.scheduled_at <= now:
             raise NotAllowed("jadwal terbit sudah lewat; pilih waktu lain")
         return Outcome(_after_approval(state, policy.steps), policy.label)
@@ -329,7 +350,7 @@ def decide(
         if who.name == state.created_by:
             raise NotAllowed("tidak boleh menyetujui konten buatan sendiri")
         if has_blockers:
-            raise NotAllowed("konten masih punya masalah yang menghalangi; kembalikan ke penulis")
+            raise NotAllowed(f"kembalikan ke penulis: masih ada masalah yang menghalangi{said}")
         steps = list(policy.steps)
         remaining = steps[steps.index(step) + 1 :] if step in steps else []
         if state.scheduled_at and state.scheduled_at <= now and not remaining:
@@ -354,8 +375,8 @@ def decide(
             if status is not PostStatus.PUBLISHING:
                 raise NotAllowed("konten ini tidak sedang dikirim")
             return Outcome(PostStatus.PUBLISHED)
-        # posted by hand (from the phone): allowed once approved
-        if status not in (PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.FAILED):
+        # posted by hand (from the phone, or finished from the platform's inbox): once approved
+        if status not in HAND_PUBLISHABLE:
             raise NotAllowed("hanya konten yang sudah disetujui yang bisa ditandai terbit")
         if not can_author(who, account):
             raise NotAllowed("Anda hanya dapat menandai konten akun Anda sendiri")

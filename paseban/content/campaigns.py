@@ -96,6 +96,7 @@ _RANK = {
     "approved": Participation.DITINJAU,
     "scheduled": Participation.TERJADWAL,
     "publishing": Participation.TERJADWAL,
+    "inbox": Participation.TERJADWAL,  # a draft in the creator's TikTok inbox: not public yet
     "published": Participation.TERBIT,
 }
 _ORDER = list(Participation)

@@ -266,19 +266,20 @@ def facts_line(post: PostMedia) -> str:
     return " dan ".join(parts)
 
 
+def missing_media(limits: MediaLimits) -> str:
+    """Why a post without pictures or video cannot go to this platform: the platform refuses
+    it when it is sent, so Paseban refuses it when it is submitted or scheduled (issue 18)."""
+    return (
+        f"{limits.label} tidak menerima unggahan tanpa foto atau video: lampirkan foto atau "
+        "video dari pustaka media sebelum diajukan atau dijadwalkan."
+    )
+
+
 def media_review(post: PostMedia, limits: MediaLimits) -> tuple[float, list[str], list[str]]:
     """(score 0..1, reasons, blocking problems) for the post's media on this platform."""
     if not post.items:
         if limits.needs_media:
-            return (
-                0.0,
-                [
-                    f"{limits.label} tidak menerima unggahan tanpa foto atau video: lampirkan "
-                    "dari pustaka media (atau, bila Anda mengunggah sendiri dari ponsel, "
-                    "tandai terbit setelahnya)."
-                ],
-                [],
-            )
+            return 0.0, [], [missing_media(limits)]
         return 1.0, ["Tanpa foto atau video."], []
     blocking = refusals(post, limits)
     found = weaknesses(post, limits)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import io
 import json
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
@@ -22,8 +23,11 @@ from paseban.csvfiles import package_file, package_rows
 from paseban.domain.accounts import Role
 from paseban.errors import Conflict, InvalidInput
 from paseban.progress import Progress, quiet
+from paseban.sample import posters
 from paseban.services.content import access, checking, network, programs, stories
+from paseban.services.content import media as library
 from paseban.services.content import posts as content
+from paseban.services.content.post_media import MediaChoice, MediaRef
 from paseban.services.people import accounts
 from paseban.storage import tables as t
 
@@ -230,6 +234,9 @@ def _sample_post(
         planned_on=planned if moment is None else None,
         scheduled_at=moment if (moment and not past) else None,
     )
+    if stage is not ap.PostStatus.DRAFT:  # every post past a draft carries its picture
+        poster = _poster(when, author, spec, item.account_id)
+        item = dataclasses.replace(item, media=poster)
     post_id = content.create_post(when, author, item, sample=True)
     if stage is ap.PostStatus.DRAFT:
         return post_id
@@ -258,6 +265,24 @@ def _sample_post(
                 metrics=dict(spec["metrics"]),
             )
     return post_id
+
+
+def _poster(ctx: Context, author: ap.Who, spec: Mapping[str, Any], account_id: int) -> MediaChoice:
+    """The post's poster, uploaded to the library by its author (cleaned like any upload)."""
+    title = str(spec.get("title") or spec["type"]).split("(")[0].strip()
+    with ctx.engine.connect() as conn:
+        area = str(access.load_account(conn, account_id)["name"])
+    seed = len(spec["body"])
+    data = posters.poster(title, area, seed)
+    alt = f"Poster bertuliskan “{title}” dengan latar polos dan tagar #KotaBogor."
+    media_id = library.add_media(
+        ctx,
+        author,
+        library.Upload(f"poster-{seed}.jpg", io.BytesIO(data), len(data)),
+        library.Details(alt_text=alt, source="Poster contoh Paseban", credit=area),
+        sample=True,
+    )
+    return MediaChoice((MediaRef(media_id, alt),))
 
 
 def _profiles(ctx: Context, who: ap.Who) -> int:

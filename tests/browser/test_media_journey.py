@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from paseban.content.approvals import Person
 from paseban.content.campaigns import CampaignKit
 from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
-from paseban.services.content import kits, programs
+from paseban.services.content import kits, platform_settings, programs
 from paseban.services.content import media as library
 from paseban.services.content import posts as content
 from paseban.services.people import accounts, auth
@@ -216,9 +217,18 @@ def test_admin_uploads_writes_a_carousel_from_a_kit_and_it_is_approved(
     shot(browser, "media-journey-published")
 
 
-def draft_with(browser: Any, base: str, account_label: str, caption: str, when: str) -> int:
+def draft_with(
+    browser: Any,
+    base: str,
+    account_label: str,
+    caption: str,
+    when: str,
+    *,
+    before_submit: Callable[[int], None] | None = None,
+) -> int:
     """A new draft for one account, from the editor (with its time), then media from the
-    library (all that the "pilih" list shows), saved."""
+    library (all that the "pilih" list shows), saved; `before_submit` fills in what the
+    platform asks (TikTok's choices) before it is submitted."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
@@ -235,9 +245,55 @@ def draft_with(browser: Any, base: str, account_label: str, caption: str, when: 
         box.click()
     by_css(browser, f"form[action='/konten/draf/{post_id}/media'] button[type=submit]").click()
     wait_until(browser, lambda d: "ok=attached" in d.current_url)
+    if before_submit is not None:
+        before_submit(post_id)
     by_css(browser, "button[value=submit]").click()
     wait_until(browser, lambda d: "ok=acted" in d.current_url)
     return post_id
+
+
+def tiktok_choices(browser: Any) -> None:
+    """TikTok's required UX on a 360 px phone: the creator's name and avatar, a privacy
+    dropdown with nothing chosen, the interactions off (Stitch greyed: the creator turned it
+    off), the disclosure off and the music declaration; the admin picks, saves, and it holds."""
+    from selenium.webdriver.support.ui import Select
+
+    fieldset = by_css(browser, "fieldset.platform-settings")
+    assert "Diunggah ke akun Kelurahan Batu Tulis (@kelurahanbatutulis)" in fieldset.text
+    assert "Video paling lama 600 detik" in fieldset.text
+    assert (
+        by_css(browser, "fieldset.platform-settings img.avatar")
+        .get_attribute("src")
+        .startswith("data:image/png;base64,")
+    )
+    privacy = Select(by_css(browser, "select[name=tt_privacy]"))
+    assert privacy.first_selected_option.get_attribute("value") == ""
+    assert [o.text for o in privacy.options] == [
+        "Pilih privasi",
+        "Semua orang",
+        "Teman (saling mengikuti)",
+        "Hanya saya",
+    ]
+    for name in ("allow_comment", "allow_duet", "allow_stitch", "disclose"):
+        assert not by_css(browser, f"input[name=tt_{name}]").is_selected()
+    assert by_css(browser, "input[name=tt_allow_stitch]").get_attribute("disabled") is not None
+    assert "Konfirmasi Penggunaan Musik TikTok" in fieldset.text
+    assert "Pilih siapa yang dapat melihat" in fieldset.text
+    privacy.select_by_visible_text("Semua orang")
+    by_css(browser, "input[name=tt_allow_comment]").click()
+    by_css(browser, "form.postform > button[type=submit]").click()  # "Simpan perubahan"
+    wait_until(browser, lambda d: "ok=saved" in d.current_url)
+    privacy = Select(by_css(browser, "select[name=tt_privacy]"))
+    assert privacy.first_selected_option.text == "Semua orang"
+    assert by_css(browser, "input[name=scheduled_at]").get_attribute("value") == "2026-11-27T11:00"
+    assert by_css(browser, "input[name=tt_allow_comment]").is_selected()
+    assert "Pilih siapa" not in by_css(browser, "fieldset.platform-settings").text
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= PHONE[0], width  # nothing sticks out of a 360 px screen
+    browser.execute_script(
+        "arguments[0].scrollIntoView()", by_css(browser, "fieldset.platform-settings")
+    )
+    shot(browser, "media-journey-tiktok-settings")
 
 
 def approve(browser: Any, base: str, post_id: int, reviewer: str) -> None:
@@ -249,7 +305,7 @@ def approve(browser: Any, base: str, post_id: int, reviewer: str) -> None:
 
 
 def test_a_facebook_photo_post_and_a_tiktok_video_are_published_from_a_phone(
-    live: tuple[str, Context], browser: Any, tmp_path: Path
+    live: tuple[str, Context], browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base, ctx = live
     mediafiles.require_ffmpeg()
@@ -299,25 +355,44 @@ def test_a_facebook_photo_post_and_a_tiktok_video_are_published_from_a_phone(
         library.Upload("senam-pagi.mp4", io.BytesIO(clip), len(clip)),
         library.Details(alt_text="Senam pagi warga RW 03", captions_burned_in=True),
     )
-    tt_post = draft_with(
-        browser,
-        base,
-        "Kelurahan Batu Tulis (tiktok)",
-        "Senam pagi bareng warga RW 03 setiap Minggu pukul 06.30! #KotaBogor #SehatBersama",
-        "2026-11-27T11:00",
-    )
-    assert "kotak masuk TikTok" in by_css(browser, "section.preview").text
-    approve(browser, base, tt_post, "camat.bogorselatan")
-    tiktok = FakeTikTok(audited=False, verified_prefix=f"{base}/publik/media/")
+    # the creator offers every privacy level, but TikTok refuses a public post from an app not
+    # audited yet: the post goes to the account's inbox as a draft
+    tiktok = FakeTikTok(audited=False, offers_public=True, verified_prefix=f"{base}/publik/media/")
     with serve_asgi(tiktok.app()) as fake:
-        routes = {"open.tiktokapis.com": fake, "open-upload.tiktokapis.com": fake}
+        routes = {
+            "open.tiktokapis.com": fake,
+            "open-upload.tiktokapis.com": fake,
+            "p16-sign.tiktokcdn-us.com": fake,
+        }
+        monkeypatch.setattr(platform_settings, "client_factory", lambda: client_to(routes))
+        tt_post = draft_with(
+            browser,
+            base,
+            "Kelurahan Batu Tulis (tiktok)",
+            "Senam pagi bareng warga RW 03 setiap Minggu pukul 06.30! #KotaBogor #SehatBersama",
+            "2026-11-27T11:00",
+            before_submit=lambda _: tiktok_choices(browser),
+        )
+        assert "kotak masuk TikTok" in by_css(browser, "section.preview").text
+        approve(browser, base, tt_post, "camat.bogorselatan")
         with client_to(routes) as client:
-            assert run_outbox(ctx, ctx.clock, client)["sent"] == 1
+            counted = run_outbox(ctx, ctx.clock, client)
+            assert counted["sent"] == 1
+    # the public post was asked with exactly the admin's choices, then refused: to the inbox
+    assert tiktok.post_infos[0]["privacy_level"] == "PUBLIC_TO_EVERYONE"
+    assert tiktok.post_infos[0]["disable_comment"] is False
+    assert tiktok.post_infos[0]["disable_stitch"] is True
+    assert "inbox/video/init" in tiktok.calls
     sign_out(browser)
     sign_in(browser, base, "lurah.batutulis", size=PHONE)
     browser.get(f"{base}/konten/draf/{tt_post}")
     section = by_css(browser, "section.publishing")
     assert "draf ke kotak masuk TikTok" in section.text
     assert "terkirim" in section.text
+    # not public yet: the badge says it waits in the inbox, never "Terbit"
+    badge = by_css(browser, "h1 .pstatus").text
+    assert badge == "Menunggu di kotak masuk TikTok", badge
+    browser.get(f"{base}/konten/draf?status=inbox")
+    assert "Menunggu di kotak masuk TikTok" in by_css(browser, "table.list").text
     no_console_errors(browser)
     shot(browser, "media-journey-tiktok-inbox")

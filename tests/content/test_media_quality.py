@@ -144,7 +144,12 @@ def test_media_point_joins_the_score_only_when_it_applies(bogor_names: NameBook)
         Draft(text, "instagram", ContentType.ACARA, media=PostMedia(), media_limits=IG), bogor_names
     )
     media_point = bare.points[-1]
-    assert media_point.code == "media" and media_point.score == 0 and not bare.blockers
+    # Instagram refuses a post without a picture: blocking, so it cannot be submitted (issue 18)
+    assert media_point.code == "media" and media_point.score == 0
+    assert bare.score <= 49 and bare.blockers == (
+        "Instagram tidak menerima unggahan tanpa foto atau video: lampirkan foto atau video dari "
+        "pustaka media sebelum diajukan atau dijadwalkan.",
+    )
     assert bare.score < plain.score
     good = PostMedia((image(1), image(2)), cover=image(1))
     full = check(

@@ -4,6 +4,10 @@ CONTRACTS.md §3) that enforces what TikTok documents:
 - the Bearer token; `creator_info/query` before anything (its privacy options);
 - `privacy_level` must be one of the creator's options (`privacy_level_option_mismatch`), and an
   unaudited app may only post SELF_ONLY (`unaudited_client_can_only_post_to_private_accounts`);
+- `post_info` carries every choice the person must make (Content Sharing Guidelines): the
+  privacy level, `disable_comment` (and `disable_duet`/`disable_stitch` for a video) and both
+  commercial-content toggles; a comment, duet or stitch the creator turned off cannot be
+  allowed, and branded content cannot be SELF_ONLY (`invalid_param`);
 - PULL_FROM_URL only from the verified URL prefix (`url_ownership_unverified`), fetched for
   real, no redirects; a title over 2,200 UTF-16 units is `invalid_param`;
 - FILE_UPLOAD: the chunks in order with a Content-Range that matches what was received (416
@@ -15,11 +19,13 @@ CONTRACTS.md §3) that enforces what TikTok documents:
 
 from __future__ import annotations
 
+import io
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from PIL import Image
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -66,6 +72,10 @@ class FakeTikTok:
     calls: list[str] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)
     ids: Any = field(default_factory=lambda: itertools.count(1))
+    post_infos: list[dict[str, Any]] = field(default_factory=list)  # as the inits carried them
+    comment_disabled: bool = False
+    duet_disabled: bool = False
+    stitch_disabled: bool = True
 
     def app(self) -> Starlette:
         base = "/v2/post/publish"
@@ -77,6 +87,7 @@ class FakeTikTok:
                 Route(f"{base}/content/init/", self.content_init, methods=["POST"]),
                 Route(f"{base}/status/fetch/", self.status, methods=["POST"]),
                 Route("/video/", self.upload, methods=["PUT"]),
+                Route("/avatar.png", self.avatar, methods=["GET"]),
             ]
         )
 
@@ -99,17 +110,42 @@ class FakeTikTok:
             {
                 "creator_username": self.username,
                 "creator_nickname": "Kelurahan Batu Tulis",
+                "creator_avatar_url": "https://p16-sign.tiktokcdn-us.com/avatar.png",
                 "privacy_level_options": self.options(),
-                "comment_disabled": False,
-                "duet_disabled": False,
-                "stitch_disabled": True,
+                "comment_disabled": self.comment_disabled,
+                "duet_disabled": self.duet_disabled,
+                "stitch_disabled": self.stitch_disabled,
                 "max_video_post_duration_sec": 600,
             }
         )
 
+    async def avatar(self, request: Request) -> Response:
+        picture = io.BytesIO()
+        Image.new("RGB", (64, 64), (254, 44, 85)).save(picture, "PNG")  # TikTok's red
+        png = picture.getvalue()
+        return Response(png, media_type="image/png")
+
+    def choices_checks(self, info: dict[str, Any], *, video: bool) -> JSONResponse | None:
+        """Every required choice present, none the creator turned off, no private branded post."""
+        wanted = ["privacy_level", "disable_comment", "brand_content_toggle"]
+        wanted += ["brand_organic_toggle"] + (["disable_duet", "disable_stitch"] if video else [])
+        if any(k not in info for k in wanted):
+            return refuse(400, "invalid_param", "post_info misses a required choice")
+        turned_off = (
+            ("disable_comment", self.comment_disabled),
+            ("disable_duet", self.duet_disabled),
+            ("disable_stitch", self.stitch_disabled),
+        )
+        if any(off and k in info and info[k] is False for k, off in turned_off):
+            return refuse(400, "invalid_param", "an interaction the creator turned off")
+        if info["brand_content_toggle"] and info["privacy_level"] == "SELF_ONLY":
+            return refuse(400, "invalid_param", "branded content cannot be private")
+        return None
+
     def post_checks(self, info: dict[str, Any], title_max: int) -> JSONResponse | None:
         if not self.asked_creator:
             return refuse(400, "invalid_param", "query creator_info first")
+        self.post_infos.append(dict(info))
         privacy = str(info.get("privacy_level", ""))
         if not self.audited and privacy != "SELF_ONLY":
             return refuse(403, "unaudited_client_can_only_post_to_private_accounts")
@@ -142,6 +178,8 @@ class FakeTikTok:
         info, source = body.get("post_info", {}), body.get("source_info", {})
         if (refused := self.post_checks(info, TITLE_MAX)) is not None:
             return refused
+        if (refused := self.choices_checks(info, video=True)) is not None:
+            return refused
         if source.get("source") != "PULL_FROM_URL":
             return refuse(400, "invalid_param", "only PULL_FROM_URL in this fake")
         if not self.pull(str(source.get("video_url")), "video/"):
@@ -162,6 +200,10 @@ class FakeTikTok:
             return refuse(400, "invalid_param")
         if count != max(1, size // chunk) or (size > 64 * 2**20 and chunk > 64 * 2**20):
             return refuse(400, "invalid_param", "chunk count does not match")
+        if count > 1 and chunk < 5 * 2**20:  # chunks of 5 to 64 MB, the last up to 128 MB
+            return refuse(400, "invalid_param", "chunk smaller than 5 MB")
+        if size - chunk * (count - 1) > 128 * 2**20:
+            return refuse(400, "invalid_param", "last chunk over 128 MB")
         publish = self.new("inbox", "")
         publish.size, publish.chunk_size = size, chunk
         url = f"https://open-upload.tiktokapis.com/video/?upload_id={publish.id}&upload_token=t"
@@ -174,6 +216,8 @@ class FakeTikTok:
         info, source = body.get("post_info", {}), body.get("source_info", {})
         direct = body.get("post_mode") == "DIRECT_POST"
         if direct and (refused := self.post_checks(info, 90)) is not None:
+            return refused
+        if direct and (refused := self.choices_checks(info, video=False)) is not None:
             return refused
         images = source.get("photo_images", [])
         if not 1 <= len(images) <= 35 or not all(self.pull(str(u), "image/") for u in images):

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from paseban.connectors.media_limits import media_limits
 from paseban.content import approvals as ap
 from paseban.content.media import MediaKind, PostMedia
-from paseban.content.media_quality import over_daily_limit
+from paseban.content.media_quality import missing_media, over_daily_limit
 from paseban.errors import Conflict, InvalidInput
 from paseban.services.content import media as library
 from paseban.storage import tables as t
@@ -173,6 +173,7 @@ DAY = timedelta(days=1)
 COUNTED = (
     ap.PostStatus.SCHEDULED.value,
     ap.PostStatus.PUBLISHING.value,
+    ap.PostStatus.IN_INBOX.value,  # TikTok counts pending inbox drafts too
     ap.PostStatus.PUBLISHED.value,
 )
 
@@ -208,3 +209,29 @@ def check_daily_limit(
                 f"{limits.label} membatasi {limit} unggahan per 24 jam; {label} sudah punya "
                 f"{found} di sekitar waktu itu. Pilih waktu lain. ({limits.daily_note})"
             )
+
+
+def require_ready(
+    ctx: Context, conn: sa.Connection, account: Mapping[str, Any], post: dict[str, Any]
+) -> None:
+    """Refuse to submit, approve or schedule a post its platform would refuse, read from what
+    is stored: without pictures or video where the platform needs them (Instagram, TikTok,
+    YouTube), or without the choices the platform requires of the person (TikTok's privacy,
+    interactions and disclosure). The outbox would otherwise fail it only at its time."""
+    platform = str(account["platform"])
+    media = for_post(conn, post)[0]
+    limits = media_limits(platform)
+    if limits is not None and limits.needs_media and not media.items:
+        raise InvalidInput(missing_media(limits))
+    settings = ctx.connectors.post_settings(platform)
+    if settings is None:
+        return
+    video = media.items[0] if len(media.items) == 1 and media.items[0].is_video else None
+    wrong = settings.problems(
+        post.get("platform_options"),
+        None,
+        is_video=video is not None,
+        longest_ms=video.duration_ms if video else None,
+    )
+    if wrong:
+        raise InvalidInput(" ".join(wrong))

@@ -145,6 +145,8 @@ class PostInput:
     scheduled_at: datetime | None = None
     source_message_id: int | None = None
     media: post_media.MediaChoice | None = None  # None: keep the post's media as they are
+    # what the platform asks of the person (TikTok's choices); None: keep them as they are
+    platform_options: dict[str, Any] | None = None
 
 
 def _validate_post(conn: sa.Connection, item: PostInput, who: ap.Who, *, now: datetime) -> None:
@@ -239,10 +241,20 @@ def _media(
     return None, post_media.for_post(conn, post)[0]
 
 
-def _cover_values(choice: post_media.MediaChoice | None) -> dict[str, Any]:
+def _cover_values(
+    choice: post_media.MediaChoice | None, item: PostInput | None = None
+) -> dict[str, Any]:
+    kept = (
+        {}
+        if item is None or item.platform_options is None
+        else {"platform_options": item.platform_options}
+    )
     if choice is None:
-        return {}
-    return {"cover_media_id": choice.cover_media_id, "cover_offset_ms": choice.cover_offset_ms}
+        return kept
+    return kept | {
+        "cover_media_id": choice.cover_media_id,
+        "cover_offset_ms": choice.cover_offset_ms,
+    }
 
 
 def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = False) -> int:
@@ -276,7 +288,7 @@ def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = Fa
                     updated_at=now,
                     version=1,
                     is_sample=sample,
-                    **_cover_values(choice),
+                    **_cover_values(choice, item),
                     **_quality_values(ctx, conn, item, account["platform"], media),
                 )
                 .returning(t.content_posts.c.id)
@@ -340,7 +352,7 @@ def update_post(
             "status": outcome.status.value,
             "updated_at": now,
             "version": post["version"] + 1,
-            **_cover_values(choice),
+            **_cover_values(choice, item),
             **_quality_values(ctx, conn, item, account["platform"], media),
         }
         conn.execute(
@@ -351,6 +363,8 @@ def update_post(
         changed = [
             k for k in ("body", "title", "scheduled_at", "content_type") if post[k] != values[k]
         ]
+        if values.get("platform_options", post["platform_options"]) != post["platform_options"]:
+            changed.append("platform_options")
         if choice is not None and choice != before:
             changed.append("media")
         _event(
@@ -374,11 +388,11 @@ def _decide(
     policy: ap.Policy,
     *,
     now: datetime,
-    has_blockers: bool = False,
+    blockers: Sequence[str] = (),
     note: str = "",
 ) -> ap.Outcome:
     try:
-        return ap.decide(state, action, who, policy, now=now, has_blockers=has_blockers, note=note)
+        return ap.decide(state, action, who, policy, now=now, blockers=blockers, note=note)
     except ap.NotAllowed as exc:
         if not ap.can_see(who, state.account):
             raise Forbidden("Anda tidak berwenang atas akun ini") from None
@@ -401,7 +415,7 @@ def act(
         wanted = ap.Action(action)
     except ValueError:
         raise InvalidInput(f"tindakan {action!r} tidak dikenal") from None
-    if wanted in (ap.Action.CREATE, ap.Action.EDIT, ap.Action.QUEUE, ap.Action.FAIL):
+    if wanted in (ap.Action.CREATE, ap.Action.EDIT) or wanted in ap.SYSTEM_STEPS:
         raise InvalidInput(f"tindakan {action!r} tidak dapat diminta langsung")
     if len(note) > 2000:
         raise InvalidInput("catatan paling panjang 2000 huruf")
@@ -417,8 +431,10 @@ def act(
             post["scheduled_at"] = scheduled_at
         state = _state(post, account)
         policy = ap.policy_for(state.account, post["content_type"], policies(conn))
-        blockers = bool((post["quality"] or {}).get("blockers"))
-        outcome = _decide(state, wanted, who, policy, now=now, has_blockers=blockers, note=note)
+        blockers = [str(b) for b in (post["quality"] or {}).get("blockers") or ()]
+        outcome = _decide(state, wanted, who, policy, now=now, blockers=blockers, note=note)
+        if wanted in (ap.Action.SUBMIT, ap.Action.APPROVE, ap.Action.SCHEDULE):
+            post_media.require_ready(ctx, conn, account, post)
         values: dict[str, Any] = {"status": outcome.status.value, "updated_at": now}
         if outcome.status is ap.PostStatus.SCHEDULED and post["scheduled_at"] is not None:
             post_media.check_daily_limit(conn, account, post_id, post["scheduled_at"])
@@ -507,6 +523,7 @@ def get_post(ctx: Context, who: ap.Who, post_id: int) -> dict[str, Any]:
         "program": dict(program) if program else None,
         "campaign": dict(campaign) if campaign else None,
         "can_edit": status in ap.EDITABLE | ap.RE_APPROVE and ap.can_author(who, ref_),
+        "is_author": ap.can_author(who, ref_),  # may schedule, mark published, cancel
         "can_review": step is not None and ap.can_review(who, ref_, step),
     }
 

@@ -167,14 +167,22 @@ def _follow(ctx: Context, now: datetime) -> tuple[int, int]:
         ).all()
         for r in rows:
             ok = r.status == "sent"
-            status = ap.PostStatus.PUBLISHED if ok else ap.PostStatus.FAILED
+            # a draft left in the creator's inbox is not public: it waits for the admin there
+            inbox = ok and bool((r.progress or {}).get("in_inbox"))
+            action, status = (
+                (ap.Action.FAIL, ap.PostStatus.FAILED)
+                if not ok
+                else (ap.Action.TO_INBOX, ap.PostStatus.IN_INBOX)
+                if inbox
+                else (ap.Action.PUBLISHED, ap.PostStatus.PUBLISHED)
+            )
             values: dict[str, Any] = {
                 "status": status.value,
                 "updated_at": now,
                 "version": r.version + 1,
             }
             note = str((r.progress or {}).get("note") or "")
-            if ok:
+            if ok and not inbox:
                 values.update(
                     published_at=r.sent_at or now, external_id=r.external_id, permalink=r.permalink
                 )
@@ -184,7 +192,7 @@ def _follow(ctx: Context, now: datetime) -> tuple[int, int]:
             conn.execute(
                 sa.insert(t.content_events).values(
                     post_id=r.id,
-                    action=(ap.Action.PUBLISHED if ok else ap.Action.FAIL).value,
+                    action=action.value,
                     from_status=ap.PostStatus.PUBLISHING.value,
                     to_status=status.value,
                     at=now,
@@ -193,7 +201,7 @@ def _follow(ctx: Context, now: datetime) -> tuple[int, int]:
                     data={"external_id": r.external_id, "permalink": r.permalink} if ok else None,
                 )
             )
-            published += ok
+            published += ok  # the inbox draft counts as delivered: the outbox is done with it
             failed += not ok
     return published, failed
 

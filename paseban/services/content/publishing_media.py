@@ -120,6 +120,7 @@ def outbox_media(ctx: Context, outbox_id: int, account: AccountRef, text: str) -
         items=items,
         cover=cover_file,
         cover_offset_ms=post["cover_offset_ms"] if video else None,
+        options=dict(post["platform_options"] or {}),
     )
 
 

@@ -323,6 +323,8 @@ def _send_steps(
                 if step.done is not None:
                     done = step.done
                     kept = {**state, "note": done.note} if done.note else state
+                    if done.in_inbox:
+                        kept = {**kept, "in_inbox": True}
                     _finish(
                         ctx,
                         row,

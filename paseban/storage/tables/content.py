@@ -88,6 +88,9 @@ content_posts = sa.Table(
     # for a carousel, the item that opens it
     sa.Column("cover_media_id", sa.Integer, nullable=True),
     sa.Column("cover_offset_ms", sa.Integer, nullable=True),
+    # what the platform asks of the person for every post (TikTok: privacy, interactions,
+    # commercial-content disclosure), as its connector's PostSettings reads them
+    sa.Column("platform_options", sa.JSON, nullable=True),
 )
 
 content_events = sa.Table(

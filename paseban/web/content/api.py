@@ -78,6 +78,9 @@ class PostIn(BaseModel):
     scheduled_at: datetime | None = None
     source_message_id: int | None = None
     version: int | None = None  # for updates: the version you edited (409 when stale)
+    # what the platform requires the person to choose (TikTok: privacy_level, allow_comment,
+    # allow_duet, allow_stitch, disclose, your_brand, branded_content); null keeps them
+    platform_options: dict[str, str | bool] | None = Field(default=None, max_length=20)
 
     def as_input(self) -> service.PostInput:
         return service.PostInput(
@@ -91,6 +94,7 @@ class PostIn(BaseModel):
             planned_on=self.planned_on,
             scheduled_at=self.scheduled_at,
             source_message_id=self.source_message_id,
+            platform_options=self.platform_options,
         )
 
 

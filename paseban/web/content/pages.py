@@ -17,6 +17,7 @@ from paseban.services.content import (
     access,
     media_files,
     planning,
+    platform_settings,
     post_media,
     programs,
     publishing,
@@ -176,6 +177,7 @@ def _post_input(
         scheduled_at=local_dt(ctx, form.get("scheduled_at")),
         source_message_id=opt_int(form.get("source_message_id")),
         media=media,
+        platform_options=platform_settings.from_form(ctx, form),
     )
 
 
@@ -204,7 +206,8 @@ async def post_create(request: Request, ctx: CtxDep, actor: ContentWriter) -> Re
 
 @router.get("/draf/{post_id}", response_class=HTMLResponse)
 def post_detail(request: Request, ctx: CtxDep, actor: ContentActor, post_id: int) -> HTMLResponse:
-    post = service.get_post(ctx, actor, post_id)
+    # the form shows the schedule in the city's time: saving the page must not erase it
+    post = with_local(ctx, service.get_post(ctx, actor, post_id))
     return render(
         request,
         ctx,
@@ -223,6 +226,12 @@ def _editor(ctx: Any, actor: ap.Who, post: dict[str, Any]) -> dict[str, Any]:
         "preview": post_editor.preview(platform, post["body"], post["post_media"]),
         "cover_choices": covers,
         "publishing": publishing_media.progress(ctx, post.get("outbox_id")),
+        # read from the platform only for who can change the post (the fieldset is in the form)
+        "platform_settings": (
+            platform_settings.for_editor(ctx, post)
+            if post.get("can_edit") or post.get("can_review")
+            else None
+        ),
     }
 
 

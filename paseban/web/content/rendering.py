@@ -53,6 +53,7 @@ def render(
             "wib": lambda v: fmt.local_time(v, ctx.tz),
             "day": day_label,
             "status_labels": {s.value: label for s, label in ap.STATUS_LABELS.items()},
+            "action_labels": {a.value: label for a, label in ap.ACTION_LABELS.items()},
             "type_labels": {t.value: label for t, label in CONTENT_TYPE_LABELS.items()},
             "content_notice": NOTICES.get(request.query_params.get("ok", "")),
             **values,

@@ -270,6 +270,18 @@ def test_facebook_refusals(name: str, retryable: bool) -> None:
 # --- TikTok ------------------------------------------------------------------------------------
 
 
+# what the admin chose in the editor (TikTok's required UX); the creator turned Stitch off
+CHOSEN = {"privacy_level": "PUBLIC_TO_EVERYONE", "allow_comment": True, "allow_duet": True}
+POST_INFO = {
+    "privacy_level": "PUBLIC_TO_EVERYONE",
+    "disable_comment": False,
+    "disable_duet": False,
+    "disable_stitch": True,
+    "brand_content_toggle": False,
+    "brand_organic_toggle": False,
+}
+
+
 def tt_body(name: str) -> dict[str, Any]:
     body: dict[str, Any] = fixture("tiktok-publish", name)["request"]["body"]
     return body
@@ -284,6 +296,7 @@ def test_tiktok_direct_post_from_url_until_the_post_id_appears() -> None:
         sent["post_info"]["title"],
         (video,),
         cover_offset_ms=sent["post_info"]["video_cover_timestamp_ms"],
+        options=CHOSEN,
     )
     script = Script(
         "tiktok-publish",
@@ -304,7 +317,14 @@ def test_tiktok_unaudited_goes_to_the_inbox_with_a_whole_file_upload() -> None:
     sent = tt_body("video_init__direct_pull_from_url")
     size = tt_body("video_init__inbox_file_upload")["source_info"]["video_size"]
     video = media(VIDEO, sent["source_info"]["video_url"], size=size, duration_ms=20000)
-    item = post("tiktok", "open-id", sent["post_info"]["title"], (video,), cover_offset_ms=1000)
+    item = post(
+        "tiktok",
+        "open-id",
+        sent["post_info"]["title"],
+        (video,),
+        cover_offset_ms=1000,
+        options=CHOSEN,
+    )
     script = Script(
         "tiktok-publish",
         "creator_info__query",
@@ -328,6 +348,7 @@ def test_tiktok_photos_direct_post() -> None:
         sent["post_info"]["description"],
         tuple(media(IMAGE, u) for u in urls),
         title=sent["post_info"]["title"],
+        options=CHOSEN,
     )
     script = Script("tiktok-publish", "creator_info__query", "photo_init__direct_post")
     step = run(TikTokMediaPublisher(), script, item, until=lambda s: s.state["phase"] == "status")
@@ -361,13 +382,7 @@ def test_tiktok_moderation_then_a_failed_pull() -> None:
 )
 def test_tiktok_refusals(name: str, words: str) -> None:
     item = post("tiktok", "open-id", "x", (media(VIDEO, "https://p.example/v.mp4"),))
-    state = {
-        "phase": "init",
-        "mode": DIRECT,
-        "disable_comment": False,
-        "disable_duet": False,
-        "disable_stitch": True,
-    }
+    state = {"phase": "init", "mode": DIRECT, "post_info": POST_INFO}
     script = Script("tiktok-publish", name)
     with script.client() as client, pytest.raises(SendError, match=words) as refused:
         TikTokMediaPublisher().step(client, item, state, TOKEN_)
@@ -377,13 +392,7 @@ def test_tiktok_refusals(name: str, words: str) -> None:
 def test_tiktok_privacy_mismatch_turns_to_the_inbox() -> None:
     item = post("tiktok", "open-id", "x", (media(VIDEO, "https://p.example/v.mp4", size=10),))
     script = Script("tiktok-publish", "error__privacy_level_option_mismatch")
-    state = {
-        "phase": "init",
-        "mode": DIRECT,
-        "disable_comment": False,
-        "disable_duet": False,
-        "disable_stitch": False,
-    }
+    state = {"phase": "init", "mode": DIRECT, "post_info": POST_INFO}
     with script.client() as client:
         step = TikTokMediaPublisher().step(client, item, state, TOKEN_)
     assert step.state["mode"] == INBOX and step.state["phase"] == "init"

@@ -98,6 +98,10 @@ def clip(ctx: Context, folder: Path, *, seconds: float = 4) -> int:
     )
 
 
+# what a lurah picks in the editor's TikTok fieldset (stored harmlessly on other platforms' posts)
+TIKTOK_CHOICES: dict[str, Any] = {"privacy_level": "PUBLIC_TO_EVERYONE", "allow_comment": True}
+
+
 def approved_post(
     ctx: Context,
     account_id: int,
@@ -106,9 +110,10 @@ def approved_post(
     body: str = CAPTION,
     title: str = "Kerja bakti RW 03",
     cover_offset_ms: int | None = None,
+    options: dict[str, Any] | None = None,
 ) -> int:
     """A post with these media, submitted by the lurah and approved by the camat for an hour
-    from now."""
+    from now; `options`: the platform's required choices (TikTok: TIKTOK_CHOICES by default)."""
     choice = post_media.MediaChoice(
         post_media.attach_refs(media_ids, []), cover_offset_ms=cover_offset_ms
     )
@@ -121,6 +126,7 @@ def approved_post(
             title=title,
             scheduled_at=ctx.now() + timedelta(hours=1),
             media=choice,
+            platform_options=TIKTOK_CHOICES if options is None else options,
         ),
     )
     blockers = content.get_post(ctx, LURAH, post_id)["quality"]["blockers"]

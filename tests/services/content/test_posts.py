@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,9 +14,12 @@ from paseban.content.programs import Fact, Program
 from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.errors import Conflict, Forbidden, InvalidInput
-from paseban.services.content import checking, planning, programs
+from paseban.services.content import checking, planning, post_media, programs
+from paseban.services.content import media as library
 from paseban.services.content import posts as content
+from paseban.services.people import accounts as people_accounts
 from paseban.storage import tables as t
+from tests import mediafiles
 from tests.factories import with_accounts
 
 LURAH_BT = Person("lurah.batutulis", Role.KELURAHAN_ADMIN, Scope(wilayah="32.71.01.1001"))
@@ -40,6 +44,27 @@ def account_id(ctx: Context, handle: str) -> int:
         )
 
 
+def facebook_id(ctx: Context, tmp_path: Path) -> int:
+    """The city's Facebook Page (the shared test accounts have none)."""
+    path = tmp_path / "facebook.csv"
+    path.write_text(
+        "platform,handle,platform_account_id,owner_kind,owner_code,name\n"
+        "facebook,PemkotBogor,3000,city,32.71,Pemkot Bogor\n",
+        encoding="utf-8",
+    )
+    people_accounts.import_csv(ctx, path)
+    return account_id(ctx, "PemkotBogor")
+
+
+def pictured(ctx: Context, who: Person, seed: int = 1) -> post_media.MediaChoice:
+    """One photo in the author's library, as an Instagram post must carry (issue 18)."""
+    data = mediafiles.photo(1080, 1080, seed=seed)
+    media_id = library.add_media(
+        ctx, who, library.Upload(f"foto-{seed}.jpg", io.BytesIO(data), len(data))
+    )
+    return post_media.MediaChoice((post_media.MediaRef(media_id, "Remaja antre di posyandu"),))
+
+
 @pytest.fixture
 def accounts(ctx: Context, tmp_path: Path) -> dict[str, int]:
     with_accounts(ctx, tmp_path)
@@ -53,7 +78,11 @@ def test_draft_through_kecamatan_review_with_history(
     ctx: Context, accounts: dict[str, int]
 ) -> None:
     post_id = content.create_post(
-        ctx, LURAH_BT, content.PostInput(accounts["kelurahan.batutulis"], GOOD, "acara")
+        ctx,
+        LURAH_BT,
+        content.PostInput(
+            accounts["kelurahan.batutulis"], GOOD, "acara", media=pictured(ctx, LURAH_BT)
+        ),
     )
     post = content.get_post(ctx, LURAH_BT, post_id)
     assert post["status"] == "draft" and post["quality_score"] >= 80
@@ -103,6 +132,45 @@ def test_blocking_problems_stop_submission(ctx: Context, accounts: dict[str, int
     assert status == "draft"
 
 
+def test_an_instagram_post_without_a_picture_is_refused_before_it_is_scheduled(
+    ctx: Context, accounts: dict[str, int], tmp_path: Path
+) -> None:
+    """Issue 18: Instagram refuses a post without a picture, so Paseban refuses it when it is
+    submitted, approved or scheduled (saying why), not only when the outbox sends it."""
+    acc = accounts["kelurahan.batutulis"]
+    when = ctx.now() + timedelta(days=2)
+    post_id = content.create_post(ctx, LURAH_BT, content.PostInput(acc, GOOD, scheduled_at=when))
+    draft = content.get_post(ctx, LURAH_BT, post_id)
+    said = "Instagram tidak menerima unggahan tanpa foto atau video"
+    assert any(said in b for b in draft["quality"]["blockers"])
+    with pytest.raises(Conflict, match=said):
+        content.act(ctx, LURAH_BT, post_id, "submit")
+    # a post approved before the rule (or whose picture was removed behind the editor's back)
+    # is still refused when it is approved or scheduled, read from its stored media
+    choice = pictured(ctx, LURAH_BT)
+    content.update_post(ctx, LURAH_BT, post_id, content.PostInput(acc, GOOD, media=choice))
+    assert content.act(ctx, LURAH_BT, post_id, "submit")["status"] == "review_kecamatan"
+    with ctx.engine.begin() as conn:
+        conn.execute(sa.delete(t.content_post_media))
+    with pytest.raises(InvalidInput, match=said):
+        content.act(ctx, CAMAT_BS, post_id, "approve")
+    assert content.get_post(ctx, LURAH_BT, post_id)["status"] == "review_kecamatan"
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            sa.update(t.content_posts)
+            .where(t.content_posts.c.id == post_id)
+            .values(status="approved", scheduled_at=None)
+        )
+    with pytest.raises(InvalidInput, match=said):
+        content.act(ctx, LURAH_BT, post_id, "schedule", scheduled_at=when)
+    assert content.get_post(ctx, LURAH_BT, post_id)["status"] == "approved"
+    # Facebook takes a text-only post
+    fb = content.create_post(
+        ctx, OPERATOR, content.PostInput(facebook_id(ctx, tmp_path), GOOD, scheduled_at=when)
+    )
+    assert content.act(ctx, OPERATOR, fb, "submit")["status"] == "review_diskominfo"
+
+
 def test_program_post_needs_diskominfo_too_and_no_self_approval(
     ctx: Context, accounts: dict[str, int]
 ) -> None:
@@ -127,13 +195,18 @@ def test_program_post_needs_diskominfo_too_and_no_self_approval(
             "program",
             program_id=program_id,
             scheduled_at=when,
+            media=pictured(ctx, LURAH_BT),
         ),
     )
     content.act(ctx, LURAH_BT, post_id, "submit")
     assert content.act(ctx, CAMAT_BS, post_id, "approve")["status"] == "review_diskominfo"
     assert content.act(ctx, OPERATOR, post_id, "approve")["status"] == "scheduled"
     own = content.create_post(
-        ctx, OPERATOR, content.PostInput(accounts["pemkotbogor"], GOOD, "informasi")
+        ctx,
+        OPERATOR,
+        content.PostInput(
+            accounts["pemkotbogor"], GOOD, "informasi", media=pictured(ctx, OPERATOR, 2)
+        ),
     )
     content.act(ctx, OPERATOR, own, "submit")
     with pytest.raises(Conflict, match="sendiri"):
@@ -169,7 +242,9 @@ def test_policy_is_data(ctx: Context, accounts: dict[str, int]) -> None:
     with pytest.raises(Forbidden):
         content.set_policy(ctx, CAMAT_BS, steps=[], account_id=acc)
     content.set_policy(ctx, OPERATOR, steps=[], account_id=acc)
-    post_id = content.create_post(ctx, LURAH_BT, content.PostInput(acc, GOOD))
+    post_id = content.create_post(
+        ctx, LURAH_BT, content.PostInput(acc, GOOD, media=pictured(ctx, LURAH_BT))
+    )
     assert content.act(ctx, LURAH_BT, post_id, "submit")["status"] == "approved"
     with pytest.raises(InvalidInput):
         content.set_policy(ctx, OPERATOR, steps=["lurah"], owner_kind="kelurahan")

@@ -16,7 +16,7 @@ from paseban.services.content import publishing
 from paseban.services.ingest import files
 from paseban.storage import tables as t
 from tests.factories import message, with_accounts, write_jsonl
-from tests.services.content.test_posts import GOOD, LURAH_BT, OPERATOR, account_id
+from tests.services.content.test_posts import GOOD, LURAH_BT, OPERATOR, account_id, pictured
 
 CAMAT = ap.Person("camat.bogorselatan", Role.KECAMATAN_ADMIN, Scope(wilayah="32.71.01"))
 
@@ -28,7 +28,9 @@ def scheduled(ctx: Context, tmp_path: Path) -> int:
     post_id = content.create_post(
         ctx,
         LURAH_BT,
-        content.PostInput(acc, GOOD, scheduled_at=ctx.now() + timedelta(hours=2)),
+        content.PostInput(
+            acc, GOOD, scheduled_at=ctx.now() + timedelta(hours=2), media=pictured(ctx, LURAH_BT)
+        ),
     )
     content.act(ctx, LURAH_BT, post_id, "submit")
     assert content.act(ctx, CAMAT, post_id, "approve")["status"] == "scheduled"

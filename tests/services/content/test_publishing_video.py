@@ -4,20 +4,27 @@ through the outbox, against fakes on 127.0.0.1 that enforce the documented flows
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from paseban.clock import FixedClock
 from paseban.context import Context
+from paseban.errors import InvalidInput
+from paseban.services.content import post_media, publishing_media
 from paseban.services.content import posts as content
-from paseban.services.content import publishing_media
+from paseban.storage import tables as t
 from tests.fakes.server import client_to, serve_asgi
 from tests.fakes.tiktok import FakeTikTok
 from tests.fakes.youtube import FakeYouTube
 from tests.services.content.publish_helpers import (
+    CAMAT,
+    CAPTION,
     LURAH,
     approved_post,
     clip,
@@ -59,9 +66,49 @@ def test_a_tiktok_video_is_posted_directly_and_found_after_moderation(
         f"https://www.tiktok.com/@kelurahanbatutulis/video/{post['external_id']}"
     )
     assert tiktok.calls[:2] == ["creator_info", "video/init"]
+    # the admin's choices exactly; the stitch the creator turned off stays off
+    info = tiktok.post_infos[-1]
+    assert {k: v for k, v in info.items() if k not in ("title", "video_cover_timestamp_ms")} == {
+        "privacy_level": "PUBLIC_TO_EVERYONE",
+        "disable_comment": False,
+        "disable_duet": True,
+        "disable_stitch": True,
+        "brand_content_toggle": False,
+        "brand_organic_toggle": False,
+    }
     assert len(tiktok.fetched) == 1  # TikTok pulled the signed link once
     progress = publishing_media.progress(ctx, post["outbox_id"])
     assert progress is not None and "langsung" in progress["mode"]
+
+
+def test_a_tiktok_post_without_the_required_choices_is_refused(
+    ctx: Context, clock: FixedClock, fakes: Fakes, tmp_path: Path
+) -> None:
+    """TikTok's required UX: the admin picks the privacy (no default), the interactions and the
+    disclosure; without them the post cannot be submitted, nor sent if they went missing."""
+    tiktok, _, client, found = fakes
+    media = post_media.MediaChoice(post_media.attach_refs([clip(ctx, tmp_path)], []))
+    when = ctx.now() + timedelta(hours=1)
+    item = content.PostInput(found["tiktok"], CAPTION, scheduled_at=when, media=media)
+    post_id = content.create_post(ctx, LURAH, item)
+    with pytest.raises(InvalidInput, match="Pilih siapa yang dapat melihat"):
+        content.act(ctx, LURAH, post_id, "submit")
+    branded_private = {"privacy_level": "SELF_ONLY", "disclose": True, "branded_content": True}
+    content.update_post(
+        ctx, LURAH, post_id, dataclasses.replace(item, platform_options=branded_private)
+    )
+    with pytest.raises(InvalidInput, match="Konten bermerek tidak dapat"):
+        content.act(ctx, LURAH, post_id, "submit")
+    chosen = {"privacy_level": "MUTUAL_FOLLOW_FRIENDS", "allow_comment": True}
+    content.update_post(ctx, LURAH, post_id, dataclasses.replace(item, platform_options=chosen))
+    content.act(ctx, LURAH, post_id, "submit")
+    assert content.act(ctx, CAMAT, post_id, "approve")["status"] == "scheduled"
+    with ctx.engine.begin() as conn:  # the choices lost behind the editor's back
+        conn.execute(sa.update(t.content_posts).values(platform_options=None))
+    assert run_outbox(ctx, clock, client)["failed"] == 1
+    post = content.get_post(ctx, LURAH, post_id)
+    assert post["status"] == "failed" and "Pilih siapa" in post["events"][-1]["note"]
+    assert tiktok.calls == ["creator_info"]  # nothing was posted
 
 
 def test_an_unaudited_app_sends_the_video_to_the_inbox_as_a_draft(
@@ -72,13 +119,24 @@ def test_an_unaudited_app_sends_the_video_to_the_inbox_as_a_draft(
     post_id = approved_post(ctx, found["tiktok"], [clip(ctx, tmp_path)])
     assert run_outbox(ctx, clock, client)["sent"] == 1
     post = content.get_post(ctx, LURAH, post_id)
-    assert post["status"] == "published" and post["permalink"] is None
+    # a draft in the creator's inbox is not public: never "Terbit" (issue 18)
+    assert post["status"] == "inbox" and post["status_label"] == "Menunggu di kotak masuk TikTok"
+    assert post["published_at"] is None and post["permalink"] is None
+    assert post["events"][-1]["action"] == "to_inbox"
     assert "kotak masuk TikTok" in post["events"][-1]["note"]
+    listed, _ = content.list_posts(ctx, LURAH, status="inbox")
+    assert [(r["id"], r["status_label"]) for r in listed] == [
+        (post_id, "Menunggu di kotak masuk TikTok")
+    ]
     assert "video/init" not in tiktok.calls and "inbox/video/init" in tiktok.calls
     inbox = next(iter(tiktok.publishes.values()))
     assert inbox.received == inbox.size > 0  # the file went up in FILE_UPLOAD chunks
     progress = publishing_media.progress(ctx, post["outbox_id"])
     assert progress is not None and "draf" in progress["mode"]
+    # the admin finishes it in the TikTok app, then marks it published with its link
+    link = "https://www.tiktok.com/@kelurahanbatutulis/video/7380000000000000099"
+    done = content.act(ctx, LURAH, post_id, "published", permalink=link)
+    assert done["status"] == "published" and done["permalink"] == link
 
 
 def test_a_refused_direct_post_falls_back_to_the_inbox(
@@ -89,7 +147,8 @@ def test_a_refused_direct_post_falls_back_to_the_inbox(
     post_id = approved_post(ctx, found["tiktok"], [clip(ctx, tmp_path)])
     assert run_outbox(ctx, clock, client)["sent"] == 1
     assert tiktok.calls[:3] == ["creator_info", "video/init", "inbox/video/init"]
-    assert "kotak masuk" in content.get_post(ctx, LURAH, post_id)["events"][-1]["note"]
+    post = content.get_post(ctx, LURAH, post_id)
+    assert post["status"] == "inbox" and "kotak masuk" in post["events"][-1]["note"]
 
 
 def test_tiktok_photos_are_one_photo_post(ctx: Context, clock: FixedClock, fakes: Fakes) -> None:

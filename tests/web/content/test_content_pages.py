@@ -10,6 +10,7 @@ from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.storage import tables as t
 from paseban.web.app import create_app
+from tests import mediafiles
 from tests.web.content.conftest import As
 
 OPERATOR = Person("operator", Role.DISKOMINFO, Scope())
@@ -100,6 +101,11 @@ def test_write_a_draft_and_walk_it_through(ctx: Context, signed: tuple[TestClien
             sa.select(t.accounts.c.id).where(t.accounts.c.handle == "kelurahan.batutulis")
         ).scalar_one()
     evil = "<script>alert(1)</script> Yuk ikut kerja bakti Sabtu pukul 07.00 WIB di Balai RW 03."
+    picture = ("kerja-bakti.jpg", mediafiles.photo(1080, 1080, seed=4), "image/jpeg")
+    uploaded = client.post(
+        "/konten/media", files=[("files", picture)], headers={"Accept": "application/json"}
+    )
+    photo = uploaded.json()["uploaded"][0]["id"]  # Instagram takes no post without a picture
     created = client.post(
         "/konten/draf",
         data={
@@ -107,6 +113,9 @@ def test_write_a_draft_and_walk_it_through(ctx: Context, signed: tuple[TestClien
             "content_type": "acara",
             "body": evil,
             "title": "Kerja bakti",
+            "media_form": "1",
+            "media_id": [str(photo)],
+            "media_alt": ["Warga kerja bakti membersihkan selokan"],
         },
         follow_redirects=False,
     )
