@@ -250,6 +250,7 @@ def _rebuild(conn: sa.Connection, table: str, *, partitioned: bool, skip: set[st
 def upgrade() -> None:
     conn = op.get_bind()
     if conn.dialect.name != "postgresql":
+        _add_indexes()
         return
     _run(conn, KEY_TABLES.split("\n--\n"))
     conn.execute(
@@ -278,9 +279,16 @@ def upgrade() -> None:
             "REFERENCES messages(id)", "REFERENCES message_keys(message_id)"
         )
         conn.execute(sa.text(f"ALTER TABLE {table} ADD CONSTRAINT {name} {target}"))
+    _add_indexes()
+
+
+def _add_indexes() -> None:
+    """What the plans at national size needed (bench/national.py), on both engines."""
+    op.create_index("ix_messages_account_received", "messages", ["account_id", "received_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_messages_account_received", table_name="messages")
     conn = op.get_bind()
     if conn.dialect.name != "postgresql":
         return
