@@ -285,7 +285,11 @@ def upgrade() -> None:
 def _add_indexes() -> None:
     """What the plans at national size needed (bench/national.py), on both engines."""
     op.create_index("ix_messages_account_received", "messages", ["account_id", "received_at"])
-    op.create_index("ix_cases_open_opd", "cases", ["status", "opd", "stage", "due_at"])
+    op.create_index(
+        "ix_cases_open_opd",
+        "cases",
+        ["status", "opd", "stage", "due_at", "opened_at", "urgency"],
+    )
 
 
 def downgrade() -> None:
