@@ -108,14 +108,13 @@ def bulk(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> No
                 )
 
 
-def fill(ctx: Context, n_cases: int, n_messages: int, seed: int = 7) -> None:
-    rng = random.Random(seed)
+def fill_cases(ctx: Context, n_cases: int, rng: random.Random) -> None:
+    """`n_cases` cases over two years (more of them recent), ids 1..n, by COPY on PostgreSQL."""
     with ctx.engine.connect() as conn:
         kel = conn.execute(
             sa.select(t.wilayah.c.code, t.wilayah.c.parent_code).where(t.wilayah.c.level == 4)
         ).all()
         topics = conn.execute(sa.select(t.topics.c.code, t.topics.c.default_opd)).all()
-        account_ids = list(conn.execute(sa.select(t.accounts.c.id)).scalars())
     started = time.perf_counter()
     two_years = 730 * 24 * 3600
     counters: dict[str, int] = {}
@@ -159,7 +158,19 @@ def fill(ctx: Context, n_cases: int, n_messages: int, seed: int = 7) -> None:
                 rows = []
         bulk(conn, t.cases, rows)
     print(f"  {n_cases:,} cases in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def fill(ctx: Context, n_cases: int, n_messages: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    with ctx.engine.connect() as conn:
+        kel = conn.execute(
+            sa.select(t.wilayah.c.code, t.wilayah.c.parent_code).where(t.wilayah.c.level == 4)
+        ).all()
+        topics = conn.execute(sa.select(t.topics.c.code, t.topics.c.default_opd)).all()
+        account_ids = list(conn.execute(sa.select(t.accounts.c.id)).scalars())
+    fill_cases(ctx, n_cases, rng)
     started = time.perf_counter()
+    two_years = 730 * 24 * 3600
     with ctx.engine.begin() as conn:
         rows = []
         for i in range(1, n_messages + 1):

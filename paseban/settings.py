@@ -214,6 +214,10 @@ class Settings:
             raise SettingsError(
                 "PASEBAN_JOBS_BACKEND=celery butuh PASEBAN_BROKER_URL (mis. redis://127.0.0.1:6379/0)"
             )
+        if self.raw_event_days < 1:  # 0 would prune every delivery, even today's
+            raise SettingsError(
+                f"PASEBAN_RAW_EVENT_DAYS minimal 1 hari, bukan {self.raw_event_days}"
+            )
         if self.broker_visibility_timeout < 1:
             raise SettingsError("PASEBAN_BROKER_VISIBILITY_TIMEOUT minimal 1 detik")
         if not 0.0 <= self.review_threshold <= 1.0:

@@ -262,7 +262,8 @@ def insert_raw(conn: sa.Connection, *, channel: str, at: datetime, body: str) ->
     if stmt is None:
         stmt = (
             insert(conn, t.raw_events)
-            .on_conflict_do_nothing(index_elements=["channel", "body_hash"])
+            # no conflict target: on PostgreSQL the key lives in raw_event_keys (migration 0021)
+            .on_conflict_do_nothing()
             .returning(t.raw_events.c.id)
         )
         _raw_insert[dialect] = stmt
@@ -394,7 +395,8 @@ def _insert_messages(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[in
         stmt = (
             insert(conn, t.messages)
             .values({c: sa.bindparam(c) for c in MESSAGE_COLUMNS})
-            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+            # no conflict target: on PostgreSQL the key lives in message_keys (migration 0021)
+            .on_conflict_do_nothing()
             .returning(t.messages.c.id)
         )
         _message_insert[dialect] = stmt

@@ -89,7 +89,7 @@ def store_messages(
         ]
         stmt = (
             insert(conn, t.messages)
-            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
+            .on_conflict_do_nothing()  # the key: message_keys on PostgreSQL (migration 0021)
             .returning(t.messages.c.id, t.messages.c.raw_event_id, sort_by_parameter_order=True)
         )
         inserted = {r.raw_event_id: int(r.id) for r in conn.execute(stmt, rows)}

@@ -111,6 +111,9 @@ sa.Index(
 
 sa.Index("ix_messages_account_posted", messages.c.account_id, messages.c.posted_at)
 
+# each account's newest delivery, for the accounts' health (migration 0021, bench/national.py)
+sa.Index("ix_messages_account_received", messages.c.account_id, messages.c.received_at)
+
 sa.Index("ix_messages_review", messages.c.needs_review, messages.c.received_at)
 
 # what waits, by intent and by urgency: the command centre counts these (migration 0011)

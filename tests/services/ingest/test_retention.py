@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from paseban.context import Context
 from paseban.jobs import registry
 from paseban.services.ingest import retention, webhooks
+from paseban.settings import Settings, SettingsError
 from paseban.storage import tables as t
 from tests.connectors.helpers import meta_signed, with_connector_accounts
 from tests.web.ingest.test_webhooks import make_context
@@ -47,13 +48,19 @@ def test_old_raw_events_are_pruned_and_messages_stay(wctx: Context) -> None:
     headers, body = meta_signed("meta", "instagram_comments__batch")
     webhooks.receive_webhook(wctx, "meta", headers, body)
     messages = _count(wctx, t.messages)
-    assert retention.prune_raw_events(wctx) == {"deleted": 0}
+    assert retention.prune_raw_events(wctx) == {"deleted": 0, "partitions_dropped": 0}
     with wctx.engine.begin() as conn:
         conn.execute(sa.update(t.raw_events).values(received_at=wctx.now() - timedelta(days=91)))
-    assert retention.prune_raw_events(wctx) == {"deleted": 1}
+    assert retention.prune_raw_events(wctx) == {"deleted": 1, "partitions_dropped": 0}
     assert _count(wctx, t.raw_events) == 0
     assert _count(wctx, t.messages) == messages
 
 
 def test_the_pruning_job_is_registered(wctx: Context) -> None:
     assert registry(wctx)["prune_raw_events"].every == timedelta(days=1)
+
+
+def test_a_retention_under_one_day_is_refused_with_its_setting_named() -> None:
+    with pytest.raises(SettingsError, match="PASEBAN_RAW_EVENT_DAYS minimal 1"):
+        Settings.from_env({"PASEBAN_RAW_EVENT_DAYS": "0"})
+    assert Settings.from_env({"PASEBAN_RAW_EVENT_DAYS": "30"}).raw_event_days == 30
