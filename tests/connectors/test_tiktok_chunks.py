@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from paseban.connectors.base import AccountRef, Credentials
 from paseban.connectors.media_post import VIDEO, MediaFile, MediaPost, Step
 from paseban.connectors.publish_tiktok import CHUNK, TikTokMediaPublisher, chunks
-from tests.fakes.server import client_to, serve_asgi
+from tests.fakes.server import ToFakes, serve_asgi
 from tests.fakes.tiktok import FakeTikTok
 
 MB = 1024 * 1024
@@ -45,7 +47,8 @@ def test_a_large_video_goes_up_in_several_chunks_with_content_range() -> None:
     puts: list[int] = []
     with serve_asgi(fake.app()) as base:
         routes = {"open.tiktokapis.com": base, "open-upload.tiktokapis.com": base}
-        with client_to(routes) as client:
+        # 70 MB through a local server: a generous timeout for a loaded CI machine
+        with httpx.Client(transport=ToFakes(routes), timeout=180) as client:
             state: dict[str, Any] = {}
             for _ in range(12):
                 step: Step = publisher.step(client, post, state, credentials)
