@@ -36,6 +36,7 @@ from celery.signals import worker_process_init, worker_ready
 
 from paseban.jobs.core import ANALYSIS, Context, UnknownJob, queue_for, registry, run_job
 from paseban.settings import Settings
+from paseban.storage.db import is_conflict
 
 log = logging.getLogger("paseban.jobs.celery")
 
@@ -43,9 +44,6 @@ TASK = "paseban.run"
 # errors that say "the database is away for a moment", not "the job is wrong"
 RETRYABLE: tuple[type[Exception], ...] = (sa.exc.OperationalError, sa.exc.InterfaceError)
 RETRY_MAX = 10  # back-off 2, 4, 8 ... capped at 5 minutes: about half an hour in all
-# PostgreSQL's "deadlock detected" and "could not serialize": the other transaction is done in a
-# moment, so the job runs again at once (a short random pause, not the back-off)
-CONFLICTS = frozenset({"40P01", "40001"})
 BROKER_ERRORS: tuple[type[BaseException], ...] = (
     kombu.exceptions.OperationalError,
     redis.exceptions.ConnectionError,
@@ -208,7 +206,7 @@ def worker_app(ctx: Context) -> Celery:
 
 def retry_after(exc: Exception, retries: int) -> float:
     """Seconds before a job that met `exc` runs again."""
-    if getattr(getattr(exc, "orig", None), "sqlstate", None) in CONFLICTS:
+    if is_conflict(exc):  # the other transaction is done in a moment: a short random pause
         return random.uniform(0.05, 0.5)
     return float(min(300, 2 ** (retries + 1)))
 

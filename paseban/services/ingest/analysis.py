@@ -4,6 +4,8 @@ A built-in plugin: it registers its jobs through the same hook a third party wou
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -20,13 +22,14 @@ from paseban.services.cases import triage
 from paseban.services.cases.actions import fire_hooks
 from paseban.services.cases.reads import timeline
 from paseban.storage import tables as t
+from paseban.storage.db import is_conflict
 
 if TYPE_CHECKING:
     from paseban.context import Context
 
 log = logging.getLogger("paseban.analysis")
 BATCH = 500  # messages read and analysed together (one array operation)
-WRITE_BATCH = 50  # messages written per transaction: short write locks, webhooks keep flowing
+WRITE_BATCH = 50  # messages per connection (policy read once); each placement commits alone
 
 
 def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
@@ -85,84 +88,131 @@ def _store(
     analyses: list[Analysis],
     counts: dict[str, int],
 ) -> None:
-    """Write analyses and place each message in one short transaction; the new cases' events
-    (opened, forwarded at once by a rule) go to the `case_event` hook after the commit, so
-    the OPD hears of a new case within seconds of the citizen's comment (issue 19)."""
-    opened: list[int] = []
-    with ctx.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(_WRITE_TURN)
-        # claim the rows first: a message another worker analysed meanwhile is left alone
-        claimed = set(
-            conn.execute(
-                sa.update(t.messages)
-                .where(
-                    t.messages.c.id.in_([r.id for r in rows]), t.messages.c.analyzed_at.is_(None)
+    """Write analyses and place the messages: the ones that cannot belong to a case in one
+    transaction, each of the others in a transaction of its own (short: its locks are held for
+    one placement, so workers placing other messages run alongside, services.cases.locks).
+    A new case's events (opened, forwarded at once by a rule) go to the `case_event` hook after
+    its commit, so the OPD hears of it within seconds of the citizen's comment (issue 19).
+    Each transaction claims its messages first: one another worker analysed meanwhile is left
+    alone, so a job delivered twice has no second effect."""
+    plain: list[tuple[Any, Analysis]] = []
+    placeable: list[tuple[Any, Analysis]] = []
+    for row, analysis in zip(rows, analyses, strict=True):
+        analysis = _with_location(analyzer, analysis, row.lat, row.lon)
+        (placeable if triage.may_belong(analysis) else plain).append((row, analysis))
+    # one connection for the batch: routing rules, SLA policies and templates are read once
+    # (storage.txcache), then each transaction below is its own
+    with ctx.engine.connect() as conn:
+        if plain:
+            with conn.begin():
+                claimed = _claim(conn, ctx, [row.id for row, _ in plain])
+                values = [_values(ctx, row, a) for row, a in plain if row.id in claimed]
+                if values:  # one executemany (prebuilt statement)
+                    conn.execute(_STORE_ANALYSIS, values)
+            for row, analysis in plain:
+                _count(ctx, counts, analysis, None, done=row.id in claimed)
+        for row, analysis in placeable:
+            claimed_one, placement = _place(ctx, conn, row, analysis, counts)
+            _count(ctx, counts, analysis, placement, done=claimed_one)
+            if placement and not placement.joined and placement.kind == "report":
+                fire_hooks(ctx, placement.case_id, timeline(ctx, placement.case_id))
+
+
+RETRIES = 5  # conflicts in a row before the job itself fails (and Celery retries it)
+
+
+def _place(
+    ctx: Context, conn: sa.Connection, row: Any, analysis: Analysis, counts: dict[str, int]
+) -> tuple[bool, triage.Placement | None]:
+    """Claim, place and store one message in one transaction: whether it was ours to claim
+    (another worker may have analysed it meanwhile) and where it went. A deadlock or a
+    serialization failure (which the fixed lock order should make rare) rolls the transaction
+    back and runs it again, counted as `conflict_retries`."""
+    for attempt in range(RETRIES):
+        try:
+            with conn.begin():
+                if not _claim(conn, ctx, [row.id]):
+                    return False, None
+                # a complaint opens or joins a case; a citizen's follow-up or answer to
+                # "sudah beres?" joins their own case (services.cases.triage.place_message)
+                placement = triage.place_message(
+                    conn,
+                    ctx,
+                    message_id=row.id,
+                    platform=row.platform,
+                    analysis=analysis,
+                    reported_at=row.posted_at,
+                    sample=row.is_sample,
+                    author=row.author or None,
+                    author_id=row.author_id,
+                    lat=row.lat,
+                    lon=row.lon,
                 )
-                .values(analyzed_at=ctx.now())
-                .returning(t.messages.c.id)
-            ).scalars()
-        )
-        updates: list[dict[str, Any]] = []
-        for row, analysis in zip(rows, analyses, strict=True):
-            if row.id not in claimed:
-                continue
-            analysis = _with_location(analyzer, analysis, row.lat, row.lon)
-            review = needs_review(analysis, ctx.settings.review_threshold)
-            values = {
-                "b_id": row.id,
-                "case_id": None,
-                "analyzed_at": ctx.now(),
-                "analysis_version": analysis.version,
-                "masked_text": analysis.masked,
-                "intent": analysis.intent.label,
-                "topic": analysis.topic.label,
-                "urgency": analysis.urgency.label,
-                "kelurahan": analysis.place.kelurahan,
-                "kecamatan": analysis.place.kecamatan,
-                "place_source": analysis.place.source,
-                "place_detail": {
-                    "street": analysis.place.street,
-                    "rt": analysis.place.rt,
-                    "rw": analysis.place.rw,
-                    "landmark": analysis.place.landmark,
-                },
-                "confidence": analysis.confidences(),
-                "reasons": analysis.reasons(),
-                "needs_review": review,
-            }
-            counts["analyzed"] += 1
-            counts["review"] += int(review)
-            counts["complaints"] += int(analysis.is_complaint)
-            # complaints open or join a case; a citizen's follow-up or answer to
-            # "sudah beres?" joins their own case (services.cases.triage.place_message)
-            placement = triage.place_message(
-                conn,
-                ctx,
-                message_id=row.id,
-                platform=row.platform,
-                analysis=analysis,
-                reported_at=row.posted_at,
-                sample=row.is_sample,
-                author=row.author or None,
-                author_id=row.author_id,
-                lat=row.lat,
-                lon=row.lon,
-            )
-            if placement is not None:
-                values["case_id"] = placement.case_id
-                key = "cases_joined" if placement.joined else "cases_opened"
-                if not placement.joined and placement.kind == "report":
-                    opened.append(placement.case_id)
-                counts[key if placement.kind == "report" else "follow_ups"] += 1
-                # linked at once: a later message of the same citizen in this batch
-                # (a follow-up) finds the case through it
-                conn.execute(_LINK, {"b_id": row.id, "case_id": placement.case_id})
-            updates.append(values)
-        if updates:  # one executemany for the batch (prebuilt statement)
-            conn.execute(_STORE_ANALYSIS, updates)
-    for case_id in opened:
-        fire_hooks(ctx, case_id, timeline(ctx, case_id))
+                values = _values(ctx, row, analysis)
+                values["case_id"] = placement.case_id if placement else None
+                conn.execute(_STORE_ANALYSIS, [values])
+            return True, placement
+        except sa.exc.DBAPIError as exc:
+            if not is_conflict(exc) or attempt == RETRIES - 1:
+                raise
+            counts["conflict_retries"] = counts.get("conflict_retries", 0) + 1
+            log.warning("placement conflict, retrying", extra={"message_id": row.id})
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+def _claim(conn: sa.Connection, ctx: Context, ids: list[int]) -> set[int]:
+    return set(
+        conn.execute(
+            sa.update(t.messages)
+            .where(t.messages.c.id.in_(ids), t.messages.c.analyzed_at.is_(None))
+            .values(analyzed_at=ctx.now())
+            .returning(t.messages.c.id)
+        ).scalars()
+    )
+
+
+def _values(ctx: Context, row: Any, analysis: Analysis) -> dict[str, Any]:
+    return {
+        "b_id": row.id,
+        "case_id": None,
+        "analyzed_at": ctx.now(),
+        "analysis_version": analysis.version,
+        "masked_text": analysis.masked,
+        "intent": analysis.intent.label,
+        "topic": analysis.topic.label,
+        "urgency": analysis.urgency.label,
+        "kelurahan": analysis.place.kelurahan,
+        "kecamatan": analysis.place.kecamatan,
+        "place_source": analysis.place.source,
+        "place_detail": {
+            "street": analysis.place.street,
+            "rt": analysis.place.rt,
+            "rw": analysis.place.rw,
+            "landmark": analysis.place.landmark,
+        },
+        "confidence": analysis.confidences(),
+        "reasons": analysis.reasons(),
+        "needs_review": needs_review(analysis, ctx.settings.review_threshold),
+    }
+
+
+def _count(
+    ctx: Context,
+    counts: dict[str, int],
+    analysis: Analysis,
+    placement: triage.Placement | None,
+    *,
+    done: bool,
+) -> None:
+    if not done:
+        return
+    counts["analyzed"] += 1
+    counts["review"] += int(needs_review(analysis, ctx.settings.review_threshold))
+    counts["complaints"] += int(analysis.is_complaint)
+    if placement is not None:
+        key = "cases_joined" if placement.joined else "cases_opened"
+        counts[key if placement.kind == "report" else "follow_ups"] += 1
 
 
 def _with_location(
@@ -201,15 +251,6 @@ _STORE_ANALYSIS = (
     sa.update(t.messages)
     .where(t.messages.c.id == sa.bindparam("b_id"))
     .values({name: sa.bindparam(name) for name in _ANALYSIS_FIELDS})
-)
-# Several workers' write transactions join the same cases and bump the same ticket counter in
-# different orders, and deadlock (bench/scale.py with 2 workers: 19 in 59 jobs). On PostgreSQL
-# they take turns for the write (tens of milliseconds); the analysis itself stays parallel.
-_WRITE_TURN = sa.select(sa.func.pg_advisory_xact_lock(0x7061736562616E + 1))
-_LINK = (
-    sa.update(t.messages)
-    .where(t.messages.c.id == sa.bindparam("b_id"))
-    .values(case_id=sa.bindparam("case_id"))
 )
 
 
