@@ -19,6 +19,12 @@ to its routed case. `lost` counts messages the server said it stored that were n
 never analysed; `duplicated`, messages stored twice or analysed twice. With several worker
 counts the throughput ratio to the first is printed before the JSON lines.
 
+`--poll-accounts 10000` is the second mode: polling that many simulated accounts (30 % X with
+their own token, 30 % X on the app's bearer, 40 % YouTube channels of one project) on
+PostgreSQL against bench/polling.py's fake platform for `--poll-hours` simulated hours; it
+prints one JSON object with the delay per account in minutes (median, p99, max; by group too),
+the requests and refusals (goal: none), and the CPU per request of the poller and PostgreSQL.
+
 `--backlog` measures analysis alone (analysis-bound load): the workers start only once every
 delivery is stored and its job queued, and S runs from the first analysis job to the last message
 analysed (C then includes the wait for the workers, and is not the promise to a city).
@@ -28,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -57,6 +64,7 @@ from paseban.storage import tables as t  # noqa: E402
 
 SAMPLE_ACCOUNTS = ROOT / "paseban" / "data" / "sample" / "accounts.csv"
 TEMPLATE, DATABASE = "paseban_scale_tmpl", "paseban_scale"
+POLL_DATABASE = "paseban_scale_poll"
 
 
 def start_services() -> tuple[str, str]:
@@ -348,6 +356,102 @@ def one_run(
     return figures
 
 
+def poll_run(args: argparse.Namespace, admin_url: str) -> dict[str, Any]:
+    """`--poll-accounts N`: the real `poll_due` (services/ingest/polling.py) once a simulated
+    minute over N accounts on PostgreSQL, against bench/polling.py's fake X and YouTube (their
+    documented rate limits; nothing leaves the machine). An account's delay is the longest it
+    went unpolled in the run (from the start to its first poll, then between two polls): how
+    old a citizen's comment on it can be before Paseban sees it."""
+    from datetime import timedelta
+
+    from bench.polling import START, FakePlatform, setup
+    from paseban.clock import FixedClock
+    from paseban.services.ingest import polling
+
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{POLL_DATABASE}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{POLL_DATABASE}"'))
+    admin.dispose()
+    folder = Path(tempfile.mkdtemp(prefix="paseban-scale-poll-"))
+    settings = Settings(
+        database_url=with_database(admin_url, POLL_DATABASE),
+        secret_key="bench-secret",
+        x_bearer_token="app-bearer",
+        youtube_api_key="project-key",
+        log_level="WARNING",
+        reports_dir=str(folder / "laporan"),
+        media_dir=str(folder / "media"),
+    )
+    clock = FixedClock(START)
+    ctx = create_context(settings, clock=clock, load_entrypoints=False, jobs_backend="eager")
+    migrate.upgrade(ctx.engine)
+    reference.load(ctx, "32.71")
+    groups = setup(ctx, args.poll_accounts, folder)
+    platform = FakePlatform(clock)
+    client = httpx.Client(transport=httpx.MockTransport(platform))
+    ctx.jobs.enqueue = lambda *a, **k: None  # type: ignore[method-assign]  # nothing to analyse
+    steps = int(args.poll_hours * 60)
+    cpu_before, wall_before = time.process_time(), time.monotonic()
+
+    def pg_cpu() -> float:
+        """CPU of this database's server processes (the server is shared with other work)."""
+        with ctx.engine.connect() as conn:
+            pids = conn.execute(
+                sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            ).scalars()
+            return sum(cpu_seconds(pid) or 0.0 for pid in pids)
+
+    pg_before = pg_cpu()
+    for step in range(steps):
+        polling.poll_due(ctx, client=client)
+        clock.advance(timedelta(minutes=1))
+        if step % 30 == 29:
+            say(f"  {step + 1:4d} simulated min: {dict(platform.requests)}")
+    cpu = time.process_time() - cpu_before
+    pg = pg_cpu() - pg_before
+    wall = time.monotonic() - wall_before
+    end = clock.now()
+    ctx.close()
+
+    def delay(times: list[Any]) -> float:
+        if not times:
+            return (end - START).total_seconds()  # never polled: the whole run
+        marks = [START, *times]
+        return float(max((b - a).total_seconds() for a, b in itertools.pairwise(marks)))
+
+    def spread(values: list[float]) -> dict[str, float]:
+        minutes = [v / 60 for v in values]
+        return {
+            "p50": round(statistics.median(minutes), 1),
+            "p99": round(percentile(minutes, 99), 1),
+            "max": round(max(minutes), 1),
+        }
+
+    every = {ref: delay(platform.polls.get(ref, [])) for refs in groups.values() for ref in refs}
+    requests = sum(platform.requests.values())
+    figures = {
+        "mode": "poll",
+        "accounts": args.poll_accounts,
+        "simulated_hours": args.poll_hours,
+        "never_polled": sum(1 for refs in groups.values() for r in refs if r not in platform.polls),
+        "requests": dict(platform.requests),
+        "refused": dict(platform.refused),
+        "delay_min": spread(list(every.values())),
+        "delay_min_by_group": {
+            group: spread([every[r] for r in refs]) for group, refs in groups.items()
+        },
+        "wall_s": round(wall, 1),
+        "cpu_ms_per_request": round((cpu + pg) / max(1, requests) * 1000, 2),
+    }
+    say(
+        f"== polling {args.poll_accounts} accounts for {args.poll_hours:g} simulated hours: "
+        f"{requests} requests, refused {dict(platform.refused)}; CPU poller {cpu:.1f} s + "
+        f"PostgreSQL {pg:.1f} s in {wall:.0f} s wall; load average {os.getloadavg()[0]:.1f}"
+    )
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -364,9 +468,20 @@ def main() -> None:
         "seconds then run from the first analysis job to the last message analysed",
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for analysis")
+    parser.add_argument(
+        "--poll-accounts",
+        type=int,
+        default=0,
+        help="instead: poll this many simulated X and YouTube accounts (bench/polling.py's fake "
+        "platform) and print the delay per account",
+    )
+    parser.add_argument("--poll-hours", type=float, default=2.0, help="simulated hours to poll")
     args = parser.parse_args()
 
     admin_url, broker_url = start_services()
+    if args.poll_accounts:
+        say(json.dumps(poll_run(args, admin_url)))
+        return
     with tempfile.TemporaryDirectory(prefix="paseban-scale-") as folder:
         make_template(admin_url, Path(folder))
     runs = [one_run(args, count, admin_url, broker_url) for count in args.workers]
