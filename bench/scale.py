@@ -11,13 +11,18 @@ request was due), and waits until every stored message is analysed and every com
 to its OPD. It prints the figures, then, last, one JSON object per run:
 
     {"workers": N, "messages": M, "seconds": S, "per_second": R, "lost": 0, "duplicated": 0,
-     "p99_webhook_ms": P, "p99_to_case_s": C}
+     "p99_webhook_ms": P, "p99_to_case_s": C, "lock_wait_share": W, "conflict_retries": K,
+     "load_average": L}
 
 S runs from the first delivery sent to the last message analysed; R is messages analysed per
 second over S; C is the 99th percentile of the time from storing a complaint (its delivery's 200)
 to its routed case. `lost` counts messages the server said it stored that were never stored or
-never analysed; `duplicated`, messages stored twice or analysed twice. With several worker
-counts the throughput ratio to the first is printed before the JSON lines.
+never analysed; `duplicated`, messages stored twice or analysed twice. W is the share of the
+database's working sessions, sampled every 0.2 s while analysis ran, that were waiting for a
+lock (how much the workers get in each other's way, whatever the machine's load); K the
+placements redone after a deadlock or serialization failure; L the machine's load average at
+the end (the cores are shared: throughput depends on it, CPU per message much less). With
+several worker counts the throughput ratio to the first is printed before the JSON lines.
 
 `--poll-accounts 10000` is the second mode: polling that many simulated accounts (30 % X with
 their own token, 30 % X on the app's bearer, 40 % YouTube channels of one project) on
@@ -140,6 +145,24 @@ def service_pids() -> dict[str, int]:
     return pids
 
 
+def database_cpu(url: str) -> float:
+    """CPU seconds of the server processes serving this database: the bench's own share of a
+    PostgreSQL server that tests and other benchmarks may be using at the same time (the web's
+    and the workers' pooled connections live through the run)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            pids = conn.execute(
+                sa.text(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+            return sum(cpu_seconds(pid) or 0.0 for pid in pids)
+    finally:
+        engine.dispose()
+
+
 @dataclass
 class Cluster:
     env: dict[str, str]
@@ -194,7 +217,9 @@ class Cluster:
         web = cpu_seconds(self.web.pid) if self.web else None
         figures = {"web": web or 0.0, "workers": sum(process_cpu(w.pid) for w in self.workers)}
         for name, pid in service_pids().items():
-            figures[name] = process_cpu(pid)
+            if name != "postgres":
+                figures[name] = process_cpu(pid)
+        figures["postgres"] = database_cpu(self.env["PASEBAN_DATABASE_URL"])
         return figures
 
     def stop(self) -> None:
@@ -237,6 +262,32 @@ def analysed_twice(engine: sa.Engine) -> int:
             sa.select(sa.func.count()).where(t.messages.c.analyzed_at.is_not(None))
         ).scalar_one()
     return max(0, reported - int(analysed))
+
+
+def sample_lock_waits(engine: sa.Engine, waits: list[int]) -> None:
+    """One look at the database's working sessions: how many wait for a lock another holds
+    (row, advisory, transaction). Whether two workers get in each other's way does not depend
+    on how busy the machine is, unlike their throughput: with the old global write turn about
+    half of two workers' write time was spent waiting here."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.text(
+                "SELECT count(*), count(*) FILTER (WHERE wait_event_type = 'Lock') "
+                "FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state = 'active' AND pid <> pg_backend_pid()"
+            )
+        ).one()
+    waits[0] += int(row[0])
+    waits[1] += int(row[1])
+
+
+def conflict_retries(engine: sa.Engine) -> int:
+    """Placements redone after a deadlock or serialization failure (the jobs' counts)."""
+    with engine.connect() as conn:
+        return sum(
+            int((c or {}).get("conflict_retries", 0))
+            for c in conn.execute(sa.select(t.job_runs.c.counts)).scalars()
+        )
 
 
 def first_analysis(engine: sa.Engine) -> float | None:
@@ -298,13 +349,16 @@ def one_run(
             cpu_start["workers"] = cluster.cpu()["workers"]  # not their start (the model)
         deadline = time.monotonic() + args.timeout
         now = counts(engine)
+        waits = [0, 0]  # database sessions seen working, and of those waiting for a lock
         while now["analysed"] < result.stored and time.monotonic() < deadline:
             time.sleep(0.2)
             now = counts(engine)
+            sample_lock_waits(engine, waits)
         time.sleep(1.0)  # anything analysed twice would show now
         now = counts(engine)
         cpu_end = cluster.cpu()
         twice = analysed_twice(engine)
+        retries = conflict_retries(engine)
         first_job = first_analysis(engine)
         latencies = to_case_seconds(engine)
     finally:
@@ -322,6 +376,9 @@ def one_run(
         "duplicated": (now["stored"] - now["distinct"]) + twice,
         "p99_webhook_ms": round(percentile(ms, 99), 1) if ms else None,
         "p99_to_case_s": round(percentile(latencies, 99), 2) if latencies else None,
+        "lock_wait_share": round(waits[1] / waits[0], 3) if waits[0] else 0.0,
+        "conflict_retries": retries,
+        "load_average": round(os.getloadavg()[0], 1),
     }
     mode = "workers started after the load (analysis only)" if args.backlog else "workers running"
     say(
@@ -337,6 +394,10 @@ def one_run(
         f"  messages     {result.stored} stored by the answers, {now['stored']} in the database, "
         f"{now['analysed']} analysed; {len(latencies)} complaints routed, to case p50 "
         f"{statistics.median(latencies) if latencies else 0:.2f} s p99 {figures['p99_to_case_s']} s"
+    )
+    say(
+        f"  contention   {figures['lock_wait_share']:.1%} of the working database sessions "
+        f"sampled were waiting for a lock; {retries} placements retried after a conflict"
     )
     used = {name: cpu_end[name] - cpu_start.get(name, 0.0) for name in cpu_end}
     say(
