@@ -22,6 +22,8 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from paseban.storage.txcache import cached, forget
+
 # sorted in the database, so that every transaction takes its locks in the same order
 _HOLD = sa.text(
     "SELECT count(pg_advisory_xact_lock(k)) "
@@ -38,11 +40,23 @@ def key(name: str) -> int:
 
 def hold(conn: sa.Connection, names: Iterable[str]) -> None:
     """Hold these names until the transaction ends (waiting for whoever holds one now)."""
-    if conn.dialect.name != "postgresql":
+    if conn.dialect.name != "postgresql" or cached(conn, _ALONE, bool):
         return
     keys = sorted({key(name) for name in names})
     if keys:
         conn.execute(_HOLD, {"keys": keys})
+
+
+def place_alone(conn: sa.Connection) -> None:
+    """This connection places a whole simulation in one long transaction, with nobody else
+    placing at the time (the sample data, made at setup): it takes no locks. A lock per place
+    held until a commit that comes thousands of placements later would fill PostgreSQL's shared
+    lock table (max_locks_per_transaction × max_connections)."""
+    forget(conn, _ALONE)
+    cached(conn, _ALONE, lambda: True)
+
+
+_ALONE = "placement_locks:alone"
 
 
 def author_name(platform: str, author: str | None, author_id: str | None) -> str | None:
