@@ -11,13 +11,24 @@ request was due), and waits until every stored message is analysed and every com
 to its OPD. It prints the figures, then, last, one JSON object per run:
 
     {"workers": N, "messages": M, "seconds": S, "per_second": R, "lost": 0, "duplicated": 0,
-     "p99_webhook_ms": P, "p99_to_case_s": C}
+     "p99_webhook_ms": P, "p99_to_case_s": C, "lock_wait_share": W, "conflict_retries": K,
+     "load_average": L}
 
 S runs from the first delivery sent to the last message analysed; R is messages analysed per
 second over S; C is the 99th percentile of the time from storing a complaint (its delivery's 200)
 to its routed case. `lost` counts messages the server said it stored that were never stored or
-never analysed; `duplicated`, messages stored twice or analysed twice. With several worker
-counts the throughput ratio to the first is printed before the JSON lines.
+never analysed; `duplicated`, messages stored twice or analysed twice. W is the share of the
+database's working sessions, sampled every 0.2 s while analysis ran, that were waiting for a
+lock (how much the workers get in each other's way, whatever the machine's load); K the
+placements redone after a deadlock or serialization failure; L the machine's load average at
+the end (the cores are shared: throughput depends on it, CPU per message much less). With
+several worker counts the throughput ratio to the first is printed before the JSON lines.
+
+`--poll-accounts 10000` is the second mode: polling that many simulated accounts (30 % X with
+their own token, 30 % X on the app's bearer, 40 % YouTube channels of one project) on
+PostgreSQL against bench/polling.py's fake platform for `--poll-hours` simulated hours; it
+prints one JSON object with the delay per account in minutes (median, p99, max; by group too),
+the requests and refusals (goal: none), and the CPU per request of the poller and PostgreSQL.
 
 `--backlog` measures analysis alone (analysis-bound load): the workers start only once every
 delivery is stored and its job queued, and S runs from the first analysis job to the last message
@@ -28,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -57,6 +69,7 @@ from paseban.storage import tables as t  # noqa: E402
 
 SAMPLE_ACCOUNTS = ROOT / "paseban" / "data" / "sample" / "accounts.csv"
 TEMPLATE, DATABASE = "paseban_scale_tmpl", "paseban_scale"
+POLL_DATABASE = "paseban_scale_poll"
 
 
 def start_services() -> tuple[str, str]:
@@ -132,6 +145,24 @@ def service_pids() -> dict[str, int]:
     return pids
 
 
+def database_cpu(url: str) -> float:
+    """CPU seconds of the server processes serving this database: the bench's own share of a
+    PostgreSQL server that tests and other benchmarks may be using at the same time (the web's
+    and the workers' pooled connections live through the run)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            pids = conn.execute(
+                sa.text(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalars()
+            return sum(cpu_seconds(pid) or 0.0 for pid in pids)
+    finally:
+        engine.dispose()
+
+
 @dataclass
 class Cluster:
     env: dict[str, str]
@@ -186,7 +217,9 @@ class Cluster:
         web = cpu_seconds(self.web.pid) if self.web else None
         figures = {"web": web or 0.0, "workers": sum(process_cpu(w.pid) for w in self.workers)}
         for name, pid in service_pids().items():
-            figures[name] = process_cpu(pid)
+            if name != "postgres":
+                figures[name] = process_cpu(pid)
+        figures["postgres"] = database_cpu(self.env["PASEBAN_DATABASE_URL"])
         return figures
 
     def stop(self) -> None:
@@ -229,6 +262,32 @@ def analysed_twice(engine: sa.Engine) -> int:
             sa.select(sa.func.count()).where(t.messages.c.analyzed_at.is_not(None))
         ).scalar_one()
     return max(0, reported - int(analysed))
+
+
+def sample_lock_waits(engine: sa.Engine, waits: list[int]) -> None:
+    """One look at the database's working sessions: how many wait for a lock another holds
+    (row, advisory, transaction). Whether two workers get in each other's way does not depend
+    on how busy the machine is, unlike their throughput: with the old global write turn about
+    half of two workers' write time was spent waiting here."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            sa.text(
+                "SELECT count(*), count(*) FILTER (WHERE wait_event_type = 'Lock') "
+                "FROM pg_stat_activity WHERE datname = current_database() "
+                "AND state = 'active' AND pid <> pg_backend_pid()"
+            )
+        ).one()
+    waits[0] += int(row[0])
+    waits[1] += int(row[1])
+
+
+def conflict_retries(engine: sa.Engine) -> int:
+    """Placements redone after a deadlock or serialization failure (the jobs' counts)."""
+    with engine.connect() as conn:
+        return sum(
+            int((c or {}).get("conflict_retries", 0))
+            for c in conn.execute(sa.select(t.job_runs.c.counts)).scalars()
+        )
 
 
 def first_analysis(engine: sa.Engine) -> float | None:
@@ -290,13 +349,16 @@ def one_run(
             cpu_start["workers"] = cluster.cpu()["workers"]  # not their start (the model)
         deadline = time.monotonic() + args.timeout
         now = counts(engine)
+        waits = [0, 0]  # database sessions seen working, and of those waiting for a lock
         while now["analysed"] < result.stored and time.monotonic() < deadline:
             time.sleep(0.2)
             now = counts(engine)
+            sample_lock_waits(engine, waits)
         time.sleep(1.0)  # anything analysed twice would show now
         now = counts(engine)
         cpu_end = cluster.cpu()
         twice = analysed_twice(engine)
+        retries = conflict_retries(engine)
         first_job = first_analysis(engine)
         latencies = to_case_seconds(engine)
     finally:
@@ -314,6 +376,9 @@ def one_run(
         "duplicated": (now["stored"] - now["distinct"]) + twice,
         "p99_webhook_ms": round(percentile(ms, 99), 1) if ms else None,
         "p99_to_case_s": round(percentile(latencies, 99), 2) if latencies else None,
+        "lock_wait_share": round(waits[1] / waits[0], 3) if waits[0] else 0.0,
+        "conflict_retries": retries,
+        "load_average": round(os.getloadavg()[0], 1),
     }
     mode = "workers started after the load (analysis only)" if args.backlog else "workers running"
     say(
@@ -329,6 +394,10 @@ def one_run(
         f"  messages     {result.stored} stored by the answers, {now['stored']} in the database, "
         f"{now['analysed']} analysed; {len(latencies)} complaints routed, to case p50 "
         f"{statistics.median(latencies) if latencies else 0:.2f} s p99 {figures['p99_to_case_s']} s"
+    )
+    say(
+        f"  contention   {figures['lock_wait_share']:.1%} of the working database sessions "
+        f"sampled were waiting for a lock; {retries} placements retried after a conflict"
     )
     used = {name: cpu_end[name] - cpu_start.get(name, 0.0) for name in cpu_end}
     say(
@@ -348,6 +417,102 @@ def one_run(
     return figures
 
 
+def poll_run(args: argparse.Namespace, admin_url: str) -> dict[str, Any]:
+    """`--poll-accounts N`: the real `poll_due` (services/ingest/polling.py) once a simulated
+    minute over N accounts on PostgreSQL, against bench/polling.py's fake X and YouTube (their
+    documented rate limits; nothing leaves the machine). An account's delay is the longest it
+    went unpolled in the run (from the start to its first poll, then between two polls): how
+    old a citizen's comment on it can be before Paseban sees it."""
+    from datetime import timedelta
+
+    from bench.polling import START, FakePlatform, setup
+    from paseban.clock import FixedClock
+    from paseban.services.ingest import polling
+
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{POLL_DATABASE}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{POLL_DATABASE}"'))
+    admin.dispose()
+    folder = Path(tempfile.mkdtemp(prefix="paseban-scale-poll-"))
+    settings = Settings(
+        database_url=with_database(admin_url, POLL_DATABASE),
+        secret_key="bench-secret",
+        x_bearer_token="app-bearer",
+        youtube_api_key="project-key",
+        log_level="WARNING",
+        reports_dir=str(folder / "laporan"),
+        media_dir=str(folder / "media"),
+    )
+    clock = FixedClock(START)
+    ctx = create_context(settings, clock=clock, load_entrypoints=False, jobs_backend="eager")
+    migrate.upgrade(ctx.engine)
+    reference.load(ctx, "32.71")
+    groups = setup(ctx, args.poll_accounts, folder)
+    platform = FakePlatform(clock)
+    client = httpx.Client(transport=httpx.MockTransport(platform))
+    ctx.jobs.enqueue = lambda *a, **k: None  # type: ignore[method-assign]  # nothing to analyse
+    steps = int(args.poll_hours * 60)
+    cpu_before, wall_before = time.process_time(), time.monotonic()
+
+    def pg_cpu() -> float:
+        """CPU of this database's server processes (the server is shared with other work)."""
+        with ctx.engine.connect() as conn:
+            pids = conn.execute(
+                sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            ).scalars()
+            return sum(cpu_seconds(pid) or 0.0 for pid in pids)
+
+    pg_before = pg_cpu()
+    for step in range(steps):
+        polling.poll_due(ctx, client=client)
+        clock.advance(timedelta(minutes=1))
+        if step % 30 == 29:
+            say(f"  {step + 1:4d} simulated min: {dict(platform.requests)}")
+    cpu = time.process_time() - cpu_before
+    pg = pg_cpu() - pg_before
+    wall = time.monotonic() - wall_before
+    end = clock.now()
+    ctx.close()
+
+    def delay(times: list[Any]) -> float:
+        if not times:
+            return (end - START).total_seconds()  # never polled: the whole run
+        marks = [START, *times]
+        return float(max((b - a).total_seconds() for a, b in itertools.pairwise(marks)))
+
+    def spread(values: list[float]) -> dict[str, float]:
+        minutes = [v / 60 for v in values]
+        return {
+            "p50": round(statistics.median(minutes), 1),
+            "p99": round(percentile(minutes, 99), 1),
+            "max": round(max(minutes), 1),
+        }
+
+    every = {ref: delay(platform.polls.get(ref, [])) for refs in groups.values() for ref in refs}
+    requests = sum(platform.requests.values())
+    figures = {
+        "mode": "poll",
+        "accounts": args.poll_accounts,
+        "simulated_hours": args.poll_hours,
+        "never_polled": sum(1 for refs in groups.values() for r in refs if r not in platform.polls),
+        "requests": dict(platform.requests),
+        "refused": dict(platform.refused),
+        "delay_min": spread(list(every.values())),
+        "delay_min_by_group": {
+            group: spread([every[r] for r in refs]) for group, refs in groups.items()
+        },
+        "wall_s": round(wall, 1),
+        "cpu_ms_per_request": round((cpu + pg) / max(1, requests) * 1000, 2),
+    }
+    say(
+        f"== polling {args.poll_accounts} accounts for {args.poll_hours:g} simulated hours: "
+        f"{requests} requests, refused {dict(platform.refused)}; CPU poller {cpu:.1f} s + "
+        f"PostgreSQL {pg:.1f} s in {wall:.0f} s wall; load average {os.getloadavg()[0]:.1f}"
+    )
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -364,9 +529,20 @@ def main() -> None:
         "seconds then run from the first analysis job to the last message analysed",
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for analysis")
+    parser.add_argument(
+        "--poll-accounts",
+        type=int,
+        default=0,
+        help="instead: poll this many simulated X and YouTube accounts (bench/polling.py's fake "
+        "platform) and print the delay per account",
+    )
+    parser.add_argument("--poll-hours", type=float, default=2.0, help="simulated hours to poll")
     args = parser.parse_args()
 
     admin_url, broker_url = start_services()
+    if args.poll_accounts:
+        say(json.dumps(poll_run(args, admin_url)))
+        return
     with tempfile.TemporaryDirectory(prefix="paseban-scale-") as folder:
         make_template(admin_url, Path(folder))
     runs = [one_run(args, count, admin_url, broker_url) for count in args.workers]

@@ -30,6 +30,7 @@ DEFAULT_PLUGINS = (
     "paseban.services.people.onboarding_health",  # issue 19: tokens of connected accounts checked
     "paseban.services.people.notify_whatsapp",  # issue 19: officers told on WhatsApp
     "paseban.services.people.notify_digest",  # issue 19: the morning digest on WhatsApp
+    "paseban.jobs.upkeep",  # issue 17: runs left `running` by a dead process are closed
 )
 
 

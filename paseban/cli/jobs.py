@@ -9,6 +9,15 @@ import click
 from paseban import jobs as service
 from paseban.cli.common import Fail, friendly, open_context
 
+# a run's state in words; `percobaan ke-N` when a retry or another worker continued it
+STATUS_WORDS = {
+    "running": "berjalan",
+    "ok": "selesai",
+    "failed": "gagal",
+    "retrying": "akan diulang",
+    "abandoned": "terhenti",
+}
+
 
 @click.group()
 def jobs() -> None:
@@ -23,11 +32,18 @@ def jobs_list(limit: int) -> None:
 
     with open_context() as ctx:
         for r in service.recent_runs(ctx, limit):
-            click.echo(
-                f"{r['id']:>6} {r['name']:<20} {r['status']:<8} "
-                f"{r['started_at']:%Y-%m-%d %H:%M:%S} "
+            attempts = int(r.get("attempts") or 1)
+            state = STATUS_WORDS.get(r["status"], r["status"])
+            if attempts > 1:
+                state += f" (percobaan ke-{attempts})"
+            line = (
+                f"{r['id']:>6} {r['name']:<20} {state:<24} "
+                f"{r['started_at'].astimezone(ctx.tz):%Y-%m-%d %H:%M:%S} "
                 f"{json.dumps(r['counts'] or {})}"
             )
+            if r["status"] == "abandoned" and r["error"]:
+                line += f" — {r['error']}"
+            click.echo(line)
 
 
 @jobs.command("run")

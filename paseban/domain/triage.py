@@ -104,6 +104,41 @@ class Candidate:
     lon: float | None = None
 
 
+def search_box(lat: float, lon: float, radius_m: float) -> tuple[float, float, float, float]:
+    """The (lat0, lat1, lon0, lon1) box around a point in which a case within `radius_m` can
+    lie: half again the radius, in degrees, so that the database's cheap range test never
+    misses one (the exact distance is checked by find_duplicate)."""
+    delta = radius_m / 111_000 * 1.5
+    return lat - delta, lat + delta, lon - delta, lon + delta
+
+
+def placement_keys(report: Report, near: frozenset[str], radius_m: float) -> list[str]:
+    """Names for every place whose open cases placing `report` reads, and so for the place of
+    the case it may open: two placements that could find each other's case share a name.
+
+    Placing reads the candidates, then joins one or opens a new case; two placements running at
+    once that both read "no case here" would open two cases where one after the other opens
+    one. Holding these names (services.cases.locks) makes exactly those placements take turns,
+    while reports about other topics or other places run in parallel. A report reads the
+    open cases of its topic in its kelurahan and the neighbouring ones (or its kecamatan when no
+    kelurahan is known) and near its point; a case it opens lies in its own kelurahan (or
+    kecamatan) and at its point, both among the names it read. Points are named by grid cells
+    as wide as the search box, so a box touches at most four of them."""
+    topic = report.topic
+    names: set[str] = set()
+    if report.kelurahan:
+        names.update(f"kel:{topic}:{code}" for code in {report.kelurahan, *near})
+    elif report.kecamatan:
+        names.add(f"kec:{topic}:{report.kecamatan}")
+    if report.lat is not None and report.lon is not None:
+        lat0, lat1, lon0, lon1 = search_box(report.lat, report.lon, radius_m)
+        size = lat1 - lat0
+        rows = {math.floor(lat0 / size), math.floor(lat1 / size)}
+        cols = {math.floor(lon0 / size), math.floor(lon1 / size)}
+        names.update(f"cell:{topic}:{r}:{c}" for r in rows for c in cols)
+    return sorted(names)
+
+
 @dataclass(frozen=True)
 class Match:
     case_id: int

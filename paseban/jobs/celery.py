@@ -36,6 +36,7 @@ from celery.signals import worker_process_init, worker_ready
 
 from paseban.jobs.core import ANALYSIS, Context, UnknownJob, queue_for, registry, run_job
 from paseban.settings import Settings
+from paseban.storage.db import is_conflict
 
 log = logging.getLogger("paseban.jobs.celery")
 
@@ -43,9 +44,6 @@ TASK = "paseban.run"
 # errors that say "the database is away for a moment", not "the job is wrong"
 RETRYABLE: tuple[type[Exception], ...] = (sa.exc.OperationalError, sa.exc.InterfaceError)
 RETRY_MAX = 10  # back-off 2, 4, 8 ... capped at 5 minutes: about half an hour in all
-# PostgreSQL's "deadlock detected" and "could not serialize": the other transaction is done in a
-# moment, so the job runs again at once (a short random pause, not the back-off)
-CONFLICTS = frozenset({"40P01", "40001"})
 BROKER_ERRORS: tuple[type[BaseException], ...] = (
     kombu.exceptions.OperationalError,
     redis.exceptions.ConnectionError,
@@ -68,11 +66,7 @@ def make_app(settings: Settings) -> Celery:
         task_default_queue=ANALYSIS,
         task_queues=None,
         task_create_missing_queues=True,
-        broker_transport_options={
-            "visibility_timeout": settings.broker_visibility_timeout,
-            "socket_connect_timeout": 2,
-            "socket_timeout": 10,
-        },
+        broker_transport_options=transport_options(settings),
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,  # a worker waits for the broker, however long
         task_publish_retry=False,  # the sender keeps its own backlog instead of blocking
@@ -82,6 +76,28 @@ def make_app(settings: Settings) -> Celery:
         enable_utc=True,
     )
     return app
+
+
+def transport_options(settings: Settings) -> dict[str, Any]:
+    """The Redis transport's options. A message a worker took and never acknowledged (the
+    worker was killed, its machine vanished) stays in Redis's `unacked` hash; every worker's
+    event loop looks for ones older than the visibility timeout every `unacked_restore_interval`
+    seconds and puts them back in their queue, but by default scans only on every tenth look
+    (`unacked_restore_throttle`, kombu 5.6+) under a mutex that a killed scanner holds for five
+    minutes: a killed worker's job came back after 100 s to 5 minutes more than the timeout.
+    Here every look scans (one ZRANGE over the unacknowledged messages, cheap), a few times per
+    visibility timeout, and a dead scanner's mutex expires within a minute. The timeout itself
+    (PASEBAN_BROKER_VISIBILITY_TIMEOUT) must stay longer than the longest job, or a slow job is
+    handed to a second worker while the first still runs it."""
+    timeout = settings.broker_visibility_timeout
+    return {
+        "visibility_timeout": timeout,
+        "unacked_restore_interval": max(1, min(10, timeout // 3)),
+        "unacked_restore_throttle": 1,
+        "unacked_mutex_expire": max(5, min(60, timeout)),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+    }
 
 
 class CeleryQueue:
@@ -199,7 +215,9 @@ def worker_app(ctx: Context) -> Celery:
     @app.task(name=TASK, bind=True, max_retries=RETRY_MAX)
     def run(self: Task[Any, Any], name: str, kwargs: dict[str, Any]) -> str:
         try:
-            return run_job(_worker_ctx[0], name, kwargs, retry_on=RETRYABLE)
+            return run_job(
+                _worker_ctx[0], name, kwargs, retry_on=RETRYABLE, delivery=self.request.id
+            )
         except RETRYABLE as exc:
             raise self.retry(exc=exc, countdown=retry_after(exc, self.request.retries)) from exc
 
@@ -208,7 +226,7 @@ def worker_app(ctx: Context) -> Celery:
 
 def retry_after(exc: Exception, retries: int) -> float:
     """Seconds before a job that met `exc` runs again."""
-    if getattr(getattr(exc, "orig", None), "sqlstate", None) in CONFLICTS:
+    if is_conflict(exc):  # the other transaction is done in a moment: a short random pause
         return random.uniform(0.05, 0.5)
     return float(min(300, 2 ** (retries + 1)))
 

@@ -96,19 +96,33 @@ def run_job(
     kwargs: dict[str, Any],
     *,
     retry_on: tuple[type[BaseException], ...] = (),
+    delivery: str | None = None,
 ) -> str:
     """Run one job and record it: a row written at start, closed as ok or failed. An error of
     a `retry_on` type (a lost database connection, for a backend that retries) closes the row as
-    `retrying` and is raised again for the backend to run the job later."""
+    `retrying` and is raised again for the backend to run the job later.
+
+    `delivery` names the broker's message (a Celery task id). The same message delivered again —
+    a retry, or the broker handing a killed worker's job to another — continues that delivery's
+    row (`attempts` + 1) instead of adding one, so a killed run does not stay `running`."""
     spec = registry(ctx).get(name)
     if spec is None:
         raise UnknownJob(name)
     with ctx.engine.begin() as conn:
-        run_id = conn.execute(
-            sa.insert(t.job_runs)
-            .values(name=name, args=_loggable(kwargs), started_at=ctx.now(), status="running")
-            .returning(t.job_runs.c.id)
-        ).scalar_one()
+        run_id = _take_over(conn, delivery) if delivery else None
+        if run_id is None:
+            run_id = conn.execute(
+                sa.insert(t.job_runs)
+                .values(
+                    name=name,
+                    args=_loggable(kwargs),
+                    started_at=ctx.now(),
+                    status="running",
+                    delivery=delivery,
+                    attempts=1,
+                )
+                .returning(t.job_runs.c.id)
+            ).scalar_one()
     try:
         counts = spec.func(ctx, **kwargs) or {}
     except Exception as exc:
@@ -140,6 +154,22 @@ def run_job(
         )
     log.info("job done", extra={"job": name, "run_id": run_id, "counts": counts})
     return "ok"
+
+
+def _take_over(conn: sa.Connection, delivery: str) -> int | None:
+    """The unfinished row of this delivery, now running again; None when there is none (its
+    first attempt, or a duplicate of a delivery that finished: that one gets a row of its own)."""
+    r = t.job_runs.c
+    return conn.execute(
+        sa.update(t.job_runs)
+        .where(r.delivery == delivery, r.status.in_(("running", "retrying", "abandoned")))
+        .values(
+            status="running",
+            attempts=r.attempts + 1,
+            finished_at=None,
+        )
+        .returning(r.id)
+    ).scalar()
 
 
 def _loggable(kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from paseban.clock import FixedClock
 from paseban.domain.cases import CITIZEN, Action, Actor, Status
 from paseban.errors import Conflict, InvalidInput
 from paseban.nlp.pipeline import Analysis, Decision, Place
-from paseban.services.cases import actions, triage
+from paseban.services.cases import actions, locks, triage
 from paseban.storage import tables as t
 
 if TYPE_CHECKING:
@@ -78,6 +78,7 @@ class Simulation:
         officers: dict[str, str],
     ) -> None:
         self.conn, self.rng, self.now = conn, rng, ctx.now()
+        locks.place_alone(conn)  # thousands of placements in one transaction, nobody else
         self.clock = FixedClock(self.now)
         self.ctx = copy.copy(ctx)  # the same database and plugins, on the simulation's clock
         self.ctx.clock = self.clock

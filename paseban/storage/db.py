@@ -61,3 +61,13 @@ def safe_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except sa.exc.ArgumentError:
         return "<URL tidak sah>"
+
+
+# PostgreSQL's "deadlock detected" and "could not serialize access": the other transaction is
+# done in a moment, so the same work can simply run again
+CONFLICTS = frozenset({"40P01", "40001"})
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """Whether a database error is a conflict between transactions that a retry resolves."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in CONFLICTS

@@ -1,7 +1,8 @@
-"""Policy read once per transaction: routing rules, SLA policies, holidays and templates are
-loaded the first time a transaction needs them and reused for the rest of it (an analysis batch
-places hundreds of messages in one transaction). A new transaction reads them afresh, so a
-staff edit applies to the next batch without any invalidation."""
+"""Policy read once per connection: routing rules, SLA policies, holidays and templates are
+loaded the first time a connection needs them and reused for the rest of its use (an analysis
+batch places its messages one transaction each on one connection, services.ingest.analysis). A
+new connection reads them afresh, so a staff edit applies to the next batch without any
+invalidation."""
 
 from __future__ import annotations
 

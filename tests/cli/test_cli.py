@@ -86,7 +86,8 @@ def test_accounts_users_and_ingest(run, tmp_path: Path) -> None:  # type: ignore
     )
     stdin = run("ingest", "-", input=path.read_text(encoding="utf-8").splitlines()[0] + "\n")
     assert "0 pesan baru, 1 sudah ada" in stdin.output
-    assert "analyze_messages" in run("jobs", "list").output
+    listed = run("jobs", "list").output
+    assert "analyze_messages" in listed and "selesai" in listed  # the state in words
     assert run("jobs", "run", "analyze_pending").exit_code == 0
     assert run("jobs", "run", "nope").exit_code == 1
 

@@ -12,6 +12,7 @@ from paseban.domain.triage import (
     keywords,
     mentioned_tickets,
     neighbours_by_distance,
+    placement_keys,
     similarity,
 )
 
@@ -128,3 +129,25 @@ def test_ticket_codes_in_text() -> None:
         "BGR-2611-0042",
         "BGR-2612-0001",
     ]
+
+
+def test_placements_that_could_find_each_others_case_share_a_lock_name() -> None:
+    at = datetime(2026, 11, 27, tzinfo=UTC)
+    here = Report("jalan", "K1", "C1", frozenset(), at)
+    keys = placement_keys(here, frozenset({"K2"}), 300)
+    assert keys == ["kel:jalan:K1", "kel:jalan:K2"]
+    # a neighbour reads K1, where `here` may open its case; another topic shares nothing
+    assert "kel:jalan:K1" in placement_keys(
+        Report("jalan", "K2", "C1", frozenset(), at), frozenset({"K1"}), 300
+    )
+    assert not set(keys) & set(
+        placement_keys(Report("sampah", "K1", "C1", frozenset(), at), frozenset({"K2"}), 300)
+    )
+    assert placement_keys(Report("jalan", None, "C1", frozenset(), at), frozenset(), 300) == [
+        "kec:jalan:C1"
+    ]
+    # two points 250 m apart (within the 300 m radius) always share a grid cell, wherever they lie
+    for lat in (-6.5900, -6.5953, -6.6001):
+        a = Report("jalan", None, None, frozenset(), at, lat=lat, lon=106.8)
+        b = Report("jalan", None, None, frozenset(), at, lat=lat + 0.00225, lon=106.8)
+        assert set(placement_keys(a, frozenset(), 300)) & set(placement_keys(b, frozenset(), 300))

@@ -13,6 +13,7 @@ from paseban.cli import cli
 from paseban.context import Context
 from paseban.hookspecs import hookimpl
 from paseban.jobs import core as jobs_core
+from paseban.jobs import upkeep
 from paseban.jobs.celery import retry_after
 from paseban.settings import Settings, SettingsError
 from paseban.storage import tables as t
@@ -153,3 +154,42 @@ def test_a_lost_connection_is_recorded_as_retrying_and_raised_for_the_backend(
         jobs.run_job(with_plugin, "lost", {}, retry_on=(sa.exc.OperationalError,))
     assert jobs.run_job(with_plugin, "lost", {}) == "failed"  # without a backend that retries
     assert [r["status"] for r in runs(with_plugin) if r["name"] == "lost"] == ["retrying", "failed"]
+
+
+def test_a_redelivered_job_continues_the_row_its_killed_run_left(with_plugin: Context) -> None:
+    ctx = with_plugin
+    with ctx.engine.begin() as conn:  # what a worker killed mid-job leaves behind
+        conn.execute(
+            sa.insert(t.job_runs).values(
+                name="add",
+                args={"n": 1},
+                started_at=ctx.now(),
+                status="running",
+                delivery="task-1",
+                attempts=1,
+            )
+        )
+    assert jobs.run_job(ctx, "add", {"n": 1}, delivery="task-1") == "ok"
+    (row,) = runs(ctx)
+    assert (row["status"], row["attempts"], row["counts"]) == ("ok", 2, {"n": 1})
+    # a duplicate of a delivery that finished is a run of its own, not a rewrite of history
+    assert jobs.run_job(ctx, "add", {"n": 1}, delivery="task-1") == "ok"
+    assert [(r["status"], r["attempts"]) for r in runs(ctx)] == [("ok", 2), ("ok", 1)]
+
+
+def test_a_run_nobody_continues_is_marked_abandoned_in_words(
+    with_plugin: Context,
+) -> None:
+    ctx = with_plugin
+    limit = upkeep.stale_after(ctx)
+    with ctx.engine.begin() as conn:  # the server stopped mid-job long ago, and a minute ago
+        for started in (ctx.now() - limit - timedelta(minutes=1), ctx.now() - timedelta(minutes=1)):
+            conn.execute(
+                sa.insert(t.job_runs).values(
+                    name="add", args={}, started_at=started, status="running", attempts=1
+                )
+            )
+    assert jobs.run_job(ctx, "abandon_stale_runs", {}) == "ok"
+    states = [r["status"] for r in runs(ctx)]
+    assert states == ["abandoned", "running", "ok"]  # the young one may still be working
+    assert "berhenti di tengah jalan" in str(runs(ctx)[0]["error"])

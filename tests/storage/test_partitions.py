@@ -227,7 +227,7 @@ def test_the_retention_drops_whole_old_months_of_raw_events(ctx: Context) -> Non
 
 @on_postgres
 def test_the_migration_converts_a_database_with_rows_and_back(ctx: Context) -> None:
-    migrate.downgrade(ctx.engine, "0017")
+    migrate.downgrade(ctx.engine, "0020")
     with ctx.engine.connect() as conn:
         assert not partitions.is_partitioned(conn, "messages")
     months = [T0 - timedelta(days=200), T0, T0 + timedelta(days=20)]
@@ -270,7 +270,7 @@ def test_the_migration_converts_a_database_with_rows_and_back(ctx: Context) -> N
                 message_id=10_000_000, field="intent", actor="op", at=T0
             )
         )
-    migrate.downgrade(ctx.engine, "0017")
+    migrate.downgrade(ctx.engine, "0020")
     assert _count(ctx, t.messages) == 4 and _count(ctx, t.raw_events) == 3
     assert _store(ctx, "m1", T0) is None
     migrate.upgrade(ctx.engine)

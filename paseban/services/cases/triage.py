@@ -21,11 +21,13 @@ from paseban.domain.triage import (
     keywords,
     mentioned_tickets,
     neighbours_by_distance,
+    placement_keys,
+    search_box,
 )
 from paseban.domain.wilayah import OpdKind
 from paseban.nlp.pipeline import Analysis
 from paseban.routing.rules import route, rule_label
-from paseban.services.cases import actions, clocks, replies, routing
+from paseban.services.cases import actions, clocks, locks, replies, routing
 from paseban.services.cases.actions import record_event
 from paseban.services.cases.tickets import next_ticket
 from paseban.services.reference import store as ref
@@ -148,13 +150,8 @@ def _candidates(
     else:
         params["kec"] = report.kecamatan or ""
     if by_point:
-        delta = radius_m / 111_000 * 1.5
-        params.update(
-            lat0=report.lat - delta,  # type: ignore[operator]
-            lat1=report.lat + delta,  # type: ignore[operator]
-            lon0=report.lon - delta,  # type: ignore[operator]
-            lon1=report.lon + delta,  # type: ignore[operator]
-        )
+        box = search_box(report.lat, report.lon, radius_m)  # type: ignore[arg-type]
+        params.update(zip(("lat0", "lat1", "lon0", "lon1"), box, strict=True))
     rows = conn.execute(_candidate_statement(bool(report.kelurahan), by_point), params).all()
     return [
         Candidate(
@@ -191,7 +188,9 @@ _REPORTER_BY_NAME = (
     )
     .limit(1)
 )
-_CASE_BY_ID = sa.select(t.cases).where(t.cases.c.id == sa.bindparam("case_id"))
+# the joined case is locked until commit: two messages of one citizen joining at once are
+# counted once, and the second sees the first's link (services.cases.locks)
+_CASE_BY_ID = sa.select(t.cases).where(t.cases.c.id == sa.bindparam("case_id")).with_for_update()
 _JOIN_UPDATE = (
     sa.update(t.cases)
     .where(t.cases.c.id == sa.bindparam("b_id"))
@@ -256,6 +255,27 @@ def _join(
 _INSERT_CASE = sa.insert(t.cases).returning(t.cases.c.id)
 
 
+def _report(analysis: Analysis, at: datetime, lat: float | None, lon: float | None) -> Report:
+    place = analysis.place
+    topic = analysis.topic.label or "lainnya"
+    words = keywords(analysis.normalized)
+    return Report(
+        topic, place.kelurahan, place.kecamatan, words, at, place.street, place.landmark, lat, lon
+    )
+
+
+def may_belong(analysis: Analysis) -> bool:
+    """Whether a message can belong to a case at all (a complaint, a follow-up, an answer to
+    "sudah beres?", a ticket code): the others are stored without a placement."""
+    text = analysis.text
+    return bool(
+        analysis.is_complaint
+        or is_follow_up(text)
+        or classify_answer(text) is not Answer.UNKNOWN
+        or find_tickets(text)
+    )
+
+
 def open_or_join(
     conn: sa.Connection,
     ctx: Context,
@@ -280,21 +300,11 @@ def open_or_join(
     now = ctx.now()
     reported = min(reported_at, now) if reported_at else now
     place = analysis.place
-    topic = analysis.topic.label or "lainnya"
-    words = keywords(analysis.normalized)
-    report = Report(
-        topic,
-        place.kelurahan,
-        place.kecamatan,
-        words,
-        reported,
-        place.street,
-        place.landmark,
-        lat,
-        lon,
-    )
+    report = _report(analysis, reported, lat, lon)
+    topic, words = report.topic, report.keywords
     policy = triage_policy(conn)
     near = neighbours(conn).get(place.kelurahan or "", frozenset())
+    locks.hold(conn, placement_keys(report, near, policy.radius_m))  # held already by place_message
     candidates = _candidates(conn, report, near, policy.window, policy.radius_m)
     match = find_duplicate(report, candidates, neighbours=neighbours(conn), policy=policy)
     if match is not None:
@@ -443,31 +453,20 @@ def _author_cases(
     return list(seen.values())
 
 
+_TICKET_ROW = sa.select(t.cases.c.id, t.cases.c.ticket, t.cases.c.status, t.cases.c.merged_into)
+
+
 def _by_ticket(conn: sa.Connection, text: str) -> dict[str, Any] | None:
+    """The case a ticket code in the text names, followed to the case it was merged into."""
     for code in mentioned_tickets(text):
-        row = (
-            conn.execute(
-                sa.select(
-                    t.cases.c.id, t.cases.c.ticket, t.cases.c.status, t.cases.c.merged_into
-                ).where(t.cases.c.ticket == code)
-            )
-            .mappings()
-            .first()
-        )
+        found = conn.execute(_TICKET_ROW.where(t.cases.c.ticket == code)).mappings().first()
         hops = 0
-        while row is not None and row["merged_into"] and hops < 10:
-            row = (
-                conn.execute(
-                    sa.select(
-                        t.cases.c.id, t.cases.c.ticket, t.cases.c.status, t.cases.c.merged_into
-                    ).where(t.cases.c.id == row["merged_into"])
-                )
-                .mappings()
-                .first()
-            )
+        while found is not None and found["merged_into"] and hops < 10:
+            merged = _TICKET_ROW.where(t.cases.c.id == found["merged_into"])
+            found = conn.execute(merged).mappings().first()
             hops += 1
-        if row is not None:
-            return dict(row)
+        if found is not None:
+            return dict(found)
     return None
 
 
@@ -494,9 +493,15 @@ def place_message(
     text = analysis.text
     answer = classify_answer(text)
     asks = is_follow_up(text)
-    if not (analysis.is_complaint or asks or answer is not Answer.UNKNOWN or find_tickets(text)):
+    if not may_belong(analysis):
         return None  # nothing here can belong to a case: no query at all
     policy = triage_policy(conn)
+    names = [locks.author_name(platform, author, author_id) or ""]
+    if analysis.is_complaint:  # may open or join a case by place: what open_or_join reads
+        near = neighbours(conn).get(analysis.place.kelurahan or "", frozenset())
+        report = _report(analysis, reported, lat, lon)
+        names += placement_keys(report, near, policy.radius_m)
+    locks.hold(conn, filter(None, names))
     mine = _author_cases(conn, platform, author, author_id, reported - policy.follow_up_window)
     for case in mine:
         if case["status"] != Status.RESOLVED.value:

@@ -4,6 +4,8 @@ A built-in plugin: it registers its jobs through the same hook a third party wou
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -19,15 +21,16 @@ from paseban.nlp.pipeline import Analysis, needs_review
 from paseban.services.cases import triage
 from paseban.services.cases.actions import fire_hooks
 from paseban.services.cases.reads import timeline
+from paseban.storage import rows as typed
 from paseban.storage import tables as t
-from paseban.storage.rows import AnalysisRow, row
+from paseban.storage.db import is_conflict
 
 if TYPE_CHECKING:
     from paseban.context import Context
 
 log = logging.getLogger("paseban.analysis")
 BATCH = 500  # messages read and analysed together (one array operation)
-WRITE_BATCH = 50  # messages written per transaction: short write locks, webhooks keep flowing
+WRITE_BATCH = 50  # messages per connection (policy read once); each placement commits alone
 
 
 def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
@@ -86,85 +89,136 @@ def _store(
     analyses: list[Analysis],
     counts: dict[str, int],
 ) -> None:
-    """Write analyses and place each message in one short transaction; the new cases' events
-    (opened, forwarded at once by a rule) go to the `case_event` hook after the commit, so
-    the OPD hears of a new case within seconds of the citizen's comment (issue 19)."""
-    opened: list[int] = []
-    updates: list[dict[str, Any]] = []
-    with ctx.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(_WRITE_TURN)
-        # claim the rows first: a message another worker analysed meanwhile is left alone
-        claimed = set(
-            conn.execute(
-                sa.update(t.messages)
-                .where(
-                    t.messages.c.id.in_([r.id for r in rows]), t.messages.c.analyzed_at.is_(None)
+    """Write analyses and place the messages: the ones that cannot belong to a case in one
+    transaction, each of the others in a transaction of its own (short: its locks are held for
+    one placement, so workers placing other messages run alongside, services.cases.locks).
+    A new case's events (opened, forwarded at once by a rule) go to the `case_event` hook after
+    its commit, so the OPD hears of it within seconds of the citizen's comment (issue 19).
+    Each transaction claims its messages first: one another worker analysed meanwhile is left
+    alone, so a job delivered twice has no second effect."""
+    plain: list[tuple[Any, Analysis]] = []
+    placeable: list[tuple[Any, Analysis]] = []
+    for row, analysis in zip(rows, analyses, strict=True):
+        analysis = _with_location(analyzer, analysis, row.lat, row.lon)
+        (placeable if triage.may_belong(analysis) else plain).append((row, analysis))
+    # one connection for the batch: routing rules, SLA policies and templates are read once
+    # (storage.txcache), then each transaction below is its own
+    stored: list[dict[str, Any]] = []  # what this worker wrote, for `message_analyzed`
+    with ctx.engine.connect() as conn:
+        if plain:
+            with conn.begin():
+                claimed = _claim(conn, ctx, [row.id for row, _ in plain])
+                values = [_values(ctx, row, a) for row, a in plain if row.id in claimed]
+                if values:  # one executemany (prebuilt statement)
+                    conn.execute(_STORE_ANALYSIS, values)
+            stored += values
+            for row, analysis in plain:
+                _count(ctx, counts, analysis, None, done=row.id in claimed)
+        for row, analysis in placeable:
+            written, placement = _place(ctx, conn, row, analysis, counts)
+            _count(ctx, counts, analysis, placement, done=written is not None)
+            if written is not None:
+                stored.append(written)
+            if placement and not placement.joined and placement.kind == "report":
+                fire_hooks(ctx, placement.case_id, timeline(ctx, placement.case_id))
+    _announce(ctx, stored)
+
+
+RETRIES = 5  # conflicts in a row before the job itself fails (and Celery retries it)
+
+
+def _place(
+    ctx: Context, conn: sa.Connection, row: Any, analysis: Analysis, counts: dict[str, int]
+) -> tuple[dict[str, Any] | None, triage.Placement | None]:
+    """Claim, place and store one message in one transaction: what was stored (None when it was
+    not ours to claim: another worker analysed it meanwhile) and where it went. A deadlock or a
+    serialization failure (which the fixed lock order should make rare) rolls the transaction
+    back and runs it again, counted as `conflict_retries`."""
+    for attempt in range(RETRIES):
+        try:
+            with conn.begin():
+                if not _claim(conn, ctx, [row.id]):
+                    return None, None
+                # a complaint opens or joins a case; a citizen's follow-up or answer to
+                # "sudah beres?" joins their own case (services.cases.triage.place_message)
+                placement = triage.place_message(
+                    conn,
+                    ctx,
+                    message_id=row.id,
+                    platform=row.platform,
+                    analysis=analysis,
+                    reported_at=row.posted_at,
+                    sample=row.is_sample,
+                    author=row.author or None,
+                    author_id=row.author_id,
+                    lat=row.lat,
+                    lon=row.lon,
                 )
-                .values(analyzed_at=ctx.now())
-                .returning(t.messages.c.id)
-            ).scalars()
-        )
-        for found, analysis in zip(rows, analyses, strict=True):
-            if found.id not in claimed:
-                continue
-            analysis = _with_location(analyzer, analysis, found.lat, found.lon)
-            review = needs_review(analysis, ctx.settings.review_threshold)
-            values = {
-                "b_id": found.id,
-                "case_id": None,
-                "analyzed_at": ctx.now(),
-                "analysis_version": analysis.version,
-                "masked_text": analysis.masked,
-                "intent": analysis.intent.label,
-                "topic": analysis.topic.label,
-                "urgency": analysis.urgency.label,
-                "kelurahan": analysis.place.kelurahan,
-                "kecamatan": analysis.place.kecamatan,
-                "place_source": analysis.place.source,
-                "place_detail": {
-                    "street": analysis.place.street,
-                    "rt": analysis.place.rt,
-                    "rw": analysis.place.rw,
-                    "landmark": analysis.place.landmark,
-                },
-                "confidence": analysis.confidences(),
-                "reasons": analysis.reasons(),
-                "needs_review": review,
-            }
-            counts["analyzed"] += 1
-            counts["review"] += int(review)
-            counts["complaints"] += int(analysis.is_complaint)
-            # complaints open or join a case; a citizen's follow-up or answer to
-            # "sudah beres?" joins their own case (services.cases.triage.place_message)
-            placement = triage.place_message(
-                conn,
-                ctx,
-                message_id=found.id,
-                platform=found.platform,
-                analysis=analysis,
-                reported_at=found.posted_at,
-                sample=found.is_sample,
-                author=found.author or None,
-                author_id=found.author_id,
-                lat=found.lat,
-                lon=found.lon,
-            )
-            if placement is not None:
-                values["case_id"] = placement.case_id
-                key = "cases_joined" if placement.joined else "cases_opened"
-                if not placement.joined and placement.kind == "report":
-                    opened.append(placement.case_id)
-                counts[key if placement.kind == "report" else "follow_ups"] += 1
-                # linked at once: a later message of the same citizen in this batch
-                # (a follow-up) finds the case through it
-                conn.execute(_LINK, {"b_id": found.id, "case_id": placement.case_id})
-            updates.append(values)
-        if updates:  # one executemany for the batch (prebuilt statement)
-            conn.execute(_STORE_ANALYSIS, updates)
-    for case_id in opened:
-        fire_hooks(ctx, case_id, timeline(ctx, case_id))
-    _announce(ctx, updates)
+                values = _values(ctx, row, analysis)
+                values["case_id"] = placement.case_id if placement else None
+                conn.execute(_STORE_ANALYSIS, [values])
+            return values, placement
+        except sa.exc.DBAPIError as exc:
+            if not is_conflict(exc) or attempt == RETRIES - 1:
+                raise
+            counts["conflict_retries"] = counts.get("conflict_retries", 0) + 1
+            log.warning("placement conflict, retrying", extra={"message_id": row.id})
+            time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+def _claim(conn: sa.Connection, ctx: Context, ids: list[int]) -> set[int]:
+    return set(
+        conn.execute(
+            sa.update(t.messages)
+            .where(t.messages.c.id.in_(ids), t.messages.c.analyzed_at.is_(None))
+            .values(analyzed_at=ctx.now())
+            .returning(t.messages.c.id)
+        ).scalars()
+    )
+
+
+def _values(ctx: Context, row: Any, analysis: Analysis) -> dict[str, Any]:
+    return {
+        "b_id": row.id,
+        "case_id": None,
+        "analyzed_at": ctx.now(),
+        "analysis_version": analysis.version,
+        "masked_text": analysis.masked,
+        "intent": analysis.intent.label,
+        "topic": analysis.topic.label,
+        "urgency": analysis.urgency.label,
+        "kelurahan": analysis.place.kelurahan,
+        "kecamatan": analysis.place.kecamatan,
+        "place_source": analysis.place.source,
+        "place_detail": {
+            "street": analysis.place.street,
+            "rt": analysis.place.rt,
+            "rw": analysis.place.rw,
+            "landmark": analysis.place.landmark,
+        },
+        "confidence": analysis.confidences(),
+        "reasons": analysis.reasons(),
+        "needs_review": needs_review(analysis, ctx.settings.review_threshold),
+    }
+
+
+def _count(
+    ctx: Context,
+    counts: dict[str, int],
+    analysis: Analysis,
+    placement: triage.Placement | None,
+    *,
+    done: bool,
+) -> None:
+    if not done:
+        return
+    counts["analyzed"] += 1
+    counts["review"] += int(needs_review(analysis, ctx.settings.review_threshold))
+    counts["complaints"] += int(analysis.is_complaint)
+    if placement is not None:
+        key = "cases_joined" if placement.joined else "cases_opened"
+        counts[key if placement.kind == "report" else "follow_ups"] += 1
 
 
 def _announce(ctx: Context, updates: list[dict[str, Any]]) -> None:
@@ -175,7 +229,7 @@ def _announce(ctx: Context, updates: list[dict[str, Any]]) -> None:
     hear of their messages."""
     for values in updates:
         message_id = values["b_id"]
-        stored = row(AnalysisRow, {name: values[name] for name in _ANALYSIS_FIELDS})
+        stored = typed.row(typed.AnalysisRow, {name: values[name] for name in _ANALYSIS_FIELDS})
         try:
             ctx.pm.hook.message_analyzed(ctx=ctx, message_id=message_id, analysis=stored)
         except Exception:
@@ -218,15 +272,6 @@ _STORE_ANALYSIS = (
     sa.update(t.messages)
     .where(t.messages.c.id == sa.bindparam("b_id"))
     .values({name: sa.bindparam(name) for name in _ANALYSIS_FIELDS})
-)
-# Several workers' write transactions join the same cases and bump the same ticket counter in
-# different orders, and deadlock (bench/scale.py with 2 workers: 19 in 59 jobs). On PostgreSQL
-# they take turns for the write (tens of milliseconds); the analysis itself stays parallel.
-_WRITE_TURN = sa.select(sa.func.pg_advisory_xact_lock(0x7061736562616E + 1))
-_LINK = (
-    sa.update(t.messages)
-    .where(t.messages.c.id == sa.bindparam("b_id"))
-    .values(case_id=sa.bindparam("case_id"))
 )
 
 

@@ -129,9 +129,13 @@ job_runs = sa.Table(
     sa.Column("args", sa.JSON, nullable=False, default=dict),
     sa.Column("started_at", UtcDateTime, nullable=False, index=True),
     sa.Column("finished_at", UtcDateTime, nullable=True),
-    sa.Column("status", sa.String(20), nullable=False),  # running, ok, failed
+    # running, ok, failed, retrying; abandoned: its worker stopped and no one took it over
+    sa.Column("status", sa.String(20), nullable=False),
     sa.Column("counts", sa.JSON, nullable=True),
     sa.Column("error", sa.Text, nullable=True),
+    # the broker's delivery (Celery task id): a redelivery continues this row (attempts + 1)
+    sa.Column("delivery", sa.String(64), nullable=True, index=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="1"),
 )
 
 outbox = sa.Table(

@@ -50,7 +50,7 @@ from alembic import op
 from paseban.storage.partitions import MONTHS_AHEAD, Month, default_name, months_from
 
 revision = "0021"
-down_revision = "0017"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
