@@ -2,7 +2,7 @@
 who may see it, comments, duets, stitches, the commercial-content disclosure), issue 18
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-07 02:40:00
 """
 

@@ -3,7 +3,7 @@ job continues its row instead of leaving it `running` forever) and how many atte
 (issue 17)
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-07 02:40:00
 """
 

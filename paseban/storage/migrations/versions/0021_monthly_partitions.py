@@ -35,7 +35,7 @@ The downgrade makes plain tables again with the rows, the original keys, unique 
 foreign keys (links to raw deliveries dropped by the retention are cleared first).
 
 Revision ID: 0021
-Revises: 0017
+Revises: 0020
 Create Date: 2026-12-07 02:40:00
 """
 
