@@ -28,9 +28,9 @@ def render() -> str:
     parts = [
         "# CLI reference\n",
         "Generated from the commands' help by `scripts/cli_docs.py`; do not edit by hand.\n",
-        "Long commands (`ingest`, every `... import`, `report`, `backup`, `restore`) draw a\n"
-        "progress bar with counts and time left on stderr when it is a terminal; in a pipe, a\n"
-        "cron job or a log they print their results and nothing else.\n",
+        "Long commands (`ingest`, every `... import`, `model train`, `model evaluate`, `report`,\n"
+        "`backup`, `restore`) draw a progress bar with counts and time left on stderr when it is\n"
+        "a terminal; in a pipe, a cron job or a log they print their results and nothing else.\n",
     ]
     for path, command in walk(cli, ["paseban"]):
         ctx = click.Context(

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from paseban.boot import create_context
-from paseban.cli.common import Fail, friendly, settings_from_env
+from paseban.cli.common import Fail, friendly, progress_bar, settings_from_env
 from paseban.nlp import sources
 from paseban.nlp.model import ModelError, bundled
 from paseban.services.inbox import review
@@ -68,7 +68,14 @@ def model_train(
         raise Fail(f"korpus: {exc}") from None
     if not data.corpus:
         raise Fail("korpus kosong: tidak ada berkas *.jsonl")
-    outcome = train.train(data, out=Path(output) if output else None, force=force, log=click.echo)
+    with progress_bar() as progress:
+        outcome = train.train(
+            data,
+            out=Path(output) if output else None,
+            force=force,
+            log=click.echo,
+            progress=progress,
+        )
     for line in train.summary(outcome):
         click.echo(line)
 
@@ -127,13 +134,14 @@ def model_evaluate(eval_dir: str, train_dir: str, held_out_sources: bool) -> Non
     except ModelError as exc:
         raise Fail(str(exc)) from None
     data = sources.gather(Path(train_dir))
-    click.echo(
-        assessment.report(
+    with progress_bar() as progress:
+        text = assessment.report(
             text_model,
             data,
             eval_root=Path(eval_dir),
             train_root=Path(train_dir),
             held_out_sources=held_out_sources,
             log=lambda line: click.echo(line, err=True),
+            progress=progress,
         )
-    )
+    click.echo(text)

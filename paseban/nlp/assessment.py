@@ -29,6 +29,7 @@ from paseban.nlp.realsets import (
     render_false_places,
     render_real_data,
 )
+from paseban.progress import Progress, counted, quiet
 
 # --- (b) whole sources held out -----------------------------------------------------------------
 
@@ -41,7 +42,11 @@ class SourceRow:
 
 
 def by_source(
-    sources: Any, settings: Any, *, log: Callable[[str], None] = lambda s: None
+    sources: Any,
+    settings: Any,
+    *,
+    log: Callable[[str], None] = lambda s: None,
+    progress: Progress = quiet,
 ) -> list[SourceRow]:
     """Each hand-written file of the team's corpus in turn, and the generator as a whole: the
     model is refitted on everything else (real comments, SMS, the other files) and measured on
@@ -50,7 +55,7 @@ def by_source(
     rest = [*sources.real_train, *sources.sms]
     origins = sorted({e.origin or e.source for e in sources.corpus})
     rows: list[SourceRow] = []
-    for origin in origins:
+    for origin in counted(progress, "melatih ulang tanpa tiap sumber", origins):
         held = [e for e in sources.corpus if (e.origin or e.source) == origin]
         kept = [e for e in sources.corpus if (e.origin or e.source) != origin]
         m = train.fit([*kept, *rest], settings, docs=docs)
@@ -146,8 +151,12 @@ def report(
     train_root: Path,
     held_out_sources: bool = True,
     log: Callable[[str], None] = lambda s: None,
+    progress: Progress = quiet,
 ) -> str:
-    """Everything `paseban model evaluate` prints, as Markdown."""
+    """Everything `paseban model evaluate` prints, as Markdown. `progress` counts its parts
+    (the held-out comments, the other real sets, the places) and the refits of (b)."""
+    step = "mengevaluasi"
+    progress(step, 0, 3)
     analyzer = analyzer_for(m)
     parts = [f"# Evaluasi model {m.version}", "", render_card(m.meta)]
     kappa = agreement()
@@ -167,7 +176,7 @@ def report(
         stored = m.meta.get("settings")
         settings = train.Settings(**stored) if isinstance(stored, dict) else train.Settings()
         log("(b) melatih ulang tanpa tiap sumber korpus ...")
-        rows = by_source(sources, settings, log=log)
+        rows = by_source(sources, settings, log=log, progress=progress)
         total = pooled(rows)
         parts += [
             "## (b) Korpus tim, satu sumber ditahan (model dilatih ulang tanpa sumber itu)",
@@ -180,6 +189,7 @@ def report(
         ]
     else:
         parts += ["## (b) Korpus tim, satu sumber ditahan", "", "dilewati (--no-sources)", ""]
+    progress(step, 1, 3)
     if eval_root is not None and eval_root.is_dir():
         parts += [
             f"## (c) Data nyata lain ({eval_root}; tidak pernah dipakai untuk melatih)",
@@ -193,6 +203,7 @@ def report(
             f"data evaluasi nyata tidak ada di {eval_root}: dilewati",
             "",
         ]
+    progress(step, 2, 3)
     sets = non_bogor_texts(eval_root or Path("/nonexistent"), train_root)
     right, total_checks = place_checks(analyzer)
     parts += [
@@ -210,4 +221,5 @@ def report(
             "",
             render_false_places(false_places(analyzer, sets)),
         ]
+    progress(step, 3, 3)
     return "\n".join(parts)

@@ -29,6 +29,7 @@ from paseban.nlp.features import FEATURE_VERSION, features
 from paseban.nlp.labelled import Example
 from paseban.nlp.normalize import normalize
 from paseban.nlp.sources import SMS, Sources
+from paseban.progress import Progress, quiet
 
 SEED = 20261127
 CLASS_WEIGHT: str | None = "balanced"
@@ -236,7 +237,9 @@ def _predict(m: model.TextModel, examples: Sequence[Example], head: str) -> list
     return [p[head].label if p else fallback for p in m.predict_many(docs, (head,))]
 
 
-def tune(sources: Sources, *, log: Log = _quiet) -> tuple[Settings, dict[str, Any]]:
+def tune(
+    sources: Sources, *, log: Log = _quiet, progress: Progress = quiet
+) -> tuple[Settings, dict[str, Any]]:
     """Choose the settings on validation data: the validation slice of the earlier real comments
     (when there) and a grouped slice of the team's corpus, never the real test part.
 
@@ -254,6 +257,10 @@ def tune(sources: Sources, *, log: Log = _quiet) -> tuple[Settings, dict[str, An
     checked: dict[str, Any] = {"validation": {"real": len(real_val), "corpus": len(corpus_val)}}
     best, best_score = Settings(), -1.0
     grid: dict[str, float] = {}
+    steps = len(CORPUS_WEIGHT_GRID) * len(GENERATED_WEIGHT_GRID) * len(INTENT_GRID)
+    steps += 2 * len(HEAD_GRID)
+    done = 0
+    progress("memilih hiperparameter", done, steps)
     for corpus_weight in CORPUS_WEIGHT_GRID:
         for generated_weight in GENERATED_WEIGHT_GRID:
             for c in INTENT_GRID:
@@ -273,6 +280,8 @@ def tune(sources: Sources, *, log: Log = _quiet) -> tuple[Settings, dict[str, An
                 key = f"C={c} korpus={corpus_weight} generator={generated_weight}"
                 grid[key] = round(score, 4)
                 log(f"  niat {key}: {score:.3f}")
+                done += 1
+                progress("memilih hiperparameter", done, steps)
                 if score > best_score:
                     best, best_score = settings, score
     checked["intent"] = grid
@@ -291,6 +300,8 @@ def tune(sources: Sources, *, log: Log = _quiet) -> tuple[Settings, dict[str, An
             f1 = classification(gold, _predict(m, val, head)).macro_f1 if val else 0.0
             grid[f"C={c}"] = round(f1, 4)
             log(f"  {head} C={c}: {f1:.3f}")
+            done += 1
+            progress("memilih hiperparameter", done, steps)
             if f1 > best_f1:
                 best_c, best_f1 = c, f1
         best = replace(best, **{f"c_{head}": best_c})
@@ -355,6 +366,7 @@ def train(
     force: bool = False,
     settings: Settings | None = None,
     log: Log = _quiet,
+    progress: Progress = quiet,
 ) -> Outcome:
     """Tune (unless settings are given), fit on every training source, compare with the model
     at `out` on the held-out real comments, and write the new one unless its complaint F1 or
@@ -371,7 +383,7 @@ def train(
     chosen: dict[str, Any] = {}
     if settings is None:
         log("memilih hiperparameter pada data validasi ...")
-        settings, chosen = tune(sources, log=log)
+        settings, chosen = tune(sources, log=log, progress=progress)
     training = sources.training()
     fingerprint = labelled.fingerprint(training)
     # the version names the data, the settings and the features: two different models never
@@ -390,7 +402,9 @@ def train(
         "settings": asdict(settings),
         "tuning": chosen,
     }
+    progress("melatih dan menguji model", 0, 3)
     fitted = fit(training, settings, meta=meta)
+    progress("melatih dan menguji model", 1, 3)
     meta["features"] = len(fitted.vocabulary)
     meta["seconds"] = round(time.perf_counter() - started, 1)
     # measured as it will be loaded: the artefact stores weights as float16
@@ -402,6 +416,7 @@ def train(
         fitted.vocabulary, fitted.idf, stored, {**meta, "format": model.FORMAT}
     )
     after = held_out_scores(fitted, sources.real_test)
+    progress("melatih dan menguji model", 2, 3)
     before = None
     target = out if out is not None else model.bundled_path()
     exists = target.with_suffix(".npz").is_file()
@@ -412,6 +427,7 @@ def train(
             # a model for another feature version cannot run here, but its card recorded its
             # score on the same held-out comments: a new feature set must still beat it
             before = recorded_scores(target, len(sources.real_test))
+    progress("melatih dan menguji model", 3, 3)
     if after is not None:
         meta["held_out_real"] = after
     if not exists:

@@ -81,8 +81,10 @@ def test_whole_sources_are_held_out_and_the_model_refitted_without_them() -> Non
         if e.origin in ("hand_aduan_jalan", "hand_apresiasi", "hand_spam", "hand2_spam")
     ][::3]
     data = sources.Sources(corpus=corpus, real_train=[], real_test=[], sms=[])
-    rows = assessment.by_source(data, train.Settings())
+    told: list[tuple[str, int, int]] = []
+    rows = assessment.by_source(data, train.Settings(), progress=lambda *a: told.append(a))
     assert [r.source for r in rows] == sorted({e.origin for e in corpus})
+    assert [done for _, done, _ in told] == list(range(len(rows) + 1))  # each refit counted
     assert sum(r.n for r in rows) == len(corpus)
     spam = next(r for r in rows if r.source == "hand_spam")
     assert spam.evaluation.intent.recall["spam"] > 0.5  # learnt from other files' spam

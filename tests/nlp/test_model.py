@@ -93,7 +93,13 @@ def small_sources() -> sources.Sources:
 def test_training_is_reproducible(tmp_path: Path) -> None:
     data = small_sources()
     settings = train.Settings()
-    first = train.train(data, out=tmp_path / "a", settings=settings)
+    told: list[tuple[str, int, int]] = []
+    first = train.train(
+        data, out=tmp_path / "a", settings=settings, progress=lambda *a: told.append(a)
+    )
+    # a person at a terminal sees the fit and the check counted to the end (issue 16)
+    assert told[0] == ("melatih dan menguji model", 0, 3)
+    assert told[-1] == ("melatih dan menguji model", 3, 3)
     second = train.train(data, out=tmp_path / "b", settings=settings)
     assert first.fitted.vocabulary == second.fitted.vocabulary
     for head in ("intent", "topic", "urgency"):
@@ -265,3 +271,12 @@ def test_a_better_mean_does_not_hide_a_worse_complaint_f1() -> None:
     assert kept and "aduan F1 0.677 -> 0.700" in reason
     worse_intent = {**better, "intent_macro_f1": 0.58}
     assert not train.verdict(before, worse_intent)[0]
+
+
+def test_tuning_counts_every_setting_it_tries_to_the_end() -> None:
+    told: list[tuple[str, int, int]] = []
+    train.tune(small_sources(), progress=lambda *a: told.append(a))
+    steps = len(train.CORPUS_WEIGHT_GRID) * len(train.GENERATED_WEIGHT_GRID)
+    steps = steps * len(train.INTENT_GRID) + 2 * len(train.HEAD_GRID)
+    assert [done for _, done, _ in told] == list(range(steps + 1))
+    assert {what for what, _, total in told} == {"memilih hiperparameter"}
