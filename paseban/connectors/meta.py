@@ -275,7 +275,9 @@ class MetaConnector(Connector):
         )
 
     def media_publisher(self, platform: str) -> MediaPublisher | None:
-        return meta_media_publisher(platform, self.settings.meta_graph_version)
+        return meta_media_publisher(
+            platform, self.settings.meta_graph_version, self.settings.meta_app_id
+        )
 
     def metrics(self, platform: str) -> MetaMetrics:
         return MetaMetrics(platform, version=self.settings.meta_graph_version)

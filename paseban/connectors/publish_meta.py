@@ -11,12 +11,13 @@ PUBLISHED means an earlier try that timed out did publish, and the post is found
 again.
 
 Facebook Page: one photo is `POST /{page}/photos` (published); several photos are uploaded
-unpublished one by one and then attached to one `POST /{page}/feed`; a video is
-`POST graph-video.facebook.com/{page}/videos` with `file_url`. The permalink comes from
+unpublished one by one and then attached to one `POST /{page}/feed`; a video up to
+`FILE_URL_MAX_BYTES` is `POST graph-video.facebook.com/{page}/videos` with `file_url`, a larger
+one goes by the Resumable Upload API first (connectors/upload_meta.py). The permalink comes from
 `permalink_url`.
 
 Meta fetches every file from Paseban's signed URL ("we cURL media used in publishing
-attempts"), so nothing is uploaded from here.
+attempts"), so nothing else is uploaded from here.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import Any
 
 import httpx
 
+from paseban.connectors import upload_meta
 from paseban.connectors.base import (
     Credentials,
     SendError,
@@ -48,6 +50,7 @@ from paseban.connectors.media_post import (
     waited,
 )
 from paseban.connectors.meta_graph import auth, graph_code, graph_error, host_for
+from paseban.connectors.upload_meta import ResumableVideo
 
 GRAPH_VIDEO = "https://graph-video.facebook.com"
 POLL_SECONDS = 60.0  # "query a container's status once per minute"
@@ -355,8 +358,32 @@ class InstagramMediaPublisher(GraphCalls):
 
 
 class FacebookMediaPublisher(GraphCalls):
-    def __init__(self, version: str) -> None:
+    def __init__(self, version: str, app_id: str = "") -> None:
         super().__init__("facebook", version)
+        self.file_url_max = upload_meta.FILE_URL_MAX_BYTES
+        self.resumable = ResumableVideo(version, app_id)
+
+    def video(
+        self,
+        client: httpx.Client,
+        post: MediaPost,
+        state: dict[str, Any],
+        credentials: Credentials,
+    ) -> Step:
+        """A small video by `file_url` (Meta fetches it); a larger one by the Resumable Upload
+        API, then published with its handle (connectors/upload_meta.py)."""
+        video = post.items[0]
+        body = {"title": post.title, "description": post.caption}
+        if video.size <= self.file_url_max:
+            body["file_url"] = video.url
+        else:
+            uploaded = self.resumable.step(client, post, state, credentials)
+            if isinstance(uploaded, Step):
+                return uploaded
+            body["fbuploader_video_file_chunk"] = uploaded
+        page = post.account.platform_account_id
+        data = self.call(client, "POST", f"{page}/videos", credentials, host=GRAPH_VIDEO, data=body)
+        return Step({"phase": "permalink", "post_id": self.created(data, "video")})
 
     def step(
         self,
@@ -391,12 +418,7 @@ class FacebookMediaPublisher(GraphCalls):
                 retryable=False,
             )
         if post.is_video:
-            video = post.items[0]
-            body = {"file_url": video.url, "title": post.title, "description": post.caption}
-            data = self.call(
-                client, "POST", f"{page}/videos", credentials, host=GRAPH_VIDEO, data=body
-            )
-            return Step({"phase": "permalink", "post_id": self.created(data, "video")})
+            return self.video(client, post, state, credentials)
         if len(post.items) == 1:
             photo = post.items[0]
             body = {"url": photo.url, "caption": post.caption, "published": "true"}
@@ -424,13 +446,14 @@ class FacebookMediaPublisher(GraphCalls):
         return Step({**state, "phase": "permalink", "post_id": self.created(data, "unggahan")})
 
 
-PUBLISHERS: dict[str, Callable[[str], MediaPublisher]] = {
-    "instagram": InstagramMediaPublisher,
+PUBLISHERS: dict[str, Callable[[str, str], MediaPublisher]] = {
+    "instagram": lambda version, _app: InstagramMediaPublisher(version),
     "facebook": FacebookMediaPublisher,
 }
 
 
-def meta_media_publisher(platform: str, version: str) -> MediaPublisher | None:
-    """The stepwise publisher of Instagram or a Facebook Page (None for another platform)."""
+def meta_media_publisher(platform: str, version: str, app_id: str = "") -> MediaPublisher | None:
+    """The stepwise publisher of Instagram or a Facebook Page (None for another platform);
+    `app_id` opens Facebook's resumable video uploads."""
     found = PUBLISHERS.get(platform)
-    return found(version) if found else None
+    return found(version, app_id) if found else None

@@ -131,6 +131,9 @@ def test_every_page_is_reached(city: Site) -> None:
     files |= {"/laporan/arsip/{name}"}
     # what the inbox's script polls (JSON and card fragments), and a media item's file and images
     files |= {"/kotak-masuk/baru", "/kotak-masuk/baru/kartu"}
+    # the new-draft page's script fetches the chosen account's platform section (a fragment;
+    # tests/browser/test_tiktok_new_draft.py walks it)
+    files |= {"/konten/draf/baru/pengaturan"}
     files |= {f"/konten/media/{{media_id}}/{part}" for part in ("berkas", "kecil", "pratinjau")}
     # issue 19: a sign-in's start sends the browser to the platform, its return comes from the
     # platform, the pick page follows that return (tests/browser/test_onboarding.py walks them)

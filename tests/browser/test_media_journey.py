@@ -224,6 +224,7 @@ def draft_with(
     caption: str,
     when: str,
     *,
+    before_save: Callable[[], None] | None = None,
     before_submit: Callable[[int], None] | None = None,
 ) -> int:
     """A new draft for one account, from the editor (with its time), then media from the
@@ -237,6 +238,8 @@ def draft_with(
     by_css(browser, "textarea[name=body]").send_keys(caption)
     field = by_css(browser, "input[name=scheduled_at]")
     browser.execute_script("arguments[0].value = arguments[1]", field, when)
+    if before_save is not None:
+        before_save()
     by_css(browser, "form.postform button[type=submit]").click()
     wait_until(browser, lambda d: "/konten/draf/" in d.current_url and "baru" not in d.current_url)
     post_id = int(browser.current_url.split("/konten/draf/")[1].split("?")[0].split("#")[0])
@@ -253,14 +256,15 @@ def draft_with(
 
 
 def tiktok_choices(browser: Any) -> None:
-    """TikTok's required UX on a 360 px phone: the creator's name and avatar, a privacy
-    dropdown with nothing chosen, the interactions off (Stitch greyed: the creator turned it
-    off), the disclosure off and the music declaration; the admin picks, saves, and it holds."""
+    """TikTok's required UX on a 360 px phone, on the new-draft page as soon as the TikTok
+    account is chosen (no video attached yet): the creator's name and avatar, a privacy
+    dropdown with nothing chosen, Comment off, the disclosure off and the music declaration;
+    the admin picks (saved with the first save)."""
     from selenium.webdriver.support.ui import Select
 
+    wait_until(browser, lambda d: d.find_elements("css selector", "select[name=tt_privacy]"))
     fieldset = by_css(browser, "fieldset.platform-settings")
     assert "Diunggah ke akun Kelurahan Batu Tulis (@kelurahanbatutulis)" in fieldset.text
-    assert "Video paling lama 600 detik" in fieldset.text
     assert (
         by_css(browser, "fieldset.platform-settings img.avatar")
         .get_attribute("src")
@@ -274,15 +278,25 @@ def tiktok_choices(browser: Any) -> None:
         "Teman (saling mengikuti)",
         "Hanya saya",
     ]
-    for name in ("allow_comment", "allow_duet", "allow_stitch", "disclose"):
+    for name in ("allow_comment", "disclose"):
         assert not by_css(browser, f"input[name=tt_{name}]").is_selected()
-    assert by_css(browser, "input[name=tt_allow_stitch]").get_attribute("disabled") is not None
     assert "Konfirmasi Penggunaan Musik TikTok" in fieldset.text
     assert "Pilih siapa yang dapat melihat" in fieldset.text
     privacy.select_by_visible_text("Semua orang")
     by_css(browser, "input[name=tt_allow_comment]").click()
-    by_css(browser, "form.postform > button[type=submit]").click()  # "Simpan perubahan"
-    wait_until(browser, lambda d: "ok=saved" in d.current_url)
+
+
+def tiktok_choices_kept(browser: Any) -> None:
+    """On the draft page once the video is attached: the choices made on the new-draft page
+    held, and the video's own rules appear (the longest video for this creator, Duet off,
+    Stitch greyed: the creator turned it off)."""
+    from selenium.webdriver.support.ui import Select
+
+    fieldset = by_css(browser, "fieldset.platform-settings")
+    assert "Video paling lama 600 detik" in fieldset.text
+    for name in ("allow_duet", "allow_stitch"):
+        assert not by_css(browser, f"input[name=tt_{name}]").is_selected()
+    assert by_css(browser, "input[name=tt_allow_stitch]").get_attribute("disabled") is not None
     privacy = Select(by_css(browser, "select[name=tt_privacy]"))
     assert privacy.first_selected_option.text == "Semua orang"
     assert by_css(browser, "input[name=scheduled_at]").get_attribute("value") == "2026-11-27T11:00"
@@ -371,7 +385,8 @@ def test_a_facebook_photo_post_and_a_tiktok_video_are_published_from_a_phone(
             "Kelurahan Batu Tulis (tiktok)",
             "Senam pagi bareng warga RW 03 setiap Minggu pukul 06.30! #KotaBogor #SehatBersama",
             "2026-11-27T11:00",
-            before_submit=lambda _: tiktok_choices(browser),
+            before_save=lambda: tiktok_choices(browser),
+            before_submit=lambda _: tiktok_choices_kept(browser),
         )
         assert "kotak masuk TikTok" in by_css(browser, "section.preview").text
         approve(browser, base, tt_post, "camat.bogorselatan")

@@ -13,7 +13,18 @@ facebook-publish/; CONTRACTS.md §1–2):
 - `content_publishing_limit` counts what was published in 24 hours against `quota_total`, and
   publishing past it is 9/2207042;
 - Facebook: photos published or unpublished, `attached_media` only of unpublished photos of the
-  same Page, videos from `file_url` on the graph-video host; `permalink_url` for what exists.
+  same Page, videos from `file_url` or an uploaded file's handle (`fbuploader_video_file_chunk`)
+  on the graph-video host; `permalink_url` for what exists;
+- the Resumable Upload API (Video API publishing guide, "Upload a video file":
+  https://developers.facebook.com/documentation/video-api/guides/publishing, fixtures
+  facebook-publish/video_upload__resumable_*): `POST /{app-id}/uploads` with `file_name`,
+  `file_length` and an MP4 `file_type` opens a session for the app; `POST /upload:<id>` carries
+  `Authorization: OAuth <token>` and a `file_offset` header that must equal what the session
+  holds (else 400), its bytes are appended, and the handle `h` comes back once every byte has
+  arrived (before that the answer is `{id, file_offset}`: inferred, the guide shows only the
+  whole file in one request); `GET /upload:<id>` reports `file_offset`; a handle is used once.
+  `cut = (n, k)` makes a session's nth piece arrive cut off after k bytes (the connection
+  lost: 503).
 """
 
 from __future__ import annotations
@@ -56,6 +67,19 @@ class Container:
 
 
 @dataclass
+class Upload:
+    """A Resumable Upload API session: the declared file and the bytes received so far."""
+
+    name: str
+    length: int
+    file_type: str
+    received: bytearray = field(default_factory=bytearray)
+    handle: str = ""
+    used: bool = False
+    pieces: int = 0
+
+
+@dataclass
 class FakeGraph:
     token: str = "EAAGpageTokenMadeUp"
     quota_total: int = 50
@@ -67,6 +91,9 @@ class FakeGraph:
     calls: list[tuple[str, str]] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)
     ids: Any = field(default_factory=lambda: itertools.count(17900000000000001))
+    app_id: str = "1234500000000001"
+    uploads: dict[str, Upload] = field(default_factory=dict)  # session id -> what arrived
+    cut: tuple[int, int] | None = None  # (the nth piece of a session, bytes that arrive)
 
     def new_id(self) -> str:
         return str(next(self.ids))
@@ -75,6 +102,7 @@ class FakeGraph:
         return Starlette(
             routes=[
                 Route("/{version}/{node}", self.node, methods=["GET"]),
+                Route("/{version}/{node}", self.transfer, methods=["POST"]),
                 Route("/{version}/{node}/{edge}", self.edge, methods=["GET", "POST"]),
             ]
         )
@@ -112,6 +140,11 @@ class FakeGraph:
     async def node(self, request: Request) -> JSONResponse:
         node = request.path_params["node"]
         self.calls.append(("GET", node))
+        if node in self.uploads:  # the upload guide's calls authenticate with "OAuth <token>"
+            if request.headers.get("authorization") != f"OAuth {self.token}":
+                return error(400, 190, None, "Invalid OAuth access token")
+            received = len(self.uploads[node].received)
+            return JSONResponse({"id": node, "file_offset": str(received)})
         if not self.authorised(request):
             return error(400, 190, None, "Invalid OAuth access token")
         if node in self.containers:
@@ -132,6 +165,10 @@ class FakeGraph:
     async def edge(self, request: Request) -> JSONResponse:
         node, edge = request.path_params["node"], request.path_params["edge"]
         self.calls.append((request.method, f"{node}/{edge}"))
+        if request.method == "POST" and edge == "uploads":
+            if request.headers.get("authorization") != f"OAuth {self.token}":
+                return error(400, 190, None, "Invalid OAuth access token")
+            return self.open_upload(node, dict(request.query_params))
         if not self.authorised(request):
             return error(400, 190, None, "Invalid OAuth access token")
         if request.method == "GET" and edge == "content_publishing_limit":
@@ -258,7 +295,13 @@ class FakeGraph:
         return JSONResponse({"id": self._post(page, str(body.get("message", "")))})
 
     def page_video(self, page: str, body: dict[str, Any]) -> JSONResponse:
-        if not self.fetch(str(body.get("file_url")), "video"):
+        handle = body.get("fbuploader_video_file_chunk")
+        if handle is not None:
+            found = [u for u in self.uploads.values() if u.handle and u.handle == handle]
+            if not found or found[0].used:
+                return error(400, 6001, None, "There was a problem uploading your video.")
+            found[0].used = True
+        elif not self.fetch(str(body.get("file_url")), "video"):
             return error(400, 389, None, "Unable to fetch video file from URL.")
         video_id = self.new_id()
         self.media[video_id] = {
@@ -268,3 +311,42 @@ class FakeGraph:
             "permalink_url": f"/{page}/videos/{video_id}/",
         }
         return JSONResponse({"id": video_id})
+
+    # --- Resumable Upload API ------------------------------------------------------------------
+
+    def open_upload(self, app: str, query: dict[str, str]) -> JSONResponse:
+        if app != self.app_id:
+            return error(400, 100, 33, "Object does not exist")
+        length = query.get("file_length", "")
+        if not query.get("file_name") or not length.isdigit() or int(length) <= 0:
+            return error(400, 100, None, "(#100) file_name and file_length are required")
+        if query.get("file_type") not in ("video/mp4", "image/jpeg", "image/png"):
+            return error(400, 100, None, "(#100) file_type is not supported")
+        session = f"upload:{self.new_id()}"
+        self.uploads[session] = Upload(query["file_name"], int(length), query["file_type"])
+        return JSONResponse({"id": session})
+
+    async def transfer(self, request: Request) -> JSONResponse:
+        node = request.path_params["node"]
+        self.calls.append(("POST", node))
+        if request.headers.get("authorization") != f"OAuth {self.token}":
+            return error(400, 190, None, "Invalid OAuth access token")
+        upload = self.uploads.get(node)
+        if upload is None:
+            return error(400, 100, 33, "Object does not exist")
+        offset = request.headers.get("file_offset", "")
+        if not offset.isdigit() or int(offset) != len(upload.received):
+            return error(400, 100, None, "(#100) file_offset does not match the upload session")
+        data = await request.body()
+        if len(upload.received) + len(data) > upload.length:
+            return error(400, 100, None, "(#100) more bytes than file_length")
+        upload.pieces += 1
+        if self.cut is not None and self.cut[0] == upload.pieces:
+            upload.received += data[: self.cut[1]]
+            self.cut = None
+            return error(503, 1, None, "An unknown error occurred")
+        upload.received += data
+        if len(upload.received) < upload.length:
+            return JSONResponse({"id": node, "file_offset": str(len(upload.received))})
+        upload.handle = upload.handle or f"2:{self.new_id()}"
+        return JSONResponse({"h": upload.handle})

@@ -68,14 +68,32 @@ IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 
 def for_editor(ctx: Context, post: dict[str, Any]) -> dict[str, Any] | None:
     """The editor's fieldset for the post's platform, or None where the platform asks nothing."""
-    platform = str(post["account"]["platform"])
+    media = post["post_media"]
+    video = media.items[0] if len(media.items) == 1 and media.items[0].is_video else None
+    return fieldset(
+        ctx,
+        post["account"],
+        post.get("platform_options"),
+        is_video=video is not None,
+        longest_ms=video.duration_ms if video else None,
+    )
+
+
+def fieldset(
+    ctx: Context,
+    account: dict[str, Any],
+    stored: dict[str, Any] | None,
+    *,
+    is_video: bool,
+    longest_ms: int | None,
+) -> dict[str, Any] | None:
+    """The fieldset for one account, on the draft page and on the new-draft page alike (the
+    account chosen there, before anything is saved), or None where the platform asks nothing."""
+    platform = str(account["platform"])
     settings = ctx.connectors.post_settings(platform)
     if settings is None:
         return None
-    creator, error = read_creator(ctx, platform, int(post["account"]["id"]))
-    media = post["post_media"]
-    video = media.items[0] if len(media.items) == 1 and media.items[0].is_video else None
-    stored = post.get("platform_options")
+    creator, error = read_creator(ctx, platform, int(account["id"]))
     return {
         "template": settings.template,
         "page": settings.page,
@@ -83,13 +101,8 @@ def for_editor(ctx: Context, post: dict[str, Any]) -> dict[str, Any] | None:
         "avatar": _avatar(str(getattr(creator, "avatar_url", "") or "")),
         "creator_error": error,
         "choices": settings.choices(stored),
-        "is_video": video is not None,
-        "problems": settings.problems(
-            stored,
-            creator,
-            is_video=video is not None,
-            longest_ms=video.duration_ms if video else None,
-        ),
+        "is_video": is_video,
+        "problems": settings.problems(stored, creator, is_video=is_video, longest_ms=longest_ms),
     }
 
 

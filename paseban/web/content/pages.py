@@ -150,12 +150,61 @@ def post_new(
         "media": [{**m, "post_alt_text": ""} for m in chosen],
         "cover_media_id": chosen[0]["id"] if len(chosen) > 1 else None,
     }
+    options = _form_options(ctx, actor)
+    fields = _new_fieldset(ctx, post, options["accounts"], akun, None, chosen)
     return render(
         request,
         ctx,
         actor,
         "content_post_form.html",
-        {"post": post, "error": None, **_form_options(ctx, actor)},
+        {"post": post, "error": None, "platform_settings": fields, **options},
+    )
+
+
+def _new_fieldset(
+    ctx: Any,
+    post: dict[str, Any],
+    accounts: list[Any],
+    account_id: int | None,
+    stored: dict[str, Any] | None,
+    chosen: list[dict[str, Any]],
+) -> dict[str, Any] | None:
+    """What the account chosen on the new-draft page requires (TikTok's section) before the
+    first save, as on the draft page; only for an account the person may write for."""
+    found = next((dict(a) for a in accounts if a["id"] == account_id), None)
+    if found is None:
+        return None
+    post["account"] = found
+    video = chosen[0] if len(chosen) == 1 and chosen[0]["kind"] == "video" else None
+    return platform_settings.fieldset(
+        ctx,
+        found,
+        stored,
+        is_video=video is not None,
+        longest_ms=video["duration_ms"] if video else None,
+    )
+
+
+@router.get("/draf/baru/pengaturan", response_class=HTMLResponse)
+def post_new_settings(
+    request: Request,
+    ctx: CtxDep,
+    actor: ContentActor,
+    akun: int | None = None,
+    media: Annotated[list[int] | None, Query(max_length=35)] = None,
+) -> HTMLResponse:
+    """The platform's section for the account just chosen on the new-draft page (fetched by
+    content.js when the account changes; empty for a platform that asks nothing)."""
+    chosen = [library.get_media(ctx, actor, i) for i in dict.fromkeys(media or [])]
+    post: dict[str, Any] = {"version": None}
+    accounts = _form_options(ctx, actor)["accounts"]
+    fields = _new_fieldset(ctx, post, accounts, akun, None, chosen)
+    return render(
+        request,
+        ctx,
+        actor,
+        "_content_platform_slot.html",
+        {"post": post, "platform_settings": fields},
     )
 
 
@@ -189,16 +238,18 @@ async def post_create(request: Request, ctx: CtxDep, actor: ContentWriter) -> Re
         media = post_editor.media_choice(raw)
         post_id = service.create_post(ctx, actor, _post_input(ctx, form, media))
     except InvalidInput as exc:
+        post: dict[str, Any] = {**form, "version": None, "media": []}
+        options = _form_options(ctx, actor)
+        stored = platform_settings.from_form(ctx, form)
+        fields = _new_fieldset(
+            ctx, post, options["accounts"], opt_int(form.get("account_id")), stored, []
+        )
         return render(
             request,
             ctx,
             actor,
             "content_post_form.html",
-            {
-                "post": {**form, "version": None, "media": []},
-                "error": str(exc),
-                **_form_options(ctx, actor),
-            },
+            {"post": post, "error": str(exc), "platform_settings": fields, **options},
             status=422,
         )
     return back(f"/konten/draf/{post_id}", "created")

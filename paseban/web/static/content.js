@@ -115,7 +115,31 @@
     if (textarea.value) schedule();
   }
 
+  // The new-draft page: the section the chosen account's platform requires (TikTok's choices)
+  // appears as soon as the account is chosen, rendered by the server, not after the first save.
+  function platformSlot() {
+    const slot = document.getElementById("platform-slot");
+    const select = document.getElementById("f-account");
+    if (!slot || !slot.dataset.url || !select) return;
+    select.addEventListener("change", async () => {
+      const params = new URLSearchParams({ akun: select.value });
+      select.form.querySelectorAll("input[name=media_id]").forEach((el) => {
+        params.append("media", el.value);
+      });
+      try {
+        const response = await fetch(slot.dataset.url + "?" + params.toString(), {
+          credentials: "same-origin",
+        });
+        if (!response.ok) throw new Error(String(response.status));
+        slot.innerHTML = await response.text();
+      } catch (error) {
+        slot.textContent = "Pengaturan akun ini belum dapat dimuat; simpan konsep untuk melihatnya.";
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    platformSlot();
     document.querySelectorAll("textarea[data-check-url]").forEach(setup);
     document.querySelectorAll("[data-confirm]").forEach((el) => {
       if (el.dataset.confirmBound) return;

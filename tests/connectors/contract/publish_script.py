@@ -65,6 +65,8 @@ class Script:
             ours = request.url.params.get(key)
             if key == "fields":  # we may ask for more fields than the example
                 assert set(value.split(",")) <= set(str(ours).split(",")), name
+            elif key in ("file_name", "access_token"):  # our file's name; the token as header
+                assert ours or key == "access_token", (name, key)
             elif key != "upload_id":
                 assert ours == value, (name, key, ours)
         self.check_headers(name, request, wanted.get("headers") or {})
@@ -78,7 +80,10 @@ class Script:
 
     def check_headers(self, name: str, request: httpx.Request, wanted: Mapping[str, str]) -> None:
         if "Authorization" in wanted:  # TikTok's upload URL carries its own token
-            assert request.headers.get("authorization", "").startswith("Bearer "), name
+            scheme = wanted["Authorization"].split(" ")[0]  # Bearer, or Meta's upload "OAuth"
+            assert request.headers.get("authorization", "").startswith(f"{scheme} "), name
+        if "file_offset" in wanted:  # Meta's Resumable Upload API: where this piece starts
+            assert request.headers.get("file_offset") == wanted["file_offset"], name
         for key in ("X-Upload-Content-Length", "X-Upload-Content-Type"):
             if key in wanted:
                 assert request.headers.get(key) == wanted[key], (name, key)

@@ -250,9 +250,30 @@ def test_facebook_video_from_the_signed_link() -> None:
     script.done()
 
 
+def test_a_large_facebook_video_resumes_its_upload_then_publishes_the_handle() -> None:
+    """A session for the app, Meta's `file_offset` read before the piece is sent from there,
+    the handle published on the video host; never `file_url`."""
+    start = fixture("facebook-publish", "video_upload__resumable_start")["request"]["query"]
+    sent = fb_body("video_publish__file_handle")
+    video = media(VIDEO, "https://p.example/v", size=int(start["file_length"]), duration_ms=9000)
+    item = post("facebook", PAGE, sent["description"], (video,), title=sent["title"])
+    script = Script(
+        "facebook-publish",
+        "video_upload__resumable_start",
+        "video_upload__resumable_status",
+        "video_upload__resumable_resume",
+        "video_publish__file_handle",
+        "permalink__post",
+    )
+    publisher = FacebookMediaPublisher(VERSION, app_id="1234500000000001")
+    assert run(publisher, script, item).done is not None
+    script.done()
+
+
 @pytest.mark.parametrize(
     ("name", "retryable"),
     [
+        ("error__video_upload_6001", False),  # Meta: "try again": the admin sends again
         ("error__invalid_image_324", False),
         ("error__page_rate_limited_80001", True),
         ("error__video_fetch_389", False),

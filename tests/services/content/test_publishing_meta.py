@@ -4,15 +4,18 @@ against the fake Graph API on 127.0.0.1 that enforces the documented container f
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
 from paseban.clock import FixedClock
 from paseban.context import Context
+from paseban.services.content import media as library
 from paseban.services.content import posts as content
 from paseban.services.ingest import outbox
 from tests.fakes.graph import FakeGraph
@@ -176,3 +179,77 @@ def test_without_a_base_url_nothing_with_media_is_sent(
     assert "PASEBAN_BASE_URL" in content.get_post(ctx, LURAH, post_id)["events"][-1]["note"]
     assert fake.calls == []
     assert outbox.list_outbox(ctx)[0]["status"] == "failed"
+
+
+@pytest.fixture
+def resumable(
+    ctx: Context, monkeypatch: pytest.MonkeyPatch, graph: tuple[FakeGraph, httpx.Client, Any]
+) -> int:
+    """Facebook videos above 64 KB go by the Resumable Upload API in pieces of 48 KB (the real
+    figures, 20 MB and 8 MB, would need a clip too big for a test)."""
+    import dataclasses
+
+    from paseban.connectors import upload_meta
+
+    monkeypatch.setattr(upload_meta, "FILE_URL_MAX_BYTES", 64 * 1024)
+    monkeypatch.setattr(upload_meta, "CHUNK_BYTES", 48 * 1024)
+    ctx.settings = dataclasses.replace(ctx.settings, meta_app_id=graph[0].app_id)
+    for connector in ctx.connectors.connectors:
+        if hasattr(connector, "settings"):
+            monkeypatch.setattr(connector, "settings", ctx.settings)
+    return 48 * 1024
+
+
+def test_a_large_facebook_video_goes_in_pieces_and_resumes_from_metas_offset(
+    ctx: Context,
+    clock: FixedClock,
+    graph: tuple[FakeGraph, httpx.Client, dict[str, int]],
+    resumable: int,
+    tmp_path: Path,
+) -> None:
+    """Meta's Resumable Upload API: a session for the app, the file in pieces each sent from
+    the `file_offset` Meta reports; the second piece is cut off after 1000 bytes, and the retry
+    continues from there (not from the piece's start, not from zero); then the Page video is
+    published with the handle, never by `file_url`."""
+    fake, client, found = graph
+    media_id = clip(ctx, tmp_path, seconds=8)
+    post_id = approved_post(ctx, found["facebook"], [media_id])
+    stored = library.get_media(ctx, LURAH, media_id)
+    size = int(stored["bytes"])
+    assert size > 3 * resumable  # several pieces
+    fake.cut = (2, 1000)
+    counts = run_outbox(ctx, clock, client)
+    assert counts["sent"] == 1 and counts["retry"] == 1
+    (upload,) = fake.uploads.values()
+    assert upload.length == size and upload.file_type == "video/mp4" and upload.used
+    assert hashlib.sha256(upload.received).hexdigest() == stored["sha256"]  # every byte, once
+    assert upload.pieces == -(-size // resumable) + 1  # one more: the piece cut off
+    assert not fake.fetched  # Meta fetched nothing: no file_url
+    post = content.get_post(ctx, LURAH, post_id)
+    assert post["status"] == "published"
+    assert post["permalink"] == f"https://www.facebook.com/{PAGE_ID}/videos/{post['external_id']}/"
+    posted = [path for method, path in fake.calls if method == "POST"]
+    assert posted[0] == f"{fake.app_id}/uploads" and posted[-1] == f"{PAGE_ID}/videos"
+    assert posted.count(f"{fake.app_id}/uploads") == 1  # the session is never opened twice
+
+
+def test_a_large_facebook_video_without_the_app_id_is_refused_clearly(
+    ctx: Context,
+    clock: FixedClock,
+    graph: tuple[FakeGraph, httpx.Client, dict[str, int]],
+    resumable: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dataclasses
+
+    fake, client, found = graph
+    ctx.settings = dataclasses.replace(ctx.settings, meta_app_id="")
+    for connector in ctx.connectors.connectors:
+        if hasattr(connector, "settings"):
+            monkeypatch.setattr(connector, "settings", ctx.settings)
+    post_id = approved_post(ctx, found["facebook"], [clip(ctx, tmp_path, seconds=8)])
+    assert run_outbox(ctx, clock, client)["failed"] == 1
+    post = content.get_post(ctx, LURAH, post_id)
+    assert post["status"] == "failed" and "META_APP_ID" in post["events"][-1]["note"]
+    assert fake.calls == []  # nothing half-sent, and no file_url fallback behind the back

@@ -163,3 +163,65 @@ def test_the_api_refuses_a_tiktok_post_without_the_choices(
     assert updated.status_code == 200, updated.text
     ok = client.post(f"/api/v1/content/posts/{pid}/actions", json={"action": "submit"})
     assert ok.status_code == 200 and ok.json()["status"] == "review_diskominfo"
+
+
+def test_the_new_draft_page_asks_what_tiktok_requires_before_the_first_save(
+    ctx: Context, signed: tuple[TestClient, As], tiktok: FakeTikTok
+) -> None:
+    """Choosing a TikTok account on the new-draft page shows TikTok's section at once (with
+    `?akun=`, and as the fragment content.js fetches when the account changes); the choices
+    made there are saved with the first save; another platform's account shows nothing."""
+    client, holder = signed
+    holder.who = OPERATOR
+    account = tiktok_account(client)
+    creds.set_token(ctx, "tiktok", "pemkotbogor", tiktok.token, actor="test")
+    page = client.get(f"/konten/draf/baru?akun={account}").text
+    assert "Pengaturan TikTok" in page and 'name="tt_privacy"' in page
+    assert "Diunggah ke akun <strong>Kelurahan Batu Tulis</strong>" in page
+    assert '<option value="" selected disabled>Pilih privasi</option>' in page
+    fragment = client.get(f"/konten/draf/baru/pengaturan?akun={account}")
+    assert fragment.status_code == 200 and 'name="tt_privacy"' in fragment.text
+    assert 'name="platform_form" value="tiktok"' in fragment.text
+    other = client.get("/konten/draf/baru").text.split('data-platform="instagram"')[0]
+    instagram = int(other.rsplit('value="', 1)[1].split('"')[0])
+    assert "Pengaturan TikTok" not in client.get(f"/konten/draf/baru?akun={instagram}").text
+    assert client.get(f"/konten/draf/baru/pengaturan?akun={instagram}").text.strip() == ""
+    assert client.get("/konten/draf/baru/pengaturan?akun=999999").text.strip() == ""
+
+    created = client.post(
+        "/konten/draf",
+        data={
+            "account_id": str(account),
+            "content_type": "acara",
+            "title": "Senam pagi",
+            "body": "Senam pagi bersama warga setiap Minggu pukul 06.30 di Taman Sempur.",
+            "platform_form": "tiktok",
+            "tt_privacy": "PUBLIC_TO_EVERYONE",
+            "tt_allow_comment": "1",
+        },
+        follow_redirects=False,
+    )
+    assert created.status_code == 303, created.text
+    pid = int(created.headers["location"].split("/")[3].split("?")[0])
+    stored = service.get_post(ctx, OPERATOR, pid)["platform_options"]
+    assert stored["privacy_level"] == "PUBLIC_TO_EVERYONE" and stored["allow_comment"] is True
+
+
+def test_a_refused_new_draft_keeps_tiktoks_section_and_choices(
+    ctx: Context, signed: tuple[TestClient, As], tiktok: FakeTikTok
+) -> None:
+    client, holder = signed
+    holder.who = OPERATOR
+    account = tiktok_account(client)
+    refused = client.post(
+        "/konten/draf",
+        data={
+            "account_id": str(account),
+            "body": "",
+            "platform_form": "tiktok",
+            "tt_privacy": "SELF_ONLY",
+        },
+    )
+    assert refused.status_code == 422
+    assert "Pengaturan TikTok" in refused.text
+    assert '<option value="SELF_ONLY" selected' in refused.text
