@@ -208,7 +208,7 @@ def create_campaign(
             raise InvalidInput(f"kode kampanye {kit.code!r} sudah dipakai")
         if kit.program_id is not None and not exists(conn, t.programs.c.id, kit.program_id):
             raise InvalidInput(f"program {kit.program_id} tidak ada")
-        publishing = {a["id"] for a in access.visible_accounts(conn, who)}
+        publishing = {a["id"] for a in access.visible_accounts(ctx, conn, who)}
         if account_ids is None:
             targets = sorted(publishing)
         else:
@@ -262,7 +262,7 @@ def list_campaigns(ctx: Context, who: ap.Who) -> list[dict[str, Any]]:
     """Campaigns that target at least one account this person sees, with progress."""
     today = ctx.now().astimezone(ctx.tz).date()
     with ctx.engine.connect() as conn:
-        mine = {a["id"] for a in access.visible_accounts(conn, who)}
+        mine = {a["id"] for a in access.visible_accounts(ctx, conn, who)}
         rows = [
             dict(r)
             for r in conn.execute(
@@ -314,7 +314,7 @@ def campaign_detail(ctx: Context, who: ap.Who, ref: str | int) -> dict[str, Any]
     today = ctx.now().astimezone(ctx.tz).date()
     with ctx.engine.connect() as conn:
         row = _campaign(conn, ref)
-        accounts = {a["id"]: a for a in access.visible_accounts(conn, who)}
+        accounts = {a["id"]: a for a in access.visible_accounts(ctx, conn, who)}
         tracked = _participation(conn, row, set(accounts), today=today, now=ctx.now())
         if not tracked and who.role is not Role.DISKOMINFO:
             raise Forbidden("kampanye ini tidak menyasar akun Anda")
@@ -368,7 +368,10 @@ def adapt_for_account(ctx: Context, who: ap.Who, ref: str | int, account_id: int
         raise InvalidInput("akun ini bukan sasaran kampanye tersebut")
     kit = kit_from_row(row)
     text = caption or adapt(
-        kit, platform=account["platform"], account_name=account["name"], wilayah_name=wilayah
+        kit,
+        account_name=account["name"],
+        wilayah_name=wilayah,
+        limits=ctx.connectors.writing_limits(account["platform"]),
     )
     return content.create_post(
         ctx,

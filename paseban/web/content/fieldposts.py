@@ -27,7 +27,7 @@ def pairs_page(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLRespon
     with ctx.engine.connect() as conn:
         accounts = [
             a
-            for a in access.visible_accounts(conn, actor)
+            for a in access.visible_accounts(ctx, conn, actor)
             if ap.can_author(actor, access.account_ref(a))
         ]
     pairs = fieldwork.photo_pairs(ctx, actor) if actor.can(Permission.CASES_READ) else []
