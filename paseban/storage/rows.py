@@ -300,3 +300,155 @@ class AnalysisRow(TypedDict):
     confidence: dict[str, float] | None
     reasons: dict[str, str] | None
     needs_review: bool
+
+
+class PublicTimelineRow(PublicEventRow):
+    """A public timeline line as the tracking page shows it: names, and the note masked."""
+
+    status_label: str
+    opd_name: str | None
+
+
+class PublicCaseRow(TypedDict):
+    """What anyone with the tracking link sees of a case (`cases.reads.public_case`): no
+    reporter, no staff name, the city's notes and the title masked."""
+
+    ticket: str
+    status: str
+    status_label: str
+    title: str
+    topic: str | None
+    topic_name: str | None
+    kelurahan_name: str | None
+    kecamatan_name: str | None
+    opd: str | None
+    opd_name: str | None
+    report_count: int
+    opened_at: datetime
+    updated_at: datetime
+    stage: str | None
+    stage_label: str | None
+    due_at: datetime | None
+    overdue: bool
+    public_note: str | None
+    merged_into: str | None  # the ticket it joined
+    merged_into_key: str | None  # that ticket's tracking key
+    timeline: list[PublicTimelineRow]
+
+
+class RoutingRuleRow(TypedDict):
+    """`routing_rules`: which OPD a case goes to when its condition matches."""
+
+    id: int
+    name: str
+    priority: int
+    condition: dict[str, Any]
+    assign_to: str
+    active: bool
+    notes: str
+    updated_at: datetime
+    updated_by: str
+
+
+class PolicyRevisionRow(TypedDict):
+    """`policy_revisions`: one change to a routing rule, SLA policy or reply template."""
+
+    id: int
+    kind: str  # routing_rule, sla_policy, reply_template
+    key: str
+    data: Any  # the new state as JSON; None when deleted
+    changed_at: datetime
+    changed_by: str
+    note: str
+
+
+class OutboxRow(TypedDict):
+    """`outbox`: a reply or post waiting to be sent, being sent, or done."""
+
+    id: int
+    platform: str
+    account_id: int | None
+    in_reply_to_message_id: int | None
+    kind: str  # reply, post
+    text: str
+    status: str  # pending, sent, failed, cancelled
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    dedupe_key: str
+    created_at: datetime
+    sent_at: datetime | None
+    external_id: str | None
+    progress: dict[str, Any] | None  # a stepwise media post's containers and sessions
+    permalink: str | None
+
+
+class TrainingCorrectionRow(TypedDict):
+    """A corrected message with its labels after every correction (the model's training)."""
+
+    id: int
+    text: str
+    intent: str | None
+    topic: str | None
+    urgency: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    platform: str
+
+
+class PhotoPairListRow(CasePhotoPairRow):
+    """A before/after pair with its case's ticket, title, place and names (fieldwork lists)."""
+
+    ticket: str
+    title: str
+    kelurahan: str | None
+    kecamatan: str | None
+    opd: str | None
+    kelurahan_name: str | None
+    topic_name: str | None
+    opd_name: str | None
+
+
+class AlertListRow(AlertRow):
+    """An alert as the lists show it: with the OPD's name when one is responsible."""
+
+    opd_name: str | None
+
+
+class AlertMessageRow(TypedDict):
+    """A message behind an alert: masked text only."""
+
+    id: int
+    platform: str
+    posted_at: datetime
+    masked_text: str | None
+    handle: str
+
+
+class AlertWithMessagesRow(AlertListRow):
+    messages: list[AlertMessageRow]
+
+
+class ReportFileRow(TypedDict):
+    """A weekly or monthly report the job wrote to the reports folder."""
+
+    key: str  # 2026-W48 or 2026-11
+    kind: str  # weekly, monthly
+    formats: list[str]  # html, and pdf / xlsx when written
+    written_at: datetime
+
+
+class ApiTokenRow(TypedDict):
+    """`api_tokens` without the hash: what the token list shows."""
+
+    id: int
+    name: str
+    prefix: str
+    role: str
+    scope_code: str | None
+    permissions: list[str]
+    created_at: datetime
+    created_by: str
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
