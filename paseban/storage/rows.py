@@ -452,3 +452,63 @@ class ApiTokenRow(TypedDict):
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+
+class RecordAccountRow(TypedDict):
+    """The official account a stored message arrived on, as the messages API names it."""
+
+    id: int
+    handle: str
+    platform_account_id: str
+
+
+class RecordRevisionRow(TypedDict):
+    """An edit or removal of a stored message; the texts masked without `pii:read`."""
+
+    kind: str  # edited, deleted
+    at: datetime
+    received_at: datetime
+    old_text: str | None
+    new_text: str | None
+
+
+class RecordAnalysisRow(TypedDict):
+    """What the analysis concluded about a stored message."""
+
+    analyzed_at: datetime | None
+    version: str | None
+    intent: str | None
+    topic: str | None
+    urgency: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    confidence: dict[str, float] | None
+    needs_review: bool
+
+
+class MessageRecordRow(TypedDict):
+    """A stored message as `GET /api/messages` returns it (`inbox.records.list_records`): the
+    original text and the author's name only with `pii:read`."""
+
+    id: int
+    platform: str
+    external_id: str
+    account: RecordAccountRow
+    kind: str
+    author_id: str | None
+    author_alt_id: str | None
+    author: str | None
+    parent_external_id: str | None
+    text: str
+    text_is_masked: bool
+    media: list[dict[str, Any]]
+    posted_at: datetime
+    received_at: datetime
+    standby: bool
+    edited_at: datetime | None
+    deleted_at: datetime | None
+    deleted_by: str | None
+    history: list[RecordRevisionRow]
+    analysis: RecordAnalysisRow
+    case_ticket: str | None
+    inbox_state: str
