@@ -512,3 +512,29 @@ class MessageRecordRow(TypedDict):
     analysis: RecordAnalysisRow
     case_ticket: str | None
     inbox_state: str
+
+
+class ProgramRow(TypedDict):
+    """`programs`, one of the city's programmes the content desk writes about, with the name of
+    the OPD that owns it."""
+
+    id: int
+    code: str
+    name: str
+    owner_opd: str
+    summary: str
+    key_messages: list[str]
+    facts: list[dict[str, Any]]  # [{text, source, as_of}]
+    achievements: list[str]
+    hashtags: list[str]
+    official_names: list[str]
+    misspellings: list[str]
+    active: bool
+    is_sample: bool
+    updated_at: datetime
+    updated_by: str
+    opd_name: str
+
+
+class ProgramListRow(ProgramRow):
+    published_posts: int  # posts about it that went out

@@ -28,6 +28,7 @@ from paseban.services.content import access, checking, kits
 from paseban.services.content import posts as content
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
+from paseban.storage.rows import ProgramListRow, ProgramRow, row
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -121,14 +122,14 @@ def _store_program(
     )
 
 
-def list_programs(ctx: Context, *, active_only: bool = False) -> list[dict[str, Any]]:
+def list_programs(ctx: Context, *, active_only: bool = False) -> list[ProgramListRow]:
     with ctx.engine.connect() as conn:
         query = sa.select(t.programs, t.opds.c.name.label("opd_name")).join(
             t.opds, t.opds.c.code == t.programs.c.owner_opd
         )
         if active_only:
             query = query.where(t.programs.c.active.is_(True))
-        rows = [dict(r) for r in conn.execute(query.order_by(t.programs.c.name)).mappings()]
+        rows = list(conn.execute(query.order_by(t.programs.c.name)).mappings())
         counts: dict[int, int] = dict(
             conn.execute(
                 sa.select(t.content_posts.c.program_id, sa.func.count())
@@ -136,19 +137,17 @@ def list_programs(ctx: Context, *, active_only: bool = False) -> list[dict[str, 
                 .group_by(t.content_posts.c.program_id)
             ).all()
         )
-    for r in rows:
-        r["published_posts"] = counts.get(r["id"], 0)
-    return rows
+    return [row(ProgramListRow, {**r, "published_posts": counts.get(r["id"], 0)}) for r in rows]
 
 
-def get_program(ctx: Context, ref: str | int) -> dict[str, Any]:
+def get_program(ctx: Context, ref: str | int) -> ProgramRow:
     with ctx.engine.connect() as conn:
         where = (
             t.programs.c.id == int(ref)
             if isinstance(ref, int) or str(ref).isdigit()
             else t.programs.c.code == ref
         )
-        row = (
+        found = (
             conn.execute(
                 sa.select(t.programs, t.opds.c.name.label("opd_name"))
                 .join(t.opds, t.opds.c.code == t.programs.c.owner_opd)
@@ -157,9 +156,9 @@ def get_program(ctx: Context, ref: str | int) -> dict[str, Any]:
             .mappings()
             .first()
         )
-    if row is None:
+    if found is None:
         raise NotFound(f"program {ref!r} tidak ada")
-    return dict(row)
+    return row(ProgramRow, found)
 
 
 # --- campaigns ---------------------------------------------------------------------------------
