@@ -9,7 +9,7 @@ Each shape lists the columns of its table (`tables/`) and the names a read joins
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypedDict, TypeVar, cast
 
 R = TypeVar("R")
@@ -538,3 +538,30 @@ class ProgramRow(TypedDict):
 
 class ProgramListRow(ProgramRow):
     published_posts: int  # posts about it that went out
+
+
+class CampaignRow(TypedDict):
+    """`campaigns`: one city-wide message the accounts are asked to carry, for a period."""
+
+    id: int
+    code: str
+    title: str
+    program_id: int | None
+    message: str
+    facts: list[dict[str, Any]]
+    media_links: list[str]
+    hashtags: list[str]
+    starts_on: date
+    ends_on: date
+    all_accounts: bool
+    is_sample: bool
+    created_at: datetime
+    created_by: str
+
+
+class CampaignListRow(CampaignRow):
+    """A campaign in the lists: how many of the person's accounts carried it, and whether it
+    runs today."""
+
+    summary: dict[str, int]  # participation state -> accounts
+    running: bool

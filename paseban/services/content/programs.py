@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ from paseban.services.content import access, checking, kits
 from paseban.services.content import posts as content
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
-from paseban.storage.rows import ProgramListRow, ProgramRow, row
+from paseban.storage.rows import CampaignListRow, CampaignRow, ProgramListRow, ProgramRow, row
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -257,31 +257,30 @@ def _campaign(conn: sa.Connection, ref: str | int) -> dict[str, Any]:
     return dict(row)
 
 
-def list_campaigns(ctx: Context, who: ap.Who) -> list[dict[str, Any]]:
+def list_campaigns(ctx: Context, who: ap.Who) -> list[CampaignListRow]:
     """Campaigns that target at least one account this person sees, with progress."""
     today = ctx.now().astimezone(ctx.tz).date()
     with ctx.engine.connect() as conn:
         mine = {a["id"] for a in access.visible_accounts(ctx, conn, who)}
-        rows = [
-            dict(r)
+        found = [
+            row(CampaignRow, r)
             for r in conn.execute(
                 sa.select(t.campaigns).order_by(t.campaigns.c.starts_on.desc(), t.campaigns.c.id)
             ).mappings()
         ]
-        out = []
-        for row in rows:
-            tracked = _participation(conn, row, mine, today=today, now=ctx.now())
+        out: list[CampaignListRow] = []
+        for campaign in found:
+            tracked = _participation(conn, campaign, mine, today=today, now=ctx.now())
             if not tracked:
                 continue
-            row["summary"] = summary(tracked)
-            row["running"] = row["starts_on"] <= today <= row["ends_on"]
-            out.append(row)
+            running = campaign["starts_on"] <= today <= campaign["ends_on"]
+            out.append(CampaignListRow(**campaign, summary=summary(tracked), running=running))
     return out
 
 
 def _participation(
     conn: sa.Connection,
-    row: dict[str, Any],
+    row: Mapping[str, Any],
     visible: set[int],
     *,
     today: date,

@@ -301,7 +301,7 @@ def create_campaign(ctx: CtxDep, actor: ContentWriter, body: CampaignIn) -> dict
 
 @router.get("/campaigns")
 def list_campaigns(ctx: CtxDep, actor: ContentActor) -> list[dict[str, Any]]:
-    return programs.list_campaigns(ctx, actor)
+    return [dict(c) for c in programs.list_campaigns(ctx, actor)]
 
 
 @router.get("/campaigns/{code}")
