@@ -227,3 +227,19 @@ def test_no_import_cycle_between_modules() -> None:
     for name in sorted(graph):
         if name not in state:
             visit(name, [])
+
+
+def test_platform_lists_live_only_inside_connectors() -> None:
+    """A list of platforms ("the ones we post to") is a question to the connector registry
+    (`Registry.publishable_platforms`, `writing_limits`, ...), not a tuple written elsewhere:
+    a new platform would be missing from it."""
+    found: list[str] = []
+    for path in modules():
+        if path.is_relative_to(ROOT / "connectors"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Tuple | ast.List | ast.Set):
+                names = {str(e.value) for e in node.elts if isinstance(e, ast.Constant)} & PLATFORMS
+                if len(names) >= 2:
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno} {sorted(names)}")
+    assert not found, found

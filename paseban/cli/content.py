@@ -206,7 +206,9 @@ def content_calendar(username: str, handle: str | None, start: str | None, days:
         account_id = None
         if handle:
             with ctx.engine.connect() as conn:
-                found = [a for a in access.visible_accounts(conn, who) if a["handle"] == handle]
+                found = [
+                    a for a in access.visible_accounts(ctx, conn, who) if a["handle"] == handle
+                ]
             if not found:
                 raise Fail(f"akun {handle!r} tidak ada atau di luar cakupan Anda")
             account_id = found[0]["id"]

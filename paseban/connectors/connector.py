@@ -32,6 +32,7 @@ from paseban.connectors.hosts import Hosts
 from paseban.connectors.limits import Limit, RateSignal, ReplyWindow, TextRule
 from paseban.connectors.oauth import Refreshed, refresh
 from paseban.connectors.oauth_login import LoginProvider
+from paseban.connectors.writing import PlatformLimits
 from paseban.errors import Forbidden, InvalidInput, NotFound, PasebanError
 
 if TYPE_CHECKING:
@@ -59,6 +60,13 @@ class Connector:
     delivery_summary: ClassVar[str] = ""  # the POST route's line in the OpenAPI document
     # longest reply or post per platform where the platform documents none: ours, and said so
     text_limits: ClassVar[Mapping[str, int]] = {}
+    # the platforms we post to through it (the content desk's accounts); the others only listen
+    publishes: ClassVar[tuple[str, ...]] = ()
+    # how long a post should and may be, per platform (the quality checker, campaign drafts)
+    writing: ClassVar[Mapping[str, PlatformLimits]] = {}
+    # the platform a kelurahan's story idea becomes a draft for: its main channel, when this
+    # connector serves it (one connector in an installation says so)
+    main_channel: ClassVar[str | None] = None
     renews_tokens: ClassVar[bool] = False  # user tokens expire within hours: refreshed by a job
     refresh_ahead: ClassVar[timedelta] = timedelta(minutes=15)  # renew this long before expiry
 

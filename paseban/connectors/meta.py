@@ -54,6 +54,7 @@ from paseban.connectors.meta_metrics import MetaMetrics
 from paseban.connectors.oauth_login import LoginProvider
 from paseban.connectors.oauth_meta import FacebookLogin, InstagramLogin, subscribe_instagram_login
 from paseban.connectors.publish_meta import meta_media_publisher
+from paseban.connectors.writing import PlatformLimits
 from paseban.domain.messages import ChangeKind, Message, MessageChange, MessageKind
 from paseban.hookspecs import hookimpl
 
@@ -228,6 +229,12 @@ class MetaConnector(Connector):
 
     name = "meta"
     platforms = ("instagram", "facebook")
+    publishes = ("instagram", "facebook")  # we post there, not only listen
+    writing: ClassVar[Mapping[str, PlatformLimits]] = {
+        "instagram": PlatformLimits(2200, (150, 1200), 30, 10),
+        "facebook": PlatformLimits(63206, (80, 800), None, 3),
+    }
+    main_channel = "instagram"  # a kelurahan's story idea becomes an Instagram draft
     channel = "meta"
     signature_header = "x-hub-signature-256"
     handshake = "hub"

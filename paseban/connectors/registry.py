@@ -13,6 +13,7 @@ from paseban.connectors.base import MetricsReader, Poller, Publisher
 from paseban.connectors.connector import Connector
 from paseban.connectors.media_post import MediaPublisher, PostSettings
 from paseban.connectors.oauth_login import LoginProvider
+from paseban.connectors.writing import DEFAULT_LIMITS, PlatformLimits
 from paseban.errors import NotFound
 
 if TYPE_CHECKING:
@@ -95,3 +96,26 @@ class Registry:
     def renewable_platforms(self) -> list[str]:
         """Platforms whose user tokens expire within hours and are renewed by a job."""
         return sorted(p for p, c in self._by_platform.items() if c.renews_tokens)
+
+    def publishable_platforms(self) -> list[str]:
+        """The platforms the content desk posts to (accounts on the others only listen)."""
+        return sorted(p for c in self.connectors for p in c.publishes)
+
+    def publishes(self, platform: str) -> bool:
+        return platform in self.publishable_platforms()
+
+    def writing_limits(self, platform: str) -> PlatformLimits:
+        """How long a post should and may be there; an Instagram-sized caption for a platform
+        no connector describes (the quality checker refuses those before asking)."""
+        connector = self.for_platform(platform)
+        found = connector.writing.get(platform) if connector else None
+        return found or DEFAULT_LIMITS
+
+    def describes_writing(self, platform: str) -> bool:
+        """Whether a connector says how posts are written there (the checker's platforms)."""
+        connector = self.for_platform(platform)
+        return connector is not None and platform in connector.writing
+
+    def main_channel(self) -> str | None:
+        """The platform a story idea becomes a draft for: the first connector that names one."""
+        return next((c.main_channel for c in self.connectors if c.main_channel), None)

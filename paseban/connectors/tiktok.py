@@ -18,7 +18,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
@@ -50,6 +50,7 @@ from paseban.connectors.oauth_others import TikTokLogin
 from paseban.connectors.publish_tiktok import API as PUBLISH_API
 from paseban.connectors.publish_tiktok import TikTokMediaPublisher
 from paseban.connectors.tiktok_settings import TikTokPostSettings
+from paseban.connectors.writing import PlatformLimits
 from paseban.domain.messages import Message, MessageKind
 from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
@@ -458,6 +459,10 @@ class TikTokConnector(Connector):
 
     name = "tiktok"
     platforms = ("tiktok",)
+    publishes = ("tiktok",)  # we post there, not only listen
+    writing: ClassVar[Mapping[str, PlatformLimits]] = {
+        "tiktok": PlatformLimits(2200, (50, 300), None, 6)
+    }
     renews_tokens = True
     refresh_ahead = timedelta(hours=6)
 

@@ -46,6 +46,7 @@ from paseban.connectors.connector import Connector, NotConfigured, hub_handshake
 from paseban.connectors.limits import Limit, LimitScope, RateSignal, ReplyWindow, TextRule
 from paseban.connectors.meta_graph import GRAPH, usage_signals
 from paseban.connectors.whatsapp_templates import TemplateSender
+from paseban.connectors.writing import PlatformLimits
 from paseban.domain.messages import (
     AuthorRekey,
     ChangeKind,
@@ -374,6 +375,9 @@ class WhatsAppConnector(Connector):
 
     name = "whatsapp"
     platforms = ("whatsapp",)
+    writing: ClassVar[Mapping[str, PlatformLimits]] = {
+        "whatsapp": PlatformLimits(4096, (50, 700), None, 3)
+    }
     channel = "whatsapp"
     signature_header = "x-hub-signature-256"
     handshake = "hub"

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import httpx
 
@@ -46,6 +46,7 @@ from paseban.connectors.connector import Connector, NotConfigured
 from paseban.connectors.limits import Limit, LimitScope, RateSignal, TextRule
 from paseban.connectors.oauth_login import LoginProvider
 from paseban.connectors.oauth_others import XLogin
+from paseban.connectors.writing import PlatformLimits
 from paseban.connectors.x_text import MAX_WEIGHTED, weighted_length
 from paseban.domain.messages import ChangeKind, Message, MessageChange, MessageKind
 from paseban.errors import InvalidInput
@@ -374,6 +375,10 @@ class XConnector(Connector):
 
     name = "x"
     platforms = ("x",)
+    publishes = ("x",)  # we post there, not only listen
+    writing: ClassVar[Mapping[str, PlatformLimits]] = {
+        "x": PlatformLimits(280, (70, 260), None, 2, url_length=23)
+    }
     channel = "x"
     signature_header = "x-twitter-webhooks-signature"
     handshake = "crc"

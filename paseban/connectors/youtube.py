@@ -45,6 +45,7 @@ from paseban.connectors.limits import (
 from paseban.connectors.oauth_login import LoginProvider
 from paseban.connectors.oauth_others import GoogleLogin
 from paseban.connectors.publish_youtube import YouTubeMediaPublisher
+from paseban.connectors.writing import PlatformLimits
 from paseban.domain.messages import Message, MessageKind
 from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics, PostMetrics
@@ -392,6 +393,10 @@ class YouTubeConnector(Connector):
 
     name = "youtube"
     platforms = ("youtube",)
+    publishes = ("youtube",)  # we post there, not only listen
+    writing: ClassVar[Mapping[str, PlatformLimits]] = {
+        "youtube": PlatformLimits(5000, (100, 1500), 15, 5)
+    }
     text_limits: ClassVar[Mapping[str, int]] = {"youtube": 10000}  # ours: Google gives none
     renews_tokens = True
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from paseban.connectors.writing import DEFAULT_LIMITS, PlatformLimits
 from paseban.content.programs import CODE_PATTERN, HASHTAG_PATTERN, Fact
-from paseban.content.quality import PLATFORM_LIMITS
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,16 @@ def validate_kit(kit: CampaignKit) -> list[str]:
     return problems
 
 
-def adapt(kit: CampaignKit, *, platform: str, account_name: str, wilayah_name: str = "") -> str:
+def adapt(
+    kit: CampaignKit,
+    *,
+    account_name: str,
+    wilayah_name: str = "",
+    limits: PlatformLimits = DEFAULT_LIMITS,
+) -> str:
     """A first draft of the kit for one account: the message, a local line, the facts that
-    fit, and the hashtags, within the platform's ideal length."""
-    limits = PLATFORM_LIMITS.get(platform, PLATFORM_LIMITS["instagram"])
+    fit, and the hashtags, within the platform's ideal length (`limits`: the account's
+    platform's, from the connector registry)."""
     tags = " ".join(kit.hashtags[: limits.ideal_hashtags])
     local = f"Warga {wilayah_name}, " if wilayah_name else ""
     parts = [f"{local}{kit.message.strip()}"]

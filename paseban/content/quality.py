@@ -28,6 +28,7 @@ from enum import StrEnum
 from typing import Any
 
 from paseban.connectors.media_limits import MediaLimits
+from paseban.connectors.writing import DEFAULT_LIMITS, PlatformLimits
 from paseban.content.links import URL, judge_links, urls_in
 from paseban.content.links import link_problem as link_problem
 from paseban.content.media import PostMedia
@@ -88,23 +89,6 @@ GRADES = ((80, "siap", "Siap diajukan"), (60, "cukup", "Cukup, masih bisa diperb
 LOW_GRADE = ("perbaiki", "Perlu diperbaiki")
 
 
-@dataclass(frozen=True)
-class PlatformLimits:
-    max_chars: int  # the platform refuses longer text
-    ideal: tuple[int, int]  # where posts read best (editorial guidance, see docs/content.md)
-    max_hashtags: int | None  # the platform refuses or ignores more
-    ideal_hashtags: int
-    url_length: int | None = None  # X counts every link as 23 characters
-
-
-PLATFORM_LIMITS: dict[str, PlatformLimits] = {
-    "instagram": PlatformLimits(2200, (150, 1200), 30, 10),
-    "facebook": PlatformLimits(63206, (80, 800), None, 3),
-    "x": PlatformLimits(280, (70, 260), None, 2, url_length=23),
-    "tiktok": PlatformLimits(2200, (50, 300), None, 6),
-    "youtube": PlatformLimits(5000, (100, 1500), 15, 5),
-    "whatsapp": PlatformLimits(4096, (50, 700), None, 3),
-}
 PLATFORM_LABELS = {
     "instagram": "Instagram",
     "facebook": "Facebook",
@@ -206,6 +190,7 @@ class Draft:
     hashtags: tuple[str, ...] = ()  # wanted besides the program's (a campaign's, the city's)
     media: PostMedia | None = None  # None: the media are not judged (a text-only check)
     media_limits: MediaLimits | None = None  # the platform's rules for pictures and video
+    limits: PlatformLimits = DEFAULT_LIMITS  # the platform's text rules (Registry.writing_limits)
 
 
 @dataclass(frozen=True)
@@ -274,7 +259,7 @@ def check(
     """Score a draft. `live_links` maps a URL to its HTTP status (None: unreachable), when the
     optional live check ran; without it only the form of each link is checked."""
     text = draft.text.strip()
-    limits = PLATFORM_LIMITS.get(draft.platform, PLATFORM_LIMITS["instagram"])
+    limits = draft.limits
     urls = urls_in(text)
     tags = hashtags_in(text)
     points: tuple[Point, ...] = (

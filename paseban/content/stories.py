@@ -158,8 +158,6 @@ class StoryIdea:
 
 
 IDEA_INTENTS = frozenset({"apresiasi", "informasi"})
-# a story idea becomes a draft for the kelurahan's own account on its main channel
-IDEA_PLATFORM = "instagram"
 # words that make a message a story: people, events, places, achievements
 _STORY_WORDS = re.compile(
     r"\b(terima kasih|makasih|hebat|keren|bangga|salut|mantap|inspiratif|relawan|kader|gotong "

@@ -12,7 +12,7 @@ import json
 import math
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -531,7 +531,7 @@ def summary(outcome: Outcome) -> list[str]:
     return lines
 
 
-def corrections_as_examples(rows: Sequence[dict[str, Any]]) -> list[Example]:
+def corrections_as_examples(rows: Sequence[Mapping[str, Any]]) -> list[Example]:
     """Human corrections from the review queue, as extra training examples."""
     out = []
     for r in rows:

@@ -9,7 +9,7 @@ Each shape lists the columns of its table (`tables/`) and the names a read joins
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypedDict, TypeVar, cast
 
 R = TypeVar("R")
@@ -300,3 +300,268 @@ class AnalysisRow(TypedDict):
     confidence: dict[str, float] | None
     reasons: dict[str, str] | None
     needs_review: bool
+
+
+class PublicTimelineRow(PublicEventRow):
+    """A public timeline line as the tracking page shows it: names, and the note masked."""
+
+    status_label: str
+    opd_name: str | None
+
+
+class PublicCaseRow(TypedDict):
+    """What anyone with the tracking link sees of a case (`cases.reads.public_case`): no
+    reporter, no staff name, the city's notes and the title masked."""
+
+    ticket: str
+    status: str
+    status_label: str
+    title: str
+    topic: str | None
+    topic_name: str | None
+    kelurahan_name: str | None
+    kecamatan_name: str | None
+    opd: str | None
+    opd_name: str | None
+    report_count: int
+    opened_at: datetime
+    updated_at: datetime
+    stage: str | None
+    stage_label: str | None
+    due_at: datetime | None
+    overdue: bool
+    public_note: str | None
+    merged_into: str | None  # the ticket it joined
+    merged_into_key: str | None  # that ticket's tracking key
+    timeline: list[PublicTimelineRow]
+
+
+class RoutingRuleRow(TypedDict):
+    """`routing_rules`: which OPD a case goes to when its condition matches."""
+
+    id: int
+    name: str
+    priority: int
+    condition: dict[str, Any]
+    assign_to: str
+    active: bool
+    notes: str
+    updated_at: datetime
+    updated_by: str
+
+
+class PolicyRevisionRow(TypedDict):
+    """`policy_revisions`: one change to a routing rule, SLA policy or reply template."""
+
+    id: int
+    kind: str  # routing_rule, sla_policy, reply_template
+    key: str
+    data: Any  # the new state as JSON; None when deleted
+    changed_at: datetime
+    changed_by: str
+    note: str
+
+
+class OutboxRow(TypedDict):
+    """`outbox`: a reply or post waiting to be sent, being sent, or done."""
+
+    id: int
+    platform: str
+    account_id: int | None
+    in_reply_to_message_id: int | None
+    kind: str  # reply, post
+    text: str
+    status: str  # pending, sent, failed, cancelled
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    dedupe_key: str
+    created_at: datetime
+    sent_at: datetime | None
+    external_id: str | None
+    progress: dict[str, Any] | None  # a stepwise media post's containers and sessions
+    permalink: str | None
+
+
+class TrainingCorrectionRow(TypedDict):
+    """A corrected message with its labels after every correction (the model's training)."""
+
+    id: int
+    text: str
+    intent: str | None
+    topic: str | None
+    urgency: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    platform: str
+
+
+class PhotoPairListRow(CasePhotoPairRow):
+    """A before/after pair with its case's ticket, title, place and names (fieldwork lists)."""
+
+    ticket: str
+    title: str
+    kelurahan: str | None
+    kecamatan: str | None
+    opd: str | None
+    kelurahan_name: str | None
+    topic_name: str | None
+    opd_name: str | None
+
+
+class AlertListRow(AlertRow):
+    """An alert as the lists show it: with the OPD's name when one is responsible."""
+
+    opd_name: str | None
+
+
+class AlertMessageRow(TypedDict):
+    """A message behind an alert: masked text only."""
+
+    id: int
+    platform: str
+    posted_at: datetime
+    masked_text: str | None
+    handle: str
+
+
+class AlertWithMessagesRow(AlertListRow):
+    messages: list[AlertMessageRow]
+
+
+class ReportFileRow(TypedDict):
+    """A weekly or monthly report the job wrote to the reports folder."""
+
+    key: str  # 2026-W48 or 2026-11
+    kind: str  # weekly, monthly
+    formats: list[str]  # html, and pdf / xlsx when written
+    written_at: datetime
+
+
+class ApiTokenRow(TypedDict):
+    """`api_tokens` without the hash: what the token list shows."""
+
+    id: int
+    name: str
+    prefix: str
+    role: str
+    scope_code: str | None
+    permissions: list[str]
+    created_at: datetime
+    created_by: str
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class RecordAccountRow(TypedDict):
+    """The official account a stored message arrived on, as the messages API names it."""
+
+    id: int
+    handle: str
+    platform_account_id: str
+
+
+class RecordRevisionRow(TypedDict):
+    """An edit or removal of a stored message; the texts masked without `pii:read`."""
+
+    kind: str  # edited, deleted
+    at: datetime
+    received_at: datetime
+    old_text: str | None
+    new_text: str | None
+
+
+class RecordAnalysisRow(TypedDict):
+    """What the analysis concluded about a stored message."""
+
+    analyzed_at: datetime | None
+    version: str | None
+    intent: str | None
+    topic: str | None
+    urgency: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    confidence: dict[str, float] | None
+    needs_review: bool
+
+
+class MessageRecordRow(TypedDict):
+    """A stored message as `GET /api/messages` returns it (`inbox.records.list_records`): the
+    original text and the author's name only with `pii:read`."""
+
+    id: int
+    platform: str
+    external_id: str
+    account: RecordAccountRow
+    kind: str
+    author_id: str | None
+    author_alt_id: str | None
+    author: str | None
+    parent_external_id: str | None
+    text: str
+    text_is_masked: bool
+    media: list[dict[str, Any]]
+    posted_at: datetime
+    received_at: datetime
+    standby: bool
+    edited_at: datetime | None
+    deleted_at: datetime | None
+    deleted_by: str | None
+    history: list[RecordRevisionRow]
+    analysis: RecordAnalysisRow
+    case_ticket: str | None
+    inbox_state: str
+
+
+class ProgramRow(TypedDict):
+    """`programs`, one of the city's programmes the content desk writes about, with the name of
+    the OPD that owns it."""
+
+    id: int
+    code: str
+    name: str
+    owner_opd: str
+    summary: str
+    key_messages: list[str]
+    facts: list[dict[str, Any]]  # [{text, source, as_of}]
+    achievements: list[str]
+    hashtags: list[str]
+    official_names: list[str]
+    misspellings: list[str]
+    active: bool
+    is_sample: bool
+    updated_at: datetime
+    updated_by: str
+    opd_name: str
+
+
+class ProgramListRow(ProgramRow):
+    published_posts: int  # posts about it that went out
+
+
+class CampaignRow(TypedDict):
+    """`campaigns`: one city-wide message the accounts are asked to carry, for a period."""
+
+    id: int
+    code: str
+    title: str
+    program_id: int | None
+    message: str
+    facts: list[dict[str, Any]]
+    media_links: list[str]
+    hashtags: list[str]
+    starts_on: date
+    ends_on: date
+    all_accounts: bool
+    is_sample: bool
+    created_at: datetime
+    created_by: str
+
+
+class CampaignListRow(CampaignRow):
+    """A campaign in the lists: how many of the person's accounts carried it, and whether it
+    runs today."""
+
+    summary: dict[str, int]  # participation state -> accounts
+    running: bool

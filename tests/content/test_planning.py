@@ -24,7 +24,6 @@ from paseban.content.campaigns import (
     validate_kit,
 )
 from paseban.content.programs import Fact, Program, validate_program
-from paseban.content.quality import PLATFORM_LIMITS
 from paseban.content.stories import (
     CitizenNote,
     Profile,
@@ -33,6 +32,7 @@ from paseban.content.stories import (
     pick_ideas,
     validate_profile,
 )
+from tests.content.helpers import writing
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
@@ -65,9 +65,10 @@ def test_kit_validation() -> None:
 
 @pytest.mark.parametrize("platform", ["instagram", "x", "tiktok"])
 def test_adapt_fits_the_platform(platform: str) -> None:
-    text = adapt(KIT, platform=platform, account_name="kel", wilayah_name="Tegal Gundil")
+    limits = writing(platform)
+    text = adapt(KIT, account_name="kel", wilayah_name="Tegal Gundil", limits=limits)
     assert text.startswith("Warga Tegal Gundil, Mari")
-    assert len(text) <= PLATFORM_LIMITS[platform].max_chars
+    assert len(text) <= limits.max_chars
     assert "#HJB" in text
 
 

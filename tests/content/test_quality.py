@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from paseban.content.names import NameBook, OfficialName
 from paseban.content.programs import Program
 from paseban.content.quality import WEIGHTS, ContentType, Draft, check, link_problem
+from tests.content.helpers import writing
 
 GOOD = """Yuk ikut Posyandu Remaja di Kelurahan Tegal Gundil!
 
@@ -89,7 +90,7 @@ def test_length_against_the_platform(
     bogor_names: NameBook, platform: str, length: int, blocked: bool
 ) -> None:
     text = ("Kata " * length)[:length]
-    report = check(Draft(text, platform), bogor_names)
+    report = check(Draft(text, platform, limits=writing(platform)), bogor_names)
     assert bool(points(report)["length"].blocking) is blocked  # type: ignore[attr-defined]
     if blocked:
         assert report.score <= 49
@@ -97,7 +98,10 @@ def test_length_against_the_platform(
 
 def test_x_counts_a_link_as_23_characters(bogor_names: NameBook) -> None:
     text = "Info layanan. " * 18 + "https://kotabogor.go.id/" + "a" * 100
-    assert check(Draft(text, "x"), bogor_names).stats["chars"] == len("Info layanan. " * 18) + 23
+    assert (
+        check(Draft(text, "x", limits=writing("x")), bogor_names).stats["chars"]
+        == len("Info layanan. " * 18) + 23
+    )
 
 
 def test_personal_data_blocks(bogor_names: NameBook) -> None:

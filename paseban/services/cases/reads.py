@@ -29,7 +29,9 @@ from paseban.storage.rows import (
     CaseListRow,
     CaseMessageRow,
     OpdLoadRow,
+    PublicCaseRow,
     PublicEventRow,
+    PublicTimelineRow,
     row,
 )
 
@@ -331,7 +333,7 @@ def case_messages(ctx: Context, case_id: int) -> list[CaseMessageRow]:
         return [row(CaseMessageRow, r) for r in rows]
 
 
-def public_case(ctx: Context, ticket: str, key: str | None = None) -> dict[str, Any]:
+def public_case(ctx: Context, ticket: str, key: str | None = None) -> PublicCaseRow:
     """What anyone may see of a case by its ticket code and the key of its tracking link:
     status, topic, place, OPD, dates, the city's public notes, and the citizen's words with
     names, house-level addresses, NIK, phones and e-mail masked (issue 16). Reporters' names
@@ -375,12 +377,12 @@ def public_case(ctx: Context, ticket: str, key: str | None = None) -> dict[str, 
         if merged_into
         else None,
         "timeline": [
-            {
+            PublicTimelineRow(
                 **e,
-                "status_label": STATUS_LABELS[Status(e["status"])],
-                "public_note": mask_public(e["public_note"]).text if e["public_note"] else None,
-                "opd_name": names.get(e["opd"] or "") if e["opd"] else None,
-            }
+                status_label=STATUS_LABELS[Status(e["status"])],
+                opd_name=names.get(e["opd"] or "") if e["opd"] else None,
+            )
+            | {"public_note": mask_public(e["public_note"]).text if e["public_note"] else None}
             for e in events
         ],
     }

@@ -30,6 +30,7 @@ from paseban.services.cases.routing import record_revision
 from paseban.services.people import audit
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
+from paseban.storage.rows import OutboxRow, row
 from paseban.storage.txcache import cached
 from paseban.storage.upsert import insert
 
@@ -328,7 +329,7 @@ def save_template(
     return Template(kind, text, topic, int(existing))
 
 
-def outbox_for_case(ctx: Context, case_id: int) -> list[dict[str, Any]]:
+def outbox_for_case(ctx: Context, case_id: int) -> list[OutboxRow]:
     """Replies queued for a case's messages (staff view; texts hold no citizen text)."""
     with ctx.engine.connect() as conn:
         rows = conn.execute(
@@ -337,4 +338,4 @@ def outbox_for_case(ctx: Context, case_id: int) -> list[dict[str, Any]]:
             .where(t.messages.c.case_id == case_id)
             .order_by(t.outbox.c.id)
         ).mappings()
-        return [dict(r) for r in rows]
+        return [row(OutboxRow, r) for r in rows]

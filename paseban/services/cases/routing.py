@@ -14,6 +14,7 @@ from paseban.routing.rules import InvalidRule, Rule, validate_rule
 from paseban.services.people import audit
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
+from paseban.storage.rows import PolicyRevisionRow, RoutingRuleRow, row
 from paseban.storage.txcache import cached
 
 if TYPE_CHECKING:
@@ -40,13 +41,13 @@ def record_revision(
     )
 
 
-def revisions(ctx: Context, kind: str, key: str | None = None) -> list[dict[str, Any]]:
+def revisions(ctx: Context, kind: str, key: str | None = None) -> list[PolicyRevisionRow]:
     query = sa.select(t.policy_revisions).where(t.policy_revisions.c.kind == kind)
     if key is not None:
         query = query.where(t.policy_revisions.c.key == key)
     with ctx.engine.connect() as conn:
         rows = conn.execute(query.order_by(t.policy_revisions.c.id)).mappings()
-        return [dict(r) for r in rows]
+        return [row(PolicyRevisionRow, r) for r in rows]
 
 
 def active_rules(conn: sa.Connection) -> list[Rule]:
@@ -85,12 +86,12 @@ def set_auto_forward(
         )
 
 
-def list_rules(ctx: Context, *, include_inactive: bool = True) -> list[dict[str, Any]]:
+def list_rules(ctx: Context, *, include_inactive: bool = True) -> list[RoutingRuleRow]:
     query = sa.select(t.routing_rules).order_by(t.routing_rules.c.priority, t.routing_rules.c.name)
     if not include_inactive:
         query = query.where(t.routing_rules.c.active.is_(True))
     with ctx.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]
+        return [row(RoutingRuleRow, r) for r in conn.execute(query).mappings()]
 
 
 def save_rule(

@@ -16,8 +16,6 @@ from paseban.storage import tables as t
 if TYPE_CHECKING:
     from paseban.context import Context
 
-PUBLISHABLE = ("instagram", "facebook", "x", "tiktok", "youtube")  # platforms we post to
-
 
 def person(ctx: Context, username: str) -> ap.Person:
     """A stored user as an actor (the CLI's --as)."""
@@ -57,11 +55,13 @@ def load_account(conn: sa.Connection, account_id: int) -> dict[str, Any]:
     return dict(row)
 
 
-def visible_accounts(conn: sa.Connection, who: ap.Who) -> list[dict[str, Any]]:
-    """The active publishing accounts this person may see, city first, then by name."""
+def visible_accounts(ctx: Context, conn: sa.Connection, who: ap.Who) -> list[dict[str, Any]]:
+    """The active publishing accounts this person may see, city first, then by name; an
+    account publishes when its platform's connector posts there (`Connector.publishes`)."""
+    publishable = ctx.connectors.publishable_platforms()
     rows = conn.execute(
         sa.select(t.accounts)
-        .where(t.accounts.c.active.is_(True), t.accounts.c.platform.in_(PUBLISHABLE))
+        .where(t.accounts.c.active.is_(True), t.accounts.c.platform.in_(publishable))
         .order_by(t.accounts.c.owner_kind, t.accounts.c.name, t.accounts.c.handle)
     ).mappings()
     order = {"city": 0, "kecamatan": 1, "kelurahan": 2, "opd": 3}

@@ -18,7 +18,6 @@ from paseban.content.media import PostMedia
 from paseban.content.names import NameBook, city_names
 from paseban.content.programs import Fact, Program
 from paseban.content.quality import (
-    PLATFORM_LIMITS,
     ContentType,
     Draft,
     Report,
@@ -152,7 +151,7 @@ def check_draft(
     conn: sa.Connection | None = None,
 ) -> Report:
     """Score a draft. The live link check runs when `live` (default: the setting) is on."""
-    if item.platform not in PLATFORM_LIMITS:
+    if not ctx.connectors.describes_writing(item.platform):
         raise InvalidInput(f"platform {item.platform!r} tidak dipakai untuk unggahan")
     if len(item.text) > 70_000:
         raise InvalidInput("teks terlalu panjang untuk diperiksa (maks. 70.000 huruf)")
@@ -187,6 +186,7 @@ def check_draft(
         tags,
         media=item.media,
         media_limits=media_limits(item.platform),
+        limits=ctx.connectors.writing_limits(item.platform),
     )
     return check(draft, book, live_links=statuses)
 

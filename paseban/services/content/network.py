@@ -111,7 +111,7 @@ def end_admin(ctx: Context, who: ap.Who, admin_id: int, *, until: date) -> None:
 def roster(ctx: Context, who: ap.Who) -> list[dict[str, Any]]:
     """Each visible account with its active admins and their last training."""
     with ctx.engine.connect() as conn:
-        accounts = access.visible_accounts(conn, who)
+        accounts = access.visible_accounts(ctx, conn, who)
         admins = (
             conn.execute(
                 sa.select(t.account_admins, t.users.c.username)
@@ -320,7 +320,7 @@ def check_in(
 # --- did trained accounts improve? -------------------------------------------------------------
 
 
-def _accounts_of(conn: sa.Connection, user: Any) -> list[int]:
+def _accounts_of(conn: sa.Connection, user: Any, publishable: list[str]) -> list[int]:
     """The accounts an attendee runs: the roster, or else the accounts of their own wilayah."""
     rostered = (
         conn.execute(
@@ -339,7 +339,7 @@ def _accounts_of(conn: sa.Connection, user: Any) -> list[int]:
                 sa.select(t.accounts.c.id).where(
                     t.accounts.c.owner_code == user.scope_code,
                     t.accounts.c.active.is_(True),
-                    t.accounts.c.platform.in_(access.PUBLISHABLE),
+                    t.accounts.c.platform.in_(publishable),
                 )
             ).scalars()
         )
@@ -400,11 +400,12 @@ def before_after(ctx: Context, who: ap.Who, session_id: int) -> dict[str, Any]:
             .join(t.training_attendance, t.training_attendance.c.user_id == t.users.c.id)
             .where(t.training_attendance.c.session_id == session_id)
         ).all()
-        visible = {a["id"]: a for a in access.visible_accounts(conn, who)}
+        visible = {a["id"]: a for a in access.visible_accounts(ctx, conn, who)}
         rows = []
         seen: set[int] = set()
+        publishable = ctx.connectors.publishable_platforms()
         for user in users:
-            for account_id in _accounts_of(conn, user):
+            for account_id in _accounts_of(conn, user, publishable):
                 if account_id in seen or account_id not in visible:
                     continue
                 seen.add(account_id)

@@ -66,7 +66,7 @@ def calendar(
     begin = datetime(start.year, start.month, start.day, tzinfo=tz)
     end = begin + timedelta(days=days)
     with ctx.engine.connect() as conn:
-        accounts = {a["id"]: a for a in visible_accounts(conn, who)}
+        accounts = {a["id"]: a for a in visible_accounts(ctx, conn, who)}
         if account_id is not None:
             if account_id not in accounts:
                 raise Forbidden("Anda tidak berwenang atas akun ini")

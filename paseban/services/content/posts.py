@@ -23,7 +23,6 @@ from paseban.domain.accounts import OwnerKind
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paseban.services.content import post_media
 from paseban.services.content.access import (
-    PUBLISHABLE,
     account_ref,
     load_account,
     require_diskominfo,
@@ -264,7 +263,7 @@ def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = Fa
         account = load_account(conn, item.account_id)
         if not ap.can_author(who, account_ref(account)):
             raise Forbidden("Anda hanya dapat menulis konten untuk akun Anda sendiri")
-        if account["platform"] not in PUBLISHABLE:
+        if not ctx.connectors.publishes(account["platform"]):
             raise InvalidInput(f"akun {account['platform']} tidak dipakai untuk unggahan")
         _validate_post(conn, item, who, now=now)
         choice, media = _media(conn, who, item, None)
@@ -542,7 +541,7 @@ def list_posts(
     """Posts on the accounts this person may see, newest first. `waiting_for_me`: the reviews
     this person can act on now."""
     with ctx.engine.connect() as conn:
-        accounts = {a["id"]: a for a in visible_accounts(conn, who)}
+        accounts = {a["id"]: a for a in visible_accounts(ctx, conn, who)}
         query = sa.select(t.content_posts).where(t.content_posts.c.account_id.in_(list(accounts)))
         if status:
             try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from paseban.services.content import access, checking, kits
 from paseban.services.content import posts as content
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
+from paseban.storage.rows import CampaignListRow, CampaignRow, ProgramListRow, ProgramRow, row
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -121,14 +122,14 @@ def _store_program(
     )
 
 
-def list_programs(ctx: Context, *, active_only: bool = False) -> list[dict[str, Any]]:
+def list_programs(ctx: Context, *, active_only: bool = False) -> list[ProgramListRow]:
     with ctx.engine.connect() as conn:
         query = sa.select(t.programs, t.opds.c.name.label("opd_name")).join(
             t.opds, t.opds.c.code == t.programs.c.owner_opd
         )
         if active_only:
             query = query.where(t.programs.c.active.is_(True))
-        rows = [dict(r) for r in conn.execute(query.order_by(t.programs.c.name)).mappings()]
+        rows = list(conn.execute(query.order_by(t.programs.c.name)).mappings())
         counts: dict[int, int] = dict(
             conn.execute(
                 sa.select(t.content_posts.c.program_id, sa.func.count())
@@ -136,19 +137,17 @@ def list_programs(ctx: Context, *, active_only: bool = False) -> list[dict[str, 
                 .group_by(t.content_posts.c.program_id)
             ).all()
         )
-    for r in rows:
-        r["published_posts"] = counts.get(r["id"], 0)
-    return rows
+    return [row(ProgramListRow, {**r, "published_posts": counts.get(r["id"], 0)}) for r in rows]
 
 
-def get_program(ctx: Context, ref: str | int) -> dict[str, Any]:
+def get_program(ctx: Context, ref: str | int) -> ProgramRow:
     with ctx.engine.connect() as conn:
         where = (
             t.programs.c.id == int(ref)
             if isinstance(ref, int) or str(ref).isdigit()
             else t.programs.c.code == ref
         )
-        row = (
+        found = (
             conn.execute(
                 sa.select(t.programs, t.opds.c.name.label("opd_name"))
                 .join(t.opds, t.opds.c.code == t.programs.c.owner_opd)
@@ -157,9 +156,9 @@ def get_program(ctx: Context, ref: str | int) -> dict[str, Any]:
             .mappings()
             .first()
         )
-    if row is None:
+    if found is None:
         raise NotFound(f"program {ref!r} tidak ada")
-    return dict(row)
+    return row(ProgramRow, found)
 
 
 # --- campaigns ---------------------------------------------------------------------------------
@@ -208,7 +207,7 @@ def create_campaign(
             raise InvalidInput(f"kode kampanye {kit.code!r} sudah dipakai")
         if kit.program_id is not None and not exists(conn, t.programs.c.id, kit.program_id):
             raise InvalidInput(f"program {kit.program_id} tidak ada")
-        publishing = {a["id"] for a in access.visible_accounts(conn, who)}
+        publishing = {a["id"] for a in access.visible_accounts(ctx, conn, who)}
         if account_ids is None:
             targets = sorted(publishing)
         else:
@@ -258,31 +257,30 @@ def _campaign(conn: sa.Connection, ref: str | int) -> dict[str, Any]:
     return dict(row)
 
 
-def list_campaigns(ctx: Context, who: ap.Who) -> list[dict[str, Any]]:
+def list_campaigns(ctx: Context, who: ap.Who) -> list[CampaignListRow]:
     """Campaigns that target at least one account this person sees, with progress."""
     today = ctx.now().astimezone(ctx.tz).date()
     with ctx.engine.connect() as conn:
-        mine = {a["id"] for a in access.visible_accounts(conn, who)}
-        rows = [
-            dict(r)
+        mine = {a["id"] for a in access.visible_accounts(ctx, conn, who)}
+        found = [
+            row(CampaignRow, r)
             for r in conn.execute(
                 sa.select(t.campaigns).order_by(t.campaigns.c.starts_on.desc(), t.campaigns.c.id)
             ).mappings()
         ]
-        out = []
-        for row in rows:
-            tracked = _participation(conn, row, mine, today=today, now=ctx.now())
+        out: list[CampaignListRow] = []
+        for campaign in found:
+            tracked = _participation(conn, campaign, mine, today=today, now=ctx.now())
             if not tracked:
                 continue
-            row["summary"] = summary(tracked)
-            row["running"] = row["starts_on"] <= today <= row["ends_on"]
-            out.append(row)
+            running = campaign["starts_on"] <= today <= campaign["ends_on"]
+            out.append(CampaignListRow(**campaign, summary=summary(tracked), running=running))
     return out
 
 
 def _participation(
     conn: sa.Connection,
-    row: dict[str, Any],
+    row: Mapping[str, Any],
     visible: set[int],
     *,
     today: date,
@@ -314,7 +312,7 @@ def campaign_detail(ctx: Context, who: ap.Who, ref: str | int) -> dict[str, Any]
     today = ctx.now().astimezone(ctx.tz).date()
     with ctx.engine.connect() as conn:
         row = _campaign(conn, ref)
-        accounts = {a["id"]: a for a in access.visible_accounts(conn, who)}
+        accounts = {a["id"]: a for a in access.visible_accounts(ctx, conn, who)}
         tracked = _participation(conn, row, set(accounts), today=today, now=ctx.now())
         if not tracked and who.role is not Role.DISKOMINFO:
             raise Forbidden("kampanye ini tidak menyasar akun Anda")
@@ -368,7 +366,10 @@ def adapt_for_account(ctx: Context, who: ap.Who, ref: str | int, account_id: int
         raise InvalidInput("akun ini bukan sasaran kampanye tersebut")
     kit = kit_from_row(row)
     text = caption or adapt(
-        kit, platform=account["platform"], account_name=account["name"], wilayah_name=wilayah
+        kit,
+        account_name=account["name"],
+        wilayah_name=wilayah,
+        limits=ctx.connectors.writing_limits(account["platform"]),
     )
     return content.create_post(
         ctx,

@@ -243,7 +243,7 @@ def flag_quiet_accounts(ctx: Context) -> dict[str, int]:
         accounts = conn.execute(
             sa.select(t.accounts).where(
                 t.accounts.c.active.is_(True),
-                t.accounts.c.platform.in_(("instagram", "facebook", "x", "tiktok", "youtube")),
+                t.accounts.c.platform.in_(ctx.connectors.publishable_platforms()),
             )
         ).all()
         last_post = dict(

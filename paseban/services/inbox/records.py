@@ -19,6 +19,7 @@ from paseban.nlp.mask import mask
 from paseban.services.inbox.messages import account_ids_in_scope
 from paseban.services.people import audit
 from paseban.storage import tables as t
+from paseban.storage.rows import MessageRecordRow, RecordRevisionRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -37,7 +38,7 @@ class RecordFilter:
 
 @dataclass(frozen=True)
 class RecordPage:
-    items: list[dict[str, Any]]
+    items: list[MessageRecordRow]
     limit: int
     offset: int
     has_next: bool
@@ -129,7 +130,7 @@ def _history(conn: sa.Connection, ids: list[int]) -> dict[int, list[Any]]:
     return found
 
 
-def _record(row: Any, history: list[Any], *, personal: bool) -> dict[str, Any]:
+def _record(row: Any, history: list[Any], *, personal: bool) -> MessageRecordRow:
     shown = row["text"] if personal else (row["masked_text"] or mask(row["text"]).text)
     return {
         "id": row["id"],
@@ -171,7 +172,7 @@ def _record(row: Any, history: list[Any], *, personal: bool) -> dict[str, Any]:
     }
 
 
-def _revision(row: Any, *, personal: bool) -> dict[str, Any]:
+def _revision(row: Any, *, personal: bool) -> RecordRevisionRow:
     def shown(text: str | None) -> str | None:
         if text is None:
             return None

@@ -12,6 +12,7 @@ from paseban.errors import InvalidInput, NotFound
 from paseban.nlp import review as teaching
 from paseban.services.cases import reassign
 from paseban.storage import tables as t
+from paseban.storage.rows import TrainingCorrectionRow, row
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -166,7 +167,7 @@ def apply_corrections(
     return changed
 
 
-def corrections_for_training(ctx: Context) -> list[dict[str, Any]]:
+def corrections_for_training(ctx: Context) -> list[TrainingCorrectionRow]:
     """Each corrected message once, with its text and its labels after all corrections."""
     with ctx.engine.connect() as conn:
         ids = sa.select(t.analysis_corrections.c.message_id).distinct().scalar_subquery()
@@ -182,4 +183,4 @@ def corrections_for_training(ctx: Context) -> list[dict[str, Any]]:
                 t.messages.c.platform,
             ).where(t.messages.c.id.in_(ids))
         ).mappings()
-        return [dict(r) for r in rows]
+        return [row(TrainingCorrectionRow, r) for r in rows]

@@ -9,6 +9,7 @@ only to people whose area covers the visit or the case.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,7 +24,14 @@ from paseban.services.cases import reads
 from paseban.services.measurement import media
 from paseban.services.people import audit
 from paseban.storage import tables as t
-from paseban.storage.rows import CasePhotoPairRow, row
+from paseban.storage.rows import (
+    AlertListRow,
+    AlertMessageRow,
+    AlertWithMessagesRow,
+    CasePhotoPairRow,
+    PhotoPairListRow,
+    row,
+)
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -350,7 +358,7 @@ def photo_pair(ctx: Context, case_id: int) -> CasePhotoPairRow | None:
     return row(CasePhotoPairRow, found._mapping) if found else None
 
 
-def photo_pairs(ctx: Context, actor: Actor, *, limit: int = 50) -> list[dict[str, Any]]:
+def photo_pairs(ctx: Context, actor: Actor, *, limit: int = 50) -> list[PhotoPairListRow]:
     """The before/after pairs of the cases in the actor's area, newest first, with the case's
     ticket, title, topic, kelurahan and OPD names (content turns them into post drafts)."""
     if not actor.can(Permission.CASES_READ):
@@ -377,7 +385,7 @@ def photo_pairs(ctx: Context, actor: Actor, *, limit: int = 50) -> list[dict[str
         .order_by(p.created_at.desc(), p.id.desc())
     )
     with ctx.engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(query)]
+        rows = [row(PhotoPairListRow, r._mapping) for r in conn.execute(query)]
     mine = [
         r
         for r in rows
@@ -441,7 +449,7 @@ def open_alert_count(conn: sa.Connection, actor: Actor) -> int:
 
 def alerts(
     ctx: Context, actor: Actor, *, status: str | None = None, limit: int = 100
-) -> list[dict[str, Any]]:
+) -> list[AlertListRow]:
     if not actor.can(Permission.CASES_READ):
         raise Forbidden("peran Anda tidak mengizinkan melihat peringatan dini")
     query = (
@@ -463,14 +471,16 @@ def alerts(
     if status:
         query = query.where(a.status == status)
     with ctx.engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(query)]
+        return [row(AlertListRow, r._mapping) for r in conn.execute(query)]
 
 
-def with_messages(ctx: Context, actor: Actor, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_messages(
+    ctx: Context, actor: Actor, rows: list[AlertListRow]
+) -> list[AlertWithMessagesRow]:
     """The alerts with the messages behind each (one query): masked text only, never the
     original, and only for actors who read messages."""
     wanted = {int(i) for row in rows for i in row["message_ids"][:MESSAGES_PER_ALERT]}
-    found: dict[int, dict[str, Any]] = {}
+    found: dict[int, AlertMessageRow] = {}
     if wanted and actor.can(Permission.MESSAGES_READ):
         m = t.messages.c
         with ctx.engine.connect() as conn:
@@ -480,8 +490,8 @@ def with_messages(ctx: Context, actor: Actor, rows: list[dict[str, Any]]) -> lis
                     .join(t.accounts, t.accounts.c.id == m.account_id)
                     .where(m.id.in_(chunk))
                 ):
-                    found[r.id] = dict(r._mapping)
-    out = []
+                    found[r.id] = row(AlertMessageRow, r._mapping)
+    out: list[AlertWithMessagesRow] = []
     for alert in rows:
         behind = [
             found[int(i)] for i in alert["message_ids"][:MESSAGES_PER_ALERT] if int(i) in found
@@ -490,7 +500,7 @@ def with_messages(ctx: Context, actor: Actor, rows: list[dict[str, Any]]) -> lis
     return out
 
 
-def can_acknowledge(actor: Actor, alert: dict[str, Any]) -> bool:
+def can_acknowledge(actor: Actor, alert: Mapping[str, Any]) -> bool:
     """Diskominfo, or an officer of the OPD the alert went to."""
     if not actor.can(Permission.CASES_WRITE):
         return False

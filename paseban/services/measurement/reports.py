@@ -40,6 +40,7 @@ from paseban.measurement.periods import Period
 from paseban.progress import Progress, quiet
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
+from paseban.storage.rows import ReportFileRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -428,12 +429,12 @@ def write_reports(ctx: Context) -> dict[str, int]:
     return counts
 
 
-def archive(ctx: Context) -> list[dict[str, Any]]:
+def archive(ctx: Context) -> list[ReportFileRow]:
     """The reports the job has written, newest first: period key, kind and the formats there."""
     folder = Path(ctx.settings.reports_dir)
     if not folder.is_dir():
         return []
-    out = []
+    out: list[ReportFileRow] = []
     for html in folder.glob("laporan-*.html"):
         key = html.stem.removeprefix("laporan-")
         formats = [ext for ext in ("pdf", "xlsx") if html.with_suffix(f".{ext}").exists()]

@@ -27,6 +27,7 @@ from paseban.security import hash_password, verify_password
 from paseban.services.people import audit
 from paseban.services.people.accounts import _check_user
 from paseban.storage import tables as t
+from paseban.storage.rows import ApiTokenRow, row
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
@@ -414,11 +415,11 @@ def revoke_token(ctx: Context, name: str, *, actor: Actor | str) -> None:
         )
 
 
-def list_tokens(ctx: Context) -> list[dict[str, Any]]:
+def list_tokens(ctx: Context) -> list[ApiTokenRow]:
     cols = [c for c in t.api_tokens.c if c.name != "token_hash"]
     with ctx.engine.connect() as conn:
         rows = conn.execute(sa.select(*cols).order_by(t.api_tokens.c.name)).mappings()
-        return [dict(r) for r in rows]
+        return [row(ApiTokenRow, r) for r in rows]
 
 
 def token_actor(ctx: Context, token: str | None) -> Actor | None:

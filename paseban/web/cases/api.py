@@ -385,7 +385,8 @@ def _diskominfo(actor: Actor) -> str:
 
 @router.get("/routing/rules")
 def routing_rules(ctx: CtxDep, actor: SettingsActor) -> list[dict[str, Any]]:
-    return routing_service.list_rules(ctx)
+    # plain dicts: the response stays as it was (pydantic on 3.11 refuses typing.TypedDict)
+    return [dict(r) for r in routing_service.list_rules(ctx)]
 
 
 @router.put("/routing/rules/{name}")
@@ -409,7 +410,7 @@ def routing_rule_save(
 
 @router.get("/routing/rules/{name}/history")
 def routing_rule_history(ctx: CtxDep, actor: SettingsActor, name: str) -> list[dict[str, Any]]:
-    return routing_service.revisions(ctx, "routing_rule", name)
+    return [dict(r) for r in routing_service.revisions(ctx, "routing_rule", name)]
 
 
 @router.put("/routing/auto-forward")

@@ -5,7 +5,7 @@ service that owns the policy, kept in its revision history and written to the au
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -138,7 +138,7 @@ def _rule_page(
     request: Request,
     ctx: Context,
     *,
-    rule: dict[str, Any] | None,
+    rule: Mapping[str, Any] | None,
     rows: list[Row] | None = None,
     blank: int = BLANK_ROWS,
     error: str = "",
@@ -203,7 +203,7 @@ def _save_rule(
     actor: Any,
     *,
     name: str,
-    existing: dict[str, Any] | None,
+    existing: Mapping[str, Any] | None,
     form: dict[str, Any],
     rows: list[Row],
 ) -> Response:

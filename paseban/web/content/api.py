@@ -211,12 +211,13 @@ def calendar(
 
 @router.get("/programs")
 def list_programs(ctx: CtxDep, actor: ContentActor) -> list[dict[str, Any]]:
-    return programs.list_programs(ctx)
+    # plain dicts: the response stays as it was (pydantic on 3.11 refuses typing.TypedDict)
+    return [dict(p) for p in programs.list_programs(ctx)]
 
 
 @router.get("/programs/{code}")
 def get_program(ctx: CtxDep, actor: ContentActor, code: str) -> dict[str, Any]:
-    return programs.get_program(ctx, code)
+    return dict(programs.get_program(ctx, code))
 
 
 class FactIn(BaseModel):
@@ -260,7 +261,7 @@ def put_program(ctx: CtxDep, actor: ContentWriter, code: str, body: ProgramIn) -
             active=body.active,
         ),
     )
-    return programs.get_program(ctx, code)
+    return dict(programs.get_program(ctx, code))
 
 
 class CampaignIn(BaseModel):
@@ -300,7 +301,7 @@ def create_campaign(ctx: CtxDep, actor: ContentWriter, body: CampaignIn) -> dict
 
 @router.get("/campaigns")
 def list_campaigns(ctx: CtxDep, actor: ContentActor) -> list[dict[str, Any]]:
-    return programs.list_campaigns(ctx, actor)
+    return [dict(c) for c in programs.list_campaigns(ctx, actor)]
 
 
 @router.get("/campaigns/{code}")

@@ -27,15 +27,20 @@ def pairs_page(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLRespon
     with ctx.engine.connect() as conn:
         accounts = [
             a
-            for a in access.visible_accounts(conn, actor)
+            for a in access.visible_accounts(ctx, conn, actor)
             if ap.can_author(actor, access.account_ref(a))
         ]
-    pairs = fieldwork.photo_pairs(ctx, actor) if actor.can(Permission.CASES_READ) else []
-    for pair in pairs:  # the kelurahan's own account first
-        pair["account_id"] = next(
-            (a["id"] for a in accounts if a["owner_code"] == pair["kelurahan"]),
-            accounts[0]["id"] if accounts else None,
-        )
+    found = fieldwork.photo_pairs(ctx, actor) if actor.can(Permission.CASES_READ) else []
+    pairs = [  # each drafted for the kelurahan's own account first
+        {
+            **pair,
+            "account_id": next(
+                (a["id"] for a in accounts if a["owner_code"] == pair["kelurahan"]),
+                accounts[0]["id"] if accounts else None,
+            ),
+        }
+        for pair in found
+    ]
     return render(
         request,
         ctx,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from paseban.content.stories import IDEA_PLATFORM, STORY_PROMPTS
+from paseban.content.stories import STORY_PROMPTS
 from paseban.context import Context
 from paseban.domain.accounts import Role
 from paseban.domain.auth import Actor
@@ -73,8 +73,10 @@ async def profile_save(request: Request, ctx: CtxDep, actor: ContentWriter, code
 @router.get("/ide", response_class=HTMLResponse)
 def ideas_page(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLResponse:
     with ctx.engine.connect() as conn:
-        accounts = access.visible_accounts(conn, actor)
-    by_wilayah = {a["owner_code"]: a["id"] for a in accounts if a["platform"] == IDEA_PLATFORM}
+        accounts = access.visible_accounts(ctx, conn, actor)
+    # a story idea becomes a draft for the kelurahan's own account on its main channel
+    main = ctx.connectors.main_channel()
+    by_wilayah = {a["owner_code"]: a["id"] for a in accounts if a["platform"] == main}
     return render(
         request,
         ctx,

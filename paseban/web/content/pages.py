@@ -89,7 +89,7 @@ def post_list(
         offset=(page - 1) * per_page,
     )
     with ctx.engine.connect() as conn:
-        accounts = access.visible_accounts(conn, actor)
+        accounts = access.visible_accounts(ctx, conn, actor)
     return render(
         request,
         ctx,
@@ -111,7 +111,7 @@ def _form_options(ctx: Any, actor: ap.Who) -> dict[str, Any]:
     with ctx.engine.connect() as conn:
         accounts = [
             a
-            for a in access.visible_accounts(conn, actor)
+            for a in access.visible_accounts(ctx, conn, actor)
             if ap.can_author(actor, access.account_ref(a))
         ]
         pillars = planning.pillars(conn)
