@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from paseban.connectors.base import AccountRef, Credentials, SendError
+from paseban.connectors.base import AccountRef, Credentials, SendError, as_dict, transport_error
 
 IMAGE = "image"
 VIDEO = "video"
@@ -148,6 +148,33 @@ class PostSettings(Protocol):
         """What stops the post from going, in Bahasa Indonesia ([] when it may go); `creator`
         None when the platform's description of the account is not at hand."""
         ...
+
+
+def json_call(
+    client: httpx.Client,
+    method: str,
+    url: str,
+    *,
+    platform: str,
+    headers: Mapping[str, str],
+    refused: Callable[[httpx.Response], SendError],
+    read: bool = False,
+    **kwargs: Any,
+) -> dict[str, Any]:
+    """One call of a publisher that answers a JSON object: a transport failure is the
+    platform's (on a read, `read=True`, safe to try again), an HTTP error is what `refused`
+    makes of the answer, and a body that is not JSON is worth another try."""
+    try:
+        response = client.request(method, url, headers=dict(headers), **kwargs)
+    except httpx.HTTPError as exc:
+        error = transport_error(exc, platform=platform)
+        raise (safe_read(error) if read else error) from None
+    if response.status_code >= 400:
+        raise refused(response)
+    try:
+        return as_dict(response.json())
+    except ValueError:
+        raise SendError(f"{platform}: jawaban bukan JSON", retryable=True) from None
 
 
 def safe_read(error: SendError) -> SendError:

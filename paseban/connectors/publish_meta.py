@@ -36,7 +36,6 @@ from paseban.connectors.base import (
     as_dict,
     as_list,
     ident,
-    transport_error,
 )
 from paseban.connectors.media_post import (
     IMAGE,
@@ -46,6 +45,7 @@ from paseban.connectors.media_post import (
     Published,
     Step,
     StepError,
+    json_call,
     safe_read,
     waited,
 )
@@ -95,17 +95,16 @@ class GraphCalls:
         **kwargs: Any,
     ) -> dict[str, Any]:
         url = f"{host or host_for(credentials)}/{self.version}/{path}"
-        try:
-            response = client.request(method, url, headers=auth(credentials), **kwargs)
-        except httpx.HTTPError as exc:
-            error = transport_error(exc, platform=self.platform)
-            raise (safe_read(error) if read else error) from None
-        if response.status_code >= 400:
-            raise self.refused(response)
-        try:
-            return as_dict(response.json())
-        except ValueError:
-            raise SendError(f"{self.platform}: jawaban bukan JSON", retryable=True) from None
+        return json_call(
+            client,
+            method,
+            url,
+            platform=self.platform,
+            headers=auth(credentials),
+            refused=self.refused,
+            read=read,
+            **kwargs,
+        )
 
     def refused(self, response: httpx.Response) -> SendError:
         if graph_code(response) == PUBLISH_LIMIT:

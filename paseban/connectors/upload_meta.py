@@ -23,8 +23,15 @@ from typing import Any
 
 import httpx
 
-from paseban.connectors.base import Credentials, SendError, as_dict, transport_error
-from paseban.connectors.media_post import MediaFile, MediaPost, Step, StepError, safe_read
+from paseban.connectors.base import Credentials, SendError
+from paseban.connectors.media_post import (
+    MediaFile,
+    MediaPost,
+    Step,
+    StepError,
+    json_call,
+    safe_read,
+)
 from paseban.connectors.meta_graph import GRAPH, graph_error
 
 # The publishing guide (Upload a video file, from the Resumable Upload API guide
@@ -58,20 +65,16 @@ class ResumableVideo:
         **kwargs: Any,
     ) -> dict[str, Any]:
         """The guide's upload calls authenticate with `Authorization: OAuth <token>`."""
-        sent = {"Authorization": f"OAuth {credentials.token}", **(headers or {})}
-        try:
-            response = client.request(
-                method, f"{GRAPH}/{self.version}/{path}", headers=sent, **kwargs
-            )
-        except httpx.HTTPError as exc:
-            error = transport_error(exc, platform="facebook")
-            raise (safe_read(error) if read else error) from None
-        if response.status_code >= 400:
-            raise graph_error(response, "facebook")
-        try:
-            return as_dict(response.json())
-        except ValueError:
-            raise SendError("facebook: jawaban bukan JSON", retryable=True) from None
+        return json_call(
+            client,
+            method,
+            f"{GRAPH}/{self.version}/{path}",
+            platform="facebook",
+            headers={"Authorization": f"OAuth {credentials.token}", **(headers or {})},
+            refused=lambda response: graph_error(response, "facebook"),
+            read=read,
+            **kwargs,
+        )
 
     def step(
         self, client: httpx.Client, post: MediaPost, state: dict[str, Any], credentials: Credentials
