@@ -65,6 +65,11 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
         try:
             yield
         finally:
+            # messages stored since the batcher's last hand-over go to analysis now, not only
+            # when analyze_pending next finds them
+            batcher = getattr(app.state, "analysis_batcher", None)
+            if batcher is not None:
+                batcher.flush()
             if start_jobs:
                 ctx.jobs.shutdown()
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
 from paseban.boot import create_context
 from paseban.clock import FixedClock
@@ -21,6 +22,7 @@ from paseban.services.ingest import webhooks as ingest
 from paseban.services.ingest.deliveries import write_transaction
 from paseban.services.people import accounts
 from paseban.storage import tables as t
+from paseban.web.app import create_app
 from tests.conftest import T0
 from tests.connectors.helpers import META_SECRET, RecordingQueue, connector_settings
 
@@ -168,3 +170,22 @@ def test_the_checkpointer_copies_the_wal_back_beside_the_writer(dctx: Context) -
         assert frames > 0 and copied == frames  # the writer left its pages; all copied back
     finally:
         checkpointer.stop()
+
+
+def test_the_app_hands_waiting_messages_to_analysis_when_it_stops(dctx: Context) -> None:
+    """A batcher that has not reached its next interval yet loses nothing at a clean stop."""
+    generator = Generator(META_SECRET, seed=5)
+    app = create_app(dctx)
+    app.state.analysis_batcher = ingest.AnalysisBatcher(dctx, interval=3600)
+    stored: list[int] = []
+    with TestClient(app) as client:
+        while len(stored) < 3:
+            d = generator.next(T0)
+            if d.kind == "echo":
+                continue
+            response = client.post(f"/webhooks/{d.endpoint}", content=d.body, headers=d.headers)
+            assert response.status_code == 200, response.text
+            stored.append(int(response.json()["stored"]))
+        assert not dctx.jobs.jobs  # type: ignore[attr-defined]
+    handed = [i for name, kw in dctx.jobs.jobs for i in kw["ids"] if name == "analyze_messages"]  # type: ignore[attr-defined]
+    assert len(handed) == sum(stored) == count(dctx, t.messages)
