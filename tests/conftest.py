@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from sqlalchemy.engine import make_url
 from paseban.boot import create_context
 from paseban.clock import FixedClock
 from paseban.context import Context
+from paseban.sample import measurement as sample_measurement
+from paseban.services.people import accounts
 from paseban.services.reference import store as reference
 from paseban.settings import Settings
 from paseban.storage import migrate
@@ -74,6 +77,27 @@ def _sqlite_url(template: Path, tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
+def load_sample(ctx: Context) -> dict[str, int]:
+    """The sample accounts, their admins and three months of measurement data."""
+    folder = resources.files("paseban.data").joinpath("sample")
+    with resources.as_file(folder) as path:
+        accounts.import_csv(ctx, path / "accounts.csv", sample=True)
+        accounts.import_users(ctx, path / "users.csv", sample=True)
+    return sample_measurement.load(ctx)
+
+
+@pytest.fixture(scope="session")
+def sqlite_sample_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template with the sample loaded once (about half a minute), for tests marked
+    `sample_data`: they read the sample, they do not test its loading."""
+    path = tmp_path_factory.mktemp("sample") / "paseban.db"
+    shutil.copy(sqlite_template, path)
+    ctx = make_ctx(f"sqlite:///{path}")
+    load_sample(ctx)
+    ctx.close()
+    return path
+
+
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 
@@ -109,6 +133,23 @@ def pg_template(request: pytest.FixtureRequest) -> str:
     return name
 
 
+@pytest.fixture(scope="session")
+def pg_sample_template(request: pytest.FixtureRequest, pg_template: str) -> str:
+    """PostgreSQL's template with the sample loaded once (a minute or more under load)."""
+    name = f"paseban_sample_{_worker(request)}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(
+            sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}" STRATEGY FILE_COPY')
+        )
+    admin.dispose()
+    ctx = make_ctx(_with_db(PG_URL, name))
+    load_sample(ctx)
+    ctx.close()
+    return name
+
+
 def _pg_fresh(request: pytest.FixtureRequest, template: str | None) -> Iterator[str]:
     name = f"paseban_{_worker(request)}_{next(_counter)}"
     admin = _pg_admin()
@@ -133,11 +174,15 @@ def _pg_fresh(request: pytest.FixtureRequest, template: str | None) -> Iterator[
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with migrations applied and Kota Bogor's reference data loaded."""
+    """A database with migrations applied and Kota Bogor's reference data loaded; for a test
+    marked `sample_data`, with the sample (accounts, admins, three months of data) too."""
+    sample = request.node.get_closest_marker("sample_data") is not None
     if request.param == "sqlite":
-        yield _sqlite_url(request.getfixturevalue("sqlite_template"), tmp_path)
+        template = "sqlite_sample_template" if sample else "sqlite_template"
+        yield _sqlite_url(request.getfixturevalue(template), tmp_path)
     else:
-        yield from _pg_fresh(request, request.getfixturevalue("pg_template"))
+        template = "pg_sample_template" if sample else "pg_template"
+        yield from _pg_fresh(request, request.getfixturevalue(template))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

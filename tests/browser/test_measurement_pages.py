@@ -26,19 +26,17 @@ from tests.browser.test_journeys import (
     wait_until,
 )
 from tests.conftest import T0, _sqlite_url, make_ctx
-from tests.measurement.test_reports import load_sample
 
 pytestmark = pytest.mark.browser
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
 
 
 @pytest.fixture
-def sample_live(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[str, Context]]:
+def sample_live(sqlite_sample_template: Path, tmp_path: Path) -> Iterator[tuple[str, Context]]:
     """A served Paseban with the three months of sample measurement data."""
     _require_chromium()
-    ctx = make_ctx(_sqlite_url(sqlite_template, tmp_path), clock=FixedClock(T0))
+    ctx = make_ctx(_sqlite_url(sqlite_sample_template, tmp_path), clock=FixedClock(T0))
     ctx.settings = dataclasses.replace(ctx.settings, media_dir=str(tmp_path / "media"))
-    load_sample(ctx)
     for name in ("operator", "lurah.batutulis"):
         auth.set_password(ctx, name, PASSWORD, actor="cli")
     try:

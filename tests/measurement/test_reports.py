@@ -8,7 +8,6 @@ import dataclasses
 import io
 import re
 from datetime import timedelta
-from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -24,18 +23,10 @@ from paseban.hookspecs import hookimpl
 from paseban.measurement import periods, reports, svg
 from paseban.sample import measurement as sample_measurement
 from paseban.services.measurement import reports as service
-from paseban.services.people import accounts
 from paseban.storage import tables as t
+from tests.conftest import load_sample
 
 OPEN_VALUES = sorted(status.value for status in OPEN)
-
-
-def load_sample(ctx: Context) -> dict[str, int]:
-    folder = resources.files("paseban.data").joinpath("sample")
-    with resources.as_file(folder) as path:
-        accounts.import_csv(ctx, path / "accounts.csv", sample=True)
-        accounts.import_users(ctx, path / "users.csv", sample=True)
-    return sample_measurement.load(ctx)
 
 
 def test_sample_data_is_three_months_and_loads_once(ctx: Context) -> None:
@@ -88,8 +79,8 @@ def sample_cases_went_through_triage(ctx: Context) -> None:
     assert linked and linked == known and all(is_ticket(code) for code in linked)
 
 
+@pytest.mark.sample_data
 def test_monthly_report_of_the_sample(ctx: Context, tmp_path: Path) -> None:
-    load_sample(ctx)
     today = ctx.now().astimezone(ctx.tz).date()
     period = periods.parse("monthly", None, today=today)  # October 2026
     report = service.build_report(ctx, "monthly", period)
@@ -193,10 +184,10 @@ class Courier:
         self.sent.append((kind, period, paths))
 
 
+@pytest.mark.sample_data
 def test_the_job_writes_each_report_once_and_hands_it_to_delivery(
     ctx: Context, tmp_path: Path
 ) -> None:
-    load_sample(ctx)
     ctx.settings = dataclasses.replace(ctx.settings, reports_dir=str(tmp_path / "laporan"))
     courier = Courier()
     ctx.pm.register(courier, "courier")

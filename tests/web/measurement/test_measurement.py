@@ -26,7 +26,6 @@ from paseban.storage import tables as t
 from paseban.web.app import create_app
 from paseban.web.deps import SESSION_COOKIE
 from tests.measurement import builders as b
-from tests.measurement.test_reports import load_sample
 from tests.web.conftest import Browser
 from tests.web.test_query_counts import counting
 
@@ -56,8 +55,8 @@ def _case(ctx: Context, *, kelurahan: str, kecamatan: str, opd: str, status: str
         )
 
 
+@pytest.mark.sample_data
 def test_public_board_shows_ranks_without_personal_data(ctx: Context) -> None:
-    load_sample(ctx)
     client = TestClient(create_app(ctx, start_jobs=False), base_url="http://localhost")
     page = client.get("/papan")
     assert page.status_code == 200
@@ -343,8 +342,8 @@ def test_visits_and_alerts_pages_do_not_grow_with_their_rows(
     assert "peluang kebetulan sekitar 1 banding 10.000" in operator.get("/peringatan").text
 
 
+@pytest.mark.sample_data
 def test_a_units_scorecard_matches_its_leaderboard_row_and_exports(ctx: Context) -> None:
-    load_sample(ctx)
     client = TestClient(create_app(ctx, start_jobs=False), base_url="http://localhost")
     anonymous = client.get(f"/peringkat/kelurahan/{KEL}", follow_redirects=False)
     assert anonymous.status_code == 303  # staff only; the public has /papan
@@ -400,8 +399,8 @@ def test_a_units_scorecard_matches_its_leaderboard_row_and_exports(ctx: Context)
     assert bad.status_code == 422
 
 
+@pytest.mark.sample_data
 def test_the_measurement_api_gives_the_same_figures_as_numbers(ctx: Context) -> None:
-    load_sample(ctx)
     token = auth.create_token(
         ctx, "layar-command-center", scopes=["cases:read"], role="viewer", actor="uji"
     )
@@ -452,10 +451,10 @@ def test_the_measurement_api_gives_the_same_figures_as_numbers(ctx: Context) -> 
     assert bad.status_code == 422 and bad.json()["detail"]
 
 
+@pytest.mark.sample_data
 def test_the_written_reports_are_listed_and_downloaded_from_the_dashboard(
     ctx: Context, tmp_path: Path
 ) -> None:
-    load_sample(ctx)
     ctx.settings = dataclasses.replace(ctx.settings, reports_dir=str(tmp_path / "laporan"))
     (tmp_path / "rahasia.txt").write_text("jangan")
     report_service.write_reports(ctx)
