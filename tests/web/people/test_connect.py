@@ -95,3 +95,19 @@ def test_disconnecting_an_account_is_diskominfos_with_csrf_and_keeps_the_account
         assert conn.execute(
             sa.select(t.accounts.c.active).where(t.accounts.c.id == account)
         ).scalar()
+
+
+def test_the_account_page_says_how_an_account_was_connected_or_that_it_is_not(
+    app_ctx: Context, login: Callable[[str], Browser]
+) -> None:
+    with_token = creds.set_token(app_ctx, "instagram", "pemkotbogor", "tokenbaris", actor="cli")
+    with app_ctx.engine.connect() as conn:
+        without = conn.execute(
+            sa.select(t.accounts.c.id).where(t.accounts.c.handle == "kelurahan.batutulis").limit(1)
+        ).scalar_one()
+    op = login("operator")
+    bare = op.get(f"/pengaturan/akun/{without}").text
+    assert "Koneksi: belum tersambung" in bare
+    assert "<dt>Disambungkan</dt><dd>belum</dd>" in bare and "baris perintah" not in bare
+    cli = op.get(f"/pengaturan/akun/{with_token}").text
+    assert "<dt>Disambungkan</dt><dd>lewat token baris perintah</dd>" in cli
