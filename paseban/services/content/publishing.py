@@ -253,10 +253,19 @@ def flag_quiet_accounts(ctx: Context) -> dict[str, int]:
                 .group_by(t.content_posts.c.account_id)
             ).all()
         )
+        # a draft sent to the creator's inbox (TikTok) is not public: it does not count
+        in_inbox = sa.select(t.content_posts.c.outbox_id).where(
+            t.content_posts.c.status == ap.PostStatus.IN_INBOX.value,
+            t.content_posts.c.outbox_id.is_not(None),
+        )
         sent_posts = dict(
             conn.execute(
                 sa.select(t.outbox.c.account_id, sa.func.max(t.outbox.c.sent_at))
-                .where(t.outbox.c.kind == "post", t.outbox.c.sent_at.is_not(None))
+                .where(
+                    t.outbox.c.kind == "post",
+                    t.outbox.c.sent_at.is_not(None),
+                    t.outbox.c.id.not_in(in_inbox),
+                )
                 .group_by(t.outbox.c.account_id)
             ).all()
         )

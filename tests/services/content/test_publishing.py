@@ -140,3 +140,24 @@ def test_quiet_accounts_are_flagged_to_kecamatan_and_diskominfo(
     assert publishing.flag_quiet_accounts(ctx)["resolved"] == 1
     publishing.set_quiet_days(ctx, OPERATOR, post=30, answer=3)
     assert publishing.flag_quiet_accounts(ctx)["resolved"] == 4
+
+
+def test_a_draft_left_in_the_creators_inbox_is_not_a_post_for_the_quiet_check(
+    ctx: Context, clock: FixedClock, scheduled: int
+) -> None:
+    """A TikTok upload that waits in the creator's inbox is not public: the account is still
+    quiet until someone posts it there (or posts anything else)."""
+    clock.advance(timedelta(hours=2))
+    publishing.publish_due(ctx)
+    with ctx.engine.begin() as conn:
+        conn.execute(
+            sa.update(t.outbox).values(
+                status="sent", sent_at=ctx.now(), progress={"in_inbox": True}
+            )
+        )
+    publishing.publish_due(ctx)
+    assert content.get_post(ctx, LURAH_BT, scheduled)["status"] == "inbox"
+    clock.advance(timedelta(days=8))
+    publishing.flag_quiet_accounts(ctx)
+    quiet = {(a["handle"], a["kind"]) for a in publishing.quiet_alerts(ctx, OPERATOR)}
+    assert ("kelurahan.batutulis", "no_post") in quiet
