@@ -147,8 +147,10 @@ def test_a_draft_left_in_the_creators_inbox_is_not_a_post_for_the_quiet_check(
 ) -> None:
     """A TikTok upload that waits in the creator's inbox is not public: the account is still
     quiet until someone posts it there (or posts anything else)."""
+    publishing.set_quiet_days(ctx, OPERATOR, post=2, answer=3)
     clock.advance(timedelta(hours=2))
     publishing.publish_due(ctx)
+    clock.advance(timedelta(days=2))  # the account has posted nothing for two days
     with ctx.engine.begin() as conn:
         conn.execute(
             sa.update(t.outbox).values(
@@ -157,7 +159,6 @@ def test_a_draft_left_in_the_creators_inbox_is_not_a_post_for_the_quiet_check(
         )
     publishing.publish_due(ctx)
     assert content.get_post(ctx, LURAH_BT, scheduled)["status"] == "inbox"
-    clock.advance(timedelta(days=8))
     publishing.flag_quiet_accounts(ctx)
     quiet = {(a["handle"], a["kind"]) for a in publishing.quiet_alerts(ctx, OPERATOR)}
     assert ("kelurahan.batutulis", "no_post") in quiet
