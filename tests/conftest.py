@@ -105,12 +105,8 @@ def _pg_admin() -> sa.Engine:
     return sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
 
 
-def _with_db(url: str, name: str) -> str:
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
-
-
-@pytest.fixture(scope="session")
-def pg_template(request: pytest.FixtureRequest) -> str:
+def require_pg() -> None:
+    """Skip a PostgreSQL test where no server is configured; in CI, fail it."""
     if not PG_URL:
         if IN_CI:
             pytest.fail(
@@ -119,6 +115,15 @@ def pg_template(request: pytest.FixtureRequest) -> str:
         pytest.skip(
             "PostgreSQL not configured (set PASEBAN_TEST_DATABASE_URL or PASEBAN_TEST_POSTGRES=1)"
         )
+
+
+def _with_db(url: str, name: str) -> str:
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_template(request: pytest.FixtureRequest) -> str:
+    require_pg()
     name = f"paseban_tmpl_{_worker(request)}"
     admin = _pg_admin()
     with admin.connect() as conn:
@@ -191,10 +196,7 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
     else:
-        if not PG_URL:
-            if IN_CI:
-                pytest.fail("CI=true but PASEBAN_TEST_DATABASE_URL is not set")
-            pytest.skip("PostgreSQL not configured")
+        require_pg()
         yield from _pg_fresh(request, None)
 
 
@@ -215,3 +217,12 @@ def sqlite_ctx(sqlite_template: Path, tmp_path: Path, clock: FixedClock) -> Iter
     context = make_ctx(_sqlite_url(sqlite_template, tmp_path), clock=clock)
     yield context
     context.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that read the sample run in one test process (`--dist loadgroup`, scripts/test), so
+    the sample is loaded once per backend in a run, not once per process."""
+    for item in items:
+        if item.get_closest_marker("sample_data") is not None:
+            item.add_marker(pytest.mark.xdist_group("sample"))

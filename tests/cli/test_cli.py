@@ -7,29 +7,17 @@ from click.testing import CliRunner
 
 from paseban.cli import cli
 from paseban.storage import db, migrate
+from tests.cli.conftest import Sampled
 from tests.factories import ACCOUNTS_CSV, message, write_jsonl
 
 
-@pytest.fixture
-def run(empty_db_url: str):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
-        env = {"PASEBAN_DATABASE_URL": empty_db_url, "PASEBAN_LOG_LEVEL": "WARNING"}
-        return runner.invoke(cli, list(args), env=env, input=input, catch_exceptions=False)
-
-    return invoke
-
-
-def test_init_with_sample_twice_duplicates_nothing(run) -> None:  # type: ignore[no-untyped-def]
-    first = run("init", "--sample")
-    assert first.exit_code == 0, first.output
-    assert "84 baru" in first.output and "50 pesan baru" in first.output
-    assert "86 streets" in first.output and "tabel jalan" not in first.output
-    second = run("init", "--sample")
-    assert second.exit_code == 0
-    assert "tidak ada yang baru" in second.output and "0 pesan baru, 50 sudah ada" in second.output
-    listed = run("cases", "list", "--limit", "500")
+@pytest.mark.xdist_group("sample")
+def test_init_with_sample_twice_duplicates_nothing(sampled: Sampled) -> None:
+    assert "84 baru" in sampled.first and "50 pesan baru" in sampled.first
+    assert "86 streets" in sampled.first and "tabel jalan" not in sampled.first
+    assert "tidak ada yang baru" in sampled.second
+    assert "0 pesan baru, 50 sudah ada" in sampled.second
+    listed = sampled.run("cases", "list", "--limit", "500")
     assert "BGR-" in listed.output
 
 
@@ -103,13 +91,13 @@ def test_db_commands(run, empty_db_url: str) -> None:  # type: ignore[no-untyped
         engine.dispose()
 
 
-def test_sample_users_get_a_printed_password(run) -> None:  # type: ignore[no-untyped-def]
-    first = run("init", "--sample")
-    line = next(x for x in first.output.splitlines() if "kata sandi sekali-tampil" in x)
+@pytest.mark.xdist_group("sample")
+def test_sample_users_get_a_printed_password(sampled: Sampled) -> None:
+    line = next(x for x in sampled.first.splitlines() if "kata sandi sekali-tampil" in x)
     password = line.rsplit(": ", 1)[1]
     assert "operator" in line and len(password) >= 12
-    again = run("init", "--sample")
-    assert "sudah berkata sandi" in again.output and password not in again.output
+    assert "sudah berkata sandi" in sampled.second and password not in sampled.second
+    run = sampled.run
     reset = run("users", "set-password", "operator")
     assert reset.exit_code == 0 and "sekali tampil" in reset.output
     short = run("users", "set-password", "operator", "--password-stdin", input="pendek\n")

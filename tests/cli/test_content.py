@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli.test_cli import run  # noqa: F401  (the fixture)
+import pytest
+
+from tests.cli.conftest import Sampled
 
 
-def test_content_commands_on_the_sample(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    first = run("init", "--sample")
-    assert first.exit_code == 0, first.output
-    assert (
-        "konten contoh: 5 programs, 1 campaigns, 12 posts, 68 profiles, 2 sessions" in first.output
+@pytest.mark.xdist_group("sample")
+def test_content_commands_on_the_sample(sampled: Sampled, tmp_path: Path) -> None:
+    assert "konten contoh: 5 programs, 1 campaigns, 12 posts, 68 profiles, 2 sessions" in (
+        sampled.first
     )
-    again = run("init", "--sample")
-    assert "0 campaigns, 0 posts, 0 profiles, 0 sessions" in again.output
+    assert "0 campaigns, 0 posts, 0 profiles, 0 sessions" in sampled.second
+    run = sampled.run
 
     programs = run("content", "programs")
     assert "Biskita Trans Pakuan" in programs.output and "5 program" in programs.output
