@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -26,6 +27,25 @@ def upgrade(engine: sa.Engine, revision: str = "head") -> None:
 
 def downgrade(engine: sa.Engine, revision: str) -> None:
     command.downgrade(config(engine), revision)
+
+
+def undone_by(engine: sa.Engine, revision: str) -> list[tuple[str, str]]:
+    """The migrations a downgrade to `revision` would undo, newest first: (revision, the first
+    line of what it did). ValueError, in words, when the database has no schema yet or
+    `revision` is not an earlier version of the one it has."""
+    now = current(engine)
+    if now is None:
+        raise ValueError("basis data belum bermigrasi: tidak ada yang bisa diturunkan")
+    script = ScriptDirectory.from_config(config(engine))
+    try:
+        if revision != "base":
+            script.get_revision(revision)
+        steps = list(script.iterate_revisions(now, revision))
+    except CommandError:
+        raise ValueError(
+            f"versi {revision!r} bukan versi sebelum {now} (lihat `paseban db current`)"
+        ) from None
+    return [(step.revision, (step.doc or "").strip().splitlines()[0]) for step in steps]
 
 
 def current(engine: sa.Engine) -> str | None:

@@ -236,3 +236,20 @@ def test_simulate_refuses_remote_servers_and_missing_secrets(run) -> None:  # ty
         env=env,
     )
     assert closed.exit_code == 1 and "tidak menjawab" in closed.output
+
+
+def test_db_downgrade_says_what_it_undoes_and_asks_first(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("init").exit_code == 0
+    head = run("db", "current").output.split()[1].rstrip(";")
+    previous = f"{int(head) - 1:04d}"
+    unknown = run("db", "downgrade", "9999")
+    assert unknown.exit_code == 1 and "versi '9999' bukan versi sebelum" in unknown.output
+    assert len(unknown.output.strip().splitlines()) == 1
+    assert "sudah pada versi" in run("db", "downgrade", head).output
+    declined = run("db", "downgrade", previous, input="n\n")
+    assert declined.exit_code == 1 and f"  {head}  " in declined.output
+    assert f"versi {head};" in run("db", "current").output  # nothing undone
+    done = run("db", "downgrade", previous, input="y\n")
+    assert done.exit_code == 0 and f"basis data pada versi {previous}" in done.output
+    assert run("db", "upgrade").exit_code == 0
+    assert f"versi {head};" in run("db", "current").output
