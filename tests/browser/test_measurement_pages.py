@@ -27,7 +27,7 @@ from tests.browser.test_journeys import (
 )
 from tests.conftest import T0, _sqlite_url, make_ctx
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("sample")]  # shares the sample
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
 
 
