@@ -120,8 +120,11 @@ def test_the_shipped_model_on_the_held_out_real_comments() -> None:
     assert scores is not None
     assert scores["complaint_f1"] >= 0.65
     assert scores["intent_macro_f1"] >= 0.55
+    assert scores["urgency_macro_f1"] >= 0.75
     stored = model.bundled().meta.get("held_out_real")
-    assert stored == scores  # the card says what this run measures
+    assert isinstance(stored, dict)
+    # the card says what this run measures (a card written before urgency was gated lacks it)
+    assert {key: scores[key] for key in stored} == stored
 
 
 def test_cohen_kappa_and_the_double_labels() -> None:
