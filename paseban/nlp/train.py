@@ -326,14 +326,16 @@ class Outcome:
 
 
 def held_out_scores(m: model.TextModel, test: Sequence[Example]) -> dict[str, float] | None:
-    """Complaint F1 and intent macro-F1 of a model on the held-out real comments, as the product
-    emits them (the analyzer end to end)."""
+    """Complaint F1, intent macro-F1 and urgency macro-F1 of a model on the held-out real
+    comments, as the product emits them (the analyzer end to end: a complaint not read as one
+    has no urgency, and that is a miss)."""
     if not test:
         return None
     result = evaluate.emitted(evaluate.analyzer_for(m), test)
     return {
         "complaint_f1": round(result.complaint.f1.get("aduan", 0.0), 4),
         "intent_macro_f1": round(result.intent.macro_f1, 4),
+        "urgency_macro_f1": round(result.urgency.macro_f1, 4),
         "score": round((result.complaint.f1.get("aduan", 0.0) + result.intent.macro_f1) / 2, 4),
     }
 
@@ -354,9 +356,12 @@ def recorded_scores(target: Path, test_rows: int) -> dict[str, float] | None:
     if not isinstance(scores, dict) or rows != [test_rows]:
         return None
     try:
-        return {key: float(scores[key]) for key in ("complaint_f1", "intent_macro_f1", "score")}
+        out = {key: float(scores[key]) for key in ("complaint_f1", "intent_macro_f1", "score")}
+        if "urgency_macro_f1" in scores:  # cards written before urgency was gated lack it
+            out["urgency_macro_f1"] = float(scores["urgency_macro_f1"])
     except (KeyError, TypeError, ValueError):
         return None
+    return out
 
 
 def train(
@@ -369,9 +374,9 @@ def train(
     progress: Progress = quiet,
 ) -> Outcome:
     """Tune (unless settings are given), fit on every training source, compare with the model
-    at `out` on the held-out real comments, and write the new one unless its complaint F1 or
-    its intent macro-F1 is lower there (or the comparison cannot be made) and `force` is not
-    set."""
+    at `out` on the held-out real comments, and write the new one unless its complaint F1, its
+    intent macro-F1 or its urgency macro-F1 is lower there (or the comparison cannot be made)
+    and `force` is not set."""
     started = time.perf_counter()
     for note in sources.notes:
         log(f"catatan: {note}")
@@ -447,7 +452,11 @@ def train(
     return Outcome(fitted, meta, replaced, before, after, reason, target)
 
 
-GATED = {"complaint_f1": "aduan F1", "intent_macro_f1": "niat macro-F1"}
+GATED = {
+    "complaint_f1": "aduan F1",
+    "intent_macro_f1": "niat macro-F1",
+    "urgency_macro_f1": "urgensi macro-F1",
+}
 
 
 def verdict(
@@ -455,18 +464,24 @@ def verdict(
 ) -> tuple[bool, str]:
     """Whether a new model replaces the one in place, judged on the held-out real comments, and
     why. Each gated measure on its own may not drop: a better mean that hides a worse complaint
-    F1 would let more complaints go unnoticed (the one error the product cannot afford)."""
+    F1 would let more complaints go unnoticed (the one error the product cannot afford), and a
+    worse urgency would let a flood in houses wait in the queue like a late certificate. A
+    measure the old model's card never recorded (cards written before urgency was gated) cannot
+    be compared; the verdict says so and judges the others."""
+    judged = {key: name for key, name in GATED.items() if key in before and key in after}
+    unknown = [name for key, name in GATED.items() if key not in judged]
+    note = "".join(f"; {name} model lama tidak tercatat" for name in unknown)
     dropped = [
         f"{name} turun ({before[key]:.3f} -> {after[key]:.3f})"
-        for key, name in GATED.items()
+        for key, name in judged.items()
         if after[key] < before[key]
     ]
     if not dropped:
         changes = ", ".join(
-            f"{name} {before[key]:.3f} -> {after[key]:.3f}" for key, name in GATED.items()
+            f"{name} {before[key]:.3f} -> {after[key]:.3f}" for key, name in judged.items()
         )
-        return True, f"pada komentar nyata uji: {changes}"
-    return force, "pada komentar nyata uji " + ", ".join(dropped) + (
+        return True, f"pada komentar nyata uji: {changes}{note}"
+    return force, "pada komentar nyata uji " + ", ".join(dropped) + note + (
         "; --force: tetap diganti" if force else "; model lama dipertahankan"
     )
 
@@ -514,9 +529,11 @@ def summary(outcome: Outcome) -> list[str]:
     def show(scores: dict[str, float] | None) -> str:
         if scores is None:
             return "tidak terukur"
+        urgency = scores.get("urgency_macro_f1")
         return (
             f"aduan F1 {scores['complaint_f1']:.3f}, niat macro-F1 "
-            f"{scores['intent_macro_f1']:.3f} (skor {scores['score']:.3f})"
+            f"{scores['intent_macro_f1']:.3f} (skor {scores['score']:.3f}), urgensi macro-F1 "
+            + ("tidak tercatat" if urgency is None else f"{urgency:.3f}")
         )
 
     lines.append(f"komentar nyata uji, model sebelumnya: {show(outcome.before)}")

@@ -256,6 +256,45 @@ def test_corrections_become_training_examples() -> None:
     assert all(e.source == "correction" for e in out)
 
 
+def test_a_model_whose_urgency_drops_does_not_replace_the_one_there(tmp_path: Path) -> None:
+    """Round 3's candidates kept complaint F1 and macro-F1 but lost urgency on the held-out
+    comments (0.850 -> 0.727): the gate judges urgency too, as the product emits it."""
+    data = with_real_test(small_sources())
+    target = tmp_path / "m"
+    good = train.train(data, out=target, settings=train.Settings())
+    assert good.replaced and good.after is not None
+    # the same texts and intents, the urgency of every complaint in the team's corpus swapped:
+    # the intent head learns exactly what it learnt before, the urgency head learns nonsense
+    swap = {"normal": "darurat", "darurat": "normal"}
+    worse = replace(
+        data,
+        corpus=[
+            replace(e, urgency=swap.get(e.urgency, e.urgency)) if e.intent == "aduan" else e
+            for e in data.corpus
+        ],
+    )
+    refused = train.train(worse, out=target, settings=train.Settings())
+    assert refused.after is not None and refused.before is not None
+    assert refused.after["complaint_f1"] == refused.before["complaint_f1"]
+    assert refused.after["intent_macro_f1"] == refused.before["intent_macro_f1"]
+    assert refused.after["urgency_macro_f1"] < refused.before["urgency_macro_f1"]
+    assert not refused.replaced
+    assert "urgensi macro-F1 turun" in refused.reason and "dipertahankan" in refused.reason
+    assert model.load(target).version == good.meta["version"]
+    assert any("urgensi macro-F1" in line for line in train.summary(refused))
+
+
+def test_a_card_without_urgency_is_judged_on_what_it_recorded() -> None:
+    """Cards written before urgency was gated record complaint F1 and macro-F1 only: the gate
+    judges those and says that urgency could not be compared."""
+    before = {"complaint_f1": 0.677, "intent_macro_f1": 0.588, "score": 0.632}
+    after = {**before, "urgency_macro_f1": 0.5}
+    replaced, reason = train.verdict(before, after)
+    assert replaced and "urgensi macro-F1 model lama tidak tercatat" in reason
+    worse = {**after, "complaint_f1": 0.6}
+    assert not train.verdict(before, worse)[0]
+
+
 def test_a_better_mean_does_not_hide_a_worse_complaint_f1() -> None:
     """Both gated measures must hold: the mean once let a model in whose complaint F1 dropped."""
     before = {"complaint_f1": 0.677, "intent_macro_f1": 0.588, "score": 0.632}
