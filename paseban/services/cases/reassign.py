@@ -35,7 +35,7 @@ from paseban.services.cases.actions import (
     save_versioned,
 )
 from paseban.storage import tables as t
-from paseban.storage.rows import CaseRow
+from paseban.storage.rows.cases import CaseRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

@@ -28,7 +28,8 @@ from paseban.services.content import access, checking, kits
 from paseban.services.content import posts as content
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
-from paseban.storage.rows import CampaignListRow, CampaignRow, ProgramListRow, ProgramRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.content import CampaignListRow, CampaignRow, ProgramListRow, ProgramRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

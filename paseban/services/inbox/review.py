@@ -12,7 +12,8 @@ from paseban.errors import InvalidInput, NotFound
 from paseban.nlp import review as teaching
 from paseban.services.cases import reassign
 from paseban.storage import tables as t
-from paseban.storage.rows import TrainingCorrectionRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.inbox import TrainingCorrectionRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

@@ -24,13 +24,13 @@ from paseban.services.cases import reads
 from paseban.services.measurement import media
 from paseban.services.people import audit
 from paseban.storage import tables as t
-from paseban.storage.rows import (
+from paseban.storage.rows import row
+from paseban.storage.rows.measurement import (
     AlertListRow,
     AlertMessageRow,
     AlertWithMessagesRow,
     CasePhotoPairRow,
     PhotoPairListRow,
-    row,
 )
 
 if TYPE_CHECKING:

@@ -38,7 +38,7 @@ from paseban.services.people import credentials as creds
 from paseban.services.people.notify import enqueue_email, symbol_conditions
 from paseban.services.people.officers import EMAIL_CHANNELS, WHATSAPP_CHANNELS
 from paseban.storage import tables as t
-from paseban.storage.rows import CaseEventRow
+from paseban.storage.rows.cases import CaseEventRow
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:

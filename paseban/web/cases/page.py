@@ -36,7 +36,7 @@ from paseban.services.cases.reassign import REQUESTERS
 from paseban.services.inbox import messages as inbox
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
-from paseban.storage.rows import CaseStageRow
+from paseban.storage.rows.cases import CaseStageRow
 from paseban.web.cases.actors import to_case_actor
 from paseban.web.deps import CasesReader, CasesWriter, CtxDep
 from paseban.web.rendering import render, save_or_show

@@ -1,0 +1,25 @@
+"""The rows of ingestion: what the analysis stores on a message (the `message_analyzed` hook)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypedDict
+
+
+class AnalysisRow(TypedDict):
+    """What the analysis stores on a message; what the `message_analyzed` hook receives."""
+
+    case_id: int | None
+    analyzed_at: datetime
+    analysis_version: str
+    masked_text: str
+    intent: str | None
+    topic: str | None
+    urgency: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    place_source: str | None
+    place_detail: dict[str, Any] | None
+    confidence: dict[str, float] | None
+    reasons: dict[str, str] | None
+    needs_review: bool
