@@ -82,3 +82,47 @@ class ApiTokenRow(TypedDict):
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+
+class CredentialStatusRow(TypedDict):
+    """An account that holds a token, and until when (`paseban accounts tokens`); never the
+    token itself."""
+
+    platform: str
+    handle: str
+    expires_at: datetime | None
+    updated_at: datetime
+    updated_by: str
+
+
+class NotificationRow(TypedDict):
+    """One notification to an officer as the notifications page lists it: who, about which
+    case, its status and times, in the operator's words."""
+
+    id: int
+    kind: str  # new_case, escalation, digest
+    status: str  # waiting, queued, accepted, held, sent, delivered, read, failed, skipped
+    error: str | None
+    created_at: datetime
+    due_at: datetime
+    accepted_at: datetime | None
+    delivered_at: datetime | None
+    read_at: datetime | None
+    latency_seconds: float | None  # the citizen's comment -> the officer notified
+    fallback: str | None  # email, no_email
+    username: str
+    full_name: str
+    ticket: str | None
+    kind_label: str
+    latency: str  # latency_seconds in words
+    fallback_label: str
+
+
+class TemplateStatusRow(TypedDict):
+    """Meta's review of one of Paseban's WhatsApp templates, as the notifications page says it."""
+
+    status: str  # APPROVED, PENDING, REJECTED, PAUSED, DISABLED, ...
+    label: str
+    reason: str  # why, in Bahasa Indonesia; "" when Meta gave none
+    usable: bool
+    updated_at: datetime
