@@ -24,6 +24,7 @@ from paseban.services.content import (
 )
 from paseban.services.content import media as library
 from paseban.services.content import posts as service
+from paseban.storage.rows.content import PostListRow
 from paseban.web.content import media as media_pages
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.deps import CtxDep
@@ -98,7 +99,7 @@ class PostIn(BaseModel):
         )
 
 
-def _post_out(post: dict[str, Any]) -> dict[str, Any]:
+def _post_out(post: PostListRow) -> dict[str, Any]:
     account = post.get("account") or {}
     out = {k: v for k, v in post.items() if k not in ("account", "quality")}
     out["account"] = {k: account.get(k) for k in ("id", "platform", "handle", "name")}

@@ -25,6 +25,7 @@ from paseban.services.content import (
 )
 from paseban.services.content import media as library
 from paseban.services.content import posts as service
+from paseban.storage.rows.content import PostDetailRow
 from paseban.web.content import post_editor
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.content.rendering import (
@@ -268,7 +269,7 @@ def post_detail(request: Request, ctx: CtxDep, actor: ContentActor, post_id: int
     )
 
 
-def _editor(ctx: Any, actor: ap.Who, post: dict[str, Any]) -> dict[str, Any]:
+def _editor(ctx: Any, actor: ap.Who, post: PostDetailRow) -> dict[str, Any]:
     platform = post["account"]["platform"]
     covers: list[dict[str, Any]] = []
     if post["post_media"].format == "video":
@@ -314,7 +315,8 @@ async def post_update(
         if not isinstance(exc, InvalidInput):
             raise
         post = with_local(ctx, service.get_post(ctx, actor, post_id))
-        post.update({k: form[k] for k in ("title", "body") if k in form})
+        post["title"] = form.get("title", post["title"])  # what was typed, shown again
+        post["body"] = form.get("body", post["body"])
         return render(
             request,
             ctx,

@@ -129,7 +129,7 @@ def approved_post(
             platform_options=TIKTOK_CHOICES if options is None else options,
         ),
     )
-    blockers = content.get_post(ctx, LURAH, post_id)["quality"]["blockers"]
+    blockers = (content.get_post(ctx, LURAH, post_id)["quality"] or {})["blockers"]
     assert not blockers, blockers
     content.act(ctx, LURAH, post_id, "submit")
     post = content.act(ctx, CAMAT, post_id, "approve")
