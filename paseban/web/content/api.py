@@ -25,6 +25,7 @@ from paseban.services.content import (
 from paseban.services.content import media as library
 from paseban.services.content import posts as service
 from paseban.storage.rows.content import PostListRow
+from paseban.storage.rows.content_media import MediaListRow
 from paseban.web.content import media as media_pages
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.deps import CtxDep
@@ -415,7 +416,7 @@ MEDIA_FIELDS = (
 )
 
 
-def _media_out(row: dict[str, Any]) -> dict[str, Any]:
+def _media_out(row: MediaListRow) -> dict[str, Any]:
     out = {k: row.get(k) for k in MEDIA_FIELDS}
     out["file_url"] = f"/konten/media/{row['id']}/berkas"
     out["thumbnail_url"] = f"/konten/media/{row['id']}/kecil"

@@ -26,6 +26,7 @@ from paseban.services.content import (
 from paseban.services.content import media as library
 from paseban.services.content import posts as service
 from paseban.storage.rows.content import PostDetailRow
+from paseban.storage.rows.content_media import MediaDetailRow, MediaListRow
 from paseban.web.content import post_editor
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.content.rendering import (
@@ -168,7 +169,7 @@ def _new_fieldset(
     accounts: list[Any],
     account_id: int | None,
     stored: dict[str, Any] | None,
-    chosen: list[dict[str, Any]],
+    chosen: list[MediaDetailRow],
 ) -> dict[str, Any] | None:
     """What the account chosen on the new-draft page requires (TikTok's section) before the
     first save, as on the draft page; only for an account the person may write for."""
@@ -271,7 +272,7 @@ def post_detail(request: Request, ctx: CtxDep, actor: ContentActor, post_id: int
 
 def _editor(ctx: Any, actor: ap.Who, post: PostDetailRow) -> dict[str, Any]:
     platform = post["account"]["platform"]
-    covers: list[dict[str, Any]] = []
+    covers: list[MediaListRow] = []
     if post["post_media"].format == "video":
         covers = library.list_media(ctx, actor, library.Filters(kind="image"), limit=30)[0]
     return {
