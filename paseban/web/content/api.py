@@ -24,7 +24,7 @@ from paseban.services.content import (
 )
 from paseban.services.content import media as library
 from paseban.services.content import posts as service
-from paseban.storage.rows.content import PostListRow
+from paseban.storage.rows.content import PostListRow, ProfilePageRow
 from paseban.storage.rows.content_media import MediaListRow
 from paseban.web.content import media as media_pages
 from paseban.web.content.auth import ContentActor, ContentWriter
@@ -309,19 +309,19 @@ def list_campaigns(ctx: CtxDep, actor: ContentActor) -> list[dict[str, Any]]:
 @router.get("/campaigns/{code}")
 def get_campaign(ctx: CtxDep, actor: ContentActor, code: str) -> dict[str, Any]:
     detail = programs.campaign_detail(ctx, actor, code)
-    detail["accounts"] = [
+    accounts = [
         {**a, "account": {k: a["account"][k] for k in ("id", "platform", "handle", "name")}}
         for a in detail["accounts"]
     ]
-    return detail
+    return {**detail, "accounts": accounts}
 
 
 @router.get("/profiles")
 def list_profiles(ctx: CtxDep, actor: ContentActor) -> list[dict[str, Any]]:
-    return stories.list_profiles(ctx, actor)
+    return [dict(p) for p in stories.list_profiles(ctx, actor)]
 
 
-def _profile_out(found: dict[str, Any]) -> dict[str, Any]:
+def _profile_out(found: ProfilePageRow) -> dict[str, Any]:
     p = found["profile"]
     return {
         "kelurahan": p.kelurahan,
