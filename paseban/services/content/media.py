@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypedDict
+from typing import IO, TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -31,7 +31,13 @@ from paseban.services.people import audit
 from paseban.storage import rows as typed
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
-from paseban.storage.rows.content_media import MediaDetailRow, MediaListRow, MediaRow, MediaUseRow
+from paseban.storage.rows.content_media import (
+    MediaDetailRow,
+    MediaDetailsRow,
+    MediaListRow,
+    MediaRow,
+    MediaUseRow,
+)
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -97,23 +103,7 @@ def _validate(conn: sa.Connection, details: Details) -> None:
             raise InvalidInput(f"kelurahan {details.kelurahan!r} tidak dikenal")
 
 
-class DetailValues(TypedDict):
-    """The columns of `media_items` that say what an item is (`Details`), as stored."""
-
-    alt_text: str
-    caption: str
-    source: str
-    credit: str
-    program_id: int | None
-    campaign_id: int | None
-    kelurahan: str | None
-    in_story_bank: bool
-    shows_people: bool
-    consent_note: str
-    captions_burned_in: bool
-
-
-def _detail_values(details: Details) -> DetailValues:
+def _detail_values(details: Details) -> MediaDetailsRow:
     return {
         "alt_text": details.alt_text.strip(),
         "caption": details.caption.strip(),

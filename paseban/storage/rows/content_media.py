@@ -7,9 +7,26 @@ from datetime import datetime
 from typing import TypedDict
 
 
-class MediaItemRow(TypedDict):
+class MediaDetailsRow(TypedDict):
+    """The columns of `media_items` that say what an item is, as a person edits them
+    (`media.Details`): what `media.add_media` and `update_media` write."""
+
+    alt_text: str
+    caption: str
+    source: str
+    credit: str
+    program_id: int | None
+    campaign_id: int | None
+    kelurahan: str | None
+    in_story_bank: bool
+    shows_people: bool
+    consent_note: str
+    captions_burned_in: bool  # declared
+
+
+class MediaItemRow(MediaDetailsRow):
     """`media_items`, one photo or video of the library: the stored file, what is said about
-    it, whose it is, and what was checked."""
+    it (`MediaDetailsRow`), whose it is, and what was checked."""
 
     id: int
     kind: str  # image, video
@@ -26,16 +43,8 @@ class MediaItemRow(TypedDict):
     video_codec: str | None
     audio_codec: str | None
     subtitle_track: bool
-    captions_burned_in: bool  # declared
     text_ratio: float | None
     original_name: str
-    alt_text: str
-    caption: str
-    source: str
-    credit: str
-    program_id: int | None
-    campaign_id: int | None
-    kelurahan: str | None
     area_wilayah: str | None  # whose it is: the wilayah or OPD of the person who added it
     area_opd: str | None
     owner: str
@@ -46,9 +55,6 @@ class MediaItemRow(TypedDict):
     location_lat: float | None
     location_lon: float | None
     removed_metadata: list[str]  # what was stripped from the file
-    in_story_bank: bool
-    shows_people: bool
-    consent_note: str
     privacy_checked_by: str | None
     privacy_checked_at: datetime | None
     archived: bool
