@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 
 from paseban.content.media import PostMedia
 from paseban.content.stories import Profile, Prompt
-from paseban.storage.rows.content_media import PostMediaRow
+from paseban.storage.rows.content_media import KitAssetRow, PostMediaRow
 from paseban.storage.rows.people import AccountRow
 
 
@@ -85,7 +85,7 @@ class CampaignDetailRow(CampaignListRow):
     """One campaign for its page (`programs.campaign_detail`): its kit, programme, and each
     account this person sees."""
 
-    assets: list[dict[str, Any]]  # the kit's media (`kits.assets`)
+    assets: list[KitAssetRow]  # the kit's media, in order
     captions: dict[str, str]  # platform -> the kit's caption there
     program: ProgramRow | None
     accounts: list[CampaignAccountRow]

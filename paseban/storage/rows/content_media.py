@@ -96,3 +96,18 @@ class PostMediaRow(MediaItemRow):
 
     post_alt_text: str
     position: int
+
+
+class KitAssetRow(TypedDict):
+    """An item of a campaign's kit (`campaign_assets` with its media), in the kit's order."""
+
+    variant: str  # feed, story, reel_cover, video
+    variant_label: str
+    position: int
+    id: int  # the media item's
+    kind: str
+    original_name: str
+    width: int
+    height: int
+    alt_text: str
+    duration_ms: int | None
