@@ -22,7 +22,7 @@ from paseban.domain.accounts import Role
 from paseban.domain.wilayah import Level
 from paseban.errors import Forbidden, InvalidInput, NotFound
 from paseban.storage import tables as t
-from paseban.storage.rows.content import ProfilePageRow, ProfileSummaryRow
+from paseban.storage.rows.content import ProfilePageRow, ProfileSummaryRow, StoryIdeaRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -183,7 +183,7 @@ def save_profile(
 
 def story_ideas(
     ctx: Context, who: ap.Who, *, days: int = 30, limit: int = 10
-) -> list[dict[str, Any]]:
+) -> list[StoryIdeaRow]:
     """Praise and information from citizens, grouped by kelurahan, as story ideas (masked
     text only; messages already turned into a post are left out)."""
     if not 1 <= days <= 365:
@@ -220,14 +220,14 @@ def story_ideas(
     ]
     ideas = pick_ideas(notes, now=now, window=timedelta(days=days), used=used, limit=limit)
     return [
-        {
-            "kelurahan": i.kelurahan,
-            "kelurahan_name": names.get(i.kelurahan, i.kelurahan),
-            "message_ids": list(i.message_ids),
-            "headline": i.headline,
-            "why": i.why,
-            "score": i.score,
-            "examples": list(i.examples),
-        }
+        StoryIdeaRow(
+            kelurahan=i.kelurahan,
+            kelurahan_name=names.get(i.kelurahan, i.kelurahan),
+            message_ids=list(i.message_ids),
+            headline=i.headline,
+            why=i.why,
+            score=i.score,
+            examples=list(i.examples),
+        )
         for i in ideas
     ]

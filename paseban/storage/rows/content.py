@@ -292,3 +292,39 @@ class BeforeAfterRow(TypedDict):
     window_days: int
     running: bool  # the after-window has not ended yet
     rows: list[BeforeAfterAccountRow]
+
+
+class QuietAlertRow(TypedDict):
+    """`quiet_alerts`, an account that posted or answered nothing for too long, with the
+    account's names (`publishing.quiet_alerts`)."""
+
+    id: int
+    account_id: int
+    kind: str  # no_post, no_answer
+    since: datetime  # the last post / the oldest waiting message
+    days: int  # the threshold when flagged
+    kecamatan: str | None  # who is told, besides Diskominfo
+    flagged_at: datetime
+    resolved_at: datetime | None
+    dedupe_key: str
+    handle: str
+    name: str
+    platform: str
+    owner_kind: str
+    owner_code: str
+    acc: int  # the account's id again, as the join names it
+    kind_label: str
+    quiet_days: int  # since `since`, today
+
+
+class StoryIdeaRow(TypedDict):
+    """A story idea from citizens' praise and information in one kelurahan
+    (`stories.story_ideas`): masked text only."""
+
+    kelurahan: str
+    kelurahan_name: str
+    message_ids: list[int]
+    headline: str
+    why: str
+    score: float
+    examples: list[str]

@@ -366,12 +366,12 @@ def put_profile(ctx: CtxDep, actor: ContentWriter, code: str, body: ProfileIn) -
 def ideas(
     ctx: CtxDep, actor: ContentActor, days: Annotated[int, Query(ge=1, le=365)] = 30
 ) -> list[dict[str, Any]]:
-    return stories.story_ideas(ctx, actor, days=days)
+    return [dict(i) for i in stories.story_ideas(ctx, actor, days=days)]
 
 
 @router.get("/quiet")
 def quiet(ctx: CtxDep, actor: ContentActor) -> list[dict[str, Any]]:
-    return publishing.quiet_alerts(ctx, actor)
+    return [dict(q) for q in publishing.quiet_alerts(ctx, actor)]
 
 
 class CheckinIn(BaseModel):
