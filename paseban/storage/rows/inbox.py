@@ -122,3 +122,21 @@ class MessageRecordRow(TypedDict):
     analysis: RecordAnalysisRow
     case_ticket: str | None
     inbox_state: str
+
+
+class ReviewItemRow(TypedDict):
+    """A message in the review queue (`review.queue`), masked, with how unsure the model is."""
+
+    id: int
+    platform: str
+    masked_text: str | None
+    posted_at: datetime
+    intent: str | None
+    topic: str | None
+    urgency: str | None
+    kelurahan: str | None
+    kecamatan: str | None
+    confidence: dict[str, float] | None
+    reasons: dict[str, str] | None
+    account_id: int
+    doubt: float  # 0 sure .. 1 unsure

@@ -87,3 +87,26 @@ class ReportFileRow(TypedDict):
     kind: str  # weekly, monthly
     formats: list[str]  # html, and pdf / xlsx when written
     written_at: datetime
+
+
+class FieldVisitRow(TypedDict):
+    """`field_visits`, one "turun ke lapangan" visit, with the unit's and the kelurahan's names,
+    the case's ticket and the officer's name (`fieldwork.visits`)."""
+
+    id: int
+    officer: str  # username
+    unit_code: str  # kelurahan/kecamatan code or OPD
+    kelurahan: str | None
+    case_id: int | None
+    purpose: str
+    visited_at: datetime
+    lat: float | None
+    lon: float | None
+    accuracy_m: float | None
+    photo: str | None  # file name under PASEBAN_MEDIA_DIR
+    created_at: datetime
+    is_sample: bool
+    kelurahan_name: str | None
+    unit_name: str
+    ticket: str | None
+    officer_name: str | None
