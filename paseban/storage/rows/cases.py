@@ -202,3 +202,25 @@ class OutboxRow(TypedDict):
     external_id: str | None
     progress: dict[str, Any] | None  # a stepwise media post's containers and sessions
     permalink: str | None
+
+
+class RerouteRequestRow(TypedDict):
+    """`reroute_requests`, an OPD's or an area's request to send a case elsewhere, with the
+    case's ticket, status, title and OPD, and the names of both OPDs (`reassign.requests`)."""
+
+    id: int
+    case_id: int
+    requested_by: str
+    requested_at: datetime
+    reason: str
+    suggested_opd: str | None
+    status: str  # open, accepted, declined
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+    ticket: str
+    case_status: str
+    title: str
+    opd: str | None
+    opd_name: str | None
+    suggested_name: str | None

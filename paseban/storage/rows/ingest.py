@@ -1,4 +1,5 @@
-"""The rows of ingestion: what the analysis stores on a message (the `message_analyzed` hook)."""
+"""The rows of ingestion: what the analysis stores on a message (the `message_analyzed` hook),
+and the outbox as its list shows it."""
 
 from __future__ import annotations
 
@@ -23,3 +24,20 @@ class AnalysisRow(TypedDict):
     confidence: dict[str, float] | None
     reasons: dict[str, str] | None
     needs_review: bool
+
+
+class OutboxListRow(TypedDict):
+    """A reply or post in the outbox as `paseban outbox list` shows it (no text)."""
+
+    id: int
+    platform: str
+    kind: str  # reply, post
+    status: str  # pending, sent, failed, cancelled
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+    external_id: str | None
+    permalink: str | None
+    progress: dict[str, Any] | None  # a stepwise media post's containers and sessions

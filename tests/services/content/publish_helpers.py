@@ -152,7 +152,7 @@ def run_outbox(
         pending = [r for r in outbox.list_outbox(ctx) if r["status"] == "pending"]
         if not pending:
             break
-        due = min(r["next_attempt_at"] for r in pending)
+        due = min(r["next_attempt_at"] or ctx.now() for r in pending)
         if due > ctx.now():
             clock.advance(due - ctx.now())
     publishing.publish_due(ctx)
