@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from paseban.jobs import JobSpec
     from paseban.measurement.metrics import AccountMetrics
     from paseban.settings import Settings
-    from paseban.storage.rows import AccountRow, AlertRow, AnalysisRow, CaseEventRow
+    from paseban.storage.rows.cases import CaseEventRow
+    from paseban.storage.rows.ingest import AnalysisRow
+    from paseban.storage.rows.measurement import AlertRow
+    from paseban.storage.rows.people import AccountRow
 
 hookspec = HookspecMarker("paseban")
 hookimpl = HookimplMarker("paseban")

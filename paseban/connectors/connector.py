@@ -53,6 +53,9 @@ class Connector:
 
     name: ClassVar[str] = ""  # "meta", "x", ...: the module that defines it
     platforms: ClassVar[tuple[str, ...]] = ()  # the `accounts.platform` values it serves
+    # each of its platforms by name, as pages and the checker write it ("Instagram", "X"):
+    # Paseban's one list of platform names (Registry.platform_label)
+    labels: ClassVar[Mapping[str, str]] = {}
     channel: ClassVar[str | None] = None  # POST /webhooks/<channel>, when the platform pushes
     signature_header: ClassVar[str] = ""  # the header that carries the delivery's signature
     handshake: ClassVar[str | None] = None  # "hub" (hub.challenge) or "crc" (crc_token)

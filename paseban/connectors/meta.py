@@ -229,6 +229,7 @@ class MetaConnector(Connector):
 
     name = "meta"
     platforms = ("instagram", "facebook")
+    labels: ClassVar[Mapping[str, str]] = {"instagram": "Instagram", "facebook": "Facebook"}
     publishes = ("instagram", "facebook")  # we post there, not only listen
     writing: ClassVar[Mapping[str, PlatformLimits]] = {
         "instagram": PlatformLimits(2200, (150, 1200), 30, 10),

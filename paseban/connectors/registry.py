@@ -14,6 +14,7 @@ from paseban.connectors.connector import Connector
 from paseban.connectors.media_post import MediaPublisher, PostSettings
 from paseban.connectors.oauth_login import LoginProvider
 from paseban.connectors.writing import DEFAULT_LIMITS, PlatformLimits
+from paseban.domain.accounts import SOURCE_LABELS
 from paseban.errors import NotFound
 
 if TYPE_CHECKING:
@@ -96,6 +97,15 @@ class Registry:
     def renewable_platforms(self) -> list[str]:
         """Platforms whose user tokens expire within hours and are renewed by a job."""
         return sorted(p for p, c in self._by_platform.items() if c.renews_tokens)
+
+    def platform_label(self, platform: str) -> str:
+        """The platform's name as pages and the checker write it: its connector's
+        (`Connector.labels`), the source's for a file export, a complaint heard in person or
+        Open311 (`domain.accounts.SOURCE_LABELS`), else the code itself."""
+        connector = self.for_platform(platform)
+        if connector is not None and platform in connector.labels:
+            return connector.labels[platform]
+        return SOURCE_LABELS.get(platform, platform)
 
     def publishable_platforms(self) -> list[str]:
         """The platforms the content desk posts to (accounts on the others only listen)."""

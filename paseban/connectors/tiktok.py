@@ -459,6 +459,7 @@ class TikTokConnector(Connector):
 
     name = "tiktok"
     platforms = ("tiktok",)
+    labels: ClassVar[Mapping[str, str]] = {"tiktok": "TikTok"}
     publishes = ("tiktok",)  # we post there, not only listen
     writing: ClassVar[Mapping[str, PlatformLimits]] = {
         "tiktok": PlatformLimits(2200, (50, 300), None, 6)

@@ -375,6 +375,7 @@ class WhatsAppConnector(Connector):
 
     name = "whatsapp"
     platforms = ("whatsapp",)
+    labels: ClassVar[Mapping[str, str]] = {"whatsapp": "WhatsApp"}
     writing: ClassVar[Mapping[str, PlatformLimits]] = {
         "whatsapp": PlatformLimits(4096, (50, 700), None, 3)
     }

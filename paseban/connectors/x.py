@@ -375,6 +375,7 @@ class XConnector(Connector):
 
     name = "x"
     platforms = ("x",)
+    labels: ClassVar[Mapping[str, str]] = {"x": "X"}
     publishes = ("x",)  # we post there, not only listen
     writing: ClassVar[Mapping[str, PlatformLimits]] = {
         "x": PlatformLimits(280, (70, 260), None, 2, url_length=23)

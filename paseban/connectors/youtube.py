@@ -393,6 +393,7 @@ class YouTubeConnector(Connector):
 
     name = "youtube"
     platforms = ("youtube",)
+    labels: ClassVar[Mapping[str, str]] = {"youtube": "YouTube"}
     publishes = ("youtube",)  # we post there, not only listen
     writing: ClassVar[Mapping[str, PlatformLimits]] = {
         "youtube": PlatformLimits(5000, (100, 1500), 15, 5)

@@ -89,15 +89,6 @@ GRADES = ((80, "siap", "Siap diajukan"), (60, "cukup", "Cukup, masih bisa diperb
 LOW_GRADE = ("perbaiki", "Perlu diperbaiki")
 
 
-PLATFORM_LABELS = {
-    "instagram": "Instagram",
-    "facebook": "Facebook",
-    "x": "X",
-    "tiktok": "TikTok",
-    "youtube": "YouTube",
-    "whatsapp": "WhatsApp",
-}
-
 # which of the five questions each content type must answer
 ELEMENTS: dict[ContentType, tuple[str, ...]] = {
     ContentType.INFORMASI: ("apa", "siapa", "kapan", "di_mana", "cara"),
@@ -191,6 +182,7 @@ class Draft:
     media: PostMedia | None = None  # None: the media are not judged (a text-only check)
     media_limits: MediaLimits | None = None  # the platform's rules for pictures and video
     limits: PlatformLimits = DEFAULT_LIMITS  # the platform's text rules (Registry.writing_limits)
+    platform_name: str = ""  # as the reasons name it (Registry.platform_label); "": the code
 
 
 @dataclass(frozen=True)
@@ -267,7 +259,7 @@ def check(
         _cta(text, draft.content_type),
         _program(text, draft, tags, limits),
         _spelling(text, names),
-        _length(text, urls, draft.platform, limits),
+        _length(text, urls, draft.platform_name or draft.platform, limits),
         _readability(text),
         _privacy(text),
         Point("links", *judge_links(urls, live_links or {})),
@@ -436,10 +428,9 @@ def _counted_length(text: str, urls: list[str], limits: PlatformLimits) -> int:
     return len(text) - sum(len(u) for u in urls) + limits.url_length * len(urls)
 
 
-def _length(text: str, urls: list[str], platform: str, limits: PlatformLimits) -> Point:
+def _length(text: str, urls: list[str], name: str, limits: PlatformLimits) -> Point:
     n = _counted_length(text, urls, limits)
     low, high = limits.ideal
-    name = PLATFORM_LABELS.get(platform, platform)
     if n > limits.max_chars:
         return Point(
             "length",

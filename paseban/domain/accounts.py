@@ -21,13 +21,9 @@ class Platform(StrEnum):
     OPEN311 = "open311"  # another civic app, through the Open311 API (one account per API key)
 
 
-PLATFORM_LABELS: dict[Platform, str] = {
-    Platform.INSTAGRAM: "Instagram",
-    Platform.FACEBOOK: "Facebook",
-    Platform.WHATSAPP: "WhatsApp",
-    Platform.X: "X",
-    Platform.YOUTUBE: "YouTube",
-    Platform.TIKTOK: "TikTok",
+# the names of the sources that are not a platform's connector; a platform's name is its
+# connector's (`Connector.labels`), and `Registry.platform_label` answers for both
+SOURCE_LABELS: dict[str, str] = {
     Platform.FILE: "berkas ekspor",
     Platform.MANUAL: "lapor langsung",
     Platform.OPEN311: "aplikasi lain (Open311)",

@@ -3,7 +3,8 @@
 `DLH` and `kelurahan_admin` + `32.71.01.1001`.
 
 The labels of the fixed vocabularies live beside their enums in domain/ (and content/ for the
-drafts); the names of what the city edits (OPDs, topics, wilayah, routing rules) come from the
+drafts); a platform's name is its connector's (`Registry.platform_label`); the names of what the
+city edits (OPDs, topics, wilayah, routing rules) come from the
 reference data, read once per page when a filter first needs them (`Names`). Every template
 environment of the dashboard calls `install`, so `{{ c.status|status }}` reads the same on every
 page; a code nobody labelled shows as itself, which tests/browser/test_every_page.py catches."""
@@ -22,8 +23,8 @@ from paseban.context import Context
 from paseban.domain import cases, sla
 from paseban.domain.accounts import (
     OWNER_KIND_LABELS,
-    PLATFORM_LABELS,
     ROLE_LABELS,
+    SOURCE_LABELS,
     Role,
     scope_label,
 )
@@ -52,6 +53,10 @@ class Names:
     def urgencies(self) -> dict[str, str]:
         with self._ctx.engine.connect() as conn:
             return ref.urgency_names(conn)
+
+    def platform(self, code: str) -> str:
+        """A platform by its connector's name ("Instagram"), or a source's ("lapor langsung")."""
+        return self._ctx.connectors.platform_label(code)
 
     @cached_property
     def wilayah(self) -> dict[str, str]:
@@ -87,6 +92,15 @@ def _named(vocabulary: str) -> Callable[..., str]:
         return table.get(code, code)
 
     return name
+
+
+@pass_context
+def platform_name(context: JinjaContext, code: str | None) -> str:
+    """A platform as the connector registry names it ("Instagram", "X"); "-" for none."""
+    if not code:
+        return "-"
+    names = _names(context)
+    return names.platform(code) if names else SOURCE_LABELS.get(code, code)
 
 
 @pass_context
@@ -147,7 +161,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "role": _label(ROLE_LABELS),
     "permission": _label(PERMISSION_LABELS),
     "permissions": permissions,
-    "platform": _label(PLATFORM_LABELS),
+    "platform": platform_name,
     "owner_kind": _label(OWNER_KIND_LABELS),
     "post_status": _label(approvals.STATUS_LABELS),
     "post_action": _label(approvals.ACTION_LABELS),

@@ -194,7 +194,7 @@ def test_admin_uploads_writes_a_carousel_from_a_kit_and_it_is_approved(
         assert content.get_post(ctx, OPERATOR, post_id)["status"] == status
     post = content.get_post(ctx, OPERATOR, post_id)
     assert post["media"][0]["original_name"] == "poster-feed.jpg"
-    assert post["quality"]["blockers"] == []
+    assert (post["quality"] or {})["blockers"] == []
 
     # 7. the admin schedules it; the outbox publishes it through the documented Instagram calls
     publishing_setup(ctx, base, tmp_path)
@@ -210,6 +210,7 @@ def test_admin_uploads_writes_a_carousel_from_a_kit_and_it_is_approved(
     assert len(graph.fetched) == 4  # Meta fetched the poster and the three photos
     post = content.get_post(ctx, OPERATOR, post_id)
     assert post["status"] == "published"
+    assert post["external_id"] is not None and post["permalink"] is not None
     assert graph.media[post["external_id"]]["media_type"] == "CAROUSEL_ALBUM"
 
     # 8. the post shows its permalink
@@ -354,6 +355,7 @@ def test_a_facebook_photo_post_and_a_tiktok_video_are_published_from_a_phone(
     with serve_asgi(graph.app()) as fake, client_to({"graph.facebook.com": fake}) as client:
         assert run_outbox(ctx, ctx.clock, client)["sent"] == 1
     post = content.get_post(ctx, OPERATOR, fb_post)
+    assert post["permalink"] is not None
     assert post["permalink"].startswith("https://www.facebook.com/")
     sign_out(browser)
     sign_in(browser, base, "lurah.batutulis", size=PHONE)

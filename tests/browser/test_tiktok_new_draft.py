@@ -76,4 +76,5 @@ def test_choosing_a_tiktok_account_on_the_new_draft_page_shows_its_section(
         assert by_css(browser, "input[name=tt_allow_comment]").is_selected()
         no_console_errors(browser)
     stored = content.get_post(ctx, OPERATOR, post_id)["platform_options"]
+    assert stored is not None
     assert stored["privacy_level"] == "PUBLIC_TO_EVERYONE" and stored["allow_comment"] is True

@@ -27,7 +27,8 @@ from paseban.services.ingest import account_metrics
 from paseban.services.measurement import recording as service
 from paseban.services.people import credentials
 from paseban.storage import tables as t
-from paseban.storage.rows import AccountRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.people import AccountRow
 from tests.conftest import T0
 from tests.connectors.helpers import (
     Recorder,

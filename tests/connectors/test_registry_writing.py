@@ -10,6 +10,7 @@ from typing import ClassVar
 from paseban.connectors.connector import Connector
 from paseban.connectors.registry import Registry
 from paseban.connectors.writing import DEFAULT_LIMITS, PlatformLimits
+from paseban.domain.accounts import SOURCE_LABELS, Platform
 from paseban.plugins import build_plugin_manager
 from paseban.settings import Settings
 
@@ -55,3 +56,34 @@ def test_a_new_connector_brings_its_own_lists() -> None:
     assert registry.writing_limits("mastodon").max_chars == 500
     assert registry.main_channel() == "instagram"
     assert Registry([Mastodon(Settings())]).main_channel() is None
+
+
+def test_every_platform_is_named_once() -> None:
+    """A platform's name is its connector's; the sources without a connector (a file export,
+    a complaint heard in person, Open311) are named in domain/. Every code has exactly one."""
+    registry = builtin()
+    by_connector = {p: c.labels[p] for c in registry.connectors for p in c.labels}
+    for connector in registry.connectors:
+        assert set(connector.labels) == set(connector.platforms), connector.name
+    assert not set(by_connector) & set(SOURCE_LABELS)
+    assert set(by_connector) | set(SOURCE_LABELS) == {str(p) for p in Platform}
+    assert {p: registry.platform_label(p) for p in Platform} == {
+        "instagram": "Instagram",
+        "facebook": "Facebook",
+        "whatsapp": "WhatsApp",
+        "x": "X",
+        "youtube": "YouTube",
+        "tiktok": "TikTok",
+        "file": "berkas ekspor",
+        "manual": "lapor langsung",
+        "open311": "aplikasi lain (Open311)",
+    }
+
+
+def test_a_new_connector_names_its_platform() -> None:
+    class Named(Mastodon):
+        labels: ClassVar[Mapping[str, str]] = {"mastodon": "Mastodon"}
+
+    assert Registry([Named(Settings())]).platform_label("mastodon") == "Mastodon"
+    assert Registry([Mastodon(Settings())]).platform_label("mastodon") == "mastodon"
+    assert Registry([]).platform_label("bluesky") == "bluesky"

@@ -96,6 +96,21 @@ def test_length_against_the_platform(
         assert report.score <= 49
 
 
+def test_the_length_reason_names_the_platform_as_given(bogor_names: NameBook) -> None:
+    """The checker is pure: the platform's name comes in with the draft (the services pass
+    `Registry.platform_label`), so the pages and the reasons say the same name."""
+    text = "Kata " * 59 + "Bogor"  # 300 characters
+
+    def reasons(draft: Draft) -> tuple[str, ...]:
+        return next(p.reasons for p in check(draft, bogor_names).points if p.code == "length")
+
+    named = Draft(text, "x", limits=writing("x"), platform_name="X")
+    assert reasons(named) == ("300 karakter melebihi batas X (280).",)
+    assert reasons(Draft(text, "x", limits=writing("x"))) == (
+        "300 karakter melebihi batas x (280).",
+    )
+
+
 def test_x_counts_a_link_as_23_characters(bogor_names: NameBook) -> None:
     text = "Info layanan. " * 18 + "https://kotabogor.go.id/" + "a" * 100
     assert (

@@ -14,7 +14,7 @@ from paseban.context import Context
 from paseban.hookspecs import hookimpl
 from paseban.jobs import ANALYSIS, JobSpec
 from paseban.services.ingest.analysis import analyze_messages
-from paseban.storage.rows import AnalysisRow
+from paseban.storage.rows.ingest import AnalysisRow
 
 
 def analyze_slowly(ctx: Context, ids: list[int], gate: str) -> dict[str, int]:

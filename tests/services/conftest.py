@@ -14,7 +14,7 @@ from paseban.domain.cases import Actor
 from paseban.services.cases import reads
 from paseban.services.ingest import files
 from paseban.storage import tables as t
-from paseban.storage.rows import CaseRow
+from paseban.storage.rows.cases import CaseRow
 from tests.factories import message, with_accounts, write_jsonl
 
 DISKOMINFO = Actor("op.diskominfo", Role.DISKOMINFO)

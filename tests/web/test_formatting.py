@@ -9,6 +9,7 @@ from jinja2 import Environment
 from paseban.domain.accounts import scope_label
 from paseban.routing.rules import rule_label
 from paseban.web import formatting
+from tests.content.helpers import registry
 
 
 class FixedNames(formatting.Names):
@@ -33,6 +34,9 @@ class FixedNames(formatting.Names):
     def urgencies(self) -> dict[str, str]:
         return {"darurat": "Darurat"}
 
+    def platform(self, code: str) -> str:
+        return registry().platform_label(code)
+
 
 def render(source: str, **values: object) -> str:
     env = Environment(autoescape=True)
@@ -45,6 +49,8 @@ def test_each_vocabulary_reads_as_words() -> None:
     assert render("{{ 'follow_up'|stage }}") == "Tindak lanjut OPD"
     assert render("{{ 'kelurahan_admin'|role }}") == "Admin kelurahan"
     assert render("{{ 'instagram'|platform }}") == "Instagram"
+    assert render("{{ 'tiktok'|platform }}") == "TikTok"
+    assert render("{{ 'manual'|platform }}") == "lapor langsung"
     assert render("{{ 'EXT_PLN'|opd }}") == "PT PLN (Persero) — bukan OPD Pemkot"
     assert render("{{ 'default:jalan'|rule }}") == "bawaan topik Jalan dan trotoar rusak"
     assert render("{{ '32.71.01'|scope }}") == "Kecamatan Bogor Selatan"

@@ -36,7 +36,8 @@ from paseban.routing.rules import route
 from paseban.services.cases import clocks, replies
 from paseban.services.cases import routing as routing_service
 from paseban.storage import tables as t
-from paseban.storage.rows import CaseEventRow, CaseRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.cases import CaseEventRow, CaseRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

@@ -30,7 +30,8 @@ from paseban.services.people import audit
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
-from paseban.storage.rows import CaseStageRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.cases import CaseStageRow
 from paseban.storage.txcache import cached
 
 if TYPE_CHECKING:

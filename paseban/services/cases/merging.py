@@ -28,7 +28,7 @@ from paseban.services.cases.tickets import next_ticket
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
-from paseban.storage.rows import CaseEventRow, CaseRow
+from paseban.storage.rows.cases import CaseEventRow, CaseRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

@@ -23,7 +23,8 @@ from paseban.nlp.mask import mask_public
 from paseban.security import tracking_key, tracking_key_ok
 from paseban.storage import tables as t
 from paseban.storage.deadlines import overdue
-from paseban.storage.rows import (
+from paseban.storage.rows import row
+from paseban.storage.rows.cases import (
     CaseDetailRow,
     CaseEventRow,
     CaseListRow,
@@ -32,7 +33,6 @@ from paseban.storage.rows import (
     PublicCaseRow,
     PublicEventRow,
     PublicTimelineRow,
-    row,
 )
 
 if TYPE_CHECKING:

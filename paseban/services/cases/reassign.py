@@ -35,7 +35,8 @@ from paseban.services.cases.actions import (
     save_versioned,
 )
 from paseban.storage import tables as t
-from paseban.storage.rows import CaseRow
+from paseban.storage.rows import row
+from paseban.storage.rows.cases import CaseRow, RerouteRequestRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -391,7 +392,7 @@ def _settle_requests(
 
 def requests(
     ctx: Context, *, case_id: int | None = None, only_open: bool = True
-) -> list[dict[str, Any]]:
+) -> list[RerouteRequestRow]:
     """Re-route requests (newest first), with the case's ticket, status and OPD names."""
     r, c = t.reroute_requests.c, t.cases.c
     current, suggested = t.opds.alias("current"), t.opds.alias("suggested")
@@ -418,4 +419,4 @@ def requests(
     if only_open:
         query = query.where(r.status == "open")
     with ctx.engine.connect() as conn:
-        return [dict(row) for row in conn.execute(query).mappings()]
+        return [row(RerouteRequestRow, r) for r in conn.execute(query).mappings()]

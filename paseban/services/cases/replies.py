@@ -30,7 +30,8 @@ from paseban.services.cases.routing import record_revision
 from paseban.services.people import audit
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
-from paseban.storage.rows import OutboxRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.cases import OutboxRow
 from paseban.storage.txcache import cached
 from paseban.storage.upsert import insert
 

@@ -14,7 +14,8 @@ from paseban.routing.rules import InvalidRule, Rule, validate_rule
 from paseban.services.people import audit
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
-from paseban.storage.rows import PolicyRevisionRow, RoutingRuleRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.cases import PolicyRevisionRow, RoutingRuleRow
 from paseban.storage.txcache import cached
 
 if TYPE_CHECKING:

@@ -18,7 +18,8 @@ from paseban.jobs import JobSpec
 from paseban.services.cases import actions
 from paseban.services.cases.clocks import leadership
 from paseban.storage import tables as t
-from paseban.storage.rows import CaseEventRow, CaseRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.cases import CaseEventRow, CaseRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

@@ -28,11 +28,11 @@ from paseban.domain.wilayah import OpdKind
 from paseban.nlp.pipeline import Analysis
 from paseban.routing.rules import route, rule_label
 from paseban.services.cases import actions, clocks, locks, replies, routing
-from paseban.services.cases.actions import record_event
 from paseban.services.cases.tickets import next_ticket
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
-from paseban.storage.rows import CaseRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.cases import CaseRow
 from paseban.storage.txcache import cached
 
 if TYPE_CHECKING:
@@ -238,7 +238,7 @@ def _join(
         "platforms": sorted({*(case["platforms"] or []), platform}),
     }
     conn.execute(_JOIN_UPDATE, {"b_id": case_id, "more": more, **values})
-    record_event(
+    actions.record_event(
         conn,
         case_id=case_id,
         action=action,

@@ -12,6 +12,8 @@ from paseban.content import approvals as ap
 from paseban.domain.accounts import OwnerKind, Role, Scope
 from paseban.errors import Forbidden, NotFound
 from paseban.storage import tables as t
+from paseban.storage.rows import row
+from paseban.storage.rows.people import AccountRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -46,16 +48,16 @@ def account_ref(row: Mapping[str, Any]) -> ap.AccountRef:
     return ap.AccountRef(int(row["id"]), OwnerKind(row["owner_kind"]), str(row["owner_code"]))
 
 
-def load_account(conn: sa.Connection, account_id: int) -> dict[str, Any]:
-    row = (
+def load_account(conn: sa.Connection, account_id: int) -> AccountRow:
+    found = (
         conn.execute(sa.select(t.accounts).where(t.accounts.c.id == account_id)).mappings().first()
     )
-    if row is None:
+    if found is None:
         raise NotFound(f"akun {account_id} tidak ada")
-    return dict(row)
+    return row(AccountRow, found)
 
 
-def visible_accounts(ctx: Context, conn: sa.Connection, who: ap.Who) -> list[dict[str, Any]]:
+def visible_accounts(ctx: Context, conn: sa.Connection, who: ap.Who) -> list[AccountRow]:
     """The active publishing accounts this person may see, city first, then by name; an
     account publishes when its platform's connector posts there (`Connector.publishes`)."""
     publishable = ctx.connectors.publishable_platforms()
@@ -65,5 +67,5 @@ def visible_accounts(ctx: Context, conn: sa.Connection, who: ap.Who) -> list[dic
         .order_by(t.accounts.c.owner_kind, t.accounts.c.name, t.accounts.c.handle)
     ).mappings()
     order = {"city": 0, "kecamatan": 1, "kelurahan": 2, "opd": 3}
-    out = [dict(r) for r in rows if ap.can_see(who, account_ref(dict(r)))]
+    out = [row(AccountRow, r) for r in rows if ap.can_see(who, account_ref(dict(r)))]
     return sorted(out, key=lambda r: (order.get(r["owner_kind"], 9), r["name"], r["handle"]))

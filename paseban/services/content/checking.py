@@ -187,6 +187,7 @@ def check_draft(
         media=item.media,
         media_limits=media_limits(item.platform),
         limits=ctx.connectors.writing_limits(item.platform),
+        platform_name=ctx.connectors.platform_label(item.platform),
     )
     return check(draft, book, live_links=statuses)
 

@@ -6,7 +6,7 @@ already in place, and the campaign page shows, per account, whether the kit's as
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -17,6 +17,8 @@ from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.services.content import access, post_media
 from paseban.services.content import media as library
 from paseban.storage import tables as t
+from paseban.storage.rows import row
+from paseban.storage.rows.content_media import KitAssetRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -45,12 +47,12 @@ def add_asset(ctx: Context, who: ap.Who, ref: str | int, media_id: int, variant:
         raise InvalidInput(f"jenis aset {variant!r} tidak dikenal (pilihan: {', '.join(VARIANTS)})")
     with ctx.engine.begin() as conn:
         cid = campaign_id(conn, ref)
-        row = library.load(conn, who, media_id)
-        if row["kind"] != VARIANTS[variant][1].value:
+        item = library.load(conn, who, media_id)
+        if item["kind"] != VARIANTS[variant][1].value:
             raise InvalidInput(
                 f"{VARIANTS[variant][0]} harus {'video' if variant == 'video' else 'foto'}"
             )
-        if row["area_wilayah"] is not None or row["area_opd"] is not None:
+        if item["area_wilayah"] is not None or item["area_opd"] is not None:
             raise InvalidInput(
                 "aset kit harus milik kota (unggahan Diskominfo) agar semua akun sasaran "
                 "dapat memakainya"
@@ -67,7 +69,7 @@ def add_asset(ctx: Context, who: ap.Who, ref: str | int, media_id: int, variant:
                 campaign_id=cid, media_id=media_id, variant=variant, position=int(position)
             )
         )
-        if row["campaign_id"] is None:  # tag the item, so the library finds it by campaign
+        if item["campaign_id"] is None:  # tag the item, so the library finds it by campaign
             conn.execute(
                 sa.update(t.media_items)
                 .where(t.media_items.c.id == media_id)
@@ -105,7 +107,7 @@ def set_caption(ctx: Context, who: ap.Who, ref: str | int, platform: str, text: 
             )
 
 
-def assets(conn: sa.Connection, cid: int) -> list[dict[str, Any]]:
+def assets(conn: sa.Connection, cid: int) -> list[KitAssetRow]:
     m = t.media_items.c
     rows = conn.execute(
         sa.select(
@@ -124,7 +126,7 @@ def assets(conn: sa.Connection, cid: int) -> list[dict[str, Any]]:
         .order_by(a.variant, a.position)
     ).mappings()
     order = list(VARIANTS)
-    out = [{**r, "variant_label": VARIANTS[r["variant"]][0]} for r in rows]
+    out = [row(KitAssetRow, {**r, "variant_label": VARIANTS[r["variant"]][0]}) for r in rows]
     return sorted(out, key=lambda r: (order.index(r["variant"]), r["position"]))
 
 

@@ -28,8 +28,16 @@ from paseban.errors import Forbidden, InvalidInput, NotFound
 from paseban.services.content import imaging
 from paseban.services.content.media_store import open_store
 from paseban.services.people import audit
+from paseban.storage import rows as typed
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
+from paseban.storage.rows.content_media import (
+    MediaDetailRow,
+    MediaDetailsRow,
+    MediaListRow,
+    MediaRow,
+    MediaUseRow,
+)
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -95,7 +103,7 @@ def _validate(conn: sa.Connection, details: Details) -> None:
             raise InvalidInput(f"kelurahan {details.kelurahan!r} tidak dikenal")
 
 
-def _detail_values(details: Details) -> dict[str, Any]:
+def _detail_values(details: Details) -> MediaDetailsRow:
     return {
         "alt_text": details.alt_text.strip(),
         "caption": details.caption.strip(),
@@ -361,7 +369,7 @@ class Filters:
 
 def list_media(
     ctx: Context, who: ap.Who, filters: Filters = Filters(), *, limit: int = 48, offset: int = 0
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[MediaListRow], int]:
     """The items this person sees, newest first, filtered and searched."""
     where = [visible_where(who), m.archived.is_(filters.archived)]
     words = filters.q.lower().split()[:6]
@@ -393,7 +401,7 @@ def list_media(
             ).scalar_one()
         )
         rows = [
-            dict(r)
+            typed.row(MediaRow, r)
             for r in conn.execute(
                 _select()
                 .where(*where)
@@ -402,19 +410,17 @@ def list_media(
                 .offset(offset)
             ).mappings()
         ]
-    for row in rows:
-        row["can_edit"] = can_edit(who, row)
-    return rows, total
+    return [MediaListRow(**r, can_edit=can_edit(who, r)) for r in rows], total
 
 
-def load(conn: sa.Connection, who: ap.Who, media_id: int) -> dict[str, Any]:
+def load(conn: sa.Connection, who: ap.Who, media_id: int) -> MediaRow:
     row = conn.execute(_select().where(m.id == media_id, visible_where(who))).mappings().first()
     if row is None:
         raise NotFound(f"media {media_id} tidak ditemukan")
-    return dict(row)
+    return typed.row(MediaRow, row)
 
 
-def get_media(ctx: Context, who: ap.Who, media_id: int) -> dict[str, Any]:
+def get_media(ctx: Context, who: ap.Who, media_id: int) -> MediaDetailRow:
     with ctx.engine.connect() as conn:
         row = load(conn, who, media_id)
         used = conn.execute(
@@ -423,9 +429,11 @@ def get_media(ctx: Context, who: ap.Who, media_id: int) -> dict[str, Any]:
             .where(t.content_post_media.c.media_id == media_id)
             .distinct()
         ).all()
-    row["can_edit"] = can_edit(who, row)
-    row["used_in"] = [dict(u._mapping) for u in used]
-    return row
+    return MediaDetailRow(
+        **row,
+        can_edit=can_edit(who, row),
+        used_in=[typed.row(MediaUseRow, u._mapping) for u in used],
+    )
 
 
 def facts(row: Mapping[str, Any]) -> MediaFacts:
@@ -461,7 +469,7 @@ def update_media(
     *,
     privacy_checked: bool | None = None,
     archived: bool | None = None,
-) -> dict[str, Any]:
+) -> MediaDetailRow:
     """Change what is said about an item; `privacy_checked` records who checked faces, house
     numbers and consent, and when."""
     now = ctx.now()

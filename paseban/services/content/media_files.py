@@ -16,6 +16,7 @@ from paseban.services.content import media as library
 from paseban.services.content import posts as content
 from paseban.services.content.media_store import content_type, open_store
 from paseban.services.reference import store as ref
+from paseban.storage.rows.content import PostDetailRow, PostRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -58,7 +59,7 @@ def kelurahan_choices(ctx: Context, who: ap.Who) -> list[tuple[str, str]]:
     )
 
 
-def attach(ctx: Context, who: ap.Who, post_id: int, media_ids: Sequence[int]) -> dict[str, Any]:
+def attach(ctx: Context, who: ap.Who, post_id: int, media_ids: Sequence[int]) -> PostDetailRow:
     """Add library items at the end of a draft's media (an edit of the post, so an approved
     post goes back for approval as with any edit)."""
     post = content.get_post(ctx, who, post_id)
@@ -76,9 +77,9 @@ def attach(ctx: Context, who: ap.Who, post_id: int, media_ids: Sequence[int]) ->
     )
 
 
-def as_input(post: dict[str, Any], **changes: Any) -> content.PostInput:
+def as_input(post: PostRow, **changes: Any) -> content.PostInput:
     """The post as it stands, as the input of an edit (with `changes`)."""
-    values = {
+    values: dict[str, Any] = {
         "account_id": post["account_id"],
         "body": post["body"],
         "content_type": post["content_type"],

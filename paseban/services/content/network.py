@@ -27,7 +27,20 @@ from paseban.domain.wilayah import Level
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paseban.services.content import access
 from paseban.services.reference import store as ref
+from paseban.storage import rows as typed
 from paseban.storage import tables as t
+from paseban.storage.rows.content import (
+    AccountAdminRow,
+    AccountMeasuresRow,
+    AttendeeRow,
+    BeforeAfterAccountRow,
+    BeforeAfterRow,
+    MeasureChangeRow,
+    RosterRow,
+    SessionDetailRow,
+    SessionListRow,
+    TrainingSessionRow,
+)
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -108,7 +121,7 @@ def end_admin(ctx: Context, who: ap.Who, admin_id: int, *, until: date) -> None:
         )
 
 
-def roster(ctx: Context, who: ap.Who) -> list[dict[str, Any]]:
+def roster(ctx: Context, who: ap.Who) -> list[RosterRow]:
     """Each visible account with its active admins and their last training."""
     with ctx.engine.connect() as conn:
         accounts = access.visible_accounts(ctx, conn, who)
@@ -134,12 +147,12 @@ def roster(ctx: Context, who: ap.Who) -> list[dict[str, Any]]:
                 .group_by(t.training_attendance.c.user_id)
             ).all()
         )
-    by_account: dict[int, list[dict[str, Any]]] = {}
+    by_account: dict[int, list[AccountAdminRow]] = {}
     for a in admins:
-        item = dict(a)
-        item["last_training"] = trained.get(a["user_id"]) if a["user_id"] else None
+        last = trained.get(a["user_id"]) if a["user_id"] else None
+        item = typed.row(AccountAdminRow, {**a, "last_training": last})
         by_account.setdefault(a["account_id"], []).append(item)
-    return [{**acc, "admins": by_account.get(acc["id"], [])} for acc in accounts]
+    return [RosterRow(**acc, admins=by_account.get(acc["id"], [])) for acc in accounts]
 
 
 # --- training sessions and attendance ----------------------------------------------------------
@@ -204,7 +217,7 @@ def create_session(
     return {"id": int(session_id), "checkin_code": code}
 
 
-def list_sessions(ctx: Context) -> list[dict[str, Any]]:
+def list_sessions(ctx: Context) -> list[SessionListRow]:
     with ctx.engine.connect() as conn:
         counts: dict[int, int] = dict(
             conn.execute(
@@ -214,18 +227,20 @@ def list_sessions(ctx: Context) -> list[dict[str, Any]]:
             ).all()
         )
         rows = [
-            dict(r)
+            typed.row(TrainingSessionRow, r)
             for r in conn.execute(
                 sa.select(t.training_sessions).order_by(t.training_sessions.c.held_at.desc())
             ).mappings()
         ]
-    for r in rows:
-        r["attendees"] = counts.get(r["id"], 0)
-        r["kind_label"] = KINDS.get(r["kind"], r["kind"])
-    return rows
+    return [
+        SessionListRow(
+            **r, attendees=counts.get(r["id"], 0), kind_label=KINDS.get(r["kind"], r["kind"])
+        )
+        for r in rows
+    ]
 
 
-def get_session(ctx: Context, session_id: int) -> dict[str, Any]:
+def get_session(ctx: Context, session_id: int) -> SessionDetailRow:
     with ctx.engine.connect() as conn:
         row = (
             conn.execute(
@@ -253,11 +268,11 @@ def get_session(ctx: Context, session_id: int) -> dict[str, Any]:
             .mappings()
             .all()
         )
-    return {
-        **dict(row),
-        "kind_label": KINDS.get(row["kind"], row["kind"]),
-        "people": [dict(p) for p in people],
-    }
+    return SessionDetailRow(
+        **typed.row(TrainingSessionRow, row),
+        kind_label=KINDS.get(row["kind"], row["kind"]),
+        people=[typed.row(AttendeeRow, p) for p in people],
+    )
 
 
 def checkin_url(ctx: Context, code: str) -> str:
@@ -348,7 +363,7 @@ def _accounts_of(conn: sa.Connection, user: Any, publishable: list[str]) -> list
 
 def _measures(
     conn: sa.Connection, account_id: int, start: datetime, end: datetime
-) -> dict[str, Any]:
+) -> AccountMeasuresRow:
     c = t.content_posts.c
     quality = conn.execute(
         sa.select(sa.func.avg(c.quality_score), sa.func.count(c.id)).where(
@@ -375,16 +390,31 @@ def _measures(
         )
     ).all()
     minutes = [(r.sent_at - r.received_at).total_seconds() / 60 for r in replies]
-    return {
-        "quality": round(float(quality[0]), 1) if quality[0] is not None else None,
-        "drafts": int(quality[1]),
-        "posts": int(published),
-        "reply_minutes": round(statistics.median(minutes)) if minutes else None,
-        "replies": len(minutes),
-    }
+    return AccountMeasuresRow(
+        quality=round(float(quality[0]), 1) if quality[0] is not None else None,
+        drafts=int(quality[1]),
+        posts=int(published),
+        reply_minutes=round(statistics.median(minutes)) if minutes else None,
+        replies=len(minutes),
+    )
 
 
-def before_after(ctx: Context, who: ap.Who, session_id: int) -> dict[str, Any]:
+def _change(before: AccountMeasuresRow, after: AccountMeasuresRow) -> MeasureChangeRow:
+    """After minus before, for the measures a session should move; None where one is missing."""
+    q0, q1, r0, r1 = (
+        before["quality"],
+        after["quality"],
+        before["reply_minutes"],
+        after["reply_minutes"],
+    )
+    return MeasureChangeRow(
+        quality=q1 - q0 if q1 is not None and q0 is not None else None,
+        posts=after["posts"] - before["posts"],
+        reply_minutes=r1 - r0 if r1 is not None and r0 is not None else None,
+    )
+
+
+def before_after(ctx: Context, who: ap.Who, session_id: int) -> BeforeAfterRow:
     """For each account whose admin attended: the measures before and after the session."""
     now = ctx.now()
     with ctx.engine.connect() as conn:
@@ -401,7 +431,7 @@ def before_after(ctx: Context, who: ap.Who, session_id: int) -> dict[str, Any]:
             .where(t.training_attendance.c.session_id == session_id)
         ).all()
         visible = {a["id"]: a for a in access.visible_accounts(ctx, conn, who)}
-        rows = []
+        rows: list[BeforeAfterAccountRow] = []
         seen: set[int] = set()
         publishable = ctx.connectors.publishable_platforms()
         for user in users:
@@ -411,24 +441,18 @@ def before_after(ctx: Context, who: ap.Who, session_id: int) -> dict[str, Any]:
                 seen.add(account_id)
                 before = _measures(conn, account_id, session.held_at - window, session.held_at)
                 after = _measures(conn, account_id, session.held_at, session.held_at + window)
-                delta = {
-                    k: (after[k] - before[k])
-                    if after[k] is not None and before[k] is not None
-                    else None
-                    for k in ("quality", "posts", "reply_minutes")
-                }
                 rows.append(
-                    {
-                        "account": visible[account_id],
-                        "admin": user.full_name or user.username,
-                        "before": before,
-                        "after": after,
-                        "delta": delta,
-                    }
+                    BeforeAfterAccountRow(
+                        account=visible[account_id],
+                        admin=user.full_name or user.username,
+                        before=before,
+                        after=after,
+                        delta=_change(before, after),
+                    )
                 )
-    return {
-        "session": dict(session._mapping),
-        "window_days": days,
-        "running": session.held_at + window > now,
-        "rows": sorted(rows, key=lambda r: (r["account"]["name"], r["account"]["handle"])),
-    }
+    return BeforeAfterRow(
+        session=typed.row(TrainingSessionRow, session._mapping),
+        window_days=days,
+        running=session.held_at + window > now,
+        rows=sorted(rows, key=lambda r: (r["account"]["name"], r["account"]["handle"])),
+    )

@@ -26,6 +26,7 @@ from paseban.services.content.access import (
 )
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
+from paseban.storage.rows.people import AccountRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -58,7 +59,7 @@ def calendar(
     start: date,
     days: int = 7,
     account_id: int | None = None,
-) -> tuple[list[Day], dict[int, dict[str, Any]]]:
+) -> tuple[list[Day], dict[int, AccountRow]]:
     """The calendar for one account, or every account this person may see (the city view)."""
     if not 1 <= days <= 42:
         raise InvalidInput("rentang kalender 1 sampai 42 hari")

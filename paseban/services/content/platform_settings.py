@@ -7,13 +7,14 @@ registry says which platforms ask (`post_settings`)."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from paseban import __version__
 from paseban.services.people import credentials as creds
+from paseban.storage.rows.content import PostDetailRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -66,7 +67,7 @@ def _avatar(url: str) -> str:
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
 
 
-def for_editor(ctx: Context, post: dict[str, Any]) -> dict[str, Any] | None:
+def for_editor(ctx: Context, post: PostDetailRow) -> dict[str, Any] | None:
     """The editor's fieldset for the post's platform, or None where the platform asks nothing."""
     media = post["post_media"]
     video = media.items[0] if len(media.items) == 1 and media.items[0].is_video else None
@@ -81,7 +82,7 @@ def for_editor(ctx: Context, post: dict[str, Any]) -> dict[str, Any] | None:
 
 def fieldset(
     ctx: Context,
-    account: dict[str, Any],
+    account: Mapping[str, Any],
     stored: dict[str, Any] | None,
     *,
     is_video: bool,

@@ -16,7 +16,10 @@ from paseban.content.media import MediaKind, PostMedia
 from paseban.content.media_quality import missing_media, over_daily_limit
 from paseban.errors import Conflict, InvalidInput
 from paseban.services.content import media as library
+from paseban.storage import rows as typed
 from paseban.storage import tables as t
+from paseban.storage.rows.content import PostRow
+from paseban.storage.rows.content_media import MediaItemRow, PostMediaRow
 
 MAX_ITEMS = 35  # the most any platform takes (TikTok photos); each platform's own is checked
 if TYPE_CHECKING:
@@ -106,7 +109,7 @@ def store(conn: sa.Connection, post_id: int, choice: MediaChoice) -> None:
         )
 
 
-def stored_choice(conn: sa.Connection, post: dict[str, Any]) -> MediaChoice:
+def stored_choice(conn: sa.Connection, post: PostRow) -> MediaChoice:
     rows = conn.execute(
         sa.select(pm.media_id, pm.alt_text).where(pm.post_id == post["id"]).order_by(pm.position)
     ).all()
@@ -117,7 +120,7 @@ def stored_choice(conn: sa.Connection, post: dict[str, Any]) -> MediaChoice:
     )
 
 
-def for_post(conn: sa.Connection, post: dict[str, Any]) -> tuple[PostMedia, list[dict[str, Any]]]:
+def for_post(conn: sa.Connection, post: PostRow) -> tuple[PostMedia, list[PostMediaRow]]:
     """The post's media as the checker sees them and as the page shows them (every item, with
     the post's alt text), read without a scope check: whoever sees the post sees its media."""
     choice = stored_choice(conn, post)
@@ -125,13 +128,13 @@ def for_post(conn: sa.Connection, post: dict[str, Any]) -> tuple[PostMedia, list
     if choice.cover_media_id is not None:
         wanted.append(choice.cover_media_id)
     rows = {
-        r["id"]: dict(r)
+        r["id"]: typed.row(MediaItemRow, r)
         for r in conn.execute(
             sa.select(t.media_items).where(t.media_items.c.id.in_(wanted))
         ).mappings()
     }
     shown = [
-        {**rows[ref.media_id], "post_alt_text": ref.alt_text, "position": n}
+        PostMediaRow(**rows[ref.media_id], post_alt_text=ref.alt_text, position=n)
         for n, ref in enumerate(choice.items)
         if ref.media_id in rows
     ]
@@ -212,7 +215,7 @@ def check_daily_limit(
 
 
 def require_ready(
-    ctx: Context, conn: sa.Connection, account: Mapping[str, Any], post: dict[str, Any]
+    ctx: Context, conn: sa.Connection, account: Mapping[str, Any], post: PostRow
 ) -> None:
     """Refuse to submit, approve or schedule a post its platform would refuse, read from what
     is stored: without pictures or video where the platform needs them (Instagram, TikTok,

@@ -32,6 +32,15 @@ from paseban.services.content.checking import CheckInput, _content_type, check_d
 from paseban.services.content.planning import pillars
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
+from paseban.storage.rows import row
+from paseban.storage.rows.content import (
+    ContentEventRow,
+    PostCampaignRow,
+    PostDetailRow,
+    PostListRow,
+    PostProgramRow,
+    PostRow,
+)
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -230,7 +239,7 @@ def _quality_values(
 
 
 def _media(
-    conn: sa.Connection, who: ap.Who, item: PostInput, post: dict[str, Any] | None
+    conn: sa.Connection, who: ap.Who, item: PostInput, post: PostRow | None
 ) -> tuple[post_media.MediaChoice | None, PostMedia]:
     """The media to store (None: unchanged) and the media as the checker sees them."""
     if item.media is not None:
@@ -299,15 +308,15 @@ def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = Fa
     return post_id
 
 
-def _load_post(conn: sa.Connection, post_id: int) -> dict[str, Any]:
-    row = (
+def _load_post(conn: sa.Connection, post_id: int) -> PostRow:
+    found = (
         conn.execute(sa.select(t.content_posts).where(t.content_posts.c.id == post_id))
         .mappings()
         .first()
     )
-    if row is None:
+    if found is None:
         raise NotFound(f"konten {post_id} tidak ada")
-    return dict(row)
+    return row(PostRow, found)
 
 
 def _state(post: Mapping[str, Any], account: Mapping[str, Any]) -> ap.PostState:
@@ -322,7 +331,7 @@ def _state(post: Mapping[str, Any], account: Mapping[str, Any]) -> ap.PostState:
 
 def update_post(
     ctx: Context, who: ap.Who, post_id: int, item: PostInput, *, version: int | None = None
-) -> dict[str, Any]:
+) -> PostDetailRow:
     """Change a draft's text and plan. Approved or scheduled posts go back for approval."""
     _content_type(item.content_type)
     now = ctx.now()
@@ -408,7 +417,7 @@ def act(
     scheduled_at: datetime | None = None,
     external_id: str | None = None,
     permalink: str | None = None,
-) -> dict[str, Any]:
+) -> PostDetailRow:
     """Submit, approve, return, schedule, unschedule, mark published, cancel, or comment."""
     try:
         wanted = ap.Action(action)
@@ -469,7 +478,7 @@ def act(
     return get_post(ctx, who, post_id)
 
 
-def get_post(ctx: Context, who: ap.Who, post_id: int) -> dict[str, Any]:
+def get_post(ctx: Context, who: ap.Who, post_id: int) -> PostDetailRow:
     with ctx.engine.connect() as conn:
         post = _load_post(conn, post_id)
         account = load_account(conn, post["account_id"])
@@ -477,7 +486,7 @@ def get_post(ctx: Context, who: ap.Who, post_id: int) -> dict[str, Any]:
         if not ap.can_see(who, ref_):
             raise Forbidden("Anda tidak berwenang atas akun ini")
         events = [
-            dict(r)
+            row(ContentEventRow, r)
             for r in conn.execute(
                 sa.select(t.content_events)
                 .where(t.content_events.c.post_id == post_id)
@@ -510,21 +519,21 @@ def get_post(ctx: Context, who: ap.Who, post_id: int) -> dict[str, Any]:
     status = ap.PostStatus(post["status"])
     state = _state(post, account)
     step = ap.current_step(state)
-    return {
+    return PostDetailRow(
         **post,
-        "status_label": ap.STATUS_LABELS[status],
-        "content_type_label": CONTENT_TYPE_LABELS.get(ContentType(post["content_type"]), ""),
-        "account": account,
-        "policy": policy.label,
-        "events": events,
-        "media": media_rows,
-        "post_media": media,
-        "program": dict(program) if program else None,
-        "campaign": dict(campaign) if campaign else None,
-        "can_edit": status in ap.EDITABLE | ap.RE_APPROVE and ap.can_author(who, ref_),
-        "is_author": ap.can_author(who, ref_),  # may schedule, mark published, cancel
-        "can_review": step is not None and ap.can_review(who, ref_, step),
-    }
+        status_label=ap.STATUS_LABELS[status],
+        content_type_label=CONTENT_TYPE_LABELS.get(ContentType(post["content_type"]), ""),
+        account=account,
+        policy=policy.label,
+        events=events,
+        media=media_rows,
+        post_media=media,
+        program=row(PostProgramRow, program) if program else None,
+        campaign=row(PostCampaignRow, campaign) if campaign else None,
+        can_edit=status in ap.EDITABLE | ap.RE_APPROVE and ap.can_author(who, ref_),
+        is_author=ap.can_author(who, ref_),  # may schedule, mark published, cancel
+        can_review=step is not None and ap.can_review(who, ref_, step),
+    )
 
 
 def list_posts(
@@ -537,7 +546,7 @@ def list_posts(
     waiting_for_me: bool = False,
     limit: int = 100,
     offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[PostListRow], int]:
     """Posts on the accounts this person may see, newest first. `waiting_for_me`: the reviews
     this person can act on now."""
     with ctx.engine.connect() as conn:
@@ -556,7 +565,7 @@ def list_posts(
         if waiting_for_me:
             query = query.where(t.content_posts.c.status.in_([s.value for s in ap.IN_REVIEW]))
         rows = [
-            dict(r)
+            row(PostRow, r)
             for r in conn.execute(
                 query.order_by(t.content_posts.c.updated_at.desc(), t.content_posts.c.id.desc())
             ).mappings()
@@ -573,10 +582,14 @@ def list_posts(
             and r["created_by"] != who.name
         ]
     total = len(rows)
-    page = rows[offset : offset + limit]
-    for r in page:
-        r["account"] = accounts[r["account_id"]]
-        r["status_label"] = ap.STATUS_LABELS[ap.PostStatus(r["status"])]
+    page = [
+        PostListRow(
+            **r,
+            account=accounts[r["account_id"]],
+            status_label=ap.STATUS_LABELS[ap.PostStatus(r["status"])],
+        )
+        for r in rows[offset : offset + limit]
+    ]
     return page, total
 
 

@@ -28,7 +28,15 @@ from paseban.services.content import access, checking, kits
 from paseban.services.content import posts as content
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
-from paseban.storage.rows import CampaignListRow, CampaignRow, ProgramListRow, ProgramRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.content import (
+    CampaignAccountRow,
+    CampaignDetailRow,
+    CampaignListRow,
+    CampaignRow,
+    ProgramListRow,
+    ProgramRow,
+)
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -245,16 +253,16 @@ def create_campaign(
     return campaign_id
 
 
-def _campaign(conn: sa.Connection, ref: str | int) -> dict[str, Any]:
+def _campaign(conn: sa.Connection, ref: str | int) -> CampaignRow:
     where = (
         t.campaigns.c.id == int(ref)
         if isinstance(ref, int) or str(ref).isdigit()
         else t.campaigns.c.code == ref
     )
-    row = conn.execute(sa.select(t.campaigns).where(where)).mappings().first()
-    if row is None:
+    found = conn.execute(sa.select(t.campaigns).where(where)).mappings().first()
+    if found is None:
         raise NotFound(f"kampanye {ref!r} tidak ada")
-    return dict(row)
+    return row(CampaignRow, found)
 
 
 def list_campaigns(ctx: Context, who: ap.Who) -> list[CampaignListRow]:
@@ -308,37 +316,41 @@ def _participation(
     )
 
 
-def campaign_detail(ctx: Context, who: ap.Who, ref: str | int) -> dict[str, Any]:
+def campaign_detail(ctx: Context, who: ap.Who, ref: str | int) -> CampaignDetailRow:
     today = ctx.now().astimezone(ctx.tz).date()
     with ctx.engine.connect() as conn:
-        row = _campaign(conn, ref)
+        campaign = _campaign(conn, ref)
         accounts = {a["id"]: a for a in access.visible_accounts(ctx, conn, who)}
-        tracked = _participation(conn, row, set(accounts), today=today, now=ctx.now())
+        tracked = _participation(conn, campaign, set(accounts), today=today, now=ctx.now())
         if not tracked and who.role is not Role.DISKOMINFO:
             raise Forbidden("kampanye ini tidak menyasar akun Anda")
         program = None
-        if row["program_id"]:
-            program = get_program(ctx, row["program_id"])
-        row["assets"] = kits.assets(conn, row["id"])
-        row["captions"] = kits.captions(conn, row["id"])
-        went_out = kits.published_assets(conn, row["id"])
-    row["program"] = program
-    row["running"] = row["starts_on"] <= today <= row["ends_on"]
-    row["summary"] = summary(tracked)
-    row["accounts"] = [
-        {
-            "account": accounts[p.account_id],
-            "state": p.state.value,
-            "state_label": PARTICIPATION_LABELS[p.state],
-            "published_at": p.published_at,
-            "engagements": p.engagements,
-            "reach": p.reach,
-            "reminder_due": p.reminder_due,
-            "assets_published": went_out.get(p.account_id, []),
-        }
-        for p in tracked
-    ]
-    return row
+        if campaign["program_id"]:
+            program = get_program(ctx, campaign["program_id"])
+        assets = kits.assets(conn, campaign["id"])
+        captions = kits.captions(conn, campaign["id"])
+        went_out = kits.published_assets(conn, campaign["id"])
+    return CampaignDetailRow(
+        **campaign,
+        assets=assets,
+        captions=captions,
+        program=program,
+        running=campaign["starts_on"] <= today <= campaign["ends_on"],
+        summary=summary(tracked),
+        accounts=[
+            CampaignAccountRow(
+                account=accounts[p.account_id],
+                state=p.state.value,
+                state_label=PARTICIPATION_LABELS[p.state],
+                published_at=p.published_at,
+                engagements=p.engagements,
+                reach=p.reach,
+                reminder_due=p.reminder_due,
+                assets_published=went_out.get(p.account_id, []),
+            )
+            for p in tracked
+        ],
+    )
 
 
 def adapt_for_account(ctx: Context, who: ap.Who, ref: str | int, account_id: int) -> int:

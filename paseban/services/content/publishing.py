@@ -25,7 +25,9 @@ from paseban.jobs import JobSpec
 from paseban.services.content import programs
 from paseban.services.content.access import account_ref, require_diskominfo
 from paseban.services.reference import store as ref
+from paseban.storage import rows as typed
 from paseban.storage import tables as t
+from paseban.storage.rows.content import QuietAlertRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -338,7 +340,7 @@ def flag_quiet_accounts(ctx: Context) -> dict[str, int]:
 
 def quiet_alerts(
     ctx: Context, who: ap.Who, *, include_resolved: bool = False
-) -> list[dict[str, Any]]:
+) -> list[QuietAlertRow]:
     """Open flags this person should see: Diskominfo all, a kecamatan its own, an admin theirs."""
 
     now = ctx.now()
@@ -358,17 +360,20 @@ def quiet_alerts(
         )
         if not include_resolved:
             query = query.where(t.quiet_alerts.c.resolved_at.is_(None))
-        rows = [dict(r) for r in conn.execute(query).mappings()]
-    out = []
+        rows = conn.execute(query).mappings().all()
+    out: list[QuietAlertRow] = []
     for r in rows:
         account = account_ref(
             {"id": r["acc"], "owner_kind": r["owner_kind"], "owner_code": r["owner_code"]}
         )
         if not ap.can_see(who, account):
             continue
-        r["kind_label"] = QUIET_KINDS[r["kind"]]
-        r["quiet_days"] = (now - r["since"]).days
-        out.append(r)
+        out.append(
+            typed.row(
+                QuietAlertRow,
+                {**r, "kind_label": QUIET_KINDS[r["kind"]], "quiet_days": (now - r["since"]).days},
+            )
+        )
     return out
 
 

@@ -9,7 +9,7 @@ nothing here talks to a platform.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,9 @@ from paseban.errors import NotFound
 from paseban.hookspecs import hookimpl
 from paseban.services.content import post_media
 from paseban.services.content.media_store import LocalMediaStore, content_type, open_store
+from paseban.storage import rows as typed
 from paseban.storage import tables as t
+from paseban.storage.rows.content import PostRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -62,7 +64,7 @@ def _reader(store: LocalMediaStore, key: str) -> Callable[[int, int], bytes]:
 
 
 def _file(
-    ctx: Context, store: LocalMediaStore, row: dict[str, Any], alt_text: str, now: datetime
+    ctx: Context, store: LocalMediaStore, row: Mapping[str, Any], alt_text: str, now: datetime
 ) -> MediaFile:
     key = str(row["storage_key"])
     ext = key.rsplit(".", 1)[1]
@@ -92,7 +94,7 @@ def outbox_media(ctx: Context, outbox_id: int, account: AccountRef, text: str) -
         )
         if found is None:
             return None
-        post = dict(found)
+        post = typed.row(PostRow, found)
         _, shown = post_media.for_post(conn, post)
         cover = None
         if post["cover_media_id"] is not None:

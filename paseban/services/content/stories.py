@@ -22,6 +22,7 @@ from paseban.domain.accounts import Role
 from paseban.domain.wilayah import Level
 from paseban.errors import Forbidden, InvalidInput, NotFound
 from paseban.storage import tables as t
+from paseban.storage.rows.content import ProfilePageRow, ProfileSummaryRow, StoryIdeaRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -67,7 +68,7 @@ def _kelurahan(conn: sa.Connection, code: str) -> Any:
     return row
 
 
-def list_profiles(ctx: Context, who: ap.Who) -> list[dict[str, Any]]:
+def list_profiles(ctx: Context, who: ap.Who) -> list[ProfileSummaryRow]:
     """Every kelurahan this person sees, with how complete its profile is."""
     with ctx.engine.connect() as conn:
         kel = conn.execute(
@@ -83,25 +84,25 @@ def list_profiles(ctx: Context, who: ap.Who) -> list[dict[str, Any]]:
             ).all()
         )
         stored = {r.kelurahan: r for r in conn.execute(sa.select(t.kelurahan_profiles)).mappings()}
-    out = []
+    out: list[ProfileSummaryRow] = []
     for k in kel:
         if not (who.scope.is_city or who.scope.covers_wilayah(k.code)):
             continue
         profile = _profile(stored.get(k.code), k.name, k.code)
         out.append(
-            {
-                "code": k.code,
-                "name": k.name,
-                "kecamatan": kec.get(k.parent_code, ""),
-                "completeness": completeness(profile),
-                "missing": len(missing(profile)),
-                "is_sample": profile.is_sample,
-            }
+            ProfileSummaryRow(
+                code=k.code,
+                name=k.name,
+                kecamatan=kec.get(k.parent_code, ""),
+                completeness=completeness(profile),
+                missing=len(missing(profile)),
+                is_sample=profile.is_sample,
+            )
         )
     return out
 
 
-def get_profile(ctx: Context, who: ap.Who, code: str) -> dict[str, Any]:
+def get_profile(ctx: Context, who: ap.Who, code: str) -> ProfilePageRow:
     with ctx.engine.connect() as conn:
         kel = _kelurahan(conn, code)
         row = (
@@ -114,16 +115,16 @@ def get_profile(ctx: Context, who: ap.Who, code: str) -> dict[str, Any]:
     if not (who.scope.is_city or who.scope.covers_wilayah(code)):
         raise Forbidden("profil ini di luar wilayah Anda")
     profile = _profile(row, kel.name, code)
-    return {
-        "profile": profile,
-        "fields": PROFILE_FIELDS,
-        "prompts": missing(profile),
-        "completeness": completeness(profile),
-        "can_edit": can_edit_profile(who, code),
-        "updated_at": row["updated_at"] if row else None,
-        "updated_by": row["updated_by"] if row else None,
-        "story_prompts": STORY_PROMPTS,
-    }
+    return ProfilePageRow(
+        profile=profile,
+        fields=PROFILE_FIELDS,
+        prompts=missing(profile),
+        completeness=completeness(profile),
+        can_edit=can_edit_profile(who, code),
+        updated_at=row["updated_at"] if row else None,
+        updated_by=row["updated_by"] if row else None,
+        story_prompts=STORY_PROMPTS,
+    )
 
 
 def save_profile(
@@ -182,7 +183,7 @@ def save_profile(
 
 def story_ideas(
     ctx: Context, who: ap.Who, *, days: int = 30, limit: int = 10
-) -> list[dict[str, Any]]:
+) -> list[StoryIdeaRow]:
     """Praise and information from citizens, grouped by kelurahan, as story ideas (masked
     text only; messages already turned into a post are left out)."""
     if not 1 <= days <= 365:
@@ -219,14 +220,14 @@ def story_ideas(
     ]
     ideas = pick_ideas(notes, now=now, window=timedelta(days=days), used=used, limit=limit)
     return [
-        {
-            "kelurahan": i.kelurahan,
-            "kelurahan_name": names.get(i.kelurahan, i.kelurahan),
-            "message_ids": list(i.message_ids),
-            "headline": i.headline,
-            "why": i.why,
-            "score": i.score,
-            "examples": list(i.examples),
-        }
+        StoryIdeaRow(
+            kelurahan=i.kelurahan,
+            kelurahan_name=names.get(i.kelurahan, i.kelurahan),
+            message_ids=list(i.message_ids),
+            headline=i.headline,
+            why=i.why,
+            score=i.score,
+            examples=list(i.examples),
+        )
         for i in ideas
     ]

@@ -21,7 +21,9 @@ from paseban.domain.inbox import InboxState
 from paseban.errors import Forbidden, InvalidInput, NotFound
 from paseban.services.inbox.scope import account_ids_in_scope
 from paseban.storage import tables as t
-from paseban.storage.rows import AccountChoiceRow, InboxMessageRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.inbox import InboxMessageRow
+from paseban.storage.rows.people import AccountChoiceRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

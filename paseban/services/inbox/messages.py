@@ -33,7 +33,7 @@ from paseban.services.inbox.listing import get_message
 from paseban.services.inbox.scope import account_ids_in_scope as account_ids_in_scope
 from paseban.services.people import audit
 from paseban.storage import tables as t
-from paseban.storage.rows import AuditEventRow
+from paseban.storage.rows.people import AuditEventRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

@@ -19,7 +19,7 @@ from paseban.nlp.mask import mask
 from paseban.services.inbox.messages import account_ids_in_scope
 from paseban.services.people import audit
 from paseban.storage import tables as t
-from paseban.storage.rows import MessageRecordRow, RecordRevisionRow
+from paseban.storage.rows.inbox import MessageRecordRow, RecordRevisionRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

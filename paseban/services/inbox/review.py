@@ -12,7 +12,8 @@ from paseban.errors import InvalidInput, NotFound
 from paseban.nlp import review as teaching
 from paseban.services.cases import reassign
 from paseban.storage import tables as t
-from paseban.storage.rows import TrainingCorrectionRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.inbox import ReviewItemRow, TrainingCorrectionRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -45,7 +46,7 @@ def queue(
     limit: int = 50,
     offset: int = 0,
     account_ids: list[int] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[ReviewItemRow]:
     """Messages whose analysis needs a human, in the order in which a label teaches the model
     most (`paseban.nlp.review.teaching_order`: least confident first, in turns over topics);
     only those received on `account_ids` when given (the actor's scope). Each row carries its
@@ -84,8 +85,12 @@ def queue(
                 t.messages.c.account_id,
             ).where(t.messages.c.id.in_([p.key for p in chosen]))
         ).mappings()
-        by_id = {r["id"]: dict(r) for r in rows}
-    return [{**by_id[p.key], "doubt": round(p.doubt, 3)} for p in chosen if p.key in by_id]
+        by_id = {r["id"]: r for r in rows}
+    return [
+        row(ReviewItemRow, {**by_id[p.key], "doubt": round(p.doubt, 3)})
+        for p in chosen
+        if p.key in by_id
+    ]
 
 
 def waiting(ctx: Context, *, account_ids: list[int] | None = None) -> dict[str, int]:

@@ -27,7 +27,7 @@ from paseban.hookspecs import hookimpl
 from paseban.measurement.metrics import AccountMetrics
 from paseban.services.ingest.polling import http_client
 from paseban.services.people import credentials as creds
-from paseban.storage.rows import AccountRow
+from paseban.storage.rows.people import AccountRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

@@ -24,6 +24,7 @@ from paseban.services.cases.reads import timeline
 from paseban.storage import rows as typed
 from paseban.storage import tables as t
 from paseban.storage.db import is_conflict
+from paseban.storage.rows.ingest import AnalysisRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -229,7 +230,7 @@ def _announce(ctx: Context, updates: list[dict[str, Any]]) -> None:
     hear of their messages."""
     for values in updates:
         message_id = values["b_id"]
-        stored = typed.row(typed.AnalysisRow, {name: values[name] for name in _ANALYSIS_FIELDS})
+        stored = typed.row(AnalysisRow, {name: values[name] for name in _ANALYSIS_FIELDS})
         try:
             ctx.pm.hook.message_analyzed(ctx=ctx, message_id=message_id, analysis=stored)
         except Exception:

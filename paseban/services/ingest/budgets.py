@@ -289,6 +289,14 @@ class BudgetView:
     shared: bool  # with other accounts (the app's token, the Google project)
 
 
+@dataclass(frozen=True, slots=True)
+class AccountBudgets:
+    """What the accounts settings page says of one account's platform limits."""
+
+    interval: float | None  # seconds between two polls; None: the platform is not polled
+    budgets: list[BudgetView]  # each budget its polls and sends count against
+
+
 SCOPE_LABELS = {
     LimitScope.APP: "seluruh aplikasi",
     LimitScope.APP_TOKEN: "token aplikasi, bersama",
@@ -297,7 +305,7 @@ SCOPE_LABELS = {
 }
 
 
-def account_budgets(ctx: Context) -> dict[int, dict[str, Any]]:
+def account_budgets(ctx: Context) -> dict[int, AccountBudgets]:
     """For each account: its poll interval (polled platforms) and each budget its polls and
     sends count against, with what is left in the current window."""
     now = ctx.now()
@@ -316,7 +324,7 @@ def account_budgets(ctx: Context) -> dict[int, dict[str, Any]]:
         rows = {r.key: r for r in conn.execute(sa.select(t.rate_windows))}
     polled = polled_accounts(ctx)
     intervals = poll_intervals(ctx, polled)
-    out: dict[int, dict[str, Any]] = {}
+    out: dict[int, AccountBudgets] = {}
     for account in accounts:
         views: list[BudgetView] = []
         seen: set[str] = set()
@@ -327,7 +335,7 @@ def account_budgets(ctx: Context) -> dict[int, dict[str, Any]]:
                     continue
                 seen.add(budget.key)
                 views.append(_view(budget, rows.get(budget.key), now))
-        out[account.id] = {"interval": intervals.get(account.id), "budgets": views}
+        out[account.id] = AccountBudgets(interval=intervals.get(account.id), budgets=views)
     return out
 
 

@@ -27,7 +27,8 @@ from paseban.services.ingest.changes import apply_changes, apply_rekeys
 from paseban.services.people import notify_fallback, notify_whatsapp
 from paseban.services.people.accounts import find_account
 from paseban.storage import tables as t
-from paseban.storage.rows import AccountRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.people import AccountRow
 from paseban.storage.upsert import insert
 
 log = logging.getLogger("paseban.ingest")

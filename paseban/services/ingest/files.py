@@ -19,7 +19,7 @@ from paseban.services.ingest.analysis import BATCH as ANALYSIS_BATCH
 from paseban.services.ingest.deliveries import message_row
 from paseban.services.people.accounts import find_account
 from paseban.storage import tables as t
-from paseban.storage.rows import AccountRow
+from paseban.storage.rows.people import AccountRow
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from paseban.errors import InvalidInput
 from paseban.services.ingest.files import store_messages
 from paseban.services.people.accounts import find_account
 from paseban.storage import tables as t
-from paseban.storage.rows import AccountRow
+from paseban.storage.rows.people import AccountRow
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:

@@ -43,7 +43,9 @@ from paseban.services.cases import replies
 from paseban.services.ingest import budgets
 from paseban.services.ingest.polling import http_client
 from paseban.services.people import credentials as creds
+from paseban.storage import rows as typed
 from paseban.storage import tables as t
+from paseban.storage.rows.ingest import OutboxListRow
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
@@ -474,9 +476,7 @@ def _finish(
         conn.execute(sa.update(t.outbox).where(t.outbox.c.id == row.id).values(**values))
 
 
-def list_outbox(
-    ctx: Context, *, status: str | None = None, limit: int = 50
-) -> list[dict[str, Any]]:
+def list_outbox(ctx: Context, *, status: str | None = None, limit: int = 50) -> list[OutboxListRow]:
     query = sa.select(
         t.outbox.c.id,
         t.outbox.c.platform,
@@ -494,7 +494,7 @@ def list_outbox(
     if status:
         query = query.where(t.outbox.c.status == status)
     with ctx.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query.limit(limit)).mappings()]
+        return [typed.row(OutboxListRow, r) for r in conn.execute(query.limit(limit)).mappings()]
 
 
 @hookimpl

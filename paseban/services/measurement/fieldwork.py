@@ -24,13 +24,14 @@ from paseban.services.cases import reads
 from paseban.services.measurement import media
 from paseban.services.people import audit
 from paseban.storage import tables as t
-from paseban.storage.rows import (
+from paseban.storage.rows import row
+from paseban.storage.rows.measurement import (
     AlertListRow,
     AlertMessageRow,
     AlertWithMessagesRow,
     CasePhotoPairRow,
+    FieldVisitRow,
     PhotoPairListRow,
-    row,
 )
 
 if TYPE_CHECKING:
@@ -229,7 +230,7 @@ def _visits_in_scope(actor: Actor) -> Any:
 
 def visits(
     ctx: Context, actor: Actor, lo: datetime, hi: datetime, *, limit: int = 200
-) -> list[dict[str, Any]]:
+) -> list[FieldVisitRow]:
     """The visits of the actor's area in [lo, hi), newest first, with the unit's and the
     kelurahan's names and the case's ticket."""
     if not actor.can(Permission.CASES_READ):
@@ -255,7 +256,7 @@ def visits(
         .limit(limit)
     )
     with ctx.engine.connect() as conn:
-        return [dict(r._mapping) for r in conn.execute(query)]
+        return [row(FieldVisitRow, r._mapping) for r in conn.execute(query)]
 
 
 # --- before/after photo pairs ---------------------------------------------------------------------

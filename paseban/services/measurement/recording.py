@@ -23,7 +23,9 @@ from paseban.measurement.kpis import COMPLAINT
 from paseban.progress import Progress, counted, quiet
 from paseban.services.measurement import case_rollups, response_facts
 from paseban.storage import tables as t
-from paseban.storage.rows import AccountRow, AlertRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.measurement import AlertRow
+from paseban.storage.rows.people import AccountRow
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:

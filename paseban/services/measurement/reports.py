@@ -40,7 +40,7 @@ from paseban.measurement.periods import Period
 from paseban.progress import Progress, quiet
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
-from paseban.storage.rows import ReportFileRow
+from paseban.storage.rows.measurement import ReportFileRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

@@ -23,7 +23,8 @@ from paseban.progress import Progress, counted, quiet
 from paseban.security import hash_password
 from paseban.services.people import audit
 from paseban.storage import tables as t
-from paseban.storage.rows import AccountRow, StoredUserRow, UserRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.people import AccountRow, StoredUserRow, UserRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

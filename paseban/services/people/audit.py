@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from paseban.storage import tables as t
-from paseban.storage.rows import AuditEventRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.people import AuditEventRow
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -27,7 +27,8 @@ from paseban.security import hash_password, verify_password
 from paseban.services.people import audit
 from paseban.services.people.accounts import _check_user
 from paseban.storage import tables as t
-from paseban.storage.rows import ApiTokenRow, row
+from paseban.storage.rows import row
+from paseban.storage.rows.people import ApiTokenRow
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:

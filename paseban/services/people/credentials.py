@@ -27,7 +27,9 @@ from paseban.connectors.oauth_login import LoginFailed
 from paseban.errors import InvalidInput, NotFound
 from paseban.services.people.accounts import find_account
 from paseban.settings import PLACEHOLDER_SECRETS
+from paseban.storage import rows as typed
 from paseban.storage import tables as t
+from paseban.storage.rows.people import CredentialStatusRow
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
@@ -192,7 +194,7 @@ def for_sending(
     return connector.app_sending_credentials(platform) if connector else None
 
 
-def status(ctx: Context) -> list[dict[str, Any]]:
+def status(ctx: Context) -> list[CredentialStatusRow]:
     """Which accounts have a token, and until when; never the token itself."""
     with ctx.engine.connect() as conn:
         rows = conn.execute(
@@ -206,7 +208,7 @@ def status(ctx: Context) -> list[dict[str, Any]]:
             .join(t.accounts, t.accounts.c.id == t.account_credentials.c.account_id)
             .order_by(t.accounts.c.platform, t.accounts.c.handle)
         ).mappings()
-        return [dict(r) for r in rows]
+        return [typed.row(CredentialStatusRow, r) for r in rows]
 
 
 # --- renewing tokens that expire within hours (X, YouTube, TikTok) -------------------------------

@@ -34,7 +34,8 @@ from paseban.jobs import JobSpec
 from paseban.measurement import periods
 from paseban.services.people.officers import EMAIL_CHANNELS
 from paseban.storage import tables as t
-from paseban.storage.rows import AlertRow, CaseEventRow
+from paseban.storage.rows.cases import CaseEventRow
+from paseban.storage.rows.measurement import AlertRow
 
 if TYPE_CHECKING:
     from paseban.context import Context

@@ -28,6 +28,7 @@ from paseban.domain import officers as rules
 from paseban.services.people.notify import enqueue_email
 from paseban.services.people.officers import BOTH
 from paseban.storage import tables as t
+from paseban.storage.rows.people import TemplateStatusRow
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
@@ -93,20 +94,20 @@ def template_problem(conn: sa.Connection, name: str, language: str) -> str | Non
     return f"templat {name} {rules.status_label(row.status)}{f' ({reason})' if reason else ''}"
 
 
-def template_statuses(ctx: Context) -> dict[str, dict[str, Any]]:
+def template_statuses(ctx: Context) -> dict[str, TemplateStatusRow]:
     """Each Paseban template's status in Bahasa Indonesia, for the notifications page."""
     with ctx.engine.connect() as conn:
         rows = conn.execute(
             sa.select(w.name, w.status, w.reason, w.updated_at).where(w.language == rules.LANGUAGE)
         ).all()
     return {
-        r.name: {
-            "status": r.status,
-            "label": rules.status_label(r.status),
-            "reason": rules.reason_label(r.reason),
-            "usable": r.status in rules.USABLE_STATUSES,
-            "updated_at": r.updated_at,
-        }
+        r.name: TemplateStatusRow(
+            status=r.status,
+            label=rules.status_label(r.status),
+            reason=rules.reason_label(r.reason),
+            usable=r.status in rules.USABLE_STATUSES,
+            updated_at=r.updated_at,
+        )
         for r in rows
     }
 

@@ -38,7 +38,9 @@ from paseban.services.people import credentials as creds
 from paseban.services.people.notify import enqueue_email, symbol_conditions
 from paseban.services.people.officers import EMAIL_CHANNELS, WHATSAPP_CHANNELS
 from paseban.storage import tables as t
-from paseban.storage.rows import CaseEventRow
+from paseban.storage.rows import row
+from paseban.storage.rows.cases import CaseEventRow
+from paseban.storage.rows.people import NotificationRow
 from paseban.storage.upsert import insert
 
 if TYPE_CHECKING:
@@ -541,7 +543,7 @@ def save_settings(ctx: Context, *, quiet: str, digest: str, actor: Actor | str) 
         )
 
 
-def recent(ctx: Context, limit: int = 30) -> list[dict[str, Any]]:
+def recent(ctx: Context, limit: int = 30) -> list[NotificationRow]:
     """The last notifications, for the page: who, what, its status and its times."""
     u = t.users.c
     with ctx.engine.connect() as conn:
@@ -568,11 +570,14 @@ def recent(ctx: Context, limit: int = 30) -> list[dict[str, Any]]:
             .limit(limit)
         ).mappings()
         return [
-            dict(r)
-            | {
-                "kind_label": rules.KIND_LABELS.get(r["kind"], r["kind"]),
-                "latency": fmt.duration(r["latency_seconds"]),
-                "fallback_label": notify_fallback.LABELS.get(r["fallback"] or "", ""),
-            }
+            row(
+                NotificationRow,
+                {
+                    **r,
+                    "kind_label": rules.KIND_LABELS.get(r["kind"], r["kind"]),
+                    "latency": fmt.duration(r["latency_seconds"]),
+                    "fallback_label": notify_fallback.LABELS.get(r["fallback"] or "", ""),
+                },
+            )
             for r in rows
         ]

@@ -17,6 +17,8 @@ from paseban.routing.rules import topic_default_rule
 from paseban.services.people import audit
 from paseban.services.people.accounts import _changes
 from paseban.storage import tables as t
+from paseban.storage.rows import row
+from paseban.storage.rows.reference import OpdRow, TopicRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -154,12 +156,13 @@ def update_topic(ctx: Context, code: str, *, default_opd: str, active: bool, act
     return True
 
 
-def list_opds(ctx: Context) -> list[dict[str, Any]]:
+def list_opds(ctx: Context) -> list[OpdRow]:
     with ctx.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(sa.select(t.opds).order_by(t.opds.c.code)).mappings()]
+        rows = conn.execute(sa.select(t.opds).order_by(t.opds.c.code)).mappings()
+        return [row(OpdRow, r) for r in rows]
 
 
-def list_topics(ctx: Context) -> list[dict[str, Any]]:
+def list_topics(ctx: Context) -> list[TopicRow]:
     with ctx.engine.connect() as conn:
         rows = conn.execute(sa.select(t.topics).order_by(t.topics.c.code)).mappings()
-        return [dict(r) for r in rows]
+        return [row(TopicRow, r) for r in rows]

@@ -19,6 +19,8 @@ from paseban.services.people import audit
 from paseban.services.people.accounts import _changes
 from paseban.services.reference.store import street_values
 from paseban.storage import tables as t
+from paseban.storage.rows import row
+from paseban.storage.rows.reference import StreetRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -31,20 +33,20 @@ def _name(actor: Actor | str) -> str:
     return actor if isinstance(actor, str) else actor.name
 
 
-def list_streets(ctx: Context) -> list[dict[str, Any]]:
+def list_streets(ctx: Context) -> list[StreetRow]:
     with ctx.engine.connect() as conn:
         rows = conn.execute(sa.select(t.streets).order_by(t.streets.c.name)).mappings()
-        return [dict(r) for r in rows]
+        return [row(StreetRow, r) for r in rows]
 
 
-def get_street(ctx: Context, street_id: int) -> dict[str, Any]:
+def get_street(ctx: Context, street_id: int) -> StreetRow:
     with ctx.engine.connect() as conn:
-        row = (
+        found = (
             conn.execute(sa.select(t.streets).where(t.streets.c.id == street_id)).mappings().first()
         )
-    if row is None:
+    if found is None:
         raise NotFound(f"jalan {street_id} tidak ada")
-    return dict(row)
+    return row(StreetRow, found)
 
 
 def _checked(conn: sa.Connection, form: dict[str, Any], *, own_id: int | None) -> dict[str, Any]:

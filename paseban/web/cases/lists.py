@@ -14,7 +14,7 @@ from paseban.domain.accounts import Scope
 from paseban.domain.cases import OPEN, STATUS_COLOURS, STATUS_LABELS, Status
 from paseban.services.cases import reads
 from paseban.services.reference import store as ref
-from paseban.storage.rows import CaseListRow
+from paseban.storage.rows.cases import CaseListRow
 from paseban.web.deps import CasesReader, CtxDep
 from paseban.web.rendering import query, render
 

@@ -16,7 +16,7 @@ from paseban.errors import Forbidden
 from paseban.services.cases import reads
 from paseban.services.cases.reads import Place
 from paseban.services.reference import store as ref
-from paseban.storage.rows import CaseListRow, OpdLoadRow
+from paseban.storage.rows.cases import CaseListRow, OpdLoadRow
 from paseban.web.deps import CasesReader, CtxDep
 from paseban.web.rendering import render
 

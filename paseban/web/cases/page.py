@@ -36,7 +36,8 @@ from paseban.services.cases.reassign import REQUESTERS
 from paseban.services.inbox import messages as inbox
 from paseban.services.reference import policy
 from paseban.services.reference import store as ref
-from paseban.storage.rows import CaseStageRow
+from paseban.storage.rows.cases import CaseStageRow
+from paseban.storage.rows.reference import OpdRow
 from paseban.web.cases.actors import to_case_actor
 from paseban.web.deps import CasesReader, CasesWriter, CtxDep
 from paseban.web.rendering import render, save_or_show
@@ -253,7 +254,7 @@ def case_view(
     can_reassign = is_city and is_open
     can_request = writer and actor.role in REQUESTERS and actor.role is not Role.DISKOMINFO
     can_request = can_request and is_open
-    opds: list[dict[str, Any]] = []
+    opds: list[OpdRow] = []
     if any(f.opd for f in forms) or can_reassign or can_request:
         opds = [o for o in policy.list_opds(ctx) if o["active"]]
     reports = reads.case_messages(ctx, case["id"])

@@ -17,7 +17,7 @@ from paseban.domain.auth import Permission
 from paseban.errors import Conflict, Forbidden, NotFound, PasebanError
 from paseban.services.cases import confirmation, reads
 from paseban.services.reference import store as ref
-from paseban.storage.rows import PublicCaseRow
+from paseban.storage.rows.cases import PublicCaseRow
 from paseban.web import formatting
 from paseban.web.deps import CtxDep, NotSignedIn, get_actor
 from paseban.web.security import pin_links

@@ -24,6 +24,8 @@ from paseban.services.content import (
 )
 from paseban.services.content import media as library
 from paseban.services.content import posts as service
+from paseban.storage.rows.content import PostListRow, ProfilePageRow
+from paseban.storage.rows.content_media import MediaListRow
 from paseban.web.content import media as media_pages
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.deps import CtxDep
@@ -98,7 +100,7 @@ class PostIn(BaseModel):
         )
 
 
-def _post_out(post: dict[str, Any]) -> dict[str, Any]:
+def _post_out(post: PostListRow) -> dict[str, Any]:
     account = post.get("account") or {}
     out = {k: v for k, v in post.items() if k not in ("account", "quality")}
     out["account"] = {k: account.get(k) for k in ("id", "platform", "handle", "name")}
@@ -307,19 +309,19 @@ def list_campaigns(ctx: CtxDep, actor: ContentActor) -> list[dict[str, Any]]:
 @router.get("/campaigns/{code}")
 def get_campaign(ctx: CtxDep, actor: ContentActor, code: str) -> dict[str, Any]:
     detail = programs.campaign_detail(ctx, actor, code)
-    detail["accounts"] = [
+    accounts = [
         {**a, "account": {k: a["account"][k] for k in ("id", "platform", "handle", "name")}}
         for a in detail["accounts"]
     ]
-    return detail
+    return {**detail, "accounts": accounts}
 
 
 @router.get("/profiles")
 def list_profiles(ctx: CtxDep, actor: ContentActor) -> list[dict[str, Any]]:
-    return stories.list_profiles(ctx, actor)
+    return [dict(p) for p in stories.list_profiles(ctx, actor)]
 
 
-def _profile_out(found: dict[str, Any]) -> dict[str, Any]:
+def _profile_out(found: ProfilePageRow) -> dict[str, Any]:
     p = found["profile"]
     return {
         "kelurahan": p.kelurahan,
@@ -364,12 +366,12 @@ def put_profile(ctx: CtxDep, actor: ContentWriter, code: str, body: ProfileIn) -
 def ideas(
     ctx: CtxDep, actor: ContentActor, days: Annotated[int, Query(ge=1, le=365)] = 30
 ) -> list[dict[str, Any]]:
-    return stories.story_ideas(ctx, actor, days=days)
+    return [dict(i) for i in stories.story_ideas(ctx, actor, days=days)]
 
 
 @router.get("/quiet")
 def quiet(ctx: CtxDep, actor: ContentActor) -> list[dict[str, Any]]:
-    return publishing.quiet_alerts(ctx, actor)
+    return [dict(q) for q in publishing.quiet_alerts(ctx, actor)]
 
 
 class CheckinIn(BaseModel):
@@ -414,7 +416,7 @@ MEDIA_FIELDS = (
 )
 
 
-def _media_out(row: dict[str, Any]) -> dict[str, Any]:
+def _media_out(row: MediaListRow) -> dict[str, Any]:
     out = {k: row.get(k) for k in MEDIA_FIELDS}
     out["file_url"] = f"/konten/media/{row['id']}/berkas"
     out["thumbnail_url"] = f"/konten/media/{row['id']}/kecil"

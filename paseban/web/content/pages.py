@@ -25,6 +25,8 @@ from paseban.services.content import (
 )
 from paseban.services.content import media as library
 from paseban.services.content import posts as service
+from paseban.storage.rows.content import PostDetailRow
+from paseban.storage.rows.content_media import MediaDetailRow, MediaListRow
 from paseban.web.content import post_editor
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.content.rendering import (
@@ -167,7 +169,7 @@ def _new_fieldset(
     accounts: list[Any],
     account_id: int | None,
     stored: dict[str, Any] | None,
-    chosen: list[dict[str, Any]],
+    chosen: list[MediaDetailRow],
 ) -> dict[str, Any] | None:
     """What the account chosen on the new-draft page requires (TikTok's section) before the
     first save, as on the draft page; only for an account the person may write for."""
@@ -268,9 +270,9 @@ def post_detail(request: Request, ctx: CtxDep, actor: ContentActor, post_id: int
     )
 
 
-def _editor(ctx: Any, actor: ap.Who, post: dict[str, Any]) -> dict[str, Any]:
+def _editor(ctx: Any, actor: ap.Who, post: PostDetailRow) -> dict[str, Any]:
     platform = post["account"]["platform"]
-    covers: list[dict[str, Any]] = []
+    covers: list[MediaListRow] = []
     if post["post_media"].format == "video":
         covers = library.list_media(ctx, actor, library.Filters(kind="image"), limit=30)[0]
     return {
@@ -314,7 +316,8 @@ async def post_update(
         if not isinstance(exc, InvalidInput):
             raise
         post = with_local(ctx, service.get_post(ctx, actor, post_id))
-        post.update({k: form[k] for k in ("title", "body") if k in form})
+        post["title"] = form.get("title", post["title"])  # what was typed, shown again
+        post["body"] = form.get("body", post["body"])
         return render(
             request,
             ctx,

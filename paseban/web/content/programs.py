@@ -16,6 +16,7 @@ from paseban.domain.accounts import Role
 from paseban.errors import InvalidInput
 from paseban.services.content import kits, programs
 from paseban.services.content import media as library
+from paseban.storage.rows.content_media import MediaListRow
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.content.rendering import (
     back,
@@ -119,7 +120,7 @@ async def campaign_create(request: Request, ctx: CtxDep, actor: ContentWriter) -
 @router.get("/kampanye/{code}", response_class=HTMLResponse)
 def campaign_detail(request: Request, ctx: CtxDep, actor: ContentActor, code: str) -> HTMLResponse:
     detail = programs.campaign_detail(ctx, actor, code)
-    choices: list[dict[str, object]] = []
+    choices: list[MediaListRow] = []
     if actor.role is Role.DISKOMINFO:
         rows, _ = library.list_media(ctx, actor, limit=100)
         choices = [r for r in rows if r["area_wilayah"] is None and r["area_opd"] is None]

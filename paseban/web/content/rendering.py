@@ -17,6 +17,7 @@ from paseban.content.quality import CONTENT_TYPE_LABELS
 from paseban.domain import fmt
 from paseban.domain.accounts import Role
 from paseban.errors import InvalidInput
+from paseban.storage.rows.content import PostDetailRow
 from paseban.web import formatting
 from paseban.web.content.auth import page_context
 from paseban.web.security import pin_links
@@ -98,13 +99,17 @@ def opt_date(raw: str | None) -> date | None:
         raise InvalidInput(f"tanggal tidak sah: {raw!r}") from None
 
 
-def with_local(ctx: Any, post: dict[str, Any]) -> dict[str, Any]:
+class PostFormRow(PostDetailRow):
+    """A post for its page: with its schedule as a datetime-local form value."""
+
+    scheduled_local: str  # in the city's time; "" when not scheduled
+
+
+def with_local(ctx: Any, post: PostDetailRow) -> PostFormRow:
     """The schedule as a datetime-local form value in the city's time."""
-    at = post.get("scheduled_at")
-    post["scheduled_local"] = (
-        at.astimezone(ctx.tz).strftime("%Y-%m-%dT%H:%M") if isinstance(at, datetime) else ""
-    )
-    return post
+    at = post["scheduled_at"]
+    local = at.astimezone(ctx.tz).strftime("%Y-%m-%dT%H:%M") if at is not None else ""
+    return PostFormRow(**post, scheduled_local=local)
 
 
 def lines_of(raw: str) -> tuple[str, ...]:

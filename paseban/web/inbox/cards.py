@@ -18,7 +18,7 @@ from paseban.domain.inbox import (
     suggested_replies,
 )
 from paseban.domain.replies import fields_of
-from paseban.storage.rows import InboxMessageRow
+from paseban.storage.rows.inbox import InboxMessageRow
 
 # the abbreviation a name carries in brackets: "(DLH)", "(Satpol PP)", "(DPKP/Damkar)"; not a
 # number ("Kecamatan (6)") nor a company form ("PT PLN (Persero)")

@@ -18,7 +18,7 @@ from paseban.services.inbox import listing, review
 from paseban.services.inbox import messages as inbox
 from paseban.services.inbox.listing import InboxFilters
 from paseban.services.people import audit, preferences
-from paseban.storage.rows import InboxMessageRow
+from paseban.storage.rows.inbox import InboxMessageRow
 from paseban.web.deps import CtxDep, MessagesReader, client_ip
 from paseban.web.inbox import cards
 from paseban.web.rendering import render

@@ -127,9 +127,9 @@ def _budget_lines(ctx: Context) -> dict[int, list[str]]:
     lines: dict[int, list[str]] = {}
     for account_id, info in budgets.account_budgets(ctx).items():
         found = []
-        if info["interval"]:
-            found.append(f"ditarik tiap {fmt.duration(info['interval'])}")
-        for view in info["budgets"]:
+        if info.interval:
+            found.append(f"ditarik tiap {fmt.duration(info.interval)}")
+        for view in info.budgets:
             if view.blocked_until:
                 left = f"jeda sampai {fmt.local_time(view.blocked_until, ctx.tz)}"
             elif view.remaining is not None:

@@ -17,6 +17,7 @@ from paseban.nlp import streets as street_data
 from paseban.services.people import audit
 from paseban.services.reference import store as ref
 from paseban.services.reference import streets
+from paseban.storage.rows.reference import StreetRow
 from paseban.web.deps import CtxDep, SettingsReader, SettingsWriter
 from paseban.web.people.settings import SECTIONS
 from paseban.web.rendering import render, save_or_show
@@ -134,7 +135,7 @@ def _list_page(
 def _edit_page(
     request: Request,
     ctx: Context,
-    street: dict[str, Any],
+    street: StreetRow,
     *,
     form: dict[str, Any] | None = None,
     error: str = "",

@@ -129,7 +129,7 @@ def approved_post(
             platform_options=TIKTOK_CHOICES if options is None else options,
         ),
     )
-    blockers = content.get_post(ctx, LURAH, post_id)["quality"]["blockers"]
+    blockers = (content.get_post(ctx, LURAH, post_id)["quality"] or {})["blockers"]
     assert not blockers, blockers
     content.act(ctx, LURAH, post_id, "submit")
     post = content.act(ctx, CAMAT, post_id, "approve")
@@ -152,7 +152,7 @@ def run_outbox(
         pending = [r for r in outbox.list_outbox(ctx) if r["status"] == "pending"]
         if not pending:
             break
-        due = min(r["next_attempt_at"] for r in pending)
+        due = min(r["next_attempt_at"] or ctx.now() for r in pending)
         if due > ctx.now():
             clock.advance(due - ctx.now())
     publishing.publish_due(ctx)

@@ -102,8 +102,14 @@ def test_roster_and_before_after(
     assert result["running"] and result["window_days"] == 30
     (row,) = result["rows"]
     assert row["account"]["handle"] == "kelurahan.batutulis"
-    assert row["before"]["quality"] < row["after"]["quality"] and row["delta"]["quality"] > 30
-    assert row["before"]["replies"] == 1 and row["before"]["reply_minutes"] > 0
+    before, after, delta = (
+        row["before"]["quality"],
+        row["after"]["quality"],
+        row["delta"]["quality"],
+    )
+    assert before is not None and after is not None and delta is not None
+    assert before < after and delta > 30
+    assert row["before"]["replies"] == 1 and (row["before"]["reply_minutes"] or 0) > 0
     assert network.before_after(ctx, LURAH_TG, made["id"])["rows"] == []
 
 

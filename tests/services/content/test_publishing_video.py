@@ -156,7 +156,7 @@ def test_tiktok_photos_are_one_photo_post(ctx: Context, clock: FixedClock, fakes
     post_id = approved_post(ctx, found["tiktok"], photos(ctx, [(1080, 1350)] * 2))
     assert run_outbox(ctx, clock, client)["sent"] == 1
     post = content.get_post(ctx, LURAH, post_id)
-    assert "/photo/" in post["permalink"]
+    assert post["permalink"] is not None and "/photo/" in post["permalink"]
     assert "content/init" in tiktok.calls and len(tiktok.fetched) == 2
 
 
@@ -168,6 +168,7 @@ def test_a_youtube_upload_is_private_until_the_project_is_audited(
     assert run_outbox(ctx, clock, client)["sent"] == 1
     post = content.get_post(ctx, LURAH, post_id)
     assert post["permalink"] == f"https://www.youtube.com/watch?v={post['external_id']}"
+    assert post["external_id"] is not None
     video = youtube.videos[post["external_id"]]
     assert video["status"]["privacyStatus"] == "private"
     assert video["snippet"]["title"] == "Festival Budaya"

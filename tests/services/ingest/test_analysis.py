@@ -9,7 +9,7 @@ from paseban.context import Context
 from paseban.hookspecs import hookimpl
 from paseban.services.ingest import analysis, files
 from paseban.storage import tables as t
-from paseban.storage.rows import AnalysisRow
+from paseban.storage.rows.ingest import AnalysisRow
 from tests.factories import message, with_accounts, write_jsonl
 
 

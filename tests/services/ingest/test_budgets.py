@@ -124,7 +124,7 @@ def test_defect_14_quota_exceeded_holds_every_youtube_channel_until_midnight_pac
         )
         == midnight_pt
     )
-    views = budgets.account_budgets(bctx)[ids(bctx, "youtube")[1]]["budgets"]
+    views = budgets.account_budgets(bctx)[ids(bctx, "youtube")[1]].budgets
     (units,) = views
     assert units.blocked_until == midnight_pt and units.shared
 
@@ -139,9 +139,10 @@ def test_defect_14_youtube_polls_are_spread_over_the_projects_day(bctx: Context)
 def test_the_settings_view_shows_what_is_left(bctx: Context) -> None:
     x0 = ids(bctx, "x")[0]
     view = budgets.account_budgets(bctx)[x0]
-    labels = [b.label for b in view["budgets"]]
-    assert "permintaan mention (token aplikasi, bersama)" in labels and view["interval"] >= 300
-    assert all(b.remaining == b.capacity for b in view["budgets"] if b.capacity)
+    labels = [b.label for b in view.budgets]
+    assert "permintaan mention (token aplikasi, bersama)" in labels
+    assert view.interval is not None and view.interval >= 300
+    assert all(b.remaining == b.capacity for b in view.budgets if b.capacity)
 
 
 def test_defect_1_tiktok_tokens_are_renewed_before_the_day_is_over(

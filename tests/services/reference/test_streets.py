@@ -4,7 +4,6 @@ place finder of the next message."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -16,13 +15,14 @@ from paseban.services.ingest import files
 from paseban.services.people import accounts, audit
 from paseban.services.reference import store, streets
 from paseban.storage import tables as t
+from paseban.storage.rows.reference import StreetRow
 from tests.factories import message, with_accounts, write_jsonl
 
 TEGAL_GUNDIL, CIPARIGI = "32.71.05.1002", "32.71.05.1004"
 TEXT = "lampu pju mati semua di jl cemara indah, gelap"
 
 
-def _by_name(ctx: Context, name: str) -> dict[str, Any]:
+def _by_name(ctx: Context, name: str) -> StreetRow:
     return next(s for s in streets.list_streets(ctx) if s["name"] == name)
 
 

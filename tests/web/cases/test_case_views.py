@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from paseban.domain.sla import LEVEL_LABELS, Level
-from paseban.storage.rows import CaseStageRow
+from paseban.storage.rows.cases import CaseStageRow
 from paseban.web.cases.page import ACTION_FORMS, clock_views, photo_link, progress_notes
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)

@@ -61,7 +61,7 @@ def test_before_after_photos_become_a_draft(ctx: Context, signed: tuple[TestClie
     for item in post["media"]:  # cleaned like any upload: the phone's GPS is gone
         data = open_store(ctx.settings).read(item["storage_key"])
         assert not Image.open(io.BytesIO(data)).getexif().get_ifd(IFD.GPSInfo)
-    reasons = " ".join(r for p in post["quality"]["points"] for r in p["reasons"])
+    reasons = " ".join(r for p in (post["quality"] or {})["points"] for r in p["reasons"])
     assert "periksa wajah warga, nomor rumah" in reasons
     shown = client.get(f"/konten/draf/{post_id}").text
     assert "Foto lapangan — periksa sebelum terbit" in shown

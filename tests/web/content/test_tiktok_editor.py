@@ -204,6 +204,7 @@ def test_the_new_draft_page_asks_what_tiktok_requires_before_the_first_save(
     assert created.status_code == 303, created.text
     pid = int(created.headers["location"].split("/")[3].split("?")[0])
     stored = service.get_post(ctx, OPERATOR, pid)["platform_options"]
+    assert stored is not None
     assert stored["privacy_level"] == "PUBLIC_TO_EVERYONE" and stored["allow_comment"] is True
 
 
