@@ -169,3 +169,14 @@ def test_one_action_on_several(
     assert spam.headers["location"] == "/kotak-masuk?ok=bulk&n=1&lewat=0"
     nothing = lurah.post("/kotak-masuk/massal", {"aksi": "spam"})
     assert nothing.status_code == 422 and "pilih dulu pesan" in nothing.text
+
+
+def test_pages_name_platforms_never_their_codes(
+    app_ctx: Context, login: Callable[[str], Browser], tmp_path: Path
+) -> None:
+    ids = _city(app_ctx, tmp_path)
+    operator = login("operator")
+    inbox = operator.get("/kotak-masuk").text
+    assert "(Instagram)</option>" in inbox and "(instagram)" not in inbox
+    one = operator.get(f"/kotak-masuk/{ids['m1']}").text
+    assert "<small>Instagram · @kelurahan.batutulis</small>" in one
