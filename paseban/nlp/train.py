@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from paseban.nlp import evaluate, labelled, model
+from paseban.nlp import evaluate, labelled, learners, model
 from paseban.nlp import sources as source_data
 from paseban.nlp.analyzer import MAX_CHARS
 from paseban.nlp.evaluate import classification
@@ -31,8 +31,10 @@ from paseban.nlp.normalize import normalize
 from paseban.nlp.sources import SMS, Sources
 from paseban.progress import Progress, quiet
 
-SEED = 20261127
-CLASS_WEIGHT: str | None = "balanced"
+SEED = learners.SEED
+# which learner fits each head (learners.py): NB-SVM won on topic by a margin beyond noise on the
+# validation data, on intent and urgency it did not (round 5, docs/nlp.md)
+HEAD_LEARNERS = {"intent": "logistic", "topic": "nbsvm", "urgency": "logistic"}
 MIN_DF = 2
 TOPIC_INTENTS = ("aduan", "pertanyaan", "aspirasi")
 Log = Callable[[str], None]
@@ -132,31 +134,6 @@ class Docs:
         return out
 
 
-def _fit_head(x: Any, y: Sequence[str], weights: NDArray[np.float64], c: float) -> model.Head:
-    from sklearn.linear_model import LogisticRegression
-
-    if len(set(y)) < 2:  # one class only (a tiny corpus): a head that always says it
-        only = str(y[0]) if len(y) else "normal"
-        return model.Head(
-            (only,), np.zeros((x.shape[1], 1), dtype=np.float32), np.zeros(1, dtype=np.float32)
-        )
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # (sklearn needs it)
-
-    clf = LogisticRegression(C=c, max_iter=3000, class_weight=CLASS_WEIGHT, random_state=SEED)
-    # class_weight balances the classes; the sample weights say how much each source counts.
-    # One BLAS thread: the problem is sparse and small, and threads fighting over the cores
-    # (two test workers, a busy server) made a 3-second fit take over a minute
-    with threadpool_limits(limits=1):
-        clf.fit(x, np.array(y), sample_weight=weights)
-    classes = tuple(str(label) for label in clf.classes_)
-    coef = clf.coef_.T.astype(np.float32)
-    bias = clf.intercept_.astype(np.float32)
-    if len(classes) == 2:  # binary: sklearn keeps one column; make it two
-        coef = np.hstack([-coef / 2, coef / 2])
-        bias = np.array([-bias[0] / 2, bias[0] / 2], dtype=np.float32)
-    return model.Head(classes, coef, bias)
-
-
 def _rows_for(examples: Sequence[Example], head: str) -> list[int]:
     if head == "topic":
         return [i for i, e in enumerate(examples) if e.topic]
@@ -191,7 +168,8 @@ class Matrix:
         rows = _rows_for(self.examples, name)
         weights = np.array([settings.weight(self.examples[i]) for i in rows], dtype=np.float64)
         c = {"intent": settings.c_intent, "topic": settings.c_topic}.get(name, settings.c_urgency)
-        return _fit_head(self.x[rows], _labels(self.examples, name, rows), weights, c)
+        fit_head = learners.LEARNERS[HEAD_LEARNERS[name]]
+        return fit_head(self.x[rows], _labels(self.examples, name, rows), weights, c)
 
     def model(
         self,
@@ -422,6 +400,7 @@ def train(
     # the version names the data, the settings and the features: two different models never
     # share one (each stored analysis records the version that made it)
     recipe = f"{fingerprint}\t{sorted(asdict(settings).items())}\t{FEATURE_VERSION}"
+    recipe += f"\t{sorted(HEAD_LEARNERS.items())}"
     digest = hashlib.sha256(recipe.encode()).hexdigest()[:8]
     meta: dict[str, Any] = {
         "version": f"nlp-{datetime.now(UTC):%Y%m%d}-{digest}",
@@ -433,6 +412,7 @@ def train(
         "sources": sources.card(),
         "left_out": sources.notes,
         "settings": asdict(settings),
+        "learners": HEAD_LEARNERS,
         "tuning": chosen,
     }
     progress("melatih dan menguji model", 0, 3)

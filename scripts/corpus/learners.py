@@ -30,9 +30,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from paseban.nlp import labelled, model, sources, train
+from paseban.nlp import labelled, learners, model, sources, train
 from paseban.nlp.evaluate import classification
-from scipy import sparse
 
 Logits = dict[str, NDArray[np.float64]]
 
@@ -49,26 +48,14 @@ def _lr(c: float, balanced: bool = True) -> Any:
 
 
 def fit_lr(x: Any, y: NDArray[np.str_], w: NDArray[np.float64], c: float) -> tuple[Any, Any]:
-    head = train._fit_head(x, list(y), w, c)
+    head = learners.logistic(x, list(y), w, c)
     return head.weights.astype(np.float64), head.bias.astype(np.float64)
 
 
-def fit_nbsvm(
-    x: Any, y: NDArray[np.str_], w: NDArray[np.float64], c: float, classes: Sequence[str]
-) -> tuple[Any, Any]:
-    """One-vs-rest logistic regressions on NB-scaled rows, folded into one weight matrix."""
-    binary = (x > 0).astype(np.float64)
-    cols, bias = [], []
-    for label in classes:
-        pos = y == label
-        p = 1.0 + np.asarray(binary[pos].sum(axis=0)).ravel()
-        q = 1.0 + np.asarray(binary[~pos].sum(axis=0)).ravel()
-        r = np.log((p / p.sum()) / (q / q.sum()))
-        clf = _lr(c)
-        clf.fit(x @ sparse.diags(r), pos.astype(int), sample_weight=w)
-        cols.append(r * clf.coef_[0])
-        bias.append(clf.intercept_[0])
-    return np.stack(cols, axis=1), np.array(bias)
+def fit_nbsvm(x: Any, y: NDArray[np.str_], w: NDArray[np.float64], c: float) -> tuple[Any, Any]:
+    """NB-SVM (`paseban.nlp.learners.nbsvm`), one weight matrix."""
+    head = learners.nbsvm(x, list(y), w, c)
+    return head.weights, head.bias
 
 
 def fit_split(
@@ -134,11 +121,11 @@ def main() -> None:
     with threadpool_limits(limits=1):
         for c in (16.0, 64.0, 256.0):
             if "lr" in args.variants or c == settings.c_intent:
-                head = train._fit_head(x, list(y), w, c)
+                head = learners.logistic(x, list(y), w, c)
                 report(f"lr C{c:g}", head.weights, head.bias, head.classes)
         if "nbsvm" in args.variants:
             for c in (1.0, 4.0, 16.0, 64.0):
-                report(f"nbsvm C{c:g}", *fit_nbsvm(x, y, w, c, classes), classes)
+                report(f"nbsvm C{c:g}", *fit_nbsvm(x, y, w, c), classes)
         if "split" in args.variants:
             for c in (16.0, 64.0, 256.0):
                 head_classes = tuple(sorted(set(y.tolist())))
@@ -188,27 +175,26 @@ def other_heads(
     fixed = {name: matrix.head(name, settings) for name in ("intent", "topic")}
     topical = [e for e in validation if e.topic]
     xt = vec.transform(docs(topical))
+    topic_gold = [e.topic or "" for e in topical]
+    topic_runs: dict[str, tuple[float, list[str]]] = {}
     for head in ("topic", "urgency"):
         rows = train._rows_for(matrix.examples, head)
         y = np.array(train._labels(matrix.examples, head, rows))
         w = np.array([settings.weight(matrix.examples[i]) for i in rows], dtype=np.float64)
         x = matrix.x[rows]
-        classes = sorted(set(y.tolist()))
         for learner in ("lr", "nbsvm"):
             for c in train.HEAD_GRID:
                 with threadpool_limits(limits=1):
                     if learner == "lr":
-                        fitted = train._fit_head(x, list(y), w, c)
+                        fitted = learners.logistic(x, list(y), w, c)
                     else:
-                        weights, bias = fit_nbsvm(x, y, w, c, classes)
-                        fitted = model.Head(
-                            tuple(classes), weights.astype(np.float32), bias.astype(np.float32)
-                        )
+                        fitted = learners.nbsvm(x, list(y), w, c)
                 if head == "topic":
                     pred = [
                         fitted.classes[i] for i in (xt @ fitted.weights + fitted.bias).argmax(1)
                     ]
-                    f1 = classification([e.topic or "" for e in topical], pred).macro_f1
+                    f1 = classification(topic_gold, pred).macro_f1
+                    topic_runs[f"{learner} C{c:g}"] = (f1, pred)
                     what = "topic macro-F1"
                 else:
                     heads = {**fixed, "urgency": fitted}
@@ -216,6 +202,26 @@ def other_heads(
                     f1 = train.emitted_urgency(m, validation)
                     what = "urgency macro-F1 as emitted"
                 print(f"{head:8} {learner:6} C{c:g}: {what} {f1:.4f}", flush=True)
+    best = {
+        learner: max((n for n in topic_runs if n.startswith(learner)), key=lambda n: topic_runs[n])
+        for learner in ("lr", "nbsvm")
+    }
+    rng = np.random.default_rng(train.SEED)
+    gold_a = np.array(topic_gold)
+    a, b = (np.array(topic_runs[best[k]][1]) for k in ("nbsvm", "lr"))
+    diffs = []
+    for _ in range(500):
+        i = rng.integers(0, len(gold_a), len(gold_a))
+        g = gold_a[i].tolist()
+        diffs.append(
+            classification(g, a[i].tolist()).macro_f1 - classification(g, b[i].tolist()).macro_f1
+        )
+    lo, hi = np.percentile(diffs, [2.5, 97.5])
+    print(
+        f"topic {best['nbsvm']} - {best['lr']}: {np.mean(diffs):+.4f} (95 % {lo:+.4f} .. "
+        f"{hi:+.4f}), higher in {np.mean(np.array(diffs) > 0):.0%} of resamples; "
+        f"{len(topical)} topical validation messages"
+    )
 
 
 if __name__ == "__main__":

@@ -108,6 +108,7 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
             first.fitted.heads[head].weights, second.fitted.heads[head].weights
         )
     assert first.meta["seed"] == train.SEED and first.meta["train_size"] == len(data.corpus)
+    assert first.meta["learners"] == train.HEAD_LEARNERS  # the card says which learner fitted what
     reloaded = model.load(tmp_path / "a")
     assert reloaded.vocabulary == first.fitted.vocabulary
     assert (tmp_path / "a.report.md").is_file()
