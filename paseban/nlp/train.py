@@ -282,35 +282,32 @@ def tune(
     checked["intent"] = grid
     validation = [*real_val, *corpus_val]
     topical = [e for e in validation if e.topic]
-    grid = {}
-    best_c, best_f1 = best.c_topic, -1.0
-    for c in HEAD_GRID:
-        m = matrix.model(replace(best, c_topic=c), ("topic",))
+    fixed: dict[str, model.Head] = {}  # intent and topic, once chosen
+
+    def topic_f1(settings: Settings) -> float:
+        m = matrix.model(settings, ("topic",))
         gold = _labels(topical, "topic", range(len(topical)))
-        f1 = classification(gold, _predict(m, topical, "topic")).macro_f1 if topical else 0.0
-        grid[f"C={c}"] = round(f1, 4)
-        log(f"  topic C={c}: {f1:.3f}")
-        done += 1
-        progress("memilih hiperparameter", done, steps)
-        if f1 > best_f1:
-            best_c, best_f1 = c, f1
-    best = replace(best, c_topic=best_c)
-    checked["topic"] = grid
-    fixed = {name: matrix.head(name, best) for name in ("intent", "topic")}
-    grid = {}
-    best_c, best_f1 = best.c_urgency, -1.0
-    for c in HEAD_GRID:
-        heads = {**fixed, "urgency": matrix.head("urgency", replace(best, c_urgency=c))}
+        return classification(gold, _predict(m, topical, "topic")).macro_f1 if topical else 0.0
+
+    def urgency_as_emitted(settings: Settings) -> float:
+        fixed.update(fixed or {name: matrix.head(name, settings) for name in ("intent", "topic")})
+        heads = {**fixed, "urgency": matrix.head("urgency", settings)}
         vec = matrix.vectorizer
-        f1 = emitted_urgency(model.TextModel(vec.vocabulary, vec.idf, heads, {}), validation)
-        grid[f"C={c}"] = round(f1, 4)
-        log(f"  urgency C={c} (seperti dikeluarkan): {f1:.3f}")
-        done += 1
-        progress("memilih hiperparameter", done, steps)
-        if f1 > best_f1:
-            best_c, best_f1 = c, f1
-    best = replace(best, c_urgency=best_c)
-    checked["urgency"] = grid
+        return emitted_urgency(model.TextModel(vec.vocabulary, vec.idf, heads, {}), validation)
+
+    for head, scorer in (("topic", topic_f1), ("urgency", urgency_as_emitted)):
+        grid = {}
+        best_c, best_f1 = getattr(best, f"c_{head}"), -1.0
+        for c in HEAD_GRID:
+            f1 = scorer(replace(best, **{f"c_{head}": c}))
+            grid[f"C={c}"] = round(f1, 4)
+            log(f"  {head} C={c}: {f1:.3f}")
+            done += 1
+            progress("memilih hiperparameter", done, steps)
+            if f1 > best_f1:
+                best_c, best_f1 = c, f1
+        best = replace(best, **{f"c_{head}": best_c})
+        checked[head] = grid
     checked["urgency_measure"] = "emitted"
     return best, checked
 
