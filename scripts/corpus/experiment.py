@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-from paseban.nlp import labelled, model, sources, train
+from paseban.nlp import labelled, learners, model, sources, train
 from paseban.nlp.evaluate import classification
 from paseban.nlp.features import features
 from paseban.nlp.labelled import Example
@@ -70,7 +70,7 @@ def run(featurise: Featurise, name: str, data: sources.Sources, settings: train.
     labels = [e.intent for e in part]
     xv = {k: vec.transform([featurise(e) for e in v]) for k, v in val.items()}
     gold = {k: [e.intent for e in v] for k, v in val.items()}
-    head = train._fit_head(x, labels, weights, settings.c_intent)
+    head = learners.logistic(x, labels, weights, settings.c_intent)
     classes = list(head.classes)
     ai = classes.index("aduan")
     logits = {k: np.asarray(m @ head.weights) + head.bias for k, m in xv.items()}
