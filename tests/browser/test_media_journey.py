@@ -343,7 +343,7 @@ def test_a_facebook_photo_post_and_a_tiktok_video_are_published_from_a_phone(
     fb_post = draft_with(
         browser,
         base,
-        "Kelurahan Batu Tulis (facebook)",
+        "Kelurahan Batu Tulis (Facebook)",
         "Posyandu Balai RW 05 buka lagi Sabtu ini pukul 08.00. Bawa buku KIA, ya! #KotaBogor",
         "2026-11-27T10:00",
     )
@@ -384,7 +384,7 @@ def test_a_facebook_photo_post_and_a_tiktok_video_are_published_from_a_phone(
         tt_post = draft_with(
             browser,
             base,
-            "Kelurahan Batu Tulis (tiktok)",
+            "Kelurahan Batu Tulis (TikTok)",
             "Senam pagi bareng warga RW 03 setiap Minggu pukul 06.30! #KotaBogor #SehatBersama",
             "2026-11-27T11:00",
             before_save=lambda: tiktok_choices(browser),

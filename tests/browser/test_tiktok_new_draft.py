@@ -40,7 +40,7 @@ def test_choosing_a_tiktok_account_on_the_new_draft_page_shows_its_section(
         browser.get(f"{base}/konten/draf/baru")
         assert not browser.find_elements("css selector", "fieldset.platform-settings")
         account = Select(by_css(browser, "select[name=account_id]"))
-        account.select_by_visible_text("Kelurahan Batu Tulis (tiktok)")
+        account.select_by_visible_text("Kelurahan Batu Tulis (TikTok)")
         wait_until(browser, lambda d: d.find_elements("css selector", "fieldset.platform-settings"))
         fieldset = by_css(browser, "fieldset.platform-settings")
         assert "Diunggah ke akun Kelurahan Batu Tulis (@kelurahanbatutulis)" in fieldset.text
@@ -54,11 +54,11 @@ def test_choosing_a_tiktok_account_on_the_new_draft_page_shows_its_section(
         shot(browser, "new-draft-tiktok-settings")
 
         # another platform's account: the section goes away; back to TikTok: it returns
-        account.select_by_visible_text("Kelurahan Batu Tulis (facebook)")
+        account.select_by_visible_text("Kelurahan Batu Tulis (Facebook)")
         wait_until(
             browser, lambda d: not d.find_elements("css selector", "fieldset.platform-settings")
         )
-        account.select_by_visible_text("Kelurahan Batu Tulis (tiktok)")
+        account.select_by_visible_text("Kelurahan Batu Tulis (TikTok)")
         wait_until(browser, lambda d: d.find_elements("css selector", "select[name=tt_privacy]"))
 
         by_css(browser, "textarea[name=body]").send_keys(
