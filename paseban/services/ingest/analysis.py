@@ -169,10 +169,19 @@ def _place(
 
 
 def _claim(conn: sa.Connection, ctx: Context, ids: list[int]) -> set[int]:
+    """The messages of `ids` no one analysed yet, now ours until this transaction ends. On
+    PostgreSQL a row lock claims them (`FOR UPDATE`: a second worker waits, then finds them
+    analysed), so each message is written once, by the analysis itself, instead of once to
+    claim and once to store: every write of a message updates all its indexes. SQLite has no
+    row locks: there the claim writes `analyzed_at`, which takes the database's one write lock."""
+    unclaimed = (t.messages.c.id.in_(ids), t.messages.c.analyzed_at.is_(None))
+    if conn.dialect.name == "postgresql":
+        query = sa.select(t.messages.c.id).where(*unclaimed).with_for_update()
+        return set(conn.execute(query).scalars())
     return set(
         conn.execute(
             sa.update(t.messages)
-            .where(t.messages.c.id.in_(ids), t.messages.c.analyzed_at.is_(None))
+            .where(*unclaimed)
             .values(analyzed_at=ctx.now())
             .returning(t.messages.c.id)
         ).scalars()
