@@ -35,10 +35,10 @@ class Context:
     engine: sa.Engine
     clock: Clock
     pm: pluggy.PluginManager
-    build_analyzer: Callable[[Context], Analyzer] = field(repr=False)
+    build_analyzer: Callable[[Context, str | None], Analyzer] = field(repr=False)
     jobs_backend: InitVar[str | None] = None  # eager or inprocess; default from the settings
     jobs: JobQueue = field(init=False)
-    _analyzer: Analyzer | None = field(default=None, init=False, repr=False)
+    _analyzers: dict[str | None, Analyzer] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self, jobs_backend: str | None) -> None:
@@ -56,16 +56,20 @@ class Context:
         """The platform connectors registered through `register_connectors`, built once."""
         return Registry.from_hook(self.pm, self.settings)
 
-    def analyzer(self) -> Analyzer:
-        """The analyzer for the reference data in this database, built once and cached."""
+    def analyzer(self, city: str | None = None) -> Analyzer:
+        """The analyzer of a city's reference data in this database (None: the first city),
+        built once and cached."""
         with self._lock:
-            if self._analyzer is None:
-                self._analyzer = self.build_analyzer(self)
-            return self._analyzer
+            found = self._analyzers.get(city)
+            if found is None:
+                found = self._analyzers[city] = self.build_analyzer(self, city)
+                if city is None and found.gazetteer.city is not None:  # the first city's
+                    self._analyzers.setdefault(found.gazetteer.city, found)
+            return found
 
     def reset_analyzer(self) -> None:
         with self._lock:
-            self._analyzer = None
+            self._analyzers.clear()
 
     def close(self) -> None:
         self.jobs.shutdown()

@@ -50,7 +50,10 @@ OPEN_VALUES = [s.value for s in OPEN]
 
 def _scoped(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
     """`Scope.covers_case` as SQL, so that a list and a single case agree with the actions'
-    checks: the case's place is its kelurahan, or its kecamatan when no kelurahan is known."""
+    checks: another city's case is never seen; the case's place is its kelurahan, or its
+    kecamatan when no kelurahan is known."""
+    if scope.city is not None:
+        query = query.where(t.cases.c.city == scope.city)
     if scope.is_city:
         return query
     if scope.opd is not None:

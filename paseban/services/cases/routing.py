@@ -12,6 +12,7 @@ from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.nlp.pipeline import Analysis
 from paseban.routing.rules import InvalidRule, Rule, validate_rule
 from paseban.services.people import audit
+from paseban.services.reference import cities
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.storage.rows import row
@@ -51,26 +52,40 @@ def revisions(ctx: Context, kind: str, key: str | None = None) -> list[PolicyRev
         return [row(PolicyRevisionRow, r) for r in rows]
 
 
-def active_rules(conn: sa.Connection) -> list[Rule]:
-    return cached(conn, "routing_rules", lambda: ref.active_rules(conn))
+def active_rules(conn: sa.Connection, city: str | None = None) -> list[Rule]:
+    """A city's active rules (None: every city's, for the pages that list them all)."""
+    return cached(conn, f"routing_rules:{city}", lambda: ref.active_rules(conn, city))
 
 
-def auto_forward(conn: sa.Connection) -> bool:
-    """Forward new cases to the routed OPD at once (SiBadra), or hold them for verification."""
-    return cached(conn, AUTO_FORWARD, lambda: bool(ref.get_parameter(conn, AUTO_FORWARD, False)))
+def auto_forward(conn: sa.Connection, city: str | None = None) -> bool:
+    """Forward a city's new cases to the routed OPD at once (SiBadra), or hold them for
+    verification; a city that never set it follows the first city (`cities.get_city_parameter`)."""
+    return cached(
+        conn,
+        f"{AUTO_FORWARD}:{city}",
+        lambda: bool(cities.get_city_parameter(conn, city, AUTO_FORWARD, False)),
+    )
 
 
 def set_auto_forward(
-    ctx: Context, enabled: bool, *, actor: Actor | str, ip: str | None = None
+    ctx: Context,
+    enabled: bool,
+    *,
+    actor: Actor | str,
+    ip: str | None = None,
+    city: str | None = None,
 ) -> None:
+    """Switch a city's auto-forward (None: the first city's, which other cities follow until
+    they set their own)."""
     name = audit.actor_name(actor)
     with ctx.engine.begin() as conn:
-        before = bool(ref.get_parameter(conn, AUTO_FORWARD, False))
-        ref.set_parameter(conn, AUTO_FORWARD, bool(enabled), at=ctx.now(), actor=name)
+        key = cities.parameter_key(conn, city, AUTO_FORWARD)
+        before = bool(cities.get_city_parameter(conn, city, AUTO_FORWARD, False))
+        ref.set_parameter(conn, key, bool(enabled), at=ctx.now(), actor=name)
         record_revision(
             conn,
             kind="parameter",
-            key=AUTO_FORWARD,
+            key=key,
             data={"value": bool(enabled)},
             at=ctx.now(),
             actor=name,
@@ -81,7 +96,7 @@ def set_auto_forward(
             actor=actor,
             action="routing.auto_forward",
             target_kind="parameter",
-            target_id=AUTO_FORWARD,
+            target_id=key,
             ip=ip,
             detail={"before": {"aktif": before}, "after": {"aktif": bool(enabled)}},
         )

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from paseban.context import Context
-from paseban.domain.accounts import Role, Scope
+from paseban.domain.accounts import OPERATORS, Role, Scope
 from paseban.domain.cases import STATUS_LABELS, Action, Actor, Status
 from paseban.domain.sla import deadline
 from paseban.errors import Forbidden
@@ -378,7 +378,7 @@ class AutoForwardIn(BaseModel):
 
 
 def _diskominfo(actor: Actor) -> str:
-    if actor.role is not Role.DISKOMINFO:
+    if actor.role not in OPERATORS:
         raise Forbidden("hanya operator Diskominfo yang boleh mengubah kebijakan")
     return actor.name
 
