@@ -35,7 +35,8 @@ class Context:
     engine: sa.Engine
     clock: Clock
     pm: pluggy.PluginManager
-    build_analyzer: Callable[[Context, str | None], Analyzer] = field(repr=False)
+    # the analyzer of a city (None: the first) and whether it is the first city's
+    build_analyzer: Callable[[Context, str | None], tuple[Analyzer, bool]] = field(repr=False)
     jobs_backend: InitVar[str | None] = None  # eager or inprocess; default from the settings
     jobs: JobQueue = field(init=False)
     _analyzers: dict[str | None, Analyzer] = field(default_factory=dict, init=False, repr=False)
@@ -62,8 +63,10 @@ class Context:
         with self._lock:
             found = self._analyzers.get(city)
             if found is None:
-                found = self._analyzers[city] = self.build_analyzer(self, city)
-                if city is None and found.gazetteer.city is not None:  # the first city's
+                found, first = self.build_analyzer(self, city)
+                self._analyzers[city] = found
+                if first:  # the first city's answers for its code and for None alike
+                    self._analyzers.setdefault(None, found)
                     self._analyzers.setdefault(found.gazetteer.city, found)
             return found
 

@@ -124,7 +124,7 @@ class Scope:
         kelurahan: str | None,
         kecamatan: str | None,
         opd: str | None,
-        city: str | None = None,
+        city: str | None,
     ) -> bool:
         """The one scope rule of cases: a case of another city is never seen; within the city,
         an OPD sees the cases routed to it; a wilayah sees the

@@ -155,7 +155,7 @@ def check_allowed(
     opd: str | None,
     kelurahan: str | None,
     kecamatan: str | None,
-    city: str | None = None,
+    city: str | None,
 ) -> None:
     """Raise NotAllowed unless the actor's role allows the action and its scope covers the case.
     The system and the citizen act only through services that decide for themselves."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from paseban.domain.accounts import Role, Scope, scope_for
+from paseban.domain.wilayah import ticket_prefix
 
 
 def test_scopes_by_role() -> None:
@@ -15,16 +16,24 @@ def test_scopes_by_role() -> None:
 
 def test_kecamatan_scope_covers_its_kelurahan_only() -> None:
     scope = Scope(wilayah="32.71.01")
-    assert scope.covers_case(kelurahan="32.71.01.1001", kecamatan="32.71.01", opd="DPUPR")
-    assert scope.covers_case(kelurahan=None, kecamatan="32.71.01", opd=None)
-    assert not scope.covers_case(kelurahan="32.71.05.1002", kecamatan="32.71.05", opd="DPUPR")
-    assert not scope.covers_case(kelurahan=None, kecamatan=None, opd=None)
+    assert scope.covers_case(
+        kelurahan="32.71.01.1001", kecamatan="32.71.01", opd="DPUPR", city="32.71"
+    )
+    assert scope.covers_case(kelurahan=None, kecamatan="32.71.01", opd=None, city="32.71")
+    assert not scope.covers_case(
+        kelurahan="32.71.05.1002", kecamatan="32.71.05", opd="DPUPR", city="32.71"
+    )
+    assert not scope.covers_case(kelurahan=None, kecamatan=None, opd=None, city="32.71")
 
 
 def test_opd_scope_covers_its_cases_only() -> None:
     scope = Scope(opd="DLH")
-    assert scope.covers_case(kelurahan="32.71.01.1001", kecamatan="32.71.01", opd="DLH")
-    assert not scope.covers_case(kelurahan="32.71.01.1001", kecamatan="32.71.01", opd="DPUPR")
+    assert scope.covers_case(
+        kelurahan="32.71.01.1001", kecamatan="32.71.01", opd="DLH", city="32.71"
+    )
+    assert not scope.covers_case(
+        kelurahan="32.71.01.1001", kecamatan="32.71.01", opd="DPUPR", city="32.71"
+    )
 
 
 KOTA, KAB = "32.71", "32.01"  # Kota Bogor, Kabupaten Bogor: one province's deployment
@@ -60,8 +69,6 @@ def test_a_kelurahan_admin_and_an_opd_officer_stay_in_their_city() -> None:
 
 
 def test_ticket_prefixes_stay_unique_in_a_province() -> None:
-    from paseban.domain.wilayah import ticket_prefix
-
     assert ticket_prefix("Kota Bogor") == "BGR"
     assert ticket_prefix("Kabupaten Bogor", taken={"BGR"}) == "KBG"
     assert ticket_prefix("Kota Bogor", taken={"BGR"}) == "TBG"

@@ -373,6 +373,7 @@ def photo_pairs(ctx: Context, actor: Actor, *, limit: int = 50) -> list[PhotoPai
             c.kelurahan,
             c.kecamatan,
             c.opd,
+            c.city,
             t.wilayah.c.name.label("kelurahan_name"),
             t.topics.c.name.label("topic_name"),
             t.opds.c.name.label("opd_name"),
@@ -390,7 +391,9 @@ def photo_pairs(ctx: Context, actor: Actor, *, limit: int = 50) -> list[PhotoPai
     mine = [
         r
         for r in rows
-        if actor.scope.covers_case(kelurahan=r["kelurahan"], kecamatan=r["kecamatan"], opd=r["opd"])
+        if actor.scope.covers_case(
+            kelurahan=r["kelurahan"], kecamatan=r["kecamatan"], opd=r["opd"], city=r["city"]
+        )
     ]
     return mine[:limit]
 
@@ -404,7 +407,7 @@ def photo(ctx: Context, actor: Actor, name: str) -> tuple[Path, str]:
             sa.select(t.field_visits.c.id).where(v.photo == name, _visits_in_scope(actor))
         ).first()
         case = conn.execute(
-            sa.select(t.cases.c.kelurahan, t.cases.c.kecamatan, t.cases.c.opd)
+            sa.select(t.cases.c.kelurahan, t.cases.c.kecamatan, t.cases.c.opd, t.cases.c.city)
             .join(t.case_photo_pairs, p.case_id == t.cases.c.id)
             .where(sa.or_(p.before_photo == name, p.after_photo == name))
         ).first()
@@ -412,7 +415,7 @@ def photo(ctx: Context, actor: Actor, name: str) -> tuple[Path, str]:
         case is not None
         and actor.can(Permission.CASES_READ)
         and actor.scope.covers_case(
-            kelurahan=case.kelurahan, kecamatan=case.kecamatan, opd=case.opd
+            kelurahan=case.kelurahan, kecamatan=case.kecamatan, opd=case.opd, city=case.city
         )
     )
     if not allowed or not actor.can(Permission.CASES_READ):

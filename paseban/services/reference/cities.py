@@ -66,10 +66,13 @@ def city_of(conn: sa.Connection, code: str | None) -> City | None:
     return next((c for c in found if c.code == code), None)
 
 
+EVERY = "semua"  # `?kota=semua`: every city (a blank value is dropped before the pages see it)
+
+
 def choose(ctx: Context, code: str | None) -> str | None:
     """A `?kota=` value checked: a city of the deployment, or None (every city). A code that is
     not one of them is refused with the names of those that are."""
-    if not code:
+    if not code or code == EVERY:
         return None
     known = cities(ctx)
     if any(c.code == code for c in known):
@@ -104,6 +107,8 @@ def add_city(conn: sa.Connection, code: str, name: str, *, at: datetime) -> City
 def parameter_key(conn: sa.Connection, city: str | None, key: str) -> str:
     """Where a city's parameter is kept: the first city's under its plain key (as in a one-city
     deployment), another's under `key@code`."""
+    if city is None:
+        return key
     found = city_of(conn, city)
     return key if found is None or found.first else f"{key}@{found.code}"
 

@@ -306,9 +306,10 @@ def holiday_dates(conn: sa.Connection) -> frozenset[date]:
     return frozenset(conn.execute(sa.select(t.holidays.c.date)).scalars())
 
 
-def build_analyzer(ctx: Context, city: str | None = None) -> Analyzer:
+def build_analyzer(ctx: Context, city: str | None = None) -> tuple[Analyzer, bool]:
     """The analyzer of one city (None: the first): its wilayah, landmarks and streets only, so
-    a message on Kota Bogor's account is never placed in Kabupaten Bogor's Cibinong."""
+    a message on Kota Bogor's account is never placed in Kabupaten Bogor's Cibinong; and
+    whether it is the first city's."""
     with ctx.engine.connect() as conn:
         chosen = cities.city_of(conn, city)
         code = chosen.code if chosen is not None else None
@@ -327,4 +328,5 @@ def build_analyzer(ctx: Context, city: str | None = None) -> Analyzer:
         rows = [r for r in rows if any(ours(k) for k in r["kelurahan"] or ())]
     # the street table staff edit; a database that never had one uses the bundled table
     table = street_data.from_rows(rows) if rows is not None else None
-    return Analyzer(Gazetteer(regions, marks, streets=table), model.bundled())
+    analyzer = Analyzer(Gazetteer(regions, marks, streets=table), model.bundled())
+    return analyzer, chosen is None or chosen.first

@@ -130,6 +130,6 @@ def test_a_case_placed_only_in_a_kecamatan_is_listed_for_the_wider_scopes(
 ) -> None:
     """The difference the property above found: listed now, as the actions always allowed."""
     (case_id,) = store(sqlite_ctx, [(None, "32.71.01", None, CITY)])
-    assert scope.covers_case(kelurahan=None, kecamatan="32.71.01", opd=None)
+    assert scope.covers_case(kelurahan=None, kecamatan="32.71.01", opd=None, city="32.71")
     listed, _ = reads.list_cases(sqlite_ctx, scope=scope)
     assert [r["id"] for r in listed] == [case_id]
