@@ -151,3 +151,49 @@ def test_an_operator_of_one_city_gives_users_of_that_city_only(
     accounts.add_user(
         app_ctx, "x.kab", role="kelurahan_admin", scope="32.01.01.1001", actor=kab_ops
     )
+
+
+def test_settings_pages_list_the_operators_city_only(
+    province: Province, login: Callable[[str], Browser]
+) -> None:
+    kab = login("operator.kab")
+    users = kab.get("/pengaturan/pengguna").text
+    assert "petugas.dlh.kab" in users and "lurah.batutulis" not in users
+    assert "Operator provinsi" not in users  # neither the province's users nor its role
+    listed = kab.get("/pengaturan/akun").text
+    assert "kel.pondokrajeg" in listed and "kelurahan.batutulis" not in listed
+    assert "Dinas Lingkungan Hidup (DLH) Kota Bogor" not in kab.get("/pengaturan/opd").text
+    kota = login("operator").get("/pengaturan/pengguna").text
+    assert "lurah.batutulis" in kota and "petugas.dlh.kab" not in kota
+
+
+def test_a_city_rule_changes_that_city_routing_only(
+    province: Province, app_ctx: Context, tmp_path: Path
+) -> None:
+    token = auth.create_token(
+        app_ctx, "kab-rules", scopes=["settings:write"], role="diskominfo", kota=KAB, actor="uji"
+    )
+    headers = {"authorization": f"Bearer {token}"}
+    rule = {"condition": {"attr": "topic", "op": "eq", "value": "sampah"}, "assign_to": "DLH"}
+    with TestClient(create_app(app_ctx, start_jobs=False), base_url="http://localhost") as c:
+        # Kota Bogor's DLH is not an OPD of Kabupaten Bogor
+        refused = c.put("/api/v1/routing/rules/default:sampah", json=rule, headers=headers)
+        assert refused.status_code == 422
+        road_rule = {"condition": {"attr": "topic", "op": "eq", "value": "jalan"}, "priority": 5}
+        road_rule["assign_to"] = "DPUPR_KBG"
+        made = c.put("/api/v1/routing/rules/jalan-cepat", json=road_rule, headers=headers)
+        assert made.is_success
+        names = {r["name"] for r in c.get("/api/v1/routing/rules", headers=headers).json()}
+    assert "jalan-cepat" in names
+    road = "jalan berlubang parah, bahaya buat motor"
+    kota = _send(app_ctx, tmp_path / "k2.jsonl", 3, road, "kelurahan.batutulis")
+    kab = _send(app_ctx, tmp_path / "b2.jsonl", 4, road, "kel.pondokrajeg")
+    with app_ctx.engine.connect() as conn:
+        rules = dict(
+            conn.execute(
+                sa.select(t.cases.c.id, t.cases.c.route_rule).where(
+                    t.cases.c.id.in_([kota["id"], kab["id"]])
+                )
+            ).all()
+        )
+    assert rules[kab["id"]] == "jalan-cepat" and rules[kota["id"]] == "default:jalan"

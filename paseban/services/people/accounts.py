@@ -444,6 +444,7 @@ def create_account(ctx: Context, row: dict[str, str], *, actor: Actor | str) -> 
     with ctx.engine.begin() as conn:
         account = parse_account(row, _levels(conn), _opd_codes(conn))
         city = scopes.account_city(conn, account, row.get("kota"))
+        scopes.check_grantor(actor, Role.VIEWER, city)  # an operator adds its city's accounts
         if find_account(conn, account.platform.value, account.handle) is not None:
             raise Conflict(f"akun {account.platform.value} @{account.handle} sudah terdaftar")
         if account.platform_account_id and find_account(
@@ -497,6 +498,7 @@ def update_account(
         )
         if row is None:
             raise NotFound(f"akun {account_id} tidak ada")
+        scopes.check_grantor(actor, Role.VIEWER, row["city"])  # and changes them only
         if len(name) > 200:
             raise InvalidInput("nama akun paling banyak 200 karakter")
         account = parse_account(
@@ -510,12 +512,14 @@ def update_account(
             _levels(conn),
             _opd_codes(conn),
         )
+        city = scopes.account_city(conn, account)
+        scopes.check_grantor(actor, Role.VIEWER, city)
         after = {
             "name": account.name,
             "owner_kind": account.owner_kind.value,
             "owner_code": account.owner_code,
             "active": active,
-            "city": scopes.account_city(conn, account),
+            "city": city,
         }
         diff = _changes(dict(row), after)
         if not diff["after"]:

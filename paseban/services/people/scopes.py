@@ -96,7 +96,7 @@ def check_grantor(actor: object, role: Role, city: str | None) -> None:
     the CLI, a plain name) gives any."""
     own = getattr(getattr(actor, "scope", None), "city", None)
     if own is not None and (role is Role.PROVINCE or city != own):
-        raise Forbidden("pengguna dan token hanya untuk kota Anda sendiri")
+        raise Forbidden("pengguna, token dan akun hanya untuk kota Anda sendiri")
 
 
 def account_city(conn: sa.Connection, account: Account, kota: str | None = None) -> str | None:

@@ -12,7 +12,7 @@ from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.domain.cases import Actor
 from paseban.errors import Forbidden, InvalidInput
-from paseban.services.cases import merging, reads
+from paseban.services.cases import merging, open311, reads
 from paseban.services.cases import routing as routing_service
 from paseban.services.people import accounts
 from paseban.services.reference import store as reference
@@ -87,3 +87,32 @@ def test_auto_forward_is_a_city_parameter(province: Desk) -> None:
     assert kota is not None and kab is not None
     assert kota["status"] == "received"  # Kota Bogor keeps verifying first
     assert kab["status"] == "forwarded"
+
+
+def test_an_open311_key_of_a_city_opens_that_city_cases(province: Desk) -> None:
+    ctx = province.ctx
+    key = open311.add_key(ctx, "aplikasi-kab", kota=KAB)
+    assert [k["city"] for k in open311.list_keys(ctx, KAB)] == [KAB]
+    assert open311.list_keys(ctx, "32.71") == []
+    made = open311.create_request(
+        ctx,
+        open311.NewRequest(
+            "sampah", address_string="dekat pasar", description=TRASH, attributes=()
+        ),
+        api_key=key,
+    )
+    case = province.case(str(made["service_request_id"]))
+    assert case["city"] == KAB and case["ticket"].startswith("KBG-") and case["opd"] == "DLH_KBG"
+    with pytest.raises(open311.Open311Error, match="kelurahan"):  # not a kelurahan of its city
+        open311.create_request(
+            ctx,
+            open311.NewRequest(
+                "sampah",
+                address_string="x",
+                description=TRASH,
+                attributes=(("kelurahan", "32.71.01.1001"),),
+            ),
+            api_key=key,
+        )
+    with pytest.raises(InvalidInput, match=r"99\.99"):
+        open311.add_key(ctx, "salah", kota="99.99")
