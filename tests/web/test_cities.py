@@ -197,3 +197,37 @@ def test_a_city_rule_changes_that_city_routing_only(
             ).all()
         )
     assert rules[kab["id"]] == "jalan-cepat" and rules[kota["id"]] == "default:jalan"
+
+
+@pytest.mark.parametrize(
+    ("user", "shown", "hidden"),
+    [
+        ("operator", "Tegal Gundil", "Pondok Rajeg"),  # names only one of the cities has
+        ("operator.kab", "Pondok Rajeg", "Tegal Gundil"),
+    ],
+)
+def test_leaderboards_reports_and_exports_rank_one_city(
+    province: Province, login: Callable[[str], Browser], user: str, shown: str, hidden: str
+) -> None:
+    browser = login(user)
+    mine, theirs = ("32.71", KAB) if user == "operator" else (KAB, "32.71")
+    board = browser.get("/peringkat")
+    assert board.status_code == 200 and shown in board.text and hidden not in board.text
+    assert f"/kelurahan/{mine}." in board.text and f"/kelurahan/{theirs}." not in board.text
+    api = browser.get("/api/v1/measurement/leaderboards").json()
+    codes = {row["code"] for b in api["boards"] for row in b["rows"]}
+    assert codes and all(c.startswith(mine) or "." not in c for c in codes), codes
+    report = browser.get("/laporan", params={"kind": "weekly"})
+    assert report.status_code == 200 and hidden not in report.text
+    csv = browser.get("/laporan/unduh/responsivitas-kelurahan.csv", params={"kind": "weekly"})
+    assert csv.status_code == 200 and shown in csv.text and hidden not in csv.text
+
+
+def test_the_province_ranks_the_city_it_chooses(
+    province: Province, login: Callable[[str], Browser]
+) -> None:
+    browser = login("provinsi")
+    both = browser.get("/peringkat").text
+    assert "Tegal Gundil" in both and "Pondok Rajeg" in both
+    one = browser.get(f"/peringkat?kota={KAB}").text
+    assert "Pondok Rajeg" in one and "Tegal Gundil" not in one
