@@ -22,7 +22,7 @@ def users() -> None:
 @click.option(
     "--role",
     required=True,
-    help="provinsi, diskominfo, kecamatan_admin, kelurahan_admin, opd_officer, viewer",
+    help="province_operator, diskominfo, kecamatan_admin, kelurahan_admin, opd_officer, viewer",
 )
 @click.option("--scope", default=None, help="Kode wilayah atau OPD sesuai peran.")
 @click.option(

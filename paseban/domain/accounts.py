@@ -38,7 +38,7 @@ class OwnerKind(StrEnum):
 
 
 class Role(StrEnum):
-    PROVINCE = "provinsi"  # a province's Diskominfo: every city of the deployment
+    PROVINCE = "province_operator"  # a province's Diskominfo: every city of the deployment
     DISKOMINFO = "diskominfo"
     KECAMATAN_ADMIN = "kecamatan_admin"
     KELURAHAN_ADMIN = "kelurahan_admin"

@@ -43,10 +43,12 @@ def test_the_province_operator_switches_city_on_a_phone(
     files.ingest_file(
         ctx, write_jsonl(tmp_path / "kab.jsonl", [message(90, kab_text, account="kel.pondokrajeg")])
     )
-    accounts.add_user(ctx, "provinsi", role="provinsi", full_name="Operator Jawa Barat")
-    auth.set_password(ctx, "provinsi", PASSWORD, actor="cli")
+    accounts.add_user(
+        ctx, "operator.provinsi", role="province_operator", full_name="Operator Jawa Barat"
+    )
+    auth.set_password(ctx, "operator.provinsi", PASSWORD, actor="cli")
 
-    sign_in(browser, base, "provinsi", size=PHONE)
+    sign_in(browser, base, "operator.provinsi", size=PHONE)
     wait_until(browser, lambda d: "/kasus" in d.current_url)
     every = _tickets(browser)
     assert any(t.startswith("BGR-") for t in every) and any(t.startswith("KBG-") for t in every)

@@ -61,7 +61,7 @@ def province(app_ctx: Context, tmp_path: Path) -> Province:
     accounts.import_csv(ctx, csv)
     accounts.add_user(ctx, "operator.kab", role="diskominfo", kota=KAB)
     accounts.add_user(ctx, "petugas.dlh.kab", role="opd_officer", scope="DLH_KBG")
-    accounts.add_user(ctx, "provinsi", role="provinsi")
+    accounts.add_user(ctx, "operator.provinsi", role="province_operator")
     kota = _send(ctx, tmp_path / "kota.jsonl", 1, KOTA_TEXT, "kelurahan.batutulis")
     kab = _send(ctx, tmp_path / "kab.jsonl", 2, KAB_TEXT, "kel.pondokrajeg")
     assert kota["city"] == "32.71" and kab["city"] == KAB
@@ -112,7 +112,7 @@ def test_kabupaten_bogor_dlh_is_not_kota_bogor_dlh(
 def test_the_province_operator_sees_both_and_chooses_one(
     province: Province, login: Callable[[str], Browser]
 ) -> None:
-    browser = login("provinsi")
+    browser = login("operator.provinsi")
     kota, kab = str(province.kota["ticket"]), str(province.kab["ticket"])
     both = browser.get("/kasus")
     assert kota in both.text and kab in both.text
@@ -147,7 +147,7 @@ def test_an_operator_of_one_city_gives_users_of_that_city_only(
     with pytest.raises(Forbidden):
         accounts.add_user(app_ctx, "x.kota", role="diskominfo", kota="32.71", actor=kab_ops)
     with pytest.raises(Forbidden):
-        accounts.add_user(app_ctx, "x.prov", role="provinsi", actor=kab_ops)
+        accounts.add_user(app_ctx, "x.prov", role="province_operator", actor=kab_ops)
     accounts.add_user(
         app_ctx, "x.kab", role="kelurahan_admin", scope="32.01.01.1001", actor=kab_ops
     )
@@ -226,8 +226,19 @@ def test_leaderboards_reports_and_exports_rank_one_city(
 def test_the_province_ranks_the_city_it_chooses(
     province: Province, login: Callable[[str], Browser]
 ) -> None:
-    browser = login("provinsi")
+    browser = login("operator.provinsi")
     both = browser.get("/peringkat").text
     assert "Tegal Gundil" in both and "Pondok Rajeg" in both
     one = browser.get(f"/peringkat?kota={KAB}").text
     assert "Pondok Rajeg" in one and "Tegal Gundil" not in one
+
+
+def test_the_command_centre_and_the_opd_load_are_of_the_city(
+    province: Province, login: Callable[[str], Browser]
+) -> None:
+    kota = login("operator")
+    for page in ("/", "/opd", "/peta?period=semua"):
+        shown = kota.get(page)
+        assert shown.status_code == 200, page
+        assert "Kabupaten Bogor" not in shown.text and "pondok rajeg" not in shown.text.lower()
+    assert "Kabupaten Bogor" in login("operator.provinsi").get("/opd").text

@@ -540,11 +540,13 @@ def opd_load(ctx: Context, scope: Scope) -> list[OpdLoadRow]:
     with ctx.engine.connect() as conn:
         counts = {r.opd: r for r in conn.execute(query.group_by(t.cases.c.opd))}
         opds = conn.execute(
-            sa.select(t.opds.c.code, t.opds.c.name, t.opds.c.kind).order_by(t.opds.c.code)
+            sa.select(t.opds.c.code, t.opds.c.name, t.opds.c.kind, t.opds.c.city).order_by(
+                t.opds.c.code
+            )
         ).all()
     result: list[OpdLoadRow] = []
     for o in opds:
-        if scope.opd is not None and o.code != scope.opd:
+        if (scope.opd is not None and o.code != scope.opd) or not scope.covers_city(o.city):
             continue
         c = counts.get(o.code)
         result.append(

@@ -106,11 +106,13 @@ def list_rules(
     ctx: Context, *, include_inactive: bool = True, city: str | None = None
 ) -> list[RoutingRuleRow]:
     """The rules of a city (None: the first city's: a province chooses one to edit)."""
-    with ctx.engine.connect() as conn:
-        found = cities.city_of(conn, city)
+    if city is None:
+        with ctx.engine.connect() as conn:
+            found = cities.city_of(conn, None)
+        city = found.code if found is not None else None
     query = sa.select(t.routing_rules).order_by(t.routing_rules.c.priority, t.routing_rules.c.name)
-    if found is not None:
-        query = query.where(t.routing_rules.c.city == found.code)
+    if city is not None:
+        query = query.where(t.routing_rules.c.city == city)
     if not include_inactive:
         query = query.where(t.routing_rules.c.active.is_(True))
     with ctx.engine.connect() as conn:

@@ -114,13 +114,16 @@ def parameter_key(conn: sa.Connection, city: str | None, key: str) -> str:
 
 
 def get_city_parameter(conn: sa.Connection, city: str | None, key: str, default: Any) -> Any:
-    """A city's parameter; a city that never set it has the first city's (the deployment's)."""
-    own = parameter_key(conn, city, key)
-    value = conn.execute(sa.select(t.parameters.c.value).where(t.parameters.c.key == own)).scalar()
-    if value is None and own != key:
-        value = conn.execute(
-            sa.select(t.parameters.c.value).where(t.parameters.c.key == key)
-        ).scalar()
+    """A city's parameter; a city that never set it has the first city's (the deployment's).
+    One query: `key@code` when the city set its own (the first city never has one), else
+    `key`."""
+    keys = [key] if city is None else [key, f"{key}@{city}"]
+    found = dict(
+        conn.execute(
+            sa.select(t.parameters.c.key, t.parameters.c.value).where(t.parameters.c.key.in_(keys))
+        ).all()
+    )
+    value = found.get(keys[-1], found.get(key))
     return default if value is None else value
 
 
