@@ -242,3 +242,22 @@ def test_the_command_centre_and_the_opd_load_are_of_the_city(
         assert shown.status_code == 200, page
         assert "Kabupaten Bogor" not in shown.text and "pondok rajeg" not in shown.text.lower()
     assert "Kabupaten Bogor" in login("operator.provinsi").get("/opd").text
+
+
+def test_early_warning_alerts_are_of_the_city(
+    province: Province, app_ctx: Context, login: Callable[[str], Browser]
+) -> None:
+    now = app_ctx.now()
+    with app_ctx.engine.begin() as conn:
+        for area, opd in (("32.71.01.1001", "DLH"), ("32.01.01.1001", "DLH_KBG")):
+            conn.execute(
+                sa.insert(t.alerts).values(
+                    topic="sampah", level="kelurahan", area=area, opd=opd, count=9,
+                    expected=1.0, p_value=0.001, message_ids=[], window_start=now,
+                    window_end=now, status="open", raised_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+    kota = login("operator").get("/peringatan").text
+    assert "Batu Tulis" in kota and "Pondok Rajeg" not in kota
+    both = login("operator.provinsi").get("/peringatan").text
+    assert "Batu Tulis" in both and "Pondok Rajeg" in both

@@ -225,6 +225,10 @@ def _visits_in_scope(actor: Actor) -> Any:
             v.kelurahan == w,
             v.kelurahan.startswith(w + "."),
         )
+    if actor.scope.city is not None:  # a city's Diskominfo: its wilayah and its OPDs
+        city = actor.scope.city
+        ours = sa.select(t.opds.c.code).where(t.opds.c.city == city)
+        return sa.or_(v.unit_code.startswith(city + "."), v.unit_code.in_(ours))
     return sa.true()
 
 
@@ -439,6 +443,8 @@ def _alerts_in_scope(actor: Actor) -> Any:
     if actor.scope.wilayah is not None:
         w = actor.scope.wilayah
         return sa.or_(a.area == w, a.area.startswith(w + "."), a.area.in_(_ancestors(w)))
+    if actor.scope.city is not None:  # a city's Diskominfo and leadership: the city's
+        return sa.or_(a.area == actor.scope.city, a.area.startswith(actor.scope.city + "."))
     return sa.true()
 
 
@@ -508,7 +514,9 @@ def can_acknowledge(actor: Actor, alert: Mapping[str, Any]) -> bool:
     """Diskominfo, or an officer of the OPD the alert went to."""
     if not actor.can(Permission.CASES_WRITE):
         return False
-    return actor.scope.is_city or (actor.scope.opd is not None and actor.scope.opd == alert["opd"])
+    if actor.scope.is_city:
+        return actor.scope.covers_wilayah(alert["area"])
+    return actor.scope.opd is not None and actor.scope.opd == alert["opd"]
 
 
 def acknowledge_alert(ctx: Context, actor: Actor, alert_id: int, *, ip: str | None = None) -> None:

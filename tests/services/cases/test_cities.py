@@ -14,7 +14,7 @@ from paseban.domain.cases import Actor
 from paseban.errors import Forbidden, InvalidInput
 from paseban.services.cases import merging, open311, reads
 from paseban.services.cases import routing as routing_service
-from paseban.services.people import accounts
+from paseban.services.people import accounts, notify
 from paseban.services.reference import store as reference
 from tests.services.conftest import Desk
 
@@ -116,3 +116,19 @@ def test_an_open311_key_of_a_city_opens_that_city_cases(province: Desk) -> None:
         )
     with pytest.raises(InvalidInput, match=r"99\.99"):
         open311.add_key(ctx, "salah", kota="99.99")
+
+
+def test_alerts_and_escalations_reach_the_city_operators(province: Desk) -> None:
+    ctx = province.ctx
+    ids = {
+        name: accounts.add_user(ctx, name, role=role, kota=kota, email=f"{name}@jabar.go.id")
+        for name, role, kota in [
+            ("ops.kota", "diskominfo", "32.71"),
+            ("ops.kab", "diskominfo", KAB),
+            ("ops.prov", "province_operator", None),
+        ]
+    }
+    with ctx.engine.connect() as conn:
+        alerted = set(notify.alert_recipients(conn, "DLH_KBG", "32.01.01.1001"))
+        escalated = set(notify.escalation_recipients(conn, ["diskominfo"], city=KAB))
+    assert alerted == escalated == {ids["ops.kab"], ids["ops.prov"]}
