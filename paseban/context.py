@@ -35,10 +35,11 @@ class Context:
     engine: sa.Engine
     clock: Clock
     pm: pluggy.PluginManager
-    build_analyzer: Callable[[Context], Analyzer] = field(repr=False)
+    # the analyzer of a city (None: the first) and whether it is the first city's
+    build_analyzer: Callable[[Context, str | None], tuple[Analyzer, bool]] = field(repr=False)
     jobs_backend: InitVar[str | None] = None  # eager or inprocess; default from the settings
     jobs: JobQueue = field(init=False)
-    _analyzer: Analyzer | None = field(default=None, init=False, repr=False)
+    _analyzers: dict[str | None, Analyzer] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self, jobs_backend: str | None) -> None:
@@ -56,16 +57,22 @@ class Context:
         """The platform connectors registered through `register_connectors`, built once."""
         return Registry.from_hook(self.pm, self.settings)
 
-    def analyzer(self) -> Analyzer:
-        """The analyzer for the reference data in this database, built once and cached."""
+    def analyzer(self, city: str | None = None) -> Analyzer:
+        """The analyzer of a city's reference data in this database (None: the first city),
+        built once and cached."""
         with self._lock:
-            if self._analyzer is None:
-                self._analyzer = self.build_analyzer(self)
-            return self._analyzer
+            found = self._analyzers.get(city)
+            if found is None:
+                found, first = self.build_analyzer(self, city)
+                self._analyzers[city] = found
+                if first:  # the first city's answers for its code and for None alike
+                    self._analyzers.setdefault(None, found)
+                    self._analyzers.setdefault(found.gazetteer.city, found)
+            return found
 
     def reset_analyzer(self) -> None:
         with self._lock:
-            self._analyzer = None
+            self._analyzers.clear()
 
     def close(self) -> None:
         self.jobs.shutdown()

@@ -75,7 +75,7 @@ def cases_act(
     with open_context() as ctx:
         user = accounts.get_user(ctx, actor_name)
         role = Role(user["role"])
-        actor = Actor(user["username"], role, scope_for(role, user["scope_code"]))
+        actor = Actor(user["username"], role, scope_for(role, user["scope_code"], user["city"]))
         case = actions.act(
             ctx, ticket, action, actor=actor, note=note, public_note=public_note, opd=opd
         )

@@ -9,10 +9,12 @@ import click
 
 from paseban.cli.common import Fail, friendly, open_context
 from paseban.context import Context
+from paseban.reference import city_wilayah
 from paseban.sample import content as content_sample
 from paseban.sample import measurement as sample_measurement
 from paseban.services.ingest import files
 from paseban.services.people import accounts, auth
+from paseban.services.reference import cities
 from paseban.services.reference import store as reference
 from paseban.storage import migrate
 
@@ -20,22 +22,33 @@ from paseban.storage import migrate
 @click.command()
 @click.option(
     "--wilayah",
-    "code",
-    default="32.71",
+    "codes",
+    multiple=True,
+    default=["32.71"],
     show_default=True,
-    help="Kode Kemendagri kota/kabupaten (32.71 = Kota Bogor).",
+    help="Kode Kemendagri kota/kabupaten (32.71 = Kota Bogor); ulangi untuk beberapa kota "
+    "dalam satu provinsi (--wilayah 32.71 --wilayah 32.01). Kota pertama yang dimuat menjadi "
+    "kota bawaan; kota lain dapat ditambah kemudian.",
 )
 @click.option("--sample", is_flag=True, help="Muat juga data contoh (akun, pengguna, pesan warga).")
 @friendly
-def init(code: str, sample: bool) -> None:
+def init(codes: tuple[str, ...], sample: bool) -> None:
     """Siapkan basis data: migrasi, data rujukan wilayah/OPD/topik, dan (opsional) data contoh."""
 
+    for code in codes:  # every code checked before anything is stored
+        city_wilayah(code)
     with open_context(migrated=False) as ctx:
         migrate.upgrade(ctx.engine)
-        counts = reference.load(ctx, code)
-        city = reference.city_code(ctx)
-        added = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
-        click.echo(f"wilayah {city} siap ({added or 'tidak ada yang baru'})")
+        for code in dict.fromkeys(c.strip() for c in codes):
+            counts = reference.load(ctx, code)
+            added = ", ".join(f"{v} {k}" for k, v in counts.items() if v)
+            click.echo(f"wilayah {code} siap ({added or 'tidak ada yang baru'})")
+        known = cities.cities(ctx)
+        if len(known) > 1:
+            click.echo(
+                "kota/kabupaten: "
+                + ", ".join(f"{c.name} ({c.code}, tiket {c.ticket_prefix}-)" for c in known)
+            )
         note = reference.streets_note(ctx)
         if note:
             click.echo(note)

@@ -20,12 +20,17 @@ def open311_key() -> None:
 
 @open311_key.command("add")
 @click.argument("name")
+@click.option(
+    "--kota",
+    default=None,
+    help="Kode kota/kabupaten yang menerima laporannya (bawaan: kota pertama).",
+)
 @friendly
-def open311_key_add(name: str) -> None:
+def open311_key_add(name: str, kota: str | None) -> None:
     """Buat kunci API baru; kunci hanya ditampilkan sekali."""
 
     with open_context() as ctx:
-        key = service.add_key(ctx, name)
+        key = service.add_key(ctx, name, kota=kota)
     click.echo(key)
     click.echo("simpan kunci ini: tidak akan ditampilkan lagi", err=True)
 
@@ -38,7 +43,7 @@ def open311_key_list() -> None:
     with open_context() as ctx:
         for k in service.list_keys(ctx):
             state = "aktif" if k["active"] else "dicabut"
-            click.echo(f"{k['name']:<32} {k['prefix']}…  {state}")
+            click.echo(f"{k['name']:<32} {k['prefix']}…  {state}  {k['city']}")
 
 
 @open311_key.command("revoke")

@@ -26,9 +26,20 @@ def tokens() -> None:
 @click.option("--role", default="viewer", show_default=True, help="Peran yang dijalankan token.")
 @click.option("--area", default=None, help="Kode wilayah atau OPD bila peran membutuhkannya.")
 @click.option("--expires-days", type=int, default=None, help="Masa berlaku dalam hari.")
+@click.option(
+    "--kota",
+    default=None,
+    help="Kode kota/kabupaten (32.71) bila basis data memuat beberapa kota; terbaca sendiri "
+    "dari cakupan wilayah/OPD. Peran provinsi tanpa kota.",
+)
 @friendly
 def tokens_add(
-    name: str, scopes: tuple[str, ...], role: str, area: str | None, expires_days: int | None
+    name: str,
+    scopes: tuple[str, ...],
+    role: str,
+    area: str | None,
+    expires_days: int | None,
+    kota: str | None,
 ) -> None:
     """Buat token API; token ditampilkan sekali dan disimpan hanya sebagai sidik (hash)."""
 
@@ -41,6 +52,7 @@ def tokens_add(
             area=area,
             expires_days=expires_days,
             actor="cli",
+            kota=kota,
         )
     click.echo(f"token {name} dibuat; simpan sekarang, tidak akan ditampilkan lagi:")
     click.echo(token)

@@ -22,9 +22,15 @@ def users() -> None:
 @click.option(
     "--role",
     required=True,
-    help="diskominfo, kecamatan_admin, kelurahan_admin, opd_officer, viewer",
+    help="province_operator, diskominfo, kecamatan_admin, kelurahan_admin, opd_officer, viewer",
 )
 @click.option("--scope", default=None, help="Kode wilayah atau OPD sesuai peran.")
+@click.option(
+    "--kota",
+    default=None,
+    help="Kode kota/kabupaten (32.71) bila basis data memuat beberapa kota; terbaca sendiri "
+    "dari cakupan wilayah/OPD. Peran provinsi tanpa kota.",
+)
 @click.option("--name", "full_name", default="")
 @click.option("--email", default=None, help="Alamat e-mail untuk notifikasi.")
 @click.option("--password-stdin", is_flag=True, help="Baca kata sandi dari stdin.")
@@ -36,6 +42,7 @@ def users_add(
     full_name: str,
     email: str | None,
     password_stdin: bool,
+    kota: str | None,
 ) -> None:
     """Tambah pengguna."""
 
@@ -50,6 +57,7 @@ def users_add(
                 full_name=full_name,
                 password=password,
                 email=email,
+                kota=kota,
             )
         except ValueError as exc:
             raise Fail(str(exc)) from None

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from paseban.domain.accounts import OwnerKind, Role, Scope
+from paseban.domain.accounts import OPERATORS, OwnerKind, Role, Scope
 
 
 class PostStatus(StrEnum):
@@ -225,7 +225,7 @@ def parse_steps(values: Sequence[str]) -> tuple[Step, ...]:
 def can_author(who: Who, account: AccountRef) -> bool:
     """Write drafts for an account: Diskominfo everywhere; an admin for the accounts of their own
     wilayah (a kecamatan admin also for its kelurahan); an OPD officer for the OPD's account."""
-    if who.role is Role.DISKOMINFO:
+    if who.role in OPERATORS:
         return True
     if who.role in (Role.KELURAHAN_ADMIN, Role.KECAMATAN_ADMIN):
         return account.wilayah is not None and who.scope.covers_wilayah(account.wilayah)
@@ -244,8 +244,8 @@ def can_see(who: Who, account: AccountRef) -> bool:
 
 def can_review(who: Who, account: AccountRef, step: Step) -> bool:
     if step is Step.DISKOMINFO:
-        return who.role is Role.DISKOMINFO
-    if who.role is Role.DISKOMINFO:
+        return who.role in OPERATORS
+    if who.role in OPERATORS:
         return True
     return (
         who.role is Role.KECAMATAN_ADMIN
@@ -306,7 +306,7 @@ def decide(
             raise NotAllowed("komentar kosong")
         return Outcome(status)
     if action in SYSTEM_STEPS:
-        if who is not SYSTEM and who.role is not Role.DISKOMINFO:
+        if who is not SYSTEM and who.role not in OPERATORS:
             raise NotAllowed("hanya sistem penerbitan yang mengubah status ini")
         before, after = SYSTEM_STEPS[action]
         if status is not before:
@@ -384,7 +384,7 @@ def decide(
     if action is Action.CANCEL:
         if status in TERMINAL or status is PostStatus.PUBLISHING:
             raise NotAllowed(f"konten berstatus {STATUS_LABELS[status]} tidak bisa dibatalkan")
-        if not (can_author(who, account) or who.role is Role.DISKOMINFO):
+        if not (can_author(who, account) or who.role in OPERATORS):
             raise NotAllowed("Anda hanya dapat membatalkan konten akun Anda sendiri")
         return Outcome(PostStatus.CANCELLED, note)
     raise NotAllowed(f"tindakan {action.value} tidak dikenal")

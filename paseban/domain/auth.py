@@ -56,6 +56,7 @@ _WORKER = frozenset(
 )
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.PROVINCE: frozenset(Permission),
     Role.DISKOMINFO: frozenset(Permission),
     Role.KECAMATAN_ADMIN: _WORKER | {Permission.FIELD_WRITE},
     Role.KELURAHAN_ADMIN: _WORKER | {Permission.FIELD_WRITE},

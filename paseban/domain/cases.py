@@ -70,6 +70,7 @@ NEEDS_NOTE: frozenset[Action] = frozenset(
 
 # who may do what (scope is checked separately: an OPD officer only on the OPD's own cases)
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.PROVINCE: frozenset(Action),
     Role.DISKOMINFO: frozenset(Action),
     Role.KECAMATAN_ADMIN: frozenset({Action.VERIFY, Action.REJECT}),
     Role.KELURAHAN_ADMIN: frozenset({Action.VERIFY, Action.REJECT}),
@@ -148,7 +149,13 @@ CITIZEN = Actor("warga")
 
 
 def check_allowed(
-    actor: Actor, action: Action, *, opd: str | None, kelurahan: str | None, kecamatan: str | None
+    actor: Actor,
+    action: Action,
+    *,
+    opd: str | None,
+    kelurahan: str | None,
+    kecamatan: str | None,
+    city: str | None,
 ) -> None:
     """Raise NotAllowed unless the actor's role allows the action and its scope covers the case.
     The system and the citizen act only through services that decide for themselves."""
@@ -156,7 +163,7 @@ def check_allowed(
         return
     if action not in ROLE_ACTIONS[actor.role]:
         raise NotAllowed(f"peran {actor.role.value} tidak boleh melakukan {action.value!r}")
-    if not actor.scope.covers_case(kelurahan=kelurahan, kecamatan=kecamatan, opd=opd):
+    if not actor.scope.covers_case(kelurahan=kelurahan, kecamatan=kecamatan, opd=opd, city=city):
         raise NotAllowed("kasus ini di luar cakupan Anda")
 
 

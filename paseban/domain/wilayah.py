@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
@@ -86,8 +87,11 @@ class Topic:
     notes: str = ""
 
 
-def ticket_prefix(city_name: str) -> str:
-    """Three letters a citizen can read: "Kota Bogor" -> "BGR", "Kota Bandung" -> "BND"."""
+def ticket_prefix(city_name: str, taken: Collection[str] = ()) -> str:
+    """Three letters a citizen can read: "Kota Bogor" -> "BGR", "Kota Bandung" -> "BND". In a
+    province's deployment the letters are unique: when they are `taken` by a city loaded
+    before, a kabupaten puts K before its first two ("Kabupaten Bogor" -> "KBG"), a kota T, and
+    then a digit follows the first two ("BG2")."""
     name = re.sub(
         r"^(kota administrasi|kota|kabupaten|kab\.?)\s+", "", city_name.strip(), flags=re.I
     )
@@ -95,5 +99,7 @@ def ticket_prefix(city_name: str) -> str:
     if not letters:
         return "PSB"
     consonants = [c for c in letters[1:] if c not in "AEIOU"]
-    picked = [letters[0], *consonants, *letters[1:]][:3]
-    return "".join(picked).ljust(3, "X")
+    plain = "".join([letters[0], *consonants, *letters[1:]][:3]).ljust(3, "X")
+    kind = "K" if re.match(r"^(kabupaten|kab\b)", city_name.strip(), flags=re.I) else "T"
+    candidates = [plain, kind + plain[:2], *(f"{plain[:2]}{n}" for n in range(2, 10))]
+    return next((c for c in candidates if c not in taken), plain)

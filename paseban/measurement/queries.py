@@ -73,31 +73,32 @@ class Unit:
     accounts: list[int] = field(default_factory=list)
 
 
-def units(conn: sa.Connection) -> dict[UnitKey, Unit]:
+def units(conn: sa.Connection, city: str | None = None) -> dict[UnitKey, Unit]:
     """Every kelurahan, kecamatan and active OPD (external agencies and the wilayah offices are
-    not OPDs to rank), the city, and the accounts each one owns."""
+    not OPDs to rank), the city, and the accounts each one owns; of one city when `city` is
+    given (a province's deployment ranks each city's units among themselves)."""
     out: dict[UnitKey, Unit] = {}
+    w = t.wilayah.c
+    ours = [w.level >= 2]
+    if city is not None:
+        ours.append(sa.or_(w.code == city, w.code.startswith(f"{city}.", autoescape=True)))
     for r in conn.execute(
-        sa.select(
-            t.wilayah.c.code,
-            t.wilayah.c.name,
-            t.wilayah.c.level,
-            t.wilayah.c.parent_code,
-            t.wilayah.c.lat,
-            t.wilayah.c.lon,
-        ).where(t.wilayah.c.level >= 2)
+        sa.select(w.code, w.name, w.level, w.parent_code, w.lat, w.lon).where(*ours)
     ):
         kind = {2: "city", 3: "kecamatan", 4: "kelurahan"}[r.level]
         out[kind, r.code] = Unit(kind, r.code, r.name, r.parent_code, r.lat, r.lon)
     for o in conn.execute(
         sa.select(t.opds.c.code, t.opds.c.name).where(
-            t.opds.c.active.is_(True), t.opds.c.kind == "opd"
+            t.opds.c.active.is_(True),
+            t.opds.c.kind == "opd",
+            t.opds.c.city == city if city is not None else sa.true(),
         )
     ):
         out["opd", o.code] = Unit("opd", o.code, o.name)
     for a in conn.execute(
         sa.select(t.accounts.c.id, t.accounts.c.owner_kind, t.accounts.c.owner_code).where(
-            t.accounts.c.active.is_(True)
+            t.accounts.c.active.is_(True),
+            t.accounts.c.city == city if city is not None else sa.true(),
         )
     ):
         unit = out.get((a.owner_kind, a.owner_code))

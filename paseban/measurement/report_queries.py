@@ -74,20 +74,27 @@ def admin_activity(conn: sa.Connection, period: Period) -> list[AdminActivity]:
     return out
 
 
-def complaints_by_kelurahan(conn: sa.Connection, lo: datetime, hi: datetime) -> dict[str, int]:
+def _of(city: str | None) -> sa.ColumnElement[bool]:
+    """The cases of one city (None: of every city)."""
+    return t.cases.c.city == city if city is not None else sa.true()
+
+
+def complaints_by_kelurahan(
+    conn: sa.Connection, lo: datetime, hi: datetime, city: str | None = None
+) -> dict[str, int]:
     c = t.cases.c
     return {
         code: int(n)
         for code, n in conn.execute(
             sa.select(c.kelurahan, sa.func.sum(c.report_count))
-            .where(c.opened_at >= lo, c.opened_at < hi, c.kelurahan.is_not(None))
+            .where(c.opened_at >= lo, c.opened_at < hi, c.kelurahan.is_not(None), _of(city))
             .group_by(c.kelurahan)
         )
     }
 
 
 def top_problems(
-    conn: sa.Connection, lo: datetime, hi: datetime, limit: int = 10
+    conn: sa.Connection, lo: datetime, hi: datetime, limit: int = 10, city: str | None = None
 ) -> list[dict[str, Any]]:
     c = t.cases.c
     rows = conn.execute(
@@ -104,7 +111,7 @@ def top_problems(
                 t.wilayah, t.wilayah.c.code == c.kelurahan
             )
         )
-        .where(c.opened_at >= lo, c.opened_at < hi)
+        .where(c.opened_at >= lo, c.opened_at < hi, _of(city))
         .group_by(c.topic, t.topics.c.name, c.kelurahan, t.wilayah.c.name)
         .order_by(sa.desc("reports"), sa.desc("cases"), c.topic, c.kelurahan)
         .limit(limit)
@@ -112,7 +119,9 @@ def top_problems(
     return [dict(r._mapping) for r in rows]
 
 
-def topics_count(conn: sa.Connection, lo: datetime, hi: datetime) -> list[dict[str, Any]]:
+def topics_count(
+    conn: sa.Connection, lo: datetime, hi: datetime, city: str | None = None
+) -> list[dict[str, Any]]:
     c = t.cases.c
     rows = conn.execute(
         sa.select(
@@ -122,14 +131,16 @@ def topics_count(conn: sa.Connection, lo: datetime, hi: datetime) -> list[dict[s
             sa.func.sum(c.report_count).label("reports"),
         )
         .select_from(t.cases.join(t.topics, t.topics.c.code == c.topic))
-        .where(c.opened_at >= lo, c.opened_at < hi)
+        .where(c.opened_at >= lo, c.opened_at < hi, _of(city))
         .group_by(c.topic, t.topics.c.name)
         .order_by(sa.desc("reports"), c.topic)
     )
     return [dict(r._mapping) for r in rows]
 
 
-def overdue_by_opd(conn: sa.Connection, as_of: datetime) -> list[dict[str, Any]]:
+def overdue_by_opd(
+    conn: sa.Connection, as_of: datetime, city: str | None = None
+) -> list[dict[str, Any]]:
     """Cases late at `as_of` by the one clock (the case's running deadline, the rule of
     `storage.deadlines.overdue`), per OPD, with the oldest deadline."""
     c = t.cases.c
@@ -141,7 +152,7 @@ def overdue_by_opd(conn: sa.Connection, as_of: datetime) -> list[dict[str, Any]]
             sa.func.min(c.due_at).label("oldest_due"),
         )
         .select_from(t.cases.outerjoin(t.opds, t.opds.c.code == c.opd))
-        .where(overdue(c.stage, c.due_at, as_of))
+        .where(overdue(c.stage, c.due_at, as_of), _of(city))
         .group_by(c.opd, t.opds.c.name)
         .order_by(sa.desc("overdue"), c.opd)
     )

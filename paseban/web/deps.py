@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 
 from paseban.context import Context
+from paseban.domain.accounts import Scope
 from paseban.domain.auth import Actor, Permission
 from paseban.errors import Forbidden
 from paseban.services.people import auth
+from paseban.services.reference import cities
 
 SESSION_COOKIE = "paseban_sesi"
 LOGIN_CSRF_COOKIE = "paseban_csrf"
+CITY_COOKIE = "paseban_kota"  # the city the province role last chose (?kota=)
 
 
 class NotSignedIn(Exception):
@@ -49,14 +53,36 @@ def get_actor(request: Request, ctx: CtxDep) -> Actor:
         actor = auth.token_actor(ctx, token.strip()) if scheme.lower() == "bearer" else None
         if actor is None:
             raise NotSignedIn("token API tidak sah, kedaluwarsa, atau sudah dicabut")
+        actor = for_city(request, ctx, actor, request.query_params.get("kota"))
         request.state.actor = actor
         return actor
     info = auth.session(ctx, request.cookies.get(SESSION_COOKIE))
     if info is None:
         raise NotSignedIn("silakan masuk dulu")
-    request.state.actor = info.actor
+    wanted = request.query_params.get("kota")
+    actor = for_city(request, ctx, info.actor, wanted, request.cookies.get(CITY_COOKIE))
+    request.state.actor = actor
     request.state.session = info
-    return info.actor
+    return actor
+
+
+def for_city(
+    request: Request, ctx: Context, actor: Actor, code: str | None, kept: str | None = None
+) -> Actor:
+    """The province role sees every city, or the one it chooses with `?kota=` (the lists,
+    counts, maps, leaderboards and reports then show that city alone, as to its Diskominfo);
+    every other actor keeps its own city whatever it asks. A code that is not a loaded city is
+    refused (422); the pages keep the last choice in a cookie (`kept`), and a kept city no
+    longer loaded means every city."""
+    if not actor.scope.is_province:
+        return actor
+    known = cities.cities(ctx)
+    if code is None:
+        code = kept if any(c.code == kept for c in known) else None
+    chosen = cities.choose(ctx, code) if code else None
+    if len(known) > 1:  # a one-city deployment shows no choice at all
+        request.state.city_choice = (known, chosen)
+    return replace(actor, scope=Scope(city=chosen)) if chosen else actor
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

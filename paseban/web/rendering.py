@@ -16,9 +16,10 @@ from paseban.domain import fmt, sla
 from paseban.domain.accounts import ROLE_LABELS
 from paseban.domain.auth import Actor, Permission
 from paseban.services.measurement import fieldwork
-from paseban.services.reference import store as ref
+from paseban.services.reference import cities
 from paseban.web import formatting
-from paseban.web.security import pin_links
+from paseban.web.deps import CITY_COOKIE
+from paseban.web.security import cookie_secure, pin_links
 
 T = TypeVar("T")
 
@@ -91,8 +92,13 @@ def query(params: dict[str, Any], **changes: Any) -> str:
 def page_context(request: Request, ctx: Context) -> dict[str, Any]:
     actor: Actor | None = getattr(request.state, "actor", None)
     info = getattr(request.state, "session", None)
+    choice = getattr(request.state, "city_choice", None)  # the province role's (web.deps)
+    own = actor.scope.city if actor else None
     with ctx.engine.connect() as conn:
-        city = ref.get_parameter(conn, "city_name", "")
+        found = cities.city_of(conn, own)  # the actor's city; None: the first (one query)
+        city = found.name if found else ""
+        if choice is not None and own is None:
+            city = "Semua kota/kabupaten"
         badges = {"/peringatan": fieldwork.open_alert_count(conn, actor)} if actor else {}
     notice = NOTICES.get(request.query_params.get("ok", ""))
     now = ctx.now()
@@ -107,6 +113,7 @@ def page_context(request: Request, ctx: Context) -> dict[str, Any]:
         ],
         "path": request.url.path,
         "city": city,
+        "city_choice": choice,  # (the cities, the chosen code or None) for the province role
         "notice": notice,
         "now": now,
         "local": lambda value: fmt.local_time(value, ctx.tz),
@@ -133,7 +140,21 @@ def render(
     status_code: int = 200,
 ) -> HTMLResponse:
     merged = {**page_context(request, ctx), **(context or {})}
-    return templates.TemplateResponse(request, name, merged, status_code=status_code)
+    response = templates.TemplateResponse(request, name, merged, status_code=status_code)
+    if merged["city_choice"] is not None and "kota" in request.query_params:
+        chosen = merged["city_choice"][1]
+        if chosen:  # kept for the next pages until the province operator chooses again
+            response.set_cookie(
+                CITY_COOKIE,
+                chosen,
+                httponly=True,
+                samesite="lax",
+                secure=cookie_secure(request),
+                path="/",
+            )
+        else:
+            response.delete_cookie(CITY_COOKIE, path="/")
+    return response
 
 
 # --- error pages -----------------------------------------------------------------------------

@@ -126,7 +126,7 @@ def test_role_and_scope_decide_who_may_act() -> None:
     from paseban.domain.accounts import Role, Scope
     from paseban.domain.cases import SYSTEM, Actor, NotAllowed, check_allowed
 
-    where = {"opd": "DPUPR", "kelurahan": "32.71.01.1001", "kecamatan": "32.71.01"}
+    where = {"opd": "DPUPR", "kelurahan": "32.71.01.1001", "kecamatan": "32.71.01", "city": "32.71"}
     officer = Actor("petugas.pupr", Role.OPD_OFFICER, Scope(opd="DPUPR"))
     check_allowed(officer, Action.RESOLVE, **where)
     with pytest.raises(NotAllowed, match="peran"):

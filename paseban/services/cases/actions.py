@@ -194,7 +194,12 @@ def apply(
         )
     try:
         check_allowed(
-            actor, action, opd=case["opd"], kelurahan=case["kelurahan"], kecamatan=case["kecamatan"]
+            actor,
+            action,
+            opd=case["opd"],
+            kelurahan=case["kelurahan"],
+            kecamatan=case["kecamatan"],
+            city=case["city"],
         )
     except NotAllowed as exc:
         raise Forbidden(str(exc)) from None
@@ -237,7 +242,9 @@ def apply(
         returned = [*case["returned_by"], case["opd"]] if case["opd"] else case["returned_by"]
         values["returned_by"] = returned
         rule = route(
-            routing_facts_of_case(case), routing_service.active_rules(conn), exclude=returned
+            routing_facts_of_case(case),
+            routing_service.active_rules(conn, case["city"]),
+            exclude=returned,
         )
         values["opd"] = rule.assign_to if rule else None
         values["route_rule"] = rule.name if rule else None
@@ -279,7 +286,11 @@ def apply(
             message_ids=reply_to,
             alasan=public_note,
         )
-    if action is Action.RETURN and saved["opd"] and routing_service.auto_forward(conn):
+    if (
+        action is Action.RETURN
+        and saved["opd"]
+        and routing_service.auto_forward(conn, case["city"])
+    ):
         follow = apply(
             conn,
             ctx,
@@ -376,7 +387,10 @@ def add_note(
         if actor.role is not None:
             scope = actor.scope
             if not scope.covers_case(
-                kelurahan=case["kelurahan"], kecamatan=case["kecamatan"], opd=case["opd"]
+                kelurahan=case["kelurahan"],
+                kecamatan=case["kecamatan"],
+                opd=case["opd"],
+                city=case["city"],
             ):
                 raise Forbidden("kasus ini di luar cakupan Anda")
             if actor.role.value == "viewer":

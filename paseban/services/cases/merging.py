@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from paseban.domain.accounts import OPERATORS
 from paseban.domain.cases import TERMINAL, Action, Actor, Status
 from paseban.domain.replies import ReplyEvent
 from paseban.domain.triage import keywords
@@ -25,7 +26,7 @@ from paseban.services.cases.actions import (
     save_versioned,
 )
 from paseban.services.cases.tickets import next_ticket
-from paseban.services.reference import store as ref
+from paseban.services.reference import cities
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
 from paseban.storage.rows.cases import CaseEventRow, CaseRow
@@ -56,8 +57,13 @@ def refresh_reports(conn: sa.Connection, case_id: int) -> dict[str, Any]:
 
 
 def _require_diskominfo(actor: Actor) -> None:
-    if actor.role is not None and actor.role.value != "diskominfo":
+    if actor.role is not None and actor.role not in OPERATORS:
         raise Forbidden("hanya operator Diskominfo yang boleh menggabung atau memecah kasus")
+
+
+def _require_city(actor: Actor, case: CaseRow) -> None:
+    if not actor.scope.covers_city(case["city"]):
+        raise Forbidden("kasus ini di luar cakupan Anda")
 
 
 def merge(
@@ -80,11 +86,16 @@ def merge(
     fired: list[tuple[int, CaseEventRow]] = []
     with ctx.engine.begin() as conn:
         target = load_case(conn, target_ref)
+        _require_city(actor, target)
         if Status(target["status"]) in TERMINAL:
             raise IllegalTransition(f"kasus tujuan {target['ticket']} sudah {target['status']}")
         if version is not None and version != target["version"]:
             raise StaleVersion(f"kasus {target['ticket']} sudah berubah; muat ulang")
         sources = [load_case(conn, s) for s in source_refs]
+        for other in sources:
+            _require_city(actor, other)
+            if other["city"] != target["city"]:
+                raise InvalidInput("kasus dari kota/kabupaten lain tidak dapat digabung")
         if any(s["id"] == target["id"] for s in sources):
             raise InvalidInput("kasus tidak dapat digabung dengan dirinya sendiri")
         for source in sources:
@@ -160,6 +171,7 @@ def split(
     now = ctx.now()
     with ctx.engine.begin() as conn:
         source = load_case(conn, source_ref)
+        _require_city(actor, source)
         if Status(source["status"]) in TERMINAL:
             raise IllegalTransition(f"kasus {source['ticket']} sudah {source['status']}")
         if version is not None and version != source["version"]:
@@ -202,11 +214,11 @@ def split(
             "text": f" {first['masked_text'] or ''} ",
             "platform": first["platform"],
         }
-        rule = route(facts, routing_service.active_rules(conn))
+        rule = route(facts, routing_service.active_rules(conn, source["city"]))
         opened = min(m["posted_at"] for m in moved)
-        ticket = next_ticket(
-            conn, ref.get_parameter(conn, "ticket_prefix", "PSB"), opened.astimezone(ctx.tz)
-        )
+        city = cities.city_of(conn, source["city"])
+        prefix = city.ticket_prefix if city is not None else "PSB"
+        ticket = next_ticket(conn, prefix, opened.astimezone(ctx.tz))
         words = keywords(" ".join(m["masked_text"] or "" for m in moved))
         new_id = int(
             conn.execute(
@@ -234,6 +246,7 @@ def split(
                     returned_by=[],
                     split_from=source["id"],
                     last_report_at=opened,
+                    city=source["city"],
                 )
                 .returning(t.cases.c.id)
             ).scalar_one()

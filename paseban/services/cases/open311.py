@@ -4,9 +4,6 @@ JSON, the error list) lives in web/cases/open311.py only."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -18,10 +15,14 @@ import sqlalchemy as sa
 from paseban.domain.cases import OPEN, STATUS_LABELS, Status
 from paseban.domain.sla import Stage, add, deadline, resolve_policy
 from paseban.domain.triage import distance_m
-from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.nlp.mask import mask_public
 from paseban.nlp.pipeline import Decision, Place
 from paseban.services.cases import clocks
+from paseban.services.cases.open311_keys import Open311Error as Open311Error
+from paseban.services.cases.open311_keys import add_key as add_key
+from paseban.services.cases.open311_keys import digest, key_account
+from paseban.services.cases.open311_keys import list_keys as list_keys
+from paseban.services.cases.open311_keys import revoke_key as revoke_key
 from paseban.services.cases.triage import place_message
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
@@ -34,116 +35,6 @@ MAX_RANGE = timedelta(days=90)
 MAX_RESULTS = 1000
 NEAREST_KM = 3.0  # a point farther than this from every kelurahan centre is not placed
 URGENCIES = ("normal", "tinggi", "darurat")
-
-
-class Open311Error(Exception):
-    """An error in the spec's terms: HTTP status and a description for the client."""
-
-    def __init__(self, status: int, description: str, code: int | None = None) -> None:
-        super().__init__(description)
-        self.status = status
-        self.code = code or status
-        self.description = description
-
-
-# --- API keys ----------------------------------------------------------------------------------
-
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def add_key(ctx: Context, name: str, *, actor: str = "sistem") -> str:
-    """Create an API key for a client app; returns the key (shown once, stored hashed). Each key
-    gets its own `open311` account, so its reports are counted like any other channel."""
-    name = name.strip().lower()
-    if not name or len(name) > 80 or not all(c.isalnum() or c in "-_." for c in name):
-        raise InvalidInput("nama kunci: huruf, angka, -, _ atau . (maks. 80)")
-    key = f"p311_{secrets.token_urlsafe(24)}"
-    now = ctx.now()
-    with ctx.engine.begin() as conn:
-        if conn.execute(
-            sa.select(t.open311_keys.c.id).where(t.open311_keys.c.name == name)
-        ).first():
-            raise Conflict(f"kunci {name!r} sudah ada")
-        city = ref.get_parameter(conn, "city_code")
-        if not city:
-            raise InvalidInput("basis data belum berisi data wilayah; jalankan `paseban init`")
-        handle = f"open311.{name}"
-        account_id = conn.execute(
-            sa.select(t.accounts.c.id).where(
-                t.accounts.c.platform == "open311", t.accounts.c.handle == handle
-            )
-        ).scalar()
-        if account_id is None:
-            account_id = conn.execute(
-                sa.insert(t.accounts)
-                .values(
-                    platform="open311",
-                    handle=handle,
-                    platform_account_id=None,
-                    owner_kind="city",
-                    owner_code=city,
-                    name=f"Open311: {name}",
-                    active=True,
-                    is_sample=False,
-                    created_at=now,
-                )
-                .returning(t.accounts.c.id)
-            ).scalar_one()
-        conn.execute(
-            sa.insert(t.open311_keys).values(
-                name=name,
-                key_hash=_hash(key),
-                prefix=key[:10],
-                account_id=account_id,
-                active=True,
-                created_at=now,
-                created_by=actor,
-            )
-        )
-    return key
-
-
-def list_keys(ctx: Context) -> list[dict[str, Any]]:
-    with ctx.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(
-                t.open311_keys.c.name,
-                t.open311_keys.c.prefix,
-                t.open311_keys.c.active,
-                t.open311_keys.c.created_at,
-                t.open311_keys.c.last_used_at,
-            ).order_by(t.open311_keys.c.name)
-        ).mappings()
-        return [dict(r) for r in rows]
-
-
-def revoke_key(ctx: Context, name: str) -> None:
-    with ctx.engine.begin() as conn:
-        done = conn.execute(
-            sa.update(t.open311_keys)
-            .where(t.open311_keys.c.name == name.strip().lower())
-            .values(active=False)
-        ).rowcount
-    if not done:
-        raise NotFound(f"kunci {name!r} tidak ada")
-
-
-def _key_account(conn: sa.Connection, key: str | None, at: datetime) -> int:
-    if not key:
-        raise Open311Error(403, "api_key wajib untuk membuat laporan")
-    row = conn.execute(
-        sa.select(
-            t.open311_keys.c.id, t.open311_keys.c.account_id, t.open311_keys.c.key_hash
-        ).where(t.open311_keys.c.key_hash == _hash(key), t.open311_keys.c.active.is_(True))
-    ).first()
-    if row is None or not hmac.compare_digest(row.key_hash, _hash(key)):
-        raise Open311Error(403, "api_key tidak sah atau sudah dicabut")
-    conn.execute(
-        sa.update(t.open311_keys).where(t.open311_keys.c.id == row.id).values(last_used_at=at)
-    )
-    return int(row.account_id)
 
 
 # --- jurisdiction, services --------------------------------------------------------------------
@@ -289,7 +180,7 @@ def create_request(ctx: Context, req: NewRequest, *, api_key: str | None) -> dic
         raise Open311Error(400, f"attribute[urgensi] harus salah satu dari {', '.join(URGENCIES)}")
     address = (req.address_string or "").strip()[:500] or None
     with ctx.engine.begin() as conn:
-        account_id = _key_account(conn, api_key, now)
+        account_id, city = key_account(conn, api_key, now)
         if req.service_code not in codes:
             raise Open311Error(404, f"service_code {req.service_code!r} tidak dikenal")
         if point is None and not address:
@@ -303,7 +194,9 @@ def create_request(ctx: Context, req: NewRequest, *, api_key: str | None) -> dic
         if kel_code:
             row = conn.execute(
                 sa.select(t.wilayah.c.code, t.wilayah.c.parent_code).where(
-                    t.wilayah.c.code == kel_code, t.wilayah.c.level == 4
+                    t.wilayah.c.code == kel_code,
+                    t.wilayah.c.level == 4,
+                    t.wilayah.c.code.startswith(f"{city}.", autoescape=True),
                 )
             ).first()
             if row is None:
@@ -326,7 +219,7 @@ def create_request(ctx: Context, req: NewRequest, *, api_key: str | None) -> dic
                     reason="kelurahan terdekat dari lat/long",
                 )
         body = " ".join(p for p in (text, address and f"Lokasi: {address}") if p)
-        analyzer = ctx.analyzer()  # a request to the city's own endpoint is about the city
+        analyzer = ctx.analyzer(city)  # a request through a city's key is about the city
         analysis = analyzer.analyze(
             body or req.service_code, account_wilayah=analyzer.gazetteer.city
         )
@@ -344,7 +237,7 @@ def create_request(ctx: Context, req: NewRequest, *, api_key: str | None) -> dic
             urgency=Decision(urgency, 1.0, "atribut urgensi") if urgency else analysis.urgency,
             place=place,
         )
-        author = req.account_id or req.device_id or (_hash(req.email)[:16] if req.email else "")
+        author = req.account_id or req.device_id or (digest(req.email)[:16] if req.email else "")
         message_id = conn.execute(
             sa.insert(t.messages)
             .values(
@@ -391,6 +284,7 @@ def create_request(ctx: Context, req: NewRequest, *, api_key: str | None) -> dic
             author=f"open311:{author}" if author else None,
             lat=point[0] if point else None,
             lon=point[1] if point else None,
+            city=city,
         )
         if placement is None:  # an aduan is always placed; anything else is a bug
             raise Open311Error(400, "laporan tidak dapat dicatat")

@@ -50,7 +50,10 @@ OPEN_VALUES = [s.value for s in OPEN]
 
 def _scoped(query: sa.Select[Any], scope: Scope) -> sa.Select[Any]:
     """`Scope.covers_case` as SQL, so that a list and a single case agree with the actions'
-    checks: the case's place is its kelurahan, or its kecamatan when no kelurahan is known."""
+    checks: another city's case is never seen; the case's place is its kelurahan, or its
+    kecamatan when no kelurahan is known."""
+    if scope.city is not None:
+        query = query.where(t.cases.c.city == scope.city)
     if scope.is_city:
         return query
     if scope.opd is not None:
@@ -537,11 +540,13 @@ def opd_load(ctx: Context, scope: Scope) -> list[OpdLoadRow]:
     with ctx.engine.connect() as conn:
         counts = {r.opd: r for r in conn.execute(query.group_by(t.cases.c.opd))}
         opds = conn.execute(
-            sa.select(t.opds.c.code, t.opds.c.name, t.opds.c.kind).order_by(t.opds.c.code)
+            sa.select(t.opds.c.code, t.opds.c.name, t.opds.c.kind, t.opds.c.city).order_by(
+                t.opds.c.code
+            )
         ).all()
     result: list[OpdLoadRow] = []
     for o in opds:
-        if scope.opd is not None and o.code != scope.opd:
+        if (scope.opd is not None and o.code != scope.opd) or not scope.covers_city(o.city):
             continue
         c = counts.get(o.code)
         result.append(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from paseban.domain.accounts import Role
+from paseban.domain.accounts import OPERATORS, Role
 from paseban.domain.cases import OPEN, Actor, Status
 from paseban.domain.replies import ReplyEvent
 from paseban.domain.wilayah import OpdKind
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from paseban.context import Context
 
 WITH_AN_OPD = frozenset({Status.FORWARDED, Status.IN_PROGRESS})
-REQUESTERS = frozenset({Role.KELURAHAN_ADMIN, Role.KECAMATAN_ADMIN, Role.DISKOMINFO})
+REQUESTERS = frozenset({Role.KELURAHAN_ADMIN, Role.KECAMATAN_ADMIN, *OPERATORS})
 
 
 def _target(conn: sa.Connection, code: str) -> Any:
@@ -139,7 +139,7 @@ def reassign(
 ) -> CaseRow:
     """Diskominfo gives a case to another OPD directly, with a reason; the old OPD is not
     blamed. Raises Forbidden, NotFound, IllegalTransition or StaleVersion (409), InvalidInput."""
-    if actor.role is not None and actor.role is not Role.DISKOMINFO:
+    if actor.role is not None and actor.role not in OPERATORS:
         raise Forbidden("hanya Diskominfo yang dapat mengalihkan kasus ke OPD lain")
     note = _note(note)
     if not opd:
@@ -205,7 +205,9 @@ def after_correction(
         return None
     case = save_versioned(conn, case, {**changed, "updated_at": at})
     facts = routing_facts_of_case(case)
-    rule = route(facts, routing_service.active_rules(conn), exclude=case["returned_by"])
+    rule = route(
+        facts, routing_service.active_rules(conn, case["city"]), exclude=case["returned_by"]
+    )
     words = ", ".join(f"{f} {changed[f] or '-'}" for f in changed)
     kept: tuple[str, dict[str, Any]] | None = None
     if (case["route_rule"] or "").startswith("manual:"):
@@ -264,7 +266,10 @@ def request_reroute(
     with ctx.engine.begin() as conn:
         case = load_case(conn, ref)
         if not actor.scope.covers_case(
-            kelurahan=case["kelurahan"], kecamatan=case["kecamatan"], opd=case["opd"]
+            kelurahan=case["kelurahan"],
+            kecamatan=case["kecamatan"],
+            opd=case["opd"],
+            city=case["city"],
         ):
             raise Forbidden("kasus ini di luar wilayah Anda")
         if Status(case["status"]) not in OPEN:
@@ -312,7 +317,7 @@ def decide_reroute(
 ) -> CaseRow:
     """Diskominfo accepts a request (the case moves to `opd`, or the suggested OPD) or declines
     it with a reason; either way the requester sees the decision on the case."""
-    if actor.role is not None and actor.role is not Role.DISKOMINFO:
+    if actor.role is not None and actor.role not in OPERATORS:
         raise Forbidden("hanya Diskominfo yang memutuskan permintaan pengalihan")
     with ctx.engine.begin() as conn:
         request = conn.execute(

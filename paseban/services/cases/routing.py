@@ -12,6 +12,7 @@ from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.nlp.pipeline import Analysis
 from paseban.routing.rules import InvalidRule, Rule, validate_rule
 from paseban.services.people import audit
+from paseban.services.reference import cities
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.storage.rows import row
@@ -51,26 +52,40 @@ def revisions(ctx: Context, kind: str, key: str | None = None) -> list[PolicyRev
         return [row(PolicyRevisionRow, r) for r in rows]
 
 
-def active_rules(conn: sa.Connection) -> list[Rule]:
-    return cached(conn, "routing_rules", lambda: ref.active_rules(conn))
+def active_rules(conn: sa.Connection, city: str | None = None) -> list[Rule]:
+    """A city's active rules (None: every city's, for the pages that list them all)."""
+    return cached(conn, f"routing_rules:{city}", lambda: ref.active_rules(conn, city))
 
 
-def auto_forward(conn: sa.Connection) -> bool:
-    """Forward new cases to the routed OPD at once (SiBadra), or hold them for verification."""
-    return cached(conn, AUTO_FORWARD, lambda: bool(ref.get_parameter(conn, AUTO_FORWARD, False)))
+def auto_forward(conn: sa.Connection, city: str | None = None) -> bool:
+    """Forward a city's new cases to the routed OPD at once (SiBadra), or hold them for
+    verification; a city that never set it follows the first city (`cities.get_city_parameter`)."""
+    return cached(
+        conn,
+        f"{AUTO_FORWARD}:{city}",
+        lambda: bool(cities.get_city_parameter(conn, city, AUTO_FORWARD, False)),
+    )
 
 
 def set_auto_forward(
-    ctx: Context, enabled: bool, *, actor: Actor | str, ip: str | None = None
+    ctx: Context,
+    enabled: bool,
+    *,
+    actor: Actor | str,
+    ip: str | None = None,
+    city: str | None = None,
 ) -> None:
+    """Switch a city's auto-forward (None: the first city's, which other cities follow until
+    they set their own)."""
     name = audit.actor_name(actor)
     with ctx.engine.begin() as conn:
-        before = bool(ref.get_parameter(conn, AUTO_FORWARD, False))
-        ref.set_parameter(conn, AUTO_FORWARD, bool(enabled), at=ctx.now(), actor=name)
+        key = cities.parameter_key(conn, city, AUTO_FORWARD)
+        before = bool(cities.get_city_parameter(conn, city, AUTO_FORWARD, False))
+        ref.set_parameter(conn, key, bool(enabled), at=ctx.now(), actor=name)
         record_revision(
             conn,
             kind="parameter",
-            key=AUTO_FORWARD,
+            key=key,
             data={"value": bool(enabled)},
             at=ctx.now(),
             actor=name,
@@ -81,14 +96,23 @@ def set_auto_forward(
             actor=actor,
             action="routing.auto_forward",
             target_kind="parameter",
-            target_id=AUTO_FORWARD,
+            target_id=key,
             ip=ip,
             detail={"before": {"aktif": before}, "after": {"aktif": bool(enabled)}},
         )
 
 
-def list_rules(ctx: Context, *, include_inactive: bool = True) -> list[RoutingRuleRow]:
+def list_rules(
+    ctx: Context, *, include_inactive: bool = True, city: str | None = None
+) -> list[RoutingRuleRow]:
+    """The rules of a city (None: the first city's: a province chooses one to edit)."""
+    if city is None:
+        with ctx.engine.connect() as conn:
+            found = cities.city_of(conn, None)
+        city = found.code if found is not None else None
     query = sa.select(t.routing_rules).order_by(t.routing_rules.c.priority, t.routing_rules.c.name)
+    if city is not None:
+        query = query.where(t.routing_rules.c.city == city)
     if not include_inactive:
         query = query.where(t.routing_rules.c.active.is_(True))
     with ctx.engine.connect() as conn:
@@ -107,17 +131,22 @@ def save_rule(
     actor: Actor | str,
     ip: str | None = None,
     new: bool = False,
+    city: str | None = None,
 ) -> dict[str, Any]:
-    """Add or change a rule. Everything is checked first (condition, OPD, priority, name), so a
-    bad rule never reaches the router; the change is kept as a revision and in the audit trail
-    (with the values before and after). `new`: refuse (409) when the name is taken; saving a
-    rule unchanged stores nothing."""
+    """Add or change a rule of a city (None: the first city). Everything is checked first
+    (condition, OPD of that city, priority, name), so a bad rule never reaches the router; the
+    change is kept as a revision and in the audit trail (with the values before and after).
+    `new`: refuse (409) when the name is taken in the city; saving a rule unchanged stores
+    nothing."""
     if not isinstance(priority, int) or isinstance(priority, bool):
         raise InvalidInput("prioritas harus bilangan bulat")
     rule = Rule(name, condition, assign_to, priority)
     now = ctx.now()
     with ctx.engine.begin() as conn:
-        opds = conn.execute(sa.select(t.opds.c.code).where(t.opds.c.active.is_(True))).scalars()
+        code, key = _rule_city(conn, city, name)
+        opds = conn.execute(
+            sa.select(t.opds.c.code).where(t.opds.c.active.is_(True), t.opds.c.city == code)
+        ).scalars()
         try:
             validate_rule(rule, opds=list(opds))
         except InvalidRule as exc:
@@ -131,11 +160,8 @@ def save_rule(
             "updated_at": now,
             "updated_by": audit.actor_name(actor),
         }
-        old = (
-            conn.execute(sa.select(t.routing_rules).where(t.routing_rules.c.name == name))
-            .mappings()
-            .first()
-        )
+        mine = (t.routing_rules.c.name == name, t.routing_rules.c.city == code)
+        old = conn.execute(sa.select(t.routing_rules).where(*mine)).mappings().first()
         existing = old["id"] if old is not None else None
         if existing is not None and new:
             raise Conflict(f"aturan {name!r} sudah ada; ubah aturan itu atau pakai nama lain")
@@ -143,7 +169,7 @@ def save_rule(
         if old is not None and all(old[k] == data[k] for k in RULE_FIELDS):
             return dict(old)
         if existing is None:
-            conn.execute(sa.insert(t.routing_rules).values(name=name, **values))
+            conn.execute(sa.insert(t.routing_rules).values(name=name, city=code, **values))
         else:
             conn.execute(
                 sa.update(t.routing_rules).where(t.routing_rules.c.id == existing).values(**values)
@@ -151,15 +177,31 @@ def save_rule(
         record_revision(
             conn,
             kind="routing_rule",
-            key=name,
+            key=key,
             data={"name": name, **data},
             at=now,
             actor=audit.actor_name(actor),
             note="baru" if existing is None else "ubah",
         )
-        _audit_rule(conn, now, actor, ip, name, dict(old) if old is not None else None, data)
-        row = conn.execute(sa.select(t.routing_rules).where(t.routing_rules.c.name == name))
+        _audit_rule(conn, now, actor, ip, key, dict(old) if old is not None else None, data)
+        row = conn.execute(sa.select(t.routing_rules).where(*mine))
         return dict(row.mappings().one())
+
+
+def rule_revisions(ctx: Context, name: str, city: str | None = None) -> list[PolicyRevisionRow]:
+    """The changes to one rule of a city (None: the first city)."""
+    with ctx.engine.connect() as conn:
+        _, key = _rule_city(conn, city, name)
+    return revisions(ctx, "routing_rule", key)
+
+
+def _rule_city(conn: sa.Connection, city: str | None, name: str) -> tuple[str, str]:
+    """The city a rule is saved in (None: the first) and the key of its history: the name for
+    the first city's rules (as in a one-city deployment), `name@code` for another's."""
+    found = cities.city_of(conn, city)
+    if found is None:
+        raise InvalidInput(f"kota {city!r} tidak dimuat di sini")
+    return found.code, (name if found.first else f"{name}@{found.code}")
 
 
 RULE_FIELDS = ("priority", "condition", "assign_to", "active", "notes")
@@ -188,25 +230,26 @@ def _audit_rule(
     )
 
 
-def deactivate_rule(ctx: Context, name: str, *, actor: Actor | str, ip: str | None = None) -> None:
+def deactivate_rule(
+    ctx: Context, name: str, *, actor: Actor | str, ip: str | None = None, city: str | None = None
+) -> None:
+    """Switch off a rule of a city (None: the first city)."""
     with ctx.engine.begin() as conn:
-        row = (
-            conn.execute(sa.select(t.routing_rules).where(t.routing_rules.c.name == name))
-            .mappings()
-            .first()
-        )
+        code, key = _rule_city(conn, city, name)
+        mine = (t.routing_rules.c.name == name, t.routing_rules.c.city == code)
+        row = conn.execute(sa.select(t.routing_rules).where(*mine)).mappings().first()
         if row is None:
             raise NotFound(f"aturan {name!r} tidak ada")
         conn.execute(
             sa.update(t.routing_rules)
-            .where(t.routing_rules.c.name == name)
+            .where(*mine)
             .values(active=False, updated_at=ctx.now(), updated_by=audit.actor_name(actor))
         )
-        _audit_rule(conn, ctx.now(), actor, ip, name, dict(row), {"active": False})
+        _audit_rule(conn, ctx.now(), actor, ip, key, dict(row), {"active": False})
         record_revision(
             conn,
             kind="routing_rule",
-            key=name,
+            key=key,
             data={
                 "name": name,
                 "priority": row["priority"],

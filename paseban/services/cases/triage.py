@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from paseban.domain.cases import OPEN, SYSTEM, Action, Status, find_tickets
 from paseban.domain.replies import Answer, ReplyEvent, classify_answer
 from paseban.domain.triage import (
-    Candidate,
     Report,
     TriagePolicy,
     find_duplicate,
@@ -22,13 +21,13 @@ from paseban.domain.triage import (
     mentioned_tickets,
     neighbours_by_distance,
     placement_keys,
-    search_box,
 )
 from paseban.domain.wilayah import OpdKind
 from paseban.nlp.pipeline import Analysis
 from paseban.routing.rules import route, rule_label
-from paseban.services.cases import actions, clocks, locks, replies, routing
+from paseban.services.cases import actions, candidates, clocks, locks, replies, routing
 from paseban.services.cases.tickets import next_ticket
+from paseban.services.reference import cities
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.storage.rows import row
@@ -89,85 +88,6 @@ def neighbours(conn: sa.Connection) -> dict[str, frozenset[str]]:
 
 
 # --- one case per problem ----------------------------------------------------------------------
-
-
-_CANDIDATE_COLUMNS = (
-    t.cases.c.id,
-    t.cases.c.topic,
-    t.cases.c.kelurahan,
-    t.cases.c.kecamatan,
-    t.cases.c.keywords,
-    t.cases.c.last_report_at,
-    t.cases.c.opened_at,
-    t.cases.c.street,
-    t.cases.c.landmark,
-    t.cases.c.lat,
-    t.cases.c.lon,
-)
-
-
-def _candidate_statement(by_kelurahan: bool, by_point: bool) -> Any:
-    """Built once per shape of place (kelurahan list or kecamatan only; with or without a point),
-    so that SQLAlchemy compiles it once and a batch only binds values."""
-    key = f"candidates:{by_kelurahan}:{by_point}"
-    if key not in _STATEMENTS:
-        c = t.cases.c
-        places = [
-            c.kelurahan.in_(sa.bindparam("kels", expanding=True))
-            if by_kelurahan
-            else sa.and_(c.kelurahan.is_(None), c.kecamatan == sa.bindparam("kec"))
-        ]
-        if by_point:
-            places.append(
-                sa.and_(
-                    c.lat.between(sa.bindparam("lat0"), sa.bindparam("lat1")),
-                    c.lon.between(sa.bindparam("lon0"), sa.bindparam("lon1")),
-                )
-            )
-        _STATEMENTS[key] = (
-            sa.select(*_CANDIDATE_COLUMNS)
-            .where(
-                c.status.in_(sorted(OPEN_VALUES)),
-                c.topic == sa.bindparam("topic"),
-                sa.func.coalesce(c.last_report_at, c.opened_at) >= sa.bindparam("since"),
-                sa.or_(*places),
-            )
-            .order_by(c.id.desc())
-            .limit(50)
-        )
-    return _STATEMENTS[key]
-
-
-def _candidates(
-    conn: sa.Connection, report: Report, near: frozenset[str], window: timedelta, radius_m: float
-) -> list[Candidate]:
-    if not report.kelurahan and not report.kecamatan and report.lat is None:
-        return []
-    by_point = report.lat is not None and report.lon is not None
-    params: dict[str, Any] = {"topic": report.topic, "since": report.at - window}
-    if report.kelurahan:
-        params["kels"] = sorted({report.kelurahan, *near})
-    else:
-        params["kec"] = report.kecamatan or ""
-    if by_point:
-        box = search_box(report.lat, report.lon, radius_m)  # type: ignore[arg-type]
-        params.update(zip(("lat0", "lat1", "lon0", "lon1"), box, strict=True))
-    rows = conn.execute(_candidate_statement(bool(report.kelurahan), by_point), params).all()
-    return [
-        Candidate(
-            r.id,
-            r.topic,
-            r.kelurahan,
-            r.kecamatan,
-            frozenset((r.keywords or "").split()),
-            r.last_report_at or r.opened_at,
-            r.street,
-            r.landmark,
-            r.lat,
-            r.lon,
-        )
-        for r in rows
-    ]
 
 
 _REPORTER_BY_ID = (
@@ -291,12 +211,17 @@ def open_or_join(
     lon: float | None = None,
     address: str | None = None,
     media_url: str | None = None,
+    city: str | None = None,
 ) -> Placement:
     """Join the open case about the same problem in the same place (domain.triage), or open a
     new one: routed by the rules, on the verification clock, answered with its ticket code, and
-    forwarded at once when the `routing.auto_forward` parameter is on.
+    forwarded at once when the city's `routing.auto_forward` parameter is on. The case is of
+    the `city` of the account the message reached (None: the first city): joined only to that
+    city's cases, routed by its rules, numbered with its ticket prefix.
     A new case opens at the time the citizen reported (never in the future)."""
 
+    place_of = cities.city_of(conn, city)
+    city = place_of.code if place_of is not None else ""
     now = ctx.now()
     reported = min(reported_at, now) if reported_at else now
     place = analysis.place
@@ -305,8 +230,8 @@ def open_or_join(
     policy = triage_policy(conn)
     near = neighbours(conn).get(place.kelurahan or "", frozenset())
     locks.hold(conn, placement_keys(report, near, policy.radius_m))  # held already by place_message
-    candidates = _candidates(conn, report, near, policy.window, policy.radius_m)
-    match = find_duplicate(report, candidates, neighbours=neighbours(conn), policy=policy)
+    found = candidates.candidates(conn, report, near, policy.window, policy.radius_m, city)
+    match = find_duplicate(report, found, neighbours=neighbours(conn), policy=policy)
     if match is not None:
         case = _join(
             conn,
@@ -330,8 +255,8 @@ def open_or_join(
             message_ids=[message_id],
         )
         return Placement(match.case_id, case["ticket"], True)
-    rule = route(routing.routing_facts(analysis, platform), routing.active_rules(conn))
-    prefix = cached(conn, "ticket_prefix", lambda: ref.get_parameter(conn, "ticket_prefix", "PSB"))
+    rule = route(routing.routing_facts(analysis, platform), routing.active_rules(conn, city))
+    prefix = place_of.ticket_prefix if place_of is not None else "PSB"
     ticket = next_ticket(conn, prefix, reported.astimezone(ctx.tz))
     title = " ".join(analysis.masked.split())[:TITLE_CHARS]
     values: dict[str, Any] = {
@@ -360,6 +285,7 @@ def open_or_join(
         "platforms": [platform],
         "escalation_level": 0,
         "returned_by": [],
+        "city": city,
     }
     clock = clocks.enter_status(
         conn,
@@ -397,7 +323,7 @@ def open_or_join(
         reason=f"case:{case_id}:open",
         message_ids=[message_id],
     )
-    if rule and routing.auto_forward(conn) and _forwardable(conn, rule.assign_to):
+    if rule and routing.auto_forward(conn, city) and _forwardable(conn, rule.assign_to):
         actions.apply(
             conn,
             ctx,
@@ -426,7 +352,7 @@ def _author_statement(by_id: bool) -> Any:
         m, c = t.messages.c, t.cases.c
         who = m.author_id if by_id else m.author
         _STATEMENTS[key] = (
-            sa.select(c.id, c.ticket, c.status, c.topic)
+            sa.select(c.id, c.ticket, c.status, c.topic, c.city)
             .select_from(t.messages.join(t.cases, t.cases.c.id == m.case_id))
             .where(
                 m.platform == sa.bindparam("platform"),
@@ -453,7 +379,9 @@ def _author_cases(
     return list(seen.values())
 
 
-_TICKET_ROW = sa.select(t.cases.c.id, t.cases.c.ticket, t.cases.c.status, t.cases.c.merged_into)
+_TICKET_ROW = sa.select(
+    t.cases.c.id, t.cases.c.ticket, t.cases.c.status, t.cases.c.merged_into, t.cases.c.city
+)
 
 
 def _by_ticket(conn: sa.Connection, text: str) -> dict[str, Any] | None:
@@ -483,10 +411,12 @@ def place_message(
     author_id: str | None = None,
     lat: float | None = None,
     lon: float | None = None,
+    city: str | None = None,
 ) -> Placement | None:
     """Where an analysed message belongs. In order: the answer to "sudah beres?" on the
     citizen's resolved case (yes closes, no reopens); a follow-up on the citizen's open case or
-    on a ticket code the text names; a complaint (open_or_join); otherwise nowhere (None)."""
+    on a ticket code the text names; a complaint (open_or_join); otherwise nowhere (None).
+    Only the cases of the `city` of the account it reached (None: the first city) count."""
 
     now = ctx.now()
     reported = min(reported_at, now) if reported_at else now
@@ -502,7 +432,10 @@ def place_message(
         report = _report(analysis, reported, lat, lon)
         names += placement_keys(report, near, policy.radius_m)
     locks.hold(conn, filter(None, names))
+    place_of = cities.city_of(conn, city)
+    city = place_of.code if place_of is not None else ""
     mine = _author_cases(conn, platform, author, author_id, reported - policy.follow_up_window)
+    mine = [c for c in mine if c["city"] == city]
     for case in mine:
         if case["status"] != Status.RESOLVED.value:
             continue
@@ -532,6 +465,7 @@ def place_message(
         )
         return Placement(case["id"], case["ticket"], True, "answer")
     named = _by_ticket(conn, text)
+    named = named if named is not None and named["city"] == city else None
     open_mine = [c for c in mine if c["status"] in OPEN_VALUES]
     target: dict[str, Any] | None = None
     if named is not None and named["status"] in OPEN_VALUES | {Status.RESOLVED.value}:
@@ -586,6 +520,7 @@ def place_message(
         author_id=author_id,
         lat=lat,
         lon=lon,
+        city=city,
     )
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from paseban.content import approvals as ap
-from paseban.domain.accounts import OwnerKind, Role, Scope
+from paseban.domain.accounts import OPERATORS, OwnerKind, Role, Scope
 from paseban.errors import Forbidden, NotFound
 from paseban.storage import tables as t
 from paseban.storage.rows import row
@@ -24,23 +24,27 @@ def person(ctx: Context, username: str) -> ap.Person:
     with ctx.engine.connect() as conn:
         row = conn.execute(
             sa.select(
-                t.users.c.username, t.users.c.role, t.users.c.scope_code, t.users.c.active
+                t.users.c.username,
+                t.users.c.role,
+                t.users.c.scope_code,
+                t.users.c.active,
+                t.users.c.city,
             ).where(t.users.c.username == username.strip().lower())
         ).first()
     if row is None or not row.active:
         raise NotFound(f"pengguna {username!r} tidak ada atau tidak aktif")
     role = Role(row.role)
     if role is Role.OPD_OFFICER:
-        scope = Scope(opd=row.scope_code)
+        scope = Scope(opd=row.scope_code, city=row.city)
     elif row.scope_code:
-        scope = Scope(wilayah=row.scope_code)
+        scope = Scope(wilayah=row.scope_code, city=row.city)
     else:
-        scope = Scope()
+        scope = Scope(city=None if role is Role.PROVINCE else row.city)
     return ap.Person(row.username, role, scope)
 
 
 def require_diskominfo(who: ap.Who, what: str) -> None:
-    if who.role is not Role.DISKOMINFO:
+    if who.role not in OPERATORS:
         raise Forbidden(f"hanya operator Diskominfo yang dapat {what}")
 
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from paseban.content import approvals as ap
 from paseban.content.media import MediaFacts, MediaKind, Origin
-from paseban.domain.accounts import Role
+from paseban.domain.accounts import OPERATORS, Role
 from paseban.domain.auth import Actor
 from paseban.errors import Forbidden, InvalidInput, NotFound
 from paseban.services.content import imaging
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 m = t.media_items.c
 ALT_TEXT_MAX = 1000  # Instagram's alt_text limit, the one platform that gives one
-WRITERS = (Role.DISKOMINFO, Role.KECAMATAN_ADMIN, Role.KELURAHAN_ADMIN, Role.OPD_OFFICER)
+WRITERS = (*OPERATORS, Role.KECAMATAN_ADMIN, Role.KELURAHAN_ADMIN, Role.OPD_OFFICER)
 CHUNK = 1024 * 1024
 SEARCHED = ("original_name", "alt_text", "caption", "source", "credit")
 
@@ -332,7 +332,7 @@ def visible_where(who: ap.Who) -> Any:
 def can_edit(who: ap.Who, row: Mapping[str, Any]) -> bool:
     if who.role not in WRITERS:
         return False
-    if who.role is Role.DISKOMINFO or row["owner"] == who.name:
+    if who.role in OPERATORS or row["owner"] == who.name:
         return True
     if who.scope.opd is not None:
         return bool(row["area_opd"] == who.scope.opd)

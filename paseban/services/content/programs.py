@@ -21,7 +21,7 @@ from paseban.content.campaigns import (
     validate_kit,
 )
 from paseban.content.programs import Fact, Program, normalize_hashtag, validate_program
-from paseban.domain.accounts import Role
+from paseban.domain.accounts import OPERATORS, Role
 from paseban.errors import Forbidden, InvalidInput, NotFound
 from paseban.progress import Progress, counted, quiet
 from paseban.services.content import access, checking, kits
@@ -50,7 +50,7 @@ def _fact_data(facts: Sequence[Fact]) -> list[dict[str, Any]]:
 
 
 def _may_edit_program(who: ap.Who, owner_opd: str) -> bool:
-    if who.role is Role.DISKOMINFO:
+    if who.role in OPERATORS:
         return True
     return who.role is Role.OPD_OFFICER and who.scope.opd == owner_opd
 
@@ -322,7 +322,7 @@ def campaign_detail(ctx: Context, who: ap.Who, ref: str | int) -> CampaignDetail
         campaign = _campaign(conn, ref)
         accounts = {a["id"]: a for a in access.visible_accounts(ctx, conn, who)}
         tracked = _participation(conn, campaign, set(accounts), today=today, now=ctx.now())
-        if not tracked and who.role is not Role.DISKOMINFO:
+        if not tracked and who.role not in OPERATORS:
             raise Forbidden("kampanye ini tidak menyasar akun Anda")
         program = None
         if campaign["program_id"]:

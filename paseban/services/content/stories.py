@@ -18,7 +18,7 @@ from paseban.content.stories import (
     pick_ideas,
     validate_profile,
 )
-from paseban.domain.accounts import Role
+from paseban.domain.accounts import OPERATORS, Role
 from paseban.domain.wilayah import Level
 from paseban.errors import Forbidden, InvalidInput, NotFound
 from paseban.storage import tables as t
@@ -32,7 +32,7 @@ LIST_FIELDS = ("landmarks", "umkm", "sosok", "sources")
 
 
 def can_edit_profile(who: ap.Who, kelurahan: str) -> bool:
-    if who.role is Role.DISKOMINFO:
+    if who.role in OPERATORS:
         return True
     return who.role in (Role.KELURAHAN_ADMIN, Role.KECAMATAN_ADMIN) and who.scope.covers_wilayah(
         kelurahan

@@ -9,13 +9,17 @@ from paseban.storage import tables as t
 
 
 def account_ids_in_scope(conn: sa.Connection, scope: Scope) -> list[int] | None:
-    """The accounts an actor works: all (None) for the city; those owned inside a wilayah; an
-    OPD's own accounts."""
-    if scope.is_city:
+    """The accounts an actor works: all (None) for the province role; a city's for its
+    Diskominfo; those owned inside a wilayah; an OPD's own accounts (always of the actor's
+    city: another city's OPD has another key, and a wilayah code names its city)."""
+    if scope.is_province:
         return None
-    rows = conn.execute(
-        sa.select(t.accounts.c.id, t.accounts.c.owner_kind, t.accounts.c.owner_code)
-    ).all()
+    query = sa.select(t.accounts.c.id, t.accounts.c.owner_kind, t.accounts.c.owner_code)
+    if scope.city is not None:
+        query = query.where(t.accounts.c.city == scope.city)
+    rows = conn.execute(query).all()
+    if scope.is_city:
+        return [r.id for r in rows]
     if scope.opd is not None:
         return [
             r.id for r in rows if r.owner_kind == OwnerKind.OPD.value and r.owner_code == scope.opd

@@ -35,7 +35,6 @@ WRITE_BATCH = 50  # messages per connection (policy read once); each placement c
 
 
 def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
-    analyzer = ctx.analyzer()
     counts = {
         "analyzed": 0,
         "complaints": 0,
@@ -60,27 +59,34 @@ def analyze_messages(ctx: Context, ids: list[int]) -> dict[str, int]:
                     t.messages.c.lon,
                     t.accounts.c.owner_kind,
                     t.accounts.c.owner_code,
+                    t.accounts.c.city,
                 )
                 .join(t.accounts, t.accounts.c.id == t.messages.c.account_id)
                 .where(t.messages.c.id.in_(chunk), t.messages.c.analyzed_at.is_(None))
                 .order_by(t.messages.c.id)
             ).all()
-        # an OPD's account belongs to no wilayah: no fallback place, but the message reached the
-        # city, so names every city has (Jl. Sudirman, "balai kota") are read as the city's
-        city = analyzer.gazetteer.city
-        analyses = analyzer.analyze_batch(
-            (row.text, city if row.owner_kind == OwnerKind.OPD.value else row.owner_code)
-            for row in rows
-        )
-        for first in range(0, len(rows), WRITE_BATCH):
-            _store(
-                ctx,
-                analyzer,
-                rows[first : first + WRITE_BATCH],
-                analyses[first : first + WRITE_BATCH],
-                counts,
-            )
+        # a message on a city's account is about that city: its gazetteer reads the place
+        for city in dict.fromkeys(row.city for row in rows):
+            _analyze(ctx, ctx.analyzer(city), [r for r in rows if r.city == city], counts)
     return counts
+
+
+def _analyze(ctx: Context, analyzer: Analyzer, rows: list[Any], counts: dict[str, int]) -> None:
+    # an OPD's account belongs to no wilayah: no fallback place, but the message reached the
+    # city, so names every city has (Jl. Sudirman, "balai kota") are read as the city's
+    city = analyzer.gazetteer.city
+    analyses = analyzer.analyze_batch(
+        (row.text, city if row.owner_kind == OwnerKind.OPD.value else row.owner_code)
+        for row in rows
+    )
+    for first in range(0, len(rows), WRITE_BATCH):
+        _store(
+            ctx,
+            analyzer,
+            rows[first : first + WRITE_BATCH],
+            analyses[first : first + WRITE_BATCH],
+            counts,
+        )
 
 
 def _store(
@@ -154,6 +160,7 @@ def _place(
                     author_id=row.author_id,
                     lat=row.lat,
                     lon=row.lon,
+                    city=row.city,
                 )
                 values = _values(ctx, row, analysis)
                 values["case_id"] = placement.case_id if placement else None

@@ -225,6 +225,10 @@ def _visits_in_scope(actor: Actor) -> Any:
             v.kelurahan == w,
             v.kelurahan.startswith(w + "."),
         )
+    if actor.scope.city is not None:  # a city's Diskominfo: its wilayah and its OPDs
+        city = actor.scope.city
+        ours = sa.select(t.opds.c.code).where(t.opds.c.city == city)
+        return sa.or_(v.unit_code.startswith(city + "."), v.unit_code.in_(ours))
     return sa.true()
 
 
@@ -373,6 +377,7 @@ def photo_pairs(ctx: Context, actor: Actor, *, limit: int = 50) -> list[PhotoPai
             c.kelurahan,
             c.kecamatan,
             c.opd,
+            c.city,
             t.wilayah.c.name.label("kelurahan_name"),
             t.topics.c.name.label("topic_name"),
             t.opds.c.name.label("opd_name"),
@@ -390,7 +395,9 @@ def photo_pairs(ctx: Context, actor: Actor, *, limit: int = 50) -> list[PhotoPai
     mine = [
         r
         for r in rows
-        if actor.scope.covers_case(kelurahan=r["kelurahan"], kecamatan=r["kecamatan"], opd=r["opd"])
+        if actor.scope.covers_case(
+            kelurahan=r["kelurahan"], kecamatan=r["kecamatan"], opd=r["opd"], city=r["city"]
+        )
     ]
     return mine[:limit]
 
@@ -404,7 +411,7 @@ def photo(ctx: Context, actor: Actor, name: str) -> tuple[Path, str]:
             sa.select(t.field_visits.c.id).where(v.photo == name, _visits_in_scope(actor))
         ).first()
         case = conn.execute(
-            sa.select(t.cases.c.kelurahan, t.cases.c.kecamatan, t.cases.c.opd)
+            sa.select(t.cases.c.kelurahan, t.cases.c.kecamatan, t.cases.c.opd, t.cases.c.city)
             .join(t.case_photo_pairs, p.case_id == t.cases.c.id)
             .where(sa.or_(p.before_photo == name, p.after_photo == name))
         ).first()
@@ -412,7 +419,7 @@ def photo(ctx: Context, actor: Actor, name: str) -> tuple[Path, str]:
         case is not None
         and actor.can(Permission.CASES_READ)
         and actor.scope.covers_case(
-            kelurahan=case.kelurahan, kecamatan=case.kecamatan, opd=case.opd
+            kelurahan=case.kelurahan, kecamatan=case.kecamatan, opd=case.opd, city=case.city
         )
     )
     if not allowed or not actor.can(Permission.CASES_READ):
@@ -436,6 +443,8 @@ def _alerts_in_scope(actor: Actor) -> Any:
     if actor.scope.wilayah is not None:
         w = actor.scope.wilayah
         return sa.or_(a.area == w, a.area.startswith(w + "."), a.area.in_(_ancestors(w)))
+    if actor.scope.city is not None:  # a city's Diskominfo and leadership: the city's
+        return sa.or_(a.area == actor.scope.city, a.area.startswith(actor.scope.city + "."))
     return sa.true()
 
 
@@ -505,7 +514,9 @@ def can_acknowledge(actor: Actor, alert: Mapping[str, Any]) -> bool:
     """Diskominfo, or an officer of the OPD the alert went to."""
     if not actor.can(Permission.CASES_WRITE):
         return False
-    return actor.scope.is_city or (actor.scope.opd is not None and actor.scope.opd == alert["opd"])
+    if actor.scope.is_city:
+        return actor.scope.covers_wilayah(alert["area"])
+    return actor.scope.opd is not None and actor.scope.opd == alert["opd"]
 
 
 def acknowledge_alert(ctx: Context, actor: Actor, alert_id: int, *, ip: str | None = None) -> None:

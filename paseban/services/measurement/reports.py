@@ -38,7 +38,7 @@ from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS
 from paseban.measurement.periods import Period
 from paseban.progress import Progress, quiet
-from paseban.services.reference import store as ref
+from paseban.services.reference import cities
 from paseban.storage import tables as t
 from paseban.storage.rows.measurement import ReportFileRow
 
@@ -77,10 +77,13 @@ def trend_periods(kind: str, period: Period) -> list[Period]:
     return list(reversed(out))
 
 
-def measure_pair(ctx: Context, period: Period) -> tuple[queries.Measured, queries.Measured]:
+def measure_pair(
+    ctx: Context, period: Period, city: str | None = None
+) -> tuple[queries.Measured, queries.Measured]:
+    """The period and the one before, of one city's units (None: every unit)."""
     as_of = ctx.now()
     with ctx.engine.connect() as conn:
-        all_units = queries.units(conn)
+        all_units = queries.units(conn, city)
         now = queries.measure(conn, period, tz=ctx.tz, as_of=as_of, all_units=all_units)
         before = queries.measure(
             conn, period.previous(), tz=ctx.tz, as_of=as_of, all_units=all_units
@@ -91,16 +94,19 @@ def measure_pair(ctx: Context, period: Period) -> tuple[queries.Measured, querie
 GROUPS = ("kelurahan", "kecamatan", "opd")
 
 
-def standings(ctx: Context, period: Period) -> tuple[reports.Standings, queries.Measured]:
-    """Leaderboards, sosok ideal and the lagging list of a period (the dashboard's pages)."""
-    ranked, now, _ = _standings(ctx, period)
+def standings(
+    ctx: Context, period: Period, city: str | None = None
+) -> tuple[reports.Standings, queries.Measured]:
+    """Leaderboards, sosok ideal and the lagging list of a period (the dashboard's pages), of
+    one city's units ranked among themselves (None: every unit of the deployment)."""
+    ranked, now, _ = _standings(ctx, period, city)
     return ranked, now
 
 
 def _standings(
-    ctx: Context, period: Period
+    ctx: Context, period: Period, city: str | None = None
 ) -> tuple[reports.Standings, queries.Measured, queries.Measured]:
-    now, before = measure_pair(ctx, period)
+    now, before = measure_pair(ctx, period, city)
     with ctx.engine.connect() as conn:
         activity = report_queries.admin_activity(conn, period)
     ranked = reports.standings(
@@ -191,16 +197,26 @@ def unit_scorecard(ctx: Context, group: str, code: str, period: Period) -> Score
 
 
 def build_report(
-    ctx: Context, kind: str, period: Period, *, progress: Progress = quiet
+    ctx: Context,
+    kind: str,
+    period: Period,
+    *,
+    progress: Progress = quiet,
+    city: str | None = None,
 ) -> reports.Report:
+    """The weekly or monthly report, of one city (None: the whole deployment): its units, map,
+    problems, topics and overdue cases. The city totals and the weekly series are the
+    deployment's (not yet counted per city)."""
     progress("menghitung laporan", 0, 2)
-    now, before = measure_pair(ctx, period)
+    now, before = measure_pair(ctx, period, city)
     progress("menghitung laporan", 1, 2)
     lo, hi = period.bounds(ctx.tz)
     plo, phi = period.previous().bounds(ctx.tz)
     with ctx.engine.connect() as conn:
-        city = ref.get_parameter(conn, "city_name", "") or "Kota"
-        counts = report_queries.complaints_by_kelurahan(conn, lo, hi)
+        known = cities.all_cities(conn)
+        found = next((c for c in known if c.code == city), known[0] if len(known) == 1 else None)
+        name = found.name if found else ("Semua kota/kabupaten" if known else "Kota")
+        counts = report_queries.complaints_by_kelurahan(conn, lo, hi, city)
         kecamatan_names = {u.code: u.name for u in now.units.values() if u.kind == "kecamatan"}
         places = [
             svg.Place(
@@ -230,7 +246,7 @@ def build_report(
             kind=kind,
             period=period,
             generated_at=ctx.now(),
-            city=city,
+            city=name,
             now={g: now.group(g) for g in ("kelurahan", "kecamatan", "opd")},
             before={g: before.group(g) for g in ("kelurahan", "kecamatan", "opd")},
             city_now=now.city,
@@ -238,9 +254,9 @@ def build_report(
             series=series,
             places=places,
             admins=report_queries.admin_activity(conn, period),
-            top_problems=report_queries.top_problems(conn, lo, hi),
-            topics=report_queries.topics_count(conn, lo, hi),
-            overdue=report_queries.overdue_by_opd(conn, ctx.now()),
+            top_problems=report_queries.top_problems(conn, lo, hi, city=city),
+            topics=report_queries.topics_count(conn, lo, hi, city),
+            overdue=report_queries.overdue_by_opd(conn, ctx.now(), city),
             alerts=alerts,
             alerts_before=int(alerts_before),
             is_sample=is_sample,

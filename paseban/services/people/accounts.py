@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,6 @@ import sqlalchemy as sa
 from paseban.csvfiles import read_rows
 from paseban.domain.accounts import (
     HANDLE_PATTERN,
-    ROLE_SCOPE,
     Account,
     OwnerKind,
     Platform,
@@ -21,7 +21,7 @@ from paseban.domain.wilayah import Level
 from paseban.errors import BadFile, Conflict, ImportReport, InvalidInput, LineError, NotFound
 from paseban.progress import Progress, counted, quiet
 from paseban.security import hash_password
-from paseban.services.people import audit
+from paseban.services.people import audit, scopes
 from paseban.storage import tables as t
 from paseban.storage.rows import row
 from paseban.storage.rows.people import AccountRow, StoredUserRow, UserRow
@@ -109,6 +109,7 @@ def import_csv(
         for line, row in read_rows(path, ACCOUNT_COLUMNS):
             try:
                 account = parse_account(row, levels, opds)
+                account = replace(account, city=scopes.account_city(conn, account, row.get("kota")))
             except InvalidInput as exc:
                 errors.append(LineError(str(path), line, str(exc)))
                 continue
@@ -171,6 +172,7 @@ def _upsert(conn: sa.Connection, account: Account, *, at: Any, sample: bool) -> 
         "owner_kind": account.owner_kind.value,
         "owner_code": account.owner_code,
         "name": account.name,
+        "city": account.city,
     }
     if existing is None:
         conn.execute(
@@ -222,7 +224,7 @@ def find_account(conn: sa.Connection, platform: str, ref: str) -> AccountRow | N
 
 # --- users -------------------------------------------------------------------------------------
 
-USER_COLUMNS = ("username", "role")  # optional: scope, full_name, email
+USER_COLUMNS = ("username", "role")  # optional: scope, full_name, email, kota
 EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[a-z]{2,}$", re.IGNORECASE)
 
 
@@ -271,30 +273,6 @@ def change_email(ctx: Context, user_id: int, email: str | None, *, actor: Actor 
     return True
 
 
-def _check_user(conn: sa.Connection, role_raw: str, scope: str | None) -> tuple[Role, str | None]:
-    try:
-        role = Role(role_raw.lower())
-    except ValueError:
-        choices = ", ".join(r.value for r in Role)
-        raise InvalidInput(f"peran {role_raw!r} tidak dikenal (pilihan: {choices})") from None
-    needs = ROLE_SCOPE[role]
-    scope = scope or None
-    if needs is None:
-        if scope:
-            raise InvalidInput(f"peran {role.value} tidak memakai cakupan, hapus {scope!r}")
-        return role, None
-    if not scope:
-        raise InvalidInput(f"peran {role.value} membutuhkan cakupan ({needs})")
-    if needs == "opd":
-        if scope not in _opd_codes(conn):
-            raise InvalidInput(f"OPD {scope!r} tidak dikenal")
-    else:
-        wanted = Level.KECAMATAN if needs == "kecamatan" else Level.KELURAHAN
-        if _levels(conn).get(scope) != wanted:
-            raise InvalidInput(f"cakupan {scope!r} bukan kode {needs} yang dikenal")
-    return role, scope
-
-
 def add_user(
     ctx: Context,
     username: str,
@@ -306,6 +284,7 @@ def add_user(
     email: str | None = None,
     sample: bool = False,
     actor: Actor | str | None = None,
+    kota: str | None = None,
 ) -> int:
     """Add a user; with an actor (the dashboard), the change is in the audit trail."""
     username = username.strip().lower()
@@ -317,7 +296,7 @@ def add_user(
     with ctx.engine.begin() as conn:
         return _add_user(
             conn, username, role=role, scope=scope, full_name=full_name, password=password,
-            email=email, sample=sample, actor=actor, at=ctx.now(),
+            email=email, sample=sample, actor=actor, at=ctx.now(), kota=kota,
         )  # fmt: skip
 
 
@@ -333,8 +312,10 @@ def _add_user(  # the insert of add_user, in the caller's transaction (imports: 
     sample: bool,
     actor: Actor | str | None,
     at: Any,
+    kota: str | None = None,
 ) -> int:
-    checked_role, checked_scope = _check_user(conn, role, scope)
+    checked_role, checked_scope, city = scopes.check_user(conn, role, scope, kota)
+    scopes.check_grantor(actor, checked_role, city)
     if conn.execute(sa.select(t.users.c.id).where(t.users.c.username == username)).first():
         raise Conflict(f"pengguna {username!r} sudah ada")
     user_id = int(
@@ -350,6 +331,7 @@ def _add_user(  # the insert of add_user, in the caller's transaction (imports: 
                 active=True,
                 is_sample=sample,
                 created_at=at,
+                city=city,
             )
             .returning(t.users.c.id)
         ).scalar_one()
@@ -362,7 +344,7 @@ def _add_user(  # the insert of add_user, in the caller's transaction (imports: 
             action="user.create",
             target_kind="user",
             target_id=username,
-            detail={"after": {"role": checked_role.value, "scope": checked_scope}},
+            detail={"after": {"role": checked_role.value, "scope": checked_scope, "kota": city}},
         )
     return user_id
 
@@ -385,7 +367,7 @@ def import_users(
             try:
                 if "__error__" in row:
                     raise InvalidInput(row["__error__"])
-                _check_user(conn, row["role"], row.get("scope"))
+                scopes.check_user(conn, row["role"], row.get("scope"), row.get("kota"))
                 check_email(row.get("email"))
             except InvalidInput as exc:
                 errors.append(LineError(str(path), line, str(exc)))
@@ -406,6 +388,7 @@ def import_users(
                 conn, name, role=row["role"], scope=row.get("scope") or None,
                 full_name=row.get("full_name", ""), password=None,
                 email=row.get("email") or None, sample=sample, actor=None, at=ctx.now(),
+                kota=row.get("kota"),
             )  # fmt: skip
             existing.add(name)
             report.added += 1
@@ -427,6 +410,7 @@ def list_users(ctx: Context) -> list[UserRow]:
                 t.users.c.phone_opt_in_at,
                 t.users.c.phone_opt_in_note,
                 t.users.c.notify_channel,
+                t.users.c.city,
             ).order_by(t.users.c.username)
         ).mappings()
         return [row(UserRow, r) for r in rows]
@@ -459,6 +443,8 @@ def create_account(ctx: Context, row: dict[str, str], *, actor: Actor | str) -> 
     """Add one official account (same validation as the CSV import)."""
     with ctx.engine.begin() as conn:
         account = parse_account(row, _levels(conn), _opd_codes(conn))
+        city = scopes.account_city(conn, account, row.get("kota"))
+        scopes.check_grantor(actor, Role.VIEWER, city)  # an operator adds its city's accounts
         if find_account(conn, account.platform.value, account.handle) is not None:
             raise Conflict(f"akun {account.platform.value} @{account.handle} sudah terdaftar")
         if account.platform_account_id and find_account(
@@ -477,6 +463,7 @@ def create_account(ctx: Context, row: dict[str, str], *, actor: Actor | str) -> 
                 active=True,
                 is_sample=False,
                 created_at=ctx.now(),
+                city=city,
             )
             .returning(t.accounts.c.id)
         ).scalar_one()
@@ -511,6 +498,7 @@ def update_account(
         )
         if row is None:
             raise NotFound(f"akun {account_id} tidak ada")
+        scopes.check_grantor(actor, Role.VIEWER, row["city"])  # and changes them only
         if len(name) > 200:
             raise InvalidInput("nama akun paling banyak 200 karakter")
         account = parse_account(
@@ -524,11 +512,14 @@ def update_account(
             _levels(conn),
             _opd_codes(conn),
         )
+        city = scopes.account_city(conn, account)
+        scopes.check_grantor(actor, Role.VIEWER, city)
         after = {
             "name": account.name,
             "owner_kind": account.owner_kind.value,
             "owner_code": account.owner_code,
             "active": active,
+            "city": city,
         }
         diff = _changes(dict(row), after)
         if not diff["after"]:
@@ -555,14 +546,17 @@ def update_user(
     full_name: str,
     active: bool,
     actor: Actor,
+    kota: str | None = None,
 ) -> bool:
-    """Change a user's role, scope, name or whether the user may sign in. A deactivated user's
+    """Change a user's role, scope, city, name or whether the user may sign in. A deactivated user's
     sessions end at once. Nobody can deactivate or demote themselves (no lock-out by mistake)."""
     with ctx.engine.begin() as conn:
         row = conn.execute(sa.select(t.users).where(t.users.c.id == user_id)).mappings().first()
         if row is None:
             raise NotFound(f"pengguna {user_id} tidak ada")
-        checked_role, checked_scope = _check_user(conn, role, scope)
+        checked_role, checked_scope, city = scopes.check_user(conn, role, scope, kota)
+        scopes.check_grantor(actor, checked_role, city)
+        scopes.check_grantor(actor, Role(row["role"]), row["city"])  # and theirs before
         if len(full_name) > 200:
             raise InvalidInput("nama lengkap paling banyak 200 karakter")
         if row["id"] == actor.id and (not active or checked_role.value != row["role"]):
@@ -572,12 +566,13 @@ def update_user(
             "scope_code": checked_scope,
             "full_name": full_name.strip(),
             "active": active,
+            "city": city,
         }
         diff = _changes(dict(row), after)
         if not diff["after"]:
             return False
         conn.execute(sa.update(t.users).where(t.users.c.id == user_id).values(**after))
-        if not active or "role" in diff["after"] or "scope_code" in diff["after"]:
+        if not active or {"role", "scope_code", "city"} & set(diff["after"]):
             conn.execute(sa.delete(t.sessions).where(t.sessions.c.user_id == user_id))
         audit.record(
             conn,

@@ -25,7 +25,7 @@ from paseban.domain.auth import (
 from paseban.errors import Conflict, InvalidInput, NotFound, PasebanError
 from paseban.security import hash_password, verify_password
 from paseban.services.people import audit
-from paseban.services.people.accounts import _check_user
+from paseban.services.people.scopes import check_grantor, check_user
 from paseban.storage import tables as t
 from paseban.storage.rows import row
 from paseban.storage.rows.people import ApiTokenRow
@@ -85,7 +85,7 @@ def _user_actor(row: Any, session_id: str | None = None) -> Actor:
     return actor_for(
         row["username"],
         role,
-        scope_for(role, row["scope_code"]),
+        scope_for(role, row["scope_code"], row["city"]),
         id=row["id"],
         full_name=row["full_name"] or "",
         session_id=session_id,
@@ -243,6 +243,7 @@ def session(ctx: Context, token: str | None, *, policy: LoginPolicy = POLICY) ->
                     t.users.c.role,
                     t.users.c.scope_code,
                     t.users.c.active,
+                    t.users.c.city,
                 )
                 .join(t.users, t.users.c.id == t.sessions.c.user_id)
                 .where(t.sessions.c.id == sid)
@@ -339,9 +340,11 @@ def create_token(
     area: str | None = None,
     expires_days: int | None = None,
     actor: Actor | str,
+    kota: str | None = None,
 ) -> str:
     """Create an API token for a machine client and return it; it is shown once, stored hashed.
-    A token acts with a role and area like a user, narrowed to its scopes."""
+    A token acts with a role, area and city like a user, narrowed to its scopes (an operator
+    of one city makes tokens of that city: `kota` defaults to theirs)."""
     name = name.strip()
     if not HANDLE_PATTERN.match(name):
         raise InvalidInput(f"nama token {name!r} tidak sah (huruf, angka, . _ - @ +)")
@@ -354,7 +357,9 @@ def create_token(
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = ctx.now()
     with ctx.engine.begin() as conn:
-        checked_role, checked_area = _check_user(conn, role, area)
+        own = actor.scope.city if isinstance(actor, Actor) else None
+        checked_role, checked_area, city = check_user(conn, role, area, kota or own)
+        check_grantor(actor, checked_role, city)
         beyond = permissions - ROLE_PERMISSIONS[checked_role]
         if beyond:
             raise InvalidInput(
@@ -370,6 +375,7 @@ def create_token(
                 prefix=token[:10],
                 role=checked_role.value,
                 scope_code=checked_area,
+                city=city,
                 permissions=sorted(p.value for p in permissions),
                 created_at=now,
                 created_by=actor if isinstance(actor, str) else actor.name,
@@ -386,6 +392,7 @@ def create_token(
             detail={
                 "role": checked_role.value,
                 "area": checked_area,
+                "kota": city,
                 "scopes": sorted(p.value for p in permissions),
             },
         )
@@ -449,7 +456,7 @@ def token_actor(ctx: Context, token: str | None) -> Actor | None:
     return actor_for(
         row["name"],
         role,
-        scope_for(role, row["scope_code"]),
+        scope_for(role, row["scope_code"], row["city"]),
         kind="token",
         id=row["id"],
         granted=parse_permissions(row["permissions"]),

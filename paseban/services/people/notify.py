@@ -67,9 +67,18 @@ def addresses(conn: sa.Connection, user_ids: list[int]) -> list[str]:
     return sorted({r for r in rows if r})
 
 
-def alert_recipients(conn: sa.Connection, opd: str | None) -> list[int]:
+def _of_city(city: str | None) -> Any:
+    """The users of a city: its own, and the province role's (every city); None: everyone."""
     u = t.users.c
-    conditions = [u.role == Role.DISKOMINFO.value]
+    return sa.true() if city is None else sa.or_(u.city == city, u.city.is_(None))
+
+
+def alert_recipients(conn: sa.Connection, opd: str | None, area: str | None = None) -> list[int]:
+    """Diskominfo of the alert's city (its area's code names it) and the province role, and
+    the officers of the OPD it went to."""
+    u = t.users.c
+    city = ".".join(area.split(".")[:2]) if area else None
+    conditions = [sa.and_(u.role.in_((Role.DISKOMINFO.value, Role.PROVINCE.value)), _of_city(city))]
     if opd:
         conditions.append(sa.and_(u.role == Role.OPD_OFFICER.value, u.scope_code == opd))
     return _users(conn, *conditions)
@@ -104,12 +113,16 @@ def admin_recipients(conn: sa.Connection, account_ids: list[int]) -> list[int]:
 
 
 def escalation_recipients(
-    conn: sa.Connection, symbols: list[str], *, skip_whatsapp: bool = False
+    conn: sa.Connection,
+    symbols: list[str],
+    *,
+    skip_whatsapp: bool = False,
+    city: str | None = None,
 ) -> list[int]:
-    """User ids behind the SLA sweep's symbolic recipients (domain/sla.escalation_recipients);
-    with `skip_whatsapp`, only those who chose e-mail (alone or with WhatsApp): the others hear
-    of it on WhatsApp alone (services/people/notify_whatsapp.py)."""
-    conditions = symbol_conditions(symbols)
+    """User ids behind the SLA sweep's symbolic recipients (domain/sla.escalation_recipients)
+    of the case's `city`; with `skip_whatsapp`, only those who chose e-mail (alone or with
+    WhatsApp): the others hear of it on WhatsApp alone (services/people/notify_whatsapp.py)."""
+    conditions = symbol_conditions(symbols, city)
     if not conditions:
         return []
     if skip_whatsapp:
@@ -118,8 +131,9 @@ def escalation_recipients(
     return _users(conn, *conditions)
 
 
-def symbol_conditions(symbols: list[str]) -> list[Any]:
-    """The users behind symbolic recipients, as SQL conditions (e-mail and WhatsApp alike)."""
+def symbol_conditions(symbols: list[str], city: str | None = None) -> list[Any]:
+    """The users behind symbolic recipients, as SQL conditions (e-mail and WhatsApp alike);
+    Diskominfo and the leadership of one city (and the province role) when `city` is given."""
     u = t.users.c
     conditions = []
     for symbol in symbols:
@@ -129,9 +143,10 @@ def symbol_conditions(symbols: list[str]) -> list[Any]:
         elif kind == "camat" and code:
             conditions.append(sa.and_(u.role == Role.KECAMATAN_ADMIN.value, u.scope_code == code))
         elif symbol == "diskominfo":
-            conditions.append(u.role == Role.DISKOMINFO.value)
+            operators = u.role.in_((Role.DISKOMINFO.value, Role.PROVINCE.value))
+            conditions.append(sa.and_(operators, _of_city(city)))
         else:  # a name on the leadership list
-            conditions.append(u.role == Role.VIEWER.value)
+            conditions.append(sa.and_(u.role == Role.VIEWER.value, _of_city(city)))
     return conditions
 
 
@@ -144,10 +159,14 @@ def case_event(ctx: Context, case_id: int, event: CaseEventRow) -> None:
         return
     data = event.get("data") or {}
     with ctx.engine.connect() as conn:
-        ticket = conn.execute(sa.select(t.cases.c.ticket).where(t.cases.c.id == case_id)).scalar()
-        to = escalation_recipients(conn, list(data.get("recipients") or []), skip_whatsapp=True)
-    if ticket is None:
-        return
+        found = conn.execute(
+            sa.select(t.cases.c.ticket, t.cases.c.city).where(t.cases.c.id == case_id)
+        ).first()
+        if found is None:
+            return
+        ticket = found.ticket
+        symbols = list(data.get("recipients") or [])
+        to = escalation_recipients(conn, symbols, skip_whatsapp=True, city=found.city)
     stage_code = str(data.get("stage"))
     label = STAGE_LABELS[Stage(stage_code)] if stage_code in set(Stage) else stage_code
     stage = label[:1].lower() + label[1:]  # "tindak lanjut OPD": a sentence keeps its acronyms
@@ -205,7 +224,7 @@ def _enqueue(
 @hookimpl
 def early_warning(ctx: Context, alert: AlertRow) -> None:
     with ctx.engine.connect() as conn:
-        to = alert_recipients(conn, alert.get("opd"))
+        to = alert_recipients(conn, alert.get("opd"), alert.get("area"))
     level = "Kelurahan" if alert["level"] == "kelurahan" else "Kecamatan"
     place = f"{level} {alert['area_name']}"
     subject = f"[Paseban] Peringatan dini: {alert['topic_name']} di {place}"

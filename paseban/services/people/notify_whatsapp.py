@@ -97,6 +97,7 @@ class CaseFacts:
     opd: str | None
     summary: str  # topic and place, never the citizen's words
     opened_at: datetime
+    city: str | None = None  # whose Diskominfo and leadership hear of an escalation
 
 
 def _case(conn: sa.Connection, case_id: int) -> CaseFacts | None:
@@ -109,6 +110,7 @@ def _case(conn: sa.Connection, case_id: int) -> CaseFacts | None:
             c.opd,
             c.opened_at,
             c.street,
+            c.city,
             t.topics.c.name.label("topic"),
             t.wilayah.c.name.label("kelurahan"),
         )
@@ -125,7 +127,7 @@ def _case(conn: sa.Connection, case_id: int) -> CaseFacts | None:
         p for p in (row.street, f"Kel. {row.kelurahan}" if row.kelurahan else "") if p
     )
     summary = f"{row.topic or 'Aduan'}{' di ' + place if place else ''}"
-    return CaseFacts(row.id, row.ticket, row.urgency, row.opd, summary, row.opened_at)
+    return CaseFacts(row.id, row.ticket, row.urgency, row.opd, summary, row.opened_at, row.city)
 
 
 # --- the hook ----------------------------------------------------------------------------------
@@ -142,7 +144,7 @@ def case_event(ctx: Context, case_id: int, event: CaseEventRow) -> None:
             return
         data = event.get("data") or {}
         if action == "escalate":
-            conditions = symbol_conditions(list(data.get("recipients") or []))
+            conditions = symbol_conditions(list(data.get("recipients") or []), case.city)
         elif case.opd:
             conditions = symbol_conditions([f"kepala:{case.opd}"])
         else:

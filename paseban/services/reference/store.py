@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from paseban import reference
-from paseban.domain.wilayah import Level, Opd, OpdKind, Topic, Wilayah, ticket_prefix
-from paseban.errors import Conflict
+from paseban.domain.wilayah import Level, Opd, OpdKind, Topic, Wilayah, is_within
 from paseban.nlp import model
 from paseban.nlp import streets as street_data
 from paseban.nlp.analyzer import Analyzer
 from paseban.nlp.place import Gazetteer
 from paseban.routing.rules import Rule, topic_default_rule
+from paseban.services.reference import cities
 from paseban.storage import tables as t
 
 if TYPE_CHECKING:
@@ -45,31 +45,38 @@ def city_code(ctx: Context) -> str | None:
 
 
 def _insert_missing(
-    conn: sa.Connection, table: sa.Table, key: str, rows: list[dict[str, Any]]
+    conn: sa.Connection,
+    table: sa.FromClause,
+    key: str,
+    rows: list[dict[str, Any]],
+    *,
+    into: sa.Table | None = None,
 ) -> int:
+    """Insert the rows whose `key` is not in `table` yet (`into`: the table to write when
+    `table` is a part of it, one city's rules)."""
     if not rows:
         return 0
     existing = set(conn.execute(sa.select(table.c[key])).scalars())
     new = [r for r in rows if r[key] not in existing]
     if new:
-        conn.execute(sa.insert(table), new)
+        target = into if into is not None else table
+        assert isinstance(target, sa.Table)
+        conn.execute(sa.insert(target), new)
     return len(new)
 
 
 def load(ctx: Context, code: str = reference.DEFAULT_CITY) -> dict[str, int]:
     """Load a city's reference data. Adds what is missing and never overwrites staff edits;
-    running it twice changes nothing. One database holds one city."""
+    running it twice changes nothing. A database holds one city or, for a province, several:
+    loading another city adds it (`services.reference.cities`) with its own wilayah, OPDs,
+    routing rules and ticket prefix; the topics, intents, urgencies and holidays are shared."""
     data = reference.for_city(code)
     now = ctx.now()
     counts: dict[str, int] = {}
     with ctx.engine.begin() as conn:
         loaded = get_parameter(conn, "city_code")
-        if loaded and loaded != data.city.code:
-            name = get_parameter(conn, "city_name", loaded)
-            raise Conflict(
-                f"basis data ini sudah memuat {name} ({loaded}); "
-                f"gunakan basis data lain untuk {data.city.name} ({data.city.code})"
-            )
+        city = cities.add_city(conn, data.city.code, data.city.name, at=now)
+        known = {o.code for o in data.opds}
         # parents before children (foreign keys)
         ordered = sorted(data.wilayah, key=lambda w: w.level)
         counts["wilayah"] = _insert_missing(
@@ -97,11 +104,12 @@ def load(ctx: Context, code: str = reference.DEFAULT_CITY) -> dict[str, int]:
             "code",
             [
                 {
-                    "code": o.code,
+                    "code": cities.opd_key(city, o.code),
                     "name": o.name,
                     "handles": o.handles,
                     "kind": o.kind.value,
                     "active": True,
+                    "city": city.code,
                 }
                 for o in data.opds
             ],
@@ -156,30 +164,32 @@ def load(ctx: Context, code: str = reference.DEFAULT_CITY) -> dict[str, int]:
         rules += list(data.rules)
         counts["routing_rules"] = _insert_missing(
             conn,
-            t.routing_rules,
+            t.routing_rules.select().where(t.routing_rules.c.city == city.code).subquery(),
             "name",
             [
                 {
                     "name": r.name,
                     "priority": r.priority,
                     "condition": dict(r.when),
-                    "assign_to": r.assign_to,
+                    "assign_to": (
+                        cities.opd_key(city, r.assign_to) if r.assign_to in known else r.assign_to
+                    ),
                     "active": True,
                     "notes": note,
                     "updated_at": now,
                     "updated_by": SYSTEM,
+                    "city": city.code,
                 }
                 for r, note in rules
             ],
+            into=t.routing_rules,
         )
         streets = seed_streets(conn, data.city.code, at=now)
         counts["streets"] = streets or 0
         if not loaded:
             set_parameter(conn, "city_code", data.city.code, at=now, actor=SYSTEM)
             set_parameter(conn, "city_name", data.city.name, at=now, actor=SYSTEM)
-            set_parameter(
-                conn, "ticket_prefix", ticket_prefix(data.city.name), at=now, actor=SYSTEM
-            )
+            set_parameter(conn, "ticket_prefix", city.ticket_prefix, at=now, actor=SYSTEM)
     ctx.reset_analyzer()
     return counts
 
@@ -271,10 +281,12 @@ def topics_all(conn: sa.Connection) -> list[Topic]:
     return [Topic(r["code"], r["name"], r["examples"], r["default_opd"], r["notes"]) for r in rows]
 
 
-def active_rules(conn: sa.Connection) -> list[Rule]:
-    rows = conn.execute(
-        sa.select(t.routing_rules).where(t.routing_rules.c.active.is_(True))
-    ).mappings()
+def active_rules(conn: sa.Connection, city: str | None = None) -> list[Rule]:
+    """The active routing rules of a city (None: of every city)."""
+    query = sa.select(t.routing_rules).where(t.routing_rules.c.active.is_(True))
+    if city is not None:
+        query = query.where(t.routing_rules.c.city == city)
+    rows = conn.execute(query).mappings()
     return [Rule(r["name"], r["condition"], r["assign_to"], r["priority"]) for r in rows]
 
 
@@ -294,14 +306,27 @@ def holiday_dates(conn: sa.Connection) -> frozenset[date]:
     return frozenset(conn.execute(sa.select(t.holidays.c.date)).scalars())
 
 
-def build_analyzer(ctx: Context) -> Analyzer:
+def build_analyzer(ctx: Context, city: str | None = None) -> tuple[Analyzer, bool]:
+    """The analyzer of one city (None: the first): its wilayah, landmarks and streets only, so
+    a message on Kota Bogor's account is never placed in Kabupaten Bogor's Cibinong; and
+    whether it is the first city's."""
     with ctx.engine.connect() as conn:
-        regions = wilayah_all(conn)
+        chosen = cities.city_of(conn, city)
+        code = chosen.code if chosen is not None else None
+
+        def ours(kelurahan: str | None) -> bool:
+            return code is None or (kelurahan is not None and is_within(kelurahan, code))
+
+        regions = [w for w in wilayah_all(conn) if ours(w.code)]
         marks = [
             (r["name"], list(r["aliases"] or []), r["kelurahan"])
             for r in conn.execute(sa.select(t.landmarks)).mappings()
+            if ours(r["kelurahan"])
         ]
         rows = street_rows(conn)
+    if rows is not None and code is not None:
+        rows = [r for r in rows if any(ours(k) for k in r["kelurahan"] or ())]
     # the street table staff edit; a database that never had one uses the bundled table
     table = street_data.from_rows(rows) if rows is not None else None
-    return Analyzer(Gazetteer(regions, marks, streets=table), model.bundled())
+    analyzer = Analyzer(Gazetteer(regions, marks, streets=table), model.bundled())
+    return analyzer, chosen is None or chosen.first

@@ -41,6 +41,7 @@ class CaseRow(TypedDict):
     public_note: str | None
     merged_into: int | None
     split_from: int | None
+    city: str  # the kota/kabupaten (migration 0022)
 
 
 class CaseListRow(CaseRow):
@@ -169,6 +170,7 @@ class RoutingRuleRow(TypedDict):
     notes: str
     updated_at: datetime
     updated_by: str
+    city: str  # each city has its own rules (migration 0022)
 
 
 class PolicyRevisionRow(TypedDict):

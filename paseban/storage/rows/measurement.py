@@ -55,6 +55,7 @@ class PhotoPairListRow(CasePhotoPairRow):
     kelurahan: str | None
     kecamatan: str | None
     opd: str | None
+    city: str  # the case's kota/kabupaten
     kelurahan_name: str | None
     topic_name: str | None
     opd_name: str | None

@@ -19,6 +19,7 @@ class AccountRow(TypedDict):
     active: bool
     is_sample: bool
     created_at: datetime
+    city: str  # the kota/kabupaten (migration 0022)
 
 
 class AccountChoiceRow(TypedDict):
@@ -44,6 +45,7 @@ class UserRow(TypedDict):
     phone_opt_in_at: datetime | None
     phone_opt_in_note: str | None
     notify_channel: str
+    city: str | None  # the kota/kabupaten; None: every city (the province role)
 
 
 class StoredUserRow(UserRow):
@@ -82,6 +84,7 @@ class ApiTokenRow(TypedDict):
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+    city: str | None  # the kota/kabupaten; None: every city (the province role)
 
 
 class CredentialStatusRow(TypedDict):

@@ -15,6 +15,7 @@ class OpdRow(TypedDict):
     handles: str  # its own accounts' handles, comma separated
     kind: str
     active: bool
+    city: str  # the kota/kabupaten whose department it is (migration 0022)
 
 
 class TopicRow(TypedDict):

@@ -179,6 +179,9 @@ from paseban.storage.tables.people import (
     users as users,
 )
 from paseban.storage.tables.reference import (
+    cities as cities,
+)
+from paseban.storage.tables.reference import (
     holidays as holidays,
 )
 from paseban.storage.tables.reference import (

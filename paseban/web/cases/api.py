@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from paseban.context import Context
-from paseban.domain.accounts import Role, Scope
+from paseban.domain.accounts import OPERATORS, Role, Scope
 from paseban.domain.cases import STATUS_LABELS, Action, Actor, Status
 from paseban.domain.sla import deadline
 from paseban.errors import Forbidden
@@ -378,7 +378,7 @@ class AutoForwardIn(BaseModel):
 
 
 def _diskominfo(actor: Actor) -> str:
-    if actor.role is not Role.DISKOMINFO:
+    if actor.role not in OPERATORS:
         raise Forbidden("hanya operator Diskominfo yang boleh mengubah kebijakan")
     return actor.name
 
@@ -386,7 +386,7 @@ def _diskominfo(actor: Actor) -> str:
 @router.get("/routing/rules")
 def routing_rules(ctx: CtxDep, actor: SettingsActor) -> list[dict[str, Any]]:
     # plain dicts: the response stays as it was (pydantic on 3.11 refuses typing.TypedDict)
-    return [dict(r) for r in routing_service.list_rules(ctx)]
+    return [dict(r) for r in routing_service.list_rules(ctx, city=actor.scope.city)]
 
 
 @router.put("/routing/rules/{name}")
@@ -405,12 +405,13 @@ def routing_rule_save(
         notes=body.notes,
         actor=who,
         ip=client_ip(request),
+        city=who.scope.city,
     )
 
 
 @router.get("/routing/rules/{name}/history")
 def routing_rule_history(ctx: CtxDep, actor: SettingsActor, name: str) -> list[dict[str, Any]]:
-    return [dict(r) for r in routing_service.revisions(ctx, "routing_rule", name)]
+    return [dict(r) for r in routing_service.rule_revisions(ctx, name, actor.scope.city)]
 
 
 @router.put("/routing/auto-forward")
@@ -419,7 +420,9 @@ def routing_auto_forward(
 ) -> dict[str, bool]:
     """On: new cases go to the routed OPD at once (SiBadra); off: held for verification."""
     _diskominfo(actor)
-    routing_service.set_auto_forward(ctx, body.enabled, actor=who, ip=client_ip(request))
+    routing_service.set_auto_forward(
+        ctx, body.enabled, actor=who, ip=client_ip(request), city=who.scope.city
+    )
     return {"enabled": body.enabled}
 
 

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from paseban.context import Context
-from paseban.domain.accounts import Role
+from paseban.domain.accounts import OPERATORS, Role
 from paseban.domain.auth import Actor, Permission
 from paseban.domain.cases import (
     OPEN,
@@ -248,11 +248,11 @@ def case_view(
             reply_accounts = inbox.account_ids_in_scope(conn, actor.scope)
     writer = _may_write(actor)
     forms = [ACTION_FORMS[a] for a in actions_for(actor.role, status)] if writer else []
-    is_city = actor.role is Role.DISKOMINFO and writer
+    is_city = actor.role in OPERATORS and writer
     can_regroup = is_city and status not in TERMINAL
     is_open = status in OPEN
     can_reassign = is_city and is_open
-    can_request = writer and actor.role in REQUESTERS and actor.role is not Role.DISKOMINFO
+    can_request = writer and actor.role in REQUESTERS and actor.role not in OPERATORS
     can_request = can_request and is_open
     opds: list[OpdRow] = []
     if any(f.opd for f in forms) or can_reassign or can_request:

@@ -159,7 +159,7 @@ def _rule_page(
     rows = [*filled, *(Row() for _ in range(min(blank, MAX_ROWS - len(filled))))]
     data.update(rows=rows, rule=rule or {}, complex_condition=complex_condition)
     if rule is not None and rule.get("id") is not None:
-        history = routing_service.revisions(ctx, "routing_rule", rule["name"])
+        history = routing_service.rule_revisions(ctx, rule["name"], _city(request))
         data["history"] = [
             {**h, "described": describe(h["data"]["condition"], names) if h["data"] else ""}
             for h in reversed(history)
@@ -168,9 +168,9 @@ def _rule_page(
             request, ctx, "aturan", "settings/aturan_edit.html", data, error=error,
             status_code=status_code,
         )  # fmt: skip
-    rules = routing_service.list_rules(ctx)
+    rules = routing_service.list_rules(ctx, city=_city(request))
     with ctx.engine.connect() as conn:
-        auto = routing_service.auto_forward(conn)
+        auto = routing_service.auto_forward(conn, _city(request))
     data.update(
         rules=[{**r, "described": describe(r["condition"], names)} for r in rules],
         auto_forward=auto,
@@ -181,6 +181,13 @@ def _rule_page(
     )
 
 
+def _city(request: Request) -> str | None:
+    """The city whose policy the page shows and changes: the operator's own, or the one the
+    province operator chose (None: the first city)."""
+    actor = getattr(request.state, "actor", None)
+    return actor.scope.city if actor is not None else None
+
+
 @router.get("/aturan", response_class=HTMLResponse)
 def rules_page(request: Request, ctx: CtxDep, actor: SettingsReader) -> HTMLResponse:
     return _rule_page(request, ctx, rule=None)
@@ -188,7 +195,8 @@ def rules_page(request: Request, ctx: CtxDep, actor: SettingsReader) -> HTMLResp
 
 @router.get("/aturan/{name}", response_class=HTMLResponse)
 def rule_page(request: Request, ctx: CtxDep, actor: SettingsReader, name: str) -> HTMLResponse:
-    rule = next((r for r in routing_service.list_rules(ctx) if r["name"] == name), None)
+    rules = routing_service.list_rules(ctx, city=_city(request))
+    rule = next((r for r in rules if r["name"] == name), None)
     if rule is None:
         raise NotFound(f"aturan {name!r} tidak ada")
     return _rule_page(request, ctx, rule=rule)
@@ -228,6 +236,7 @@ def _save_rule(
             actor=actor,
             ip=client_ip(request),
             new=existing is None,
+            city=_city(request),
         )
     except UserError as exc:
         return _rule_page(request, ctx, rule=shown, rows=rows, error=str(exc), status_code=422)
@@ -283,7 +292,8 @@ def rule_update(
     negate: RowField = None,
     join: RowField = None,
 ) -> Response:
-    existing = next((r for r in routing_service.list_rules(ctx) if r["name"] == name), None)
+    rules = routing_service.list_rules(ctx, city=_city(request))
+    existing = next((r for r in rules if r["name"] == name), None)
     if existing is None:
         raise NotFound(f"aturan {name!r} tidak ada")
     rows = _rows_from_form(attr or [], op or [], value or [], negate or [], join or [])
@@ -298,7 +308,9 @@ def auto_forward(
     actor: SettingsWriter,
     enabled: Annotated[str, Form(pattern="^(on|off)$")],
 ) -> Response:
-    routing_service.set_auto_forward(ctx, enabled == "on", actor=actor, ip=client_ip(request))
+    routing_service.set_auto_forward(
+        ctx, enabled == "on", actor=actor, ip=client_ip(request), city=_city(request)
+    )
     return _done("/pengaturan/aturan")
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from paseban.content.stories import STORY_PROMPTS
 from paseban.context import Context
-from paseban.domain.accounts import Role
+from paseban.domain.accounts import OPERATORS
 from paseban.domain.auth import Actor
 from paseban.errors import InvalidInput, PasebanError
 from paseban.services.content import access, network, publishing, stories
@@ -159,7 +159,7 @@ def session_detail(
 ) -> HTMLResponse:
     session = network.get_session(ctx, session_id)
     # the code and QR are shown to Diskominfo until check-in closes
-    show_code = actor.role is Role.DISKOMINFO and ctx.now() <= session["checkin_closes_at"]
+    show_code = actor.role in OPERATORS and ctx.now() <= session["checkin_closes_at"]
     return render(
         request,
         ctx,

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from paseban.connectors.media_limits import LIMITS
 from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Fact, Program
-from paseban.domain.accounts import Role
+from paseban.domain.accounts import OPERATORS, Role
 from paseban.errors import InvalidInput
 from paseban.services.content import kits, programs
 from paseban.services.content import media as library
@@ -40,7 +40,7 @@ def program_list(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLResp
 @router.get("/program/{code}", response_class=HTMLResponse)
 def program_detail(request: Request, ctx: CtxDep, actor: ContentActor, code: str) -> HTMLResponse:
     program = programs.get_program(ctx, code)
-    can_edit = actor.role is Role.DISKOMINFO or (
+    can_edit = actor.role in OPERATORS or (
         actor.role is Role.OPD_OFFICER and actor.scope.opd == program["owner_opd"]
     )
     return render(
@@ -121,7 +121,7 @@ async def campaign_create(request: Request, ctx: CtxDep, actor: ContentWriter) -
 def campaign_detail(request: Request, ctx: CtxDep, actor: ContentActor, code: str) -> HTMLResponse:
     detail = programs.campaign_detail(ctx, actor, code)
     choices: list[MediaListRow] = []
-    if actor.role is Role.DISKOMINFO:
+    if actor.role in OPERATORS:
         rows, _ = library.list_media(ctx, actor, limit=100)
         choices = [r for r in rows if r["area_wilayah"] is None and r["area_opd"] is None]
     return render(

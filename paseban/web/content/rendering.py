@@ -15,7 +15,7 @@ from paseban.content import approvals as ap
 from paseban.content.calendar import HARI
 from paseban.content.quality import CONTENT_TYPE_LABELS
 from paseban.domain import fmt
-from paseban.domain.accounts import Role
+from paseban.domain.accounts import OPERATORS
 from paseban.errors import InvalidInput
 from paseban.storage.rows.content import PostDetailRow
 from paseban.web import formatting
@@ -50,7 +50,7 @@ def render(
     context.update(
         {
             "me": actor,
-            "is_kominfo": actor.role is Role.DISKOMINFO,
+            "is_kominfo": actor.role in OPERATORS,
             "wib": lambda v: fmt.local_time(v, ctx.tz),
             "day": day_label,
             "status_labels": {s.value: label for s, label in ap.STATUS_LABELS.items()},

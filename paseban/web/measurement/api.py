@@ -33,7 +33,7 @@ def leaderboards(
     """Every leaderboard of the period (`kind` rolling = last 30 days, weekly `2026-W47`,
     monthly `2026-10`), with the published weights."""
     chosen = chosen_period(ctx, kind, period)
-    ranked, _ = report_service.standings(ctx, chosen)
+    ranked, _ = report_service.standings(ctx, chosen, actor.scope.city)
     return {
         "period": _period(chosen),
         "boards": [scorecard.board_json(b) for b in ranked.boards],

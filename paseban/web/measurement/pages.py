@@ -156,7 +156,7 @@ def _standings_page(
 ) -> HTMLResponse:
     """A page drawn from the period's standings (leaderboards, sosok ideal, who needs a push)."""
     chosen = chosen_period(ctx, kind, period)
-    ranked, _ = report_service.standings(ctx, chosen)
+    ranked, _ = report_service.standings(ctx, chosen, actor.scope.city)
     return render(request, ctx, template, {**_page(request, actor, kind, chosen), **values(ranked)})
 
 
@@ -280,7 +280,7 @@ def report_page(
 ) -> HTMLResponse:
     """The weekly or monthly report to the Wali Kota, with its PDF, XLSX and CSV downloads."""
     chosen = chosen_period(ctx, kind, period)
-    report = report_service.build_report(ctx, kind, chosen)
+    report = report_service.build_report(ctx, kind, chosen, city=actor.scope.city)
     return render(
         request,
         ctx,
@@ -326,7 +326,7 @@ def report_file(
 ) -> Response:
     """`laporan.pdf`, `laporan.xlsx`, or one table as CSV (`<table>.csv`)."""
     chosen = chosen_period(ctx, kind, period)
-    report = report_service.build_report(ctx, kind, chosen)
+    report = report_service.build_report(ctx, kind, chosen, city=actor.scope.city)
     stem, _, ext = name.rpartition(".")
     if name == "laporan.pdf":
         body = report_service.render_pdf(report_service.render_html(report))

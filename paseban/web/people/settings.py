@@ -144,6 +144,22 @@ def _budget_lines(ctx: Context) -> dict[int, list[str]]:
     return lines
 
 
+def _of_city(data: dict[str, Any], request: Request) -> dict[str, Any]:
+    """A section's rows of the operator's city only (the province role: of the city it chose,
+    or of every city): accounts, users, OPDs and tokens each carry their city."""
+    actor = getattr(request.state, "actor", None)
+    city = actor.scope.city if actor is not None else None
+    if city is None:
+        return data
+    mine = {k: v for k, v in data.items() if k in ("rows", "opds")}
+    for key, rows in mine.items():
+        if rows and isinstance(rows[0], dict) and "city" in rows[0]:
+            data[key] = [r for r in rows if r["city"] == city]
+    if "roles" in data:  # a city's operator gives no province role
+        data["roles"] = {r: label for r, label in data["roles"].items() if r is not Role.PROVINCE}
+    return data
+
+
 def _data(ctx: Context, slug: str) -> dict[str, Any]:
     if slug == "akun":
         return {
@@ -199,7 +215,7 @@ def section_page(
             "error": error,
             "secret": secret,
             "secret_label": secret_label,
-            **_data(ctx, slug),
+            **_of_city(_data(ctx, slug), request),
         },
         status_code=status_code,
     )

@@ -1,0 +1,77 @@
+"""A province in a real browser (issue 17, item 5): on a 360 px phone the province operator
+opens /kasus with Kota Bogor's and Kabupaten Bogor's cases, chooses Kabupaten Bogor in the
+header's selector, sees that city's cases alone on this page and the next, and goes back to
+every city; the page never scrolls sideways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from paseban.context import Context
+from paseban.services.ingest import files
+from paseban.services.people import accounts, auth
+from paseban.services.reference import store as reference
+from tests.browser.conftest import PASSWORD, PHONE, shot
+from tests.browser.test_journeys import by_css, no_console_errors, sign_in, wait_until
+from tests.factories import message, write_jsonl
+
+pytestmark = pytest.mark.browser
+KAB_ACCOUNTS = """platform,handle,platform_account_id,owner_kind,owner_code,name
+instagram,kel.pondokrajeg,3001,kelurahan,32.01.01.1001,Kelurahan Pondok Rajeg
+"""
+
+
+def _tickets(driver: Any) -> set[str]:
+    text = by_css(driver, "main").text
+    return {word for word in text.split() if word.startswith(("BGR-", "KBG-"))}
+
+
+def test_the_province_operator_switches_city_on_a_phone(
+    live: tuple[str, Context], browser: Any, tmp_path: Path
+) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    base, ctx = live
+    reference.load(ctx, "32.01")
+    csv = tmp_path / "kab.csv"
+    csv.write_text(KAB_ACCOUNTS, encoding="utf-8")
+    accounts.import_csv(ctx, csv)
+    kab_text = "sampah numpuk di pondok rajeg, bau banget"
+    files.ingest_file(
+        ctx, write_jsonl(tmp_path / "kab.jsonl", [message(90, kab_text, account="kel.pondokrajeg")])
+    )
+    accounts.add_user(
+        ctx, "operator.provinsi", role="province_operator", full_name="Operator Jawa Barat"
+    )
+    auth.set_password(ctx, "operator.provinsi", PASSWORD, actor="cli")
+
+    sign_in(browser, base, "operator.provinsi", size=PHONE)
+    wait_until(browser, lambda d: "/kasus" in d.current_url)
+    every = _tickets(browser)
+    assert any(t.startswith("BGR-") for t in every) and any(t.startswith("KBG-") for t in every)
+    chooser = Select(by_css(browser, "#kota-pilihan"))
+    assert [o.text for o in chooser.options] == [
+        "Semua kota/kabupaten",
+        "Kota Bogor",
+        "Kabupaten Bogor",
+    ]
+    chooser.select_by_visible_text("Kabupaten Bogor")
+    by_css(browser, ".city-choice button").click()
+    wait_until(browser, lambda d: "kota=32.01" in d.current_url)
+    shot(browser, "province-kasus-kabupaten-bogor-360")
+    one = _tickets(browser)
+    assert one and all(t.startswith("KBG-") for t in one)
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= PHONE[0], width
+    # the choice holds on the next page the operator opens
+    browser.get(f"{base}/kasus?open=1")
+    assert all(t.startswith("KBG-") for t in _tickets(browser))
+    assert Select(by_css(browser, "#kota-pilihan")).first_selected_option.text == "Kabupaten Bogor"
+    Select(by_css(browser, "#kota-pilihan")).select_by_visible_text("Semua kota/kabupaten")
+    by_css(browser, ".city-choice button").click()
+    wait_until(browser, lambda d: "kota=semua" in d.current_url)
+    assert _tickets(browser) == every
+    no_console_errors(browser)

@@ -1,0 +1,74 @@
+"""`paseban init --wilayah A --wilayah B` (issue 17, item 5): a province's deployment loads
+several cities at once or one after the other, idempotently; a bad code is one line and stores
+nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.conftest import Invoke
+
+
+def test_init_loads_two_cities_and_again_adds_nothing(run: Invoke) -> None:
+    result = run("init", "--wilayah", "32.71", "--wilayah", "32.01")
+    assert result.exit_code == 0, result.output
+    assert "wilayah 32.71 siap" in result.output and "wilayah 32.01 siap" in result.output
+    assert "Kota Bogor (32.71, tiket BGR-)" in result.output
+    assert "Kabupaten Bogor (32.01, tiket KBG-)" in result.output
+    again = run("init", "--wilayah", "32.71", "--wilayah", "32.01")
+    assert again.exit_code == 0
+    assert again.output.count("tidak ada yang baru") == 2
+
+
+def test_a_second_city_can_be_added_later(run: Invoke) -> None:
+    assert run("init").exit_code == 0
+    later = run("init", "--wilayah", "32.01")
+    assert later.exit_code == 0, later.output
+    assert "Kota Bogor (32.71, tiket BGR-), Kabupaten Bogor (32.01, tiket KBG-)" in later.output
+
+
+def test_a_bad_code_among_several_is_one_line_and_loads_nothing(run: Invoke) -> None:
+    result = run("init", "--wilayah", "32.71", "--wilayah", "32.71.01")
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0 and "32.71.01" in result.output
+    assert "paseban init" in run("cases", "list").output  # nothing was migrated or loaded
+
+
+def test_the_users_and_accounts_csvs_take_the_city(run: Invoke, tmp_path: Path) -> None:
+    assert run("init", "--wilayah", "32.71", "--wilayah", "32.01").exit_code == 0
+    users = tmp_path / "u.csv"
+    users.write_text(
+        "username,role,scope,kota\n"
+        "ops.kab,diskominfo,,32.01\n"
+        "lurah.pondokrajeg,kelurahan_admin,32.01.01.1001,\n"  # the code names its city
+        "jabar,province_operator,,\n",
+        encoding="utf-8",
+    )
+    added = run("users", "import", str(users))
+    assert added.exit_code == 0, added.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "username,role,scope,kota\nops.x,diskominfo,,\nlurah.x,kelurahan_admin,32.71.01.1001,32.01\n",
+        encoding="utf-8",
+    )
+    refused = run("users", "import", str(bad))
+    assert refused.exit_code == 1
+    assert f"{bad}:2" in refused.output and "sebutkan kotanya" in refused.output
+    assert "dan 1 baris bermasalah lain" in refused.output  # line 3, named alone below
+    bad.write_text(
+        "username,role,scope,kota\nlurah.x,kelurahan_admin,32.71.01.1001,32.01\n", encoding="utf-8"
+    )
+    refused = run("users", "import", str(bad))
+    assert f"{bad}:2" in refused.output and "milik kota 32.71, bukan 32.01" in refused.output
+    one_line = run("users", "add", "ops.y", "--role", "diskominfo", "--kota", "99.99")
+    assert one_line.exit_code == 1 and one_line.output.strip().count("\n") == 0
+    assert "99.99" in one_line.output and "Kabupaten Bogor" in one_line.output
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "platform,handle,owner_kind,owner_code,kota\n"
+        "instagram,kel.pondokrajeg,kelurahan,32.01.01.1001,\n"
+        "instagram,kel.salah,kelurahan,32.01.01.1002,32.71\n",
+        encoding="utf-8",
+    )
+    accounts = run("accounts", "import", str(path))
+    assert accounts.exit_code == 1 and f"{path}:3" in accounts.output
