@@ -261,3 +261,19 @@ def test_early_warning_alerts_are_of_the_city(
     assert "Batu Tulis" in kota and "Pondok Rajeg" not in kota
     both = login("operator.provinsi").get("/peringatan").text
     assert "Batu Tulis" in both and "Pondok Rajeg" in both
+
+
+def test_an_operator_adds_a_user_of_its_city_from_the_settings_page(
+    province: Province, app_ctx: Context, login: Callable[[str], Browser]
+) -> None:
+    kab = login("operator.kab")
+    made = kab.post("/pengaturan/pengguna", {"username": "ops.kab2", "role": "diskominfo"})
+    assert made.status_code == 200, made.text
+    refused = kab.post(
+        "/pengaturan/pengguna",
+        {"username": "lurah.x", "role": "kelurahan_admin", "scope": "32.71.01.1001"},
+    )
+    assert refused.status_code == 422 and "32.71" in refused.text
+    with app_ctx.engine.connect() as conn:
+        cities = dict(conn.execute(sa.select(t.users.c.username, t.users.c.city)).all())
+    assert cities["ops.kab2"] == KAB and "lurah.x" not in cities
