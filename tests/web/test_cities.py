@@ -139,6 +139,7 @@ def test_a_token_keeps_its_city(province: Province, app_ctx: Context) -> None:
     with TestClient(create_app(app_ctx, start_jobs=False), base_url="http://localhost") as c:
         headers = {"authorization": f"Bearer {token}"}
         listed = c.get("/api/v1/cases?kota=32.71", headers=headers).json()
+        assert c.get("/api/v1/me", headers=headers).json()["city"] == KAB
     assert [x["ticket"] for x in listed["items"]] == [province.kab["ticket"]]
 
 
