@@ -124,8 +124,3 @@ def get_city_parameter(conn: sa.Connection, city: str | None, key: str, default:
     )
     value = found.get(keys[-1], found.get(key))
     return default if value is None else value
-
-
-def names(ctx: Context) -> dict[str, str]:
-    """City names by code, for the pages' selectors and labels."""
-    return {c.code: c.name for c in cities(ctx)}
