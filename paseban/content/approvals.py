@@ -131,6 +131,7 @@ class AccountRef:
     id: int
     owner_kind: OwnerKind
     owner_code: str
+    city: str | None = None  # the account's kota/kabupaten (None: not known, any)
 
     @property
     def wilayah(self) -> str | None:
@@ -223,10 +224,11 @@ def parse_steps(values: Sequence[str]) -> tuple[Step, ...]:
 
 
 def can_author(who: Who, account: AccountRef) -> bool:
-    """Write drafts for an account: Diskominfo everywhere; an admin for the accounts of their own
-    wilayah (a kecamatan admin also for its kelurahan); an OPD officer for the OPD's account."""
+    """Write drafts for an account: Diskominfo everywhere in its city (the province role in
+    every city); an admin for the accounts of their own wilayah (a kecamatan admin also for its
+    kelurahan); an OPD officer for the OPD's account."""
     if who.role in OPERATORS:
-        return True
+        return account.city is None or who.scope.covers_city(account.city)
     if who.role in (Role.KELURAHAN_ADMIN, Role.KECAMATAN_ADMIN):
         return account.wilayah is not None and who.scope.covers_wilayah(account.wilayah)
     if who.role is Role.OPD_OFFICER:
@@ -236,17 +238,17 @@ def can_author(who: Who, account: AccountRef) -> bool:
 
 def can_see(who: Who, account: AccountRef) -> bool:
     if who.scope.is_city:
-        return True
+        return account.city is None or who.scope.covers_city(account.city)
     if who.scope.opd is not None:
         return account.owner_kind is OwnerKind.OPD and who.scope.opd == account.owner_code
     return account.wilayah is not None and who.scope.covers_wilayah(account.wilayah)
 
 
 def can_review(who: Who, account: AccountRef, step: Step) -> bool:
+    if who.role in OPERATORS:  # the Diskominfo step, or any step, in the operator's city
+        return account.city is None or who.scope.covers_city(account.city)
     if step is Step.DISKOMINFO:
-        return who.role in OPERATORS
-    if who.role in OPERATORS:
-        return True
+        return False
     return (
         who.role is Role.KECAMATAN_ADMIN
         and account.wilayah is not None

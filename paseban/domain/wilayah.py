@@ -68,6 +68,7 @@ class Opd:
     name: str
     handles: str = ""
     kind: OpdKind = OpdKind.OPD
+    city: str | None = None  # the kota/kabupaten whose department it is
 
     @classmethod
     def kind_for(cls, code: str) -> OpdKind:

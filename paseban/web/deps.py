@@ -79,7 +79,7 @@ def for_city(
     known = cities.cities(ctx)
     if code is None:
         code = kept if any(c.code == kept for c in known) else None
-    chosen = cities.choose(ctx, code) if code else None
+    chosen = cities.choose(known, code)
     if len(known) > 1:  # a one-city deployment shows no choice at all
         request.state.city_choice = (known, chosen)
     return replace(actor, scope=Scope(city=chosen)) if chosen else actor

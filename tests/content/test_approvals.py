@@ -18,6 +18,8 @@ from paseban.content.approvals import (
     PostStatus,
     Step,
     can_author,
+    can_review,
+    can_see,
     decide,
     parse_steps,
     policy_for,
@@ -186,3 +188,14 @@ def test_no_path_publishes_without_the_policy_steps(
         ):
             assert tuple(approved_by) == policy.steps
         current = PostState(outcome.status, KEL, kind, "lurah.tg")
+
+
+def test_an_operator_works_the_content_of_its_own_city_only() -> None:
+    kota = AccountRef(7, OwnerKind.KELURAHAN, "32.71.01.1001", "32.71")
+    kab = AccountRef(8, OwnerKind.KELURAHAN, "32.01.01.1001", "32.01")
+    kab_ops = Person("ops.kab", Role.DISKOMINFO, Scope(city="32.01"))
+    province = Person("ops.jabar", Role.PROVINCE, Scope())
+    assert can_author(kab_ops, kab) and can_see(kab_ops, kab)
+    assert not can_author(kab_ops, kota) and not can_see(kab_ops, kota)
+    assert not can_review(kab_ops, kota, Step.DISKOMINFO)
+    assert can_author(province, kota) and can_review(province, kab, Step.DISKOMINFO)

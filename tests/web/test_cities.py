@@ -17,7 +17,9 @@ from fastapi.testclient import TestClient
 from paseban.context import Context
 from paseban.domain.accounts import Role, Scope
 from paseban.domain.auth import actor_for
-from paseban.errors import Forbidden
+from paseban.domain.cases import Actor as CaseActor
+from paseban.errors import Forbidden, InvalidInput
+from paseban.services.cases import reassign
 from paseban.services.ingest import files
 from paseban.services.people import accounts, auth
 from paseban.services.reference import store as reference
@@ -137,6 +139,7 @@ def test_a_token_keeps_its_city(province: Province, app_ctx: Context) -> None:
     with TestClient(create_app(app_ctx, start_jobs=False), base_url="http://localhost") as c:
         headers = {"authorization": f"Bearer {token}"}
         listed = c.get("/api/v1/cases?kota=32.71", headers=headers).json()
+        assert c.get("/api/v1/me", headers=headers).json()["city"] == KAB
     assert [x["ticket"] for x in listed["items"]] == [province.kab["ticket"]]
 
 
@@ -261,3 +264,35 @@ def test_early_warning_alerts_are_of_the_city(
     assert "Batu Tulis" in kota and "Pondok Rajeg" not in kota
     both = login("operator.provinsi").get("/peringatan").text
     assert "Batu Tulis" in both and "Pondok Rajeg" in both
+
+
+def test_an_operator_adds_a_user_of_its_city_from_the_settings_page(
+    province: Province, app_ctx: Context, login: Callable[[str], Browser]
+) -> None:
+    kab = login("operator.kab")
+    made = kab.post("/pengaturan/pengguna", {"username": "ops.kab2", "role": "diskominfo"})
+    assert made.status_code == 200, made.text
+    refused = kab.post(
+        "/pengaturan/pengguna",
+        {"username": "lurah.x", "role": "kelurahan_admin", "scope": "32.71.01.1001"},
+    )
+    assert refused.status_code == 422 and "32.71" in refused.text
+    with app_ctx.engine.connect() as conn:
+        cities = dict(conn.execute(sa.select(t.users.c.username, t.users.c.city)).all())
+    assert cities["ops.kab2"] == KAB and "lurah.x" not in cities
+
+
+def test_a_case_goes_only_to_an_opd_of_its_city(
+    province: Province, app_ctx: Context, login: Callable[[str], Browser]
+) -> None:
+    kab = str(province.kab["ticket"])
+    province_ops = CaseActor("operator.provinsi", Role.PROVINCE, Scope())
+    with pytest.raises(InvalidInput, match="bukan OPD kota ini"):
+        reassign.reassign(app_ctx, kab, opd="DLH", actor=province_ops, note="salah kota")
+    kota_ops = CaseActor("operator", Role.DISKOMINFO, Scope(city="32.71"))
+    with pytest.raises(Forbidden):
+        reassign.reassign(app_ctx, kab, opd="DPUPR_KBG", actor=kota_ops, note="bukan kotanya")
+    page = login("operator.provinsi").get(f"/kasus/{province.kab['ticket']}").text
+    assert 'value="DPUPR_KBG"' in page and 'value="DPUPR"' not in page
+    kasus = login("operator").get("/kasus").text
+    assert "Cibinong" not in kasus and "Kabupaten Bogor" not in kasus  # the filters' choices

@@ -148,10 +148,11 @@ def _domain_case(case: CaseRow) -> Case:
     )
 
 
-def _opd(conn: sa.Connection, code: str) -> dict[str, Any]:
+def _opd(conn: sa.Connection, code: str, city: str) -> dict[str, Any]:
+    """An active OPD of the case's city: a case never goes to another city's OPD."""
     row = conn.execute(sa.select(t.opds).where(t.opds.c.code == code)).mappings().first()
-    if row is None or not row["active"]:
-        raise InvalidInput(f"OPD {code!r} tidak dikenal atau tidak aktif")
+    if row is None or not row["active"] or row["city"] != city:
+        raise InvalidInput(f"OPD {code!r} tidak dikenal, tidak aktif, atau bukan OPD kota ini")
     return dict(row)
 
 
@@ -218,7 +219,9 @@ def apply(
     if public_note:
         values["public_note"] = public_note
     if action is Action.FORWARD:
-        target = _opd(conn, opd or case["opd"] or "") if (opd or case["opd"]) else None
+        target = (
+            _opd(conn, opd or case["opd"] or "", case["city"]) if (opd or case["opd"]) else None
+        )
         if target is None:
             raise InvalidInput("OPD tujuan belum ditentukan; sebutkan kode OPD")
         if target["kind"] == OpdKind.EXTERNAL.value:
@@ -231,7 +234,7 @@ def apply(
         extra["opd"] = target["code"]
     elif action is Action.MARK_OUTSIDE:
         code = opd or case["opd"]
-        target = _opd(conn, code) if code else None
+        target = _opd(conn, code, case["city"]) if code else None
         if target is None or target["kind"] != OpdKind.EXTERNAL.value:
             raise InvalidInput(
                 "sebutkan instansi di luar Pemkot tujuan penerusan (kode EXT_..., mis. EXT_PLN)"

@@ -45,10 +45,11 @@ WITH_AN_OPD = frozenset({Status.FORWARDED, Status.IN_PROGRESS})
 REQUESTERS = frozenset({Role.KELURAHAN_ADMIN, Role.KECAMATAN_ADMIN, *OPERATORS})
 
 
-def _target(conn: sa.Connection, code: str) -> Any:
+def _target(conn: sa.Connection, code: str, city: str) -> Any:
+    """An active OPD of the case's city: a case never goes to another city's OPD."""
     found = conn.execute(sa.select(t.opds).where(t.opds.c.code == code)).first()
-    if found is None or not found.active:
-        raise InvalidInput(f"OPD {code!r} tidak dikenal atau tidak aktif")
+    if found is None or not found.active or found.city != city:
+        raise InvalidInput(f"OPD {code!r} tidak dikenal, tidak aktif, atau bukan OPD kota ini")
     return found
 
 
@@ -76,7 +77,7 @@ def move(
         )
     if opd == case["opd"]:
         raise InvalidInput(f"kasus {case['ticket']} sudah di {opd}")
-    target = _target(conn, opd)
+    target = _target(conn, opd, case["city"])
     external = target.kind == OpdKind.EXTERNAL.value
     new_status = status
     if status in WITH_AN_OPD:
@@ -146,6 +147,8 @@ def reassign(
         raise InvalidInput("pilih OPD tujuan")
     with ctx.engine.begin() as conn:
         case = load_case(conn, ref)
+        if not actor.scope.covers_city(case["city"]):
+            raise Forbidden("kasus ini di luar cakupan Anda")
         if version is not None and version != case["version"]:
             raise StaleVersion(f"kasus {case['ticket']} sudah berubah; muat ulang lalu coba lagi")
         outcome = move(
@@ -275,7 +278,7 @@ def request_reroute(
         if Status(case["status"]) not in OPEN:
             raise IllegalTransition(f"kasus {case['ticket']} sudah {case['status']}")
         if suggested_opd:
-            _target(conn, suggested_opd)
+            _target(conn, suggested_opd, case["city"])
         if _open_request(conn, case["id"]) is not None:
             raise Conflict(f"kasus {case['ticket']} sudah punya permintaan pengalihan yang terbuka")
         at = ctx.now()

@@ -49,7 +49,9 @@ def require_diskominfo(who: ap.Who, what: str) -> None:
 
 
 def account_ref(row: Mapping[str, Any]) -> ap.AccountRef:
-    return ap.AccountRef(int(row["id"]), OwnerKind(row["owner_kind"]), str(row["owner_code"]))
+    return ap.AccountRef(
+        int(row["id"]), OwnerKind(row["owner_kind"]), str(row["owner_code"]), row.get("city")
+    )
 
 
 def load_account(conn: sa.Connection, account_id: int) -> AccountRow:

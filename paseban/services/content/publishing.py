@@ -354,6 +354,7 @@ def quiet_alerts(
                 t.accounts.c.owner_kind,
                 t.accounts.c.owner_code,
                 t.accounts.c.id.label("acc"),
+                t.accounts.c.city.label("account_city"),
             )
             .join(t.accounts, t.accounts.c.id == t.quiet_alerts.c.account_id)
             .order_by(t.quiet_alerts.c.since)
@@ -364,7 +365,12 @@ def quiet_alerts(
     out: list[QuietAlertRow] = []
     for r in rows:
         account = account_ref(
-            {"id": r["acc"], "owner_kind": r["owner_kind"], "owner_code": r["owner_code"]}
+            {
+                "id": r["acc"],
+                "owner_kind": r["owner_kind"],
+                "owner_code": r["owner_code"],
+                "city": r["account_city"],
+            }
         )
         if not ap.can_see(who, account):
             continue

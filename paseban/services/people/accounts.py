@@ -554,7 +554,8 @@ def update_user(
         row = conn.execute(sa.select(t.users).where(t.users.c.id == user_id)).mappings().first()
         if row is None:
             raise NotFound(f"pengguna {user_id} tidak ada")
-        checked_role, checked_scope, city = scopes.check_user(conn, role, scope, kota)
+        wanted = kota or (row["city"] if role != Role.PROVINCE.value else None)  # theirs
+        checked_role, checked_scope, city = scopes.check_user(conn, role, scope, wanted)
         scopes.check_grantor(actor, checked_role, city)
         scopes.check_grantor(actor, Role(row["role"]), row["city"])  # and theirs before
         if len(full_name) > 200:

@@ -54,7 +54,10 @@ def resolve_city(conn: sa.Connection, implied: str | None, given: str | None) ->
     found = implied or given
     if found is None and len(known) > 1:
         choices = ", ".join(f"{code} ({name})" for code, name in known.items())
-        raise InvalidInput(f"sebutkan kotanya (kolom/opsi kota; pilihan: {choices})")
+        raise InvalidInput(
+            f"sebutkan kotanya (pilih kota di atas halaman, atau kolom/opsi kota; pilihan: "
+            f"{choices})"
+        )
     return found or next(iter(known), None)
 
 

@@ -69,12 +69,11 @@ def city_of(conn: sa.Connection, code: str | None) -> City | None:
 EVERY = "semua"  # `?kota=semua`: every city (a blank value is dropped before the pages see it)
 
 
-def choose(ctx: Context, code: str | None) -> str | None:
-    """A `?kota=` value checked: a city of the deployment, or None (every city). A code that is
-    not one of them is refused with the names of those that are."""
+def choose(known: list[City], code: str | None) -> str | None:
+    """A `?kota=` value checked against the deployment's cities: one of them, or None (every
+    city). A code that is not one of them is refused with the names of those that are."""
     if not code or code == EVERY:
         return None
-    known = cities(ctx)
     if any(c.code == code for c in known):
         return code
     names = ", ".join(f"{c.code} {c.name}" for c in known)
@@ -125,8 +124,3 @@ def get_city_parameter(conn: sa.Connection, city: str | None, key: str, default:
     )
     value = found.get(keys[-1], found.get(key))
     return default if value is None else value
-
-
-def names(ctx: Context) -> dict[str, str]:
-    """City names by code, for the pages' selectors and labels."""
-    return {c.code: c.name for c in cities(ctx)}

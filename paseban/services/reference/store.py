@@ -273,7 +273,7 @@ def wilayah_all(conn: sa.Connection) -> list[Wilayah]:
 
 def opds_all(conn: sa.Connection) -> list[Opd]:
     rows = conn.execute(sa.select(t.opds).order_by(t.opds.c.code)).mappings()
-    return [Opd(r["code"], r["name"], r["handles"], OpdKind(r["kind"])) for r in rows]
+    return [Opd(r["code"], r["name"], r["handles"], OpdKind(r["kind"]), r["city"]) for r in rows]
 
 
 def topics_all(conn: sa.Connection) -> list[Topic]:

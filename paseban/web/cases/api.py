@@ -470,6 +470,7 @@ class WhoAmI(BaseModel):
     role: str
     wilayah: str | None
     opd: str | None
+    city: str | None = None  # the kota/kabupaten; None: every city (the province role)
     permissions: list[str]
 
 
@@ -482,5 +483,6 @@ def whoami(actor: ActorDep) -> WhoAmI:
         role=actor.role.value,
         wilayah=actor.scope.wilayah,
         opd=actor.scope.opd,
+        city=actor.scope.city,
         permissions=sorted(p.value for p in actor.permissions),
     )

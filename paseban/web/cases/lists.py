@@ -171,7 +171,7 @@ def case_list(
             **args,
         )
     with ctx.engine.connect() as conn:
-        opds = ref.opds_all(conn)
+        opds = [o for o in ref.opds_all(conn) if actor.scope.covers_city(o.city)]
         topics = ref.topics_all(conn)
         wilayah = ref.wilayah_all(conn)
     params = {**filters.params(), "view": view}
@@ -196,7 +196,9 @@ def case_list(
             "opds": opds,
             "topics": topics,
             "urgencies": {"darurat": "Darurat", "tinggi": "Tinggi", "normal": "Normal"},
-            "kecamatan_list": [w for w in wilayah if w.level == 3],
+            "kecamatan_list": [
+                w for w in wilayah if w.level == 3 and actor.scope.covers_wilayah(w.code)
+            ],
             "kelurahan_name": next((w.name for w in wilayah if w.code == kelurahan), kelurahan),
             "filters": params,
             "since_labels": {key: label for key, (label, _) in SINCE.items()},

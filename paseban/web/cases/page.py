@@ -256,7 +256,7 @@ def case_view(
     can_request = can_request and is_open
     opds: list[OpdRow] = []
     if any(f.opd for f in forms) or can_reassign or can_request:
-        opds = [o for o in policy.list_opds(ctx) if o["active"]]
+        opds = [o for o in policy.list_opds(ctx) if o["active"] and o["city"] == case["city"]]
     reports = reads.case_messages(ctx, case["id"])
     related = reads.tickets_of(ctx, [case["merged_into"], case["split_from"]])
     choices: dict[str, Any] = {}
@@ -264,7 +264,11 @@ def case_view(
         with ctx.engine.connect() as conn:
             choices = {
                 "topics": ref.topics_all(conn),
-                "kelurahan": [w for w in ref.wilayah_all(conn) if w.level == 4],
+                "kelurahan": [
+                    w
+                    for w in ref.wilayah_all(conn)
+                    if w.level == 4 and w.code.startswith(f"{case['city']}.")
+                ],
             }
     return render(
         request,

@@ -370,6 +370,7 @@ def user_create(
             password=password,
             email=email,
             actor=actor,
+            kota=actor.scope.city,  # the operator's city, or the one the province chose
         )
     except UserError as exc:
         return section_page(request, ctx, "pengguna", error=str(exc), status_code=422)
