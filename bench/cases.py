@@ -148,6 +148,7 @@ def bench_sweep(ctx: Context, clock: FixedClock, total: int, overdue: int) -> No
                         "topic": "jalan",
                         "urgency": "normal",
                         "kecamatan": "32.71.01",
+                        "city": "32.71",
                         "opd": "DPUPR",
                         "route_rule": "default:jalan",
                         "title": "bench",

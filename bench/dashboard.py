@@ -140,6 +140,7 @@ def fill_cases(ctx: Context, n_cases: int, rng: random.Random) -> None:
                     "urgency": rng.choices(["normal", "tinggi", "darurat"], [85, 12, 3])[0],
                     "kelurahan": code if rng.random() > 0.05 else None,
                     "kecamatan": parent,
+                    "city": "32.71",
                     "opd": opd if rng.random() > 0.03 else None,
                     "route_rule": f"default:{topic}",
                     "title": sentence(rng),

@@ -28,7 +28,7 @@ messages = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("platform", sa.String(20), nullable=False),
     sa.Column("external_id", sa.String(200), nullable=False),
-    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False, index=True),
+    sa.Column("account_id", sa.Integer, sa.ForeignKey("accounts.id"), nullable=False),
     sa.Column("raw_event_id", sa.Integer, sa.ForeignKey("raw_events.id"), nullable=True),
     sa.Column("kind", sa.String(20), nullable=False, default="comment"),
     sa.Column("author", sa.String(200), nullable=False, default=""),
