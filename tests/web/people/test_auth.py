@@ -175,6 +175,7 @@ def test_api_tokens_are_scoped(app_ctx: Context, anon: TestClient, tmp_path: Pat
         "role": "kelurahan_admin",
         "wilayah": "32.71.01.1001",
         "opd": None,
+        "city": "32.71",  # the token's city (issue 17, item 5), read from its area
         "permissions": ["cases:read"],
     }
     mine = get(local).json()
