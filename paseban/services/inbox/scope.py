@@ -14,13 +14,15 @@ def account_ids_in_scope(conn: sa.Connection, scope: Scope) -> list[int] | None:
     city: another city's OPD has another key, and a wilayah code names its city)."""
     if scope.is_province:
         return None
-    query = sa.select(t.accounts.c.id, t.accounts.c.owner_kind, t.accounts.c.owner_code)
+    elsewhere = sa.exists().where(t.accounts.c.city != scope.city)  # in the same round trip
+    query = sa.select(
+        t.accounts.c.id, t.accounts.c.owner_kind, t.accounts.c.owner_code, elsewhere.label("more")
+    )
     if scope.city is not None:
         query = query.where(t.accounts.c.city == scope.city)
     rows = conn.execute(query).all()
     if scope.is_city:
-        others = sa.select(t.accounts.c.id).where(t.accounts.c.city != scope.city).limit(1)
-        if conn.execute(others).first() is None:
+        if rows and not rows[0].more:
             # every account is this city's (one city in the deployment): no list to filter on,
             # so the inbox and review counts stay index-only scans (bench/national.py)
             return None
