@@ -68,6 +68,10 @@ def onboarding_site(
         try:
             with_accounts(ctx, tmp_path)
             routing.set_auto_forward(ctx, True, actor="cli")
+            # the server runs on the real clock, at whatever hour the suite runs: no quiet
+            # hours here, or an evening run holds the officer's message until 06:00 WIB
+            # (quiet hours have their own tests in tests/services/people)
+            notify_whatsapp.save_settings(ctx, quiet="-", digest="07:00", actor="cli")
             for name, role, scope in (
                 ("operator", "diskominfo", None),
                 ("petugas.dlh", "opd_officer", "DLH"),
