@@ -100,6 +100,7 @@ def load(ctx: Context) -> dict[str, int]:
                 scope=user["scope"],
                 full_name=user["full_name"],
                 sample=True,
+                kota="32.71",  # the sample is Kota Bogor's, also in a province's deployment
             )
     operator = access.person(ctx, "operator")
     items = json.loads(folder.joinpath("programs.json").read_text(encoding="utf-8"))

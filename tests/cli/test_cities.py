@@ -20,6 +20,14 @@ def test_init_loads_two_cities_and_again_adds_nothing(run: Invoke) -> None:
     assert again.output.count("tidak ada yang baru") == 2
 
 
+def test_a_province_with_kota_bogor_loads_the_sample_too(run: Invoke) -> None:
+    result = run("init", "--wilayah", "32.71", "--wilayah", "32.01", "--sample")
+    assert result.exit_code == 0, result.output
+    assert "pengguna contoh:" in result.output  # the sample users are Kota Bogor's
+    users = run("users", "list").output
+    assert "operator.provinsi" in users and "lurah.batutulis" in users
+
+
 def test_a_second_city_can_be_added_later(run: Invoke) -> None:
     assert run("init").exit_code == 0
     later = run("init", "--wilayah", "32.01")
