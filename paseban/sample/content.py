@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from paseban import sample
 from paseban.clock import FixedClock
 from paseban.content import approvals as ap
 from paseban.content.campaigns import CampaignKit
@@ -100,7 +101,7 @@ def load(ctx: Context) -> dict[str, int]:
                 scope=user["scope"],
                 full_name=user["full_name"],
                 sample=True,
-                kota="32.71",  # the sample is Kota Bogor's, also in a province's deployment
+                kota=sample.CITY,
             )
     operator = access.person(ctx, "operator")
     items = json.loads(folder.joinpath("programs.json").read_text(encoding="utf-8"))
@@ -292,7 +293,8 @@ def _profiles(ctx: Context, who: ap.Who) -> int:
     known = {r["kelurahan"]: r for r in package_rows("sample", "content", "profiles.csv")}
     with ctx.engine.connect() as conn:
         existing = set(conn.execute(sa.select(t.kelurahan_profiles.c.kelurahan)).scalars())
-        codes = conn.execute(sa.select(t.wilayah.c.code).where(t.wilayah.c.level == 4)).scalars()
+        kelurahan = sample.city_wilayah().where(t.wilayah.c.level == 4)
+        codes = conn.execute(kelurahan.with_only_columns(t.wilayah.c.code)).scalars()
         missing = [c for c in codes if c not in existing]
     for code in missing:
         row = known.get(code, {})

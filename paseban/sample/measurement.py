@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from paseban import sample
 from paseban.measurement.queries import outbox
 from paseban.sample.cases import sample_cases
 from paseban.services.measurement import recording as measurement
@@ -96,7 +97,7 @@ def load(ctx: Context) -> dict[str, int]:
                 .order_by(t.accounts.c.id)
             )
         ]
-        wilayah = {r.code: r for r in conn.execute(sa.select(t.wilayah))}
+        wilayah = {r.code: r for r in conn.execute(sample.city_wilayah())}
         kelurahan = sorted(c for c, w in wilayah.items() if w.level == 4)
         by_kecamatan: dict[str, list[str]] = defaultdict(list)
         for code in kelurahan:

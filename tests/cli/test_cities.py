@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from paseban.storage import tables as t
 from tests.cli.conftest import Invoke
 
 
@@ -20,12 +23,22 @@ def test_init_loads_two_cities_and_again_adds_nothing(run: Invoke) -> None:
     assert again.output.count("tidak ada yang baru") == 2
 
 
-def test_a_province_with_kota_bogor_loads_the_sample_too(run: Invoke) -> None:
+def test_a_province_with_kota_bogor_loads_the_sample_too(run: Invoke, empty_db_url: str) -> None:
     result = run("init", "--wilayah", "32.71", "--wilayah", "32.01", "--sample")
     assert result.exit_code == 0, result.output
     assert "pengguna contoh:" in result.output  # the sample users are Kota Bogor's
     users = run("users", "list").output
     assert "operator.provinsi" in users and "lurah.batutulis" in users
+    # the sample's cases and kelurahan profiles lie in Kota Bogor only
+    engine = sa.create_engine(empty_db_url)
+    with engine.connect() as conn:
+        places = set(conn.execute(sa.select(t.cases.c.city, t.cases.c.kecamatan)).all())
+        profiles = set(conn.execute(sa.select(t.kelurahan_profiles.c.kelurahan)).scalars())
+    engine.dispose()
+    assert places and all(
+        city == "32.71" and (kec or "32.71.").startswith("32.71.") for city, kec in places
+    )
+    assert profiles and all(code.startswith("32.71.") for code in profiles)
 
 
 def test_a_second_city_can_be_added_later(run: Invoke) -> None:
