@@ -77,7 +77,10 @@ def test_in_process_queue_runs_jobs_in_worker_threads(with_plugin: Context) -> N
     finally:
         queue.shutdown()
     assert sorted(Plugin.calls) == [0, 1, 2, 3, 4, 99]
-    assert sum(r["status"] == "failed" for r in runs(with_plugin)) == 1
+    # the scheduler also starts the periodic upkeep on the real clock (the weekly report on a
+    # Monday): only this test's jobs are counted
+    mine = [r for r in runs(with_plugin) if r["name"] in ("add", "boom")]
+    assert [r["name"] for r in mine if r["status"] == "failed"] == ["boom"]
 
 
 def test_before_start_the_queue_runs_eagerly(with_plugin: Context) -> None:

@@ -287,7 +287,7 @@ def render_pdf(html: str) -> bytes:
     except OSError as exc:  # pango or its friends are missing
         raise ReportError(
             "PDF tidak dapat dibuat: pustaka sistem Pango tidak ada "
-            f"(pasang paket Debian libpango-1.0-0 libpangoft2-1.0-0): {exc}"
+            f"(pasang paket Debian libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0): {exc}"
         ) from None
     pdf: bytes = HTML(string=html).write_pdf()
     return pdf
