@@ -10,8 +10,9 @@ commits, then reads the first's case, exactly as if they had run one after the o
 Deadlock-free by construction: a transaction takes all its names in one statement, in the
 order of their numbers, before any row lock; afterwards it locks at most one existing case
 (`FOR UPDATE` in triage._join) and bumps the ticket counter in a transaction of its own
-(tickets.next_ticket). Taking a name it already holds again returns at once (PostgreSQL counts
-it), so open_or_join may ask again for what place_message holds.
+(tickets.next_ticket). Taking a name it already holds again costs nothing: `hold` remembers what
+the transaction holds and asks PostgreSQL only for the others, so open_or_join may ask again for
+what place_message holds.
 
 On SQLite there is nothing to do: one writer at a time is the database's own rule."""
 
@@ -42,9 +43,22 @@ def hold(conn: sa.Connection, names: Iterable[str]) -> None:
     """Hold these names until the transaction ends (waiting for whoever holds one now)."""
     if conn.dialect.name != "postgresql" or cached(conn, _ALONE, bool):
         return
-    keys = sorted({key(name) for name in names})
-    if keys:
+    held = _held(conn)
+    keys = sorted({key(name) for name in names} - held)
+    if keys:  # only names this transaction does not hold yet: no round trip for the others
         conn.execute(_HOLD, {"keys": keys})
+        held.update(keys)
+
+
+def _held(conn: sa.Connection) -> set[int]:
+    """The lock numbers the connection's current transaction holds (forgotten when another
+    transaction, or a savepoint whose rollback would release them, begins)."""
+    current = conn.get_nested_transaction() or conn.get_transaction()
+    slot: list[object] = cached(conn, _HELD, lambda: [None, set()])
+    if slot[0] is not current:
+        slot[0], slot[1] = current, set()
+    held: set[int] = slot[1]  # type: ignore[assignment]
+    return held
 
 
 def place_alone(conn: sa.Connection) -> None:
@@ -57,6 +71,7 @@ def place_alone(conn: sa.Connection) -> None:
 
 
 _ALONE = "placement_locks:alone"
+_HELD = "placement_locks:held"
 
 
 def author_name(platform: str, author: str | None, author_id: str | None) -> str | None:

@@ -286,14 +286,20 @@ def tickets_of(ctx: Context, ids: list[int | None]) -> dict[int, str]:
 def timeline(ctx: Context, case_id: int) -> list[CaseEventRow]:
     """The audit trail of a case, oldest first."""
     with ctx.engine.connect() as conn:
-        return [
-            row(CaseEventRow, r)
-            for r in conn.execute(
-                sa.select(t.case_events)
-                .where(t.case_events.c.case_id == case_id)
-                .order_by(t.case_events.c.at, t.case_events.c.id)
-            ).mappings()
-        ]
+        return events_of(conn, case_id)
+
+
+def events_of(conn: sa.Connection, case_id: int) -> list[CaseEventRow]:
+    """`timeline` on a connection the caller holds (an analysis batch tells the hooks of each
+    new case without taking another connection from the pool)."""
+    return [
+        row(CaseEventRow, r)
+        for r in conn.execute(
+            sa.select(t.case_events)
+            .where(t.case_events.c.case_id == case_id)
+            .order_by(t.case_events.c.at, t.case_events.c.id)
+        ).mappings()
+    ]
 
 
 def public_timeline(ctx: Context, case_id: int) -> list[PublicEventRow]:

@@ -74,6 +74,12 @@ def triage_policy(conn: sa.Connection) -> TriagePolicy:
     return cached(conn, "triage_policy", load)
 
 
+def _topic_names(conn: sa.Connection) -> dict[str, str]:
+    """Topic names for the note of a new case: read once per connection (an analysis batch
+    opens many cases), shared with the replies' placeholders (services.cases.replies)."""
+    return cached(conn, "topic_names", lambda: ref.topic_names(conn))
+
+
 def neighbours(conn: sa.Connection) -> dict[str, frozenset[str]]:
     def load() -> dict[str, frozenset[str]]:
         rows = conn.execute(
@@ -308,7 +314,7 @@ def open_or_join(
         at=now,
         actor="sistem",
         note=(  # the rule in words, not `default:jalan`
-            f"dirutekan oleh aturan {rule_label(rule.name, ref.topic_names(conn))}"
+            f"dirutekan oleh aturan {rule_label(rule.name, _topic_names(conn))}"
             if rule
             else "tidak ada aturan rute yang cocok"
         ),

@@ -20,7 +20,7 @@ from paseban.nlp.analyzer import Analyzer
 from paseban.nlp.pipeline import Analysis, needs_review
 from paseban.services.cases import triage
 from paseban.services.cases.actions import fire_hooks
-from paseban.services.cases.reads import timeline
+from paseban.services.cases.reads import events_of
 from paseban.storage import rows as typed
 from paseban.storage import tables as t
 from paseban.storage.db import is_conflict
@@ -127,7 +127,9 @@ def _store(
             if written is not None:
                 stored.append(written)
             if placement and not placement.joined and placement.kind == "report":
-                fire_hooks(ctx, placement.case_id, timeline(ctx, placement.case_id))
+                with conn.begin():
+                    events = events_of(conn, placement.case_id)
+                fire_hooks(ctx, placement.case_id, events)
     _announce(ctx, stored)
 
 
