@@ -106,8 +106,10 @@ def add_city(conn: sa.Connection, code: str, name: str, *, at: datetime) -> City
     return City(code, city_label(name), prefix, position)
 
 
-# the policy tables a city has its own rows in once it changes one (migration 0024)
-CITY_POLICIES = (t.sla_policies, t.reply_templates, t.policy_revisions)
+# the policy tables a city has its own rows in once it changes one (migration 0024); their
+# revisions are append-only: those of before the first city keep no city (`revisions` reads
+# them as the first city's)
+CITY_POLICIES = (t.sla_policies, t.reply_templates)
 
 
 def policy_city(conn: sa.Connection, table: sa.Table, city: str | None) -> str | None:

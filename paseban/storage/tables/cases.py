@@ -216,6 +216,8 @@ policy_revisions = sa.Table(
     sa.Column("changed_at", UtcDateTime, nullable=False),
     sa.Column("changed_by", sa.String(100), nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
-    city_column(nullable=True),  # the city whose policy changed (migration 0024)
+    # the city whose policy changed (migration 0024); NULL: written before 0024 or before the
+    # first city was loaded (append-only, so never filled in): the first city's
+    city_column(nullable=True),
     sa.Index("ix_policy_revisions_kind_key", "kind", "key"),
 )
