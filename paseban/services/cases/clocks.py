@@ -54,16 +54,10 @@ def _policy_from_row(r: Any) -> SlaPolicy:
 
 def policies(conn: sa.Connection, city: str | None = None) -> list[SlaPolicy]:
     """A city's SLA policies (None: the first city's); a city that never set its own follows
-    the first city's (`cities.policy_city`)."""
+    the first city's (`cities.policy_rows`)."""
 
     def load() -> list[SlaPolicy]:
-        code = cities.policy_city(conn, t.sla_policies, city)
-        rows = conn.execute(
-            sa.select(t.sla_policies)
-            .where(cities.city_rows(t.sla_policies, code))
-            .order_by(t.sla_policies.c.id)
-        )
-        return [_policy_from_row(r) for r in rows]
+        return [_policy_from_row(r) for r in cities.policy_rows(conn, t.sla_policies, city)]
 
     return cached(conn, f"sla_policies:{city}", load)
 
@@ -329,17 +323,11 @@ def delete_policy(
     if topic is None and urgency is None:
         raise InvalidInput("kebijakan bawaan tahap tidak dapat dihapus; ubah saja durasinya")
     with ctx.engine.begin() as conn:
-        found = cities.policy_city(conn, t.sla_policies, city)
-        if (
-            conn.execute(
-                sa.select(t.sla_policies.c.id).where(*_key_where(stage, topic, urgency, found))
-            ).first()
-            is None
-        ):
-            raise NotFound("kebijakan SLA itu tidak ada")
-        code = cities.own_policy_city(conn, t.sla_policies, city)
+        code = cities.own_policy_city(conn, t.sla_policies, city)  # rolled back if not found
         where = _key_where(stage, topic, urgency, code)
-        old = conn.execute(sa.select(t.sla_policies).where(*where)).mappings().one()
+        old = conn.execute(sa.select(t.sla_policies).where(*where)).mappings().first()
+        if old is None:
+            raise NotFound("kebijakan SLA itu tidak ada")
         conn.execute(sa.delete(t.sla_policies).where(*where))
         key = cities.parameter_key(
             conn, code, policy_key(SlaPolicy(stage, 0, Unit.HOURS, topic, urgency))

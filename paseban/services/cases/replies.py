@@ -153,15 +153,10 @@ def _outbox_insert(conn: sa.Connection) -> Any:
 
 def templates(conn: sa.Connection, city: str | None = None) -> list[Template]:
     """A city's reply templates (None: the first city's); a city that never set its own
-    follows the first city's (`cities.policy_city`)."""
+    follows the first city's (`cities.policy_rows`)."""
 
     def load() -> list[Template]:
-        code = cities.policy_city(conn, t.reply_templates, city)
-        rows = conn.execute(
-            sa.select(t.reply_templates)
-            .where(cities.city_rows(t.reply_templates, code))
-            .order_by(t.reply_templates.c.id)
-        )
+        rows = cities.policy_rows(conn, t.reply_templates, city)
         out = []
         for r in rows:
             try:

@@ -54,13 +54,11 @@ def revisions(
     query = sa.select(t.policy_revisions).where(t.policy_revisions.c.kind == kind)
     if key is not None:
         query = query.where(t.policy_revisions.c.key == key)
+    if city is not None:
+        c = t.policy_revisions.c
+        before = sa.and_(c.city.is_(None), sa.literal(city) == cities.first_code())
+        query = query.where(sa.or_(c.city == city, before))
     with ctx.engine.connect() as conn:
-        if city is not None:
-            found = cities.city_of(conn, city)
-            mine = t.policy_revisions.c.city == city
-            if found is not None and found.first:
-                mine = sa.or_(mine, t.policy_revisions.c.city.is_(None))
-            query = query.where(mine)
         rows = conn.execute(query.order_by(t.policy_revisions.c.id)).mappings()
         return [row(PolicyRevisionRow, r) for r in rows]
 

@@ -126,6 +126,23 @@ def policy_city(conn: sa.Connection, table: sa.Table, city: str | None) -> str |
     return found.code if own is not None else first.code
 
 
+def first_code() -> sa.ScalarSelect[Any]:
+    """The first city's code, as a subquery (no query of its own)."""
+    first = sa.select(t.cities.c.code).order_by(t.cities.c.position, t.cities.c.code).limit(1)
+    return first.scalar_subquery()
+
+
+def policy_rows(conn: sa.Connection, table: sa.Table, city: str | None) -> list[Any]:
+    """A city's rows of a per-city policy table (None: the first city's), in one query: its own
+    once it has any, else the first city's (before any city is loaded: those without one)."""
+    wanted = [table.c.city.is_(None), table.c.city == first_code()]
+    if city:
+        wanted.append(table.c.city == city)
+    rows = conn.execute(sa.select(table).where(sa.or_(*wanted)).order_by(table.c.id)).all()
+    own = [r for r in rows if r.city == city] if city else []
+    return own or list(rows)
+
+
 def follows_first(ctx: Context, table: sa.Table, city: str | None) -> bool:
     """A city other than the first that has no rows of its own in a per-city policy table: it
     follows the first city's (the settings pages say so)."""

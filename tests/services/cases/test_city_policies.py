@@ -71,6 +71,9 @@ def test_a_city_without_its_own_policies_follows_the_first_city(province: Desk) 
 
 def test_deleting_a_policy_of_a_following_city_keeps_the_first_city(province: Desk) -> None:
     ctx = province.ctx
+    with pytest.raises(NotFound):  # nothing to delete: nothing copied either
+        clocks.delete_policy(ctx, Stage.VERIFY, "sampah", None, actor="ops.kab", city=KAB)
+    assert clocks.follows_first_city(ctx, KAB)
     clocks.delete_policy(ctx, Stage.VERIFY, None, "tinggi", actor="ops.kab", city=KAB)
     keys = [clocks.policy_key(p) for p in clocks.list_policies(ctx, KAB)]
     assert "verify:*:tinggi" not in keys and "verify:*:*" in keys
