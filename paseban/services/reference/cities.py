@@ -167,6 +167,9 @@ def own_policy_city(conn: sa.Connection, table: sa.Table, city: str | None) -> s
         if city is not None:
             raise InvalidInput(f"kota/kabupaten {city!r} tidak dimuat di sini")
         return None
+    # one first change at a time per city (PostgreSQL; SQLite writes one at a time anyway), so
+    # that two of them never both copy
+    conn.execute(sa.select(t.cities.c.code).where(t.cities.c.code == found.code).with_for_update())
     source = policy_city(conn, table, found.code)
     if source != found.code:
         columns = [c for c in table.c if c.name not in ("id", "city")]

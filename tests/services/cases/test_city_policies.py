@@ -14,6 +14,7 @@ from paseban.domain.replies import ReplyEvent, pick_template
 from paseban.domain.sla import SlaPolicy, Stage, Unit
 from paseban.errors import InvalidInput, NotFound
 from paseban.services.cases import clocks, replies, routing, triage
+from paseban.services.inbox import messages as inbox
 from paseban.services.reference import store as reference
 from paseban.storage import tables as t
 from tests.services.cases.test_cities import KAB, TRASH
@@ -105,6 +106,11 @@ def test_each_city_answers_with_its_own_templates(province: Desk) -> None:
     with ctx.engine.connect() as conn:
         picked = pick_template(replies.templates(conn, KAB), ReplyEvent.RECEIVED, None)
         assert picked.text.startswith("Kab:")
+        # the inbox offers each city's own
+        offered = {c: inbox.reply_templates(conn, city=c) for c in (KOTA, KAB)}
+        texts = {c: {tpl.code: tpl.text for tpl in found} for c, found in offered.items()}
+        assert texts[KAB]["received"] == "Kab: {tiket}"
+        assert texts[KOTA]["received"] == "Kota: {tiket}"
 
 
 def test_triage_parameters_are_per_city_and_cached_per_city(province: Desk) -> None:
