@@ -262,6 +262,7 @@ def apply(
             at=at,
             topic=case["topic"],
             urgency=case["urgency"],
+            city=case["city"],
         )
     )
     saved = save_versioned(conn, case, values)

@@ -27,6 +27,7 @@ from paseban.domain.workdays import WorkCalendar
 from paseban.errors import InvalidInput, NotFound
 from paseban.services.cases.routing import record_revision
 from paseban.services.people import audit
+from paseban.services.reference import cities
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
@@ -51,12 +52,19 @@ def _policy_from_row(r: Any) -> SlaPolicy:
     )
 
 
-def policies(conn: sa.Connection) -> list[SlaPolicy]:
-    def load() -> list[SlaPolicy]:
-        rows = conn.execute(sa.select(t.sla_policies).order_by(t.sla_policies.c.id))
-        return [_policy_from_row(r) for r in rows]
+def policies(conn: sa.Connection, city: str | None = None) -> list[SlaPolicy]:
+    """A city's SLA policies (None: the first city's); a city that never set its own follows
+    the first city's (`cities.policy_rows`)."""
 
-    return cached(conn, "sla_policies", load)
+    def load() -> list[SlaPolicy]:
+        return [_policy_from_row(r) for r in cities.policy_rows(conn, t.sla_policies, city)]
+
+    return cached(conn, f"sla_policies:{city}", load)
+
+
+def follows_first_city(ctx: Context, city: str | None) -> bool:
+    """The city has no SLA policies of its own: it follows the first city's."""
+    return cities.follows_first(ctx, t.sla_policies, city)
 
 
 def calendar(conn: sa.Connection, ctx: Context) -> WorkCalendar:
@@ -96,6 +104,7 @@ def enter_status(
     at: datetime,
     topic: str | None,
     urgency: str | None,
+    city: str | None,
     restart: bool = False,
 ) -> dict[str, Any]:
     """Stop the running clock and start the one for the new status's stage. Returns the case
@@ -108,7 +117,8 @@ def enter_status(
     from the case's columns), so a case whose columns were left empty cannot restart its clock.
     `restart=True` (a re-assignment to another OPD) ends the running stage without judging it
     (`breached` stays empty: nobody's fault) and starts a new one.
-    `case_id=None`: a case about to be inserted; store its clock with `save_clock` after."""
+    `case_id=None`: a case about to be inserted; store its clock with `save_clock` after.
+    `city`: the case's; its SLA policies set the deadline."""
     stage = STAGE_OF.get(status)
     running = running_stage(conn, case_id) if case_id is not None else None
     if stage is not None and running is not None and running.stage == stage.value and not restart:
@@ -129,7 +139,7 @@ def enter_status(
         at,
         topic=topic,
         urgency=urgency,
-        policies=policies(conn),
+        policies=policies(conn, city),
         calendar=calendar(conn, ctx),
     )
     out: dict[str, Any] = {"stage": stage.value, "due_at": clock.due_at, "escalation_level": 0}
@@ -208,9 +218,10 @@ def clocks_of(ctx: Context, case_id: int) -> list[CaseStageRow]:
 # --- staff edit policies -----------------------------------------------------------------------
 
 
-def list_policies(ctx: Context) -> list[SlaPolicy]:
+def list_policies(ctx: Context, city: str | None = None) -> list[SlaPolicy]:
+    """A city's policies (None: the first city's), the first city's while it follows them."""
     with ctx.engine.connect() as conn:
-        return policies(conn)
+        return policies(conn, city)
 
 
 def save_policy(
@@ -220,16 +231,20 @@ def save_policy(
     actor: Actor | str,
     note: str = "",
     ip: str | None = None,
+    city: str | None = None,
 ) -> SlaPolicy:
-    """Add or change the policy for (stage, topic, urgency); validated, with a revision row and
-    an audit row (before and after). It applies to clocks started from now on."""
+    """Add or change a city's policy for (stage, topic, urgency) (None: the first city's);
+    validated, with a revision row and an audit row (before and after). It applies to the
+    city's clocks started from now on. A city that followed the first city's policies gets a
+    copy of them first, and keeps its own from then on."""
 
     with ctx.engine.begin() as conn:
         if policy.topic is not None and not exists(conn, t.topics.c.code, policy.topic):
             raise InvalidInput(f"topik {policy.topic!r} tidak dikenal")
         if policy.urgency is not None and not exists(conn, t.urgencies.c.code, policy.urgency):
             raise InvalidInput(f"urgensi {policy.urgency!r} tidak dikenal")
-        key = _key_where(policy.stage, policy.topic, policy.urgency)
+        code = cities.own_policy_city(conn, t.sla_policies, city)
+        key = _key_where(policy.stage, policy.topic, policy.urgency, code)
         values = {
             "amount": policy.amount,
             "unit": policy.unit.value,
@@ -243,7 +258,11 @@ def save_policy(
             existing = conn.execute(
                 sa.insert(t.sla_policies)
                 .values(
-                    stage=policy.stage.value, topic=policy.topic, urgency=policy.urgency, **values
+                    stage=policy.stage.value,
+                    topic=policy.topic,
+                    urgency=policy.urgency,
+                    city=code,
+                    **values,
                 )
                 .returning(t.sla_policies.c.id)
             ).scalar_one()
@@ -260,14 +279,16 @@ def save_policy(
             policy.escalate_after,
             int(existing),
         )
+        target = cities.parameter_key(conn, code, policy_key(saved))
         record_revision(
             conn,
             kind="sla_policy",
-            key=policy_key(saved),
+            key=target,
             data=_policy_json(saved),
             at=ctx.now(),
             actor=audit.actor_name(actor),
             note=note,
+            city=code,
         )
         fields = ("amount", "unit", "escalate_after")
         audit.record(
@@ -276,7 +297,7 @@ def save_policy(
             actor=actor,
             action="sla_policy.save",
             target_kind="sla_policy",
-            target_id=policy_key(saved),
+            target_id=target,
             ip=ip,
             detail={
                 "before": {k: old[k] for k in fields} if old is not None else {},
@@ -295,19 +316,32 @@ def delete_policy(
     *,
     actor: Actor | str,
     ip: str | None = None,
+    city: str | None = None,
 ) -> None:
+    """Delete a city's policy (None: the first city's); as `save_policy`, a city that followed
+    the first city's policies gets a copy of them first, without this one."""
     if topic is None and urgency is None:
         raise InvalidInput("kebijakan bawaan tahap tidak dapat dihapus; ubah saja durasinya")
     with ctx.engine.begin() as conn:
-        where = _key_where(stage, topic, urgency)
+        code = cities.own_policy_city(conn, t.sla_policies, city)  # rolled back if not found
+        where = _key_where(stage, topic, urgency, code)
         old = conn.execute(sa.select(t.sla_policies).where(*where)).mappings().first()
         if old is None:
             raise NotFound("kebijakan SLA itu tidak ada")
         conn.execute(sa.delete(t.sla_policies).where(*where))
-        key = policy_key(SlaPolicy(stage, 0, Unit.HOURS, topic, urgency))
+        key = cities.parameter_key(
+            conn, code, policy_key(SlaPolicy(stage, 0, Unit.HOURS, topic, urgency))
+        )
         name = audit.actor_name(actor)
         record_revision(
-            conn, kind="sla_policy", key=key, data=None, at=ctx.now(), actor=name, note="hapus"
+            conn,
+            kind="sla_policy",
+            key=key,
+            data=None,
+            at=ctx.now(),
+            actor=name,
+            note="hapus",
+            city=code,
         )
         audit.record(
             conn,
@@ -328,9 +362,10 @@ def policy_key(policy: SlaPolicy) -> str:
     return f"{policy.stage.value}:{policy.topic or '*'}:{policy.urgency or '*'}"
 
 
-def _key_where(stage: Stage, topic: str | None, urgency: str | None) -> list[Any]:
+def _key_where(stage: Stage, topic: str | None, urgency: str | None, city: str | None) -> list[Any]:
     c = t.sla_policies.c
     return [
+        cities.city_rows(t.sla_policies, city),
         c.stage == stage.value,
         c.topic.is_(None) if topic is None else c.topic == topic,
         c.urgency.is_(None) if urgency is None else c.urgency == urgency,

@@ -264,6 +264,7 @@ def split(
                 at=now,
                 topic=new_topic,
                 urgency=source["urgency"],
+                city=source["city"],
             )
         )
         conn.execute(sa.update(t.cases).where(t.cases.c.id == new_id).values(**new_values))

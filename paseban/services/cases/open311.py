@@ -428,7 +428,10 @@ def expected_at(conn: sa.Connection, ctx: Context, case: Any) -> datetime | None
         due: datetime = case["due_at"]
         return due
     policy = resolve_policy(
-        clocks.policies(conn), Stage.FOLLOW_UP, topic=case["topic"], urgency=case["urgency"]
+        clocks.policies(conn, case["city"]),
+        Stage.FOLLOW_UP,
+        topic=case["topic"],
+        urgency=case["urgency"],
     )
     return add(clocks.calendar(conn, ctx), case["due_at"], policy.amount, policy.unit)
 

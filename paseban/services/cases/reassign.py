@@ -98,6 +98,7 @@ def move(
                 at=at,
                 topic=case["topic"],
                 urgency=case["urgency"],
+                city=case["city"],
                 restart=True,
             )
         )

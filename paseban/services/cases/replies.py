@@ -28,6 +28,7 @@ from paseban.errors import InvalidInput
 from paseban.security import tracking_key
 from paseban.services.cases.routing import record_revision
 from paseban.services.people import audit
+from paseban.services.reference import cities
 from paseban.storage import tables as t
 from paseban.storage.lookup import exists
 from paseban.storage.rows import row
@@ -150,9 +151,12 @@ def _outbox_insert(conn: sa.Connection) -> Any:
     return _OUTBOX_INSERTS[name]
 
 
-def templates(conn: sa.Connection) -> list[Template]:
+def templates(conn: sa.Connection, city: str | None = None) -> list[Template]:
+    """A city's reply templates (None: the first city's); a city that never set its own
+    follows the first city's (`cities.policy_rows`)."""
+
     def load() -> list[Template]:
-        rows = conn.execute(sa.select(t.reply_templates).order_by(t.reply_templates.c.id))
+        rows = cities.policy_rows(conn, t.reply_templates, city)
         out = []
         for r in rows:
             try:
@@ -161,7 +165,7 @@ def templates(conn: sa.Connection) -> list[Template]:
                 continue
         return out
 
-    return cached(conn, "reply_templates", load)
+    return cached(conn, f"reply_templates:{city}", load)
 
 
 def tracking_link(ctx: Context, ticket: str) -> str:
@@ -204,6 +208,19 @@ def case_values(conn: sa.Connection, ctx: Context, case: Mapping[str, Any]) -> d
     }
 
 
+def case_city(conn: sa.Connection, case: Mapping[str, Any]) -> str | None:
+    """The city of a case: its row's, read when the mapping holds only some columns."""
+    if "city" in case:
+        found: str | None = case["city"]
+        return found
+    if case.get("id") is None:
+        return None
+    city: str | None = conn.execute(
+        sa.select(t.cases.c.city).where(t.cases.c.id == case["id"])
+    ).scalar()
+    return city
+
+
 def compose(
     conn: sa.Connection,
     ctx: Context,
@@ -211,7 +228,7 @@ def compose(
     event: ReplyEvent,
     **extra: Any,
 ) -> str:
-    template = pick_template(templates(conn), event, case.get("topic"))
+    template = pick_template(templates(conn, case_city(conn, case)), event, case.get("topic"))
     values = case_values(conn, ctx, case)
     values.update({k: v for k, v in extra.items() if v is not None})
     return render(template.text, values)
@@ -264,9 +281,15 @@ def answer_case(
 # --- staff edit templates ----------------------------------------------------------------------
 
 
-def list_templates(ctx: Context) -> list[Template]:
+def list_templates(ctx: Context, city: str | None = None) -> list[Template]:
+    """A city's templates (None: the first city's), the first city's while it follows them."""
     with ctx.engine.connect() as conn:
-        return templates(conn)
+        return templates(conn, city)
+
+
+def follows_first_city(ctx: Context, city: str | None) -> bool:
+    """The city has no reply templates of its own: it follows the first city's."""
+    return cities.follows_first(ctx, t.reply_templates, city)
 
 
 def save_template(
@@ -277,9 +300,11 @@ def save_template(
     topic: str | None,
     actor: Actor | str,
     ip: str | None = None,
+    city: str | None = None,
 ) -> Template:
-    """Add or change the template for (event, topic); checked before it is stored, kept as a
-    revision and in the audit trail (text before and after)."""
+    """Add or change a city's template for (event, topic) (None: the first city's); checked
+    before it is stored, kept as a revision and in the audit trail (text before and after). A
+    city that followed the first city's templates gets a copy of them first."""
 
     try:
         kind = ReplyEvent(event)
@@ -293,26 +318,33 @@ def save_template(
     with ctx.engine.begin() as conn:
         if topic is not None and not exists(conn, t.topics.c.code, topic):
             raise InvalidInput(f"topik {topic!r} tidak dikenal")
+        code = cities.own_policy_city(conn, t.reply_templates, city)
         c = t.reply_templates.c
-        where = [c.event == kind.value, c.topic.is_(None) if topic is None else c.topic == topic]
+        where = [
+            cities.city_rows(t.reply_templates, code),
+            c.event == kind.value,
+            c.topic.is_(None) if topic is None else c.topic == topic,
+        ]
         old = conn.execute(sa.select(c.id, c.text).where(*where)).first()
         existing = old.id if old is not None else None
         values = {"text": text, "updated_at": ctx.now(), "updated_by": audit.actor_name(actor)}
         if existing is None:
             existing = conn.execute(
                 sa.insert(t.reply_templates)
-                .values(event=kind.value, topic=topic, **values)
+                .values(event=kind.value, topic=topic, city=code, **values)
                 .returning(c.id)
             ).scalar_one()
         else:
             conn.execute(sa.update(t.reply_templates).where(c.id == existing).values(**values))
+        key = cities.parameter_key(conn, code, f"{kind.value}:{topic or '*'}")
         record_revision(
             conn,
             kind="reply_template",
-            key=f"{kind.value}:{topic or '*'}",
+            key=key,
             data={"event": kind.value, "topic": topic, "text": text},
             at=ctx.now(),
             actor=audit.actor_name(actor),
+            city=code,
         )
         audit.record(
             conn,
@@ -320,7 +352,7 @@ def save_template(
             actor=actor,
             action="reply_template.save",
             target_kind="reply_template",
-            target_id=f"{kind.value}:{topic or '*'}",
+            target_id=key,
             ip=ip,
             detail={
                 "before": {"text": old.text if old is not None else None},

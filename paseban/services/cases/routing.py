@@ -35,18 +35,29 @@ def record_revision(
     at: datetime,
     actor: str,
     note: str = "",
+    city: str | None = None,
 ) -> None:
+    """One change to a policy of a city (None: the first city's, the column's default)."""
+    values = {"kind": kind, "key": key, "data": data, "changed_at": at, "changed_by": actor}
     conn.execute(
         sa.insert(t.policy_revisions).values(
-            kind=kind, key=key, data=data, changed_at=at, changed_by=actor, note=note
+            note=note, **values, **({"city": city} if city is not None else {})
         )
     )
 
 
-def revisions(ctx: Context, kind: str, key: str | None = None) -> list[PolicyRevisionRow]:
+def revisions(
+    ctx: Context, kind: str, key: str | None = None, *, city: str | None = None
+) -> list[PolicyRevisionRow]:
+    """The changes to one kind of policy; `city`: only that city's (the first city's also
+    those stored before any city was loaded)."""
     query = sa.select(t.policy_revisions).where(t.policy_revisions.c.kind == kind)
     if key is not None:
         query = query.where(t.policy_revisions.c.key == key)
+    if city is not None:
+        c = t.policy_revisions.c
+        before = sa.and_(c.city.is_(None), sa.literal(city) == cities.first_code())
+        query = query.where(sa.or_(c.city == city, before))
     with ctx.engine.connect() as conn:
         rows = conn.execute(query.order_by(t.policy_revisions.c.id)).mappings()
         return [row(PolicyRevisionRow, r) for r in rows]
@@ -89,6 +100,7 @@ def set_auto_forward(
             data={"value": bool(enabled)},
             at=ctx.now(),
             actor=name,
+            city=city,
         )
         audit.record(
             conn,
@@ -182,6 +194,7 @@ def save_rule(
             at=now,
             actor=audit.actor_name(actor),
             note="baru" if existing is None else "ubah",
+            city=code,
         )
         _audit_rule(conn, now, actor, ip, key, dict(old) if old is not None else None, data)
         row = conn.execute(sa.select(t.routing_rules).where(*mine))
@@ -261,6 +274,7 @@ def deactivate_rule(
             at=ctx.now(),
             actor=audit.actor_name(actor),
             note="nonaktif",
+            city=code,
         )
 
 

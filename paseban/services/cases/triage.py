@@ -55,9 +55,12 @@ class Placement:
 # --- triage policy, read once per transaction --------------------------------------------------
 
 
-def triage_policy(conn: sa.Connection) -> TriagePolicy:
+def triage_policy(conn: sa.Connection, city: str | None = None) -> TriagePolicy:
+    """A city's `triage` parameter (None: the first city's; `triage@code` for another city, which
+    follows the first city's until it sets its own), read once per transaction and city."""
+
     def load() -> TriagePolicy:
-        value = ref.get_parameter(conn, "triage", {}) or {}
+        value = cities.get_city_parameter(conn, city, "triage", {}) or {}
         base = TriagePolicy()
         return TriagePolicy(
             window=timedelta(days=float(value.get("window_days", base.window.days))),
@@ -71,7 +74,7 @@ def triage_policy(conn: sa.Connection) -> TriagePolicy:
             ),
         )
 
-    return cached(conn, "triage_policy", load)
+    return cached(conn, f"triage_policy:{city}", load)
 
 
 def _topic_names(conn: sa.Connection) -> dict[str, str]:
@@ -80,17 +83,19 @@ def _topic_names(conn: sa.Connection) -> dict[str, str]:
     return cached(conn, "topic_names", lambda: ref.topic_names(conn))
 
 
-def neighbours(conn: sa.Connection) -> dict[str, frozenset[str]]:
+def neighbours(conn: sa.Connection, city: str | None = None) -> dict[str, frozenset[str]]:
+    """Kelurahan whose centres lie within the city's `triage.neighbour_km` of each other."""
+
     def load() -> dict[str, frozenset[str]]:
         rows = conn.execute(
             sa.select(t.wilayah.c.code, t.wilayah.c.lat, t.wilayah.c.lon).where(
                 t.wilayah.c.level == 4, t.wilayah.c.lat.is_not(None), t.wilayah.c.lon.is_not(None)
             )
         ).all()
-        km = float(ref.get_parameter(conn, "triage.neighbour_km", NEIGHBOUR_KM))
+        km = float(cities.get_city_parameter(conn, city, "triage.neighbour_km", NEIGHBOUR_KM))
         return neighbours_by_distance({r.code: (r.lat, r.lon) for r in rows}, km)
 
-    return cached(conn, "neighbours", load)
+    return cached(conn, f"neighbours:{city}", load)
 
 
 # --- one case per problem ----------------------------------------------------------------------
@@ -233,11 +238,11 @@ def open_or_join(
     place = analysis.place
     report = _report(analysis, reported, lat, lon)
     topic, words = report.topic, report.keywords
-    policy = triage_policy(conn)
-    near = neighbours(conn).get(place.kelurahan or "", frozenset())
+    policy = triage_policy(conn, city or None)
+    near = neighbours(conn, city or None).get(place.kelurahan or "", frozenset())
     locks.hold(conn, placement_keys(report, near, policy.radius_m))  # held already by place_message
     found = candidates.candidates(conn, report, near, policy.window, policy.radius_m, city)
-    match = find_duplicate(report, found, neighbours=neighbours(conn), policy=policy)
+    match = find_duplicate(report, found, neighbours=neighbours(conn, city or None), policy=policy)
     if match is not None:
         case = _join(
             conn,
@@ -301,6 +306,7 @@ def open_or_join(
         at=reported,
         topic=topic,
         urgency=values["urgency"],
+        city=city,
     )
     values.update({k: v for k, v in clock.items() if k != "_clock"})
     case_id = int(conn.execute(_INSERT_CASE, values).scalar_one())
@@ -431,15 +437,15 @@ def place_message(
     asks = is_follow_up(text)
     if not may_belong(analysis):
         return None  # nothing here can belong to a case: no query at all
-    policy = triage_policy(conn)
+    place_of = cities.city_of(conn, city)
+    city = place_of.code if place_of is not None else ""
+    policy = triage_policy(conn, city or None)
     names = [locks.author_name(platform, author, author_id) or ""]
     if analysis.is_complaint:  # may open or join a case by place: what open_or_join reads
-        near = neighbours(conn).get(analysis.place.kelurahan or "", frozenset())
+        near = neighbours(conn, city or None).get(analysis.place.kelurahan or "", frozenset())
         report = _report(analysis, reported, lat, lon)
         names += placement_keys(report, near, policy.radius_m)
     locks.hold(conn, filter(None, names))
-    place_of = cities.city_of(conn, city)
-    city = place_of.code if place_of is not None else ""
     mine = _author_cases(conn, platform, author, author_id, reported - policy.follow_up_window)
     mine = [c for c in mine if c["city"] == city]
     for case in mine:

@@ -40,12 +40,17 @@ if TYPE_CHECKING:
 
 
 def reply_templates(
-    conn: sa.Connection, *, topic: str | None = None, available: set[str] | None = None
+    conn: sa.Connection,
+    *,
+    topic: str | None = None,
+    available: set[str] | None = None,
+    city: str | None = None,
 ) -> list[ReplyTemplate]:
-    """The reply templates the inbox offers (domain.replies.INBOX_EVENTS), as staff edited them
-    in the settings (`reply_templates`; the built-in defaults until then): the topic's own
-    version when there is one. `available`: only those whose placeholders can all be filled."""
-    saved = replies.templates(conn)
+    """The reply templates the inbox offers (domain.replies.INBOX_EVENTS), as staff of the city
+    edited them in the settings (`reply_templates`: the city's, else the first city's; the
+    built-in defaults until then): the topic's own version when there is one. `available`: only
+    those whose placeholders can all be filled."""
+    saved = replies.templates(conn, city)
     offered = []
     for event in INBOX_EVENTS:
         template = pick_template(saved, event, topic)
@@ -125,11 +130,25 @@ def _topic_of(conn: sa.Connection, row: Any) -> str | None:
     return own
 
 
+def _city_of(conn: sa.Connection, row: Any) -> str | None:
+    """The city whose templates answer a message: its case's, else its account's."""
+    if row["case_id"] is not None:
+        case = conn.execute(sa.select(t.cases.c.city).where(t.cases.c.id == row["case_id"]))
+        found: str | None = case.scalar()
+        if found is not None:
+            return found
+    account = conn.execute(sa.select(t.accounts.c.city).where(t.accounts.c.id == row["account_id"]))
+    own: str | None = account.scalar()
+    return own
+
+
 def templates_for_message(ctx: Context, row: Any) -> list[ReplyTemplate]:
     """The templates for one message, filled in; only those this message can fill."""
     with ctx.engine.connect() as conn:
         values = reply_values(ctx, conn, row)
-        offered = reply_templates(conn, topic=_topic_of(conn, row), available=set(values))
+        offered = reply_templates(
+            conn, topic=_topic_of(conn, row), available=set(values), city=_city_of(conn, row)
+        )
     return [ReplyTemplate(tpl.code, tpl.name, fill(tpl.text, values)) for tpl in offered]
 
 
@@ -156,7 +175,7 @@ def queue_reply(
         values = reply_values(ctx, conn, row)
         chosen = None
         if template:
-            offered = reply_templates(conn, topic=_topic_of(conn, row))
+            offered = reply_templates(conn, topic=_topic_of(conn, row), city=_city_of(conn, row))
             chosen = next((tpl for tpl in offered if tpl.code == template), None)
             if chosen is None:
                 raise InvalidInput(f"templat {template!r} tidak dikenal")

@@ -100,7 +100,86 @@ def add_city(conn: sa.Connection, code: str, name: str, *, at: datetime) -> City
     )
     conn.info.pop(FIRST_CITY_KEY, None)
     forget(conn, "cities")
+    if position == 1:  # the default policies and templates seeded before any city was loaded
+        for table in CITY_POLICIES:
+            conn.execute(sa.update(table).where(table.c.city.is_(None)).values(city=code))
     return City(code, city_label(name), prefix, position)
+
+
+# the policy tables a city has its own rows in once it changes one (migration 0024); their
+# revisions are append-only: those of before the first city keep no city (`revisions` reads
+# them as the first city's)
+CITY_POLICIES = (t.sla_policies, t.reply_templates)
+
+
+def policy_city(conn: sa.Connection, table: sa.Table, city: str | None) -> str | None:
+    """Whose rows of a per-city policy table (`sla_policies`, `reply_templates`) apply to a
+    city: its own once it has any, else the first city's (None: no city is loaded yet, the
+    seeded rows without one)."""
+    first = city_of(conn, None)
+    if first is None:
+        return None
+    found = city_of(conn, city)
+    if found is None or found.first:
+        return first.code
+    own = conn.execute(sa.select(table.c.id).where(table.c.city == found.code).limit(1)).first()
+    return found.code if own is not None else first.code
+
+
+def first_code() -> sa.ScalarSelect[Any]:
+    """The first city's code, as a subquery (no query of its own)."""
+    first = sa.select(t.cities.c.code).order_by(t.cities.c.position, t.cities.c.code).limit(1)
+    return first.scalar_subquery()
+
+
+def policy_rows(conn: sa.Connection, table: sa.Table, city: str | None) -> list[Any]:
+    """A city's rows of a per-city policy table (None: the first city's), in one query: its own
+    once it has any, else the first city's (before any city is loaded: those without one)."""
+    wanted = [table.c.city.is_(None), table.c.city == first_code()]
+    if city:
+        wanted.append(table.c.city == city)
+    rows = conn.execute(sa.select(table).where(sa.or_(*wanted)).order_by(table.c.id)).all()
+    own = [r for r in rows if r.city == city] if city else []
+    return own or list(rows)
+
+
+def follows_first(ctx: Context, table: sa.Table, city: str | None) -> bool:
+    """A city other than the first that has no rows of its own in a per-city policy table: it
+    follows the first city's (the settings pages say so)."""
+    with ctx.engine.connect() as conn:
+        found = city_of(conn, city)
+        if found is None or found.first:
+            return False
+        return policy_city(conn, table, found.code) != found.code
+
+
+def city_rows(table: sa.Table, code: str | None) -> sa.ColumnElement[bool]:
+    """The WHERE clause of one city's rows (None: those stored before any city was loaded)."""
+    return table.c.city.is_(None) if code is None else table.c.city == code
+
+
+def own_policy_city(conn: sa.Connection, table: sa.Table, city: str | None) -> str | None:
+    """The city a change to a per-city policy table is stored in (None: the first city). A
+    city that followed the first city's rows gets a copy of them first, so that changing one
+    policy or template keeps the others it followed."""
+    found = city_of(conn, city)
+    if found is None:
+        if city is not None:
+            raise InvalidInput(f"kota/kabupaten {city!r} tidak dimuat di sini")
+        return None
+    # one first change at a time per city (PostgreSQL; SQLite writes one at a time anyway), so
+    # that two of them never both copy
+    conn.execute(sa.select(t.cities.c.code).where(t.cities.c.code == found.code).with_for_update())
+    source = policy_city(conn, table, found.code)
+    if source != found.code:
+        columns = [c for c in table.c if c.name not in ("id", "city")]
+        copied = (
+            sa.select(*columns, sa.literal(found.code, sa.String))
+            .where(table.c.city == source)
+            .order_by(table.c.id)
+        )
+        conn.execute(sa.insert(table).from_select([*(c.name for c in columns), "city"], copied))
+    return found.code
 
 
 def parameter_key(conn: sa.Connection, city: str | None, key: str) -> str:

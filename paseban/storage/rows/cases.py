@@ -183,6 +183,7 @@ class PolicyRevisionRow(TypedDict):
     changed_at: datetime
     changed_by: str
     note: str
+    city: str | None  # the city whose policy changed (migration 0024)
 
 
 class OutboxRow(TypedDict):

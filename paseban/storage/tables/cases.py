@@ -189,6 +189,9 @@ sla_policies = sa.Table(
     sa.Column("escalate_after", sa.Integer, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("updated_by", sa.String(100), nullable=False),
+    # the city whose policy it is (migration 0024); NULL: stored before the first city was
+    # loaded (the defaults the migrations seed), claimed by the first city when it is
+    city_column(nullable=True),
 )
 
 reply_templates = sa.Table(
@@ -200,6 +203,7 @@ reply_templates = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("updated_by", sa.String(100), nullable=False),
+    city_column(nullable=True),  # as sla_policies.city (migration 0024)
 )
 
 policy_revisions = sa.Table(
@@ -212,5 +216,8 @@ policy_revisions = sa.Table(
     sa.Column("changed_at", UtcDateTime, nullable=False),
     sa.Column("changed_by", sa.String(100), nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
+    # the city whose policy changed (migration 0024); NULL: written before 0024 or before the
+    # first city was loaded (append-only, so never filled in): the first city's
+    city_column(nullable=True),
     sa.Index("ix_policy_revisions_kind_key", "kind", "key"),
 )

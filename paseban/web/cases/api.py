@@ -437,7 +437,7 @@ def sla_policies(ctx: CtxDep, actor: SettingsActor) -> list[dict[str, Any]]:
             "unit": p.unit.value,
             "escalate_after": p.escalate_after,
         }
-        for p in clocks.list_policies(ctx)
+        for p in clocks.list_policies(ctx, actor.scope.city)
     ]
 
 
@@ -445,10 +445,13 @@ def sla_policies(ctx: CtxDep, actor: SettingsActor) -> list[dict[str, Any]]:
 def sla_policy_save(
     request: Request, ctx: CtxDep, actor: SettingsActor, who: ActorDep, body: PolicyIn
 ) -> dict[str, Any]:
-    """Add or change the policy for (stage, topic, urgency); applies to clocks started after."""
+    """Add or change the policy for (stage, topic, urgency) of the actor's city (the province:
+    the chosen city, else the first); applies to that city's clocks started after."""
     _diskominfo(actor)
     policy = clocks.parse_policy(body.model_dump(exclude={"note"}))
-    saved = clocks.save_policy(ctx, policy, actor=who, note=body.note, ip=client_ip(request))
+    saved = clocks.save_policy(
+        ctx, policy, actor=who, note=body.note, ip=client_ip(request), city=who.scope.city
+    )
     return {"key": clocks.policy_key(saved), "amount": saved.amount, "unit": saved.unit}
 
 
@@ -456,10 +459,17 @@ def sla_policy_save(
 def reply_template_save(
     request: Request, ctx: CtxDep, actor: SettingsActor, who: ActorDep, event: str, body: TemplateIn
 ) -> dict[str, Any]:
-    """Change the reply for an event (optionally for one topic); placeholders are checked."""
+    """Change the reply for an event (optionally for one topic) of the actor's city (the
+    province: the chosen city, else the first); placeholders are checked."""
     _diskominfo(actor)
     saved = replies_service.save_template(
-        ctx, event, body.text, topic=body.topic, actor=who, ip=client_ip(request)
+        ctx,
+        event,
+        body.text,
+        topic=body.topic,
+        actor=who,
+        ip=client_ip(request),
+        city=who.scope.city,
     )
     return {"event": saved.event.value, "topic": saved.topic, "text": saved.text}
 

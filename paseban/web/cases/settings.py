@@ -38,7 +38,7 @@ from paseban.routing.conditions import (
 from paseban.services.cases import clocks
 from paseban.services.cases import replies as replies_service
 from paseban.services.cases import routing as routing_service
-from paseban.services.reference import policy
+from paseban.services.reference import cities, policy
 from paseban.services.reference import store as ref
 from paseban.web.deps import CtxDep, SettingsReader, SettingsWriter, client_ip
 from paseban.web.people.settings import SECTIONS
@@ -325,16 +325,33 @@ def _topics_and_urgencies(ctx: Context) -> dict[str, dict[str, str]]:
         }
 
 
+def _whose(
+    request: Request, ctx: Context, follows: Callable[[Context, str | None], bool]
+) -> tuple[str | None, dict[str, Any] | None]:
+    """The city whose SLA policies or reply templates the page shows and changes (the operator's;
+    the province's chosen city, else the first) and, when the deployment holds several, its
+    name and whether it still follows the first city's."""
+    known = cities.cities(ctx)
+    code = _city(request)
+    mine = next((c for c in known if c.code == code), known[0] if known else None)
+    if mine is None or len(known) < 2:
+        return (mine.code if mine else None), None
+    note = {"name": mine.name, "first": known[0].name, "follows": follows(ctx, mine.code)}
+    return mine.code, note
+
+
 def _sla_page(
     request: Request, ctx: Context, *, error: str = "", status_code: int = 200
 ) -> HTMLResponse:
     words = _topics_and_urgencies(ctx)
+    city, whose = _whose(request, ctx, clocks.follows_first_city)
     policies = sorted(
-        clocks.list_policies(ctx),
+        clocks.list_policies(ctx, city),
         key=lambda p: (list(Stage).index(p.stage), p.specificity, p.topic or "", p.urgency or ""),
     )
-    history = list(reversed(routing_service.revisions(ctx, "sla_policy")))[:30]
+    history = list(reversed(routing_service.revisions(ctx, "sla_policy", city=city)))[:30]
     data = {
+        "whose": whose,
         "policies": policies,
         "stages": STAGE_LABELS,
         "units": UNIT_LABELS,
@@ -387,7 +404,14 @@ def sla_save(
         parsed = clocks.parse_policy(
             {**fields, "urgency": urgency, "escalate_after": escalate_after}
         )
-        clocks.save_policy(ctx, parsed, actor=actor, note=note.strip(), ip=client_ip(request))
+        clocks.save_policy(
+            ctx,
+            parsed,
+            actor=actor,
+            note=note.strip(),
+            ip=client_ip(request),
+            city=_city(request),
+        )
 
     return _attempt(request, ctx, _sla_page, run, "/pengaturan/tenggat")
 
@@ -407,7 +431,13 @@ def sla_delete(
         except ValueError:
             raise InvalidInput(f"tahap {stage!r} tidak dikenal") from None
         clocks.delete_policy(
-            ctx, chosen, topic or None, urgency or None, actor=actor, ip=client_ip(request)
+            ctx,
+            chosen,
+            topic or None,
+            urgency or None,
+            actor=actor,
+            ip=client_ip(request),
+            city=_city(request),
         )
 
     return _attempt(request, ctx, _sla_page, run, "/pengaturan/tenggat")
@@ -424,7 +454,8 @@ def _templates_page(
     draft: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    saved = replies_service.list_templates(ctx)
+    city, whose = _whose(request, ctx, replies_service.follows_first_city)
+    saved = replies_service.list_templates(ctx, city)
     words = _topics_and_urgencies(ctx)
     events = []
     for event in ReplyEvent:
@@ -443,13 +474,14 @@ def _templates_page(
     existing = {(t.event.value, t.topic) for t in saved if t.topic is not None}
     chosen = (draft or {}).get("event"), (draft or {}).get("topic")
     data = {
+        "whose": whose,
         "new_open": bool(chosen[1]) and chosen not in existing,
         "events": events,
         "placeholders": PLACEHOLDERS,
         "topics": words["topic"],
         "event_labels": EVENT_LABELS,
         "draft": draft or {},
-        "history": list(reversed(routing_service.revisions(ctx, "reply_template")))[:30],
+        "history": list(reversed(routing_service.revisions(ctx, "reply_template", city=city)))[:30],
     }
     return _page(
         request, ctx, "templat", "settings/templat.html", data, error=error,
@@ -473,7 +505,13 @@ def template_save(
 ) -> Response:
     try:
         replies_service.save_template(
-            ctx, event, text.strip(), topic=topic or None, actor=actor, ip=client_ip(request)
+            ctx,
+            event,
+            text.strip(),
+            topic=topic or None,
+            actor=actor,
+            ip=client_ip(request),
+            city=_city(request),
         )
     except UserError as exc:
         draft = {"event": event, "topic": topic, "text": text}

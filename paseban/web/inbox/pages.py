@@ -71,9 +71,10 @@ def card_context(
     vocab = inbox.vocabulary(ctx)
     templates = []
     if actor.can(Permission.MESSAGES_WRITE) and rows:
-        # the general texts as staff edited them; placeholders are filled when the reply is sent
+        # the general texts as the actor's city's staff edited them (the province: the chosen
+        # city's); placeholders are filled when the reply is sent
         with ctx.engine.connect() as conn:
-            templates = inbox.reply_templates(conn)
+            templates = inbox.reply_templates(conn, city=actor.scope.city)
     return {
         **_common(actor),
         "vocab": vocab,
