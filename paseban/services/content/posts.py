@@ -24,6 +24,7 @@ from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paseban.services.content import post_media
 from paseban.services.content.access import (
     account_ref,
+    check_city_refs,
     load_account,
     require_diskominfo,
     visible_accounts,
@@ -31,7 +32,6 @@ from paseban.services.content.access import (
 from paseban.services.content.checking import CheckInput, _content_type, check_draft
 from paseban.services.content.planning import pillars
 from paseban.storage import tables as t
-from paseban.storage.lookup import exists
 from paseban.storage.rows import row
 from paseban.storage.rows.content import (
     ContentEventRow,
@@ -157,7 +157,9 @@ class PostInput:
     platform_options: dict[str, Any] | None = None
 
 
-def _validate_post(conn: sa.Connection, item: PostInput, who: ap.Who, *, now: datetime) -> None:
+def _validate_post(
+    conn: sa.Connection, item: PostInput, who: ap.Who, *, now: datetime, city: str
+) -> None:  # the programme and campaign only of the account's city
     if not item.body.strip():
         raise InvalidInput("isi konten kosong")
     if len(item.title) > 200:
@@ -167,10 +169,7 @@ def _validate_post(conn: sa.Connection, item: PostInput, who: ap.Who, *, now: da
             raise InvalidInput("waktu terbit harus menyertakan zona waktu")
         if item.scheduled_at <= now:
             raise InvalidInput("waktu terbit harus di masa depan")
-    if item.program_id is not None and not exists(conn, t.programs.c.id, item.program_id):
-        raise InvalidInput(f"program {item.program_id} tidak ada")
-    if item.campaign_id is not None and not exists(conn, t.campaigns.c.id, item.campaign_id):
-        raise InvalidInput(f"kampanye {item.campaign_id} tidak ada")
+    check_city_refs(conn, city, program_id=item.program_id, campaign_id=item.campaign_id)
     if item.source_message_id is not None:
         _check_source(conn, item.source_message_id, who)
     if item.pillar:
@@ -274,7 +273,7 @@ def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = Fa
             raise Forbidden("Anda hanya dapat menulis konten untuk akun Anda sendiri")
         if not ctx.connectors.publishes(account["platform"]):
             raise InvalidInput(f"akun {account['platform']} tidak dipakai untuk unggahan")
-        _validate_post(conn, item, who, now=now)
+        _validate_post(conn, item, who, now=now, city=account["city"])
         choice, media = _media(conn, who, item, None)
         post_id = int(
             conn.execute(
@@ -345,7 +344,7 @@ def update_post(
         state = _state(post, account)
         policy = ap.policy_for(state.account, item.content_type, policies(conn))
         outcome = _decide(state, ap.Action.EDIT, who, policy, now=now)
-        _validate_post(conn, item, who, now=now)
+        _validate_post(conn, item, who, now=now, city=account["city"])
         choice, media = _media(conn, who, item, post)
         before = post_media.stored_choice(conn, post)
         values = {

@@ -214,12 +214,12 @@ def calendar(
 @router.get("/programs")
 def list_programs(ctx: CtxDep, actor: ContentActor) -> list[dict[str, Any]]:
     # plain dicts: the response stays as it was (pydantic on 3.11 refuses typing.TypedDict)
-    return [dict(p) for p in programs.list_programs(ctx)]
+    return [dict(p) for p in programs.list_programs(ctx, actor)]
 
 
 @router.get("/programs/{code}")
 def get_program(ctx: CtxDep, actor: ContentActor, code: str) -> dict[str, Any]:
-    return dict(programs.get_program(ctx, code))
+    return dict(programs.get_program(ctx, actor, code))
 
 
 class FactIn(BaseModel):
@@ -263,7 +263,7 @@ def put_program(ctx: CtxDep, actor: ContentWriter, code: str, body: ProgramIn) -
             active=body.active,
         ),
     )
-    return dict(programs.get_program(ctx, code))
+    return dict(programs.get_program(ctx, actor, code))
 
 
 class CampaignIn(BaseModel):
