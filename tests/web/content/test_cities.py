@@ -21,16 +21,10 @@ from paseban.context import Context
 from paseban.errors import InvalidInput, NotFound
 from paseban.services.content import access, network, programs
 from paseban.services.content import media as library
-from paseban.services.people import accounts
-from paseban.services.reference import store as reference
 from paseban.storage import tables as t
+from tests.factories import KAB, with_kabupaten_bogor
 from tests.mediafiles import photo
 from tests.web.conftest import Browser
-
-KAB = "32.01"
-KAB_ACCOUNTS = """platform,handle,platform_account_id,owner_kind,owner_code,name
-instagram,kel.pondokrajeg,3001,kelurahan,32.01.01.1001,Kelurahan Pondok Rajeg
-"""
 
 
 @dataclass(frozen=True)
@@ -104,12 +98,7 @@ class Province:
 @pytest.fixture
 def province(app_ctx: Context, tmp_path: Path) -> Province:
     ctx = app_ctx
-    reference.load(ctx, KAB)
-    csv = tmp_path / "kab.csv"
-    csv.write_text(KAB_ACCOUNTS, encoding="utf-8")
-    accounts.import_csv(ctx, csv)
-    accounts.add_user(ctx, "operator.kab", role="diskominfo", kota=KAB)
-    accounts.add_user(ctx, "operator.provinsi", role="province_operator")
+    with_kabupaten_bogor(ctx, tmp_path)
     kota = _desk(
         ctx, "operator", tag="kota", opd="DLH", account="kelurahan.batutulis", kel="32.71.01.1001"
     )
