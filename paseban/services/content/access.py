@@ -4,6 +4,7 @@ Diskominfo-only check, accounts as the approval rules see them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -107,3 +108,11 @@ def check_city_refs(
     ):
         if value is not None and not exists(conn, table.c.id, value, table.c.city == city):
             raise InvalidInput(f"{what} {value} tidak ada")
+
+
+def within(who: ap.Who, city: str) -> ap.Who:
+    """The person as seen within one city: the province role acting on a city's account sees
+    that city's media and programmes only, as the city's own operator does."""
+    if who.scope.city is not None:
+        return who
+    return ap.Person(who.name, who.role, replace(who.scope, city=city))

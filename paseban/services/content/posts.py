@@ -28,6 +28,7 @@ from paseban.services.content.access import (
     load_account,
     require_diskominfo,
     visible_accounts,
+    within,
 )
 from paseban.services.content.checking import CheckInput, _content_type, check_draft
 from paseban.services.content.planning import pillars
@@ -274,7 +275,7 @@ def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = Fa
         if not ctx.connectors.publishes(account["platform"]):
             raise InvalidInput(f"akun {account['platform']} tidak dipakai untuk unggahan")
         _validate_post(conn, item, who, now=now, city=account["city"])
-        choice, media = _media(conn, who, item, None)
+        choice, media = _media(conn, within(who, account["city"]), item, None)
         post_id = int(
             conn.execute(
                 sa.insert(t.content_posts)
@@ -345,7 +346,7 @@ def update_post(
         policy = ap.policy_for(state.account, item.content_type, policies(conn))
         outcome = _decide(state, ap.Action.EDIT, who, policy, now=now)
         _validate_post(conn, item, who, now=now, city=account["city"])
-        choice, media = _media(conn, who, item, post)
+        choice, media = _media(conn, within(who, account["city"]), item, post)
         before = post_media.stored_choice(conn, post)
         values = {
             "content_type": item.content_type,

@@ -21,6 +21,8 @@ from paseban.context import Context
 from paseban.errors import InvalidInput, NotFound
 from paseban.services.content import access, network, programs
 from paseban.services.content import media as library
+from paseban.services.content import posts as content
+from paseban.services.content.post_media import MediaChoice, MediaRef
 from paseban.storage import tables as t
 from tests.factories import KAB, with_kabupaten_bogor
 from tests.mediafiles import photo
@@ -225,6 +227,22 @@ def test_writes_name_only_the_operators_city(province: Province, app_ctx: Contex
         network.before_after(ctx, kab, province.kota.session_id)
     # the province operator's campaign is of its programme's city, with that city's accounts
     province_op = access.person(ctx, "operator.provinsi")
+    # and a post of a city's account uses only that city's media and programmes
+    with ctx.engine.connect() as conn:
+        kab_account = conn.execute(
+            sa.select(t.accounts.c.id).where(t.accounts.c.handle == "kel.pondokrajeg")
+        ).scalar_one()
+    draft = content.PostInput(
+        account_id=kab_account,
+        body="Kerja bakti di Pondok Rajeg pagi ini, terima kasih warga.",
+        media=MediaChoice((MediaRef(province.kota.media_id, "foto kerja bakti"),)),
+    )
+    with pytest.raises(NotFound):
+        content.create_post(ctx, province_op, draft)
+    with pytest.raises(InvalidInput, match="program"):
+        content.create_post(ctx, province_op, replace(draft, media=None, program_id=kota_program))
+    own = MediaChoice((MediaRef(province.kab.media_id, "foto kerja bakti"),))
+    assert content.create_post(ctx, province_op, replace(draft, media=own)) > 0
     made = programs.create_campaign(ctx, province_op, replace(kit, program_id=kota_program))
     with ctx.engine.connect() as conn:
         assert conn.execute(
