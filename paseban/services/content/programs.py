@@ -315,6 +315,12 @@ def _campaign(conn: sa.Connection, who: ap.Who, ref: str | int) -> CampaignRow:
     return row(CampaignRow, found)
 
 
+def get_campaign(ctx: Context, who: ap.Who, ref: str | int) -> CampaignRow:
+    """One campaign of the person's city by id or code (another city's is not found)."""
+    with ctx.engine.connect() as conn:
+        return _campaign(conn, who, ref)
+
+
 def list_campaigns(ctx: Context, who: ap.Who) -> list[CampaignListRow]:
     """Campaigns of the person's city that target at least one account this person sees,
     with progress."""

@@ -50,7 +50,12 @@ class CheckIn(BaseModel):
 def check(ctx: CtxDep, actor: ContentActor, body: CheckIn) -> dict[str, Any]:
     """Score a draft (0-100) with a reason per point; the draft page calls this while typing.
     With `media_ids` the pictures and video are judged too, for the platform given. It reads
-    only, so it needs no CSRF token."""
+    only, so it needs no CSRF token. The programme and campaign are of the person's city (another
+    city's: 404)."""
+    if body.program_id is not None:
+        programs.get_program(ctx, actor, body.program_id)
+    if body.campaign_id is not None:
+        programs.get_campaign(ctx, actor, body.campaign_id)
     media = None
     if body.media_ids is not None:
         choice = post_media.MediaChoice(

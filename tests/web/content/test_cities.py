@@ -34,6 +34,7 @@ class Desk:
     """One city's content: the names and ids a page or the API shows."""
 
     program: str  # code
+    program_id: int
     program_name: str
     campaign: str  # code
     campaign_title: str
@@ -79,6 +80,7 @@ def _desk(ctx: Context, username: str, *, tag: str, opd: str, account: str, kel:
     )
     return Desk(
         program.code,
+        program_id,
         program.name,
         kit.code,
         kit.title,
@@ -162,6 +164,10 @@ def test_a_citys_operator_sees_none_of_the_other_citys_content(
             f"/api/v1/content/profiles/{theirs.kelurahan}",
         ):
             assert browser.get(path).status_code == 404, (username, path)
+        checked = browser.client.post(
+            "/api/v1/content/check", json={"text": "Ayo", "program_id": theirs.program_id}
+        )
+        assert checked.status_code == 404 and theirs.program_name not in checked.text
         # asking for the other city changes nothing for a city's operator
         other_city = ".".join(theirs.kelurahan.split(".")[:2])
         assert _shown(browser, theirs, f"?kota={other_city}") == NOTHING
