@@ -42,6 +42,7 @@ from paseban.storage.rows.content import (
     PostProgramRow,
     PostRow,
 )
+from paseban.storage.rows.people import AccountRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -225,13 +226,12 @@ def _event(
 
 
 def _quality_values(
-    ctx: Context, conn: sa.Connection, item: PostInput, platform: str, media: PostMedia
+    ctx: Context, conn: sa.Connection, item: PostInput, account: AccountRow, media: PostMedia
 ) -> dict[str, Any]:
+    fields = (item.content_type, item.program_id, item.campaign_id, media, account["city"])
     report = check_draft(
         ctx,
-        CheckInput(
-            item.body, platform, item.content_type, item.program_id, item.campaign_id, media
-        ),
+        CheckInput(item.body, account["platform"], *fields),
         live=False,
         conn=conn,
     )
@@ -297,7 +297,7 @@ def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = Fa
                     version=1,
                     is_sample=sample,
                     **_cover_values(choice, item),
-                    **_quality_values(ctx, conn, item, account["platform"], media),
+                    **_quality_values(ctx, conn, item, account, media),
                 )
                 .returning(t.content_posts.c.id)
             ).scalar_one()
@@ -361,7 +361,7 @@ def update_post(
             "updated_at": now,
             "version": post["version"] + 1,
             **_cover_values(choice, item),
-            **_quality_values(ctx, conn, item, account["platform"], media),
+            **_quality_values(ctx, conn, item, account, media),
         }
         conn.execute(
             sa.update(t.content_posts).where(t.content_posts.c.id == post_id).values(**values)

@@ -67,7 +67,13 @@ def check(ctx: CtxDep, actor: ContentActor, body: CheckIn) -> dict[str, Any]:
     report = checking.check_draft(
         ctx,
         checking.CheckInput(
-            body.text, body.platform, body.content_type, body.program_id, body.campaign_id, media
+            body.text,
+            body.platform,
+            body.content_type,
+            body.program_id,
+            body.campaign_id,
+            media,
+            actor.scope.city,
         ),
     )
     return report.as_dict()

@@ -19,7 +19,7 @@ from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Program
 from paseban.context import Context
 from paseban.errors import InvalidInput, NotFound
-from paseban.services.content import access, network, programs
+from paseban.services.content import access, checking, network, programs
 from paseban.services.content import media as library
 from paseban.services.content import posts as content
 from paseban.services.content.post_media import MediaChoice, MediaRef
@@ -262,3 +262,15 @@ def test_writes_name_only_the_operators_city(province: Province, app_ctx: Contex
             ).scalars()
         )
     assert targets == {"32.71"}
+
+
+def test_the_spelling_check_knows_the_accounts_citys_names(
+    province: Province, app_ctx: Context
+) -> None:
+    with app_ctx.engine.connect() as conn:
+        kab = {n.preferred for n in checking.name_book(app_ctx, conn, KAB).names}
+        kota = {n.preferred for n in checking.name_book(app_ctx, conn, "32.71").names}
+    assert province.kab.program_name in kab and province.kota.program_name not in kab
+    assert "Kabupaten Bogor" in kab and "Pondok Rajeg" in kab and "Tegal Gundil" not in kab
+    assert province.kota.program_name in kota and province.kab.program_name not in kota
+    assert "Tegal Gundil" in kota and "Pondok Rajeg" not in kota
