@@ -9,6 +9,7 @@ from typing import Any
 
 from paseban.context import Context
 from paseban.services.people import accounts
+from paseban.services.reference import store as reference
 
 ACCOUNTS_CSV = """platform,handle,platform_account_id,owner_kind,owner_code,name
 instagram,pemkotbogor,1000,city,32.71,Pemkot Bogor
@@ -23,6 +24,23 @@ def with_accounts(ctx: Context, tmp_path: Path) -> None:
     path = tmp_path / "accounts.csv"
     path.write_text(ACCOUNTS_CSV, encoding="utf-8")
     accounts.import_csv(ctx, path)
+
+
+KAB = "32.01"  # Kabupaten Bogor: the second city of a province's deployment in the tests
+KAB_ACCOUNTS = """platform,handle,platform_account_id,owner_kind,owner_code,name
+instagram,kel.pondokrajeg,3001,kelurahan,32.01.01.1001,Kelurahan Pondok Rajeg
+"""
+
+
+def with_kabupaten_bogor(ctx: Context, tmp_path: Path) -> None:
+    """Kabupaten Bogor loaded beside the test city, with one kelurahan account and its
+    Diskominfo operator (`operator.kab`), and the province operator (`operator.provinsi`)."""
+    reference.load(ctx, KAB)
+    csv = tmp_path / "kab.csv"
+    csv.write_text(KAB_ACCOUNTS, encoding="utf-8")
+    accounts.import_csv(ctx, csv)
+    accounts.add_user(ctx, "operator.kab", role="diskominfo", kota=KAB)
+    accounts.add_user(ctx, "operator.provinsi", role="province_operator")
 
 
 def message(

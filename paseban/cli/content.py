@@ -8,13 +8,15 @@ import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from paseban.cli.common import Fail, friendly, open_context, progress_bar
+from paseban.content import approvals as ap
 from paseban.content.calendar import week_start
 from paseban.csvfiles import read_rows
+from paseban.domain.accounts import Role, Scope
 from paseban.errors import BadFile, LineError
 from paseban.sample import content as content_sample
 from paseban.services.content import (
@@ -27,8 +29,21 @@ from paseban.services.content import (
     stories,
 )
 from paseban.services.content import posts as service
+from paseban.services.reference import cities
+
+if TYPE_CHECKING:
+    from paseban.context import Context
 
 AS = click.option("--as", "username", required=True, help="Bertindak sebagai pengguna ini.")
+KOTA = click.option(
+    "--kota", default=None, help="Hanya kota/kabupaten ini (kode wilayah; bawaan: semua)."
+)
+
+
+def _server(ctx: Context, kota: str | None) -> ap.Person:
+    """The server's own reading, without --as: every city, or the one --kota names."""
+    chosen = cities.choose(cities.cities(ctx), kota)
+    return ap.Person("sistem", Role.PROVINCE, Scope(city=chosen))
 
 
 def _dump(value: Any) -> None:
@@ -69,7 +84,7 @@ def content_check(
     except OSError as exc:
         raise Fail(f"{file}: tidak dapat dibaca: {exc.strerror}") from None
     with open_context() as ctx:
-        program_id = programs.get_program(ctx, program)["id"] if program else None
+        program_id = programs.get_program(ctx, ap.SYSTEM, program)["id"] if program else None
         report = checking.check_draft(
             ctx, checking.CheckInput(text, platform, content_type, program_id)
         )
@@ -86,13 +101,14 @@ def content_check(
 
 
 @content.command("programs")
+@KOTA
 @click.option("--json", "as_json", is_flag=True)
 @friendly
-def content_programs(as_json: bool) -> None:
+def content_programs(kota: str | None, as_json: bool) -> None:
     """Daftar program prioritas."""
 
     with open_context() as ctx:
-        rows = programs.list_programs(ctx)
+        rows = programs.list_programs(ctx, _server(ctx, kota))
     if as_json:
         _dump(rows)
         return

@@ -111,7 +111,7 @@ def load(ctx: Context) -> dict[str, int]:
             r.handle: r.id
             for r in conn.execute(
                 sa.select(t.accounts.c.handle, t.accounts.c.id).where(
-                    t.accounts.c.platform == "instagram"
+                    t.accounts.c.platform == "instagram", t.accounts.c.city == sample.CITY
                 )
             )
         }
@@ -131,7 +131,9 @@ def load(ctx: Context) -> dict[str, int]:
             r.id
             for r in conn.execute(
                 sa.select(t.accounts.c.id).where(
-                    t.accounts.c.platform == "instagram", t.accounts.c.owner_kind == "kelurahan"
+                    t.accounts.c.platform == "instagram",
+                    t.accounts.c.owner_kind == "kelurahan",
+                    t.accounts.c.city == sample.CITY,
                 )
             )
         ]

@@ -7,6 +7,9 @@ from typing import Any
 import sqlalchemy as sa
 
 
-def exists(conn: sa.Connection, column: sa.Column[Any], value: Any) -> bool:
-    """Whether a row of `column`'s table has `value` in it (a topic code, a program id, ...)."""
-    return conn.execute(sa.select(column).where(column == value)).first() is not None
+def exists(
+    conn: sa.Connection, column: sa.Column[Any], value: Any, *also: sa.ColumnElement[bool]
+) -> bool:
+    """Whether a row of `column`'s table has `value` in it (a topic code, a program id, ...),
+    and meets the further conditions `also` (of a city, ...)."""
+    return conn.execute(sa.select(column).where(column == value, *also)).first() is not None

@@ -34,11 +34,27 @@ def test_a_province_with_kota_bogor_loads_the_sample_too(run: Invoke, empty_db_u
     with engine.connect() as conn:
         places = set(conn.execute(sa.select(t.cases.c.city, t.cases.c.kecamatan)).all())
         profiles = set(conn.execute(sa.select(t.kelurahan_profiles.c.kelurahan)).scalars())
+        content = {  # and its content desk (migration 0025), the campaign's targets too
+            table.name: set(conn.execute(sa.select(table.c.city)).scalars())
+            for table in (t.programs, t.campaigns, t.media_items, t.training_sessions)
+        }
+        targets = set(
+            conn.execute(
+                sa.select(t.accounts.c.city).join(
+                    t.campaign_targets, t.campaign_targets.c.account_id == t.accounts.c.id
+                )
+            ).scalars()
+        )
     engine.dispose()
     assert places and all(
         city == "32.71" and (kec or "32.71.").startswith("32.71.") for city, kec in places
     )
     assert profiles and all(code.startswith("32.71.") for code in profiles)
+    assert content == {table: {"32.71"} for table in content} and targets == {"32.71"}
+    assert run("content", "programs", "--kota", "32.01").output.strip() == "0 program"
+    assert "0 program" not in run("content", "programs", "--kota", "32.71").output
+    bad = run("content", "programs", "--kota", "32.99")
+    assert bad.exit_code == 1 and bad.output.strip().count("\n") == 0
 
 
 def test_a_second_city_can_be_added_later(run: Invoke) -> None:

@@ -58,6 +58,17 @@ def _one_city_rows(conn: sa.Connection) -> None:
         conn.execute(sa.text(statement), {"at": AT})
 
 
+def add_kabupaten_bogor(conn: sa.Connection) -> None:
+    """A second city in the `cities` table (what `paseban init --wilayah 32.01` adds)."""
+    conn.execute(
+        sa.text(
+            "INSERT INTO cities (code, name, ticket_prefix, position, created_at) "
+            "VALUES ('32.01', 'KABUPATEN BOGOR', 'KBG', 2, :at)"
+        ),
+        {"at": AT},
+    )
+
+
 def _cities_of(conn: sa.Connection) -> dict[str, set[str | None]]:
     return {
         table: set(conn.execute(sa.text(f"SELECT city FROM {table}")).scalars())
@@ -84,13 +95,7 @@ def test_a_one_city_database_upgrades_in_place_and_downgrades(empty_db_url: str)
             )
         # a rule of the same name may now exist once per city
         with ctx.engine.begin() as conn:
-            conn.execute(
-                sa.text(
-                    "INSERT INTO cities (code, name, ticket_prefix, position, created_at) "
-                    "VALUES ('32.01', 'KABUPATEN BOGOR', 'KBG', 2, :at)"
-                ),
-                {"at": AT},
-            )
+            add_kabupaten_bogor(conn)
             conn.execute(
                 sa.text(
                     "INSERT INTO routing_rules (name, priority, condition, assign_to, active, "

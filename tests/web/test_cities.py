@@ -22,16 +22,11 @@ from paseban.errors import Forbidden, InvalidInput
 from paseban.services.cases import reassign
 from paseban.services.ingest import files
 from paseban.services.people import accounts, auth
-from paseban.services.reference import store as reference
 from paseban.storage import tables as t
 from paseban.web.app import create_app
-from tests.factories import message, write_jsonl
+from tests.factories import KAB, message, with_kabupaten_bogor, write_jsonl
 from tests.web.conftest import Browser
 
-KAB = "32.01"
-KAB_ACCOUNTS = """platform,handle,platform_account_id,owner_kind,owner_code,name
-instagram,kel.pondokrajeg,3001,kelurahan,32.01.01.1001,Kelurahan Pondok Rajeg
-"""
 KOTA_TEXT = "sampah numpuk di batutulis, bau banget"
 KAB_TEXT = "sampah numpuk di pondok rajeg, bau banget"
 KOTA_ONLY = ("operator", "lurah.batutulis", "petugas.dlh")  # Kota Bogor's, from tests/web
@@ -57,13 +52,8 @@ def _send(ctx: Context, path: Path, n: int, text: str, account: str) -> dict[str
 @pytest.fixture
 def province(app_ctx: Context, tmp_path: Path) -> Province:
     ctx = app_ctx
-    reference.load(ctx, KAB)
-    csv = tmp_path / "kab.csv"
-    csv.write_text(KAB_ACCOUNTS, encoding="utf-8")
-    accounts.import_csv(ctx, csv)
-    accounts.add_user(ctx, "operator.kab", role="diskominfo", kota=KAB)
+    with_kabupaten_bogor(ctx, tmp_path)
     accounts.add_user(ctx, "petugas.dlh.kab", role="opd_officer", scope="DLH_KBG")
-    accounts.add_user(ctx, "operator.provinsi", role="province_operator")
     kota = _send(ctx, tmp_path / "kota.jsonl", 1, KOTA_TEXT, "kelurahan.batutulis")
     kab = _send(ctx, tmp_path / "kab.jsonl", 2, KAB_TEXT, "kel.pondokrajeg")
     assert kota["city"] == "32.71" and kab["city"] == KAB

@@ -4,14 +4,17 @@ Diskominfo-only check, accounts as the approval rules see them."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from paseban.content import approvals as ap
 from paseban.domain.accounts import OPERATORS, OwnerKind, Role, Scope
-from paseban.errors import Forbidden, NotFound
+from paseban.errors import Forbidden, InvalidInput, NotFound
+from paseban.services.reference import cities
 from paseban.storage import tables as t
+from paseban.storage.lookup import exists
 from paseban.storage.rows import row
 from paseban.storage.rows.people import AccountRow
 
@@ -75,3 +78,41 @@ def visible_accounts(ctx: Context, conn: sa.Connection, who: ap.Who) -> list[Acc
     order = {"city": 0, "kecamatan": 1, "kelurahan": 2, "opd": 3}
     out = [row(AccountRow, r) for r in rows if ap.can_see(who, account_ref(dict(r)))]
     return sorted(out, key=lambda r: (order.get(r["owner_kind"], 9), r["name"], r["handle"]))
+
+
+def of_city(column: sa.ColumnElement[Any], who: ap.Who) -> sa.ColumnElement[bool]:
+    """The one scope rule's city as SQL: a content row (programme, campaign, media item,
+    training session) of another city is never seen; the province role sees every city, or
+    the one it chose (`?kota=`)."""
+    return column == who.scope.city if who.scope.city is not None else sa.true()
+
+
+def writing_city(conn: sa.Connection, who: ap.Who, implied: str | None = None) -> str:
+    """The city a new content row belongs to: the person's own; for the province role the
+    city the row implies (a programme's, an OPD's, a kecamatan's), else the first city."""
+    if who.scope.city is not None:
+        return who.scope.city
+    found = cities.city_of(conn, implied)
+    if found is None:
+        raise InvalidInput("belum ada kota/kabupaten yang dimuat (jalankan paseban init)")
+    return found.code
+
+
+def check_city_refs(
+    conn: sa.Connection, city: str, *, program_id: int | None, campaign_id: int | None
+) -> None:
+    """A post or a media item may name only its own city's programme and campaign."""
+    for table, value, what in (
+        (t.programs, program_id, "program"),
+        (t.campaigns, campaign_id, "kampanye"),
+    ):
+        if value is not None and not exists(conn, table.c.id, value, table.c.city == city):
+            raise InvalidInput(f"{what} {value} tidak ada")
+
+
+def within(who: ap.Who, city: str) -> ap.Who:
+    """The person as seen within one city: the province role acting on a city's account sees
+    that city's media and programmes only, as the city's own operator does."""
+    if who.scope.city is not None:
+        return who
+    return ap.Person(who.name, who.role, replace(who.scope, city=city))

@@ -23,14 +23,16 @@ from paseban.content.quality import (
     Report,
     check,
 )
+from paseban.domain.wilayah import is_within
 from paseban.errors import InvalidInput, NotFound
+from paseban.services.reference import cities
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 
 if TYPE_CHECKING:
     from paseban.context import Context
 
-_books: dict[str, tuple[tuple[Any, ...], NameBook]] = {}
+_books: dict[tuple[str, str | None], tuple[tuple[Any, ...], NameBook]] = {}
 _books_lock = threading.Lock()
 
 
@@ -66,8 +68,10 @@ def program_from_row(row: Mapping[str, Any]) -> Program:
     )
 
 
-def name_book(ctx: Context, conn: sa.Connection) -> NameBook:
-    """The city's official names; rebuilt only when the programs or the wilayah change."""
+def name_book(ctx: Context, conn: sa.Connection, city: str | None = None) -> NameBook:
+    """A city's official names: its name, wilayah, landmarks and programmes (None: the first
+    city's name and every city's places and programmes); rebuilt only when the programs or the
+    wilayah change."""
     stamp = tuple(
         conn.execute(
             sa.select(
@@ -77,19 +81,31 @@ def name_book(ctx: Context, conn: sa.Connection) -> NameBook:
             )
         ).one()
     )
-    key = str(ctx.engine.url)
+    key = (str(ctx.engine.url), city)
     with _books_lock:
         cached = _books.get(key)
         if cached and cached[0] == stamp:
             return cached[1]
-    wilayah = [w for w in ref.wilayah_all(conn) if w.level >= 3]
-    places = conn.execute(sa.select(t.landmarks.c.name)).scalars().all()
+
+    def inside(code: str) -> bool:
+        return city is None or is_within(code, city)
+
+    wilayah = [w for w in ref.wilayah_all(conn) if w.level >= 3 and inside(w.code)]
+    places = [
+        r.name
+        for r in conn.execute(sa.select(t.landmarks.c.name, t.landmarks.c.kelurahan))
+        if inside(r.kelurahan)
+    ]
+    own = t.programs.c.city == city if city else sa.true()
     programs = [
         (r.name, tuple(r.official_names or ()))
-        for r in conn.execute(sa.select(t.programs.c.name, t.programs.c.official_names))
+        for r in conn.execute(sa.select(t.programs.c.name, t.programs.c.official_names).where(own))
     ]
+    found = cities.city_of(conn, city) if city else None
     book = city_names(
-        city=str(ref.get_parameter(conn, "city_name", "") or ""),
+        city=found.name
+        if found and not found.first
+        else str(ref.get_parameter(conn, "city_name", "") or ""),
         wilayah=[(w.name, w.aliases) for w in wilayah],
         places=places,
         programs=programs,
@@ -132,6 +148,7 @@ class CheckInput:
     program_id: int | None = None
     campaign_id: int | None = None
     media: PostMedia | None = None  # None: a text-only check (the media are not judged)
+    city: str | None = None  # whose names the spelling check knows (the account's city)
 
 
 def _content_type(raw: str) -> ContentType:
@@ -157,7 +174,7 @@ def check_draft(
         raise InvalidInput("teks terlalu panjang untuk diperiksa (maks. 70.000 huruf)")
     kind = _content_type(item.content_type)
     with _maybe_connect(ctx, conn) as c:
-        book = name_book(ctx, c)
+        book = name_book(ctx, c, item.city)
         program = None
         if item.program_id is not None:
             row = c.execute(sa.select(t.programs).where(t.programs.c.id == item.program_id))

@@ -33,9 +33,12 @@ CAPTION_MAX = 5000
 a = t.campaign_assets.c
 
 
-def campaign_id(conn: sa.Connection, ref: str | int) -> int:
+def campaign_id(conn: sa.Connection, who: ap.Who, ref: str | int) -> int:
+    """A campaign of the person's city by id or code (another city's is not found)."""
     column = t.campaigns.c.id if str(ref).isdigit() else t.campaigns.c.code
-    found = conn.execute(sa.select(t.campaigns.c.id).where(column == ref)).scalar()
+    found = conn.execute(
+        sa.select(t.campaigns.c.id).where(column == ref, access.of_city(t.campaigns.c.city, who))
+    ).scalar()
     if found is None:
         raise NotFound(f"kampanye {ref!r} tidak ada")
     return int(found)
@@ -46,8 +49,11 @@ def add_asset(ctx: Context, who: ap.Who, ref: str | int, media_id: int, variant:
     if variant not in VARIANTS:
         raise InvalidInput(f"jenis aset {variant!r} tidak dikenal (pilihan: {', '.join(VARIANTS)})")
     with ctx.engine.begin() as conn:
-        cid = campaign_id(conn, ref)
+        cid = campaign_id(conn, who, ref)
         item = library.load(conn, who, media_id)
+        city = conn.execute(sa.select(t.campaigns.c.city).where(t.campaigns.c.id == cid)).scalar()
+        if item["city"] != city:
+            raise InvalidInput("aset kit harus media kota/kabupaten kampanye itu")
         if item["kind"] != VARIANTS[variant][1].value:
             raise InvalidInput(
                 f"{VARIANTS[variant][0]} harus {'video' if variant == 'video' else 'foto'}"
@@ -80,7 +86,7 @@ def add_asset(ctx: Context, who: ap.Who, ref: str | int, media_id: int, variant:
 def remove_asset(ctx: Context, who: ap.Who, ref: str | int, media_id: int) -> None:
     access.require_diskominfo(who, "mengubah aset kit kampanye")
     with ctx.engine.begin() as conn:
-        cid = campaign_id(conn, ref)
+        cid = campaign_id(conn, who, ref)
         conn.execute(
             sa.delete(t.campaign_assets).where(a.campaign_id == cid, a.media_id == media_id)
         )
@@ -95,7 +101,7 @@ def set_caption(ctx: Context, who: ap.Who, ref: str | int, platform: str, text: 
         raise InvalidInput(f"teks paling panjang {CAPTION_MAX} huruf")
     c = t.campaign_captions.c
     with ctx.engine.begin() as conn:
-        cid = campaign_id(conn, ref)
+        cid = campaign_id(conn, who, ref)
         conn.execute(
             sa.delete(t.campaign_captions).where(c.campaign_id == cid, c.platform == platform)
         )

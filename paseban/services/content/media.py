@@ -14,7 +14,6 @@ import hashlib
 import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -24,13 +23,13 @@ from paseban.content import approvals as ap
 from paseban.content.media import MediaFacts, MediaKind, Origin
 from paseban.domain.accounts import OPERATORS, Role
 from paseban.domain.auth import Actor
+from paseban.domain.wilayah import is_within
 from paseban.errors import Forbidden, InvalidInput, NotFound
-from paseban.services.content import imaging
+from paseban.services.content import access, imaging
 from paseban.services.content.media_store import open_store
 from paseban.services.people import audit
 from paseban.storage import rows as typed
 from paseban.storage import tables as t
-from paseban.storage.lookup import exists
 from paseban.storage.rows.content_media import (
     MediaDetailRow,
     MediaDetailsRow,
@@ -80,17 +79,29 @@ def _clean_name(name: str) -> str:
     return " ".join(base.split())[:200] or "berkas"
 
 
-def _validate(conn: sa.Connection, details: Details) -> None:
+def _implied_city(conn: sa.Connection, details: Details) -> str | None:
+    """The city an item of the province role is of, when it chose none: its kelurahan's, its
+    programme's or its campaign's."""
+    if details.kelurahan:
+        return ".".join(details.kelurahan.split(".")[:2])
+    for column, value in ((t.programs, details.program_id), (t.campaigns, details.campaign_id)):
+        if value is not None:
+            found = conn.execute(sa.select(column.c.city).where(column.c.id == value)).scalar()
+            return str(found) if found else None
+    return None
+
+
+def _validate(conn: sa.Connection, details: Details, city: str) -> None:
+    """The details may name only the item's city's programme, campaign and kelurahan."""
     if len(details.alt_text) > ALT_TEXT_MAX:
         raise InvalidInput(f"teks alternatif paling panjang {ALT_TEXT_MAX} huruf")
     if len(details.caption) > 5000 or len(details.consent_note) > 2000:
         raise InvalidInput("keterangan paling panjang 5000 huruf, catatan persetujuan 2000")
     if len(details.source) > 200 or len(details.credit) > 200:
         raise InvalidInput("sumber dan kredit paling panjang 200 huruf")
-    if details.program_id is not None and not exists(conn, t.programs.c.id, details.program_id):
-        raise InvalidInput(f"program {details.program_id} tidak ada")
-    if details.campaign_id is not None and not exists(conn, t.campaigns.c.id, details.campaign_id):
-        raise InvalidInput(f"kampanye {details.campaign_id} tidak ada")
+    access.check_city_refs(
+        conn, city, program_id=details.program_id, campaign_id=details.campaign_id
+    )
     if details.in_story_bank and details.shows_people and not details.consent_note.strip():
         raise InvalidInput(
             "foto di bank cerita yang memperlihatkan warga wajib punya catatan persetujuan"
@@ -99,7 +110,7 @@ def _validate(conn: sa.Connection, details: Details) -> None:
         level = conn.execute(
             sa.select(t.wilayah.c.level).where(t.wilayah.c.code == details.kelurahan)
         ).scalar()
-        if level != 4:
+        if level != 4 or not is_within(details.kelurahan, city):
             raise InvalidInput(f"kelurahan {details.kelurahan!r} tidak dikenal")
 
 
@@ -173,19 +184,24 @@ def add_media(
     check_size(ctx.settings, sniffed.kind, upload.size, name)
     digest = _hash(upload.file)
     with ctx.engine.connect() as conn:
-        _validate(conn, details)
+        city = access.writing_city(conn, who, _implied_city(conn, details))
+        _validate(conn, details, city)
         again = conn.execute(
             sa.select(m.id).where(
-                m.upload_sha256 == digest, m.owner == who.name, m.archived.is_(False)
+                m.upload_sha256 == digest,
+                m.owner == who.name,
+                m.city == city,
+                m.archived.is_(False),
             )
         ).scalar()
     if again is not None:
         return int(again)
     now = ctx.now()
+    folder = f"library/{city}/{now:%Y}/{now:%m}"  # a city's file is never another city's item
     stored = (
-        _store_image(ctx, upload, name, now, keep_location)
+        _store_image(ctx, upload, name, folder, keep_location)
         if sniffed.kind is MediaKind.IMAGE
-        else _store_video(ctx, upload, name, now, sniffed.mime, keep_location)
+        else _store_video(ctx, upload, name, folder, sniffed.mime, keep_location)
     )
     values = {
         **stored,
@@ -194,6 +210,7 @@ def add_media(
         "upload_sha256": digest,
         "original_name": name,
         "owner": who.name,
+        "city": city,
         "area_wilayah": who.scope.wilayah,
         "area_opd": who.scope.opd,
         "origin": origin.value,
@@ -230,18 +247,18 @@ def add_media(
     return media_id
 
 
-def _key(now: datetime, digest: str, suffix: str) -> str:
-    return f"library/{now:%Y}/{now:%m}/{digest}{suffix}"
+def _key(folder: str, digest: str, suffix: str) -> str:
+    return f"{folder}/{digest}{suffix}"
 
 
 def _store_image(
-    ctx: Context, upload: Upload, name: str, now: datetime, keep_location: bool
+    ctx: Context, upload: Upload, name: str, folder: str, keep_location: bool
 ) -> dict[str, Any]:
     upload.file.seek(0)
     clean = imaging.clean_image(upload.file, name=name, keep_location=keep_location)
     digest = hashlib.sha256(clean.data).hexdigest()
     store = open_store(ctx.settings)
-    key, thumb = _key(now, digest, ".jpg"), _key(now, digest, ".thumb.jpg")
+    key, thumb = _key(folder, digest, ".jpg"), _key(folder, digest, ".thumb.jpg")
     store.put_bytes(key, clean.data)
     store.put_bytes(thumb, clean.thumb)
     return {
@@ -260,7 +277,7 @@ def _store_image(
 
 
 def _store_video(
-    ctx: Context, upload: Upload, name: str, now: datetime, mime: str, keep_location: bool
+    ctx: Context, upload: Upload, name: str, folder: str, mime: str, keep_location: bool
 ) -> dict[str, Any]:
     store = open_store(ctx.settings)
     suffix = imaging.VIDEO_TYPES[mime]
@@ -275,11 +292,11 @@ def _store_video(
         kept = facts.location if keep_location else None
         imaging.clean_video(source, cleaned, location=kept, name=name)
         digest = _file_hash(cleaned)
-        key = _key(now, digest, suffix)
+        key = _key(folder, digest, suffix)
         poster = imaging.video_frame(cleaned, at_ms=min(1000, facts.duration_ms // 2))
         size = cleaned.stat().st_size
         store.put_file(key, cleaned)
-        store.put_bytes(_key(now, digest, ".poster.jpg"), poster)
+        store.put_bytes(_key(folder, digest, ".poster.jpg"), poster)
     finally:
         source.unlink(missing_ok=True)
         cleaned.unlink(missing_ok=True)
@@ -293,7 +310,7 @@ def _store_video(
     spot = imaging.iso6709(kept)
     return {
         "storage_key": key,
-        "thumb_key": _key(now, digest, ".poster.jpg"),
+        "thumb_key": _key(folder, digest, ".poster.jpg"),
         "sha256": digest,
         "mime": mime,
         "width": facts.width,
@@ -319,14 +336,18 @@ def _file_hash(path: Path) -> str:
 
 
 def visible_where(who: ap.Who) -> Any:
-    """The items this person may see, as a SQL condition."""
+    """The items this person may see, as a SQL condition: only its city's (the province role:
+    every city, or the chosen), and within it the city's own, its area's or its OPD's."""
+    city = access.of_city(m.city, who)
     city_owned = sa.and_(m.area_wilayah.is_(None), m.area_opd.is_(None))
     if who.scope.is_city:
-        return sa.true()
+        return city
     if who.scope.opd is not None:
-        return sa.or_(city_owned, m.area_opd == who.scope.opd)
+        return sa.and_(city, sa.or_(city_owned, m.area_opd == who.scope.opd))
     area = who.scope.wilayah or ""
-    return sa.or_(city_owned, m.area_wilayah == area, m.area_wilayah.startswith(area + "."))
+    return sa.and_(
+        city, sa.or_(city_owned, m.area_wilayah == area, m.area_wilayah.startswith(area + "."))
+    )
 
 
 def can_edit(who: ap.Who, row: Mapping[str, Any]) -> bool:
@@ -477,7 +498,7 @@ def update_media(
         row = load(conn, who, media_id)
         if not can_edit(who, row):
             raise Forbidden("Anda hanya dapat mengubah media milik Anda atau wilayah Anda")
-        _validate(conn, details)
+        _validate(conn, details, row["city"])
         values = {**_detail_values(details), "updated_at": now}
         if privacy_checked is not None:
             values["privacy_checked_by"] = who.name if privacy_checked else None

@@ -22,8 +22,9 @@ from paseban.errors import NotFound
 if TYPE_CHECKING:
     from paseban.settings import Settings
 
+# library/32.71/2026/12/<sha256>.jpg: a city's item (migration 0025; older keys have no city)
 KEY = re.compile(
-    r"^(library|cache)/\d{4}/\d{2}/[0-9a-f]{64}(\.thumb|\.poster|-[a-z0-9]{1,24})?"
+    r"^(library|cache)/(\d{2}\.\d{2}/)?\d{4}/\d{2}/[0-9a-f]{64}(\.thumb|\.poster|-[a-z0-9]{1,24})?"
     r"\.(jpg|mp4|mov|webm)$"
 )
 CONTENT_TYPES = {

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from paseban.content import approvals as ap
 from paseban.domain.accounts import Role
-from paseban.domain.wilayah import Level
+from paseban.domain.wilayah import Level, is_within
 from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paseban.services.content import access
 from paseban.services.reference import store as ref
@@ -74,11 +74,14 @@ def add_admin(
             raise Forbidden("Anda hanya dapat mengurus admin akun Anda sendiri")
         user_id = None
         if username:
-            user_id = conn.execute(
-                sa.select(t.users.c.id).where(t.users.c.username == username.strip().lower())
-            ).scalar()
-            if user_id is None:
-                raise InvalidInput(f"pengguna {username!r} tidak ada")
+            user = conn.execute(
+                sa.select(t.users.c.id, t.users.c.city).where(
+                    t.users.c.username == username.strip().lower()
+                )
+            ).first()
+            if user is None or user.city not in (None, account["city"]):
+                raise InvalidInput(f"pengguna {username!r} tidak ada di kota/kabupaten akun ini")
+            user_id = user.id
             if conn.execute(
                 sa.select(t.account_admins.c.id).where(
                     t.account_admins.c.account_id == account_id,
@@ -109,9 +112,9 @@ def end_admin(ctx: Context, who: ap.Who, admin_id: int, *, until: date) -> None:
         row = conn.execute(
             sa.select(t.account_admins).where(t.account_admins.c.id == admin_id)
         ).first()
-        if row is None:
+        account = access.load_account(conn, row.account_id) if row is not None else None
+        if account is None or not who.scope.covers_city(account["city"]):
             raise NotFound(f"admin {admin_id} tidak ada")
-        account = access.load_account(conn, row.account_id)
         if not ap.can_author(who, access.account_ref(account)):
             raise Forbidden("Anda hanya dapat mengurus admin akun Anda sendiri")
         conn.execute(
@@ -181,7 +184,9 @@ def create_session(
     hours: float = 3.0,
     sample: bool = False,
 ) -> dict[str, Any]:
-    """A training or kopdar. Check-in opens an hour before and closes `hours` after the start."""
+    """A training or kopdar of the operator's city (the province role: its kecamatan's, else
+    the chosen or first city). Check-in opens an hour before and closes `hours` after the
+    start."""
     access.require_diskominfo(who, "membuat sesi pelatihan atau kopdar")
     if kind not in KINDS:
         raise InvalidInput(f"jenis sesi {kind!r} tidak dikenal (pilihan: {', '.join(KINDS)})")
@@ -192,15 +197,21 @@ def create_session(
     if not 0.5 <= hours <= 24:
         raise InvalidInput("lama sesi 0,5 sampai 24 jam")
     with ctx.engine.begin() as conn:
-        if kecamatan and conn.execute(
-            sa.select(t.wilayah.c.level).where(t.wilayah.c.code == kecamatan)
-        ).scalar() != int(Level.KECAMATAN):
-            raise InvalidInput(f"kecamatan {kecamatan!r} tidak dikenal")
+        city = access.writing_city(conn, who, _city_of(kecamatan) if kecamatan else None)
+        if kecamatan and (
+            not is_within(kecamatan, city)
+            or conn.execute(
+                sa.select(t.wilayah.c.level).where(t.wilayah.c.code == kecamatan)
+            ).scalar()
+            != int(Level.KECAMATAN)
+        ):
+            raise InvalidInput(f"kecamatan {kecamatan!r} tidak dikenal di kota/kabupaten ini")
         code = _new_code(conn)
         session_id = conn.execute(
             sa.insert(t.training_sessions)
             .values(
                 kind=kind,
+                city=city,
                 title=title.strip(),
                 held_at=held_at,
                 place=place.strip(),
@@ -217,7 +228,26 @@ def create_session(
     return {"id": int(session_id), "checkin_code": code}
 
 
-def list_sessions(ctx: Context) -> list[SessionListRow]:
+def _city_of(kecamatan: str) -> str:
+    """The kota/kabupaten a kecamatan code lies in (32.71.01 -> 32.71)."""
+    return ".".join(kecamatan.split(".")[:2])
+
+
+def _session(conn: sa.Connection, who: ap.Who, where: sa.ColumnElement[bool]) -> Any:
+    """One session of the person's city (another city's is not found)."""
+    return (
+        conn.execute(
+            sa.select(t.training_sessions).where(
+                where, access.of_city(t.training_sessions.c.city, who)
+            )
+        )
+        .mappings()
+        .first()
+    )
+
+
+def list_sessions(ctx: Context, who: ap.Who) -> list[SessionListRow]:
+    """The sessions of the person's city (the province role: every city, or the chosen)."""
     with ctx.engine.connect() as conn:
         counts: dict[int, int] = dict(
             conn.execute(
@@ -229,7 +259,9 @@ def list_sessions(ctx: Context) -> list[SessionListRow]:
         rows = [
             typed.row(TrainingSessionRow, r)
             for r in conn.execute(
-                sa.select(t.training_sessions).order_by(t.training_sessions.c.held_at.desc())
+                sa.select(t.training_sessions)
+                .where(access.of_city(t.training_sessions.c.city, who))
+                .order_by(t.training_sessions.c.held_at.desc())
             ).mappings()
         ]
     return [
@@ -240,15 +272,9 @@ def list_sessions(ctx: Context) -> list[SessionListRow]:
     ]
 
 
-def get_session(ctx: Context, session_id: int) -> SessionDetailRow:
+def get_session(ctx: Context, who: ap.Who, session_id: int) -> SessionDetailRow:
     with ctx.engine.connect() as conn:
-        row = (
-            conn.execute(
-                sa.select(t.training_sessions).where(t.training_sessions.c.id == session_id)
-            )
-            .mappings()
-            .first()
-        )
+        row = _session(conn, who, t.training_sessions.c.id == session_id)
         if row is None:
             raise NotFound(f"sesi {session_id} tidak ada")
         people = (
@@ -290,8 +316,9 @@ def qr_svg(ctx: Context, code: str) -> str:
 def check_in(
     ctx: Context, who: ap.Who, code: str, *, method: str = "kode", username: str | None = None
 ) -> dict[str, Any]:
-    """The signed-in admin checks in with the code shown at the event (or its QR). Diskominfo
-    may record someone else by hand (`username`, method manual)."""
+    """The signed-in admin checks in with the code shown at the event (or its QR), also at
+    another city's (a province's kopdar). Diskominfo may record someone else by hand
+    (`username`, method manual) at a session of its city."""
     code = "".join(code.split()).upper()
     if method not in ("kode", "qr", "manual"):
         raise InvalidInput("cara hadir: kode, qr, atau manual")
@@ -304,7 +331,7 @@ def check_in(
         session = conn.execute(
             sa.select(t.training_sessions).where(t.training_sessions.c.checkin_code == code)
         ).first()
-        if session is None:
+        if session is None or (username and not who.scope.covers_city(session.city)):
             raise NotFound("kode hadir tidak dikenal; periksa lagi kode di layar")
         if method != "manual" and not (
             session.checkin_opens_at <= now <= session.checkin_closes_at
@@ -418,9 +445,7 @@ def before_after(ctx: Context, who: ap.Who, session_id: int) -> BeforeAfterRow:
     """For each account whose admin attended: the measures before and after the session."""
     now = ctx.now()
     with ctx.engine.connect() as conn:
-        session = conn.execute(
-            sa.select(t.training_sessions).where(t.training_sessions.c.id == session_id)
-        ).first()
+        session = _session(conn, who, t.training_sessions.c.id == session_id)
         if session is None:
             raise NotFound(f"sesi {session_id} tidak ada")
         days = int(ref.get_parameter(conn, WINDOW_KEY, 30))
@@ -439,8 +464,9 @@ def before_after(ctx: Context, who: ap.Who, session_id: int) -> BeforeAfterRow:
                 if account_id in seen or account_id not in visible:
                     continue
                 seen.add(account_id)
-                before = _measures(conn, account_id, session.held_at - window, session.held_at)
-                after = _measures(conn, account_id, session.held_at, session.held_at + window)
+                held = session["held_at"]
+                before = _measures(conn, account_id, held - window, held)
+                after = _measures(conn, account_id, held, held + window)
                 rows.append(
                     BeforeAfterAccountRow(
                         account=visible[account_id],
@@ -451,8 +477,8 @@ def before_after(ctx: Context, who: ap.Who, session_id: int) -> BeforeAfterRow:
                     )
                 )
     return BeforeAfterRow(
-        session=typed.row(TrainingSessionRow, session._mapping),
+        session=typed.row(TrainingSessionRow, session),
         window_days=days,
-        running=session.held_at + window > now,
+        running=session["held_at"] + window > now,
         rows=sorted(rows, key=lambda r: (r["account"]["name"], r["account"]["handle"])),
     )

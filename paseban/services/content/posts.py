@@ -24,14 +24,15 @@ from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paseban.services.content import post_media
 from paseban.services.content.access import (
     account_ref,
+    check_city_refs,
     load_account,
     require_diskominfo,
     visible_accounts,
+    within,
 )
 from paseban.services.content.checking import CheckInput, _content_type, check_draft
 from paseban.services.content.planning import pillars
 from paseban.storage import tables as t
-from paseban.storage.lookup import exists
 from paseban.storage.rows import row
 from paseban.storage.rows.content import (
     ContentEventRow,
@@ -41,6 +42,7 @@ from paseban.storage.rows.content import (
     PostProgramRow,
     PostRow,
 )
+from paseban.storage.rows.people import AccountRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -157,7 +159,9 @@ class PostInput:
     platform_options: dict[str, Any] | None = None
 
 
-def _validate_post(conn: sa.Connection, item: PostInput, who: ap.Who, *, now: datetime) -> None:
+def _validate_post(
+    conn: sa.Connection, item: PostInput, who: ap.Who, *, now: datetime, city: str
+) -> None:  # the programme and campaign only of the account's city
     if not item.body.strip():
         raise InvalidInput("isi konten kosong")
     if len(item.title) > 200:
@@ -167,10 +171,7 @@ def _validate_post(conn: sa.Connection, item: PostInput, who: ap.Who, *, now: da
             raise InvalidInput("waktu terbit harus menyertakan zona waktu")
         if item.scheduled_at <= now:
             raise InvalidInput("waktu terbit harus di masa depan")
-    if item.program_id is not None and not exists(conn, t.programs.c.id, item.program_id):
-        raise InvalidInput(f"program {item.program_id} tidak ada")
-    if item.campaign_id is not None and not exists(conn, t.campaigns.c.id, item.campaign_id):
-        raise InvalidInput(f"kampanye {item.campaign_id} tidak ada")
+    check_city_refs(conn, city, program_id=item.program_id, campaign_id=item.campaign_id)
     if item.source_message_id is not None:
         _check_source(conn, item.source_message_id, who)
     if item.pillar:
@@ -225,13 +226,12 @@ def _event(
 
 
 def _quality_values(
-    ctx: Context, conn: sa.Connection, item: PostInput, platform: str, media: PostMedia
+    ctx: Context, conn: sa.Connection, item: PostInput, account: AccountRow, media: PostMedia
 ) -> dict[str, Any]:
+    fields = (item.content_type, item.program_id, item.campaign_id, media, account["city"])
     report = check_draft(
         ctx,
-        CheckInput(
-            item.body, platform, item.content_type, item.program_id, item.campaign_id, media
-        ),
+        CheckInput(item.body, account["platform"], *fields),
         live=False,
         conn=conn,
     )
@@ -274,8 +274,8 @@ def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = Fa
             raise Forbidden("Anda hanya dapat menulis konten untuk akun Anda sendiri")
         if not ctx.connectors.publishes(account["platform"]):
             raise InvalidInput(f"akun {account['platform']} tidak dipakai untuk unggahan")
-        _validate_post(conn, item, who, now=now)
-        choice, media = _media(conn, who, item, None)
+        _validate_post(conn, item, who, now=now, city=account["city"])
+        choice, media = _media(conn, within(who, account["city"]), item, None)
         post_id = int(
             conn.execute(
                 sa.insert(t.content_posts)
@@ -297,7 +297,7 @@ def create_post(ctx: Context, who: ap.Who, item: PostInput, *, sample: bool = Fa
                     version=1,
                     is_sample=sample,
                     **_cover_values(choice, item),
-                    **_quality_values(ctx, conn, item, account["platform"], media),
+                    **_quality_values(ctx, conn, item, account, media),
                 )
                 .returning(t.content_posts.c.id)
             ).scalar_one()
@@ -345,8 +345,8 @@ def update_post(
         state = _state(post, account)
         policy = ap.policy_for(state.account, item.content_type, policies(conn))
         outcome = _decide(state, ap.Action.EDIT, who, policy, now=now)
-        _validate_post(conn, item, who, now=now)
-        choice, media = _media(conn, who, item, post)
+        _validate_post(conn, item, who, now=now, city=account["city"])
+        choice, media = _media(conn, within(who, account["city"]), item, post)
         before = post_media.stored_choice(conn, post)
         values = {
             "content_type": item.content_type,
@@ -361,7 +361,7 @@ def update_post(
             "updated_at": now,
             "version": post["version"] + 1,
             **_cover_values(choice, item),
-            **_quality_values(ctx, conn, item, account["platform"], media),
+            **_quality_values(ctx, conn, item, account, media),
         }
         conn.execute(
             sa.update(t.content_posts).where(t.content_posts.c.id == post_id).values(**values)

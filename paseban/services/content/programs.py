@@ -37,6 +37,7 @@ from paseban.storage.rows.content import (
     ProgramListRow,
     ProgramRow,
 )
+from paseban.storage.rows.people import AccountRow
 
 if TYPE_CHECKING:
     from paseban.context import Context
@@ -56,8 +57,9 @@ def _may_edit_program(who: ap.Who, owner_opd: str) -> bool:
 
 
 def save_program(ctx: Context, who: ap.Who, program: Program, *, sample: bool = False) -> int:
-    """Add or update a program, keyed by its code. Diskominfo edits all; an OPD officer the
-    programs of their own OPD."""
+    """Add or update a program, keyed by its code. Diskominfo edits its city's; an OPD officer
+    the programs of their own OPD. A programme is of its owner OPD's city, which must be the
+    person's."""
     with ctx.engine.begin() as conn:
         return _store_program(conn, who, program, at=ctx.now(), sample=sample)
 
@@ -95,10 +97,15 @@ def _store_program(
     )
     if not _may_edit_program(who, program.owner_opd):
         raise Forbidden("hanya Diskominfo atau OPD pemilik yang dapat mengubah program")
-    opds = set(conn.execute(sa.select(t.opds.c.code)).scalars())
-    problems = validate_program(program, opd_codes=opds)
+    opds = dict(
+        conn.execute(
+            sa.select(t.opds.c.code, t.opds.c.city).where(access.of_city(t.opds.c.city, who))
+        ).all()
+    )
+    problems = validate_program(program, opd_codes=set(opds))
     if problems:
         raise InvalidInput("; ".join(problems))
+    city = opds[program.owner_opd]
     values = {
         "name": program.name.strip(),
         "owner_opd": program.owner_opd,
@@ -114,9 +121,15 @@ def _store_program(
         "updated_by": who.name,
     }
     existing = conn.execute(
-        sa.select(t.programs.c.id, t.programs.c.owner_opd).where(t.programs.c.code == program.code)
+        sa.select(t.programs.c.id, t.programs.c.owner_opd, t.programs.c.city).where(
+            t.programs.c.code == program.code
+        )
     ).first()
     if existing:
+        if not who.scope.covers_city(existing.city):  # codes are unique in the deployment
+            raise InvalidInput(f"kode program {program.code!r} sudah dipakai kota/kabupaten lain")
+        if existing.city != city:
+            raise InvalidInput("OPD pemilik program harus dari kota/kabupaten program itu")
         if not _may_edit_program(who, existing.owner_opd):
             raise Forbidden("program ini milik OPD lain")
         conn.execute(sa.update(t.programs).where(t.programs.c.id == existing.id).values(**values))
@@ -124,16 +137,19 @@ def _store_program(
     return int(
         conn.execute(
             sa.insert(t.programs)
-            .values(code=program.code, is_sample=sample, **values)
+            .values(code=program.code, city=city, is_sample=sample, **values)
             .returning(t.programs.c.id)
         ).scalar_one()
     )
 
 
-def list_programs(ctx: Context, *, active_only: bool = False) -> list[ProgramListRow]:
+def list_programs(ctx: Context, who: ap.Who, *, active_only: bool = False) -> list[ProgramListRow]:
+    """The programmes of the person's city (the province role: every city, or the chosen)."""
     with ctx.engine.connect() as conn:
-        query = sa.select(t.programs, t.opds.c.name.label("opd_name")).join(
-            t.opds, t.opds.c.code == t.programs.c.owner_opd
+        query = (
+            sa.select(t.programs, t.opds.c.name.label("opd_name"))
+            .join(t.opds, t.opds.c.code == t.programs.c.owner_opd)
+            .where(access.of_city(t.programs.c.city, who))
         )
         if active_only:
             query = query.where(t.programs.c.active.is_(True))
@@ -148,7 +164,8 @@ def list_programs(ctx: Context, *, active_only: bool = False) -> list[ProgramLis
     return [row(ProgramListRow, {**r, "published_posts": counts.get(r["id"], 0)}) for r in rows]
 
 
-def get_program(ctx: Context, ref: str | int) -> ProgramRow:
+def get_program(ctx: Context, who: ap.Who, ref: str | int) -> ProgramRow:
+    """One programme by id or code; another city's is not found."""
     with ctx.engine.connect() as conn:
         where = (
             t.programs.c.id == int(ref)
@@ -159,7 +176,7 @@ def get_program(ctx: Context, ref: str | int) -> ProgramRow:
             conn.execute(
                 sa.select(t.programs, t.opds.c.name.label("opd_name"))
                 .join(t.opds, t.opds.c.code == t.programs.c.owner_opd)
-                .where(where)
+                .where(where, access.of_city(t.programs.c.city, who))
             )
             .mappings()
             .first()
@@ -197,7 +214,9 @@ def create_campaign(
     account_ids: Sequence[int] | None = None,
     sample: bool = False,
 ) -> int:
-    """Diskominfo pushes a kit to every publishing account (account_ids None) or to some."""
+    """Diskominfo pushes a kit to every publishing account of its city (account_ids None) or to
+    some of them. The campaign is of the operator's city; for the province role of its
+    programme's, else of the accounts' (one city), else of the first city."""
     access.require_diskominfo(who, "membuat kampanye")
     kit = CampaignKit(
         **{
@@ -213,9 +232,13 @@ def create_campaign(
     with ctx.engine.begin() as conn:
         if conn.execute(sa.select(t.campaigns.c.id).where(t.campaigns.c.code == kit.code)).first():
             raise InvalidInput(f"kode kampanye {kit.code!r} sudah dipakai")
-        if kit.program_id is not None and not exists(conn, t.programs.c.id, kit.program_id):
-            raise InvalidInput(f"program {kit.program_id} tidak ada")
-        publishing = {a["id"] for a in access.visible_accounts(ctx, conn, who)}
+        visible = access.visible_accounts(ctx, conn, who)
+        city = access.writing_city(conn, who, _implied_city(conn, who, kit, visible, account_ids))
+        if kit.program_id is not None and not exists(
+            conn, t.programs.c.id, kit.program_id, t.programs.c.city == city
+        ):
+            raise InvalidInput(f"program {kit.program_id} tidak ada di kota/kabupaten kampanye")
+        publishing = {a["id"] for a in visible if a["city"] == city}
         if account_ids is None:
             targets = sorted(publishing)
         else:
@@ -230,6 +253,7 @@ def create_campaign(
                 sa.insert(t.campaigns)
                 .values(
                     code=kit.code,
+                    city=city,
                     title=kit.title.strip(),
                     program_id=kit.program_id,
                     message=kit.message.strip(),
@@ -253,27 +277,62 @@ def create_campaign(
     return campaign_id
 
 
-def _campaign(conn: sa.Connection, ref: str | int) -> CampaignRow:
+def _implied_city(
+    conn: sa.Connection,
+    who: ap.Who,
+    kit: CampaignKit,
+    visible: Sequence[AccountRow],
+    account_ids: Sequence[int] | None,
+) -> str | None:
+    """The city a province operator's campaign is of, when it chose none: its programme's, or
+    that of the accounts it names when they are of one city."""
+    if who.scope.city is not None:
+        return who.scope.city
+    if kit.program_id is not None:
+        found = conn.execute(
+            sa.select(t.programs.c.city).where(t.programs.c.id == kit.program_id)
+        ).scalar()
+        return str(found) if found else None
+    chosen = set(account_ids or ())
+    named = {a["city"] for a in visible if a["id"] in chosen}
+    return named.pop() if len(named) == 1 else None
+
+
+def _campaign(conn: sa.Connection, who: ap.Who, ref: str | int) -> CampaignRow:
+    """One campaign by id or code; another city's is not found."""
     where = (
         t.campaigns.c.id == int(ref)
         if isinstance(ref, int) or str(ref).isdigit()
         else t.campaigns.c.code == ref
     )
-    found = conn.execute(sa.select(t.campaigns).where(where)).mappings().first()
+    found = (
+        conn.execute(sa.select(t.campaigns).where(where, access.of_city(t.campaigns.c.city, who)))
+        .mappings()
+        .first()
+    )
     if found is None:
         raise NotFound(f"kampanye {ref!r} tidak ada")
     return row(CampaignRow, found)
 
 
+def get_campaign(ctx: Context, who: ap.Who, ref: str | int) -> CampaignRow:
+    """One campaign of the person's city by id or code (another city's is not found)."""
+    with ctx.engine.connect() as conn:
+        return _campaign(conn, who, ref)
+
+
 def list_campaigns(ctx: Context, who: ap.Who) -> list[CampaignListRow]:
-    """Campaigns that target at least one account this person sees, with progress."""
+    """Campaigns of the person's city that target at least one account this person sees,
+    with progress."""
     today = ctx.now().astimezone(ctx.tz).date()
     with ctx.engine.connect() as conn:
         mine = {a["id"] for a in access.visible_accounts(ctx, conn, who)}
         found = [
             row(CampaignRow, r)
             for r in conn.execute(
-                sa.select(t.campaigns).order_by(t.campaigns.c.starts_on.desc(), t.campaigns.c.id)
+                sa.select(t.campaigns)
+                .where(access.of_city(t.campaigns.c.city, who))
+                .order_by(t.campaigns.c.starts_on.desc(), t.campaigns.c.id)
             ).mappings()
         ]
         out: list[CampaignListRow] = []
@@ -319,14 +378,14 @@ def _participation(
 def campaign_detail(ctx: Context, who: ap.Who, ref: str | int) -> CampaignDetailRow:
     today = ctx.now().astimezone(ctx.tz).date()
     with ctx.engine.connect() as conn:
-        campaign = _campaign(conn, ref)
+        campaign = _campaign(conn, who, ref)
         accounts = {a["id"]: a for a in access.visible_accounts(ctx, conn, who)}
         tracked = _participation(conn, campaign, set(accounts), today=today, now=ctx.now())
         if not tracked and who.role not in OPERATORS:
             raise Forbidden("kampanye ini tidak menyasar akun Anda")
         program = None
         if campaign["program_id"]:
-            program = get_program(ctx, campaign["program_id"])
+            program = get_program(ctx, who, campaign["program_id"])
         assets = kits.assets(conn, campaign["id"])
         captions = kits.captions(conn, campaign["id"])
         went_out = kits.published_assets(conn, campaign["id"])
@@ -357,7 +416,7 @@ def adapt_for_account(ctx: Context, who: ap.Who, ref: str | int, account_id: int
     """Start this account's version of the kit: a draft with the message, a local line, the
     facts and hashtags that fit the platform."""
     with ctx.engine.connect() as conn:
-        row = _campaign(conn, ref)
+        row = _campaign(conn, who, ref)
         account = access.load_account(conn, account_id)
         caption, media = kits.draft_start(conn, row["id"], account["platform"])
         targeted = conn.execute(

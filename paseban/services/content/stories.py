@@ -32,8 +32,10 @@ LIST_FIELDS = ("landmarks", "umkm", "sosok", "sources")
 
 
 def can_edit_profile(who: ap.Who, kelurahan: str) -> bool:
+    """Diskominfo edits its city's profiles (a kelurahan code lies in one city); an admin
+    those of its own wilayah."""
     if who.role in OPERATORS:
-        return True
+        return who.scope.covers_wilayah(kelurahan)
     return who.role in (Role.KELURAHAN_ADMIN, Role.KECAMATAN_ADMIN) and who.scope.covers_wilayah(
         kelurahan
     )
@@ -86,7 +88,7 @@ def list_profiles(ctx: Context, who: ap.Who) -> list[ProfileSummaryRow]:
         stored = {r.kelurahan: r for r in conn.execute(sa.select(t.kelurahan_profiles)).mappings()}
     out: list[ProfileSummaryRow] = []
     for k in kel:
-        if not (who.scope.is_city or who.scope.covers_wilayah(k.code)):
+        if not who.scope.covers_wilayah(k.code):  # the city's kelurahan (its code says it)
             continue
         profile = _profile(stored.get(k.code), k.name, k.code)
         out.append(
@@ -112,7 +114,9 @@ def get_profile(ctx: Context, who: ap.Who, code: str) -> ProfilePageRow:
             .mappings()
             .first()
         )
-    if not (who.scope.is_city or who.scope.covers_wilayah(code)):
+    if not who.scope.covers_city(code.rsplit(".", 2)[0]):
+        raise NotFound(f"kelurahan {code!r} tidak dikenal")
+    if not who.scope.covers_wilayah(code):
         raise Forbidden("profil ini di luar wilayah Anda")
     profile = _profile(row, kel.name, code)
     return ProfilePageRow(
@@ -216,7 +220,7 @@ def story_ideas(
     notes = [
         CitizenNote(r.id, r.kelurahan, r.intent, r.masked_text or "", r.received_at, r.account_id)
         for r in rows
-        if r.masked_text and (who.scope.is_city or who.scope.covers_wilayah(r.kelurahan))
+        if r.masked_text and who.scope.covers_wilayah(r.kelurahan)
     ]
     ideas = pick_ideas(notes, now=now, window=timedelta(days=days), used=used, limit=limit)
     return [

@@ -21,6 +21,7 @@ class ProgramRow(TypedDict):
 
     id: int
     code: str
+    city: str  # the kota/kabupaten (its owner OPD's)
     name: str
     owner_opd: str
     summary: str
@@ -46,6 +47,7 @@ class CampaignRow(TypedDict):
 
     id: int
     code: str
+    city: str  # the kota/kabupaten whose accounts it targets
     title: str
     program_id: int | None
     message: str
@@ -226,6 +228,7 @@ class TrainingSessionRow(TypedDict):
 
     id: int
     kind: str  # pelatihan, kopdar
+    city: str  # the kota/kabupaten (its creator's, or its kecamatan's)
     title: str
     held_at: datetime
     place: str

@@ -48,6 +48,7 @@ class MediaItemRow(MediaDetailsRow):
     area_wilayah: str | None  # whose it is: the wilayah or OPD of the person who added it
     area_opd: str | None
     owner: str
+    city: str  # the kota/kabupaten (the uploader's)
     origin: str  # upload, fieldwork, derived, sample
     origin_ref: str
     derived_from: int | None

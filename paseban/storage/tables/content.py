@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from paseban.storage.tables.base import metadata
+from paseban.storage.tables.base import city_column, metadata
 from paseban.storage.types import UtcDateTime
 
 programs = sa.Table(
@@ -13,6 +13,7 @@ programs = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("code", sa.String(40), nullable=False, unique=True),
+    city_column(),  # migration 0025; codes stay unique in the deployment
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("owner_opd", sa.String(40), sa.ForeignKey("opds.code"), nullable=False),
     sa.Column("summary", sa.Text, nullable=False, default=""),
@@ -33,6 +34,7 @@ campaigns = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("code", sa.String(40), nullable=False, unique=True),
+    city_column(),  # migration 0025; codes stay unique in the deployment
     sa.Column("title", sa.String(200), nullable=False),
     sa.Column("program_id", sa.Integer, sa.ForeignKey("programs.id"), nullable=True),
     sa.Column("message", sa.Text, nullable=False),
@@ -162,6 +164,7 @@ training_sessions = sa.Table(
     sa.Column("held_at", UtcDateTime, nullable=False, index=True),
     sa.Column("place", sa.String(200), nullable=False, default=""),
     sa.Column("kecamatan", sa.String(13), sa.ForeignKey("wilayah.code"), nullable=True),
+    city_column(),  # migration 0025: its creator's city, or its kecamatan's
     sa.Column("notes", sa.Text, nullable=False, default=""),
     sa.Column("checkin_code", sa.String(12), nullable=False, unique=True),
     sa.Column("checkin_opens_at", UtcDateTime, nullable=False),

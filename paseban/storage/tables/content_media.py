@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from paseban.storage.tables.base import metadata
+from paseban.storage.tables.base import city_column, metadata
 from paseban.storage.types import UtcDateTime
 
 media_items = sa.Table(
@@ -41,6 +41,7 @@ media_items = sa.Table(
     sa.Column("area_wilayah", sa.String(13), nullable=True, index=True),
     sa.Column("area_opd", sa.String(40), nullable=True, index=True),
     sa.Column("owner", sa.String(100), nullable=False, index=True),
+    city_column(),  # migration 0025: the uploader's city (the province: the chosen one)
     sa.Column("origin", sa.String(20), nullable=False),  # upload, fieldwork, derived, sample
     sa.Column("origin_ref", sa.String(200), nullable=False, default=""),
     sa.Column("derived_from", sa.Integer, sa.ForeignKey("media_items.id"), nullable=True),

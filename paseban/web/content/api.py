@@ -50,7 +50,12 @@ class CheckIn(BaseModel):
 def check(ctx: CtxDep, actor: ContentActor, body: CheckIn) -> dict[str, Any]:
     """Score a draft (0-100) with a reason per point; the draft page calls this while typing.
     With `media_ids` the pictures and video are judged too, for the platform given. It reads
-    only, so it needs no CSRF token."""
+    only, so it needs no CSRF token. The programme and campaign are of the person's city (another
+    city's: 404)."""
+    if body.program_id is not None:
+        programs.get_program(ctx, actor, body.program_id)
+    if body.campaign_id is not None:
+        programs.get_campaign(ctx, actor, body.campaign_id)
     media = None
     if body.media_ids is not None:
         choice = post_media.MediaChoice(
@@ -62,7 +67,13 @@ def check(ctx: CtxDep, actor: ContentActor, body: CheckIn) -> dict[str, Any]:
     report = checking.check_draft(
         ctx,
         checking.CheckInput(
-            body.text, body.platform, body.content_type, body.program_id, body.campaign_id, media
+            body.text,
+            body.platform,
+            body.content_type,
+            body.program_id,
+            body.campaign_id,
+            media,
+            actor.scope.city,
         ),
     )
     return report.as_dict()
@@ -214,12 +225,12 @@ def calendar(
 @router.get("/programs")
 def list_programs(ctx: CtxDep, actor: ContentActor) -> list[dict[str, Any]]:
     # plain dicts: the response stays as it was (pydantic on 3.11 refuses typing.TypedDict)
-    return [dict(p) for p in programs.list_programs(ctx)]
+    return [dict(p) for p in programs.list_programs(ctx, actor)]
 
 
 @router.get("/programs/{code}")
 def get_program(ctx: CtxDep, actor: ContentActor, code: str) -> dict[str, Any]:
-    return dict(programs.get_program(ctx, code))
+    return dict(programs.get_program(ctx, actor, code))
 
 
 class FactIn(BaseModel):
@@ -263,7 +274,7 @@ def put_program(ctx: CtxDep, actor: ContentWriter, code: str, body: ProgramIn) -
             active=body.active,
         ),
     )
-    return dict(programs.get_program(ctx, code))
+    return dict(programs.get_program(ctx, actor, code))
 
 
 class CampaignIn(BaseModel):

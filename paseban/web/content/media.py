@@ -92,7 +92,7 @@ def _wants_json(request: Request) -> bool:
 
 def _options(ctx: Context, actor: Actor) -> dict[str, Any]:
     return {
-        "programs": programs.list_programs(ctx, active_only=True),
+        "programs": programs.list_programs(ctx, actor, active_only=True),
         "campaigns": programs.list_campaigns(ctx, actor),
         "kelurahan": media_files.kelurahan_choices(ctx, actor),
         "kinds": KIND_LABELS,

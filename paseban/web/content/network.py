@@ -116,7 +116,7 @@ def network_page(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLResp
         "content_network.html",
         {
             "roster": network.roster(ctx, actor),
-            "sessions": network.list_sessions(ctx),
+            "sessions": network.list_sessions(ctx, actor),
             "kinds": network.KINDS,
         },
     )
@@ -157,7 +157,7 @@ def session_create(
 def session_detail(
     request: Request, ctx: CtxDep, actor: ContentActor, session_id: int
 ) -> HTMLResponse:
-    session = network.get_session(ctx, session_id)
+    session = network.get_session(ctx, actor, session_id)
     # the code and QR are shown to Diskominfo until check-in closes
     show_code = actor.role in OPERATORS and ctx.now() <= session["checkin_closes_at"]
     return render(
@@ -177,7 +177,7 @@ def session_detail(
 @router.get("/sesi/{session_id}/qr.svg")
 def session_qr(ctx: CtxDep, actor: ContentActor, session_id: int) -> Response:
     access.require_diskominfo(actor, "menampilkan kode hadir")
-    session = network.get_session(ctx, session_id)
+    session = network.get_session(ctx, actor, session_id)
     return Response(
         network.qr_svg(ctx, session["checkin_code"]),
         media_type="image/svg+xml",

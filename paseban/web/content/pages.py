@@ -119,7 +119,7 @@ def _form_options(ctx: Any, actor: ap.Who) -> dict[str, Any]:
         pillars = planning.pillars(conn)
     return {
         "accounts": accounts,
-        "programs": programs.list_programs(ctx, active_only=True),
+        "programs": programs.list_programs(ctx, actor, active_only=True),
         "campaigns": programs.list_campaigns(ctx, actor),
         "pillars": pillars,
         "types": list(ContentType),

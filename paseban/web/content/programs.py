@@ -33,13 +33,13 @@ router = APIRouter(prefix="/konten", include_in_schema=False)
 @router.get("/program", response_class=HTMLResponse)
 def program_list(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLResponse:
     return render(
-        request, ctx, actor, "content_programs.html", {"rows": programs.list_programs(ctx)}
+        request, ctx, actor, "content_programs.html", {"rows": programs.list_programs(ctx, actor)}
     )
 
 
 @router.get("/program/{code}", response_class=HTMLResponse)
 def program_detail(request: Request, ctx: CtxDep, actor: ContentActor, code: str) -> HTMLResponse:
-    program = programs.get_program(ctx, code)
+    program = programs.get_program(ctx, actor, code)
     can_edit = actor.role in OPERATORS or (
         actor.role is Role.OPD_OFFICER and actor.scope.opd == program["owner_opd"]
     )
@@ -88,7 +88,7 @@ def campaign_list(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLRes
         "content_campaigns.html",
         {
             "rows": programs.list_campaigns(ctx, actor),
-            "programs": programs.list_programs(ctx, active_only=True),
+            "programs": programs.list_programs(ctx, actor, active_only=True),
             "today": ctx.now().astimezone(ctx.tz).date(),
         },
     )

@@ -51,7 +51,7 @@ def test_training_check_in_with_code_and_qr(ctx: Context, clock: FixedClock, peo
     assert first["already"] is False
     assert network.check_in(ctx, LURAH_BT, code)["already"] is True
     network.check_in(ctx, OPERATOR, code, username="lurah.tegalgundil")
-    session = network.get_session(ctx, made["id"])
+    session = network.get_session(ctx, OPERATOR, made["id"])
     assert [(p["username"], p["method"]) for p in session["people"]] == [
         ("lurah.batutulis", "qr"),
         ("lurah.tegalgundil", "manual"),
