@@ -59,7 +59,7 @@ def test_a_one_city_database_upgrades_in_place_and_downgrades(empty_db_url: str)
             )
             before = _counts(conn)
         assert before["sla_policies"] == 7 and before["reply_templates"] > 0  # seeded by 0003
-        migrate.upgrade(ctx.engine)
+        migrate.upgrade(ctx.engine, "0024")  # 0025 refuses to go down beside a 2nd city
         with ctx.engine.connect() as conn:
             assert _counts(conn) == before
             assert _cities_of(conn) == FILLED
@@ -84,7 +84,7 @@ def test_a_one_city_database_upgrades_in_place_and_downgrades(empty_db_url: str)
             assert "city" not in {c["name"] for c in inspector.get_columns(table)}
         with ctx.engine.connect() as conn:
             assert _counts(conn) == before
-        migrate.upgrade(ctx.engine)
+        migrate.upgrade(ctx.engine, "0024")  # 0025 refuses to go down beside a 2nd city
         with ctx.engine.connect() as conn:
             assert _cities_of(conn) == FILLED
             with pytest.raises(sa.exc.DatabaseError, match="hanya boleh ditambah"):
