@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -306,7 +305,7 @@ def report_page(
             "report": report,
             "body": report_service.render_html(report, standalone=False),
             "download": f"kind={kind}&period={chosen.key}",
-            "archive": report_service.archive(ctx),
+            "archive": report_service.archive(ctx, actor.scope.city),
         },
     )
 
@@ -321,10 +320,10 @@ ARCHIVE_TYPES = {
 
 @router.get("/laporan/arsip/{name}")
 def archived_report(ctx: CtxDep, actor: ReportsReader, name: str) -> FileResponse:
-    """A report the `write_reports` job wrote, as it was sent (names are checked against the
-    report pattern, so no other file of the server can be asked for)."""
+    """A report the `write_reports` job wrote for the reader's city, as it was sent (names are
+    checked against the report pattern, so no other file of the server can be asked for)."""
     match = ARCHIVED.match(name)
-    path = FilePath(ctx.settings.reports_dir) / name
+    path = report_service.report_folder(ctx, actor.scope.city) / name
     if match is None or not path.is_file():
         raise NotFound(f"laporan {name!r} tidak ada di arsip")
     return FileResponse(  # a download: the HTML report carries its own styles
