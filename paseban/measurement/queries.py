@@ -117,12 +117,17 @@ def _owner_of(all_units: dict[UnitKey, Unit]) -> dict[int, UnitKey]:
 # --- citizens ------------------------------------------------------------------------------------
 
 
-def _owners(conn: sa.Connection) -> dict[int, UnitKey]:
-    """Every account's owner, active or not: an account switched off keeps its history."""
+def _owners(conn: sa.Connection, city: str | None = None) -> dict[int, UnitKey]:
+    """Every account's owner, active or not: an account switched off keeps its history. Of
+    one city's accounts when `city` is given (its totals count its accounts alone)."""
     a = t.accounts.c
     return {
         r.id: (r.owner_kind, r.owner_code)
-        for r in conn.execute(sa.select(a.id, a.owner_kind, a.owner_code))
+        for r in conn.execute(
+            sa.select(a.id, a.owner_kind, a.owner_code).where(
+                a.city == city if city is not None else sa.true()
+            )
+        )
     }
 
 
@@ -237,8 +242,8 @@ def _sla_stats(
     ):
         totals[kind, code, stage][0] += int(met or 0)
         totals[kind, code, stage][1] += int(finished or 0)
-    for kelurahan, kecamatan, opd, stage, n in conn.execute(
-        sa.select(c.kelurahan, c.kecamatan, c.opd, s.stage, sa.func.count())
+    for kelurahan, kecamatan, opd, city, stage, n in conn.execute(
+        sa.select(c.kelurahan, c.kecamatan, c.opd, c.city, s.stage, sa.func.count())
         .select_from(case_stages.join(t.cases, c.id == s.case_id))
         .where(
             s.finished_at.is_(None),
@@ -246,9 +251,9 @@ def _sla_stats(
             s.started_at < hi,
             overdue(s.stage, s.due_at, as_of),
         )
-        .group_by(c.kelurahan, c.kecamatan, c.opd, s.stage)
+        .group_by(c.kelurahan, c.kecamatan, c.opd, c.city, s.stage)
     ):
-        for kind, code in unit_keys(kelurahan, kecamatan, opd):
+        for kind, code in unit_keys(kelurahan, kecamatan, opd, city):
             totals[kind, code, stage][1] += int(n)
     out: dict[UnitKey, dict[str, Ratio]] = defaultdict(dict)
     for (kind, code, stage), (met, judged) in totals.items():
@@ -257,10 +262,19 @@ def _sla_stats(
     return out
 
 
-def unit_keys(kelurahan: str | None, kecamatan: str | None, opd: str | None) -> list[UnitKey]:
-    """The units a case counts for: the city, and its kelurahan, kecamatan and OPD if any."""
+def unit_keys(
+    kelurahan: str | None, kecamatan: str | None, opd: str | None, city: str | None = None
+) -> list[UnitKey]:
+    """The units a case counts for: the deployment (`("city", "")`), its own city (by its
+    code: a province's report counts each city's cases apart), and its kelurahan, kecamatan
+    and OPD if any."""
     keys: list[UnitKey] = [("city", "")]
-    for kind, code in (("kelurahan", kelurahan), ("kecamatan", kecamatan), ("opd", opd)):
+    for kind, code in (
+        ("city", city),
+        ("kelurahan", kelurahan),
+        ("kecamatan", kecamatan),
+        ("opd", opd),
+    ):
         if code:
             keys.append((kind, code))
     return keys
@@ -371,18 +385,26 @@ def measure(
     tz: ZoneInfo,
     as_of: datetime,
     all_units: dict[UnitKey, Unit] | None = None,
+    city: str | None = None,
+    facts: _AccountFacts | None = None,
 ) -> Measured:
-    """All KPIs of every kelurahan, kecamatan, OPD and the city for one period."""
-    all_units = all_units if all_units is not None else units(conn)
+    """All KPIs of every kelurahan, kecamatan, OPD and the city for one period. The city's
+    totals are the deployment's, or with `city` that city's alone (its accounts, its cases)."""
+    all_units = all_units if all_units is not None else units(conn, city)
     lo, hi = period.bounds(tz)
     owner = _owner_of(all_units)
     city_key = next((k for k in all_units if k[0] == "city"), None)
 
-    facts = _account_facts(conn, period, lo, hi, as_of)
+    if facts is None:  # another measure of the same period may lend its own
+        facts = _account_facts(conn, period, lo, hi, as_of)
     content, until = facts.content, facts.until
-    owners = _owners(conn)
-    responses = _by_unit(facts.responses, owners, _add_counts)
-    hists = _by_unit(facts.hists, owners, histograms.add, account_of=lambda k: k)
+    owners = _owners(conn, city)
+    counts, hists_in = facts.responses, facts.hists
+    if city is not None:  # the city's total counts its own accounts alone
+        counts = {a: v for a, v in counts.items() if a in owners}
+        hists_in = {k: v for k, v in hists_in.items() if k[0] in owners}
+    responses = _by_unit(counts, owners, _add_counts)
+    hists = _by_unit(hists_in, owners, histograms.add, account_of=lambda k: k)
     wall = {key: _percentiles(h) for (key, clock), h in hists.items() if clock == "wall"}
     business = {key: _percentiles(h) for (key, clock), h in hists.items() if clock == "business"}
     sla = _sla_stats(conn, period, lo, hi, as_of)
@@ -409,6 +431,7 @@ def measure(
         )
     all_accounts = list(owner)
     city_unit = all_units[city_key] if city_key else Unit("city", "", "Kota")
+    cases_of = ("city", city or "")  # the rows of the case roll-ups: the city's, or all
     out["city", ""] = replace(
         _assemble(
             ("city", ""),
@@ -420,9 +443,11 @@ def measure(
             responses.get(("city", "")),
             wall.get(("city", "")),
             business.get(("city", "")),
-            sla.get(("city", ""), {}),
-            resolved.get(("city", "")),
-            sum(visits.values()),
+            sla.get(cases_of, {}),
+            resolved.get(cases_of),
+            sum(visits.get(u.code, 0) for u in all_units.values() if u.kind != "city")
+            if city
+            else sum(visits.values()),
         ),
         code=city_unit.code,
     )

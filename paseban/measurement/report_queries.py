@@ -159,25 +159,45 @@ def overdue_by_opd(
     return [dict(r._mapping) for r in rows]
 
 
+def within_city(code: Any, city: str | None) -> Any:
+    """A wilayah code column of one city (its own code or one below it); None: every city."""
+    if city is None:
+        return sa.true()
+    return sa.or_(code == city, code.startswith(f"{city}.", autoescape=True))
+
+
 def weekly_series(
-    conn: sa.Connection, periods: list[Period], tz: ZoneInfo, as_of: datetime
+    conn: sa.Connection,
+    periods: list[Period],
+    tz: ZoneInfo,
+    as_of: datetime,
+    city: str | None = None,
 ) -> list[dict[str, Any]]:
-    """City-wide complaints, response rate and median first response for each period (for the
-    trend charts)."""
+    """Complaints, response rate, median first response and posts for each period (for the
+    trend charts): of the whole deployment, or of one city's accounts (active or not)."""
+    ours: set[int] | None = None
+    if city is not None:
+        ours = set(
+            conn.execute(sa.select(t.accounts.c.id).where(t.accounts.c.city == city)).scalars()
+        )
     out = []
     for period in periods:
         lo, hi = period.bounds(tz)
         stats = dict.fromkeys(RESPONSE_FIGURES, 0)
-        for counts in _response_counts(conn, period, lo, hi, as_of).values():
-            stats = _add_counts(stats, counts)
+        for account, counts in _response_counts(conn, period, lo, hi, as_of).items():
+            if ours is None or account in ours:
+                stats = _add_counts(stats, counts)
         business = [0] * histograms.BUCKETS
-        for (_, clock), counts_ in _histograms(conn, period).items():
-            if clock == "business":
+        for (account, clock), counts_ in _histograms(conn, period).items():
+            if clock == "business" and (ours is None or account in ours):
                 business = histograms.add(business, counts_)
         med = _percentiles(business)
+        pm = t.post_metrics.c
         posts = conn.execute(
             sa.select(sa.func.count()).where(
-                t.post_metrics.c.posted_at >= lo, t.post_metrics.c.posted_at < hi
+                pm.posted_at >= lo,
+                pm.posted_at < hi,
+                pm.account_id.in_(ours) if ours is not None else sa.true(),
             )
         ).scalar_one()
         out.append(
@@ -194,9 +214,10 @@ def weekly_series(
 
 
 def alerts_list(
-    conn: sa.Connection, lo: datetime, hi: datetime, *, limit: int = 500
+    conn: sa.Connection, lo: datetime, hi: datetime, *, limit: int = 500, city: str | None = None
 ) -> list[dict[str, Any]]:
-    """The alerts raised in [lo, hi), newest first (the report's section)."""
+    """The alerts raised in [lo, hi) (in one city's area when `city` is given), newest first
+    (the report's section)."""
     a = t.alerts.c
     stmt = (
         sa.select(
@@ -209,7 +230,7 @@ def alerts_list(
                 t.wilayah, t.wilayah.c.code == a.area
             )
         )
-        .where(a.raised_at >= lo, a.raised_at < hi)
+        .where(a.raised_at >= lo, a.raised_at < hi, within_city(a.area, city))
         .order_by(a.raised_at.desc())
         .limit(limit)
     )

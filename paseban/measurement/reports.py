@@ -74,6 +74,8 @@ class Report:
     is_sample: bool = False
     tz: str = "Asia/Jakarta"  # the city's time zone, for the times shown
     tables: dict[str, Table] = field(default_factory=dict)
+    # a province's report of every city: each city's totals, side by side (else empty)
+    cities: list[CityTotals] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -83,6 +85,47 @@ class Report:
     @property
     def file_stem(self) -> str:
         return file_stem(self.period)
+
+
+@dataclass(frozen=True)
+class CityTotals:
+    """One kota/kabupaten's row of a province's report: its totals this period and before."""
+
+    code: str
+    name: str
+    now: UnitKpis
+    before: UnitKpis
+
+
+CITY_HEADERS = (
+    "kode",
+    "kota/kabupaten",
+    "aduan warga",
+    "aduan periode sebelumnya",
+    "pesan warga dijawab",
+    "median respons pertama (jam kerja)",
+    "dijawab ≤ 24 jam",
+    "tahap aduan sesuai SLA",
+    "penyelesaian dikonfirmasi warga",
+    "unggahan akun resmi",
+)
+
+
+def city_cells(c: CityTotals) -> tuple[Any, ...]:
+    """A city's row of the side-by-side table, as the page and the exports show it."""
+    now = c.now
+    return (
+        c.code,
+        c.name,
+        fmt.num(now.complaints),
+        fmt.num(c.before.complaints),
+        fmt.pct(now.response.pct),
+        fmt.duration(now.first.median_business_seconds),
+        fmt.pct(now.first.within_sla.pct),
+        fmt.pct(now.sla_all.pct),
+        fmt.pct(now.confirmed.pct),
+        fmt.num(now.posts),
+    )
 
 
 def file_stem(period: Period) -> str:
@@ -206,6 +249,7 @@ def build(
     alerts_before: int,
     is_sample: bool = False,
     tz: str = "Asia/Jakarta",
+    cities: Sequence[CityTotals] = (),
 ) -> Report:
     ranked = standings(period, now, before, admins)
     labels = [short_label(s["period"]) for s in series]
@@ -249,12 +293,15 @@ def build(
         alerts=alerts,
         is_sample=is_sample,
         tz=tz,
+        cities=list(cities),
     )
-    report.tables = tables(report, places)
+    report.tables = tables(report, places, series)
     return report
 
 
-def tables(report: Report, places: Sequence[svg.Place]) -> dict[str, Table]:
+def tables(
+    report: Report, places: Sequence[svg.Place], series: Sequence[dict[str, Any]] = ()
+) -> dict[str, Table]:
     out: dict[str, Table] = {
         "ringkasan": Table(
             "Ringkasan",
@@ -262,6 +309,18 @@ def tables(report: Report, places: Sequence[svg.Place]) -> dict[str, Table]:
             [(h.label, h.value, h.previous, h.note) for h in report.headline],
         )
     }
+    out["tren"] = Table(
+        "Tren per periode",
+        ("periode", "aduan warga", "pesan perlu jawaban", "pesan dijawab", "unggahan"),
+        [
+            (s["period"].label, s["complaints"], s["needing"], s["answered"], s["posts"])
+            for s in series
+        ],
+    )
+    if report.cities:
+        out["kota"] = Table(
+            "Setiap kota/kabupaten", CITY_HEADERS, [city_cells(c) for c in report.cities]
+        )
     for board in report.boards:
         short = {"responsiveness": "responsivitas", "activity": "aktivitas"}[board.index]
         key = f"{short}-{board.group}"

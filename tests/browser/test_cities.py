@@ -75,3 +75,30 @@ def test_the_province_operator_switches_city_on_a_phone(
     wait_until(browser, lambda d: "kota=semua" in d.current_url)
     assert _tickets(browser) == every
     no_console_errors(browser)
+
+
+def test_a_citizen_opens_a_citys_board_on_a_phone(
+    live: tuple[str, Context], browser: Any, tmp_path: Path
+) -> None:
+    """/papan of a province lists its cities; a citizen taps Kabupaten Bogor and reads that
+    city's board (its name in the title and heading, its kelurahan), without sideways scroll."""
+    base, ctx = live
+    reference.load(ctx, "32.01")
+    csv = tmp_path / "kab.csv"
+    csv.write_text(KAB_ACCOUNTS, encoding="utf-8")
+    accounts.import_csv(ctx, csv)
+    browser.set_window_size(*PHONE)
+    browser.get(f"{base}/papan")
+    links = [a.text for a in browser.find_elements("css selector", ".city-list a")]
+    assert links == ["Kota Bogor", "Kabupaten Bogor"]
+    shot(browser, "papan-kota-kabupaten-360")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
+    by_css(browser, ".city-list li:nth-child(2) a").click()
+    wait_until(browser, lambda d: "kota=32.01" in d.current_url)
+    assert browser.title == "Papan responsivitas · Kabupaten Bogor"
+    assert "Kabupaten Bogor" in by_css(browser, "h1").text
+    assert "Pondok Rajeg" in by_css(browser, "main").text
+    shot(browser, "papan-kabupaten-bogor-360")
+    width = browser.execute_script("return document.documentElement.scrollWidth")
+    assert width <= PHONE[0], width
+    no_console_errors(browser)

@@ -109,3 +109,21 @@ def test_the_users_and_accounts_csvs_take_the_city(run: Invoke, tmp_path: Path) 
     )
     accounts = run("accounts", "import", str(path))
     assert accounts.exit_code == 1 and f"{path}:3" in accounts.output
+
+
+def test_the_report_of_one_city_or_of_every_city_side_by_side(run: Invoke, tmp_path: Path) -> None:
+    assert run("init", "--wilayah", "32.71", "--wilayah", "32.01").exit_code == 0
+    unknown = run("report", "weekly", "--kota", "99.99", "--out", str(tmp_path / "x"))
+    assert unknown.exit_code == 1 and len(unknown.output.strip().splitlines()) == 1
+    assert "99.99" in unknown.output and "Kabupaten Bogor" in unknown.output
+    every = run("report", "weekly", "--format", "csv", "--out", str(tmp_path / "semua"))
+    assert every.exit_code == 0, every.output
+    [side] = (tmp_path / "semua").glob("laporan-*-csv/kota.csv")
+    assert "Kota Bogor" in side.read_text() and "Kabupaten Bogor" in side.read_text()
+    one = run(
+        "report", "weekly", "--kota", "32.01", "--format", "csv", "--out", str(tmp_path / "kab")
+    )
+    assert one.exit_code == 0, one.output
+    assert not list((tmp_path / "kab").glob("laporan-*-csv/kota.csv"))
+    [places] = (tmp_path / "kab").glob("laporan-*-csv/aduan-per-kelurahan.csv")
+    assert "Pondok Rajeg" in places.read_text() and "Tegal Gundil" not in places.read_text()

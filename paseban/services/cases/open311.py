@@ -17,13 +17,14 @@ from paseban.domain.sla import Stage, add, deadline, resolve_policy
 from paseban.domain.triage import distance_m
 from paseban.nlp.mask import mask_public
 from paseban.nlp.pipeline import Decision, Place
-from paseban.services.cases import clocks
+from paseban.services.cases import clocks, jurisdictions
 from paseban.services.cases.open311_keys import Open311Error as Open311Error
 from paseban.services.cases.open311_keys import add_key as add_key
 from paseban.services.cases.open311_keys import digest, key_account
 from paseban.services.cases.open311_keys import list_keys as list_keys
 from paseban.services.cases.open311_keys import revoke_key as revoke_key
 from paseban.services.cases.triage import place_message
+from paseban.services.reference import cities
 from paseban.services.reference import store as ref
 from paseban.storage import tables as t
 
@@ -40,32 +41,47 @@ URGENCIES = ("normal", "tinggi", "darurat")
 # --- jurisdiction, services --------------------------------------------------------------------
 
 
-def jurisdiction(ctx: Context) -> str:
+def jurisdiction(ctx: Context, given: str | None) -> str | None:
+    """The city a request's `jurisdiction_id` names, or None when it names none (absent or
+    empty); one the deployment does not serve is refused (404)."""
     with ctx.engine.connect() as conn:
-        value = ref.get_parameter(conn, "open311.jurisdiction_id")
-        code = ref.get_parameter(conn, "city_code", "")
-    return str(value or code)
+        return jurisdictions.chosen(conn, given)
 
 
-def check_jurisdiction(ctx: Context, given: str | None) -> None:
-    """Optional: empty or absent is fine; any other value must be ours (404 otherwise)."""
-    if given and given.strip() != jurisdiction(ctx):
-        raise Open311Error(404, f"jurisdiction_id {given.strip()!r} tidak dilayani di sini")
+def discovery_jurisdictions(ctx: Context) -> list[dict[str, str]]:
+    with ctx.engine.connect() as conn:
+        return [
+            {"jurisdiction_id": j.jurisdiction_id, "name": j.name, "ticket_prefix": j.ticket_prefix}
+            for j in jurisdictions.jurisdictions(conn)
+        ]
 
 
-def services(ctx: Context) -> list[dict[str, Any]]:
+def services(ctx: Context, city: str | None = None) -> list[dict[str, Any]]:
+    """Our topics; each one's group is the OPD that handles it: of the city asked for (its
+    counterpart of the topic's default OPD, when the city has one), else the default."""
     with ctx.engine.connect() as conn:
         rows = conn.execute(
             sa.select(
                 t.topics.c.code,
                 t.topics.c.name,
                 t.topics.c.examples,
+                t.topics.c.default_opd,
                 t.opds.c.name.label("opd_name"),
             )
             .join(t.opds, t.opds.c.code == t.topics.c.default_opd)
             .where(t.topics.c.active.is_(True))
             .order_by(t.topics.c.code)
         ).all()
+        found = cities.city_of(conn, city) if city else None
+        names: dict[str, str] = {}
+        if found is not None and not found.first:
+            keys = {cities.opd_key(found, r.default_opd): r.default_opd for r in rows}
+            names = {
+                keys[code]: name
+                for code, name in conn.execute(
+                    sa.select(t.opds.c.code, t.opds.c.name).where(t.opds.c.code.in_(keys))
+                )
+            }
     return [
         {
             "service_code": r.code,
@@ -74,20 +90,26 @@ def services(ctx: Context) -> list[dict[str, Any]]:
             "metadata": True,
             "type": "realtime",
             "keywords": ", ".join(k.strip() for k in (r.examples or "").split(",") if k.strip()),
-            "group": r.opd_name,
+            "group": names.get(r.default_opd, r.opd_name),
         }
         for r in rows
     ]
 
 
-def service_definition(ctx: Context, code: str) -> dict[str, Any]:
+def service_definition(ctx: Context, code: str, city: str | None = None) -> dict[str, Any]:
+    """The attributes of a service: the kelurahan to choose from are the city's (None: every
+    city's)."""
     if code not in {s["service_code"] for s in services(ctx)}:
         raise Open311Error(404, f"service_code {code!r} tidak dikenal")
+    w = t.wilayah.c
     with ctx.engine.connect() as conn:
         kelurahan = conn.execute(
-            sa.select(t.wilayah.c.code, t.wilayah.c.name)
-            .where(t.wilayah.c.level == 4)
-            .order_by(t.wilayah.c.name)
+            sa.select(w.code, w.name)
+            .where(
+                w.level == 4,
+                w.code.startswith(f"{city}.", autoescape=True) if city else sa.true(),
+            )
+            .order_by(w.name)
         ).all()
         urgencies = dict(conn.execute(sa.select(t.urgencies.c.code, t.urgencies.c.name)).all())
     return {
@@ -159,9 +181,12 @@ def _nearest_kelurahan(conn: sa.Connection, point: tuple[float, float]) -> Any:
     return best
 
 
-def create_request(ctx: Context, req: NewRequest, *, api_key: str | None) -> dict[str, Any]:
+def create_request(
+    ctx: Context, req: NewRequest, *, api_key: str | None, city: str | None = None
+) -> dict[str, Any]:
     """Validate, store the report as a message of the key's account, and place it (open or join
-    a case) in one transaction. Returns the ticket and a service notice."""
+    a case) in one transaction. Returns the ticket and a service notice. The case is of the
+    key's city; a `city` (the jurisdiction asked for) that is another is refused."""
     now = ctx.now()
     if not req.service_code:
         raise Open311Error(400, "service_code wajib diisi")
@@ -180,7 +205,9 @@ def create_request(ctx: Context, req: NewRequest, *, api_key: str | None) -> dic
         raise Open311Error(400, f"attribute[urgensi] harus salah satu dari {', '.join(URGENCIES)}")
     address = (req.address_string or "").strip()[:500] or None
     with ctx.engine.begin() as conn:
-        account_id, city = key_account(conn, api_key, now)
+        account_id, key_city = key_account(conn, api_key, now)
+        jurisdictions.check_key_city(conn, key_city, city)
+        city = key_city
         if req.service_code not in codes:
             raise Open311Error(404, f"service_code {req.service_code!r} tidak dikenal")
         if point is None and not address:
@@ -333,11 +360,15 @@ def find_requests(
     statuses: list[str] | None = None,
     page: int = 1,
     page_size: int = MAX_RESULTS,
+    city: str | None = None,
 ) -> list[dict[str, Any]]:
     """The spec's filters: ids override everything; otherwise a range of at most 90 days
-    (default: the last 90), service codes, open/closed; at most 1000 per page."""
+    (default: the last 90), service codes, open/closed; at most 1000 per page. Of one city's
+    cases when `city` is given (its jurisdiction_id), else of every city's."""
     c = t.cases.c
     query = sa.select(t.cases.c.id)
+    if city is not None:
+        query = query.where(c.city == city)
     if ids:
         query = query.where(
             c.ticket.in_([i.strip().upper() for i in ids if i.strip()][:MAX_RESULTS])
@@ -374,10 +405,14 @@ def find_requests(
         return _describe(conn, ctx, case_ids)
 
 
-def get_request(ctx: Context, ticket: str) -> dict[str, Any]:
+def get_request(ctx: Context, ticket: str, city: str | None = None) -> dict[str, Any]:
+    """One request by its ticket; with a `city`, only that city's (another's is not found)."""
+    c = t.cases.c
     with ctx.engine.connect() as conn:
         case_id = conn.execute(
-            sa.select(t.cases.c.id).where(t.cases.c.ticket == ticket.strip().upper())
+            sa.select(c.id).where(
+                c.ticket == ticket.strip().upper(), c.city == city if city else sa.true()
+            )
         ).scalar()
         if case_id is None:
             raise Open311Error(404, f"service_request_id {ticket!r} tidak ditemukan")
@@ -414,9 +449,15 @@ def _describe(conn: sa.Connection, ctx: Context, ids: list[int]) -> list[dict[st
         .mappings()
         .all()
     )
-    city = ref.get_parameter(conn, "city_name", "")
     by_id = {r["id"]: r for r in rows}
-    return [_request(conn, ctx, by_id[i], city) for i in ids if i in by_id]
+    return [
+        _request(conn, ctx, by_id[i], _city_name(conn, by_id[i]["city"])) for i in ids if i in by_id
+    ]
+
+
+def _city_name(conn: sa.Connection, code: str | None) -> str:
+    found = cities.city_of(conn, code)
+    return found.name if found else str(ref.get_parameter(conn, "city_name", ""))
 
 
 def expected_at(conn: sa.Connection, ctx: Context, case: Any) -> datetime | None:

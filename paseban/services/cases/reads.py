@@ -21,6 +21,7 @@ from paseban.domain.sla import STAGE_LABELS, Stage, deadline
 from paseban.errors import Forbidden, NotFound
 from paseban.nlp.mask import mask_public
 from paseban.security import tracking_key, tracking_key_ok
+from paseban.services.reference import cities
 from paseban.storage import tables as t
 from paseban.storage.deadlines import overdue
 from paseban.storage.rows import row
@@ -355,6 +356,7 @@ def public_case(ctx: Context, ticket: str, key: str | None = None) -> PublicCase
     events = public_timeline(ctx, case["id"])
     with ctx.engine.connect() as conn:
         names = dict(conn.execute(sa.select(t.opds.c.code, t.opds.c.name)).all())
+        city = cities.city_of(conn, case["city"])  # a province's case says its kota/kabupaten
         merged_into = None
         if case["merged_into"]:
             merged_into = conn.execute(
@@ -371,6 +373,7 @@ def public_case(ctx: Context, ticket: str, key: str | None = None) -> PublicCase
         "topic_name": case["topic_name"],
         "kelurahan_name": case["kelurahan_name"],
         "kecamatan_name": case["kecamatan_name"],
+        "city_name": city.name if city else None,
         "opd": case["opd"],
         "opd_name": case["opd_name"],
         "report_count": case["report_count"],

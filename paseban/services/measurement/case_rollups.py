@@ -1,6 +1,9 @@
 """Roll-ups of the case lifecycle and of people's work, per local day
 (services/measurement/rollups.py):
 
+Every case counts for its kelurahan, kecamatan and OPD, for the deployment (unit `city`, code
+"") and for its own city (unit `city`, its code), so a province's report counts each city apart.
+
 - `sla_rollups`: per unit, the day a stage started, and the stage: stages finished, and those
   finished by their deadline (running stages are judged live by the queries, against `as_of`);
 - `resolution_rollups`: per unit and day, every resolution (a `resolve` event), those the
@@ -88,8 +91,10 @@ def rebuild_case_days(conn: sa.Connection, days: Iterable[date], tz: ZoneInfo) -
     for day in days:
         lo, hi = rollups.day_bounds(day, tz)
         stages: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0])
-        for kelurahan, kecamatan, opd, stage, n, k in conn.execute(
-            sa.select(c.kelurahan, c.kecamatan, c.opd, s.stage, sa.func.count(), sa.func.sum(met))
+        for kelurahan, kecamatan, opd, city, stage, n, k in conn.execute(
+            sa.select(
+                c.kelurahan, c.kecamatan, c.opd, c.city, s.stage, sa.func.count(), sa.func.sum(met)
+            )
             .select_from(t.case_stages.join(t.cases, c.id == s.case_id))
             .where(
                 s.started_at >= lo,
@@ -97,9 +102,9 @@ def rebuild_case_days(conn: sa.Connection, days: Iterable[date], tz: ZoneInfo) -
                 s.finished_at.is_not(None),
                 s.judged.is_(True),  # a stage ended by a re-assignment is nobody's to count
             )
-            .group_by(c.kelurahan, c.kecamatan, c.opd, s.stage)
+            .group_by(c.kelurahan, c.kecamatan, c.opd, c.city, s.stage)
         ):
-            for kind, code in unit_keys(kelurahan, kecamatan, opd):
+            for kind, code in unit_keys(kelurahan, kecamatan, opd, city):
                 total = stages[kind, code, stage]
                 total[0] += int(n)
                 total[1] += int(k or 0)
@@ -113,12 +118,12 @@ def rebuild_case_days(conn: sa.Connection, days: Iterable[date], tz: ZoneInfo) -
             ],
         )
         resolutions: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-        for kelurahan, kecamatan, opd, outcome in conn.execute(
-            sa.select(c.kelurahan, c.kecamatan, c.opd, _OUTCOME)
+        for kelurahan, kecamatan, opd, city, outcome in conn.execute(
+            sa.select(c.kelurahan, c.kecamatan, c.opd, c.city, _OUTCOME)
             .select_from(t.case_events.join(t.cases, c.id == e.case_id))
             .where(e.action == "resolve", e.at >= lo, e.at < hi)
         ):
-            for key in unit_keys(kelurahan, kecamatan, opd):
+            for key in unit_keys(kelurahan, kecamatan, opd, city):
                 total = resolutions[key]
                 total[0] += 1
                 total[1] += outcome == "confirmed"

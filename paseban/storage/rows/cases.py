@@ -143,6 +143,7 @@ class PublicCaseRow(TypedDict):
     topic_name: str | None
     kelurahan_name: str | None
     kecamatan_name: str | None
+    city_name: str | None  # the case's kota/kabupaten: "Kabupaten Bogor"
     opd: str | None
     opd_name: str | None
     report_count: int

@@ -35,6 +35,7 @@ ITEM = {
     "attributes": "attribute",
     "values": "value",
     "endpoints": "endpoint",
+    "jurisdictions": "jurisdiction",
     "formats": "format",
 }
 
@@ -137,6 +138,8 @@ def discovery(ctx: CtxDep, request: Request, fmt: str) -> Response:
                     "formats": ["text/xml", "application/json"],
                 }
             ],
+            # an extension: the kota/kabupaten served here, each a `jurisdiction_id` to send
+            "jurisdictions": service.discovery_jurisdictions(ctx),
         }
         return render(f, "discovery", data)
 
@@ -146,8 +149,8 @@ def discovery(ctx: CtxDep, request: Request, fmt: str) -> Response:
 @router.get("/services.{fmt}")
 def service_list(ctx: CtxDep, request: Request, fmt: str) -> Response:
     def produce(f: str) -> Response:
-        service.check_jurisdiction(ctx, request.query_params.get("jurisdiction_id"))
-        return render(f, "services", service.services(ctx))
+        city = service.jurisdiction(ctx, request.query_params.get("jurisdiction_id"))
+        return render(f, "services", service.services(ctx, city))
 
     return _run(fmt, produce)
 
@@ -155,8 +158,8 @@ def service_list(ctx: CtxDep, request: Request, fmt: str) -> Response:
 @router.get("/services/{code}.{fmt}")
 def service_definition(ctx: CtxDep, request: Request, code: str, fmt: str) -> Response:
     def produce(f: str) -> Response:
-        service.check_jurisdiction(ctx, request.query_params.get("jurisdiction_id"))
-        return render(f, "service_definition", service.service_definition(ctx, code))
+        city = service.jurisdiction(ctx, request.query_params.get("jurisdiction_id"))
+        return render(f, "service_definition", service.service_definition(ctx, code, city))
 
     return _run(fmt, produce)
 
@@ -185,7 +188,7 @@ def request_list(ctx: CtxDep, request: Request, fmt: str) -> Response:
     q = request.query_params
 
     def produce(f: str) -> Response:
-        service.check_jurisdiction(ctx, q.get("jurisdiction_id"))
+        city = service.jurisdiction(ctx, q.get("jurisdiction_id"))
         found = service.find_requests(
             ctx,
             ids=_csv(q.get("service_request_id")) or None,
@@ -195,6 +198,7 @@ def request_list(ctx: CtxDep, request: Request, fmt: str) -> Response:
             statuses=_csv(q.get("status")) or None,
             page=_int(q.get("page"), "page", 1),
             page_size=_int(q.get("page_size"), "page_size", service.MAX_RESULTS),
+            city=city,
         )
         return render(f, "service_requests", _strip(found, _extensions(request)))
 
@@ -204,8 +208,8 @@ def request_list(ctx: CtxDep, request: Request, fmt: str) -> Response:
 @router.get("/requests/{service_request_id}.{fmt}")
 def request_detail(ctx: CtxDep, request: Request, service_request_id: str, fmt: str) -> Response:
     def produce(f: str) -> Response:
-        service.check_jurisdiction(ctx, request.query_params.get("jurisdiction_id"))
-        found = [service.get_request(ctx, service_request_id)]
+        city = service.jurisdiction(ctx, request.query_params.get("jurisdiction_id"))
+        found = [service.get_request(ctx, service_request_id, city)]
         return render(f, "service_requests", _strip(found, _extensions(request)))
 
     return _run(fmt, produce)
@@ -243,7 +247,7 @@ async def create(ctx: CtxDep, request: Request, fmt: str) -> Response:
             attributes.append((match.group(1), raw.strip()))
 
     def produce(f: str) -> Response:
-        service.check_jurisdiction(ctx, value("jurisdiction_id"))
+        city = service.jurisdiction(ctx, value("jurisdiction_id"))
         req = NewRequest(
             service_code=value("service_code"),
             lat=value("lat"),
@@ -257,7 +261,7 @@ async def create(ctx: CtxDep, request: Request, fmt: str) -> Response:
             email=value("email"),
             attributes=tuple(attributes),
         )
-        created = service.create_request(ctx, req, api_key=value("api_key"))
+        created = service.create_request(ctx, req, api_key=value("api_key"), city=city)
         return render(f, "service_requests", [created])
 
     return _run(fmt, produce)

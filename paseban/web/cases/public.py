@@ -131,8 +131,11 @@ def _page(
     answered: str | None = None,
     problem: str | None = None,
 ) -> HTMLResponse:
-    with ctx.engine.connect() as conn:
-        city = ref.get_parameter(conn, "city_name", "")
+    if data is not None and data["city_name"]:
+        city = data["city_name"]  # the case's own city: a province's deployment holds several
+    else:
+        with ctx.engine.connect() as conn:
+            city = ref.get_parameter(conn, "city_name", "")
     overdue = bool(data and data["overdue"])
     return templates.TemplateResponse(
         request,

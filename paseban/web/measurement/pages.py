@@ -9,7 +9,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -27,6 +26,7 @@ from paseban.measurement.kpis import UnitKpis
 from paseban.measurement.leaderboards import PEER_LABELS
 from paseban.measurement.reports import Standings
 from paseban.services.measurement import reports as report_service
+from paseban.services.reference import cities
 from paseban.web.deps import CtxDep, require
 from paseban.web.rendering import render
 
@@ -100,14 +100,16 @@ class _Board:
     kelurahan: list[UnitKpis]
 
 
-def _public_board(request: Request, ctx: Context) -> _Board:
-    """The public board of the last 30 days, computed at most once every 5 minutes: the page
-    needs no sign-in, so a crowd (or a script) reading it must not recompute it each time."""
+def _public_board(request: Request, ctx: Context, city: str | None) -> _Board:
+    """The public board of the last 30 days (of one city's units when `city` is given),
+    computed at most once every 5 minutes per city: the page needs no sign-in, so a crowd (or a
+    script) reading it must not recompute it each time."""
     period = chosen_period(ctx, "rolling", None)
-    cached: _Board | None = getattr(request.app.state, "public_board", None)
+    boards_made: dict[str | None, _Board] = getattr(request.app.state, "public_boards", {})
+    cached = boards_made.get(city)
     if cached and cached.period == period and time.monotonic() - cached.made < PUBLIC_TTL:
         return cached
-    now, before = report_service.measure_pair(ctx, period)
+    now, before = report_service.measure_pair(ctx, period, city)
     boards = [
         leaderboards.build(now.group(g), index, g, previous=before.group(g))
         for index, g in (
@@ -118,29 +120,42 @@ def _public_board(request: Request, ctx: Context) -> _Board:
     ]
     kelurahan = sorted(now.group("kelurahan"), key=lambda k: k.name)
     board = _Board(time.monotonic(), period, boards, kelurahan)
-    request.app.state.public_board = board
+    request.app.state.public_boards = {**boards_made, city: board}
     return board
 
 
 @router.get("/papan", response_class=HTMLResponse)
-def public_board(request: Request, ctx: CtxDep) -> HTMLResponse:
+def public_board(
+    request: Request, ctx: CtxDep, kota: Annotated[str | None, Query(max_length=20)] = None
+) -> HTMLResponse:
     """Public: every kelurahan's responsiveness and the leaderboards of the last 30 days. Units
-    and numbers only: no names of people, no message text."""
-    board = _public_board(request, ctx)
-    response = render(
-        request,
-        ctx,
-        "papan.html",
-        {
-            "period": board.period,
-            "boards": board.boards,
-            "kelurahan": board.kelurahan,
-            "labels": INDEX_LABELS,
-            "peers": PEER_LABELS,
-            "indices": INDICES,
-            "seconds": fmt.duration,
-        },
-    )
+    and numbers only: no names of people, no message text. A province's deployment lists its
+    kota/kabupaten here, and `?kota=32.01` is one city's board (its units ranked among
+    themselves); a one-city deployment shows its board at once, as before."""
+    known = cities.cities(ctx)
+    code = cities.choose(known, kota) if kota else None
+    several = len(known) > 1
+    chosen = next((c for c in known if c.code == code), None)
+    if several and chosen is None:
+        response = render(request, ctx, "papan_kota.html", {"cities": known, "city": ""})
+    else:
+        board = _public_board(request, ctx, code if several else None)
+        response = render(
+            request,
+            ctx,
+            "papan.html",
+            {
+                "period": board.period,
+                "boards": board.boards,
+                "kelurahan": board.kelurahan,
+                "labels": INDEX_LABELS,
+                "peers": PEER_LABELS,
+                "indices": INDICES,
+                "seconds": fmt.duration,
+                # the header and title name the city shown, not the deployment's first
+                **({"city": chosen.name, "several": True} if several and chosen else {}),
+            },
+        )
     response.headers["Cache-Control"] = f"public, max-age={int(PUBLIC_TTL)}"
     return response
 
@@ -290,7 +305,7 @@ def report_page(
             "report": report,
             "body": report_service.render_html(report, standalone=False),
             "download": f"kind={kind}&period={chosen.key}",
-            "archive": report_service.archive(ctx),
+            "archive": report_service.archive(ctx, actor.scope.city),
         },
     )
 
@@ -305,10 +320,10 @@ ARCHIVE_TYPES = {
 
 @router.get("/laporan/arsip/{name}")
 def archived_report(ctx: CtxDep, actor: ReportsReader, name: str) -> FileResponse:
-    """A report the `write_reports` job wrote, as it was sent (names are checked against the
-    report pattern, so no other file of the server can be asked for)."""
+    """A report the `write_reports` job wrote for the reader's city, as it was sent (names are
+    checked against the report pattern, so no other file of the server can be asked for)."""
     match = ARCHIVED.match(name)
-    path = FilePath(ctx.settings.reports_dir) / name
+    path = report_service.report_folder(ctx, actor.scope.city) / name
     if match is None or not path.is_file():
         raise NotFound(f"laporan {name!r} tidak ada di arsip")
     return FileResponse(  # a download: the HTML report carries its own styles

@@ -144,7 +144,7 @@ def test_the_report_goes_to_its_readers_with_the_pdf(mail: Context, tmp_path: Pa
     html = tmp_path / "laporan-2026-W47.html"
     html.write_text("<html></html>")
     mail.pm.hook.report_written(
-        ctx=mail, kind="weekly", period="2026-W47", paths=[str(html), str(pdf)]
+        ctx=mail, kind="weekly", period="2026-W47", paths=[str(html), str(pdf)], city=None
     )
     [message] = FakeSMTP.sent
     assert _bcc(message) == {ADDRESSES["operator"], ADDRESSES["pimpinan"]}

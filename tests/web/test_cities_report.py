@@ -1,0 +1,87 @@
+"""The report per city in a province's deployment (issue 17, item 5), Kota Bogor and Kabupaten
+Bogor with one complaint each: a city's Diskominfo reads its own totals and weekly series, the
+province with `?kota=semua` reads both and every city's totals side by side."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+import pytest
+
+from paseban.context import Context
+from paseban.domain.accounts import Role, Scope
+from paseban.domain.cases import Actor as CaseActor
+from paseban.services.cases import actions
+from paseban.services.measurement import recording
+from tests.web.conftest import Browser
+from tests.web.test_cities import KAB, Province, province  # noqa: F401 (the fixture)
+
+WEEK = {"kind": "weekly", "period": "2026-W48"}  # the week of the fixture's messages
+
+
+@pytest.fixture
+def measured(province: Province, app_ctx: Context) -> Province:  # noqa: F811
+    """Kabupaten Bogor's case resolved by its DLH (a resolution and finished stages in the
+    roll-ups of Kabupaten Bogor alone), then every roll-up rebuilt as the nightly job does."""
+    officer = CaseActor("petugas.dlh.kab", Role.OPD_OFFICER, Scope(opd="DLH_KBG", city=KAB))
+    for action in ("start", "resolve"):
+        actions.act(app_ctx, int(province.kab["id"]), action, actor=officer, note="beres")  # type: ignore[call-overload]
+    recording.rebuild_measurement(app_ctx)
+    return province
+
+
+def _table(browser: Browser, name: str, **params: str) -> list[dict[str, str]]:
+    got = browser.get(f"/laporan/unduh/{name}.csv", params={**WEEK, **params})
+    assert got.status_code == 200, got.text
+    return list(csv.DictReader(io.StringIO(got.text)))
+
+
+def _figure(rows: list[dict[str, str]], label: str) -> str:
+    return next(r["periode ini"] for r in rows if r["ukuran"] == label)
+
+
+def test_a_city_reads_its_own_totals_and_weekly_series(
+    measured: Province,
+    login: Callable[[str], Browser],
+) -> None:
+    for user in ("operator", "operator.kab"):
+        browser = login(user)
+        summary = _table(browser, "ringkasan")
+        assert _figure(summary, "Aduan warga tertangkap") == "1", user
+        assert _figure(summary, "Pesan warga dijawab") == "0%", user
+        series = _table(browser, "tren")
+        assert len(series) == 8 and series[-1]["periode"].startswith("Minggu 48")
+        assert [r["aduan warga"] for r in series] == ["0"] * 7 + ["1"], user
+        assert series[-1]["pesan perlu jawaban"] == "1"
+        # the resolution of Kabupaten Bogor's case counts for Kabupaten Bogor alone
+        resolved = "0%" if user == "operator.kab" else "'-"  # "-", kept from formulas in CSV
+        assert _figure(summary, "Penyelesaian dikonfirmasi warga") == resolved, user
+        no_cities = browser.get("/laporan/unduh/kota.csv", params=WEEK)
+        assert no_cities.status_code == 404  # a city's report has no side-by-side table
+        page = browser.get("/laporan", params=WEEK)
+        assert page.status_code == 200 and "Setiap kota/kabupaten" not in page.text
+    whole = login("operator.provinsi")
+    assert _figure(_table(whole, "ringkasan"), "Aduan warga tertangkap") == "2"
+    assert [r["aduan warga"] for r in _table(whole, "tren")][-1] == "2"
+    chosen = _table(whole, "ringkasan", kota=KAB)
+    assert _figure(chosen, "Aduan warga tertangkap") == "1"
+
+
+def test_the_province_reads_every_city_side_by_side(
+    measured: Province,
+    login: Callable[[str], Browser],
+) -> None:
+    browser = login("operator.provinsi")
+    rows = _table(browser, "kota", kota="semua")
+    assert [(r["kode"], r["kota/kabupaten"], r["aduan warga"]) for r in rows] == [
+        ("32.71", "Kota Bogor", "1"),
+        (KAB, "Kabupaten Bogor", "1"),
+    ]
+    page = browser.get("/laporan", params={**WEEK, "kota": "semua"})
+    assert page.status_code == 200
+    assert "Setiap kota/kabupaten" in page.text and "Kabupaten Bogor" in page.text
+    one = browser.get("/laporan", params={**WEEK, "kota": KAB})
+    assert "Setiap kota/kabupaten" not in one.text
+    assert browser.get("/laporan/unduh/kota.csv", params={**WEEK, "kota": KAB}).status_code == 404
