@@ -93,6 +93,13 @@ def city_label(name: str) -> str:
     return " ".join(w.capitalize() if w.isupper() else w for w in name.split())
 
 
+def head_of(city_name: str) -> str:
+    """Who leads the area the report is written for: a kota's Wali Kota, a kabupaten's Bupati,
+    and for several cities at once (a province's report of every city) the regional leadership."""
+    first = city_name.split(maxsplit=1)[0].lower() if city_name.strip() else ""
+    return {"kota": "Wali Kota", "kabupaten": "Bupati"}.get(first, "pimpinan daerah")
+
+
 def ticket_prefix(city_name: str, taken: Collection[str] = ()) -> str:
     """Three letters a citizen can read: "Kota Bogor" -> "BGR", "Kota Bandung" -> "BND". In a
     province's deployment the letters are unique: when they are `taken` by a city loaded

@@ -29,6 +29,7 @@ from paseban.domain.accounts import (
     scope_label,
 )
 from paseban.domain.auth import PERMISSION_LABELS, Permission
+from paseban.domain.wilayah import head_of
 from paseban.routing.rules import rule_label
 from paseban.services.reference import store as ref
 
@@ -180,3 +181,4 @@ def install(env: Environment) -> None:
     """Give a template environment every vocabulary filter."""
     env.filters.update(FILTERS)
     env.globals["Role"] = Role
+    env.globals["head_of"] = head_of  # the report's reader: Wali Kota, Bupati

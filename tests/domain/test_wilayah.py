@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from paseban.domain.wilayah import Level, is_within, level_of, parent_of, ticket_prefix
+from paseban.domain.wilayah import Level, head_of, is_within, level_of, parent_of, ticket_prefix
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,11 @@ def test_within_and_parent() -> None:
 )
 def test_ticket_prefix(name: str, prefix: str) -> None:
     assert ticket_prefix(name) == prefix
+
+
+def test_the_report_names_who_leads_the_area() -> None:
+    assert head_of("Kota Bogor") == "Wali Kota"
+    assert head_of("Kabupaten Bogor") == "Bupati"
+    assert head_of("KABUPATEN BOGOR") == "Bupati"
+    assert head_of("Semua kota/kabupaten") == "pimpinan daerah"  # a province's every-city report
+    assert head_of("") == "pimpinan daerah"

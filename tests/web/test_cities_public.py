@@ -13,7 +13,8 @@ from paseban.context import Context
 from paseban.security import tracking_key
 from paseban.services.cases import open311
 from paseban.storage import tables as t
-from tests.web.test_cities import KAB, Province, province  # noqa: F401 (the fixture)
+from tests.factories import KAB
+from tests.web.test_cities import Province, province  # noqa: F401 (the fixture)
 
 BASE = "/open311/v2"
 

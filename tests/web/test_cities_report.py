@@ -15,8 +15,9 @@ from paseban.domain.accounts import Role, Scope
 from paseban.domain.cases import Actor as CaseActor
 from paseban.services.cases import actions
 from paseban.services.measurement import recording
+from tests.factories import KAB
 from tests.web.conftest import Browser
-from tests.web.test_cities import KAB, Province, province  # noqa: F401 (the fixture)
+from tests.web.test_cities import Province, province  # noqa: F401 (the fixture)
 
 WEEK = {"kind": "weekly", "period": "2026-W48"}  # the week of the fixture's messages
 
@@ -62,6 +63,9 @@ def test_a_city_reads_its_own_totals_and_weekly_series(
         assert no_cities.status_code == 404  # a city's report has no side-by-side table
         page = browser.get("/laporan", params=WEEK)
         assert page.status_code == 200 and "Setiap kota/kabupaten" not in page.text
+        # written for whoever leads the city: a kabupaten's report is for its Bupati
+        head = "Bupati" if user == "operator.kab" else "Wali Kota"
+        assert f"Laporan untuk {head}" in page.text, user
     whole = login("operator.provinsi")
     assert _figure(_table(whole, "ringkasan"), "Aduan warga tertangkap") == "2"
     assert [r["aduan warga"] for r in _table(whole, "tren")][-1] == "2"
@@ -82,6 +86,7 @@ def test_the_province_reads_every_city_side_by_side(
     page = browser.get("/laporan", params={**WEEK, "kota": "semua"})
     assert page.status_code == 200
     assert "Setiap kota/kabupaten" in page.text and "Kabupaten Bogor" in page.text
+    assert "Laporan untuk pimpinan daerah" in page.text  # every city: no one city's head
     one = browser.get("/laporan", params={**WEEK, "kota": KAB})
     assert "Setiap kota/kabupaten" not in one.text
     assert browser.get("/laporan/unduh/kota.csv", params={**WEEK, "kota": KAB}).status_code == 404

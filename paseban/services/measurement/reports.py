@@ -19,6 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from paseban.csvfiles import neutralise
 from paseban.domain import fmt
+from paseban.domain.wilayah import head_of
 from paseban.errors import NotFound, PasebanError
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
@@ -67,6 +68,7 @@ def _env() -> Environment:
     env.filters["duration"] = fmt.duration
     env.filters["date"] = fmt.short_date  # 16 Nov 2026, never 2026-11-16
     env.filters["alert_status"] = lambda code: ALERT_STATUS_LABELS.get(code, code)
+    env.globals["head_of"] = head_of  # "untuk Wali Kota", "untuk Bupati"
     return env
 
 

@@ -14,8 +14,9 @@ from paseban.context import Context
 from paseban.services.cases import clocks, replies
 from paseban.services.people import accounts, auth
 from paseban.web.app import create_app
+from tests.factories import KAB
 from tests.web.conftest import Browser
-from tests.web.test_cities import KAB, Province
+from tests.web.test_cities import Province
 from tests.web.test_cities import province as province  # the fixture
 
 KOTA = "32.71"
