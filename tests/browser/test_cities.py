@@ -14,7 +14,8 @@ from paseban.context import Context
 from paseban.services.ingest import files
 from paseban.services.people import accounts, auth
 from paseban.services.reference import store as reference
-from tests.browser.conftest import PASSWORD, PHONE, shot
+from tests.browser.conftest import DESKTOP, PASSWORD, PHONE, shot
+from tests.browser.site import overflow
 from tests.browser.test_journeys import by_css, no_console_errors, sign_in, wait_until
 from tests.factories import message, write_jsonl
 
@@ -75,6 +76,13 @@ def test_the_province_operator_switches_city_on_a_phone(
     wait_until(browser, lambda d: "kota=semua" in d.current_url)
     assert _tickets(browser) == every
     no_console_errors(browser)
+    # at a desk, the report of every city puts a dozen measures side by side, within the page
+    browser.set_window_size(*DESKTOP)
+    browser.get(f"{base}/laporan?kota=semua")
+    assert "Setiap kota/kabupaten" in by_css(browser, "main").text
+    assert "Laporan untuk pimpinan daerah" in by_css(browser, "main").text
+    shot(browser, "province-laporan-semua-1366")
+    assert overflow(browser) is None, overflow(browser)
 
 
 def test_a_citizen_opens_a_citys_board_on_a_phone(
