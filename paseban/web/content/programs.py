@@ -10,13 +10,16 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from paseban.connectors.media_limits import LIMITS
+from paseban.content import approvals as ap
 from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Fact, Program
+from paseban.context import Context
 from paseban.domain.accounts import OPERATORS, Role
 from paseban.errors import InvalidInput
-from paseban.services.content import kits, programs
+from paseban.services.content import access, kits, programs
 from paseban.services.content import media as library
 from paseban.storage.rows.content_media import MediaListRow
+from paseban.storage.rows.people import AccountRow
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.content.rendering import (
     back,
@@ -89,9 +92,17 @@ def campaign_list(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLRes
         {
             "rows": programs.list_campaigns(ctx, actor),
             "programs": programs.list_programs(ctx, actor, active_only=True),
+            "accounts": _target_accounts(ctx, actor),
             "today": ctx.now().astimezone(ctx.tz).date(),
         },
     )
+
+
+def _target_accounts(ctx: Context, actor: ap.Who) -> list[AccountRow]:
+    """The accounts a campaign may target, as the person sees them (their city's): the form's
+    picker; an empty choice sends the kit to every account."""
+    with ctx.engine.connect() as conn:
+        return access.visible_accounts(ctx, conn, actor)
 
 
 @router.post("/kampanye")

@@ -44,6 +44,7 @@ class Desk:
     session_id: int
     session_title: str
     kelurahan: str  # a kelurahan code of the city
+    account_id: int  # one of the city's accounts
 
 
 def _desk(ctx: Context, username: str, *, tag: str, opd: str, account: str, kel: str) -> Desk:
@@ -90,6 +91,7 @@ def _desk(ctx: Context, username: str, *, tag: str, opd: str, account: str, kel:
         int(made["id"]),
         title,
         kel,
+        account_id,
     )
 
 
@@ -168,6 +170,11 @@ def test_a_citys_operator_sees_none_of_the_other_citys_content(
             "/api/v1/content/check", json={"text": "Ayo", "program_id": theirs.program_id}
         )
         assert checked.status_code == 404 and theirs.program_name not in checked.text
+        # the campaign form's target accounts are the city's own
+        form = browser.get("/konten/kampanye").text
+        picker = form.split('name="account_ids"', 1)[1].split("</select>", 1)[0]
+        assert f'<option value="{mine.account_id}">' in picker, username
+        assert f'<option value="{theirs.account_id}">' not in picker, username
         # asking for the other city changes nothing for a city's operator
         other_city = ".".join(theirs.kelurahan.split(".")[:2])
         assert _shown(browser, theirs, f"?kota={other_city}") == NOTHING

@@ -227,6 +227,9 @@ def test_campaign_form_pushes_to_chosen_accounts(
         acc = conn.execute(
             sa.select(t.accounts.c.id).where(t.accounts.c.handle == "kelurahan.tegalgundil")
         ).scalar_one()
+    # the form offers the accounts to choose from (its picker was empty before)
+    form = client.get("/konten/kampanye").text
+    assert f'<option value="{acc}">' in form.split('name="account_ids"', 1)[1].split("</select>")[0]
     made = client.post(
         "/konten/kampanye",
         data={
