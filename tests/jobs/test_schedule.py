@@ -4,6 +4,7 @@ by; the one that takes over does not repeat what already ran."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -93,12 +94,33 @@ def test_a_lost_database_session_hands_the_lock_over(pg_url: str) -> None:
                 ),
                 {"low": LOCK_KEY & 0xFFFFFFFF},
             )
+        _until_released(engines[2])  # pg_terminate_backend only signals: the session ends soon
         assert second.acquire()
         assert not first.acquire()  # notices it lost its session; the lock is the other's now
         second.release()
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def _until_released(engine: sa.Engine, timeout: float = 10.0) -> None:
+    """Wait until no session holds the cluster lock (a terminated backend exits a moment after
+    the signal; on a busy machine the next statement can come first)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            held = conn.execute(
+                sa.text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    "AND objid = :low AND database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database())"
+                ),
+                {"low": LOCK_KEY & 0xFFFFFFFF},
+            ).scalar_one()
+        if not held:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the terminated session still holds the lock")
 
 
 def test_sqlite_in_memory_needs_no_lock() -> None:
