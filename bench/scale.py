@@ -30,6 +30,10 @@ PostgreSQL against bench/polling.py's fake platform for `--poll-hours` simulated
 prints one JSON object with the delay per account in minutes (median, p99, max; by group too),
 the requests and refusals (goal: none), and the CPU per request of the poller and PostgreSQL.
 
+`--ingest-first RATE` sets PASEBAN_INGEST_FIRST for the web process (docs/jobs.md#ingest-first):
+above RATE deliveries a second it hands the workers only a trickle until the burst is over, as a
+machine whose web process and workers share the cores should.
+
 `--backlog` measures analysis alone (analysis-bound load): the workers start only once every
 delivery is stored and its job queued, and S runs from the first analysis job to the last message
 analysed (C then includes the wait for the workers, and is not the promise to a city).
@@ -331,6 +335,8 @@ def one_run(
         "PASEBAN_REPORTS_DIR": str(folder / "laporan"),
         "PASEBAN_MEDIA_DIR": str(folder / "media"),
     }
+    if args.ingest_first is not None:
+        env["PASEBAN_INGEST_FIRST"] = f"{args.ingest_first:g}"
     cluster = Cluster(env, folder)
     engine = sa.create_engine(url)
     try:
@@ -381,6 +387,8 @@ def one_run(
         "load_average": round(os.getloadavg()[0], 1),
     }
     mode = "workers started after the load (analysis only)" if args.backlog else "workers running"
+    if args.ingest_first:
+        mode += f", analysis held back above {args.ingest_first:g} deliveries/s"
     say(
         f"== {count} worker(s), {args.messages} deliveries at {args.rate:g}/s, {mode}; "
         f"logs in {folder}"
@@ -527,6 +535,14 @@ def main() -> None:
         action="store_true",
         help="analysis-bound: start the workers once every delivery is stored and queued; "
         "seconds then run from the first analysis job to the last message analysed",
+    )
+    parser.add_argument(
+        "--ingest-first",
+        type=float,
+        default=None,
+        metavar="RATE",
+        help="PASEBAN_INGEST_FIRST for the web process: above RATE deliveries/s it hands the "
+        "workers only a trickle until the burst is over (workers on the web's cores)",
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for analysis")
     parser.add_argument(

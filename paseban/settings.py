@@ -36,6 +36,11 @@ class Settings:
     # the celery backend (docs/jobs.md): the broker, and when a vanished worker's job runs again
     broker_url: str = field(default="", repr=False)
     broker_visibility_timeout: int = 3600
+    # deliveries per second (per web process) above which the web process hands analysis only a
+    # trickle until the burst is over, so that answering the platforms keeps the cores; None:
+    # the backend's default (in-process: 100, its analysis shares the web's cores; celery: never,
+    # its workers may be on other machines); 0: never (docs/jobs.md#ingest-first)
+    ingest_first: float | None = None
     sla_sweep_seconds: int = 60
     review_threshold: float = 0.6
     # --- content (issue 8) ---
@@ -144,6 +149,7 @@ class Settings:
             broker_visibility_timeout=get_int(
                 "BROKER_VISIBILITY_TIMEOUT", cls.broker_visibility_timeout
             ),
+            ingest_first=get_float("INGEST_FIRST", -1.0) if get("INGEST_FIRST", "") else None,
             sla_sweep_seconds=get_int("SLA_SWEEP_SECONDS", cls.sla_sweep_seconds),
             review_threshold=get_float("REVIEW_THRESHOLD", cls.review_threshold),
             content_link_check=get("CONTENT_LINK_CHECK", "0").lower() in ("1", "true", "yes", "ya"),
@@ -194,6 +200,13 @@ class Settings:
         settings.validate()
         return settings
 
+    def ingest_first_rate(self) -> float:
+        """Deliveries per second above which analysis waits for a burst to pass (inf: never)."""
+        rate = self.ingest_first
+        if rate is None:
+            rate = 0.0 if self.jobs_backend == "celery" else 100.0
+        return rate if rate > 0 else float("inf")
+
     def validate(self) -> None:
         if self.smtp_host and "@" not in self.mail_from:
             raise SettingsError(
@@ -213,6 +226,11 @@ class Settings:
         if self.jobs_backend == "celery" and not self.broker_url:
             raise SettingsError(
                 "PASEBAN_JOBS_BACKEND=celery butuh PASEBAN_BROKER_URL (mis. redis://127.0.0.1:6379/0)"
+            )
+        if self.ingest_first is not None and not self.ingest_first >= 0:  # nan too
+            raise SettingsError(
+                "PASEBAN_INGEST_FIRST harus jumlah kiriman per detik (0: tidak pernah), "
+                f"bukan {self.ingest_first:g}"
             )
         if self.raw_event_days < 1:  # 0 would prune every delivery, even today's
             raise SettingsError(

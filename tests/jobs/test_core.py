@@ -123,6 +123,19 @@ def test_the_celery_backend_needs_a_broker() -> None:
         Settings.from_env({"PASEBAN_JOBS_BACKEND": "rabbit"})
 
 
+def test_ingest_first_follows_the_backend_unless_set() -> None:
+    """In-process analysis shares the web's cores: it trickles above 100 deliveries a second;
+    celery workers may be elsewhere: never, unless PASEBAN_INGEST_FIRST says they are not."""
+    celery = {"PASEBAN_JOBS_BACKEND": "celery", "PASEBAN_BROKER_URL": "redis://127.0.0.1:1/0"}
+    assert Settings.from_env({}).ingest_first_rate() == 100.0
+    assert Settings.from_env(celery).ingest_first_rate() == float("inf")
+    assert Settings.from_env(celery | {"PASEBAN_INGEST_FIRST": "150"}).ingest_first_rate() == 150.0
+    assert Settings.from_env({"PASEBAN_INGEST_FIRST": "0"}).ingest_first_rate() == float("inf")
+    for bad in ("-5", "nan", "cepat"):
+        with pytest.raises(SettingsError, match="PASEBAN_INGEST_FIRST"):
+            Settings.from_env({"PASEBAN_INGEST_FIRST": bad})
+
+
 def test_worker_and_scheduler_refuse_without_the_celery_backend(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

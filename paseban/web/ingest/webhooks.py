@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from paseban.connectors.registry import Registry
 from paseban.errors import Forbidden, InvalidInput, NotFound
-from paseban.jobs import EagerQueue, InProcessQueue
+from paseban.jobs import EagerQueue
 from paseban.services.ingest import webhooks as ingest
 from paseban.web.deps import CtxDep
 
@@ -114,17 +114,16 @@ async def _deliver(request: Request, channel: str) -> JSONResponse:
 
 def _batcher(request: Request) -> ingest.AnalysisBatcher | None:
     """One analysis job per short interval on a server whose jobs run in the background; at
-    once where jobs run eagerly (tests, one-off commands). Only jobs that share this process's
-    CPU are held back during a burst; workers elsewhere (celery) get everything at once."""
+    once where jobs run eagerly (tests, one-off commands). During a burst (more deliveries a
+    second than `Settings.ingest_first_rate`) analysis gets only a trickle, so that it does not
+    take the cores the answers need: the in-process backend's analysis always shares them,
+    celery workers do when they run on the web's machine (PASEBAN_INGEST_FIRST)."""
     ctx = request.app.state.ctx
     if isinstance(ctx.jobs, EagerQueue):
         return None
     batcher: ingest.AnalysisBatcher | None = getattr(request.app.state, "analysis_batcher", None)
     if batcher is None:
-        if isinstance(ctx.jobs, InProcessQueue):
-            batcher = ingest.AnalysisBatcher(ctx)
-        else:  # never busy: every interval hands over all that was stored
-            batcher = ingest.AnalysisBatcher(ctx, busy_rate=float("inf"))
+        batcher = ingest.AnalysisBatcher(ctx, busy_rate=ctx.settings.ingest_first_rate())
         request.app.state.analysis_batcher = batcher
     return batcher
 

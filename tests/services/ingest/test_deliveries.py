@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sqlite3
 import threading
@@ -170,6 +171,25 @@ def test_the_checkpointer_copies_the_wal_back_beside_the_writer(dctx: Context) -
         assert frames > 0 and copied == frames  # the writer left its pages; all copied back
     finally:
         checkpointer.stop()
+
+
+@pytest.mark.parametrize(("ingest_first", "busy_rate"), [(None, 100.0), (40.0, 40.0), (0.0, None)])
+def test_the_web_process_holds_analysis_back_above_the_configured_rate(
+    dctx: Context, ingest_first: float | None, busy_rate: float | None
+) -> None:
+    """PASEBAN_INGEST_FIRST sets the burst above which the web process hands analysis only a
+    trickle (0: never); what a burst then does is the trickle test above."""
+    dctx.settings = dataclasses.replace(dctx.settings, ingest_first=ingest_first)
+    generator = Generator(META_SECRET, seed=5)
+    app = create_app(dctx)
+    with TestClient(app) as client:
+        d = generator.next(T0)
+        while d.kind == "echo":
+            d = generator.next(T0)
+        response = client.post(f"/webhooks/{d.endpoint}", content=d.body, headers=d.headers)
+        assert response.status_code == 200, response.text
+        batcher = app.state.analysis_batcher
+        assert batcher.busy_rate == (busy_rate if busy_rate is not None else float("inf"))
 
 
 def test_the_app_hands_waiting_messages_to_analysis_when_it_stops(dctx: Context) -> None:
