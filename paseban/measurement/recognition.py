@@ -55,6 +55,8 @@ class AdminActivity:
     replies: int = 0
     case_actions: int = 0
     field_visits: int = 0
+    # the user's kota/kabupaten by name, in a province's report of every city only
+    city: str | None = None
 
     @property
     def points(self) -> int:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from paseban.domain.accounts import ROLE_LABELS, Role, scope_label
+from paseban.domain.wilayah import EVERY_CITY, city_label
 from paseban.measurement import histograms
 from paseban.measurement.periods import Period
 from paseban.measurement.queries import (
@@ -25,8 +26,12 @@ from paseban.storage import tables as t
 from paseban.storage.deadlines import overdue
 
 
-def admin_activity(conn: sa.Connection, period: Period) -> list[AdminActivity]:
-    """Replies, case actions and field visits of every active user in the period."""
+def admin_activity(
+    conn: sa.Connection, period: Period, city: str | None = None
+) -> list[AdminActivity]:
+    """Replies, case actions and field visits of every active user in the period. In a
+    province's deployment a city's report lists its city's users only, and the report of every
+    city (`city` None) names each one's city (the province role's: every city)."""
     r, u = t.activity_rollups.c, t.users.c
     done = {
         name: (int(replies or 0), int(actions or 0), int(visits or 0))
@@ -41,10 +46,18 @@ def admin_activity(conn: sa.Connection, period: Period) -> list[AdminActivity]:
             .group_by(r.username)
         )
     }
+    city_names = {
+        code: city_label(name)
+        for code, name in conn.execute(sa.select(t.cities.c.code, t.cities.c.name))
+    }
+    several = len(city_names) > 1
+    active: list[sa.ColumnElement[bool]] = [u.active.is_(True)]
+    if several and city is not None:
+        active.append(u.city == city)
     people = {
         p.username: p
         for p in conn.execute(
-            sa.select(u.username, u.full_name, u.role, u.scope_code).where(u.active.is_(True))
+            sa.select(u.username, u.full_name, u.role, u.scope_code, u.city).where(*active)
         )
     }
     # what the report shows is words: "Petugas OPD", "Dinas Lingkungan Hidup (DLH) Kota Bogor"
@@ -69,6 +82,7 @@ def admin_activity(conn: sa.Connection, period: Period) -> list[AdminActivity]:
                 replies=replies,
                 case_actions=actions,
                 field_visits=visits,
+                city=city_names.get(person.city, EVERY_CITY) if several and city is None else None,
             )
         )
     return out

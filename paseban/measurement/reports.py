@@ -349,13 +349,25 @@ def tables(
             for h in report.highlights
         ],
     )
+    by_city = any(a.city for a in report.admins)  # a province's report of every city
     out["sosok-ideal-admin"] = Table(
         "Sosok ideal: admin dan petugas",
-        ("pengguna", "nama", "peran", "cakupan", "balasan", "tindakan kasus", "kunjungan", "poin"),
+        (
+            "pengguna",
+            "nama",
+            *(("kota/kabupaten",) if by_city else ()),
+            "peran",
+            "cakupan",
+            "balasan",
+            "tindakan kasus",
+            "kunjungan",
+            "poin",
+        ),
         [
             (
                 a.username,
                 a.full_name,
+                *((a.city or "",) if by_city else ()),
                 a.role,
                 a.scope or "",
                 a.replies,

@@ -90,3 +90,35 @@ def test_the_province_reads_every_city_side_by_side(
     one = browser.get("/laporan", params={**WEEK, "kota": KAB})
     assert "Setiap kota/kabupaten" not in one.text
     assert browser.get("/laporan/unduh/kota.csv", params={**WEEK, "kota": KAB}).status_code == 404
+
+
+def test_a_citys_report_lists_its_own_admins_and_every_city_names_theirs(
+    measured: Province,
+    app_ctx: Context,
+    login: Callable[[str], Browser],
+) -> None:
+    # an officer of each city did something in the week: Kabupaten Bogor's resolved its case
+    # (the fixture), Kota Bogor's starts work on its own
+    officer = CaseActor("petugas.dlh", Role.OPD_OFFICER, Scope(opd="DLH", city="32.71"))
+    actions.act(app_ctx, int(measured.kota["id"]), "start", actor=officer, note="dikerjakan")  # type: ignore[call-overload]
+    recording.rebuild_measurement(app_ctx)
+    for user, own in (("operator", "petugas.dlh"), ("operator.kab", "petugas.dlh.kab")):
+        browser = login(user)
+        admins = _table(browser, "sosok-ideal-admin")
+        assert [r["pengguna"] for r in admins] == [own], user
+        assert "kota/kabupaten" not in admins[0]  # one city: no column naming it
+        page = browser.get("/laporan", params=WEEK)
+        assert "kota/kabupaten</th>" not in page.text
+    whole = login("operator.provinsi")
+    every = _table(whole, "sosok-ideal-admin", kota="semua")
+    assert sorted((r["pengguna"], r["kota/kabupaten"]) for r in every) == [
+        ("petugas.dlh", "Kota Bogor"),
+        ("petugas.dlh.kab", "Kabupaten Bogor"),
+    ]
+    page = whole.get("/laporan", params={**WEEK, "kota": "semua"})
+    assert "<th>kota/kabupaten</th>" in page.text
+    chosen = _table(whole, "sosok-ideal-admin", kota=KAB)
+    assert [r["pengguna"] for r in chosen] == ["petugas.dlh.kab"]
+    ideal = whole.get("/sosok-ideal", params={**WEEK, "kota": "semua"})
+    assert ideal.status_code == 200
+    assert '<td data-label="Kota/Kabupaten">Kabupaten Bogor</td>' in ideal.text

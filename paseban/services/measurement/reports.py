@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from paseban.csvfiles import neutralise
 from paseban.domain import fmt
-from paseban.domain.wilayah import head_of
+from paseban.domain.wilayah import EVERY_CITY, head_of
 from paseban.errors import NotFound, PasebanError
 from paseban.hookspecs import hookimpl
 from paseban.jobs import JobSpec
@@ -146,7 +146,7 @@ def _standings(
 ) -> tuple[reports.Standings, queries.Measured, queries.Measured]:
     now, before = measure_pair(ctx, period, city)
     with ctx.engine.connect() as conn:
-        activity = report_queries.admin_activity(conn, period)
+        activity = report_queries.admin_activity(conn, period, city)
     ranked = reports.standings(
         period,
         {g: now.group(g) for g in GROUPS},
@@ -253,7 +253,7 @@ def build_report(
     with ctx.engine.connect() as conn:
         known = cities.all_cities(conn)
         found = next((c for c in known if c.code == city), known[0] if len(known) == 1 else None)
-        name = found.name if found else ("Semua kota/kabupaten" if known else "Kota")
+        name = found.name if found else (EVERY_CITY if known else "Kota")
         counts = report_queries.complaints_by_kelurahan(conn, lo, hi, city)
         kecamatan_names = {u.code: u.name for u in now.units.values() if u.kind == "kecamatan"}
         places = [
@@ -298,7 +298,7 @@ def build_report(
             city_before=before.city,
             series=series,
             places=places,
-            admins=report_queries.admin_activity(conn, period),
+            admins=report_queries.admin_activity(conn, period, city),
             top_problems=report_queries.top_problems(conn, lo, hi, city=city),
             topics=report_queries.topics_count(conn, lo, hi, city),
             overdue=report_queries.overdue_by_opd(conn, ctx.now(), city),
