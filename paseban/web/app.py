@@ -111,7 +111,10 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         # the same {"error", "detail"} body as our own errors; keeps WWW-Authenticate on 401
         if wants_html(request) and exc.status_code != 401:
-            return error_page(request, exc.status_code, str(exc.detail))
+            detail = str(exc.detail)
+            if exc.status_code == 404 and detail == "Not Found":  # Starlette's, in English
+                detail = "Alamat ini tidak ada di Paseban."
+            return error_page(request, exc.status_code, detail)
         names = {
             401: "Unauthorized",
             403: "Forbidden",

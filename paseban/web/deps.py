@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from paseban.context import Context
 from paseban.domain.accounts import Scope
 from paseban.domain.auth import Actor, Permission
-from paseban.errors import Forbidden
+from paseban.errors import Forbidden, InvalidInput
 from paseban.services.people import auth
 from paseban.services.reference import cities
 
@@ -83,6 +83,23 @@ def for_city(
     if len(known) > 1:  # a one-city deployment shows no choice at all
         request.state.city_choice = (known, chosen)
     return replace(actor, scope=Scope(city=chosen)) if chosen else actor
+
+
+def writing_in(ctx: Context, actor: Actor, code: str | None, field: str) -> Actor:
+    """Who writes a new row of one city (a campaign, a training session, a media item, a
+    city's routing rules, deadlines or replies): the actor as it is, except the province role
+    with no city chosen (every city) in a deployment of several: it names the city (a form's
+    `kota` select, the API's `field`), and writes as that city's operator would. Without one
+    it is refused, never put silently in the first city."""
+    if not actor.scope.is_province:
+        return actor
+    known = cities.cities(ctx)
+    if len(known) < 2:
+        return actor
+    if not code or code == cities.EVERY:
+        names = ", ".join(f"{c.code} {c.name}" for c in known)
+        raise InvalidInput(f"{field} wajib diisi: kota/kabupaten mana? (pilihan: {names})")
+    return replace(actor, scope=Scope(city=cities.choose(known, code)))
 
 
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
@@ -15,10 +16,12 @@ from paseban.context import Context
 from paseban.domain import fmt, sla
 from paseban.domain.accounts import ROLE_LABELS
 from paseban.domain.auth import Actor, Permission
+from paseban.domain.wilayah import EVERY_CITY
+from paseban.errors import PasebanError
 from paseban.services.measurement import fieldwork
 from paseban.services.reference import cities
 from paseban.web import formatting
-from paseban.web.deps import CITY_COOKIE
+from paseban.web.deps import CITY_COOKIE, NotSignedIn, get_actor
 from paseban.web.security import cookie_secure, pin_links
 
 T = TypeVar("T")
@@ -98,7 +101,7 @@ def page_context(request: Request, ctx: Context) -> dict[str, Any]:
         found = cities.city_of(conn, own)  # the actor's city; None: the first (one query)
         city = found.name if found else ""
         if choice is not None and own is None:
-            city = "Semua kota/kabupaten"
+            city = EVERY_CITY
         badges = {"/peringatan": fieldwork.open_alert_count(conn, actor)} if actor else {}
     notice = NOTICES.get(request.query_params.get("ok", ""))
     now = ctx.now()
@@ -114,6 +117,10 @@ def page_context(request: Request, ctx: Context) -> dict[str, Any]:
         "path": request.url.path,
         "city": city,
         "city_choice": choice,  # (the cities, the chosen code or None) for the province role
+        "every_city": EVERY_CITY,
+        # the province's view of every city: the lists name each row's city (code -> name);
+        # empty for one city's pages and a one-city deployment, which show no such column
+        "row_cities": {c.code: c.name for c in choice[0]} if choice and not choice[1] else {},
         "notice": notice,
         "now": now,
         "local": lambda value: fmt.local_time(value, ctx.tz),
@@ -141,12 +148,19 @@ def render(
 ) -> HTMLResponse:
     merged = {**page_context(request, ctx), **(context or {})}
     response = templates.TemplateResponse(request, name, merged, status_code=status_code)
-    if merged["city_choice"] is not None and "kota" in request.query_params:
-        chosen = merged["city_choice"][1]
-        if chosen:  # kept for the next pages until the province operator chooses again
+    return keep_city_choice(request, response, merged["city_choice"])
+
+
+def keep_city_choice(
+    request: Request, response: HTMLResponse, choice: tuple[Any, str | None] | None
+) -> HTMLResponse:
+    """The province operator's `?kota=` choice, kept in a cookie for the next pages until it
+    chooses again (every city: the cookie goes)."""
+    if choice is not None and "kota" in request.query_params:
+        if choice[1]:
             response.set_cookie(
                 CITY_COOKIE,
-                chosen,
+                choice[1],
                 httponly=True,
                 samesite="lax",
                 secure=cookie_secure(request),
@@ -177,6 +191,11 @@ def wants_html(request: Request) -> bool:
 
 def error_page(request: Request, status_code: int, detail: str) -> HTMLResponse:
     ctx: Context = request.app.state.ctx
+    if getattr(request.state, "actor", None) is None:
+        # a page that failed before it asked who is signed in (an unknown address): the
+        # chrome still names the person's city, not the deployment's first
+        with suppress(NotSignedIn, PasebanError):
+            get_actor(request, ctx)
     heading = HEADINGS.get(status_code, "Terjadi kesalahan")
     return render(
         request,

@@ -53,6 +53,11 @@ def test_the_province_operator_switches_city_on_a_phone(
     wait_until(browser, lambda d: "/kasus" in d.current_url)
     every = _tickets(browser)
     assert any(t.startswith("BGR-") for t in every) and any(t.startswith("KBG-") for t in every)
+    # every city's list says whose each case is, by name, in the phone's cards
+    cities = {e.text for e in browser.find_elements("css selector", "td.city-of")}
+    assert cities == {"Kota Bogor", "Kabupaten Bogor"}
+    shot(browser, "province-kasus-semua-360")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
     chooser = Select(by_css(browser, "#kota-pilihan"))
     assert [o.text for o in chooser.options] == [
         "Semua kota/kabupaten",
@@ -76,6 +81,11 @@ def test_the_province_operator_switches_city_on_a_phone(
     wait_until(browser, lambda d: "kota=semua" in d.current_url)
     assert _tickets(browser) == every
     no_console_errors(browser)
+    # at a desk (1366 px) the list of every city keeps its city column within the page
+    browser.set_window_size(1366, 800)
+    browser.get(f"{base}/kasus")
+    shot(browser, "province-kasus-semua-1366")
+    assert overflow(browser) is None, overflow(browser)
     # at a desk, the report of every city puts a dozen measures side by side, within the page
     browser.set_window_size(*DESKTOP)
     browser.get(f"{base}/laporan?kota=semua")

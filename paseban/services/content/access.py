@@ -89,12 +89,21 @@ def of_city(column: sa.ColumnElement[Any], who: ap.Who) -> sa.ColumnElement[bool
 
 def writing_city(conn: sa.Connection, who: ap.Who, implied: str | None = None) -> str:
     """The city a new content row belongs to: the person's own; for the province role the
-    city the row implies (a programme's, an OPD's, a kecamatan's), else the first city."""
+    city the row implies (a programme's, an OPD's, a kecamatan's), else the only city. A
+    province's row that implies none is refused (the pages and the API ask which city first):
+    it is never put silently in the first city."""
     if who.scope.city is not None:
         return who.scope.city
+    known = cities.all_cities(conn)
+    if not known:
+        raise InvalidInput("belum ada kota/kabupaten yang dimuat (jalankan paseban init)")
+    if implied is None:
+        if len(known) > 1:
+            raise InvalidInput("kota wajib diisi: kota/kabupaten mana?")
+        return known[0].code
     found = cities.city_of(conn, implied)
     if found is None:
-        raise InvalidInput("belum ada kota/kabupaten yang dimuat (jalankan paseban init)")
+        raise InvalidInput(f"kota/kabupaten {implied!r} tidak dimuat di sini")
     return found.code
 
 

@@ -186,6 +186,7 @@ def message_query() -> sa.Select[Any]:
         t.accounts.c.handle.label("account_handle"),
         t.accounts.c.name.label("account_name"),
         t.accounts.c.owner_code.label("account_owner"),
+        t.accounts.c.city.label("account_city"),
         t.cases.c.ticket,
         t.cases.c.status.label("case_status"),
         t.cases.c.opd.label("case_opd"),
@@ -327,7 +328,11 @@ def accounts_for(ctx: Context, scope: Scope) -> list[AccountChoiceRow]:
     with ctx.engine.connect() as conn:
         ids = account_ids_in_scope(conn, scope)
         query = sa.select(
-            t.accounts.c.id, t.accounts.c.platform, t.accounts.c.handle, t.accounts.c.name
+            t.accounts.c.id,
+            t.accounts.c.platform,
+            t.accounts.c.handle,
+            t.accounts.c.name,
+            t.accounts.c.city,
         ).order_by(t.accounts.c.platform, t.accounts.c.handle)
         if ids is not None:
             query = query.where(t.accounts.c.id.in_(ids))

@@ -42,6 +42,7 @@ class InboxMessageRow(TypedDict):
     account_handle: str
     account_name: str
     account_owner: str
+    account_city: str
     ticket: str | None
     case_status: str | None
     case_opd: str | None

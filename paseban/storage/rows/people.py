@@ -29,6 +29,7 @@ class AccountChoiceRow(TypedDict):
     platform: str
     handle: str
     name: str
+    city: str  # the kota/kabupaten (a province's review queue names it)
 
 
 class UserRow(TypedDict):

@@ -19,7 +19,7 @@ from paseban.services.cases import replies as replies_service
 from paseban.services.cases import routing as routing_service
 from paseban.services.cases.replies import tracking_link
 from paseban.web.cases.actors import CaseActor, SettingsActor
-from paseban.web.deps import ActorDep, CasesReader, CtxDep, client_ip
+from paseban.web.deps import ActorDep, CasesReader, CtxDep, client_ip, writing_in
 
 router = APIRouter(tags=["api"])
 
@@ -383,6 +383,12 @@ def _diskominfo(actor: Actor) -> str:
     return actor.name
 
 
+def _writing_city(ctx: Context, who: ActorDep) -> str | None:
+    """The city whose policy a write changes: the actor's; the province role names one with
+    `?kota=` in a deployment of several (422 without), never the first city by default."""
+    return writing_in(ctx, who, None, "kota").scope.city
+
+
 @router.get("/routing/rules")
 def routing_rules(ctx: CtxDep, actor: SettingsActor) -> list[dict[str, Any]]:
     # plain dicts: the response stays as it was (pydantic on 3.11 refuses typing.TypedDict)
@@ -405,7 +411,7 @@ def routing_rule_save(
         notes=body.notes,
         actor=who,
         ip=client_ip(request),
-        city=who.scope.city,
+        city=_writing_city(ctx, who),
     )
 
 
@@ -421,7 +427,7 @@ def routing_auto_forward(
     """On: new cases go to the routed OPD at once (SiBadra); off: held for verification."""
     _diskominfo(actor)
     routing_service.set_auto_forward(
-        ctx, body.enabled, actor=who, ip=client_ip(request), city=who.scope.city
+        ctx, body.enabled, actor=who, ip=client_ip(request), city=_writing_city(ctx, who)
     )
     return {"enabled": body.enabled}
 
@@ -450,7 +456,7 @@ def sla_policy_save(
     _diskominfo(actor)
     policy = clocks.parse_policy(body.model_dump(exclude={"note"}))
     saved = clocks.save_policy(
-        ctx, policy, actor=who, note=body.note, ip=client_ip(request), city=who.scope.city
+        ctx, policy, actor=who, note=body.note, ip=client_ip(request), city=_writing_city(ctx, who)
     )
     return {"key": clocks.policy_key(saved), "amount": saved.amount, "unit": saved.unit}
 
@@ -469,7 +475,7 @@ def reply_template_save(
         topic=body.topic,
         actor=who,
         ip=client_ip(request),
-        city=who.scope.city,
+        city=_writing_city(ctx, who),
     )
     return {"event": saved.event.value, "topic": saved.topic, "text": saved.text}
 

@@ -40,7 +40,7 @@ from paseban.services.cases import replies as replies_service
 from paseban.services.cases import routing as routing_service
 from paseban.services.reference import cities, policy
 from paseban.services.reference import store as ref
-from paseban.web.deps import CtxDep, SettingsReader, SettingsWriter, client_ip
+from paseban.web.deps import CtxDep, SettingsReader, SettingsWriter, client_ip, writing_in
 from paseban.web.people.settings import SECTIONS
 from paseban.web.rendering import render, save_or_show
 
@@ -183,9 +183,12 @@ def _rule_page(
 
 def _city(request: Request) -> str | None:
     """The city whose policy the page shows and changes: the operator's own, or the one the
-    province operator chose (None: the first city)."""
+    province operator chose (None: the only city). With every city chosen the province is
+    asked for one (the header's choice), never shown the first city's as if they were all's."""
     actor = getattr(request.state, "actor", None)
-    return actor.scope.city if actor is not None else None
+    if actor is None:
+        return None
+    return writing_in(request.app.state.ctx, actor, None, "kota").scope.city
 
 
 @router.get("/aturan", response_class=HTMLResponse)

@@ -28,7 +28,7 @@ from paseban.storage.rows.content import PostListRow, ProfilePageRow
 from paseban.storage.rows.content_media import MediaListRow
 from paseban.web.content import media as media_pages
 from paseban.web.content.auth import ContentActor, ContentWriter
-from paseban.web.deps import CtxDep
+from paseban.web.deps import CtxDep, writing_in
 
 router = APIRouter(prefix="/content", tags=["content"])
 
@@ -288,11 +288,15 @@ class CampaignIn(BaseModel):
     hashtags: list[str] = Field(default_factory=list, max_length=30)
     program_id: int | None = None
     account_ids: list[int] | None = None  # None: every publishing account
+    # the kota/kabupaten's code: required of the province role with no city chosen (?kota=)
+    city: str | None = Field(default=None, max_length=13)
 
 
 @router.post("/campaigns", status_code=201)
 def create_campaign(ctx: CtxDep, actor: ContentWriter, body: CampaignIn) -> dict[str, Any]:
-    """Diskominfo pushes a campaign kit to all publishing accounts, or to `account_ids`."""
+    """Diskominfo pushes a campaign kit to all publishing accounts, or to `account_ids`; the
+    province role with no city chosen names the campaign's `city`."""
+    actor = writing_in(ctx, actor, body.city, "city")
     programs.create_campaign(
         ctx,
         actor,

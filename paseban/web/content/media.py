@@ -24,7 +24,7 @@ from paseban.services.content import kits, media_files, programs
 from paseban.services.content import media as library
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.content.rendering import back, opt_int, render
-from paseban.web.deps import CtxDep, check_csrf, require
+from paseban.web.deps import CtxDep, check_csrf, require, writing_in
 from paseban.web.rendering import wants_html
 
 router = APIRouter(prefix="/konten/media", include_in_schema=False)
@@ -210,6 +210,8 @@ async def upload(request: Request, ctx: CtxDep, actor: Uploader) -> Response:
     if not files:
         return _refused(request, ctx, actor, 422, "pilih sedikitnya satu foto atau video")
     details = details_from(form)
+    if _text(form, "kota"):  # the province's choice; without one its kelurahan, programme or
+        actor = writing_in(ctx, actor, _text(form, "kota"), "kota")  # campaign names the city
     keep = _flag(form, "keep_location")
     done: list[dict[str, Any]] = []
     errors: list[dict[str, str]] = []

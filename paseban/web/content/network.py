@@ -21,7 +21,7 @@ from paseban.web.content.rendering import (
     local_dt,
     render,
 )
-from paseban.web.deps import CtxDep
+from paseban.web.deps import CtxDep, writing_in
 
 router = APIRouter(prefix="/konten", include_in_schema=False)
 
@@ -145,7 +145,9 @@ def session_create(
     title: Annotated[str, Form(max_length=200)],
     held_at: Annotated[str, Form(max_length=40)],
     place: Annotated[str, Form(max_length=200)] = "",
+    kota: Annotated[str, Form(max_length=13)] = "",
 ) -> Response:
+    actor = writing_in(ctx, actor, kota, "kota")
     when = local_dt(ctx, held_at)
     if when is None:
         raise InvalidInput("isi waktu sesi")

@@ -28,7 +28,7 @@ from paseban.web.content.rendering import (
     opt_int,
     render,
 )
-from paseban.web.deps import CtxDep
+from paseban.web.deps import CtxDep, writing_in
 
 router = APIRouter(prefix="/konten", include_in_schema=False)
 
@@ -108,6 +108,8 @@ def _target_accounts(ctx: Context, actor: ap.Who) -> list[AccountRow]:
 @router.post("/kampanye")
 async def campaign_create(request: Request, ctx: CtxDep, actor: ContentWriter) -> Response:
     raw = await request.form()
+    kota = raw.get("kota")
+    actor = writing_in(ctx, actor, kota if isinstance(kota, str) else None, "kota")
     chosen = [int(v) for v in raw.getlist("account_ids") if isinstance(v, str) and v.isdigit()]
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     starts, ends = opt_date(form.get("starts_on")), opt_date(form.get("ends_on"))

@@ -20,6 +20,7 @@ from paseban.errors import InvalidInput
 from paseban.storage.rows.content import PostDetailRow
 from paseban.web import formatting
 from paseban.web.content.auth import page_context
+from paseban.web.rendering import keep_city_choice
 from paseban.web.security import pin_links
 
 templates = Jinja2Templates(directory=str(Path(__file__).parents[1] / "templates"))
@@ -60,7 +61,8 @@ def render(
             **values,
         }
     )
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    return keep_city_choice(request, response, context["city_choice"])
 
 
 def back(url: str, ok: str, *, anchor: str = "") -> RedirectResponse:

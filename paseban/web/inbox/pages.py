@@ -202,15 +202,17 @@ def review_page(
     loop = review.waiting(ctx, account_ids=ids)
     in_use = ctx.analyzer()
     learnt = in_use.model.meta.get("corrections_used", 0)
-    handles = {a["id"]: a["handle"] for a in listing.accounts_for(ctx, actor.scope)}
+    accounts = {a["id"]: a for a in listing.accounts_for(ctx, actor.scope)}
     vocab = inbox.vocabulary(ctx)
     shown = [
         {
             **r,
-            "account_handle": handles.get(r["account_id"], ""),
+            "account_handle": account["handle"] if account else "",
+            "account_city": account["city"] if account else "",  # a province names the city
             "kelurahan_name": vocab["kelurahan"].get(r["kelurahan"] or ""),
         }
         for r in rows[:PER_PAGE]
+        for account in [accounts.get(r["account_id"])]
     ]
     return render(
         request,

@@ -358,6 +358,7 @@ def user_create(
     scope: Annotated[str, Form(max_length=40)] = "",
     full_name: Annotated[str, Form(max_length=200)] = "",
     email: Annotated[str, Form(max_length=254)] = "",
+    kota: Annotated[str, Form(max_length=13)] = "",
 ) -> Response:
     password = secrets.token_urlsafe(12)
     try:
@@ -370,7 +371,8 @@ def user_create(
             password=password,
             email=email,
             actor=actor,
-            kota=actor.scope.city,  # the operator's city, or the one the province chose
+            # the operator's city, or the one the province chose (or names in the form)
+            kota=actor.scope.city or kota.strip() or None,
         )
     except UserError as exc:
         return section_page(request, ctx, "pengguna", error=str(exc), status_code=422)

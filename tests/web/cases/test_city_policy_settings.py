@@ -80,11 +80,14 @@ def test_the_province_operator_changes_the_city_it_chose(
     assert browser.post("/pengaturan/tenggat", TWO_HOURS).status_code == 303  # the kept choice
     assert "verify:sampah:*" in _keys(app_ctx, KAB)
     assert "verify:sampah:*" not in _keys(app_ctx, KOTA)
-    # every city chosen: the page shows and changes the first city's
-    assert "Kebijakan tenggat Kota Bogor." in browser.get("/pengaturan/tenggat?kota=semua").text
+    # every city chosen: the page asks for one (the header's choice), and changes no city's,
+    # the first one's least
+    every = browser.get("/pengaturan/tenggat?kota=semua")
+    assert every.status_code == 422 and "kota wajib diisi" in every.text
+    assert "Kebijakan tenggat Kota Bogor." not in every.text and 'name="kota"' in every.text
     five = {**TWO_HOURS, "amount": "5"}
-    assert browser.post("/pengaturan/tenggat", five).status_code == 303
-    assert _keys(app_ctx, KOTA)["verify:sampah:*"] == "5 jam"
+    assert browser.post("/pengaturan/tenggat", five).status_code == 422
+    assert "verify:sampah:*" not in _keys(app_ctx, KOTA)
     assert _keys(app_ctx, KAB)["verify:sampah:*"] == "2 jam"
 
 
@@ -120,6 +123,9 @@ def test_the_api_changes_the_token_city(province: Province, app_ctx: Context) ->
         assert chosen.status_code == 200
         bad = client.put("/api/v1/sla/policies?kota=99.99", headers=provinsi, json=body)
         assert bad.status_code == 422
+        # without a city the province's change is refused, never the first city's
+        unnamed = client.put("/api/v1/sla/policies", headers=provinsi, json={**body, "amount": 9})
+        assert unnamed.status_code == 422 and unnamed.json()["detail"].startswith("kota wajib")
     assert _keys(app_ctx, KAB)["verify:sampah:*"] == "2 jam"
     assert _keys(app_ctx, KOTA)["verify:sampah:*"] == "7 jam"
     assert _received(app_ctx, KAB) == "Kab: {tiket}" and _received(app_ctx, KOTA) != "Kab: {tiket}"
