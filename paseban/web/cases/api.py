@@ -383,16 +383,16 @@ def _diskominfo(actor: Actor) -> str:
     return actor.name
 
 
-def _writing_city(ctx: Context, who: ActorDep) -> str | None:
-    """The city whose policy a write changes: the actor's; the province role names one with
+def _policy_city(ctx: Context, who: ActorDep) -> str | None:
+    """The city whose policy is read or changed: the actor's; the province role names one with
     `?kota=` in a deployment of several (422 without), never the first city by default."""
     return writing_in(ctx, who, None, "kota").scope.city
 
 
 @router.get("/routing/rules")
-def routing_rules(ctx: CtxDep, actor: SettingsActor) -> list[dict[str, Any]]:
+def routing_rules(ctx: CtxDep, actor: SettingsActor, who: ActorDep) -> list[dict[str, Any]]:
     # plain dicts: the response stays as it was (pydantic on 3.11 refuses typing.TypedDict)
-    return [dict(r) for r in routing_service.list_rules(ctx, city=actor.scope.city)]
+    return [dict(r) for r in routing_service.list_rules(ctx, city=_policy_city(ctx, who))]
 
 
 @router.put("/routing/rules/{name}")
@@ -411,13 +411,15 @@ def routing_rule_save(
         notes=body.notes,
         actor=who,
         ip=client_ip(request),
-        city=_writing_city(ctx, who),
+        city=_policy_city(ctx, who),
     )
 
 
 @router.get("/routing/rules/{name}/history")
-def routing_rule_history(ctx: CtxDep, actor: SettingsActor, name: str) -> list[dict[str, Any]]:
-    return [dict(r) for r in routing_service.rule_revisions(ctx, name, actor.scope.city)]
+def routing_rule_history(
+    ctx: CtxDep, actor: SettingsActor, who: ActorDep, name: str
+) -> list[dict[str, Any]]:
+    return [dict(r) for r in routing_service.rule_revisions(ctx, name, _policy_city(ctx, who))]
 
 
 @router.put("/routing/auto-forward")
@@ -427,13 +429,13 @@ def routing_auto_forward(
     """On: new cases go to the routed OPD at once (SiBadra); off: held for verification."""
     _diskominfo(actor)
     routing_service.set_auto_forward(
-        ctx, body.enabled, actor=who, ip=client_ip(request), city=_writing_city(ctx, who)
+        ctx, body.enabled, actor=who, ip=client_ip(request), city=_policy_city(ctx, who)
     )
     return {"enabled": body.enabled}
 
 
 @router.get("/sla/policies")
-def sla_policies(ctx: CtxDep, actor: SettingsActor) -> list[dict[str, Any]]:
+def sla_policies(ctx: CtxDep, actor: SettingsActor, who: ActorDep) -> list[dict[str, Any]]:
     return [
         {
             "stage": p.stage.value,
@@ -443,7 +445,7 @@ def sla_policies(ctx: CtxDep, actor: SettingsActor) -> list[dict[str, Any]]:
             "unit": p.unit.value,
             "escalate_after": p.escalate_after,
         }
-        for p in clocks.list_policies(ctx, actor.scope.city)
+        for p in clocks.list_policies(ctx, _policy_city(ctx, who))
     ]
 
 
@@ -456,7 +458,7 @@ def sla_policy_save(
     _diskominfo(actor)
     policy = clocks.parse_policy(body.model_dump(exclude={"note"}))
     saved = clocks.save_policy(
-        ctx, policy, actor=who, note=body.note, ip=client_ip(request), city=_writing_city(ctx, who)
+        ctx, policy, actor=who, note=body.note, ip=client_ip(request), city=_policy_city(ctx, who)
     )
     return {"key": clocks.policy_key(saved), "amount": saved.amount, "unit": saved.unit}
 
@@ -475,7 +477,7 @@ def reply_template_save(
         topic=body.topic,
         actor=who,
         ip=client_ip(request),
-        city=_writing_city(ctx, who),
+        city=_policy_city(ctx, who),
     )
     return {"event": saved.event.value, "topic": saved.topic, "text": saved.text}
 

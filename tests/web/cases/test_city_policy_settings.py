@@ -126,6 +126,12 @@ def test_the_api_changes_the_token_city(province: Province, app_ctx: Context) ->
         # without a city the province's change is refused, never the first city's
         unnamed = client.put("/api/v1/sla/policies", headers=provinsi, json={**body, "amount": 9})
         assert unnamed.status_code == 422 and unnamed.json()["detail"].startswith("kota wajib")
+        # reading too: which city's policies the province reads is named, never the first's
+        for path in ("/api/v1/sla/policies", "/api/v1/routing/rules"):
+            unread = client.get(path, headers=provinsi)
+            assert unread.status_code == 422 and unread.json()["detail"].startswith("kota wajib")
+        kab_listed = client.get(f"/api/v1/sla/policies?kota={KAB}", headers=provinsi).json()
+        assert kab_listed == listed
     assert _keys(app_ctx, KAB)["verify:sampah:*"] == "2 jam"
     assert _keys(app_ctx, KOTA)["verify:sampah:*"] == "7 jam"
     assert _received(app_ctx, KAB) == "Kab: {tiket}" and _received(app_ctx, KOTA) != "Kab: {tiket}"
