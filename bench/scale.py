@@ -34,6 +34,9 @@ the requests and refusals (goal: none), and the CPU per request of the poller an
 above RATE deliveries a second it hands the workers only a trickle until the burst is over, as a
 machine whose web process and workers share the cores should.
 
+`--web-processes N` answers with `paseban serve --workers N` (one Python process uses at most
+one core; the web's CPU is counted over all of them).
+
 `--backlog` measures analysis alone (analysis-bound load): the workers start only once every
 delivery is stored and its job queued, and S runs from the first analysis job to the last message
 analysed (C then includes the wait for the workers, and is not the promise to a city).
@@ -197,10 +200,13 @@ class Cluster:
                 raise SystemExit(f"workers did not start; see {self.folder}")
             time.sleep(0.2)
 
-    def start_web(self, port: int) -> None:
+    def start_web(self, port: int, processes: int = 1) -> None:
+        command = [sys.executable, "-m", "paseban", "serve", "--port", str(port)]
+        if processes > 1:
+            command += ["--workers", str(processes)]
         with open(self.folder / "web.log", "wb") as out:
             self.web = subprocess.Popen(
-                [sys.executable, "-m", "paseban", "serve", "--port", str(port)],
+                command,
                 env=self.env,
                 stdout=subprocess.DEVNULL,
                 stderr=out,
@@ -218,7 +224,7 @@ class Cluster:
 
     def cpu(self) -> dict[str, float]:
         """CPU seconds so far: the web server, the workers, PostgreSQL and Redis."""
-        web = cpu_seconds(self.web.pid) if self.web else None
+        web = process_cpu(self.web.pid) if self.web else None  # with its worker processes
         figures = {"web": web or 0.0, "workers": sum(process_cpu(w.pid) for w in self.workers)}
         for name, pid in service_pids().items():
             if name != "postgres":
@@ -342,7 +348,7 @@ def one_run(
     try:
         if not args.backlog:
             cluster.start_workers(count)
-        cluster.start_web(port)
+        cluster.start_web(port, args.web_processes)
         requests = deliveries(secret, args.messages)
         cpu_start = cluster.cpu()
         cpu_before, wall_start = time.process_time(), time.time()
@@ -389,6 +395,8 @@ def one_run(
     mode = "workers started after the load (analysis only)" if args.backlog else "workers running"
     if args.ingest_first:
         mode += f", analysis held back above {args.ingest_first:g} deliveries/s"
+    if args.web_processes > 1:
+        mode += f", {args.web_processes} web processes"
     say(
         f"== {count} worker(s), {args.messages} deliveries at {args.rate:g}/s, {mode}; "
         f"logs in {folder}"
@@ -543,6 +551,13 @@ def main() -> None:
         metavar="RATE",
         help="PASEBAN_INGEST_FIRST for the web process: above RATE deliveries/s it hands the "
         "workers only a trickle until the burst is over (workers on the web's cores)",
+    )
+    parser.add_argument(
+        "--web-processes",
+        type=int,
+        default=1,
+        metavar="N",
+        help="paseban serve --workers N: web processes answering the webhooks (default 1)",
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for analysis")
     parser.add_argument(
