@@ -102,6 +102,8 @@ def page_context(request: Request, ctx: Context) -> dict[str, Any]:
         city = found.name if found else ""
         if choice is not None and own is None:
             city = EVERY_CITY
+        elif actor is None and len(cities.loaded(conn)) > 1:
+            city = ""  # nobody signed in (the login page): no city of a province's is theirs
         badges = {"/peringatan": fieldwork.open_alert_count(conn, actor)} if actor else {}
     notice = NOTICES.get(request.query_params.get("ok", ""))
     now = ctx.now()

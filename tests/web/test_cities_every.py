@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
 from paseban.context import Context
 from paseban.storage import tables as t
@@ -98,3 +99,19 @@ def test_an_error_page_names_the_signed_in_persons_city(
     assert "Semua kota/kabupaten" in _title(whole.get("/tidak-ada?kota=semua").text)
     assert "Kabupaten Bogor" in _title(whole.get(f"/tidak-ada?kota={KAB}").text)
     assert "Kabupaten Bogor" in _title(whole.get("/tidak-ada").text)  # the kept choice
+
+
+def test_the_login_page_names_no_city_of_a_province(
+    province: Province,  # noqa: F811
+    anon: TestClient,
+) -> None:
+    """Nobody is signed in yet: the login page of a province's deployment names none of its
+    cities (it named the first); a one-city deployment's names its city (below)."""
+    page = anon.get("/masuk")
+    assert page.status_code == 200
+    assert _title(page.text) == "Masuk"
+    assert "Kota Bogor" not in page.text and "Kabupaten Bogor" not in page.text
+
+
+def test_the_login_page_of_one_city_names_it(anon: TestClient) -> None:
+    assert _title(anon.get("/masuk").text) == "Masuk · Kota Bogor"

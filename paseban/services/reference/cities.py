@@ -53,9 +53,14 @@ def cities(ctx: Context) -> list[City]:
         return all_cities(conn)
 
 
+def loaded(conn: sa.Connection) -> list[City]:
+    """The deployment's cities, read once per transaction."""
+    return cached(conn, "cities", lambda: all_cities(conn))
+
+
 def city_of(conn: sa.Connection, code: str | None) -> City | None:
     """One city (cached in the transaction); None names the first city."""
-    found = cached(conn, "cities", lambda: all_cities(conn))
+    found = loaded(conn)
     if code is None:
         return found[0] if found else None
     return next((c for c in found if c.code == code), None)
