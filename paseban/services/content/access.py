@@ -94,7 +94,7 @@ def writing_city(conn: sa.Connection, who: ap.Who, implied: str | None = None) -
     it is never put silently in the first city."""
     if who.scope.city is not None:
         return who.scope.city
-    known = cities.all_cities(conn)
+    known = cities.loaded(conn)  # read once per transaction
     if not known:
         raise InvalidInput("belum ada kota/kabupaten yang dimuat (jalankan paseban init)")
     if implied is None:
