@@ -25,6 +25,7 @@ from paseban.services.people import accounts
 from paseban.services.reference import store as reference
 from paseban.settings import Settings
 from paseban.storage import migrate
+from tests.dbcopy import copy_rows
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB
 PG_URL = os.environ.get("PASEBAN_TEST_DATABASE_URL", "")
@@ -139,8 +140,12 @@ def pg_template(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def pg_sample_template(request: pytest.FixtureRequest, pg_template: str) -> str:
-    """PostgreSQL's template with the sample loaded once (a minute or more under load)."""
+def pg_sample_template(
+    request: pytest.FixtureRequest, pg_template: str, sqlite_sample_template: Path
+) -> str:
+    """PostgreSQL's template with the sample: SQLite's sample template copied row by row
+    (tests/dbcopy.py; the same loader at the same clock gives the same rows, in seconds instead
+    of three minutes). The loader runs on PostgreSQL in the CLI's test of `init --sample`."""
     name = f"paseban_sample_{_worker(request)}"
     admin = _pg_admin()
     with admin.connect() as conn:
@@ -149,9 +154,11 @@ def pg_sample_template(request: pytest.FixtureRequest, pg_template: str) -> str:
             sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}" STRATEGY FILE_COPY')
         )
     admin.dispose()
-    ctx = make_ctx(_with_db(PG_URL, name))
-    load_sample(ctx)
-    ctx.close()
+    source = sa.create_engine(f"sqlite:///{sqlite_sample_template}")
+    target = sa.create_engine(_with_db(PG_URL, name))
+    copy_rows(source, target)
+    source.dispose()
+    target.dispose()
     return name
 
 
