@@ -25,6 +25,15 @@ class InvalidInput(PasebanError):
     pass
 
 
+class CityRequired(InvalidInput):
+    """The province, with every city chosen, asked for a page or a change that belongs to one
+    city: `choices` are the deployment's cities, (code, name), for the page to offer."""
+
+    def __init__(self, detail: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__(detail)
+        self.choices = choices
+
+
 @dataclass
 class LineError:
     source: str

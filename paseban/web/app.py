@@ -15,7 +15,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from paseban import __version__
 from paseban.context import Context
-from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound, PasebanError
+from paseban.errors import (
+    CityRequired,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PasebanError,
+)
 from paseban.services.people import audit
 from paseban.web.cases import api, open311, public
 from paseban.web.cases import lists as dashboard
@@ -104,8 +111,11 @@ def create_app(ctx: Context, *, start_jobs: bool = True) -> FastAPI:
         elif isinstance(exc, InvalidInput):
             status = 422
         if wants_html(request):
-            return error_page(request, status, str(exc))
-        return JSONResponse({"error": type(exc).__name__, "detail": str(exc)}, status_code=status)
+            choices = exc.choices if isinstance(exc, CityRequired) else []
+            return error_page(request, status, str(exc), cities=choices)
+        # the API names a missing city as any other invalid input (its detail lists the cities)
+        name = InvalidInput.__name__ if isinstance(exc, CityRequired) else type(exc).__name__
+        return JSONResponse({"error": name, "detail": str(exc)}, status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

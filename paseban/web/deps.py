@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from paseban.context import Context
 from paseban.domain.accounts import Scope
 from paseban.domain.auth import Actor, Permission
-from paseban.errors import Forbidden, InvalidInput
+from paseban.errors import CityRequired, Forbidden
 from paseban.services.people import auth
 from paseban.services.reference import cities
 
@@ -98,7 +98,10 @@ def writing_in(ctx: Context, actor: Actor, code: str | None, field: str) -> Acto
         return actor
     if not code or code == cities.EVERY:
         names = ", ".join(f"{c.code} {c.name}" for c in known)
-        raise InvalidInput(f"{field} wajib diisi: kota/kabupaten mana? (pilihan: {names})")
+        raise CityRequired(
+            f"{field} wajib diisi: kota/kabupaten mana? (pilihan: {names})",
+            [(c.code, c.name) for c in known],
+        )
     return replace(actor, scope=Scope(city=cities.choose(known, code)))
 
 

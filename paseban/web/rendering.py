@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import Any, TypeVar
@@ -191,7 +191,9 @@ def wants_html(request: Request) -> bool:
     return not request.url.path.startswith(API_PREFIXES)
 
 
-def error_page(request: Request, status_code: int, detail: str) -> HTMLResponse:
+def error_page(
+    request: Request, status_code: int, detail: str, *, cities: Sequence[tuple[str, str]] = ()
+) -> HTMLResponse:
     ctx: Context = request.app.state.ctx
     if getattr(request.state, "actor", None) is None:
         # a page that failed before it asked who is signed in (an unknown address): the
@@ -199,11 +201,17 @@ def error_page(request: Request, status_code: int, detail: str) -> HTMLResponse:
         with suppress(NotSignedIn, PasebanError):
             get_actor(request, ctx)
     heading = HEADINGS.get(status_code, "Terjadi kesalahan")
+    choices = []
+    if cities and request.method == "GET":  # the same page, for one city (the header's choice)
+        heading = "Pilih kota/kabupaten"
+        for code, name in cities:
+            query = urlencode({**request.query_params, "kota": code})
+            choices.append({"name": name, "href": f"{request.url.path}?{query}"})
     return render(
         request,
         ctx,
         "error.html",
-        {"heading": heading, "detail": detail},
+        {"heading": heading, "detail": detail, "choices": choices},
         status_code=status_code,
     )
 

@@ -83,7 +83,7 @@ def test_the_province_operator_changes_the_city_it_chose(
     # every city chosen: the page asks for one (the header's choice), and changes no city's,
     # the first one's least
     every = browser.get("/pengaturan/tenggat?kota=semua")
-    assert every.status_code == 422 and "kota wajib diisi" in every.text
+    assert every.status_code == 422 and "Pilih kota/kabupaten" in every.text
     assert "Kebijakan tenggat Kota Bogor." not in every.text and 'name="kota"' in every.text
     five = {**TWO_HOURS, "amount": "5"}
     assert browser.post("/pengaturan/tenggat", five).status_code == 422

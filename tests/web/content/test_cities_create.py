@@ -6,6 +6,7 @@ lands silently in the first city; a city's operator and a one-city deployment ar
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -156,8 +157,15 @@ def test_a_citys_policy_pages_ask_the_province_for_a_city(
 ) -> None:
     browser = login("operator.provinsi")
     every = browser.get(f"{path}?kota=semua")
-    assert every.status_code == 422 and "kota wajib diisi" in every.text
+    assert every.status_code == 422 and "Pilih kota/kabupaten" in every.text
     assert 'name="kota"' in every.text  # the header's choice of city is on the page
+    # ... and the page offers the same page for each city, by name
+    assert "Pilih kota/kabupaten" in every.text
+    links = re.findall(r'<a class="button" href="([^"]+)">([^<]+)</a>', every.text)
+    assert [name for _, name in links] == ["Kota Bogor", "Kabupaten Bogor"]
+    assert all(href.startswith(f"{path}?kota=") for href, _ in links)
+    chosen = browser.get(html.unescape(links[1][0]))
+    assert chosen.status_code == 200 and "Kabupaten Bogor" in chosen.text
     assert browser.get(f"{path}?kota={KAB}").status_code == 200
 
 
