@@ -78,13 +78,16 @@ def _sqlite_url(template: Path, tmp_path: Path) -> str:
     return f"sqlite:///{target}"
 
 
+SAMPLE_PROGRESS: list[tuple[str, int, int]] = []  # what loading the sample told, this process
+
+
 def load_sample(ctx: Context) -> dict[str, int]:
     """The sample accounts, their admins and three months of measurement data."""
     folder = resources.files("paseban.data").joinpath("sample")
     with resources.as_file(folder) as path:
         accounts.import_csv(ctx, path / "accounts.csv", sample=True)
         accounts.import_users(ctx, path / "users.csv", sample=True)
-    return sample_measurement.load(ctx)
+    return sample_measurement.load(ctx, lambda *told: SAMPLE_PROGRESS.append(told))
 
 
 @pytest.fixture(scope="session")

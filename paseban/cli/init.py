@@ -7,7 +7,7 @@ from importlib import resources
 
 import click
 
-from paseban.cli.common import Fail, friendly, open_context
+from paseban.cli.common import Fail, friendly, open_context, progress_bar
 from paseban.context import Context
 from paseban.reference import city_wilayah
 from paseban.sample import content as content_sample
@@ -82,7 +82,12 @@ def load_sample_content(ctx: Context) -> None:
 def load_sample_measurement(ctx: Context) -> None:
     """Three months of sample metrics, messages, replies and cases for the leaderboards."""
 
-    counts = sample_measurement.load(ctx)
+    with ctx.engine.connect() as conn:
+        loaded = sample_measurement.already_loaded(conn)
+    if not loaded:
+        click.echo("data contoh pengukuran: tiga bulan kasus dijalani satu per satu (±1 menit)")
+    with progress_bar() as progress:
+        counts = sample_measurement.load(ctx, progress)
     if not counts:
         click.echo("data contoh pengukuran: sudah ada")
         return

@@ -24,6 +24,7 @@ from paseban.clock import FixedClock
 from paseban.domain.cases import CITIZEN, Action, Actor, Status
 from paseban.errors import Conflict, InvalidInput
 from paseban.nlp.pipeline import Analysis, Decision, Place
+from paseban.progress import Progress, quiet
 from paseban.services.cases import actions, locks, triage
 from paseban.storage import tables as t
 
@@ -66,6 +67,9 @@ def analysis_of(message: dict[str, Any]) -> Analysis:
     )
 
 
+PROGRESS = "menjalani kasus contoh (hari)"
+
+
 class Simulation:
     """Messages and case steps in time order, each applied at its own moment."""
 
@@ -76,8 +80,11 @@ class Simulation:
         rng: random.Random,
         opd_diligence: dict[str, float],
         officers: dict[str, str],
+        progress: Progress = quiet,
+        start: datetime | None = None,
     ) -> None:
         self.conn, self.rng, self.now = conn, rng, ctx.now()
+        self.progress, self.start = progress, start
         locks.place_alone(conn)  # thousands of placements in one transaction, nobody else
         self.clock = FixedClock(self.now)
         self.ctx = copy.copy(ctx)  # the same database and plugins, on the simulation's clock
@@ -93,13 +100,23 @@ class Simulation:
             heapq.heappush(self.queue, (at, self.counter, item))
 
     def run(self) -> None:
+        """Live every event in time order, telling `progress` each simulated day (the longest
+        part of `paseban init --sample`: about a minute on a slow machine)."""
+        start = self.start or (self.queue[0][0] if self.queue else self.now)
+        days = max((self.now - start).days, 1)
+        told = -1
         while self.queue:
             at, _, item = heapq.heappop(self.queue)
+            day = min((at - start).days, days)
+            if day > told:
+                self.progress(PROGRESS, day, days)
+                told = day
             self.clock.at = at
             if isinstance(item, Step):
                 self.step(item, at)
             else:
                 self.arrive(item, at)
+        self.progress(PROGRESS, days, days)
 
     def arrive(self, message: dict[str, Any], at: datetime) -> None:
         placement = triage.place_message(
@@ -207,9 +224,11 @@ def sample_cases(
     ids: dict[str, int],
     opd_diligence: dict[str, float],
     users: dict[str, str],
+    progress: Progress = quiet,
+    start: datetime | None = None,
 ) -> dict[str, int]:
     """Place every sample complaint through triage and live each case's life up to now."""
-    sim = Simulation(conn, ctx, rng, opd_diligence, users)
+    sim = Simulation(conn, ctx, rng, opd_diligence, users, progress, start)
     for m in messages:
         if m["intent"] == "aduan":
             sim.push(m["posted_at"], {**m, "id": ids[m["external_id"]]})

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from paseban import sample
 from paseban.measurement.queries import outbox
+from paseban.progress import Progress, quiet
 from paseban.sample.cases import sample_cases
 from paseban.services.measurement import recording as measurement
 from paseban.storage import tables as t
@@ -77,7 +78,8 @@ def already_loaded(conn: sa.Connection) -> bool:
     )
 
 
-def load(ctx: Context) -> dict[str, int]:
+def load(ctx: Context, progress: Progress = quiet) -> dict[str, int]:
+    """Load the sample's three months; `progress` hears each simulated day of the cases."""
     rng = random.Random(SEED)
     now = ctx.now()
     tz = ctx.tz
@@ -273,7 +275,9 @@ def load(ctx: Context) -> dict[str, int]:
         counts["replies"] = len(replies)
 
         # --- cases, events and stages ---
-        counts.update(sample_cases(conn, ctx, rng, messages, ids, opd_diligence, users))
+        counts.update(
+            sample_cases(conn, ctx, rng, messages, ids, opd_diligence, users, progress, start)
+        )
 
         # --- field visits ---
         visits = []

@@ -22,8 +22,10 @@ from paseban.domain.cases import OPEN, is_ticket
 from paseban.hookspecs import hookimpl
 from paseban.measurement import periods, reports, svg
 from paseban.sample import measurement as sample_measurement
+from paseban.sample.cases import PROGRESS
 from paseban.services.measurement import reports as service
 from paseban.storage import tables as t
+from tests.conftest import SAMPLE_PROGRESS
 
 OPEN_VALUES = sorted(status.value for status in OPEN)
 
@@ -34,6 +36,11 @@ def test_sample_data_is_three_months_and_loads_once(ctx: Context) -> None:
     per backend): loading three months again on a copy would cost 40 s on SQLite and over two
     minutes on PostgreSQL, and prove nothing more."""
     assert sample_measurement.load(ctx) == {}  # loading again adds nothing
+    # the template's loading told its progress day by day, up to the last (`init --sample`
+    # draws it as a bar: the cases' three months take a minute)
+    days = [done for what, done, total in SAMPLE_PROGRESS if total == sample_measurement.DAYS]
+    assert SAMPLE_PROGRESS[-1] == (PROGRESS, sample_measurement.DAYS, sample_measurement.DAYS)
+    assert days == sorted(days) and len(set(days)) > sample_measurement.DAYS - 5
     with ctx.engine.connect() as conn:
         counts = {
             table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
