@@ -3,7 +3,7 @@ campaign's page, and adapting its kit for one account."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
@@ -15,7 +15,8 @@ from paseban.content.campaigns import CampaignKit
 from paseban.content.programs import Fact, Program
 from paseban.context import Context
 from paseban.domain.accounts import OPERATORS, Role
-from paseban.errors import InvalidInput
+from paseban.domain.auth import Actor
+from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.services.content import access, kits, programs
 from paseban.services.content import media as library
 from paseban.storage.rows.content_media import MediaListRow
@@ -84,6 +85,20 @@ async def program_save(request: Request, ctx: CtxDep, actor: ContentWriter) -> R
 
 @router.get("/kampanye", response_class=HTMLResponse)
 def campaign_list(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLResponse:
+    return _campaigns_page(request, ctx, actor)
+
+
+def _campaigns_page(
+    request: Request,
+    ctx: Context,
+    actor: ap.Who,
+    *,
+    error: str | None = None,
+    entered: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The campaigns and the new-kit form; after a refusal, the form open again with the
+    reason and everything the person typed (nothing stored)."""
     return render(
         request,
         ctx,
@@ -94,7 +109,10 @@ def campaign_list(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLRes
             "programs": programs.list_programs(ctx, actor, active_only=True),
             "accounts": _target_accounts(ctx, actor),
             "today": ctx.now().astimezone(ctx.tz).date(),
+            "error": error,
+            "entered": entered or {},
         },
+        status=status_code,
     )
 
 
@@ -108,10 +126,21 @@ def _target_accounts(ctx: Context, actor: ap.Who) -> list[AccountRow]:
 @router.post("/kampanye")
 async def campaign_create(request: Request, ctx: CtxDep, actor: ContentWriter) -> Response:
     raw = await request.form()
-    kota = raw.get("kota")
-    actor = writing_in(ctx, actor, kota if isinstance(kota, str) else None, "kota")
     chosen = [int(v) for v in raw.getlist("account_ids") if isinstance(v, str) and v.isdigit()]
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    try:
+        code = _create_campaign(ctx, actor, form, chosen)
+    except (InvalidInput, Conflict, NotFound) as exc:
+        status = 409 if isinstance(exc, Conflict) else 422
+        entered = {**form, "account_ids": set(chosen)}
+        return _campaigns_page(
+            request, ctx, actor, error=str(exc), entered=entered, status_code=status
+        )
+    return back(f"/konten/kampanye/{quote(code)}", "created")
+
+
+def _create_campaign(ctx: Context, actor: Actor, form: dict[str, str], chosen: list[int]) -> str:
+    actor = writing_in(ctx, actor, form.get("kota"), "kota")
     starts, ends = opt_date(form.get("starts_on")), opt_date(form.get("ends_on"))
     if starts is None or ends is None:
         raise InvalidInput("isi tanggal mulai dan selesai")
@@ -127,7 +156,7 @@ async def campaign_create(request: Request, ctx: CtxDep, actor: ContentWriter) -
         program_id=opt_int(form.get("program_id")),
     )
     programs.create_campaign(ctx, actor, kit, account_ids=chosen or None)
-    return back(f"/konten/kampanye/{quote(kit.code)}", "created")
+    return kit.code
 
 
 @router.get("/kampanye/{code}", response_class=HTMLResponse)

@@ -246,6 +246,29 @@ def test_campaign_form_pushes_to_chosen_accounts(
     assert made.status_code == 303
     detail = client.get("/api/v1/content/campaigns/hari-guru").json()
     assert [a["account"]["id"] for a in detail["accounts"]] == [acc]
+    # refused (a code already used, a missing end date): the form comes back open with the
+    # reason and everything typed, the accounts chosen too; nothing more is stored
+    typed = {
+        "code": "hari-guru",
+        "title": "Hari Guru <kedua>",
+        "message": "Pesan panjang yang ditulis dengan susah payah.",
+        "facts": "Guru 4.200 orang | Disdik",
+        "starts_on": "2026-11-25",
+        "ends_on": "2026-11-30",
+        "account_ids": [str(acc)],
+    }
+    before = len(client.get("/api/v1/content/campaigns").json())
+    for data, status in ((typed, 422), ({**typed, "code": "baru", "ends_on": ""}, 422)):
+        again = client.post("/konten/kampanye", data=data, follow_redirects=False)
+        assert again.status_code == status, again.text
+        page = again.text
+        assert 'role="alert" tabindex="-1" autofocus>Tidak disimpan: ' in page  # seen first
+        assert "<details open>" in page
+        assert ">Pesan panjang yang ditulis dengan susah payah.</textarea>" in page
+        assert 'value="Hari Guru &lt;kedua&gt;"' in page  # escaped, as everywhere
+        assert "Guru 4.200 orang | Disdik</textarea>" in page
+        assert f'<option value="{acc}" selected>' in page
+    assert len(client.get("/api/v1/content/campaigns").json()) == before
 
 
 def test_csrf_and_permissions_guard_writes(ctx: Context, signed: tuple[TestClient, As]) -> None:
