@@ -25,6 +25,7 @@ from paseban.services.people import accounts
 from paseban.services.reference import store as reference
 from paseban.settings import Settings
 from paseban.storage import migrate
+from tests import pgpool
 from tests.dbcopy import copy_rows
 
 T0 = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # Friday 09:00 WIB
@@ -184,6 +185,37 @@ def _pg_fresh(request: pytest.FixtureRequest, template: str | None) -> Iterator[
         admin.dispose()
 
 
+_pooled: dict[str, pgpool.Snapshot] = {}
+
+
+def _pg_pooled(request: pytest.FixtureRequest, template: str) -> str:
+    """This test process's database of `template`, its rows put back as the template has them
+    (tests/pgpool.py); made again from the template when a test changed its schema."""
+    name = f"paseban_{_worker(request)}_pool_{template}"
+    url = _with_db(PG_URL, name)
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    try:
+        if template in _pooled:
+            with engine.begin() as conn:
+                pgpool.end_other_sessions(conn)
+                snapshot = _pooled[template]
+                if pgpool.fingerprint(conn) == snapshot.fingerprint:
+                    snapshot.reset(conn)
+                    return url
+        admin = _pg_admin()
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(
+                sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+            )
+        admin.dispose()
+        with engine.begin() as conn:
+            _pooled[template] = pgpool.take(conn)
+        return url
+    finally:
+        engine.dispose()
+
+
 # --- the fixtures tests use ----------------------------------------------------------------------
 
 
@@ -196,8 +228,10 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         template = "sqlite_sample_template" if sample else "sqlite_template"
         yield _sqlite_url(request.getfixturevalue(template), tmp_path)
     else:
-        template = "pg_sample_template" if sample else "pg_template"
-        yield from _pg_fresh(request, request.getfixturevalue(template))
+        if sample:
+            yield from _pg_fresh(request, request.getfixturevalue("pg_sample_template"))
+        else:
+            yield _pg_pooled(request, request.getfixturevalue("pg_template"))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
