@@ -126,20 +126,30 @@ def _with_db(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
+def _create_db(name: str, template: str | None) -> None:
+    """(Re)create database `name`, from `template` when given, else empty."""
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        if template:
+            conn.execute(
+                sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
+            )
+        else:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_template(request: pytest.FixtureRequest) -> str:
     require_pg()
     name = f"paseban_tmpl_{_worker(request)}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    _create_db(name, None)
     url = _with_db(PG_URL, name)
     ctx = make_ctx(url)
     migrate.upgrade(ctx.engine)
     reference.load(ctx, "32.71")
     ctx.close()
-    admin.dispose()
     return name
 
 
@@ -151,13 +161,7 @@ def pg_sample_template(
     (tests/dbcopy.py; the same loader at the same clock gives the same rows, in seconds instead
     of three minutes). The loader runs on PostgreSQL in the CLI's test of `init --sample`."""
     name = f"paseban_sample_{_worker(request)}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(
-            sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}" STRATEGY FILE_COPY')
-        )
-    admin.dispose()
+    _create_db(name, pg_template)
     source = sa.create_engine(f"sqlite:///{sqlite_sample_template}")
     target = sa.create_engine(_with_db(PG_URL, name))
     copy_rows(source, target)
@@ -168,18 +172,11 @@ def pg_sample_template(
 
 def _pg_fresh(request: pytest.FixtureRequest, template: str | None) -> Iterator[str]:
     name = f"paseban_{_worker(request)}_{next(_counter)}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        if template:
-            conn.execute(
-                sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
-            )
-        else:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    _create_db(name, template)
     try:
         yield _with_db(PG_URL, name)
     finally:
+        admin = _pg_admin()
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
@@ -202,13 +199,7 @@ def _pg_pooled(request: pytest.FixtureRequest, template: str) -> str:
                 if pgpool.fingerprint(conn) == snapshot.fingerprint:
                     snapshot.reset(conn)
                     return url
-        admin = _pg_admin()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(
-                sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY FILE_COPY')
-            )
-        admin.dispose()
+        _create_db(name, template)
         with engine.begin() as conn:
             _pooled[template] = pgpool.take(conn)
         return url

@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from click.testing import CliRunner, Result
 
 from paseban.cli import cli
-from tests.conftest import PG_URL, _pg_admin, _pg_fresh, _with_db, _worker, require_pg
+from tests.conftest import PG_URL, _create_db, _pg_fresh, _with_db, _worker, require_pg
 
 Invoke = Callable[..., Result]
 
@@ -70,11 +69,7 @@ def _cli_sample(
         return _Template(path, *_init_twice(f"sqlite:///{path}"))
     require_pg()
     name = f"paseban_cli_sample_{_worker(request)}"
-    admin = _pg_admin()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    _create_db(name, None)
     return _Template(name, *_init_twice(_with_db(PG_URL, name)))
 
 
