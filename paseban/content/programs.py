@@ -63,7 +63,9 @@ def validate_program(program: Program, *, opd_codes: set[str]) -> list[str]:
         problems.append("nama resmi program wajib diisi")
     elif len(program.name) > 200:
         problems.append("nama resmi program terlalu panjang (maks. 200 huruf)")
-    if program.owner_opd not in opd_codes:
+    if not program.owner_opd:
+        problems.append("pilih OPD pemilik program")
+    elif program.owner_opd not in opd_codes:
         problems.append(f"OPD pemilik {program.owner_opd!r} tidak dikenal")
     for tag in program.hashtags:
         if not HASHTAG_PATTERN.match(tag):

@@ -22,7 +22,7 @@ from paseban.content.campaigns import (
 )
 from paseban.content.programs import Fact, Program, normalize_hashtag, validate_program
 from paseban.domain.accounts import OPERATORS, Role
-from paseban.errors import Forbidden, InvalidInput, NotFound
+from paseban.errors import Conflict, Forbidden, InvalidInput, NotFound
 from paseban.progress import Progress, counted, quiet
 from paseban.services.content import access, checking, kits
 from paseban.services.content import posts as content
@@ -56,12 +56,14 @@ def _may_edit_program(who: ap.Who, owner_opd: str) -> bool:
     return who.role is Role.OPD_OFFICER and who.scope.opd == owner_opd
 
 
-def save_program(ctx: Context, who: ap.Who, program: Program, *, sample: bool = False) -> int:
+def save_program(
+    ctx: Context, who: ap.Who, program: Program, *, sample: bool = False, new: bool = False
+) -> int:
     """Add or update a program, keyed by its code. Diskominfo edits its city's; an OPD officer
     the programs of their own OPD. A programme is of its owner OPD's city, which must be the
-    person's."""
+    person's. `new`: only add (a code already used is a `Conflict`, nothing overwritten)."""
     with ctx.engine.begin() as conn:
-        return _store_program(conn, who, program, at=ctx.now(), sample=sample)
+        return _store_program(conn, who, program, at=ctx.now(), sample=sample, new=new)
 
 
 def save_programs(
@@ -85,7 +87,7 @@ def save_programs(
 
 
 def _store_program(
-    conn: sa.Connection, who: ap.Who, program: Program, *, at: Any, sample: bool
+    conn: sa.Connection, who: ap.Who, program: Program, *, at: Any, sample: bool, new: bool = False
 ) -> int:
     program = Program(
         **{
@@ -121,13 +123,15 @@ def _store_program(
         "updated_by": who.name,
     }
     existing = conn.execute(
-        sa.select(t.programs.c.id, t.programs.c.owner_opd, t.programs.c.city).where(
-            t.programs.c.code == program.code
-        )
+        sa.select(
+            t.programs.c.id, t.programs.c.owner_opd, t.programs.c.city, t.programs.c.name
+        ).where(t.programs.c.code == program.code)
     ).first()
     if existing:
         if not who.scope.covers_city(existing.city):  # codes are unique in the deployment
             raise InvalidInput(f"kode program {program.code!r} sudah dipakai kota/kabupaten lain")
+        if new:
+            raise Conflict(f"kode program {program.code!r} sudah dipakai program {existing.name!r}")
         if existing.city != city:
             raise InvalidInput("OPD pemilik program harus dari kota/kabupaten program itu")
         if not _may_edit_program(who, existing.owner_opd):

@@ -3,6 +3,7 @@ campaign's page, and adapting its kit for one account."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -19,8 +20,10 @@ from paseban.domain.auth import Actor
 from paseban.errors import Conflict, InvalidInput, NotFound
 from paseban.services.content import access, kits, programs
 from paseban.services.content import media as library
+from paseban.services.reference import policy
 from paseban.storage.rows.content_media import MediaListRow
 from paseban.storage.rows.people import AccountRow
+from paseban.storage.rows.reference import OpdRow
 from paseban.web.content.auth import ContentActor, ContentWriter
 from paseban.web.content.rendering import (
     back,
@@ -36,13 +39,64 @@ router = APIRouter(prefix="/konten", include_in_schema=False)
 
 @router.get("/program", response_class=HTMLResponse)
 def program_list(request: Request, ctx: CtxDep, actor: ContentActor) -> HTMLResponse:
+    return _programs_page(request, ctx, actor)
+
+
+def _programs_page(
+    request: Request,
+    ctx: Context,
+    actor: Actor,
+    *,
+    error: str | None = None,
+    entered: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The programmes and the new-programme form; after a refusal, the form open again with
+    the reason and everything typed (nothing stored)."""
     return render(
-        request, ctx, actor, "content_programs.html", {"rows": programs.list_programs(ctx, actor)}
+        request,
+        ctx,
+        actor,
+        "content_programs.html",
+        {
+            "rows": programs.list_programs(ctx, actor),
+            "opd_choices": _owner_choices(ctx, actor),
+            "error": error,
+            "p": entered or _BLANK_PROGRAM,
+        },
+        status=status_code,
     )
+
+
+_BLANK_PROGRAM: dict[str, Any] = {
+    "code": "",
+    "name": "",
+    "owner_opd": "",
+    "summary": "",
+    "key_messages": [],
+    "facts": [],
+    "achievements": [],
+    "hashtags": [],
+    "official_names": [],
+}
 
 
 @router.get("/program/{code}", response_class=HTMLResponse)
 def program_detail(request: Request, ctx: CtxDep, actor: ContentActor, code: str) -> HTMLResponse:
+    return _program_page(request, ctx, actor, code)
+
+
+def _program_page(
+    request: Request,
+    ctx: Context,
+    actor: Actor,
+    code: str,
+    *,
+    error: str | None = None,
+    entered: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A programme's page; after a refused edit, its form open with the reason and the edit."""
     program = programs.get_program(ctx, actor, code)
     can_edit = actor.role in OPERATORS or (
         actor.role is Role.OPD_OFFICER and actor.scope.opd == program["owner_opd"]
@@ -52,8 +106,27 @@ def program_detail(request: Request, ctx: CtxDep, actor: ContentActor, code: str
         ctx,
         actor,
         "content_program.html",
-        {"p": program, "can_edit": can_edit, "error": None},
+        {
+            "p": program,
+            "form": {**program, **(entered or {})},
+            "can_edit": can_edit,
+            "opd_choices": _owner_choices(ctx, actor),
+            "error": error,
+        },
+        status=status_code,
     )
+
+
+def _owner_choices(ctx: Context, actor: Actor) -> list[OpdRow]:
+    """The departments that may own a programme the person saves, by name: the active OPDs of
+    their city (every city for the province), or an officer's own."""
+    return [
+        o
+        for o in policy.list_opds(ctx)
+        if o["active"]
+        and actor.scope.covers_city(o["city"])
+        and (actor.role is not Role.OPD_OFFICER or o["code"] == actor.scope.opd)
+    ]
 
 
 def _facts(raw: str) -> tuple[Fact, ...]:
@@ -67,6 +140,8 @@ def _facts(raw: str) -> tuple[Fact, ...]:
 
 @router.post("/program", response_class=HTMLResponse)
 async def program_save(request: Request, ctx: CtxDep, actor: ContentWriter) -> Response:
+    """Save the new-programme form (`baru`: a code already used is refused, never overwritten)
+    or a programme's edit form. A refusal brings the form back with the reason and the entry."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     program = Program(
         code=form.get("code", "").strip(),
@@ -79,7 +154,19 @@ async def program_save(request: Request, ctx: CtxDep, actor: ContentWriter) -> R
         hashtags=tuple(form.get("hashtags", "").split()),
         official_names=lines_of(form.get("official_names", "")),
     )
-    programs.save_program(ctx, actor, program)
+    new = form.get("baru") == "1"
+    try:
+        programs.save_program(ctx, actor, program, new=new)
+    except (InvalidInput, Conflict) as exc:
+        status = 409 if isinstance(exc, Conflict) else 422
+        entered = {**asdict(program), "code": program.code}
+        if new:
+            return _programs_page(
+                request, ctx, actor, error=str(exc), entered=entered, status_code=status
+            )
+        return _program_page(
+            request, ctx, actor, program.code, error=str(exc), entered=entered, status_code=status
+        )
     return back(f"/konten/program/{quote(program.code)}", "saved")
 
 

@@ -287,3 +287,63 @@ def test_csrf_and_permissions_guard_writes(ctx: Context, signed: tuple[TestClien
     assert client.get("/konten").status_code == 200  # a viewer reads
     assert client.post("/konten/draf", data=body, follow_redirects=False).status_code == 403
     assert "Konten" in client.get("/kasus").text  # the main menu links here
+
+
+def test_programme_form_names_owners_and_comes_back_when_refused(
+    ctx: Context, signed: tuple[TestClient, As]
+) -> None:
+    client, holder = signed
+    holder.who = OPERATOR
+    with ctx.engine.connect() as conn:
+        dlh = conn.execute(sa.select(t.opds.c.name).where(t.opds.c.code == "DLH")).scalar_one()
+    # the owner is chosen by name, never typed as a code
+    form = client.get("/konten/program").text.split('name="owner_opd"', 1)[1].split("</select>")[0]
+    assert f'<option value="DLH">{dlh}</option>' in form
+    typed = {
+        "baru": "1",
+        "code": "bogor-hijau",
+        "name": "Bogor Hijau <2027>",
+        "owner_opd": "DLH",
+        "key_messages": "Tanam satu pohon tiap rumah",
+        "facts": "10.000 bibit | DLH",
+        "hashtags": "#BogorHijau",
+    }
+    made = client.post("/konten/program", data=typed, follow_redirects=False)
+    assert made.status_code == 303
+    assert "Bogor Hijau &lt;2027&gt;" in client.get("/konten/program/bogor-hijau").text
+    # a new programme with a code already used is refused, not written over the first; a
+    # missing owner too: the form comes back open, the reason first, everything typed kept
+    second = {**typed, "name": "Program lain", "key_messages": "Pesan yang diketik lama"}
+    for data, status in ((second, 409), ({**second, "code": "lain", "owner_opd": ""}, 422)):
+        again = client.post("/konten/program", data=data, follow_redirects=False)
+        assert again.status_code == status, again.text
+        page = again.text
+        assert 'role="alert" tabindex="-1" autofocus>Tidak disimpan: ' in page
+        assert "<details open><summary>Tambah program" in page
+        assert 'value="Program lain"' in page
+        assert ">Pesan yang diketik lama</textarea>" in page
+        assert "10.000 bibit | DLH" in page
+    assert (
+        "sudah dipakai program &#39;Bogor Hijau &lt;2027&gt;&#39;"
+        in client.post("/konten/program", data=second).text
+    )
+    assert (
+        "pilih OPD pemilik"
+        in client.post("/konten/program", data={**second, "code": "lain", "owner_opd": ""}).text
+    )
+    stored = client.get("/api/v1/content/programs/bogor-hijau").json()
+    assert stored["name"] == "Bogor Hijau <2027>"
+    assert client.get("/konten/program/lain").status_code == 404
+    # an edit on the programme's page: saved; refused, its form comes back there with the edit
+    edit = {k: v for k, v in typed.items() if k != "baru"}
+    saved = client.post("/konten/program", data={**edit, "name": "Bogor Hijau"})
+    assert saved.status_code == 200 and "<h1>Bogor Hijau" in saved.text
+    refused = client.post("/konten/program", data={**edit, "key_messages": "", "name": "Baru"})
+    assert refused.status_code == 422
+    assert "<details open><summary>Ubah program" in refused.text
+    assert "isi sedikitnya satu pesan kunci" in refused.text and 'value="Baru"' in refused.text
+    assert client.get("/api/v1/content/programs/bogor-hijau").json()["name"] == "Bogor Hijau"
+    # an OPD officer may own programmes of their own department only: the choice is theirs
+    holder.who = Person("petugas.dlh", Role.OPD_OFFICER, Scope(opd="DLH"))
+    page = client.get("/konten/program/bogor-hijau").text
+    assert page.split('name="owner_opd"', 1)[1].split("</select>")[0].count("<option") == 2
