@@ -146,8 +146,10 @@ def delivered(
 
 
 class DeliveryWriter:
-    """Group commit for SQLite: one writer thread stores deliveries, and those that arrive while
-    it commits are committed together in its next transaction. Each delivery is answered only
+    """Group commit: one writer thread per web process stores deliveries, and those that arrive
+    while it commits are committed together in its next transaction (SQLite: its one writer;
+    PostgreSQL: a few statements per delivery and one commit per group, instead of a pooled
+    connection, a transaction and a thread hop per delivery). Each delivery is answered only
     after the transaction holding it has committed, so durability is unchanged; the cost of a
     commit is shared. If a shared transaction fails, each of its deliveries is retried alone."""
 

@@ -12,7 +12,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from paseban.connectors.registry import Registry
@@ -92,15 +91,10 @@ async def _deliver(request: Request, channel: str) -> JSONResponse:
     if batcher is not None:
         batcher.arrived()
     try:
-        if ctx.engine.dialect.name == "sqlite":
-            # check and parse here (microseconds); the one SQLite writer stores it, together
-            # with whatever else arrived meanwhile (group commit), and we answer after its commit
-            delivery = ingest.check_delivery(ctx, channel, request.headers, body)
-            report = await asyncio.wrap_future(_writer(request, batcher).submit(delivery))
-        else:
-            report = await run_in_threadpool(
-                ingest.receive_webhook, ctx, channel, request.headers, body, batcher=batcher
-            )
+        # check and parse here (microseconds); the process's writer stores it, together with
+        # whatever else arrived meanwhile (group commit), and we answer after its commit
+        delivery = ingest.check_delivery(ctx, channel, request.headers, body)
+        report = await asyncio.wrap_future(_writer(request, batcher).submit(delivery))
     except ingest.SignatureRejected as exc:
         return _error(401 if exc.missing else 403, "SignatureRejected", str(exc))
     except ingest.NotConfigured as exc:

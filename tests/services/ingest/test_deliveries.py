@@ -30,20 +30,27 @@ from tests.connectors.helpers import META_SECRET, RecordingQueue, connector_sett
 SAMPLE = Path(ingest.__file__).parents[2] / "data" / "sample" / "accounts.csv"
 
 
-@pytest.fixture
-def dctx(sqlite_template: Path, tmp_path: Path) -> Iterator[Context]:
-    target = tmp_path / "d.db"
-    target.write_bytes(sqlite_template.read_bytes())
+def _recording(url: str) -> Iterator[Context]:
     ctx = create_context(
-        connector_settings(f"sqlite:///{target}"),
-        clock=FixedClock(T0),
-        load_entrypoints=False,
-        jobs_backend="eager",
+        connector_settings(url), clock=FixedClock(T0), load_entrypoints=False, jobs_backend="eager"
     )
     accounts.import_csv(ctx, SAMPLE, sample=True)
     ctx.jobs = RecordingQueue()
     yield ctx
     ctx.close()
+
+
+@pytest.fixture
+def dctx(sqlite_template: Path, tmp_path: Path) -> Iterator[Context]:
+    target = tmp_path / "d.db"
+    target.write_bytes(sqlite_template.read_bytes())
+    yield from _recording(f"sqlite:///{target}")
+
+
+@pytest.fixture
+def wctx(db_url: str) -> Iterator[Context]:
+    """The writer's context on each backend: group commit serves SQLite and PostgreSQL."""
+    yield from _recording(db_url)
 
 
 def deliveries(ctx: Context, n: int) -> list[ingest.Delivery]:
@@ -62,23 +69,23 @@ def count(ctx: Context, table: sa.Table) -> int:
         return int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
 
 
-def test_group_commit_stores_each_delivery_once_and_answers_each(dctx: Context) -> None:
-    batcher = ingest.AnalysisBatcher(dctx, interval=3600)
-    writer = ingest.DeliveryWriter(dctx, batcher=batcher, max_batch=16)
-    items = deliveries(dctx, 60)
+def test_group_commit_stores_each_delivery_once_and_answers_each(wctx: Context) -> None:
+    batcher = ingest.AnalysisBatcher(wctx, interval=3600)
+    writer = ingest.DeliveryWriter(wctx, batcher=batcher, max_batch=16)
+    items = deliveries(wctx, 60)
     futures = [writer.submit(d) for d in items + items[:10]]  # ten of them delivered twice
     reports = [f.result(timeout=20) for f in futures]
     assert sum(r.stored for r in reports) == 60 and sum(r.duplicates for r in reports) == 10
-    assert count(dctx, t.messages) == 60 and count(dctx, t.raw_events) == 60  # bodies kept once
+    assert count(wctx, t.messages) == 60 and count(wctx, t.raw_events) == 60  # bodies kept once
     batcher.flush()  # whatever the batcher thread has not handed over yet
-    handed = [i for name, kw in dctx.jobs.jobs for i in kw["ids"] if name == "analyze_messages"]  # type: ignore[attr-defined]
+    handed = [i for name, kw in wctx.jobs.jobs for i in kw["ids"] if name == "analyze_messages"]  # type: ignore[attr-defined]
     assert sorted(handed) == sorted(i for r in reports for i in r.message_ids)
 
 
 def test_one_failing_delivery_does_not_fail_the_others(
-    dctx: Context, monkeypatch: pytest.MonkeyPatch
+    wctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    items = deliveries(dctx, 5)
+    items = deliveries(wctx, 5)
     real = ingest.store_delivery
 
     def store(conn: sa.Connection, delivery: ingest.Delivery) -> Any:
@@ -87,14 +94,14 @@ def test_one_failing_delivery_does_not_fail_the_others(
         return real(conn, delivery)
 
     monkeypatch.setattr(ingest, "store_delivery", store)
-    writer = ingest.DeliveryWriter(dctx, batcher=None)
+    writer = ingest.DeliveryWriter(wctx, batcher=None)
     gate = threading.Lock()
     with gate:  # hold the writer so that all five go in one transaction
         monkeypatch.setattr(writer, "_write", _held(writer._write, gate))
         futures = [writer.submit(d) for d in items]
     outcomes = [f.exception(timeout=20) for f in futures]
     assert [o is None for o in outcomes] == [True, True, False, True, True]
-    assert count(dctx, t.raw_events) == 4
+    assert count(wctx, t.raw_events) == 4
 
 
 def _held(write: Any, gate: threading.Lock) -> Any:
