@@ -24,10 +24,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from numpy.typing import NDArray
-from paseban.nlp import corpus, labelled, learners, model, sources, train
+from paseban.nlp import corpus, learners, model, sources, train
 from paseban.nlp import features as feats
 from paseban.nlp.normalize import normalize
+
+from learners import bootstrap, score, validation_split  # this folder's round-5 harness
 
 DIMS, FINE, COARSE, MIN_COUNT, WINDOW = 96, 256, 48, 4, 3
 
@@ -94,12 +95,6 @@ def with_clusters(table: dict[str, tuple[int, int]]) -> Callable[..., list[str]]
     return features
 
 
-def score(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, float]:
-    """(complaint F1, intent macro-F1), as `train.tune` scores intent."""
-    s = train._score(gold, pred)
-    return s["complaint_f1"], s["intent_macro_f1"]
-
-
 def main() -> None:
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
@@ -109,12 +104,7 @@ def main() -> None:
     data = sources.gather(folder)
     shipped = model.bundled().meta.get("settings", {})
     settings = train.Settings(**shipped) if isinstance(shipped, dict) else train.Settings()
-    val = {
-        "real": data.real_validation,
-        "corpus": [e for e in data.corpus if labelled.in_test("val:" + e.group)],
-    }
-    held = {e.id for v in val.values() for e in v}
-    part = [e for e in data.training() if e.id not in held]
+    val, part = validation_split(data)
     gold = {k: [e.intent for e in v] for k, v in val.items()}
     y = [e.intent for e in part]
     w = np.array([settings.weight(e) for e in part], dtype=np.float64)
@@ -142,15 +132,7 @@ def main() -> None:
                 )
                 print(f"{key:14} score {means[key]:.4f}  {shown}", flush=True)
     setattr(train, "features", plain)  # noqa: B010
-    rng = np.random.default_rng(train.SEED)
-    samples = {k: [rng.integers(0, len(v), len(v)) for _ in range(500)] for k, v in val.items()}
-
-    def boot(pred: dict[str, list[str]]) -> NDArray[np.float64]:
-        out = np.zeros(500)
-        for k in val:
-            g, p = np.array(gold[k]), np.array(pred[k])
-            out += [np.mean(score(g[i].tolist(), p[i].tolist())) for i in samples[k]]
-        return out / len(val)
+    boot = bootstrap(gold)
 
     best = {
         n: max((r for r in runs if r.startswith(n)), key=means.__getitem__)

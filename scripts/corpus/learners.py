@@ -25,7 +25,7 @@ The real test part (dated `sources.TEST_FROM` or later) and `../shared/eval` are
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -79,6 +79,33 @@ def score(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, float]:
     return s["complaint_f1"], s["intent_macro_f1"]
 
 
+def validation_split(data: sources.Sources) -> tuple[dict[str, list[Any]], list[Any]]:
+    """The two validation slices `tune` reads and the training part without them."""
+    val = {
+        "real": list(data.real_validation),
+        "corpus": [e for e in data.corpus if labelled.in_test("val:" + e.group)],
+    }
+    held = {e.id for v in val.values() for e in v}
+    return val, [e for e in data.training() if e.id not in held]
+
+
+def bootstrap(
+    gold: dict[str, list[str]],
+) -> Callable[[dict[str, list[str]]], NDArray[np.float64]]:
+    """The tuning score of predictions over 500 paired resamples of each validation slice."""
+    rng = np.random.default_rng(train.SEED)
+    samples = {k: [rng.integers(0, len(v), len(v)) for _ in range(500)] for k, v in gold.items()}
+
+    def boot(pred: dict[str, list[str]]) -> NDArray[np.float64]:
+        out = np.zeros(500)
+        for k in gold:
+            g, p = np.array(gold[k]), np.array(pred[k])
+            out += [np.mean(score(g[i].tolist(), p[i].tolist())) for i in samples[k]]
+        return out / len(gold)
+
+    return boot
+
+
 def main() -> None:
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
@@ -88,12 +115,7 @@ def main() -> None:
     data = sources.gather(sources.default_train_dir())
     shipped = model.bundled().meta.get("settings", {})
     settings = train.Settings(**shipped) if isinstance(shipped, dict) else train.Settings()
-    val = {
-        "real": data.real_validation,
-        "corpus": [e for e in data.corpus if labelled.in_test("val:" + e.group)],
-    }
-    held = {e.id for v in val.values() for e in v}
-    part = [e for e in data.training() if e.id not in held]
+    val, part = validation_split(data)
     docs = train.Docs()
     matrix = train.Matrix.build(part, docs)
     x = matrix.x
@@ -133,16 +155,7 @@ def main() -> None:
     # against the best plain logistic regression on validation (the grid tuning would search)
     base_name = max((n for n in runs if n.startswith("lr ")), key=lambda n: means[n])
     base = runs[base_name]
-    rng = np.random.default_rng(train.SEED)
-    samples = {k: [rng.integers(0, len(v), len(v)) for _ in range(500)] for k, v in val.items()}
-
-    def boot(pred: dict[str, list[str]]) -> NDArray[np.float64]:
-        out = np.zeros(500)
-        for k in val:
-            g, p = np.array(gold[k]), np.array(pred[k])
-            out += [np.mean(score(g[i].tolist(), p[i].tolist())) for i in samples[k]]
-        return out / len(val)
-
+    boot = bootstrap(gold)
     base_boot = boot(base)
     for name, pred in runs.items():
         if pred is base:

@@ -159,7 +159,7 @@ async def program_save(request: Request, ctx: CtxDep, actor: ContentWriter) -> R
         programs.save_program(ctx, actor, program, new=new)
     except (InvalidInput, Conflict) as exc:
         status = 409 if isinstance(exc, Conflict) else 422
-        entered = {**asdict(program), "code": program.code}
+        entered = asdict(program)
         if new:
             return _programs_page(
                 request, ctx, actor, error=str(exc), entered=entered, status_code=status

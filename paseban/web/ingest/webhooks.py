@@ -1,8 +1,9 @@
 """Platform webhook endpoints, one pair per connector that platforms push to (with the built-in
-ones: /webhooks/meta for Instagram and Facebook, /webhooks/whatsapp, /webhooks/x). They hand the raw
-bytes to services.ingest.webhooks.receive_webhook, which checks the signature, keeps the delivery
-and stores its messages before we answer 200; analysis runs afterwards through the job queue, so a
-slow analysis never slows the answer."""
+ones: /webhooks/meta for Instagram and Facebook, /webhooks/whatsapp, /webhooks/x). They check the
+signature over the raw bytes and parse (services.ingest.webhooks.check_delivery), then the
+process's DeliveryWriter keeps the delivery and stores its messages, with whatever arrived
+meanwhile, before we answer 200; analysis runs afterwards through the job queue, so a slow
+analysis never slows the answer."""
 
 from __future__ import annotations
 
