@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import numpy as np
+
 from paseban.domain.cases import find_tickets
 
 STOPWORDS = frozenset(
@@ -57,15 +59,25 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 def neighbours_by_distance(
     centres: Mapping[str, tuple[float, float]], max_km: float
 ) -> dict[str, frozenset[str]]:
-    """Kelurahan whose centres lie within max_km of each other count as neighbours."""
+    """Kelurahan whose centres lie within max_km of each other count as neighbours: the
+    distance of `distance_m` for every pair at once (a city's 68 kelurahan are 2,278 pairs,
+    a kabupaten's 435 desa 94,395; read again for every batch the analysis stores)."""
     codes = sorted(centres)
-    out: dict[str, set[str]] = {code: set() for code in codes}
-    for i, a in enumerate(codes):
-        for b in codes[i + 1 :]:
-            if distance_m(centres[a], centres[b]) <= max_km * 1000:
-                out[a].add(b)
-                out[b].add(a)
-    return {code: frozenset(near) for code, near in out.items()}
+    if not codes:
+        return {}
+    lat, lon = np.radians(np.array([centres[code] for code in codes], dtype=np.float64)).T
+    h = (
+        np.sin((lat[None, :] - lat[:, None]) / 2) ** 2
+        + np.cos(lat[:, None])
+        * np.cos(lat[None, :])
+        * np.sin((lon[None, :] - lon[:, None]) / 2) ** 2
+    )
+    near = 2 * 6_371_000 * np.arcsin(np.sqrt(np.minimum(1.0, h))) <= max_km * 1000
+    np.fill_diagonal(near, False)
+    return {
+        code: frozenset(codes[j] for j in np.flatnonzero(row))
+        for code, row in zip(codes, near, strict=True)
+    }
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
 from paseban.domain.triage import (
@@ -109,6 +110,20 @@ def test_neighbours_from_centres() -> None:
     centres = {"a": (-6.60, 106.80), "b": (-6.605, 106.80), "c": (-6.70, 106.80)}
     near = neighbours_by_distance(centres, max_km=1.0)
     assert near["a"] == {"b"} and near["c"] == frozenset()
+
+
+def test_neighbours_agree_with_the_distance_of_each_pair() -> None:
+    """All pairs at once give what distance_m gives pair by pair (a kabupaten's worth)."""
+    rng = random.Random(7)
+    centres = {
+        f"k{i:03d}": (-6.6 + rng.uniform(-0.1, 0.1), 106.8 + rng.uniform(-0.1, 0.1))
+        for i in range(120)
+    }
+    near = neighbours_by_distance(centres, max_km=1.5)
+    for a in centres:
+        expected = {b for b in centres if b != a and distance_m(centres[a], centres[b]) <= 1500}
+        assert near[a] == expected
+    assert sum(len(v) for v in near.values()) > 0 and neighbours_by_distance({}, 1.5) == {}
 
 
 def test_follow_up_questions() -> None:

@@ -84,14 +84,16 @@ def _topic_names(conn: sa.Connection) -> dict[str, str]:
 
 
 def neighbours(conn: sa.Connection, city: str | None = None) -> dict[str, frozenset[str]]:
-    """Kelurahan whose centres lie within the city's `triage.neighbour_km` of each other."""
+    """Kelurahan whose centres lie within the city's `triage.neighbour_km` of each other: the
+    city's own (a case belongs to one city), not every kelurahan of a province's deployment."""
 
     def load() -> dict[str, frozenset[str]]:
-        rows = conn.execute(
-            sa.select(t.wilayah.c.code, t.wilayah.c.lat, t.wilayah.c.lon).where(
-                t.wilayah.c.level == 4, t.wilayah.c.lat.is_not(None), t.wilayah.c.lon.is_not(None)
-            )
-        ).all()
+        query = sa.select(t.wilayah.c.code, t.wilayah.c.lat, t.wilayah.c.lon).where(
+            t.wilayah.c.level == 4, t.wilayah.c.lat.is_not(None), t.wilayah.c.lon.is_not(None)
+        )
+        if city:
+            query = query.where(t.wilayah.c.code.startswith(f"{city}.", autoescape=True))
+        rows = conn.execute(query).all()
         km = float(cities.get_city_parameter(conn, city, "triage.neighbour_km", NEIGHBOUR_KM))
         return neighbours_by_distance({r.code: (r.lat, r.lon) for r in rows}, km)
 

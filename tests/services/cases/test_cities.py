@@ -132,3 +132,41 @@ def test_alerts_and_escalations_reach_the_city_operators(province: Desk) -> None
         alerted = set(notify.alert_recipients(conn, "DLH_KBG", "32.01.01.1001"))
         escalated = set(notify.escalation_recipients(conn, ["diskominfo"], city=KAB))
     assert alerted == escalated == {ids["ops.kab"], ids["ops.prov"]}
+
+
+def test_neighbouring_kelurahan_are_those_of_the_city(province: Desk) -> None:
+    """A case belongs to one city: a city's neighbour table holds its own kelurahan only (a
+    desa across the border may be as near, but is never asked for), so a province's deployment
+    does not compare every kelurahan of every city in each batch the analysis stores."""
+    import sqlalchemy as sa
+
+    from paseban.services.cases.triage import neighbours
+    from paseban.storage import tables as t
+
+    w = t.wilayah
+    with province.ctx.engine.begin() as conn:  # two desa just across the border, with centres
+        centre = conn.execute(
+            sa.select(w.c.lat, w.c.lon).where(w.c.code.startswith("32.71."), w.c.level == 4)
+        ).first()
+        assert centre is not None
+        desa = (
+            conn.execute(
+                sa.select(w.c.code).where(w.c.code.startswith("32.01."), w.c.level == 4).limit(2)
+            )
+            .scalars()
+            .all()
+        )
+        for n, code in enumerate(desa):
+            conn.execute(
+                sa.update(w)
+                .where(w.c.code == code)
+                .values(lat=centre.lat + 0.001 * n, lon=centre.lon)
+            )
+    with province.ctx.engine.connect() as conn:
+        kota, kab = neighbours(conn, "32.71"), neighbours(conn, KAB)
+        everything = neighbours(conn, None)
+    assert kota and all(code.startswith("32.71.") for code in kota)
+    assert all(n.startswith("32.71.") for near in kota.values() for n in near)
+    assert set(kab) == set(desa) and kab[desa[0]] == {desa[1]}
+    assert any(n.startswith("32.01.") for code in kota for n in everything[code])  # no city: all
+    assert any(near for near in kota.values())  # the city's own neighbours are still found
