@@ -37,6 +37,10 @@ machine whose web process and workers share the cores should.
 `--web-processes N` answers with `paseban serve --workers N` (one Python process uses at most
 one core; the web's CPU is counted over all of them).
 
+`--timeline` prints, for every second of the load, the webhooks' p50 and p99 (by when each
+delivery was due), the messages analysed by then, and the CPU the web, the workers and PostgreSQL
+used in that second: where the slow answers fall, and what took the cores then.
+
 `--backlog` measures analysis alone (analysis-bound load): the workers start only once every
 delivery is stored and its job queued, and S runs from the first analysis job to the last message
 analysed (C then includes the wait for the workers, and is not the promise to a city).
@@ -53,6 +57,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -322,6 +327,45 @@ def to_case_seconds(engine: sa.Engine) -> list[float]:
     return [(analysed - received).total_seconds() for received, analysed in rows]
 
 
+class Sampler(threading.Thread):
+    """Once a second while the load runs: the cluster's CPU so far and the messages analysed."""
+
+    def __init__(self, cluster: Cluster, engine: sa.Engine) -> None:
+        super().__init__(name="scale-sampler", daemon=True)
+        self.cluster, self.engine = cluster, engine
+        self.samples: list[tuple[float, dict[str, float], int]] = []
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self.samples.append((time.time(), self.cluster.cpu(), counts(self.engine)["analysed"]))
+            self.done.wait(1.0)
+
+
+def print_timeline(result: Any, started_wall: float, sampler: Sampler) -> None:
+    """Per second of the load: webhook p50/p99 of the deliveries due then, analysed so far, and
+    the CPU each part used since the sample before (cores)."""
+    seconds: dict[int, list[float]] = {}
+    for due, latency in result.timeline:
+        seconds.setdefault(int(due - result.started), []).append(latency * 1000)
+    samples = sampler.samples
+    for second, values in sorted(seconds.items()):
+        line = (
+            f"  second {second:>3}  p50 {statistics.median(values):7.1f}  "
+            f"p99 {percentile(values, 99):7.1f} ms"
+        )
+        at = started_wall + second + 1
+        after = next((n for n, s in enumerate(samples) if s[0] >= at), None)
+        if after:
+            (t0, cpu0, _), (t1, cpu1, analysed) = samples[after - 1], samples[after]
+            cores = ", ".join(
+                f"{name} {(cpu1[name] - cpu0.get(name, 0.0)) / (t1 - t0):.2f}"
+                for name in ("web", "workers", "postgres")
+            )
+            line += f"  analysed {analysed:>5}  cores: {cores}"
+        say(line)
+
+
 def one_run(
     args: argparse.Namespace, count: int, admin_url: str, broker_url: str
 ) -> dict[str, Any]:
@@ -351,8 +395,12 @@ def one_run(
         cluster.start_web(port, args.web_processes)
         requests = deliveries(secret, args.messages)
         cpu_start = cluster.cpu()
+        sampler = Sampler(cluster, engine)
+        if args.timeline:
+            sampler.start()
         cpu_before, wall_start = time.process_time(), time.time()
         result = asyncio.run(load("127.0.0.1", port, requests, args.rate, args.connections))
+        sampler.done.set()
         load_cpu = time.process_time() - cpu_before
         load_seconds = result.finished - result.started
         if args.backlog:  # everything is stored and queued: now the workers
@@ -422,6 +470,8 @@ def one_run(
         + f" in {seconds:.1f} s; machine load average {os.getloadavg()[0]:.1f}, "
         f"{os.cpu_count()} cores shared with other processes"
     )
+    if args.timeline:
+        print_timeline(result, wall_start + 0.2, sampler)  # load() opens its connections first
     if now["analysed"]:
         say(
             "  per message  "
@@ -558,6 +608,11 @@ def main() -> None:
         default=1,
         metavar="N",
         help="paseban serve --workers N: web processes answering the webhooks (default 1)",
+    )
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="per second of the load: webhook p50/p99, messages analysed, CPU of each part",
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for analysis")
     parser.add_argument(

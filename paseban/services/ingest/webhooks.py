@@ -8,7 +8,7 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
@@ -226,8 +226,11 @@ class AnalysisBatcher:
     Every `interval` the ids stored since are handed over in jobs of at most `chunk` ids (short
     transactions: SQLite has one writer). While deliveries arrive faster than `busy_rate` per
     second (a burst; counted when they arrive, not when they are stored, so a slow disk does not
-    look like a quiet moment), only `trickle` ids per interval go to analysis, so that answering
-    the platforms keeps the CPU and the database; the rest follow as soon as the burst is over.
+    look like a quiet moment; seen in its first quarter second), only a trickle goes to
+    analysis, so that answering the platforms keeps the CPU and the database: `trickle` ids
+    every `trickle_every` seconds, the first a period after the burst began, in one job (a job
+    costs the worker something whatever its size: jobs of 5 messages took about 1.4 times the
+    CPU per message of jobs of 40, docs/scale.md). The rest follow as soon as the burst is over.
     Ids not handed over when the process stops are stored already: `analyze_pending` analyses
     them."""
 
@@ -238,14 +241,19 @@ class AnalysisBatcher:
         interval: float = 0.25,
         chunk: int = 100,
         busy_rate: float = 100.0,
-        trickle: int = 5,
+        trickle: int = 10,
+        trickle_every: float = 1.0,
         calm_after: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.ctx = ctx
+        self.clock = clock
         self.interval = interval
         self.chunk = chunk
         self.busy_rate = busy_rate
         self.trickle = trickle
+        self.trickle_every = trickle_every
+        self._trickled_at = 0.0
         self.calm_after = calm_after
         self._busy_until = 0.0
         self._ids: list[int] = []
@@ -255,7 +263,7 @@ class AnalysisBatcher:
 
     def arrived(self) -> None:
         """A delivery came in (called before it is stored)."""
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             self._arrivals.append(now)
             if len(self._arrivals) > 10 * self.busy_rate:
@@ -271,16 +279,28 @@ class AnalysisBatcher:
                 self._thread.start()
 
     def busy(self) -> bool:
-        """More than busy_rate deliveries in the last second, or in any second of the last
-        `calm_after` seconds: a burst is not over when the server stalls for a moment and the
-        platforms, waiting for answers, send less."""
-        now = time.monotonic()
+        """More than busy_rate deliveries in the last second (or its share in the last quarter
+        second: a burst is seen before a second of it has been handed to analysis), or so in
+        any second of the last `calm_after` seconds: a burst is not over when the server stalls
+        for a moment and the platforms, waiting for answers, send less."""
+        now = self.clock()
         with self._lock:
             while self._arrivals and self._arrivals[0] < now - 1.0:
                 self._arrivals.popleft()
-            if len(self._arrivals) > self.busy_rate:
+            if len(self._arrivals) > self.busy_rate or self._recent(now) > self.busy_rate / 4:
+                if now >= self._busy_until:  # a new burst: its first trickle a period from now
+                    self._trickled_at = now
                 self._busy_until = now + self.calm_after
             return now < self._busy_until
+
+    def _recent(self, now: float) -> int:
+        """Arrivals in the last quarter second (counted from the newest, as far as needed)."""
+        count, since, enough = 0, now - 0.25, self.busy_rate / 4
+        for arrived in reversed(self._arrivals):
+            if arrived < since or count > enough:
+                break
+            count += 1
+        return count
 
     def _run(self) -> None:
         while True:
@@ -295,6 +315,11 @@ class AnalysisBatcher:
             if not self._ids:  # idle: the next add starts a new thread
                 self._thread = None
                 return False
+            if limit is not None:  # a burst: a trickle once a period, nothing in between
+                now = self.clock()
+                if now - self._trickled_at < self.trickle_every:
+                    return True
+                self._trickled_at = now
             take = len(self._ids) if limit is None else min(limit, len(self._ids))
             ids, self._ids = self._ids[:take], self._ids[take:]
         self._hand_over(ids)

@@ -141,7 +141,9 @@ def test_a_locked_database_is_waited_for_without_long_sleeps(
 
 
 def test_the_batcher_trickles_during_a_burst_and_hands_over_the_rest_after(dctx: Context) -> None:
-    batcher = ingest.AnalysisBatcher(dctx, interval=3600, chunk=7, busy_rate=20, trickle=3)
+    batcher = ingest.AnalysisBatcher(
+        dctx, interval=3600, chunk=7, busy_rate=20, trickle=3, trickle_every=0
+    )
     for i in range(100):
         batcher.arrived()  # 100 deliveries at once: a burst
         batcher.add([i])
@@ -155,6 +157,64 @@ def test_the_batcher_trickles_during_a_burst_and_hands_over_the_rest_after(dctx:
     assert sorted(i for _, kw in jobs for i in kw["ids"]) == list(range(100))
     assert max(len(kw["ids"]) for _, kw in jobs) <= 7 and batcher.pending() == 0
     assert not batcher.step()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_burst_is_seen_in_its_first_quarter_second_and_trickles_once_a_period(
+    dctx: Context,
+) -> None:
+    """A burst hands analysis one job of `trickle` ids every `trickle_every` seconds, the first
+    a period after it began: its first moments are not handed over whole before a second of
+    arrivals has been counted, and the workers get few larger jobs instead of many small ones."""
+    clock = Clock()
+    batcher = ingest.AnalysisBatcher(
+        dctx, interval=3600, busy_rate=100, trickle=40, trickle_every=2.0, clock=clock
+    )
+    jobs = dctx.jobs.jobs  # type: ignore[attr-defined]
+    for i in range(20):  # 80 a second: calm, handed over at once
+        clock.now += 0.0125
+        batcher.arrived()
+        batcher.add([i])
+    assert batcher.step() and [len(kw["ids"]) for _, kw in jobs] == [20]
+    clock.now += 1.0
+    for i in range(20, 50):  # 30 in a tenth of a second: a burst, not yet 100 in a second
+        clock.now += 0.003
+        batcher.arrived()
+        batcher.add([i])
+    assert batcher.busy()
+    assert batcher.step() and len(jobs) == 1  # its first period: nothing handed over
+    clock.now += 1.0
+    batcher.arrived()
+    assert batcher.step() and len(jobs) == 1
+    clock.now += 1.1  # two seconds into the burst: one trickle, all 30 (fewer than 40)
+    batcher.arrived()
+    assert batcher.step() and [len(kw["ids"]) for _, kw in jobs] == [20, 30]
+    assert batcher.pending() == 0 and batcher.busy()
+    batcher.add([50, 51])
+    clock.now += 1.0
+    assert batcher.step() and len(jobs) == 2  # the next trickle waits for its period
+    clock.now += 5.0  # calm for calm_after seconds: the rest at once
+    assert not batcher.busy()
+    assert batcher.step() and [len(kw["ids"]) for _, kw in jobs] == [20, 30, 2]
+    assert not batcher.step()
+
+
+def test_a_few_deliveries_close_together_are_not_a_burst(dctx: Context) -> None:
+    clock = Clock()
+    batcher = ingest.AnalysisBatcher(dctx, interval=3600, busy_rate=100, clock=clock)
+    for _ in range(25):  # 25 within a quarter second: exactly the quarter's share, not above
+        clock.now += 0.005
+        batcher.arrived()
+    assert not batcher.busy()
+    batcher.arrived()
+    assert batcher.busy()
 
 
 def _store(item: Any, conn: sa.Connection) -> Any:
