@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -257,7 +257,13 @@ _raw_insert: dict[str, Any] = {}
 def insert_raw(conn: sa.Connection, *, channel: str, at: datetime, body: str) -> int:
     """Keep a delivery's body once per channel (issue 16: every retry of a webhook stored its
     body again): a body already kept gives the id of the row that holds it."""
-    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return insert_raws(conn, [(channel, at, body)])[0]
+
+
+def insert_raws(conn: sa.Connection, bodies: Sequence[tuple[str, datetime, str]]) -> list[int]:
+    """`insert_raw` for several deliveries (channel, received at, body) in one statement (the
+    webhook writer's group): the id of the row holding each body, in order. A body twice in
+    the group is kept once."""
     dialect = conn.dialect.name
     stmt = _raw_insert.get(dialect)
     if stmt is None:
@@ -265,26 +271,36 @@ def insert_raw(conn: sa.Connection, *, channel: str, at: datetime, body: str) ->
             insert(conn, t.raw_events)
             # no conflict target: on PostgreSQL the key lives in raw_event_keys (migration 0021)
             .on_conflict_do_nothing()
-            .returning(t.raw_events.c.id)
+            .returning(t.raw_events.c.id, t.raw_events.c.channel, t.raw_events.c.body_hash)
         )
         _raw_insert[dialect] = stmt
-    values = {
-        "channel": channel,
-        "received_at": at,
-        "body": body,
-        "status": "processed",
-        "body_hash": digest,
-    }
-    new_id = conn.execute(stmt, values).scalar()
-    if new_id is not None:
-        return int(new_id)
-    return int(
-        conn.execute(
-            sa.select(t.raw_events.c.id).where(
-                t.raw_events.c.channel == channel, t.raw_events.c.body_hash == digest
-            )
-        ).scalar_one()
-    )
+    keys: list[tuple[str, str]] = []
+    values: dict[tuple[str, str], dict[str, Any]] = {}
+    for channel, at, body in bodies:
+        key = (channel, hashlib.sha256(body.encode("utf-8")).hexdigest())
+        keys.append(key)
+        values.setdefault(
+            key,
+            {
+                "channel": channel,
+                "received_at": at,
+                "body": body,
+                "status": "processed",
+                "body_hash": key[1],
+            },
+        )
+    rows = list(values.values())
+    result = conn.execute(stmt, rows if len(rows) > 1 else rows[0])
+    ids = {(r.channel, r.body_hash): int(r.id) for r in result}
+    for channel, digest in values.keys() - ids.keys():  # kept before: a retry
+        ids[(channel, digest)] = int(
+            conn.execute(
+                sa.select(t.raw_events.c.id).where(
+                    t.raw_events.c.channel == channel, t.raw_events.c.body_hash == digest
+                )
+            ).scalar_one()
+        )
+    return [ids[key] for key in keys]
 
 
 def store_batch(
@@ -300,24 +316,69 @@ def store_batch(
     now `current_status`): citizen messages once per (platform, external id), our own items as
     sent outbox rows, WhatsApp delivery failures on the outbox. Sets the raw event's status.
     The caller commits."""
-    report = DeliveryReport(raw_event_id, "processed", ignored=batch.ignored)
-    ours = _sent_by_us(conn, batch.messages)
-    own = list(batch.own)
-    rows: list[dict[str, Any]] = []
-    for message in batch.messages:
-        if (message.platform, message.external_id) in ours:
-            own.append(message)
-            continue
-        account = _account(conn, message.platform, message.account)
-        if account is None:
-            report.unknown_accounts += 1
-            continue
-        # messages that reach a sample account (the demo stream) are sample data too
-        sample = bool(account.get("is_sample"))
-        rows.append(message_row(message, account["id"], raw_event_id, at, sample=sample))
-    report.message_ids = _insert_messages(conn, rows)
-    report.stored = len(report.message_ids)
-    report.duplicates = len(rows) - report.stored
+    return store_batches(conn, [(batch, raw_event_id, at)], current_status=current_status)[0]
+
+
+def store_batches(
+    conn: sa.Connection,
+    batches: Sequence[tuple[Batch, int, datetime]],
+    *,
+    current_status: str = "processed",
+) -> list[DeliveryReport]:
+    """`store_batch` for several (batch, raw event id, received at), as the webhook writer's
+    group: the citizen messages of all of them in one statement (and one "sent by us?" query),
+    then each batch's other items. A message in two batches of the group is stored for the
+    first and a duplicate for the second, as one after the other would have it."""
+    ours = _sent_by_us(conn, [m for batch, _, _ in batches for m in batch.messages])
+    reports: list[DeliveryReport] = []
+    owns: list[list[Message]] = []
+    rows: list[list[dict[str, Any]]] = []
+    for batch, raw_event_id, at in batches:
+        report = DeliveryReport(raw_event_id, "processed", ignored=batch.ignored)
+        own = list(batch.own)
+        mine: list[dict[str, Any]] = []
+        for message in batch.messages:
+            if (message.platform, message.external_id) in ours:
+                own.append(message)
+                continue
+            account = _account(conn, message.platform, message.account)
+            if account is None:
+                report.unknown_accounts += 1
+                continue
+            # messages that reach a sample account (the demo stream) are sample data too
+            sample = bool(account.get("is_sample"))
+            mine.append(message_row(message, account["id"], raw_event_id, at, sample=sample))
+        reports.append(report)
+        owns.append(own)
+        rows.append(mine)
+    new = _insert_messages(conn, [values for mine in rows for values in mine])
+    claimed: set[tuple[str, str]] = set()
+    for report, mine in zip(reports, rows, strict=True):
+        for values in mine:
+            key = (values["platform"], values["external_id"])
+            if key in claimed:  # the same item earlier in this delivery or the group
+                continue
+            claimed.add(key)
+            if key in new:
+                report.message_ids.append(new[key])
+        report.stored = len(report.message_ids)
+        report.duplicates = len(mine) - report.stored
+    for (batch, _, at), report, own in zip(batches, reports, owns, strict=True):
+        _store_the_rest(conn, batch, report, own, at=at, current_status=current_status)
+    return reports
+
+
+def _store_the_rest(
+    conn: sa.Connection,
+    batch: Batch,
+    report: DeliveryReport,
+    own: list[Message],
+    *,
+    at: datetime,
+    current_status: str,
+) -> None:
+    """A batch's items other than new citizen messages, and the raw event's status."""
+    raw_event_id = report.raw_event_id
     if batch.changes:
         changed = apply_changes(conn, batch.changes, raw_event_id=raw_event_id, received_at=at)
         report.changed = changed.applied
@@ -353,7 +414,6 @@ def store_batch(
             "delivery for unregistered accounts kept",
             extra={"raw_event_id": raw_event_id, "unknown": report.unknown_accounts},
         )
-    return report
 
 
 def message_row(
@@ -385,11 +445,12 @@ def message_row(
 _message_insert: dict[str, Any] = {}
 
 
-def _insert_messages(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[int]:
-    """INSERT ... ON CONFLICT (platform, external_id) DO NOTHING RETURNING id, one row at a time
-    (a delivery carries one or a few): what comes back was new."""
+def _insert_messages(conn: sa.Connection, rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """INSERT ... ON CONFLICT (platform, external_id) DO NOTHING RETURNING, all rows in one
+    statement (a delivery carries one or a few; the writer's group some dozens): the ids of the
+    rows that were new, by (platform, external id). An item twice in `rows` is tried once."""
     if not rows:
-        return []
+        return {}
     dialect = conn.dialect.name
     stmt = _message_insert.get(dialect)
     if stmt is None:
@@ -398,20 +459,15 @@ def _insert_messages(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[in
             .values({c: sa.bindparam(c) for c in MESSAGE_COLUMNS})
             # no conflict target: on PostgreSQL the key lives in message_keys (migration 0021)
             .on_conflict_do_nothing()
-            .returning(t.messages.c.id)
+            .returning(t.messages.c.id, t.messages.c.platform, t.messages.c.external_id)
         )
         _message_insert[dialect] = stmt
-    ids: list[int] = []
-    seen: set[tuple[str, str]] = set()
+    first: dict[tuple[str, str], dict[str, Any]] = {}
     for values in rows:
-        key = (values["platform"], values["external_id"])
-        if key in seen:  # the same item twice in one delivery
-            continue
-        seen.add(key)
-        new_id = conn.execute(stmt, values).scalar()
-        if new_id is not None:
-            ids.append(int(new_id))
-    return ids
+        first.setdefault((values["platform"], values["external_id"]), values)
+    unique = list(first.values())
+    result = conn.execute(stmt, unique if len(unique) > 1 else unique[0])
+    return {(r.platform, r.external_id): int(r.id) for r in result}
 
 
 def _sent_by_us(conn: sa.Connection, messages: list[Message]) -> set[tuple[str, str]]:

@@ -26,8 +26,8 @@ from paseban.services.ingest.deliveries import (
     Checkpointer,
     DeliveryReport,
     WriterConnection,
-    insert_raw,
-    store_batch,
+    insert_raws,
+    store_batches,
     write_transaction,
 )
 
@@ -106,10 +106,18 @@ def check_delivery(ctx: Context, channel: str, headers: Mapping[str, str], body:
 
 def store_delivery(conn: sa.Connection, delivery: Delivery) -> DeliveryReport:
     """Keep the delivery whole and store its messages (the caller commits)."""
-    channel = f"webhook:{delivery.channel}"
-    raw_id = insert_raw(conn, channel=channel, at=delivery.received_at, body=delivery.text)
-    return store_batch(
-        conn, delivery.batch, raw_event_id=raw_id, channel=channel, at=delivery.received_at
+    return store_deliveries(conn, [delivery])[0]
+
+
+def store_deliveries(conn: sa.Connection, deliveries: list[Delivery]) -> list[DeliveryReport]:
+    """`store_delivery` for the writer's group: the bodies in one statement, the citizen
+    messages of all of them in one more (deliveries.store_batches); a report for each."""
+    raw_ids = insert_raws(
+        conn, [(f"webhook:{d.channel}", d.received_at, d.text) for d in deliveries]
+    )
+    return store_batches(
+        conn,
+        [(d.batch, raw_id, d.received_at) for d, raw_id in zip(deliveries, raw_ids, strict=True)],
     )
 
 
@@ -148,8 +156,8 @@ def delivered(
 class DeliveryWriter:
     """Group commit: one writer thread per web process stores deliveries, and those that arrive
     while it commits are committed together in its next transaction (SQLite: its one writer;
-    PostgreSQL: a few statements per delivery and one commit per group, instead of a pooled
-    connection, a transaction and a thread hop per delivery). Each delivery is answered only
+    PostgreSQL: three statements and one commit per group, store_deliveries, instead of a
+    pooled connection, a transaction and a thread hop per delivery). Each delivery is answered only
     after the transaction holding it has committed, so durability is unchanged; the cost of a
     commit is shared. If a shared transaction fails, each of its deliveries is retried alone."""
 
@@ -189,7 +197,9 @@ class DeliveryWriter:
 
     def _write(self, items: list[tuple[Delivery, Future[DeliveryReport]]]) -> None:
         try:
-            reports = self.connection.run(lambda conn: [store_delivery(conn, d) for d, _ in items])
+            reports = self.connection.run(
+                lambda conn: store_deliveries(conn, [d for d, _ in items])
+            )
         except Exception:
             if len(items) == 1:
                 delivery, future = items[0]

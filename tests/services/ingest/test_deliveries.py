@@ -86,14 +86,14 @@ def test_one_failing_delivery_does_not_fail_the_others(
     wctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     items = deliveries(wctx, 5)
-    real = ingest.store_delivery
+    real = ingest.store_deliveries
 
-    def store(conn: sa.Connection, delivery: ingest.Delivery) -> Any:
-        if delivery is items[2]:
+    def store(conn: sa.Connection, group: list[ingest.Delivery]) -> Any:
+        if any(d is items[2] for d in group):
             raise RuntimeError("rusak")
-        return real(conn, delivery)
+        return real(conn, group)
 
-    monkeypatch.setattr(ingest, "store_delivery", store)
+    monkeypatch.setattr(ingest, "store_deliveries", store)
     writer = ingest.DeliveryWriter(wctx, batcher=None)
     gate = threading.Lock()
     with gate:  # hold the writer so that all five go in one transaction
@@ -102,6 +102,54 @@ def test_one_failing_delivery_does_not_fail_the_others(
     outcomes = [f.exception(timeout=20) for f in futures]
     assert [o is None for o in outcomes] == [True, True, False, True, True]
     assert count(wctx, t.raw_events) == 4
+
+
+def _stored(conn: sa.Connection, reports: list[Any]) -> Any:
+    """What a transaction stored, without the ids (rolled back, they are not reused)."""
+    m, r, o = t.messages, t.raw_events, t.outbox
+    external = dict(conn.execute(sa.select(m.c.id, m.c.external_id)).all())
+    return (
+        [(x.status, x.counts(), [external[i] for i in x.message_ids]) for x in reports],
+        sorted(
+            conn.execute(
+                sa.select(m.c.platform, m.c.external_id, m.c.account_id, m.c.kind, m.c.text)
+                .add_columns(r.c.body_hash)
+                .join(r, r.c.id == m.c.raw_event_id)
+            ).all()
+        ),
+        sorted(conn.execute(sa.select(r.c.channel, r.c.body_hash, r.c.status)).all()),
+        sorted(conn.execute(sa.select(o.c.platform, o.c.external_id, o.c.status)).all()),
+    )
+
+
+def test_a_group_stores_what_one_delivery_after_another_would(wctx: Context) -> None:
+    """The writer's group (bodies in one statement, messages in one more) stores and reports
+    exactly what storing its deliveries one by one does: our own replies, items delivered
+    twice in the group and within one delivery, a body sent again."""
+    generator = Generator(META_SECRET, seed=11)
+    items: list[ingest.Delivery] = []
+    kinds: set[str] = set()
+    while len(items) < 40:
+        d = generator.next(T0)
+        kinds.add(d.kind)
+        items.append(ingest.check_delivery(wctx, d.endpoint, d.headers, d.body))
+    assert "echo" in kinds  # our admins' own replies are among them
+    group = items + items[3:8] + [items[10]]
+    assert sum(len(d.batch.messages) for d in group) > 40
+    outcomes = []
+    for together in (True, False):
+        with wctx.engine.connect() as conn:
+            transaction = conn.begin()
+            if together:
+                reports = ingest.store_deliveries(conn, group)
+            else:
+                reports = [ingest.store_delivery(conn, d) for d in group]
+            outcomes.append(_stored(conn, reports))
+            transaction.rollback()
+    assert outcomes[0] == outcomes[1]
+    summary = outcomes[0][0]
+    assert {status for status, _, _ in summary[40:]} == {"duplicate"}
+    assert sum(counts["own"] for _, counts, _ in summary) > 0
 
 
 def _held(write: Any, gate: threading.Lock) -> Any:
