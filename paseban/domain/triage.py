@@ -13,8 +13,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import numpy as np
-
 from paseban.domain.cases import find_tickets
 
 STOPWORDS = frozenset(
@@ -62,6 +60,8 @@ def neighbours_by_distance(
     """Kelurahan whose centres lie within max_km of each other count as neighbours: the
     distance of `distance_m` for every pair at once (a city's 68 kelurahan are 2,278 pairs,
     a kabupaten's 435 desa 94,395; read again for every batch the analysis stores)."""
+    import numpy as np  # here: the CLI starts without it (tests/cli/test_startup.py)
+
     codes = sorted(centres)
     if not codes:
         return {}
