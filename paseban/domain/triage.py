@@ -60,7 +60,8 @@ def neighbours_by_distance(
     """Kelurahan whose centres lie within max_km of each other count as neighbours: the
     distance of `distance_m` for every pair at once (a city's 68 kelurahan are 2,278 pairs,
     a kabupaten's 435 desa 94,395; read again for every batch the analysis stores)."""
-    import numpy as np  # here: the CLI starts without it (tests/cli/test_startup.py)
+    # here, not at the top: the CLI starts without numpy (tests/cli/test_startup.py)
+    import numpy as np
 
     codes = sorted(centres)
     if not codes:
