@@ -27,7 +27,9 @@ from tests.browser import site
 from tests.browser.conftest import _require_chromium, serve
 from tests.conftest import IN_CI, T0, make_ctx
 
-pytestmark = pytest.mark.browser
+# one test process builds the crawl (a sample city, every page as every role: 90 s or more);
+# spread over both, each process built it again
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("every-page")]
 
 PHONE = (360, 800)
 ROLES = [site.ANONYMOUS, *(role.value for role in Role)]
